@@ -1,0 +1,105 @@
+import { isIP } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:https';
+import type { Config } from './config/schema.js';
+import { publicBaseUrl } from './config/load.js';
+import { systemClock, type Clock } from './kernel/clock.js';
+import { systemRandom, type Random } from './kernel/ids.js';
+import { createLogger, type Logger } from './kernel/log.js';
+import { lockDataDir } from './kernel/data-dir.js';
+import { loadOrCreateMasterKey, masterKeyFromBase64 } from './kernel/sealing.js';
+import type { Surface } from './kernel/http/context.js';
+import { createListener } from './kernel/http/server.js';
+import { loadOrCreatePki } from './pki/pki.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+import { ensureInstallation, type Installation } from './directory/bootstrap.js';
+import { KeyRing } from './tokens/key-ring.js';
+import { buildSurfaces } from './surfaces.js';
+import { Metrics } from './ops/metrics.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  random?: Random;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly installation: Installation;
+  readonly caCertPath: string;
+  readonly credentialsPath: string;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+export const credentialsPathOf = (dataDir: string) => join(dataDir, 'admin-credentials.json');
+/** Written on every start so `openmi env` and `openmi run` find a server started with other flags. */
+export const endpointPathOf = (dataDir: string) => join(dataDir, 'endpoint.json');
+
+/** Host names the server certificate covers: loopback, the public host, and the data-plane wildcards. */
+function certificateNames(cfg: Config, baseUrl: string): { dnsNames: string[]; ipAddresses: string[] } {
+  const zone = cfg.dataPlaneZone;
+  const dnsNames = new Set(['localhost', `*.vault.${zone}`, `*.blob.${zone}`, `*.queue.${zone}`, `*.table.${zone}`]);
+  const ipAddresses = new Set(['127.0.0.1', '::1']);
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  (isIP(host) ? ipAddresses : dnsNames).add(host);
+  return { dnsNames: [...dnsNames], ipAddresses: [...ipAddresses] };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; start with --port N to choose another`) : e),
+    );
+    server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+  });
+}
+
+/** The composition root: the only place that wires store, keys, services and listeners together. */
+export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? systemRandom;
+  const log = opts.log ?? createLogger(cfg.logLevel);
+  const unlock = lockDataDir(cfg.dataDir);
+  let store: Store | undefined;
+  try {
+    const masterKey = cfg.masterKey ? masterKeyFromBase64(cfg.masterKey) : loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+    store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
+    const credentialsPath = credentialsPathOf(cfg.dataDir);
+    const installation = await ensureInstallation(store, clock, random, credentialsPath);
+    const keys = await new KeyRing(store, masterKey, clock).open();
+    const pki = await loadOrCreatePki({ dir: cfg.dataDir, masterKey, clock, ...certificateNames(cfg, publicBaseUrl(cfg)) });
+    const surfaces: Surface[] = [];
+    const metrics = new Metrics();
+    const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs });
+    const port = await listen(server, cfg.host, cfg.port);
+    const baseUrl = publicBaseUrl(cfg, port);
+    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics }));
+    writeFileSync(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
+    const openStoreRef = store;
+    return {
+      baseUrl,
+      port,
+      installation,
+      caCertPath: pki.caCertPath,
+      credentialsPath,
+      store,
+      close: async () => {
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        });
+        await openStoreRef.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    await store?.close();
+    unlock();
+    throw e;
+  }
+}

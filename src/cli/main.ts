@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { serveCommand } from './commands/serve.js';
+import { envCommand } from './commands/env.js';
+import { CliError } from './cli-error.js';
+
+const program = new Command('openmi')
+  .description('Managed identities for your own infrastructure, wire-compatible with Azure.')
+  .version('0.1.0')
+  .exitOverride();
+
+program.addCommand(serveCommand());
+program.addCommand(envCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof CliError) {
+    process.stderr.write(`openmi: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  process.stderr.write(`openmi: ${(e as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { configDefaults, configDocs, configSchema, type Config } from './schema.js';
+
+type Input = Partial<Record<keyof Config, unknown>>;
+const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs']);
+
+/** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
+function fromEnv(env: NodeJS.ProcessEnv): Input {
+  const out: Input = {};
+  for (const [key, { env: name }] of Object.entries(configDocs) as [keyof Config, { env: string }][]) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    out[key] = NUMERIC.has(key) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+function dropUndefined(o: Input): Input {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Loads configuration: defaults, then OPENMI_* environment variables, then command-line flags.
+ * Validates once and freezes. Throws ConfigError naming each bad setting and its variable.
+ */
+export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged = { ...configDefaults, ...fromEnv(env), ...dropUndefined(flags) };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const name = configDocs[key as keyof Config]?.env;
+      return `  ${key}${name ? ` (${name})` : ''}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  return Object.freeze(cfg);
+}
+
+/** The URL clients use to reach the server. */
+export function publicBaseUrl(cfg: Config, boundPort?: number): string {
+  if (cfg.publicUrl) return cfg.publicUrl.replace(/\/+$/, '');
+  const port = boundPort ?? cfg.port;
+  const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host;
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `https://${h}:${port}`;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Loaded and validated once by `load.ts` (defaults → env → flags),
+ * frozen, and passed down from the composition root. Nothing else reads `process.env`.
+ */
+export const configSchema = z
+  .object({
+    /** Where the CA, server certificate, master key, SQLite file and admin credentials live. */
+    dataDir: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    /**
+     * Base URL clients use to reach this server: issuer, ARM endpoint and nextLink host.
+     * Defaults to https://{host}:{port} (127.0.0.1 when listening on all interfaces).
+     */
+    publicUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** `sqlite` (file `openmi.db` in the data dir) or a `postgres://` URL. */
+    store: z.union([z.literal('sqlite'), z.string().regex(/^postgres(ql)?:\/\//, 'must be "sqlite" or a postgres:// URL')]),
+    /** Base64 of a 32-byte key; overrides `{dataDir}/master.key`, e.g. from a secret manager. */
+    masterKey: z.string().optional(),
+    /** DNS zone of the data-plane host names (`<vault>.vault.<zone>`, `<account>.blob.<zone>`). */
+    dataPlaneZone: z.string().regex(/^[a-z0-9.-]+$/),
+    /** Lifetime of access tokens issued to applications (client credentials). Entra uses 60–90 min. */
+    appTokenLifetimeSeconds: z.number().int().min(60).max(86_400),
+    /** Largest request body accepted on the ARM and token surfaces (ARM itself allows 4 MiB). */
+    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+    /** Requests that take longer are answered 503 and their socket closed (slowloris guard). */
+    requestTimeoutMs: z.number().int().min(1000),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export const configDefaults = {
+  dataDir: './.openmi',
+  host: '127.0.0.1',
+  port: 8443,
+  store: 'sqlite',
+  dataPlaneZone: 'openmi.localhost',
+  appTokenLifetimeSeconds: 3600,
+  maxBodyBytes: 4 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  logLevel: 'info',
+} as const;
+
+/** Every setting's environment variable and description; docs/config.md is rendered from this. */
+export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: string; doc: string }> = {
+  dataDir: { env: 'OPENMI_DATA_DIR', doc: 'Data directory: CA, server certificate, master key, SQLite file, admin credentials.' },
+  host: { env: 'OPENMI_HOST', doc: 'Address to listen on.' },
+  port: { env: 'OPENMI_PORT', doc: 'HTTPS port (0 picks a free one).' },
+  publicUrl: { env: 'OPENMI_PUBLIC_URL', doc: 'Base URL clients use (issuer, ARM endpoint, nextLink host). Default https://{host}:{port}.' },
+  store: { env: 'OPENMI_STORE', doc: '`sqlite` (file openmi.db in the data dir) or a postgres:// URL.' },
+  masterKey: { env: 'OPENMI_MASTER_KEY', doc: 'Base64 of 32 bytes; overrides {dataDir}/master.key. Keeps private keys encrypted at rest.' },
+  dataPlaneZone: { env: 'OPENMI_DATA_PLANE_ZONE', doc: 'DNS zone of data-plane host names (<vault>.vault.<zone>, <account>.blob.<zone>).' },
+  appTokenLifetimeSeconds: { env: 'OPENMI_APP_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of client-credentials access tokens.' },
+  maxBodyBytes: { env: 'OPENMI_MAX_BODY_BYTES', doc: 'Largest request body accepted on the ARM and token surfaces.' },
+  requestTimeoutMs: { env: 'OPENMI_REQUEST_TIMEOUT_MS', doc: 'Requests slower than this are cut off (slow-client guard).' },
+  logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },
+};

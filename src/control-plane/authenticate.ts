@@ -1,0 +1,51 @@
+import type { RequestContext } from '../kernel/http/context.js';
+import type { PrincipalRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { JwtVerifyError } from '../tokens/jwt/verify.js';
+import type { TokenVerifier } from '../tokens/verify.js';
+import { ArmError } from './arm-errors.js';
+
+/**
+ * Audiences Resource Manager accepts: this server's own ARM URL (the SDKs derive the scope from
+ * `endpoint`), and Azure's two ARM resource ids (spec 02 §0.3). Compared without trailing slashes:
+ * the Azure CLI asks for `https://management.core.windows.net//.default`.
+ */
+export function armAudiences(baseUrl: string): string[] {
+  const bases = [baseUrl, 'https://management.azure.com', 'https://management.core.windows.net'];
+  return bases.flatMap((b) => [b, `${b}/`]);
+}
+
+export class ArmAuthenticator {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly store: Store,
+    private readonly audiences: readonly string[],
+    private readonly authorizationUri: string,
+  ) {}
+
+  private fail(code: string, message: string): ArmError {
+    const desc = message.replace(/"/g, "'");
+    return new ArmError(401, code, message, undefined, {
+      'www-authenticate': `Bearer authorization_uri="${this.authorizationUri}", error="invalid_token", error_description="${desc}"`,
+    });
+  }
+
+  /** Returns the calling principal or throws a 401 ArmError that says what is wrong. */
+  async authenticate(ctx: RequestContext): Promise<PrincipalRecord> {
+    const h = ctx.req.headers.authorization;
+    if (!h) throw this.fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing. Send 'Authorization: Bearer <token>' with a token from this server's token endpoint.");
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+    if (!m) throw this.fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is not in the form 'Bearer <token>'.");
+    let oid: unknown;
+    try {
+      oid = (await this.verifier.verify(m[1]!, this.audiences)).claims['oid'];
+    } catch (e) {
+      if (!(e instanceof JwtVerifyError)) throw e;
+      if (e.code === 'expired') throw this.fail('ExpiredAuthenticationToken', `The access token has expired. Get a new token and try again. (${e.message})`);
+      throw this.fail('InvalidAuthenticationToken', `The access token is invalid: ${e.message}`);
+    }
+    const principal = typeof oid === 'string' ? await this.store.principals.getByObjectId(oid) : undefined;
+    if (!principal) throw this.fail('InvalidAuthenticationToken', 'The access token names a principal (oid) that no longer exists in the directory.');
+    return principal;
+  }
+}

@@ -1,0 +1,15 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** Injected where identifiers and secrets are generated, so tests can make them predictable. */
+export interface Random {
+  uuid(): string;
+  bytes(n: number): Buffer;
+}
+
+export const systemRandom: Random = {
+  uuid: () => randomUUID(),
+  bytes: (n) => randomBytes(n),
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isGuid = (s: string): boolean => GUID.test(s);

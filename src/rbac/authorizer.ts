@@ -1,0 +1,13 @@
+/** The outcome of an access check, always with a sentence that explains it. */
+export interface AccessDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+/**
+ * Answers "may this principal perform this action at this scope?". The control plane asks it on
+ * every operation, in one place (control-plane/arm-surface.ts).
+ */
+export interface Authorizer {
+  check(principalId: string, action: string, scope: string): Promise<AccessDecision>;
+}

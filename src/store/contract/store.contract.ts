@@ -1,0 +1,26 @@
+import { describe } from 'node:test';
+import type { Store } from '../store.js';
+import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
+import { clientSecretContract, principalContract } from './principals.contract.js';
+import { resourceGroupContract } from './resource-groups.contract.js';
+import { roleAssignmentContract } from './role-assignments.contract.js';
+import { signingKeyContract } from './signing-keys.contract.js';
+import { txContract } from './tx.contract.js';
+
+/**
+ * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
+ * store each call (each group opens its own and closes it afterwards).
+ */
+export function runStoreContract(name: string, newStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    metaContract(newStore);
+    tenantContract(newStore);
+    subscriptionContract(newStore);
+    resourceGroupContract(newStore);
+    principalContract(newStore);
+    clientSecretContract(newStore);
+    signingKeyContract(newStore);
+    roleAssignmentContract(newStore);
+    txContract(newStore);
+  });
+}

@@ -1,0 +1,49 @@
+import type pg from 'pg';
+import { postgresMigrations } from '../migrations/index.js';
+import { transactionScoped } from '../sql/executor.js';
+import { createRepos } from '../sql/repos.js';
+import type { Store, StoreRepos } from '../store.js';
+import { pgExecutor } from './pg-executor.js';
+import { migratePostgres, rollback } from './pg-migrate.js';
+import { checkConnection, createPool } from './pg-pool.js';
+
+/**
+ * Opens a pool on `url` and checks that it can connect. Does not migrate; `openStore` does.
+ * To keep openmi's tables in a schema of their own, put it in the URL:
+ * `?options=-c%20search_path%3Dmy_schema` (the schema must exist).
+ */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const pool = createPool(url);
+  try {
+    await checkConnection(pool, url);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return {
+    kind: 'postgres',
+    ...createRepos(pgExecutor(pool)),
+    tx: (fn) => runTx(pool, fn),
+    migrate: () => migratePostgres(pool, postgresMigrations),
+    close: () => pool.end(),
+  };
+}
+
+async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const scope = transactionScoped(pgExecutor(client));
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(createRepos(scope.executor));
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    broken = await rollback(client);
+    throw e;
+  } finally {
+    scope.end();
+    // A client whose ROLLBACK failed may still be inside the transaction: destroy it.
+    client.release(broken);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Row shapes as the domain sees them. Never wire shapes: ARM/OAuth names stay in surface folders.
+ * Times are epoch milliseconds. `*Key` fields are the lower-cased lookup form of an ARM id or name
+ * (ARM ids are case-insensitive; the casing given at creation is kept in the non-key field).
+ */
+export interface TenantRecord {
+  id: string;
+  displayName: string;
+  createdAt: number;
+}
+
+export interface SubscriptionRecord {
+  id: string;
+  tenantId: string;
+  displayName: string;
+  state: 'Enabled' | 'Disabled';
+  createdAt: number;
+}
+
+export interface ResourceGroupRecord {
+  /** Full ARM id with the casing given at creation, e.g. /subscriptions/{s}/resourceGroups/{name}. */
+  id: string;
+  subscriptionId: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  managedBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type PrincipalKind = 'application' | 'managedIdentity';
+
+/** A service principal in the directory: the bootstrap admin, applications, and (from [B]) managed identities. */
+export interface PrincipalRecord {
+  /** Object id (what role assignments name as principalId). */
+  objectId: string;
+  /** Application (client) id. */
+  appId: string;
+  tenantId: string;
+  displayName: string;
+  kind: PrincipalKind;
+  /** For managed identities: the ARM id of the identity (user-assigned) or of its resource (system-assigned). */
+  resourceId: string | null;
+  createdAt: number;
+}
+
+/** A client secret of an application principal. Only a hash is stored. */
+export interface ClientSecretRecord {
+  id: string;
+  principalObjectId: string;
+  /** Hex SHA-256 of the secret; secrets are 256-bit random, so a fast hash is enough. */
+  hash: string;
+  /** First characters of the secret, to tell secrets apart in listings. */
+  hint: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export type SigningKeyStatus = 'next' | 'current' | 'retired';
+
+/** An RS256 signing key. The private key is sealed under the master key; never stored in clear. */
+export interface SigningKeyRecord {
+  kid: string;
+  status: SigningKeyStatus;
+  /** Output of `seal()` over the PKCS#8 PEM. */
+  sealedPrivateKey: string;
+  /** Public JWK as published in JWKS (kty, n, e, kid, x5t, x5c, use, alg). */
+  publicJwk: Record<string, unknown>;
+  createdAt: number;
+  activatedAt: number | null;
+  retiredAt: number | null;
+  /** After this time the key may leave JWKS: every token it signed has expired. */
+  publishUntil: number | null;
+}
+
+export interface RoleAssignmentRecord {
+  /** Full ARM id: {scope}/providers/Microsoft.Authorization/roleAssignments/{name}. */
+  id: string;
+  /** GUID. */
+  name: string;
+  /** Scope as given at creation ("/" for root). */
+  scope: string;
+  /** Full role definition id as given. */
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: string;
+  description: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,59 @@
+import type { PrincipalKind, PrincipalRecord } from '../records.js';
+import type { PrincipalRepo } from '../store.js';
+import { lookupKey } from './columns.js';
+import { insertOrConflict } from './conflict.js';
+import type { Executor } from './executor.js';
+
+interface PrincipalRow {
+  object_id: string;
+  app_id: string;
+  tenant_id: string;
+  display_name: string;
+  kind: PrincipalKind;
+  resource_id: string | null;
+  created_at: number;
+}
+
+const COLUMNS = 'object_id, app_id, tenant_id, display_name, kind, resource_id, created_at';
+
+const toRecord = (r: PrincipalRow): PrincipalRecord => ({
+  objectId: r.object_id,
+  appId: r.app_id,
+  tenantId: r.tenant_id,
+  displayName: r.display_name,
+  kind: r.kind,
+  resourceId: r.resource_id,
+  createdAt: r.created_at,
+});
+
+/** Object and app ids are GUIDs, which Azure compares case-insensitively; both are unique. */
+export class SqlPrincipalRepo implements PrincipalRepo {
+  constructor(private readonly db: Executor) {}
+
+  async create(p: PrincipalRecord): Promise<void> {
+    await insertOrConflict(
+      this.db,
+      `INSERT INTO principals (object_id_key, app_id_key, object_id, app_id, tenant_id, display_name, kind, resource_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [lookupKey(p.objectId), lookupKey(p.appId), p.objectId, p.appId, p.tenantId, p.displayName, p.kind, p.resourceId, p.createdAt],
+      `Principal with object id '${p.objectId}' or app id '${p.appId}'`,
+      p.objectId,
+    );
+  }
+
+  async getByObjectId(objectId: string): Promise<PrincipalRecord | undefined> {
+    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE object_id_key = $1`, [lookupKey(objectId)]);
+    return row && toRecord(row);
+  }
+
+  async getByAppId(appId: string): Promise<PrincipalRecord | undefined> {
+    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE app_id_key = $1`, [lookupKey(appId)]);
+    return row && toRecord(row);
+  }
+
+  /** Also removes the principal's client secrets (ON DELETE CASCADE). */
+  async delete(objectId: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM principals WHERE object_id_key = $1', [lookupKey(objectId)]);
+    return changes === 1;
+  }
+}

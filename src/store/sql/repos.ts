@@ -1,0 +1,24 @@
+import type { StoreRepos } from '../store.js';
+import { SqlClientSecretRepo } from './client-secrets.js';
+import type { Executor } from './executor.js';
+import { SqlMetaRepo } from './meta.js';
+import { SqlPrincipalRepo } from './principals.js';
+import { SqlResourceGroupRepo } from './resource-groups.js';
+import { SqlRoleAssignmentRepo } from './role-assignments.js';
+import { SqlSigningKeyRepo } from './signing-keys.js';
+import { SqlSubscriptionRepo } from './subscriptions.js';
+import { SqlTenantRepo } from './tenants.js';
+
+/** Binds every repository to one executor: the store's own, or a transaction's. */
+export function createRepos(db: Executor): StoreRepos {
+  return {
+    meta: new SqlMetaRepo(db),
+    tenants: new SqlTenantRepo(db),
+    subscriptions: new SqlSubscriptionRepo(db),
+    resourceGroups: new SqlResourceGroupRepo(db),
+    principals: new SqlPrincipalRepo(db),
+    clientSecrets: new SqlClientSecretRepo(db),
+    signingKeys: new SqlSigningKeyRepo(db),
+    roleAssignments: new SqlRoleAssignmentRepo(db),
+  };
+}

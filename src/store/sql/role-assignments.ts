@@ -1,0 +1,92 @@
+import type { RoleAssignmentRecord } from '../records.js';
+import type { RoleAssignmentRepo } from '../store.js';
+import { lookupKey } from './columns.js';
+import { insertOrConflict } from './conflict.js';
+import type { Executor } from './executor.js';
+
+interface RoleAssignmentRow {
+  id: string;
+  name: string;
+  scope: string;
+  role_definition_id: string;
+  principal_id: string;
+  principal_type: string;
+  description: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS =
+  'id, name, scope, role_definition_id, principal_id, principal_type, description, created_by, created_at, updated_at';
+
+const toRecord = (r: RoleAssignmentRow): RoleAssignmentRecord => ({
+  id: r.id,
+  name: r.name,
+  scope: r.scope,
+  roleDefinitionId: r.role_definition_id,
+  principalId: r.principal_id,
+  principalType: r.principal_type,
+  description: r.description,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
+  constructor(private readonly db: Executor) {}
+
+  async create(ra: RoleAssignmentRecord): Promise<void> {
+    await insertOrConflict(
+      this.db,
+      `INSERT INTO role_assignments (id_key, scope_key, principal_key, id, name, scope, role_definition_id,
+         principal_id, principal_type, description, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+      [
+        lookupKey(ra.id),
+        lookupKey(ra.scope),
+        lookupKey(ra.principalId),
+        ra.id,
+        ra.name,
+        ra.scope,
+        ra.roleDefinitionId,
+        ra.principalId,
+        ra.principalType,
+        ra.description,
+        ra.createdBy,
+        ra.createdAt,
+        ra.updatedAt,
+      ],
+      `Role assignment '${ra.id}'`,
+      ra.id,
+    );
+  }
+
+  async get(id: string): Promise<RoleAssignmentRecord | undefined> {
+    const row = await this.db.get<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments WHERE id_key = $1`, [lookupKey(id)]);
+    return row && toRecord(row);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM role_assignments WHERE id_key = $1', [lookupKey(id)]);
+    return changes === 1;
+  }
+
+  /** Oldest first. */
+  async listForPrincipal(principalId: string): Promise<RoleAssignmentRecord[]> {
+    const rows = await this.db.all<RoleAssignmentRow>(
+      `SELECT ${COLUMNS} FROM role_assignments WHERE principal_key = $1 ORDER BY created_at, id_key`,
+      [lookupKey(principalId)],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Oldest first. */
+  async listAtScope(scope: string): Promise<RoleAssignmentRecord[]> {
+    const rows = await this.db.all<RoleAssignmentRow>(
+      `SELECT ${COLUMNS} FROM role_assignments WHERE scope_key = $1 ORDER BY created_at, id_key`,
+      [lookupKey(scope)],
+    );
+    return rows.map(toRecord);
+  }
+}

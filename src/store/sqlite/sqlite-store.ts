@@ -1,0 +1,116 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import { sqliteMigrations } from '../migrations/index.js';
+import { transactionScoped } from '../sql/executor.js';
+import { createRepos } from '../sql/repos.js';
+import type { Store, StoreRepos } from '../store.js';
+import { Mutex } from './mutex.js';
+import { sqliteExecutor, SqliteStatements } from './sqlite-executor.js';
+import { migrateSqlite } from './sqlite-migrate.js';
+
+/**
+ * Opens (creating if needed) a SQLite database file, or an in-memory one for ':memory:'.
+ * Does not migrate; `openStore` does.
+ */
+export async function openSqliteStore(path: string | ':memory:'): Promise<Store> {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (e) {
+    throw new Error(
+      `Cannot open SQLite database at ${path}: ${(e as Error).message}. Check that the directory exists and is writable.`,
+      { cause: e },
+    );
+  }
+  try {
+    configure(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new SqliteSession(db).store();
+}
+
+function configure(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power loss, and an
+  // acknowledged write must never be lost.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+}
+
+/**
+ * One connection shared by everything. better-sqlite3 is synchronous but tx(fn) awaits, so a
+ * mutex keeps other callers' statements out of an open transaction: tx() holds it for the
+ * whole of fn, and every other statement waits while it is held.
+ */
+class SqliteSession {
+  private readonly statements: SqliteStatements;
+  private readonly mutex = new Mutex();
+  /** Marks the async context of the running tx(fn), to catch store calls that would wait on themselves. */
+  private readonly txContext = new AsyncLocalStorage<object>();
+  private txToken: object | undefined;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = new SqliteStatements(db);
+  }
+
+  store(): Store {
+    return {
+      kind: 'sqlite',
+      ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
+      tx: (fn) => this.tx(fn),
+      migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
+      close: () => this.exclusive(() => void this.db.close()),
+    };
+  }
+
+  private async tx<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
+    this.refuseReentry();
+    await this.mutex.acquire();
+    const token = {};
+    this.txToken = token;
+    const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
+    try {
+      this.statements.exec('BEGIN IMMEDIATE');
+      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor)));
+      this.statements.exec('COMMIT');
+      return result;
+    } catch (e) {
+      // SQLite may already have rolled back by itself (e.g. on SQLITE_FULL).
+      if (this.statements.inTransaction) this.statements.exec('ROLLBACK');
+      throw e;
+    } finally {
+      scope.end();
+      this.txToken = undefined;
+      this.mutex.release();
+    }
+  }
+
+  /**
+   * Check and run happen in one synchronous step when the lock is free, so a tx() starting
+   * in between cannot capture the statement.
+   */
+  private async outsideTx<T>(op: () => T): Promise<T> {
+    if (!this.mutex.locked) return op();
+    return this.exclusive(op);
+  }
+
+  private async exclusive<T>(op: () => T): Promise<T> {
+    this.refuseReentry();
+    await this.mutex.acquire();
+    try {
+      return op();
+    } finally {
+      this.mutex.release();
+    }
+  }
+
+  /** A store call from inside tx(fn) would wait for fn to finish, i.e. forever. Fail loudly instead. */
+  private refuseReentry(): void {
+    if (this.txToken !== undefined && this.txContext.getStore() === this.txToken) {
+      throw new Error('Store called from inside its own tx(fn): use the repos passed to fn (on SQLite this would deadlock)');
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import type {
+  ClientSecretRecord,
+  PrincipalRecord,
+  ResourceGroupRecord,
+  RoleAssignmentRecord,
+  SigningKeyRecord,
+  SigningKeyStatus,
+  SubscriptionRecord,
+  TenantRecord,
+} from './records.js';
+
+/**
+ * Persistence for openmi. One interface, two implementations (SQLite, PostgreSQL), one contract
+ * suite (`store/contract/`). Implementations hold SQL only; rules live in the services.
+ *
+ * Lookups by ARM id or name are case-insensitive (ARM ids are); returned records keep the
+ * casing given at creation. Methods that create rows throw `DomainError('conflict')` on a
+ * duplicate key, so callers can turn that into the surface's "already exists" error.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly meta: MetaRepo;
+  readonly tenants: TenantRepo;
+  readonly subscriptions: SubscriptionRepo;
+  readonly resourceGroups: ResourceGroupRepo;
+  readonly principals: PrincipalRepo;
+  readonly clientSecrets: ClientSecretRepo;
+  readonly signingKeys: SigningKeyRepo;
+  readonly roleAssignments: RoleAssignmentRepo;
+
+  /**
+   * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
+   * the `tx` argument belong to the transaction; calls on `this` store outside `fn` do not wait
+   * for it on PostgreSQL but are serialized after it on SQLite (one connection).
+   */
+  tx<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  /** Applies pending numbered migrations, forward only. Safe to call on every start and from several nodes. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'close'>;
+
+/** Small key/value facts about the installation (default tenant id, bootstrap admin id …). */
+export interface MetaRepo {
+  get(key: string): Promise<string | undefined>;
+  /** Sets the value only if the key is absent; returns the value now stored (first writer wins). */
+  setIfAbsent(key: string, value: string): Promise<string>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface TenantRepo {
+  create(t: TenantRecord): Promise<void>;
+  get(id: string): Promise<TenantRecord | undefined>;
+  list(): Promise<TenantRecord[]>;
+}
+
+export interface SubscriptionRepo {
+  create(s: SubscriptionRecord): Promise<void>;
+  get(id: string): Promise<SubscriptionRecord | undefined>;
+  list(): Promise<SubscriptionRecord[]>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque continuation, absent on the last page. */
+  next?: string;
+}
+
+export interface ResourceGroupRepo {
+  create(rg: ResourceGroupRecord): Promise<void>;
+  /** Replaces location-independent mutable fields (tags, managedBy, updatedAt). Returns false when absent. */
+  update(rg: ResourceGroupRecord): Promise<boolean>;
+  get(subscriptionId: string, name: string): Promise<ResourceGroupRecord | undefined>;
+  /** Ordered by lower-cased name; `after` is the `next` of the previous page. */
+  list(subscriptionId: string, limit: number, after?: string): Promise<Page<ResourceGroupRecord>>;
+  /** Returns false when absent. */
+  delete(subscriptionId: string, name: string): Promise<boolean>;
+}
+
+export interface PrincipalRepo {
+  create(p: PrincipalRecord): Promise<void>;
+  getByObjectId(objectId: string): Promise<PrincipalRecord | undefined>;
+  getByAppId(appId: string): Promise<PrincipalRecord | undefined>;
+  delete(objectId: string): Promise<boolean>;
+}
+
+export interface ClientSecretRepo {
+  create(s: ClientSecretRecord): Promise<void>;
+  listForPrincipal(objectId: string): Promise<ClientSecretRecord[]>;
+}
+
+export interface SigningKeyRepo {
+  insert(k: SigningKeyRecord): Promise<void>;
+  list(): Promise<SigningKeyRecord[]>;
+  /**
+   * Compare-and-set on a key's status: moves `kid` from `from` to `to` and stamps the given
+   * times; returns false (and changes nothing) if the key is not in `from`. Rotation relies on
+   * this so two nodes rotating at once cannot both promote a key.
+   */
+  transition(
+    kid: string,
+    from: SigningKeyStatus,
+    to: SigningKeyStatus,
+    at: { activatedAt?: number; retiredAt?: number; publishUntil?: number },
+  ): Promise<boolean>;
+  /** Removes retired keys whose publishUntil has passed; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface RoleAssignmentRepo {
+  /** Throws conflict when an assignment with the same id exists. */
+  create(ra: RoleAssignmentRecord): Promise<void>;
+  get(id: string): Promise<RoleAssignmentRecord | undefined>;
+  delete(id: string): Promise<boolean>;
+  listForPrincipal(principalId: string): Promise<RoleAssignmentRecord[]>;
+  /** Assignments whose scope equals `scope` exactly (case-insensitive). */
+  listAtScope(scope: string): Promise<RoleAssignmentRecord[]>;
+}

@@ -1,0 +1,162 @@
+import { verify, type KeyObject } from 'node:crypto';
+import { JwtVerifyError, show, showTime, type JwtFailureCode } from './errors.js';
+
+export { JwtVerifyError, type JwtFailureCode } from './errors.js';
+
+export interface VerifyOptions {
+  /** The public key for a `kid`, or undefined if unknown. Keys come only from here, never from the token. */
+  keyFor: (kid: string) => KeyObject | undefined;
+  /** Accepted `iss` values, compared exactly (Entra's v1 issuer ends in '/', v2's does not). */
+  issuers: readonly string[];
+  /** Accepted `aud` values, compared exactly. */
+  audiences: readonly string[];
+  /** If set, `tid` must equal it exactly. */
+  tenantId?: string;
+  /** Allowed clock difference for exp/nbf. Default 30. */
+  clockSkewSeconds?: number;
+  nowSeconds: number;
+  /** Default 16 KiB. */
+  maxTokenLength?: number;
+}
+
+export interface JwtHeader {
+  alg: 'RS256';
+  kid: string;
+  typ?: string;
+}
+
+export type JwtClaims = Record<string, unknown> & {
+  exp: number;
+  nbf?: number;
+  iss: string;
+  aud: string | string[];
+};
+
+export interface VerifiedJwt {
+  header: JwtHeader;
+  claims: JwtClaims;
+}
+
+/**
+ * 30 s: tokens are minted by this service (or peers with NTP-synced clocks), so large drift is
+ * a fault worth surfacing. Microsoft.IdentityModel's 5 minutes suits a global IdP serving
+ * arbitrary clients; here it would only extend the life of a stolen token.
+ */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+/** Entra keeps tokens to a few KiB (large group sets become an overage claim); 16 KiB is generous headroom. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
+
+// Empty segments pass here on purpose: an unsigned `alg: none` token ("h.p.") should be
+// reported as a disallowed algorithm, which is what it is.
+const SEGMENTS = /^([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)$/;
+
+function fail(code: JwtFailureCode, message: string): never {
+  throw new JwtVerifyError(code, message);
+}
+
+function split(token: string, maxLength: number): [string, string, string] {
+  if (typeof token !== 'string') return fail('malformed', 'token must be a string');
+  // Bound before any parsing: the regex, base64 and JSON work all scale with input size.
+  if (token.length > maxLength) {
+    return fail('malformed', `token is ${token.length} characters; expected at most ${maxLength}`);
+  }
+  const m = SEGMENTS.exec(token);
+  if (!m) return fail('malformed', 'token is not a JWT; expected three base64url segments separated by "."');
+  return [m[1]!, m[2]!, m[3]!];
+}
+
+function decodeJson(segment: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return fail('malformed', `token ${what} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('malformed', `token ${what} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function parseHeader(segment: string): JwtHeader {
+  const h = decodeJson(segment, 'header');
+  // Allow-list, not deny-list: 'none', 'HS256' (key confusion with the RSA public key) and
+  // every other algorithm are refused before any key is looked up.
+  if (h.alg !== 'RS256') return fail('alg_not_allowed', `token algorithm ${show(h.alg)} is not allowed; expected 'RS256'`);
+  // RFC 7515 §4.1.11: a verifier must reject critical extensions it does not understand (all of them).
+  if (h.crit !== undefined) return fail('malformed', 'token header lists critical extensions (crit); none are supported');
+  if (typeof h.kid !== 'string' || h.kid === '') {
+    return fail('malformed', "token header has no 'kid'; expected the id of a signing key");
+  }
+  // jku/x5u/jwk/x5c in the header are ignored: keys come only from keyFor, never from the token.
+  return typeof h.typ === 'string' ? { alg: 'RS256', kid: h.kid, typ: h.typ } : { alg: 'RS256', kid: h.kid };
+}
+
+function resolveKey(kid: string, keyFor: VerifyOptions['keyFor']): KeyObject {
+  const key = keyFor(kid);
+  if (!key) return fail('unknown_kid', `no signing key with kid ${show(kid)} is known here`);
+  // An EC or RSA-PSS key would make crypto.verify run a different algorithm than RS256.
+  if (key.asymmetricKeyType !== 'rsa') {
+    return fail('unknown_kid', `key ${show(kid)} is not an RSA key, so it cannot verify RS256`);
+  }
+  return key;
+}
+
+function checkSignature(token: string, parts: readonly string[], key: KeyObject, kid: string): void {
+  const signingInput = Buffer.from(token.slice(0, parts[0]!.length + 1 + parts[1]!.length), 'latin1');
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  let ok = false;
+  try {
+    // Canonical encoding only: otherwise "…AB" and "…AC" could decode to the same signature,
+    // giving one token many spellings (defeats replay caches keyed on the token string).
+    ok = signature.toString('base64url') === parts[2] && verify('sha256', signingInput, key, signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail('bad_signature', `token signature does not verify with key ${show(kid)}`);
+}
+
+function checkLifetime(c: Record<string, unknown>, now: number, skew: number): void {
+  if (typeof c.exp !== 'number' || !Number.isFinite(c.exp)) {
+    return fail('malformed', "token has no numeric 'exp' claim; tokens without an expiry are not accepted");
+  }
+  if (c.exp + skew <= now) {
+    fail('expired', `token expired at ${showTime(c.exp)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+  }
+  if (c.nbf === undefined) return;
+  if (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf)) return fail('malformed', "token 'nbf' claim must be a number");
+  if (c.nbf - skew > now) {
+    fail('not_yet_valid', `token is not valid before ${showTime(c.nbf)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+  }
+}
+
+const oneOf = (values: readonly string[]): string => (values.length ? values.join(', ') : '(none configured)');
+
+function checkIssuerAudienceTenant(c: Record<string, unknown>, opts: VerifyOptions): void {
+  if (typeof c.iss !== 'string' || !opts.issuers.includes(c.iss)) {
+    fail('wrong_issuer', `token issuer ${show(c.iss)} is not accepted here; expected one of: ${oneOf(opts.issuers)}`);
+  }
+  const aud = typeof c.aud === 'string' ? [c.aud] : c.aud;
+  const wellFormed = Array.isArray(aud) && aud.every((a) => typeof a === 'string');
+  if (!wellFormed || !aud.some((a) => opts.audiences.includes(a as string))) {
+    fail('wrong_audience', `token audience ${show(c.aud)} is not accepted here; expected one of: ${oneOf(opts.audiences)}`);
+  }
+  if (opts.tenantId !== undefined && c.tid !== opts.tenantId) {
+    fail('wrong_tenant', `token tenant ${show(c.tid)} is not accepted here; expected ${show(opts.tenantId)}`);
+  }
+}
+
+/**
+ * Verifies an RS256 JWT. Order matters: cheap structural checks, then the signature, and only
+ * then are claims parsed and trusted. Throws JwtVerifyError with a typed `code`.
+ */
+export function verifyJwt(token: string, opts: VerifyOptions): VerifiedJwt {
+  const parts = split(token, opts.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
+  const header = parseHeader(parts[0]);
+  const key = resolveKey(header.kid, opts.keyFor);
+  checkSignature(token, parts, key, header.kid);
+  const claims = decodeJson(parts[1], 'payload');
+  checkLifetime(claims, opts.nowSeconds, opts.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS);
+  checkIssuerAudienceTenant(claims, opts);
+  return { header, claims: claims as JwtClaims };
+}
