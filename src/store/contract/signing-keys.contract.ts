@@ -61,6 +61,15 @@ export function signingKeyContract(newStore: () => Promise<Store>): void {
       assert.deepEqual(await store().signingKeys.list(), [{ ...k, status: 'retired', ...at }]);
     });
 
+    it('transition with no times leaves every stamped time as it was', async () => {
+      await reset();
+      const times = { activatedAt: T0 + 1, retiredAt: T0 + 2, publishUntil: T0 + 3 };
+      const k = signingKey({ status: 'current', ...times });
+      await store().signingKeys.insert(k);
+      assert.equal(await store().signingKeys.transition(k.kid, 'current', 'retired', {}), true);
+      assert.deepEqual(await store().signingKeys.list(), [{ ...k, status: 'retired' }]);
+    });
+
     it('transition returns false for a wrong from-status or an unknown kid', async () => {
       await reset();
       const k = signingKey();
