@@ -77,7 +77,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs });
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
-    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics }));
+    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log }));
     writeFileSync(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     return {

@@ -20,6 +20,17 @@ import { providerRoutes } from './control-plane/routes/providers.js';
 import { metadataRoutes } from './control-plane/routes/metadata.js';
 import { ResourceGroupService } from './resources/resource-groups.js';
 import { RootOwnerAuthorizer } from './rbac/root-owner-authorizer.js';
+import type { Authorizer } from './rbac/authorizer.js';
+import type { ChangeRecorder } from './activity-log/changes.js';
+import { LogChangeRecorder } from './activity-log/log-recorder.js';
+import type { Logger } from './kernel/log.js';
+import { UserAssignedIdentityService } from './identities/user-assigned.js';
+import { FederatedCredentialService } from './identities/federated-credentials.js';
+import { ComputeResourceService } from './resources/compute.js';
+import { identityRoutes } from './control-plane/routes/identities.js';
+import { computeRoutes } from './control-plane/routes/compute.js';
+import { systemAssignedRoutes } from './control-plane/routes/system-assigned.js';
+import { msiOperationRoutes } from './control-plane/routes/msi-operations.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -30,16 +41,25 @@ export interface SurfaceDeps {
   random: Random;
   installation: Installation;
   metrics: Metrics;
+  log: Logger;
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(d: SurfaceDeps): ArmRoute[] {
+function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecorder): ArmRoute[] {
+  const tenantId = d.installation.tenantId;
+  const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
+  const credentials = new FederatedCredentialService(d.store, d.clock, recorder);
+  const compute = new ComputeResourceService(d.store, d.clock, d.random, recorder, tenantId);
   const routes: ArmRoute[] = [];
   routes.push(
-    ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId: d.installation.tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...subscriptionRoutes(d.store),
-    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock), d.baseUrl),
+    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
+    ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
+    ...msiOperationRoutes(),
     ...providerRoutes(() => routes),
+    ...systemAssignedRoutes(d.store),
   );
   return routes;
 }
@@ -49,10 +69,12 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authority = new Authority(d.baseUrl);
   const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
+  const authorizer = new RootOwnerAuthorizer(d.store);
+  const recorder = new LogChangeRecorder(d.log);
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   return [
     new OpsSurface(d.store, d.metrics),
     new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes }),
-    new ArmSurface({ router: new ArmRouter(armRoutes(d)), authenticator, authorizer: new RootOwnerAuthorizer(d.store), maxBodyBytes: d.cfg.maxBodyBytes }),
+    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, recorder)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes }),
   ];
 }

@@ -8,3 +8,9 @@ export const RESOURCES_API_VERSIONS = [
 
 /** `/metadata/endpoints`: the Azure CLI sends 2015-01-01 (object shape) or 2022-09-01 (array shape). */
 export const METADATA_API_VERSIONS = ['2015-01-01', '2018-01-01', '2019-05-01', '2020-06-01', '2022-09-01'] as const;
+
+/** Microsoft.ManagedIdentity (spec 02 §1.1); arm-msi 2.2.0 sends 2024-11-30, the Azure CLI 2022-01-31-preview. */
+export const MSI_API_VERSIONS = ['2018-11-30', '2021-09-30-preview', '2022-01-31-preview', '2023-01-31', '2023-07-31-preview', '2024-11-30', '2025-01-31-preview'] as const;
+
+/** listAssociatedResources exists only in preview api-versions (spec 02 §3.5). */
+export const MSI_PREVIEW_API_VERSIONS = ['2021-09-30-preview', '2022-01-31-preview', '2023-07-31-preview', '2025-01-31-preview'] as const;

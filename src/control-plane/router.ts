@@ -1,3 +1,4 @@
+import { ArmError } from './arm-errors.js';
 import type { RequestContext } from '../kernel/http/context.js';
 import type { PrincipalRecord } from '../store/records.js';
 
@@ -95,4 +96,18 @@ export class ArmRouter {
   routes(): readonly ArmRoute[] {
     return this.compiled.map((c) => c.route);
   }
+}
+
+/** The activity-log actor of a call. */
+export function actorOf(call: ArmCall): { principalId: string; correlationId: string } {
+  return { principalId: call.caller?.objectId ?? 'anonymous', correlationId: call.ctx.correlationId };
+}
+
+/** The JSON body as an object, or InvalidRequestContent that says what to send. */
+export function bodyObject(call: ArmCall, example: string): Record<string, unknown> {
+  const b = call.body;
+  if (b === undefined || typeof b !== 'object' || b === null || Array.isArray(b)) {
+    throw new ArmError(400, 'InvalidRequestContent', `The request content must be a JSON object, e.g. ${example}.`);
+  }
+  return b as Record<string, unknown>;
 }

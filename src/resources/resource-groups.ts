@@ -1,4 +1,7 @@
+import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
+import { ChangeBatch } from '../activity-log/changes-batch.js';
 import type { Clock } from '../kernel/clock.js';
+import { deleteGroupContents } from './group-contents.js';
 import { DomainError, invalid, notFound } from '../kernel/errors.js';
 import type { ResourceGroupRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
@@ -40,6 +43,7 @@ export class ResourceGroupService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly recorder: ChangeRecorder,
   ) {}
 
   async requireSubscription(subscriptionId: string): Promise<void> {
@@ -55,7 +59,13 @@ export class ResourceGroupService {
   }
 
   /** PUT: create, or replace tags/managedBy of an existing group. Location is create-only. */
-  async put(subscriptionId: string, name: string, input: ResourceGroupInput): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
+  async put(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
+    const result = await this.putGroup(subscriptionId, name, input);
+    this.recorder.record({ operation: 'Microsoft.Resources/subscriptions/resourceGroups/write', resourceId: result.rg.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { created: result.created, tags: result.rg.tags } });
+    return result;
+  }
+
+  private async putGroup(subscriptionId: string, name: string, input: ResourceGroupInput): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
     await this.requireSubscription(subscriptionId);
     checkResourceGroupName(name);
     const location = checkLocation(input.location);
@@ -83,7 +93,7 @@ export class ResourceGroupService {
   }
 
   /** PATCH: tags (replaced as a whole when given) and managedBy. */
-  async patch(subscriptionId: string, name: string, input: ResourceGroupInput): Promise<ResourceGroupRecord> {
+  async patch(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<ResourceGroupRecord> {
     const existing = await this.get(subscriptionId, name);
     if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
       throw invalid(`The location of resource group '${name}' cannot be changed.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
@@ -95,6 +105,7 @@ export class ResourceGroupService {
       updatedAt: this.clock.now(),
     };
     await this.store.resourceGroups.update(rg);
+    this.recorder.record({ operation: 'Microsoft.Resources/subscriptions/resourceGroups/write', resourceId: rg.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { tags: rg.tags } });
     return rg;
   }
 
@@ -103,9 +114,19 @@ export class ResourceGroupService {
     return this.store.resourceGroups.list(subscriptionId, limit, after);
   }
 
-  /** Deletes the group and everything in it. Returns false when it did not exist. */
-  async delete(subscriptionId: string, name: string): Promise<boolean> {
+  /** Deletes the group and everything in it, in one transaction. Returns false when it did not exist. */
+  async delete(subscriptionId: string, name: string, actor: Actor): Promise<boolean> {
     await this.requireSubscription(subscriptionId);
-    return this.store.resourceGroups.delete(subscriptionId, name);
+    const batch = new ChangeBatch(this.clock, actor);
+    const deleted = await this.store.tx(async (tx) => {
+      const rg = await tx.resourceGroups.get(subscriptionId, name);
+      if (!rg) return false;
+      await deleteGroupContents(tx, batch, rg);
+      await tx.resourceGroups.delete(subscriptionId, name);
+      batch.add('Microsoft.Resources/subscriptions/resourceGroups/delete', rg.id);
+      return true;
+    });
+    batch.flush(this.recorder);
+    return deleted;
   }
 }

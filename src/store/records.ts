@@ -90,3 +90,60 @@ export interface RoleAssignmentRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/** A user-assigned managed identity (Microsoft.ManagedIdentity/userAssignedIdentities). */
+export interface UserAssignedIdentityRecord {
+  /** Full ARM id as given at creation. */
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  /** 'None' or 'Regional'. */
+  isolationScope: string;
+  /** Object id of its service principal; never changes. */
+  principalId: string;
+  /** App (client) id of its service principal; never changes. */
+  clientId: string;
+  tenantId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A federated identity credential of a user-assigned identity. */
+export interface FederatedCredentialRecord {
+  /** Full ARM id: {identityId}/federatedIdentityCredentials/{name}. */
+  id: string;
+  identityId: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A compute resource that can carry identities (VMs, scale sets, sites, container groups,
+ * container apps, Arc machines). Properties other than identity are stored and returned as given.
+ */
+export interface ComputeResourceRecord {
+  /** Full ARM id as given at creation. */
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** Canonical type, e.g. 'Microsoft.Compute/virtualMachines'. */
+  type: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  /** Every other top-level property the client sent (properties, sku, kind, zones, plan …). */
+  body: Record<string, unknown>;
+  /** Object id of the system-assigned identity's principal, or null when not enabled. */
+  systemPrincipalId: string | null;
+  /** ARM ids (as given) of the user-assigned identities attached, in attach order. */
+  userAssignedIdentityIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}

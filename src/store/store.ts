@@ -1,5 +1,8 @@
 import type {
   ClientSecretRecord,
+  ComputeResourceRecord,
+  FederatedCredentialRecord,
+  UserAssignedIdentityRecord,
   PrincipalRecord,
   ResourceGroupRecord,
   RoleAssignmentRecord,
@@ -27,6 +30,9 @@ export interface Store {
   readonly clientSecrets: ClientSecretRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly roleAssignments: RoleAssignmentRepo;
+  readonly identities: UserAssignedIdentityRepo;
+  readonly federatedCredentials: FederatedCredentialRepo;
+  readonly computeResources: ComputeResourceRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -116,4 +122,56 @@ export interface RoleAssignmentRepo {
   listForPrincipal(principalId: string): Promise<RoleAssignmentRecord[]>;
   /** Assignments whose scope equals `scope` exactly (case-insensitive). */
   listAtScope(scope: string): Promise<RoleAssignmentRecord[]>;
+  /** Assignments at `scope` or any scope below it (`scope` + '/' prefix), case-insensitive. */
+  listAtOrBelow(scope: string): Promise<RoleAssignmentRecord[]>;
+  /** Deletes every assignment of a principal; returns how many. */
+  deleteForPrincipal(principalId: string): Promise<number>;
+}
+
+/** Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then id. */
+export interface ResourceListing {
+  subscriptionId: string;
+  /** Omit to list the whole subscription. */
+  resourceGroup?: string;
+}
+
+export interface UserAssignedIdentityRepo {
+  /** Throws conflict when the id exists. */
+  create(i: UserAssignedIdentityRecord): Promise<void>;
+  /** Replaces tags, isolationScope and updatedAt (never ids or location). Returns false when absent. */
+  update(i: UserAssignedIdentityRecord): Promise<boolean>;
+  get(id: string): Promise<UserAssignedIdentityRecord | undefined>;
+  getByClientId(clientId: string): Promise<UserAssignedIdentityRecord | undefined>;
+  getByPrincipalId(principalId: string): Promise<UserAssignedIdentityRecord | undefined>;
+  list(where: ResourceListing, limit: number, after?: string): Promise<Page<UserAssignedIdentityRecord>>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface FederatedCredentialRepo {
+  /** Throws conflict (code 'FederatedCredentialExists' or 'FederatedCredentialIssuerSubjectExists') on a duplicate name or issuer+subject within the identity. */
+  create(f: FederatedCredentialRecord): Promise<void>;
+  /** Replaces issuer, subject, audiences, updatedAt. Throws the issuer+subject conflict like create. Returns false when absent. */
+  update(f: FederatedCredentialRecord): Promise<boolean>;
+  get(id: string): Promise<FederatedCredentialRecord | undefined>;
+  /** Ordered by lower-cased name. */
+  list(identityId: string, limit: number, after?: string): Promise<Page<FederatedCredentialRecord>>;
+  /** Every credential (any identity) with exactly this issuer and subject. */
+  findByIssuerSubject(issuer: string, subject: string): Promise<FederatedCredentialRecord[]>;
+  delete(id: string): Promise<boolean>;
+  /** Deletes every credential of an identity; returns how many. */
+  deleteForIdentity(identityId: string): Promise<number>;
+}
+
+export interface ComputeResourceRepo {
+  /** Throws conflict when the id exists. Also records the user-assigned attachments. */
+  create(r: ComputeResourceRecord): Promise<void>;
+  /** Replaces every mutable field (tags, body, systemPrincipalId, userAssignedIdentityIds, updatedAt). Returns false when absent. */
+  update(r: ComputeResourceRecord): Promise<boolean>;
+  get(id: string): Promise<ComputeResourceRecord | undefined>;
+  getBySystemPrincipalId(principalId: string): Promise<ComputeResourceRecord | undefined>;
+  /** `type` filters case-insensitively when given. */
+  list(where: ResourceListing & { type?: string }, limit: number, after?: string): Promise<Page<ComputeResourceRecord>>;
+  /** Resources that carry the user-assigned identity `identityId` (case-insensitive), ordered by id. */
+  listByUserAssignedIdentity(identityId: string): Promise<ComputeResourceRecord[]>;
+  delete(id: string): Promise<boolean>;
 }

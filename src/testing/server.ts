@@ -18,11 +18,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+
 /** Starts a real server on an ephemeral port with a fresh data directory. */
-export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string; onStop?: () => Promise<void> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'openmi-test-'));
   const cfg = loadConfig({ dataDir, port: 0, store: opts.store ?? 'sqlite', logLevel: 'silent' }, {});
-  const server = await startServer(cfg, { log: createLogger('silent'), ...opts });
+  const { store: _s, dataDir: _d, onStop: _o, ...appOpts } = opts;
+  const server = await startServer(cfg, { log: createLogger('silent'), ...appOpts });
   const ca = readFileSync(server.caCertPath, 'utf8');
   const creds = JSON.parse(readFileSync(server.credentialsPath, 'utf8')) as AdminCredentialsFile;
   const adminToken = async (resource = server.baseUrl) => {
@@ -45,6 +47,7 @@ export async function startTestServer(opts: AppOptions & { store?: string; dataD
     server, dataDir, ca, creds, adminToken, arm,
     stop: async () => {
       await server.close();
+      await opts.onStop?.();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,7 @@ import type { ResourceGroupService, ResourceGroupInput } from '../../resources/r
 import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
-import type { ArmCall, ArmRoute } from '../router.js';
+import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 
 const TYPE = 'Microsoft.Resources/resourceGroups';
 const ACTION = 'Microsoft.Resources/subscriptions/resourceGroups';
@@ -66,12 +66,12 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
         PUT: {
           action: `${ACTION}/write`,
           handle: async (c) => {
-            const { rg, created } = await groups.put(sub(c), name(c), bodyObject(c));
+            const { rg, created } = await groups.put(sub(c), name(c), bodyObject(c), actorOf(c));
             return { status: created ? 201 : 200, body: resourceGroupWire(rg) };
           },
         },
-        PATCH: { action: `${ACTION}/write`, handle: async (c) => ({ status: 200, body: resourceGroupWire(await groups.patch(sub(c), name(c), bodyObject(c))) }) },
-        DELETE: { action: `${ACTION}/delete`, handle: async (c) => ({ status: (await groups.delete(sub(c), name(c))) ? 200 : 204 }) },
+        PATCH: { action: `${ACTION}/write`, handle: async (c) => ({ status: 200, body: resourceGroupWire(await groups.patch(sub(c), name(c), bodyObject(c), actorOf(c))) }) },
+        DELETE: { action: `${ACTION}/delete`, handle: async (c) => ({ status: (await groups.delete(sub(c), name(c), actorOf(c))) ? 200 : 204 }) },
       },
     },
   ];

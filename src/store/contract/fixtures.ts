@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
-import { isDomainError } from '../../kernel/errors.js';
+import { type DomainError, isDomainError } from '../../kernel/errors.js';
 import type {
   ClientSecretRecord,
+  ComputeResourceRecord,
+  FederatedCredentialRecord,
   PrincipalRecord,
   ResourceGroupRecord,
   RoleAssignmentRecord,
   SigningKeyRecord,
   SubscriptionRecord,
   TenantRecord,
+  UserAssignedIdentityRecord,
 } from '../records.js';
-import type { Store } from '../store.js';
+import type { Page, Store } from '../store.js';
 
 /** Above 2^32 on purpose: catches int8 columns coming back as strings or truncated. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -123,4 +126,93 @@ export function roleAssignment(scope: string, principalId: string, o: Partial<Ro
     updatedAt: T0 + 9,
     ...o,
   };
+}
+
+export function identity(
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+  o: Partial<UserAssignedIdentityRecord> = {},
+): UserAssignedIdentityRecord {
+  return {
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+    subscriptionId,
+    resourceGroup,
+    name,
+    location: 'westeurope',
+    tags: { env: 'test', 'Ünïcode key': 'välue "quoted"' },
+    isolationScope: 'None',
+    principalId: mixedGuid(),
+    clientId: mixedGuid(),
+    tenantId: mixedGuid(),
+    createdAt: T0 + 10,
+    updatedAt: T0 + 11,
+    ...o,
+  };
+}
+
+export function federatedCredential(
+  identityId: string,
+  name: string,
+  o: Partial<FederatedCredentialRecord> = {},
+): FederatedCredentialRecord {
+  return {
+    id: `${identityId}/federatedIdentityCredentials/${name}`,
+    identityId,
+    name,
+    issuer: 'https://token.actions.githubusercontent.com',
+    subject: `repo:Contoso/App:ref:refs/heads/${name}`,
+    audiences: ['api://AzureADTokenExchange'],
+    createdAt: T0 + 12,
+    updatedAt: T0 + 13,
+    ...o,
+  };
+}
+
+export function computeResource(
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+  o: Partial<ComputeResourceRecord> = {},
+): ComputeResourceRecord {
+  const type = o.type ?? 'Microsoft.Compute/virtualMachines';
+  return {
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${type}/${name}`,
+    subscriptionId,
+    resourceGroup,
+    type,
+    name,
+    location: 'westeurope',
+    tags: { role: 'web' },
+    body: {
+      properties: { hardwareProfile: { vmSize: 'Standard_B2s' }, osProfile: null, 'ünïcode': 'välue' },
+      zones: ['1', '2'],
+      sku: { name: 'S1', capacity: 3, enabled: true },
+    },
+    systemPrincipalId: null,
+    userAssignedIdentityIds: [],
+    createdAt: T0 + 14,
+    updatedAt: T0 + 15,
+    ...o,
+  };
+}
+
+/** Follows `next` until the last page; fails if paging does not terminate. */
+export async function collectPages<T>(fetch: (after?: string) => Promise<Page<T>>, maxPages = 100): Promise<Page<T>[]> {
+  const pages: Page<T>[] = [];
+  let after: string | undefined;
+  do {
+    const page = await fetch(after);
+    pages.push(page);
+    after = page.next;
+    assert.ok(pages.length <= maxPages, 'paging does not terminate');
+  } while (after !== undefined);
+  return pages;
+}
+
+/** Rejects with a conflict carrying `code`; returns the error for further checks. */
+export async function assertConflictCode(p: Promise<unknown>, code: string): Promise<DomainError> {
+  let caught: unknown;
+  await assert.rejects(p, (e: unknown) => ((caught = e), isDomainError(e) && e.kind === 'conflict' && e.code === code));
+  return caught as DomainError;
 }

@@ -64,5 +64,59 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       assert.ok(atRoot.some((r) => r.id === root.id));
       assert.ok(atRoot.every((r) => r.scope === '/'));
     });
+
+    it('listAtOrBelow matches the scope and its descendants, case-insensitively, oldest first', async () => {
+      const sub = `/subscriptions/${mixedGuid()}`;
+      const rg1 = `${sub}/resourceGroups/Rg1`;
+      const at = roleAssignment(rg1, mixedGuid(), { createdAt: T0 + 3 });
+      const below = roleAssignment(`${rg1}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/U`, mixedGuid(), {
+        createdAt: T0 + 1,
+      });
+      const sibling = roleAssignment(`${sub}/resourceGroups/rg10`, mixedGuid());
+      const siblingBelow = roleAssignment(`${sub}/resourceGroups/RG10/providers/X/y/z`, mixedGuid());
+      const parent = roleAssignment(sub, mixedGuid());
+      for (const ra of [at, below, sibling, siblingBelow, parent]) await store().roleAssignments.create(ra);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(flipCase(rg1)), [below, at]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/RG10`), [sibling, siblingBelow]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/Rg`), []);
+      const inSub = await store().roleAssignments.listAtOrBelow(sub.toUpperCase());
+      assert.deepEqual(new Set(inSub.map((r) => r.id)), new Set([at, below, sibling, siblingBelow, parent].map((r) => r.id)));
+    });
+
+    it('listAtOrBelow treats LIKE wildcards and the escape character in the scope literally', async () => {
+      const sub = `/subscriptions/${mixedGuid()}`;
+      const under = roleAssignment(`${sub}/resourceGroups/my_rg/providers/A/b/c`, mixedGuid());
+      const lookalike = roleAssignment(`${sub}/resourceGroups/myXrg/providers/A/b/c`, mixedGuid());
+      const percent = roleAssignment(`${sub}/resourceGroups/a%b`, mixedGuid());
+      const percentLookalike = roleAssignment(`${sub}/resourceGroups/aXYZb/x`, mixedGuid());
+      const backslash = roleAssignment(`${sub}/resourceGroups/back\\slash/x`, mixedGuid());
+      for (const ra of [under, lookalike, percent, percentLookalike, backslash]) await store().roleAssignments.create(ra);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/MY_RG`), [under]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/a%b`), [percent]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/back\\slash`), [backslash]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/_`), []);
+    });
+
+    it('listAtOrBelow at the root scope returns every assignment', async () => {
+      const deep = roleAssignment(`/subscriptions/${mixedGuid()}/resourceGroups/deep`, mixedGuid());
+      const root = roleAssignment('/', mixedGuid());
+      await store().roleAssignments.create(deep);
+      await store().roleAssignments.create(root);
+      const all = await store().roleAssignments.listAtOrBelow('/');
+      assert.ok(all.some((r) => r.id === deep.id) && all.some((r) => r.id === root.id));
+      const ids = [...all.map((r) => r.id), ...(await store().roleAssignments.listAtScope('/')).map((r) => r.id)];
+      assert.equal(new Set(ids).size, all.length);
+    });
+
+    it('deleteForPrincipal deletes every assignment of the principal, case-insensitively, and returns how many', async () => {
+      const pid = mixedGuid();
+      const keep = roleAssignment('/subscriptions/S9', mixedGuid());
+      const mine = [roleAssignment('/', pid), roleAssignment('/subscriptions/S9', pid.toUpperCase())];
+      for (const ra of [...mine, keep]) await store().roleAssignments.create(ra);
+      assert.equal(await store().roleAssignments.deleteForPrincipal(flipCase(pid)), 2);
+      assert.deepEqual(await store().roleAssignments.listForPrincipal(pid), []);
+      assert.equal(await store().roleAssignments.deleteForPrincipal(pid), 0);
+      assert.deepEqual(await store().roleAssignments.get(keep.id), keep);
+    });
   });
 }

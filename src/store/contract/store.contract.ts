@@ -1,6 +1,9 @@
 import { describe } from 'node:test';
 import type { Store } from '../store.js';
 import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
+import { computeResourceContract } from './compute-resources.contract.js';
+import { federatedCredentialContract } from './federated-credentials.contract.js';
+import { identityContract } from './identities.contract.js';
 import { clientSecretContract, principalContract } from './principals.contract.js';
 import { resourceGroupContract } from './resource-groups.contract.js';
 import { roleAssignmentContract } from './role-assignments.contract.js';
@@ -21,6 +24,9 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     clientSecretContract(newStore);
     signingKeyContract(newStore);
     roleAssignmentContract(newStore);
+    identityContract(newStore);
+    federatedCredentialContract(newStore);
+    computeResourceContract(newStore);
     txContract(newStore);
   });
 }

@@ -1,6 +1,9 @@
 import type { StoreRepos } from '../store.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
+import { SqlComputeResourceRepo } from './compute-resources.js';
 import type { Executor } from './executor.js';
+import { SqlFederatedCredentialRepo } from './federated-credentials.js';
+import { SqlUserAssignedIdentityRepo } from './identities.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
@@ -20,5 +23,8 @@ export function createRepos(db: Executor): StoreRepos {
     clientSecrets: new SqlClientSecretRepo(db),
     signingKeys: new SqlSigningKeyRepo(db),
     roleAssignments: new SqlRoleAssignmentRepo(db),
+    identities: new SqlUserAssignedIdentityRepo(db),
+    federatedCredentials: new SqlFederatedCredentialRepo(db),
+    computeResources: new SqlComputeResourceRepo(db),
   };
 }

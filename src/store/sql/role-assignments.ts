@@ -89,4 +89,30 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
     );
     return rows.map(toRecord);
   }
+
+  /** Oldest first. The root scope ('/') lists every assignment. */
+  async listAtOrBelow(scope: string): Promise<RoleAssignmentRecord[]> {
+    const key = lookupKey(scope).replace(/\/+$/, '');
+    if (key === '') {
+      const all = await this.db.all<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments ORDER BY created_at, id_key`);
+      return all.map(toRecord);
+    }
+    const rows = await this.db.all<RoleAssignmentRow>(
+      `SELECT ${COLUMNS} FROM role_assignments WHERE scope_key = $1 OR scope_key LIKE $2 ESCAPE '\\' ORDER BY created_at, id_key`,
+      [key, `${escapeLike(key)}/%`],
+    );
+    return rows.map(toRecord);
+  }
+
+  async deleteForPrincipal(principalId: string): Promise<number> {
+    const { changes } = await this.db.run('DELETE FROM role_assignments WHERE principal_key = $1', [lookupKey(principalId)]);
+    return changes;
+  }
 }
+
+/**
+ * Makes `s` match only itself in a LIKE pattern with a backslash as ESCAPE character ('_' is
+ * legal in ARM names). Both engines read the SQL literal '\' as one backslash (PostgreSQL with
+ * standard_conforming_strings, the default since 9.1).
+ */
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

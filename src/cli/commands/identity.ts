@@ -1,0 +1,100 @@
+import { Command, Option } from 'commander';
+import { listAll } from '../arm-client.js';
+import { IDENTITY_API_VERSION, identityCollectionPath, identityId, resourceGroupOf, withApiVersion } from '../arm-paths.js';
+import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
+import { print, type Column } from '../output.js';
+import type { IdentityResource } from '../wire-types.js';
+import { federatedCredentialCommand } from './federated-credential.js';
+import { listResourcesCommand } from './identity-resources.js';
+
+interface Named extends ClientOptions {
+  resourceGroup: string;
+  name: string;
+}
+
+export const IDENTITY_COLUMNS: Column<IdentityResource>[] = [
+  { header: 'name', get: (r) => r.name },
+  { header: 'resourceGroup', get: (r) => resourceGroupOf(r.id) },
+  { header: 'location', get: (r) => r.location },
+  { header: 'clientId', get: (r) => r.properties?.clientId },
+  { header: 'principalId', get: (r) => r.properties?.principalId },
+];
+
+/** A leaf command with the shared client options plus the resource group and name of one identity. */
+function named(verb: string, description: string): Command {
+  return withClientOptions(
+    new Command(verb)
+      .description(description)
+      .requiredOption('-g, --resource-group <name>', 'resource group')
+      .requiredOption('-n, --name <name>', 'identity name'),
+  );
+}
+
+const pathOf = (o: Named, sub: string) => withApiVersion(identityId(sub, o.resourceGroup, o.name), IDENTITY_API_VERSION);
+const printOne = (o: ClientOptions, r: IdentityResource) => print(o.output, r, [r], IDENTITY_COLUMNS);
+
+function createCommand(): Command {
+  return named('create', 'Create (or replace) a user-assigned identity.')
+    .option('-l, --location <location>', 'location', 'local')
+    .option('--tags <tags...>', 'tags as name=value')
+    .addOption(new Option('--isolation-scope <scope>', 'isolation scope').choices(['None', 'Regional']))
+    .action(async (o: Named & { location: string; tags?: string[]; isolationScope?: string }) => {
+      const client = clientFor(o);
+      const tags = parseTags(o.tags);
+      const body = {
+        location: o.location,
+        ...(tags ? { tags } : {}),
+        ...(o.isolationScope ? { properties: { isolationScope: o.isolationScope } } : {}),
+      };
+      printOne(o, await client.request<IdentityResource>('PUT', pathOf(o, client.subscriptionId), body));
+    });
+}
+
+function showCommand(): Command {
+  return named('show', 'Show a user-assigned identity.').action(async (o: Named) => {
+    const client = clientFor(o);
+    printOne(o, await client.request<IdentityResource>('GET', pathOf(o, client.subscriptionId)));
+  });
+}
+
+function listCommand(): Command {
+  return withClientOptions(new Command('list').description('List user-assigned identities in the subscription or one resource group.'))
+    .option('-g, --resource-group <name>', 'only this resource group')
+    .action(async (o: ClientOptions & { resourceGroup?: string }) => {
+      const client = clientFor(o);
+      const path = withApiVersion(identityCollectionPath(client.subscriptionId, o.resourceGroup), IDENTITY_API_VERSION);
+      const { value } = await listAll<IdentityResource>(client, path);
+      print(o.output, value, value, IDENTITY_COLUMNS);
+    });
+}
+
+function updateCommand(): Command {
+  return named('update', "Replace an identity's tags (--tags '' removes them all).")
+    .requiredOption('--tags <tags...>', 'tags as name=value')
+    .action(async (o: Named & { tags: string[] }) => {
+      const client = clientFor(o);
+      printOne(o, await client.request<IdentityResource>('PATCH', pathOf(o, client.subscriptionId), { tags: parseTags(o.tags) }));
+    });
+}
+
+function deleteCommand(): Command {
+  return named('delete', 'Delete a user-assigned identity.').action(async (o: Named) => {
+    const client = clientFor(o);
+    const { status } = await client.call('DELETE', pathOf(o, client.subscriptionId));
+    const deleted = status !== 204;
+    if (o.output === 'json') process.stdout.write(`${JSON.stringify({ deleted })}\n`);
+    else process.stdout.write(deleted ? `deleted identity ${o.name}\n` : `identity ${o.name} did not exist\n`);
+  });
+}
+
+export function identityCommand(): Command {
+  return new Command('identity')
+    .description('Manage user-assigned managed identities over the ARM API.')
+    .addCommand(createCommand())
+    .addCommand(showCommand())
+    .addCommand(listCommand())
+    .addCommand(updateCommand())
+    .addCommand(deleteCommand())
+    .addCommand(listResourcesCommand())
+    .addCommand(federatedCredentialCommand());
+}

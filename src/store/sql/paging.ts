@@ -1,0 +1,59 @@
+import { invalid } from '../../kernel/errors.js';
+import type { Page, ResourceListing } from '../store.js';
+import { lookupKey } from './columns.js';
+import type { SqlValue } from './executor.js';
+
+/** Collects parameters and hands out their `$n` placeholders, so numbering stays contiguous. */
+export class Params {
+  readonly values: SqlValue[] = [];
+
+  add(value: SqlValue): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw invalid(`Page size must be a positive integer, got ${limit}`);
+}
+
+/** Continuation of a listing ordered by (name_key, id_key): both keys of the last row, base64url JSON. */
+export const encodeCursor = (nameKey: string, idKey: string): string =>
+  Buffer.from(JSON.stringify([nameKey, idKey]), 'utf8').toString('base64url');
+
+export function decodeCursor(after: string): [string, string] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((s) => typeof s === 'string')) {
+    throw invalid('The continuation token is not valid', { target: '$skipToken' });
+  }
+  return [parsed[0] as string, parsed[1] as string];
+}
+
+/**
+ * WHERE clause (without the keyword) selecting one page of an ARM resource table that has
+ * subscription_key, resource_group_key, name_key and id_key columns, after `after`.
+ * Extra conditions (e.g. a type filter) are added by the caller through `extra`.
+ */
+export function listingWhere(p: Params, where: ResourceListing, after: string | undefined, extra: string[] = []): string {
+  const conds = [`subscription_key = ${p.add(lookupKey(where.subscriptionId))}`];
+  if (where.resourceGroup !== undefined) conds.push(`resource_group_key = ${p.add(lookupKey(where.resourceGroup))}`);
+  conds.push(...extra);
+  if (after !== undefined) {
+    const [nameKey, idKey] = decodeCursor(after);
+    conds.push(`(name_key, id_key) > (${p.add(nameKey)}, ${p.add(idKey)})`);
+  }
+  return conds.join(' AND ');
+}
+
+/** Turns `limit + 1` fetched rows into a page; `next` only when the extra row exists. */
+export function toPage<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, cursor: (r: R) => string): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const items = page.map(map);
+  return rows.length > limit && last !== undefined ? { items, next: cursor(last) } : { items };
+}
