@@ -11,6 +11,7 @@ import { TokenIssuer } from './tokens/issue.js';
 import { TokenVerifier } from './tokens/verify.js';
 import { TokenSurface } from './tokens/http/token-surface.js';
 import { OpsSurface } from './ops/ops-surface.js';
+import { GraphSurface } from './directory/http/graph-surface.js';
 import { ArmAuthenticator, armAudiences } from './control-plane/authenticate.js';
 import { ArmRouter, type ArmRoute } from './control-plane/router.js';
 import { ArmSurface } from './control-plane/arm-surface.js';
@@ -74,6 +75,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   return [
     new OpsSurface(d.store, d.metrics),
+    new GraphSurface(d.store, authenticator),
     new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes }),
     new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, recorder)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes }),
   ];

@@ -8,10 +8,11 @@ import { ArmError } from './arm-errors.js';
 /**
  * Audiences Resource Manager accepts: this server's own ARM URL (the SDKs derive the scope from
  * `endpoint`), and Azure's two ARM resource ids (spec 02 §0.3). Compared without trailing slashes:
- * the Azure CLI asks for `https://management.core.windows.net//.default`.
+ * the Azure CLI asks for `https://management.core.windows.net//.default`. Graph's audience is
+ * accepted too, for the read-only directory slice served on the same host.
  */
 export function armAudiences(baseUrl: string): string[] {
-  const bases = [baseUrl, 'https://management.azure.com', 'https://management.core.windows.net'];
+  const bases = [baseUrl, 'https://management.azure.com', 'https://management.core.windows.net', 'https://graph.microsoft.com'];
   return bases.flatMap((b) => [b, `${b}/`]);
 }
 
