@@ -92,7 +92,7 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
 
     it('update conflicts when another credential of the identity holds the issuer+subject', async () => {
       const i = await newIdentity();
-      const a = federatedCredential(i.id, 'a-holder');
+      const a = federatedCredential(i.id, 'a-holder', { subject: 'shared-subject' });
       const b = federatedCredential(i.id, 'b');
       await store().federatedCredentials.create(a);
       await store().federatedCredentials.create(b);
