@@ -44,7 +44,8 @@ function readDataFile(path: string, what: string, dataDir: string): string {
 
 function send(url: string, method: string, ca: string, headers: Record<string, string>, body: string | undefined, dataDir: string): Promise<RawResponse> {
   const h: Record<string, string> = { 'user-agent': 'openmi-cli/0.1.0', accept: 'application/json', ...headers };
-  if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
+  // An explicit zero length keeps body-less POSTs (ARM actions) unambiguous to every server.
+  if (body !== undefined || method === 'POST') h['content-length'] = String(Buffer.byteLength(body ?? ''));
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: h, ca, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
@@ -94,7 +95,7 @@ async function fetchToken(baseUrl: string, ca: string, creds: AdminCredentialsFi
 }
 
 /** Resolves a relative path against the base URL; refuses absolute URLs elsewhere so the token never leaves this server. */
-function resolveUrl(baseUrl: string, path: string): string {
+export function resolveUrl(baseUrl: string, path: string): string {
   if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path}`;
   if (new URL(path).origin !== new URL(baseUrl).origin) {
     throw new CliError(`the server returned a link to ${new URL(path).origin}, not ${new URL(baseUrl).origin}; refusing to send credentials there.`);

@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { serveCommand } from './commands/serve.js';
 import { envCommand } from './commands/env.js';
+import { identityCommand } from './commands/identity.js';
+import { resourceCommand } from './commands/resource.js';
 import { CliError } from './cli-error.js';
 
 const program = new Command('openmi')
@@ -11,6 +13,8 @@ const program = new Command('openmi')
 
 program.addCommand(serveCommand());
 program.addCommand(envCommand());
+program.addCommand(identityCommand());
+program.addCommand(resourceCommand());
 
 try {
   await program.parseAsync(process.argv);
