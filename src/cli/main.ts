@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { serveCommand } from './commands/serve.js';
 import { envCommand } from './commands/env.js';
+import { groupCommand } from './commands/group.js';
 import { identityCommand } from './commands/identity.js';
 import { resourceCommand } from './commands/resource.js';
 import { CliError } from './cli-error.js';
@@ -13,6 +14,7 @@ const program = new Command('openmi')
 
 program.addCommand(serveCommand());
 program.addCommand(envCommand());
+program.addCommand(groupCommand());
 program.addCommand(identityCommand());
 program.addCommand(resourceCommand());
 
