@@ -1,5 +1,6 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
 import type { Clock } from '../kernel/clock.js';
+import { recordChange } from '../activity-log/changes-batch.js';
 import { invalid, notFound } from '../kernel/errors.js';
 import type { FederatedCredentialRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
@@ -45,9 +46,9 @@ function checkAudiences(v: unknown): string[] {
 /** Federated identity credentials: trust an external issuer's tokens for one subject. No small cap. */
 export class FederatedCredentialService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly recorder: ChangeRecorder,
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly recorder: ChangeRecorder,
   ) {}
 
   private async requireIdentity(a: IdentityAddress) {
@@ -81,7 +82,7 @@ export class FederatedCredentialService {
       await tx.federatedCredentials.create(credential);
       return { credential, created: true };
     });
-    this.recorder.record({ operation: `${OP}/write`, resourceId: result.credential.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { ...fields, created: result.created } });
+    recordChange(this, actor, `${OP}/write`, result.credential.id, { ...fields, created: result.created });
     return result;
   }
 
@@ -94,7 +95,7 @@ export class FederatedCredentialService {
     const identity = await this.requireIdentity(a);
     const id = `${identity.id}/federatedIdentityCredentials/${name}`;
     const deleted = await this.store.federatedCredentials.delete(id);
-    if (deleted) this.recorder.record({ operation: `${OP}/delete`, resourceId: id, status: 'Succeeded', actor, at: this.clock.now() });
+    if (deleted) recordChange(this, actor, `${OP}/delete`, id);
     return deleted;
   }
 }

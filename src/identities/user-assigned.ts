@@ -1,5 +1,6 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
-import { ChangeBatch } from '../activity-log/changes-batch.js';
+import { changeInTransaction, recordChange, type ChangeBatch } from '../activity-log/changes-batch.js';
+import { requireScope } from '../resources/scope-checks.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
 import { invalid, notFound } from '../kernel/errors.js';
@@ -49,20 +50,16 @@ function checkLocation(v: unknown): string {
  */
 export class UserAssignedIdentityService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    readonly store: Store,
+    readonly clock: Clock,
     private readonly random: Random,
-    private readonly recorder: ChangeRecorder,
+    readonly recorder: ChangeRecorder,
     private readonly tenantId: string,
   ) {}
 
-  private async requireGroup(tx: StoreRepos, a: IdentityAddress): Promise<void> {
-    if (!(await tx.subscriptions.get(a.subscriptionId))) throw notFound(`The subscription '${a.subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
-    if (!(await tx.resourceGroups.get(a.subscriptionId, a.resourceGroup))) throw notFound(`Resource group '${a.resourceGroup}' could not be found.`, { code: 'ResourceGroupNotFound' });
-  }
-
   async get(a: IdentityAddress): Promise<UserAssignedIdentityRecord> {
     const found = await this.store.identities.get(identityId(a));
+    if (!found) await requireScope(this.store, a.subscriptionId, a.resourceGroup);
     if (!found) throw notFound(`The Resource '${UAI_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
     return found;
   }
@@ -71,23 +68,23 @@ export class UserAssignedIdentityService {
     checkIdentityName(a.name);
     const location = checkLocation(input.location);
     const tags = checkTags(input.tags);
-    const batch = new ChangeBatch(this.clock, actor);
-    const result = await this.store.tx(async (tx) => {
-      await this.requireGroup(tx, a);
-      const existing = await tx.identities.get(identityId(a));
-      if (existing) {
-        if (existing.location !== location) {
-          throw invalid(`The location of user-assigned identity '${a.name}' is '${existing.location}' and cannot be changed to '${location}'. Delete and re-create it to move it.`, { code: 'InvalidResourceLocation', target: 'location' });
-        }
-        const identity = { ...existing, tags, isolationScope: checkIsolationScope(input.isolationScope, existing.isolationScope), updatedAt: this.clock.now() };
-        await tx.identities.update(identity);
-        return { identity, created: false };
-      }
-      return { identity: await this.create(tx, a, location, tags, checkIsolationScope(input.isolationScope)), created: true };
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      await requireScope(tx, a.subscriptionId, a.resourceGroup);
+      const result = await this.upsert(tx, a, location, tags, input.isolationScope);
+      batch.add(`${OP}/write`, result.identity.id, { created: result.created, principalId: result.identity.principalId, clientId: result.identity.clientId, tags });
+      return result;
     });
-    batch.add(`${OP}/write`, result.identity.id, { created: result.created, principalId: result.identity.principalId, clientId: result.identity.clientId, tags });
-    batch.flush(this.recorder);
-    return result;
+  }
+
+  private async upsert(tx: StoreRepos, a: IdentityAddress, location: string, tags: Record<string, string>, isolationScope: unknown) {
+    const existing = await tx.identities.get(identityId(a));
+    if (!existing) return { identity: await this.create(tx, a, location, tags, checkIsolationScope(isolationScope)), created: true };
+    if (existing.location !== location) {
+      throw invalid(`The location of user-assigned identity '${a.name}' is '${existing.location}' and cannot be changed to '${location}'. Delete and re-create it to move it.`, { code: 'InvalidResourceLocation', target: 'location' });
+    }
+    const identity = { ...existing, tags, isolationScope: checkIsolationScope(isolationScope, existing.isolationScope), updatedAt: this.clock.now() };
+    await tx.identities.update(identity);
+    return { identity, created: false };
   }
 
   private async create(tx: StoreRepos, a: IdentityAddress, location: string, tags: Record<string, string>, isolationScope: string): Promise<UserAssignedIdentityRecord> {
@@ -115,29 +112,23 @@ export class UserAssignedIdentityService {
       updatedAt: this.clock.now(),
     };
     await this.store.identities.update(identity);
-    this.recorder.record({ operation: `${OP}/write`, resourceId: identity.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { tags: identity.tags } });
+    recordChange(this, actor, `${OP}/write`, identity.id, { tags: identity.tags });
     return identity;
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<UserAssignedIdentityRecord>> {
-    if (!(await this.store.subscriptions.get(where.subscriptionId))) throw notFound(`The subscription '${where.subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
-    if (where.resourceGroup && !(await this.store.resourceGroups.get(where.subscriptionId, where.resourceGroup))) {
-      throw notFound(`Resource group '${where.resourceGroup}' could not be found.`, { code: 'ResourceGroupNotFound' });
-    }
+    await requireScope(this.store, where.subscriptionId, where.resourceGroup);
     return this.store.identities.list(where, limit, after);
   }
 
   /** Deletes the identity and, in the same transaction, everything that gave it power. */
   async delete(a: IdentityAddress, actor: Actor): Promise<boolean> {
-    const batch = new ChangeBatch(this.clock, actor);
-    const deleted = await this.store.tx(async (tx) => {
+    return changeInTransaction(this, actor, async (tx, batch) => {
       const identity = await tx.identities.get(identityId(a));
       if (!identity) return false;
       await deleteIdentityCascade(tx, batch, identity);
       return true;
     });
-    batch.flush(this.recorder);
-    return deleted;
   }
 }
 

@@ -125,6 +125,9 @@ describe('compute resources carrying identities (plain ARM)', () => {
       ['PUT', `${uaiPath('uai-a')}?${MSI}`, { location: 'eastus' }, 400, 'InvalidResourceLocation', /cannot be changed/],
       ['PUT', vmPath('vm-bad'), '[1,2', 400, 'InvalidRequestContent', /JSON/],
     ];
+    const noGroup = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-missing`;
+    cases.push(['GET', `${noGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/any?${MSI}`, undefined, 404, 'ResourceGroupNotFound', /openmi group create/]);
+    cases.push(['GET', `${noGroup}/providers/Microsoft.Compute/virtualMachines/any?${VM}`, undefined, 404, 'ResourceGroupNotFound', /rg-missing/]);
     for (const [method, path, body, status, code, msg] of cases) {
       const r = await t.arm(method, path, body);
       assert.equal(r.status, status, `${path}: ${r.text}`);

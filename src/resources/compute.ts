@@ -1,5 +1,6 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
-import { ChangeBatch } from '../activity-log/changes-batch.js';
+import { changeInTransaction, type ChangeBatch } from '../activity-log/changes-batch.js';
+import { requireScope } from './scope-checks.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
 import { invalid, notFound } from '../kernel/errors.js';
@@ -43,22 +44,22 @@ function splitBody(body: unknown): { location: unknown; tags: unknown; identity:
  */
 export class ComputeResourceService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    readonly store: Store,
+    readonly clock: Clock,
     private readonly random: Random,
-    private readonly recorder: ChangeRecorder,
+    readonly recorder: ChangeRecorder,
     private readonly tenantId: string,
   ) {}
 
   async get(a: ResourceAddress): Promise<ComputeResourceRecord> {
     const r = await this.store.computeResources.get(resourceIdOf(a));
+    if (!r) await requireScope(this.store, a.subscriptionId, a.resourceGroup);
     if (!r) throw notFound(`The Resource '${a.type.type}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
     return r;
   }
 
   async list(where: ResourceListing, type: ComputeType, limit: number, after?: string): Promise<Page<ComputeResourceRecord>> {
-    if (!(await this.store.subscriptions.get(where.subscriptionId))) throw notFound(`The subscription '${where.subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
-    if (where.resourceGroup && !(await this.store.resourceGroups.get(where.subscriptionId, where.resourceGroup))) throw notFound(`Resource group '${where.resourceGroup}' could not be found.`, { code: 'ResourceGroupNotFound' });
+    await requireScope(this.store, where.subscriptionId, where.resourceGroup);
     return this.store.computeResources.list({ ...where, type: type.type }, limit, after);
   }
 
@@ -76,9 +77,7 @@ export class ComputeResourceService {
     const attaching = next.userAssigned.filter((id) => !current.userAssigned.some((c) => c.toLowerCase() === id.toLowerCase()));
     await this.requireIdentitiesExist(attaching);
     await checkAttach(attaching);
-    const batch = new ChangeBatch(this.clock, actor);
-    const resource = await this.store.tx((tx) => this.commit(tx, batch, { a, existing, location, parts, next, mode }));
-    batch.flush(this.recorder);
+    const resource = await changeInTransaction(this, actor, (tx, batch) => this.commit(tx, batch, { a, existing, location, parts, next, mode }));
     return { resource, created: !existing };
   }
 
@@ -104,7 +103,7 @@ export class ComputeResourceService {
 
   private async commit(tx: StoreRepos, batch: ChangeBatch, w: { a: ResourceAddress; existing: ComputeResourceRecord | undefined; location: string; parts: ReturnType<typeof splitBody>; next: IdentityState; mode: 'put' | 'patch' }): Promise<ComputeResourceRecord> {
     const { a, existing, parts, next } = w;
-    if (!(await tx.resourceGroups.get(a.subscriptionId, a.resourceGroup))) throw notFound(`Resource group '${a.resourceGroup}' could not be found.`, { code: 'ResourceGroupNotFound' });
+    await requireScope(tx, a.subscriptionId, a.resourceGroup);
     const id = existing?.id ?? resourceIdOf(a);
     let systemPrincipalId = existing?.systemPrincipalId ?? null;
     if (next.system && !systemPrincipalId) {
@@ -136,15 +135,12 @@ export class ComputeResourceService {
   }
 
   async delete(a: ResourceAddress, actor: Actor): Promise<boolean> {
-    const batch = new ChangeBatch(this.clock, actor);
-    const deleted = await this.store.tx(async (tx) => {
+    return changeInTransaction(this, actor, async (tx, batch) => {
       const r = await tx.computeResources.get(resourceIdOf(a));
       if (!r) return false;
       await deleteComputeCascade(tx, batch, r);
       return true;
     });
-    batch.flush(this.recorder);
-    return deleted;
   }
 }
 

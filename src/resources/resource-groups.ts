@@ -1,5 +1,5 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
-import { ChangeBatch } from '../activity-log/changes-batch.js';
+import { changeInTransaction, recordChange } from '../activity-log/changes-batch.js';
 import type { Clock } from '../kernel/clock.js';
 import { deleteGroupContents } from './group-contents.js';
 import { DomainError, invalid, notFound } from '../kernel/errors.js';
@@ -41,9 +41,9 @@ function checkLocation(location: unknown): string {
 
 export class ResourceGroupService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly recorder: ChangeRecorder,
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly recorder: ChangeRecorder,
   ) {}
 
   async requireSubscription(subscriptionId: string): Promise<void> {
@@ -61,7 +61,7 @@ export class ResourceGroupService {
   /** PUT: create, or replace tags/managedBy of an existing group. Location is create-only. */
   async put(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
     const result = await this.putGroup(subscriptionId, name, input);
-    this.recorder.record({ operation: 'Microsoft.Resources/subscriptions/resourceGroups/write', resourceId: result.rg.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { created: result.created, tags: result.rg.tags } });
+    recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
     return result;
   }
 
@@ -105,7 +105,7 @@ export class ResourceGroupService {
       updatedAt: this.clock.now(),
     };
     await this.store.resourceGroups.update(rg);
-    this.recorder.record({ operation: 'Microsoft.Resources/subscriptions/resourceGroups/write', resourceId: rg.id, status: 'Succeeded', actor, at: this.clock.now(), detail: { tags: rg.tags } });
+    recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg.id, { tags: rg.tags });
     return rg;
   }
 
@@ -117,8 +117,7 @@ export class ResourceGroupService {
   /** Deletes the group and everything in it, in one transaction. Returns false when it did not exist. */
   async delete(subscriptionId: string, name: string, actor: Actor): Promise<boolean> {
     await this.requireSubscription(subscriptionId);
-    const batch = new ChangeBatch(this.clock, actor);
-    const deleted = await this.store.tx(async (tx) => {
+    return changeInTransaction(this, actor, async (tx, batch) => {
       const rg = await tx.resourceGroups.get(subscriptionId, name);
       if (!rg) return false;
       await deleteGroupContents(tx, batch, rg);
@@ -126,7 +125,5 @@ export class ResourceGroupService {
       batch.add('Microsoft.Resources/subscriptions/resourceGroups/delete', rg.id);
       return true;
     });
-    batch.flush(this.recorder);
-    return deleted;
   }
 }

@@ -98,8 +98,10 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
       return all.map(toRecord);
     }
     const rows = await this.db.all<RoleAssignmentRow>(
-      `SELECT ${COLUMNS} FROM role_assignments WHERE scope_key = $1 OR scope_key LIKE $2 ESCAPE '\\' ORDER BY created_at, id_key`,
-      [key, `${escapeLike(key)}/%`],
+      // Descendants sort between `key/` and `key0` ('0' follows '/' in byte order, and key columns
+      // compare bytewise on both engines), so a range uses the scope index where LIKE would not.
+      `SELECT ${COLUMNS} FROM role_assignments WHERE scope_key = $1 OR (scope_key >= $2 AND scope_key < $3) ORDER BY created_at, id_key`,
+      [key, `${key}/`, `${key}0`],
     );
     return rows.map(toRecord);
   }
@@ -109,10 +111,3 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
     return changes;
   }
 }
-
-/**
- * Makes `s` match only itself in a LIKE pattern with a backslash as ESCAPE character ('_' is
- * legal in ARM names). Both engines read the SQL literal '\' as one backslash (PostgreSQL with
- * standard_conforming_strings, the default since 9.1).
- */
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
