@@ -147,6 +147,8 @@ export class ComputeResourceService {
 /** Deletes a resource: its system-assigned identity goes with it; user-assigned ones survive. */
 export async function deleteComputeCascade(tx: StoreRepos, batch: ChangeBatch, r: ComputeResourceRecord): Promise<void> {
   if (r.systemPrincipalId) await retireIdentityPrincipal(tx, batch, r.systemPrincipalId);
+  await tx.joinTokens.deleteForResource(r.id);
+  await tx.agents.deleteForResource(r.id);
   await tx.computeResources.delete(r.id);
   batch.add(`${r.type}/delete`, r.id, { systemPrincipalId: r.systemPrincipalId, detached: r.userAssignedIdentityIds });
 }

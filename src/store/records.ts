@@ -147,3 +147,64 @@ export interface ComputeResourceRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A one-time join token that enrolls one agent for one compute resource. Only a hash of its
+ * secret is stored; the token given to the operator is `{id}.{secret}`.
+ */
+export interface JoinTokenRecord {
+  /** GUID; the public half of the token. */
+  id: string;
+  /** ARM id of the compute resource the enrolled agent will speak for (casing as given). */
+  resourceId: string;
+  /** Hex SHA-256 of the secret half (256-bit random, so a fast hash is enough). */
+  hash: string;
+  /** An agent enrolled with this token is ephemeral (`openmi run`): it expires with `agentExpiresAt`. */
+  ephemeral: boolean;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set once, when an agent enrolls with it; a used token never enrolls again. */
+  usedAt: number | null;
+}
+
+/**
+ * An enrolled agent: the server knows it by its own public key and binds it to one compute
+ * resource. Every call it makes is a JWT signed with the matching private key.
+ */
+export interface AgentRecord {
+  /** GUID, chosen by the server at enrollment. */
+  id: string;
+  resourceId: string;
+  /** The agent's public key as a JWK (EC P-256). */
+  publicJwk: Record<string, unknown>;
+  /** Host name the agent reported, for listings only; never trusted. */
+  hostname: string;
+  joinTokenId: string;
+  createdAt: number;
+  /** Ephemeral agents (`openmi run`) stop being accepted after this time; null for permanent agents. */
+  expiresAt: number | null;
+}
+
+/** Tokens of this principal issued at or before `revokedAt` are no longer valid. */
+export interface TokenRevocationRecord {
+  principalId: string;
+  revokedAt: number;
+  revokedBy: string;
+}
+
+/**
+ * Signing keys of an external workload-identity issuer that openmi cannot (or should not) fetch
+ * through OpenID discovery, registered by an administrator.
+ */
+export interface FederationIssuerRecord {
+  /** Name given by the administrator (unique, case-insensitive), as in `federationIssuers/{name}`. */
+  name: string;
+  /** The issuer exactly as it appears in `iss` (unique, case-sensitive). */
+  issuer: string;
+  /** A JWKS document `{keys: [...]}`. */
+  jwks: Record<string, unknown>;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}

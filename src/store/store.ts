@@ -1,6 +1,10 @@
 import type {
   ClientSecretRecord,
+  AgentRecord,
   ComputeResourceRecord,
+  FederationIssuerRecord,
+  JoinTokenRecord,
+  TokenRevocationRecord,
   FederatedCredentialRecord,
   UserAssignedIdentityRecord,
   PrincipalRecord,
@@ -33,6 +37,10 @@ export interface Store {
   readonly identities: UserAssignedIdentityRepo;
   readonly federatedCredentials: FederatedCredentialRepo;
   readonly computeResources: ComputeResourceRepo;
+  readonly joinTokens: JoinTokenRepo;
+  readonly agents: AgentRepo;
+  readonly tokenRevocations: TokenRevocationRepo;
+  readonly federationIssuers: FederationIssuerRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -174,4 +182,55 @@ export interface ComputeResourceRepo {
   /** Resources that carry the user-assigned identity `identityId` (case-insensitive), ordered by id. */
   listByUserAssignedIdentity(identityId: string): Promise<ComputeResourceRecord[]>;
   delete(id: string): Promise<boolean>;
+}
+
+export interface JoinTokenRepo {
+  /** Throws conflict when the id exists. */
+  create(t: JoinTokenRecord): Promise<void>;
+  get(id: string): Promise<JoinTokenRecord | undefined>;
+  /**
+   * Marks the token used, compare-and-set: succeeds only if it is unused and `expiresAt > now`.
+   * Two agents racing with one token: exactly one gets true.
+   */
+  consume(id: string, now: number): Promise<boolean>;
+  /** Deletes every join token of a resource (its deletion); returns how many. */
+  deleteForResource(resourceId: string): Promise<number>;
+  /** Deletes tokens whose expiresAt <= now, used or not; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface AgentRepo {
+  /** Throws conflict when the id exists. */
+  create(a: AgentRecord): Promise<void>;
+  get(id: string): Promise<AgentRecord | undefined>;
+  /** Agents of one resource (case-insensitive), ordered by createdAt then id. */
+  listForResource(resourceId: string): Promise<AgentRecord[]>;
+  delete(id: string): Promise<boolean>;
+  /** Deletes every agent of a resource (its deletion); returns how many. */
+  deleteForResource(resourceId: string): Promise<number>;
+  /** Deletes agents whose expiresAt is not null and <= now; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface TokenRevocationRepo {
+  /** Inserts or moves forward the revocation time of a principal (never backwards). */
+  put(r: TokenRevocationRecord): Promise<void>;
+  get(principalId: string): Promise<TokenRevocationRecord | undefined>;
+  list(): Promise<TokenRevocationRecord[]>;
+  /** When the principal itself is deleted. Returns false when absent. */
+  delete(principalId: string): Promise<boolean>;
+}
+
+export interface FederationIssuerRepo {
+  /**
+   * Inserts, or replaces issuer, jwks and updatedAt of, the entry with this name (case-insensitive;
+   * createdAt and createdBy are kept). Throws conflict when another name already holds the issuer.
+   */
+  put(r: FederationIssuerRecord): Promise<void>;
+  get(name: string): Promise<FederationIssuerRecord | undefined>;
+  /** Exact, case-sensitive match on the issuer. */
+  getByIssuer(issuer: string): Promise<FederationIssuerRecord | undefined>;
+  /** Ordered by lower-cased name. */
+  list(): Promise<FederationIssuerRecord[]>;
+  delete(name: string): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import type { Store } from '../store.js';
+import { agentContract, joinTokenContract } from './agents.contract.js';
 import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
 import { computeResourceContract } from './compute-resources.contract.js';
 import { federatedCredentialContract } from './federated-credentials.contract.js';
@@ -8,6 +9,7 @@ import { clientSecretContract, principalContract } from './principals.contract.j
 import { resourceGroupContract } from './resource-groups.contract.js';
 import { roleAssignmentContract } from './role-assignments.contract.js';
 import { signingKeyContract } from './signing-keys.contract.js';
+import { federationIssuerContract, tokenRevocationContract } from './tokens.contract.js';
 import { txContract } from './tx.contract.js';
 
 /**
@@ -27,6 +29,10 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     identityContract(newStore);
     federatedCredentialContract(newStore);
     computeResourceContract(newStore);
+    joinTokenContract(newStore);
+    agentContract(newStore);
+    tokenRevocationContract(newStore);
+    federationIssuerContract(newStore);
     txContract(newStore);
   });
 }

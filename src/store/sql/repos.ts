@@ -1,9 +1,12 @@
 import type { StoreRepos } from '../store.js';
+import { SqlAgentRepo } from './agents.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
 import { SqlComputeResourceRepo } from './compute-resources.js';
 import type { Executor } from './executor.js';
 import { SqlFederatedCredentialRepo } from './federated-credentials.js';
+import { SqlFederationIssuerRepo } from './federation-issuers.js';
 import { SqlUserAssignedIdentityRepo } from './identities.js';
+import { SqlJoinTokenRepo } from './join-tokens.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
@@ -11,6 +14,7 @@ import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlSigningKeyRepo } from './signing-keys.js';
 import { SqlSubscriptionRepo } from './subscriptions.js';
 import { SqlTenantRepo } from './tenants.js';
+import { SqlTokenRevocationRepo } from './token-revocations.js';
 
 /** Binds every repository to one executor: the store's own, or a transaction's. */
 export function createRepos(db: Executor): StoreRepos {
@@ -26,5 +30,9 @@ export function createRepos(db: Executor): StoreRepos {
     identities: new SqlUserAssignedIdentityRepo(db),
     federatedCredentials: new SqlFederatedCredentialRepo(db),
     computeResources: new SqlComputeResourceRepo(db),
+    joinTokens: new SqlJoinTokenRepo(db),
+    agents: new SqlAgentRepo(db),
+    tokenRevocations: new SqlTokenRevocationRepo(db),
+    federationIssuers: new SqlFederationIssuerRepo(db),
   };
 }
