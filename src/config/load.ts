@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { configDefaults, configDocs, configSchema, type Config } from './schema.js';
 
 type Input = Partial<Record<keyof Config, unknown>>;
-const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs']);
+const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs']);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
 function fromEnv(env: NodeJS.ProcessEnv): Input {
@@ -47,4 +47,12 @@ export function publicBaseUrl(cfg: Config, boundPort?: number): string {
   const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host;
   const h = host.includes(':') ? `[${host}]` : host;
   return `https://${h}:${port}`;
+}
+
+/**
+ * The environment a child process inherits (`openmi run`): read here so that this module stays
+ * the only reader of `process.env`. Returns a copy the caller may edit.
+ */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -23,6 +23,12 @@ export const configSchema = z
     dataPlaneZone: z.string().regex(/^[a-z0-9.-]+$/),
     /** Lifetime of access tokens issued to applications (client credentials). Entra uses 60–90 min. */
     appTokenLifetimeSeconds: z.number().int().min(60).max(86_400),
+    /**
+     * Lifetime of managed-identity and federated tokens. Azure issues ~24 h tokens that cannot be
+     * revoked; openmi defaults to 1 h so a permission change reaches every workload quickly. Keep
+     * it above 5 min: the SDKs treat a token within 5 min of expiry as expired and refetch it.
+     */
+    managedIdentityTokenLifetimeSeconds: z.number().int().min(600).max(86_400),
     /** Largest request body accepted on the ARM and token surfaces (ARM itself allows 4 MiB). */
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
     /** Requests that take longer are answered 503 and their socket closed (slowloris guard). */
@@ -40,6 +46,7 @@ export const configDefaults = {
   store: 'sqlite',
   dataPlaneZone: 'openmi.localhost',
   appTokenLifetimeSeconds: 3600,
+  managedIdentityTokenLifetimeSeconds: 3600,
   maxBodyBytes: 4 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   logLevel: 'info',
@@ -55,6 +62,7 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   masterKey: { env: 'OPENMI_MASTER_KEY', doc: 'Base64 of 32 bytes; overrides {dataDir}/master.key. Keeps private keys encrypted at rest.' },
   dataPlaneZone: { env: 'OPENMI_DATA_PLANE_ZONE', doc: 'DNS zone of data-plane host names (<vault>.vault.<zone>, <account>.blob.<zone>).' },
   appTokenLifetimeSeconds: { env: 'OPENMI_APP_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of client-credentials access tokens.' },
+  managedIdentityTokenLifetimeSeconds: { env: 'OPENMI_MI_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of managed-identity and federated tokens (default 1 h; Azure uses ~24 h). At least 600.' },
   maxBodyBytes: { env: 'OPENMI_MAX_BODY_BYTES', doc: 'Largest request body accepted on the ARM and token surfaces.' },
   requestTimeoutMs: { env: 'OPENMI_REQUEST_TIMEOUT_MS', doc: 'Requests slower than this are cut off (slow-client guard).' },
   logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },

@@ -29,6 +29,8 @@ export interface Surface {
   matches(ctx: RequestContext): boolean;
   handle(ctx: RequestContext): Promise<void>;
   renderError(ctx: RequestContext, err: unknown): void;
+  /** Ends long-lived responses (event streams) so the listener can close. */
+  close?(): void;
 }
 
 export function sendJson(

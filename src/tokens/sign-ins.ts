@@ -1,0 +1,47 @@
+import type { Logger } from '../kernel/log.js';
+
+/** How a token was asked for. */
+export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials';
+
+/**
+ * One token request, successful or not: the sign-in log's row (issue F persists these; one row
+ * per request, never aggregated). Never carries tokens, secrets or assertions.
+ */
+export interface SignInEvent {
+  /** Epoch ms when the request arrived. */
+  at: number;
+  correlationId: string;
+  flow: SignInFlow;
+  /** Object id of the identity or application, when it could be determined. */
+  principalId: string | null;
+  clientId: string | null;
+  /** ARM id of the managed identity (user-assigned id, or the resource for system-assigned). */
+  identityResourceId: string | null;
+  /** ARM id of the compute resource whose agent asked (managed-identity flow). */
+  callingResourceId: string | null;
+  agentId: string | null;
+  /** The audience asked for, as requested. */
+  audience: string | null;
+  result: 'success' | 'failure';
+  /** Wire error code on failure (e.g. `identity_not_found`, `invalid_client`). */
+  errorCode: string | null;
+  /** Human explanation on failure. */
+  reason: string | null;
+  latencyMs: number;
+}
+
+/**
+ * Where every token request is handed. `record` must return at once and never throw: the
+ * token response must not wait for the log.
+ */
+export interface SignInRecorder {
+  record(event: SignInEvent): void;
+}
+
+/** Interim recorder until the sign-in log is persisted (issue F): one structured log line per request. */
+export class LogSignInRecorder implements SignInRecorder {
+  constructor(private readonly log: Logger) {}
+  record(event: SignInEvent): void {
+    this.log.info({ signIn: event }, 'sign-in');
+  }
+}
