@@ -1,0 +1,84 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UpstreamRefusal, UpstreamUnavailable } from './upstream.js';
+
+/**
+ * What a metadata endpoint answers when it cannot give a token. Always rendered as JSON
+ * `{error, error_description}`: MSAL reads failures from the body, and reports a non-JSON error
+ * body as "network unreachable", hiding the real reason from the user.
+ */
+export class EndpointError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+}
+
+export const badRequest = (description: string, error = 'invalid_request'): EndpointError =>
+  new EndpointError(400, error, description);
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: EndpointError): void {
+  sendJson(res, err.status, { error: err.error, error_description: err.description }, err.headers);
+}
+
+// Statuses the SDKs treat as final caller errors. 404 and 410 are deliberately absent: every
+// SDK retries them for ~25 s, so "no such identity" must never look like one.
+const RELAYED = new Set([400, 401, 403]);
+
+/** One place decides how the openmi server's answers reach the workload. */
+export function toEndpointError(err: unknown): EndpointError {
+  if (err instanceof EndpointError) return err;
+  if (err instanceof UpstreamRefusal) {
+    if (err.status === 429) return new EndpointError(429, err.error, err.description, { 'retry-after': '1' });
+    return new EndpointError(RELAYED.has(err.status) ? err.status : 400, err.error, err.description);
+  }
+  if (err instanceof UpstreamUnavailable) return unavailable(err.message);
+  return new EndpointError(500, 'server_error', 'The openmi agent failed unexpectedly; see its log.');
+}
+
+/**
+ * 503 with Retry-After: the SDKs wait exactly that long and retry (3 times standalone, 5 in
+ * DefaultAzureCredential), which rides out a server restart without failing the workload.
+ */
+export function unavailable(detail: string): EndpointError {
+  return new EndpointError(
+    503,
+    'service_unavailable',
+    `The openmi server is unreachable and no cached token can be served (${detail}). Retry shortly.`,
+    { 'retry-after': '1' },
+  );
+}
+
+/**
+ * Constant-time secret check. Hashing both sides first gives equal-length buffers for
+ * timingSafeEqual and keeps even the expected secret's length from leaking through timing.
+ */
+export function secretMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The SDK's own request id when it looks like one, so agent, server and client logs line up. */
+export function correlationIdOf(req: IncomingMessage, newId: () => string): string {
+  const inbound = req.headers['x-ms-client-request-id'];
+  return typeof inbound === 'string' && SAFE_ID.test(inbound) ? inbound : newId();
+}

@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { epochSeconds, type Clock } from '../kernel/clock.js';
+import { BodyTooLargeError, readBody } from '../kernel/http/body.js';
+import type { InstanceCache } from './instance-cache.js';
+import { appServiceBody, imdsBody, legacyBody } from './metadata-bodies.js';
+import { EndpointError, secretMatches, sendJson, unavailable } from './metadata-http.js';
+import {
+  APP_SERVICE_SELECTORS,
+  IMDS_SELECTORS,
+  LEGACY_SELECTORS,
+  parseSelector,
+  rejectForwarded,
+  requireDatedVersion,
+  requireMetadataHeader,
+  requireResource,
+  single,
+} from './metadata-params.js';
+import type { TokenCache } from './token-cache.js';
+import type { IdentitySelector, MintedToken } from './upstream.js';
+
+export interface RouteDeps {
+  cache: TokenCache;
+  instance: InstanceCache;
+  identityHeader: string;
+  msiSecret: string;
+  clock: Clock;
+  /** The SDKs set no timeout on token calls, so we bound our own wait for the server. */
+  answerTimeoutMs: number;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  correlationId: string;
+}
+
+/** Cloud Shell bodies are one short form line; anything near this size is not a token request. */
+export const MAX_FORM_BYTES = 64 * 1024;
+const APP_SERVICE_VERSION = '2019-08-01';
+const LEGACY_VERSION = '2017-09-01';
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(unavailable(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function token(deps: RouteDeps, ctx: RouteContext, resource: string, selector: IdentitySelector | undefined): Promise<MintedToken> {
+  return withDeadline(deps.cache.get(resource, selector, ctx.correlationId), deps.answerTimeoutMs);
+}
+
+/** GET /metadata/identity/oauth2/token: the Azure VM protocol every SDK falls back to. */
+export async function imdsToken(deps: RouteDeps, ctx: RouteContext): Promise<void> {
+  rejectForwarded(ctx.req);
+  requireMetadataHeader(ctx.req);
+  requireDatedVersion(ctx.query, '2018-02-01');
+  const resource = requireResource(ctx.query);
+  const selector = parseSelector(ctx.query, IMDS_SELECTORS);
+  const minted = await token(deps, ctx, resource, selector);
+  sendJson(ctx.res, 200, imdsBody(minted, resource, epochSeconds(deps.clock)));
+}
+
+/** GET /metadata/instance: the first instance API version was 2017-03-01. */
+export async function instanceDocument(deps: RouteDeps, ctx: RouteContext): Promise<void> {
+  rejectForwarded(ctx.req);
+  requireMetadataHeader(ctx.req);
+  requireDatedVersion(ctx.query, '2017-03-01');
+  const doc = await withDeadline(deps.instance.get(ctx.correlationId), deps.answerTimeoutMs);
+  sendJson(ctx.res, 200, doc);
+}
+
+/** GET on the App Service path: IDENTITY_ENDPOINT (2019-08-01) or MSI_ENDPOINT + MSI_SECRET (2017-09-01). */
+export async function appServiceToken(deps: RouteDeps, ctx: RouteContext): Promise<void> {
+  const version = single(ctx.query, 'api-version');
+  if (version !== APP_SERVICE_VERSION && version !== LEGACY_VERSION) {
+    throw new EndpointError(
+      400,
+      'invalid_request',
+      `Unsupported or missing 'api-version' (${version === undefined ? 'none was given' : `got '${version}'`}); accepted here: ` +
+        `${APP_SERVICE_VERSION} with header X-IDENTITY-HEADER (IDENTITY_ENDPOINT + IDENTITY_HEADER), ` +
+        `or ${LEGACY_VERSION} with header 'secret' (MSI_ENDPOINT + MSI_SECRET).`,
+    );
+  }
+  const legacy = version === LEGACY_VERSION;
+  checkSecret(ctx.req, legacy ? 'secret' : 'x-identity-header', legacy ? deps.msiSecret : deps.identityHeader);
+  const resource = requireResource(ctx.query);
+  const selector = parseSelector(ctx.query, legacy ? LEGACY_SELECTORS : APP_SERVICE_SELECTORS);
+  const minted = await token(deps, ctx, resource, selector);
+  const now = epochSeconds(deps.clock);
+  sendJson(ctx.res, 200, legacy ? legacyBody(minted, resource, now) : appServiceBody(minted, resource, now));
+}
+
+const SECRET_SOURCE: Record<string, string> = {
+  'x-identity-header': 'the IDENTITY_HEADER environment variable',
+  secret: 'the MSI_SECRET environment variable',
+};
+
+/** The App Service protocols' only defence against SSRF and other local users. The secret is never echoed. */
+function checkSecret(req: IncomingMessage, header: 'x-identity-header' | 'secret', expected: string): void {
+  if (secretMatches(req.headers[header], expected)) return;
+  const state = req.headers[header] === undefined ? 'missing' : 'wrong';
+  throw new EndpointError(
+    401,
+    'unauthorized',
+    `The '${header === 'secret' ? 'secret' : 'X-IDENTITY-HEADER'}' header is ${state}: send the value of ${SECRET_SOURCE[header]} that the openmi agent gave this workload.`,
+  );
+}
+
+/**
+ * POST on the App Service path: Cloud Shell's protocol, also what `az login --identity` speaks
+ * when only MSI_ENDPOINT is set. The protocol has no secret (the CLI sends none), so like IMDS it
+ * trusts whoever can reach the endpoint and relies on `Metadata: true` against SSRF.
+ */
+export async function cloudShellToken(deps: RouteDeps, ctx: RouteContext): Promise<void> {
+  rejectForwarded(ctx.req);
+  requireMetadataHeader(ctx.req);
+  const form = new URLSearchParams(await readForm(ctx.req));
+  const resource = requireResource(form);
+  const selector = parseSelector(form, IMDS_SELECTORS);
+  const minted = await token(deps, ctx, resource, selector);
+  sendJson(ctx.res, 200, imdsBody(minted, resource, epochSeconds(deps.clock)));
+}
+
+async function readForm(req: IncomingMessage): Promise<string> {
+  try {
+    return (await readBody(req, MAX_FORM_BYTES)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      throw new EndpointError(413, 'request_too_large', `The form body exceeds ${MAX_FORM_BYTES} bytes; send only resource and one identity selector.`);
+    }
+    throw err;
+  }
+}

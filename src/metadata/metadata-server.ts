@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Clock } from '../kernel/clock.js';
+import { splitTarget } from '../kernel/http/path.js';
+import { systemRandom, type Random } from '../kernel/ids.js';
+import type { Logger } from '../kernel/log.js';
+import { InstanceCache } from './instance-cache.js';
+import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
+import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
+import type { TokenCache } from './token-cache.js';
+import type { TokenUpstream } from './upstream.js';
+
+export interface MetadataServerOptions {
+  cache: TokenCache;
+  upstream: TokenUpstream;
+  identityHeader: string;
+  msiSecret: string;
+  log: Logger;
+  clock: Clock;
+  /** IDENTITY_ENDPOINT / MSI_ENDPOINT path; default `/msi/token`. */
+  appServicePath?: string;
+  /** Longest wait for the openmi server before answering 503; default 15 s. */
+  answerTimeoutMs?: number;
+  random?: Random;
+}
+
+export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token';
+export const INSTANCE_PATH = '/metadata/instance';
+export const DEFAULT_APP_SERVICE_PATH = '/msi/token';
+
+type Handler = (deps: RouteDeps, ctx: RouteContext) => Promise<void>;
+type Routes = Map<string, Partial<Record<string, Handler>>>;
+
+function buildRoutes(appServicePath: string): Routes {
+  return new Map<string, Partial<Record<string, Handler>>>([
+    [IMDS_TOKEN_PATH, { GET: imdsToken }],
+    [INSTANCE_PATH, { GET: instanceDocument }],
+    [appServicePath, { GET: appServiceToken, POST: cloudShellToken }],
+  ]);
+}
+
+/** The same normalization for configured and requested paths: MSAL lower-cases and appends `/`. */
+function normalizePath(path: string): string {
+  return splitTarget(path).path.toLowerCase();
+}
+
+function routeFor(routes: Routes, path: string, method: string): Handler | EndpointError {
+  const methods = routes.get(path);
+  if (methods === undefined) {
+    const served = [...routes.keys()].join(', ');
+    return new EndpointError(404, 'not_found', `No metadata endpoint at '${path}'. Served here: ${served}.`);
+  }
+  const handler = methods[method];
+  if (handler !== undefined) return handler;
+  const allowed = Object.keys(methods).join(', ');
+  return new EndpointError(405, 'method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, { allow: allowed });
+}
+
+async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: string, log: Logger): Promise<void> {
+  try {
+    const route = routeFor(routes, path, (ctx.req.method ?? 'GET').toUpperCase());
+    if (route instanceof EndpointError) throw route;
+    await route(deps, ctx);
+  } catch (err) {
+    const out = toEndpointError(err);
+    if (out.status >= 500) log.warn({ err, correlationId: ctx.correlationId }, 'metadata request failed');
+    if (ctx.res.headersSent) ctx.res.destroy();
+    else sendError(ctx.res, out);
+  }
+}
+
+/**
+ * The workload-facing endpoints: IMDS, App Service (2019 and 2017) and Cloud Shell, all on one
+ * plain-HTTP listener, as on Azure. The caller listens. Access log lines carry no query string:
+ * the resource is harmless but the protocols differ on what else travels there.
+ */
+export function createMetadataServer(opts: MetadataServerOptions): Server {
+  const routes = buildRoutes(normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH));
+  const random = opts.random ?? systemRandom;
+  const deps: RouteDeps = {
+    cache: opts.cache,
+    instance: new InstanceCache(opts.upstream, opts.clock),
+    identityHeader: opts.identityHeader,
+    msiSecret: opts.msiSecret,
+    clock: opts.clock,
+    answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const target = splitTarget(req.url ?? '/');
+    const path = target.path.toLowerCase();
+    const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationIdOf(req, () => random.uuid()) };
+    void serve(routes, deps, ctx, path, opts.log).then(() => {
+      const ms = Math.round(performance.now() - started);
+      opts.log.debug({ method: req.method, path, status: res.statusCode, ms, correlationId: ctx.correlationId }, 'metadata request');
+    });
+  });
+  // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  // SDKs reuse connections (the JS pipeline keeps them alive); keep idle ones briefly.
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
