@@ -1,0 +1,71 @@
+/**
+ * One benchmark HTTP server per process (the runner pins it to CPU 0 with taskset):
+ *
+ *   node dist/bench/http-server.js bare <bodyBytes>   bare node:http answering GET / with a fixed JSON body
+ *   node dist/bench/http-server.js imds <fixture.json> the real metadata server, its TokenCache warm
+ *
+ * Prints one JSON line `{"port":…}` once it listens; exits on SIGTERM (so --cpu-prof is written).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { systemClock } from '../kernel/clock.js';
+import { createLogger } from '../kernel/log.js';
+import { createMetadataServer } from '../metadata/metadata-server.js';
+import { TokenCache } from '../metadata/token-cache.js';
+import { BENCH_CLIENT_ID, BENCH_RESOURCE, IssuerUpstream, openIssuer, type FixtureSpec } from './fixture.js';
+
+/** A JSON body of exactly `bytes` bytes (at least the empty shape's length). */
+function paddedJson(bytes: number): string {
+  const shape = (pad: string) => JSON.stringify({ message: 'hello from node:http', pad });
+  return shape('x'.repeat(Math.max(0, bytes - shape('').length)));
+}
+
+function bareServer(bodyBytes: number): Server {
+  const body = paddedJson(bodyBytes);
+  const length = Buffer.byteLength(body);
+  // The same response headers the metadata server sends, so both answers are the same size.
+  return createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': length, 'cache-control': 'no-store' });
+    res.end(body);
+  });
+}
+
+async function imdsServer(spec: FixtureSpec): Promise<Server> {
+  const { issuer } = await openIssuer(spec);
+  const upstream = new IssuerUpstream(issuer);
+  // Level info as in production: the per-request access line is debug, so it is built but not written.
+  const log = createLogger('info', process.stderr);
+  const cache = new TokenCache({ upstream, clock: systemClock, log });
+  await cache.get(BENCH_RESOURCE, { name: 'client_id', value: BENCH_CLIENT_ID }, 'bench-warm-up');
+  return createMetadataServer({
+    cache,
+    upstream,
+    identityHeader: 'bench-identity-header-0123456789abcdef',
+    msiSecret: 'bench-msi-secret-0123456789abcdef',
+    log,
+    clock: systemClock,
+  });
+}
+
+async function main(): Promise<void> {
+  const [kind, arg] = process.argv.slice(2);
+  let server: Server;
+  if (kind === 'bare') server = bareServer(Number(arg));
+  else if (kind === 'imds') server = await imdsServer(JSON.parse(readFileSync(arg!, 'utf8')) as FixtureSpec);
+  else throw new Error(`usage: http-server.js bare <bodyBytes> | imds <fixture.json> (got ${kind})`);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const stop = () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
