@@ -16,6 +16,7 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { ensureInstallation, type Installation } from './directory/bootstrap.js';
 import { KeyRing } from './tokens/key-ring.js';
+import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.js';
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './ops/metrics.js';
 
@@ -80,6 +81,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log }));
     writeFileSync(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
+    const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log).start();
     return {
       baseUrl,
       port,
@@ -90,9 +92,11 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
       close: async () => {
         await new Promise<void>((r) => {
           server.close(() => r());
+          for (const s of surfaces) s.close?.();
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 2_000).unref();
         });
+        await keyMaintenance.stop();
         await openStoreRef.close();
         unlock();
       },

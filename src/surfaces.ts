@@ -32,6 +32,18 @@ import { identityRoutes } from './control-plane/routes/identities.js';
 import { computeRoutes } from './control-plane/routes/compute.js';
 import { systemAssignedRoutes } from './control-plane/routes/system-assigned.js';
 import { msiOperationRoutes } from './control-plane/routes/msi-operations.js';
+import { federationRoutes } from './control-plane/routes/federation.js';
+import { signingKeyRoutes } from './control-plane/routes/signing-keys.js';
+import { maxTokenLifetimeMs } from './tokens/rotation.js';
+import { agentRoutes } from './control-plane/routes/agents.js';
+import { InvalidationHub } from './agents/invalidation-hub.js';
+import { JoinTokenService } from './agents/join-tokens.js';
+import { TokenRevocationService } from './agents/revocation.js';
+import { AgentEnrollment } from './agents/enrollment.js';
+import { AgentAuthenticator } from './agents/assertion.js';
+import { ManagedIdentityMinter } from './agents/mint.js';
+import { AgentSurface } from './agents/http/agent-surface.js';
+import { LogSignInRecorder, type SignInRecorder } from './tokens/sign-ins.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -46,7 +58,7 @@ export interface SurfaceDeps {
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecorder): ArmRoute[] {
+function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecorder, joinTokens: JoinTokenService): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
   const credentials = new FederatedCredentialService(d.store, d.clock, recorder);
@@ -59,6 +71,9 @@ function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecor
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
+    ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder }),
+    ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
+    ...agentRoutes({ store: d.store, joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
   );
@@ -71,12 +86,23 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const authorizer = new RootOwnerAuthorizer(d.store);
-  const recorder = new LogChangeRecorder(d.log);
+  const hub = new InvalidationHub(new LogChangeRecorder(d.log));
+  const recorder: ChangeRecorder = hub;
+  const signIns: SignInRecorder = new LogSignInRecorder(d.log);
+  const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder);
+  const agents = new AgentSurface({
+    store: d.store,
+    hub,
+    enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
+    authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
+    minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns),
+  });
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   return [
     new OpsSurface(d.store, d.metrics),
+    agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes }),
-    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, recorder)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes }),
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns }),
+    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, recorder, joinTokens)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes }),
   ];
 }

@@ -5,11 +5,16 @@ import { envCommand } from './commands/env.js';
 import { groupCommand } from './commands/group.js';
 import { identityCommand } from './commands/identity.js';
 import { resourceCommand } from './commands/resource.js';
+import { keysCommand } from './commands/keys.js';
+import { agentCommand } from './commands/agent.js';
+import { runCommand } from './commands/run.js';
+import { federationCommands } from './commands/federation-issuer.js';
 import { CliError } from './cli-error.js';
 
 const program = new Command('openmi')
   .description('Managed identities for your own infrastructure, wire-compatible with Azure.')
   .version('0.1.0')
+  .enablePositionalOptions()
   .exitOverride();
 
 program.addCommand(serveCommand());
@@ -17,6 +22,10 @@ program.addCommand(envCommand());
 program.addCommand(groupCommand());
 program.addCommand(identityCommand());
 program.addCommand(resourceCommand());
+program.addCommand(keysCommand());
+program.addCommand(agentCommand());
+program.addCommand(runCommand());
+for (const c of federationCommands()) program.addCommand(c);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@ import { loadConfig, publicBaseUrl } from '../../config/load.js';
 import { credentialsPathOf, endpointPathOf } from '../../app.js';
 import type { AdminCredentialsFile } from '../../directory/bootstrap.js';
 import { CliError } from '../cli-error.js';
+import { resourceEnvironment } from './env-resource.js';
 
 export interface AdminEnv {
   tenantId: string;
@@ -56,12 +57,14 @@ export function envCommand(): Command {
   return new Command('env')
     .description('Print the environment a client needs to reach this openmi installation.')
     .option('--admin', 'the bootstrap admin credentials (client credentials for Resource Manager)')
+    .option('--resource <id>', "a resource's managed identities: starts a background agent for it and prints the variables that point SDKs at it")
     .option('--data-dir <dir>', 'data directory (default ./.openmi)')
     .option('--port <n>', 'port the server listens on, if not the default', (v) => Number(v))
     .option('--public-url <url>', 'base URL clients use, if the server was started with one')
     .addOption(new Option('--format <format>', 'output format').choices(['sh', 'json']).default('sh'))
-    .action((o: { admin?: boolean; dataDir?: string; port?: number; publicUrl?: string; format: 'sh' | 'json' }) => {
-      if (!o.admin) throw new CliError('say which environment to print: --admin (more kinds come with `openmi env --resource`).', 2);
+    .action(async (o: { admin?: boolean; resource?: string; dataDir?: string; port?: number; publicUrl?: string; format: 'sh' | 'json' }) => {
+      if (o.resource) return printResourceEnv(o.resource, o.dataDir, o.format);
+      if (!o.admin) throw new CliError('say which environment to print: --admin or --resource ID.', 2);
       const cfg = loadConfig({ dataDir: o.dataDir, port: o.port, publicUrl: o.publicUrl });
       const creds = readCredentials(cfg.dataDir);
       const base = o.port || o.publicUrl ? publicBaseUrl(cfg) : (readEndpoint(cfg.dataDir) ?? publicBaseUrl(cfg));
@@ -76,4 +79,15 @@ export function envCommand(): Command {
       };
       process.stdout.write(renderAdminEnv(env, o.format));
     });
+}
+
+async function printResourceEnv(resource: string, dataDir: string | undefined, format: 'sh' | 'json'): Promise<void> {
+  const ready = await resourceEnvironment({ resource, ...(dataDir ? { dataDir } : {}) });
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ ...ready.env, OPENMI_AGENT_PID: String(ready.pid) }, null, 2)}\n`);
+    return;
+  }
+  const lines = Object.entries(ready.env).map(([k, v]) => `export ${k}=${quote(v)}`);
+  lines.push(`# an agent for ${ready.resourceId} runs in the background as pid ${ready.pid}; stop it with: kill ${ready.pid}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

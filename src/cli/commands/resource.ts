@@ -7,6 +7,7 @@ import { resourceCollectionPath, resourceType } from '../resource-types.js';
 import { resourceLeaf, resourceUrl, typesHelp, type ResourceTarget } from '../resource-target.js';
 import type { TrackedResource } from '../wire-types.js';
 import { resourceIdentityCommand } from './resource-identity.js';
+import { joinTokenCommand } from './join-token.js';
 
 const COLUMNS: Column<TrackedResource>[] = [
   { header: 'name', get: (r) => r.name },
@@ -74,5 +75,6 @@ export function resourceCommand(): Command {
     .addCommand(showCommand())
     .addCommand(listCommand())
     .addCommand(deleteCommand())
-    .addCommand(resourceIdentityCommand());
+    .addCommand(resourceIdentityCommand())
+    .addCommand(joinTokenCommand());
 }

@@ -31,9 +31,19 @@ const REASONS: Record<string, [number, OAuthErrorCode, number]> = {
   unknown_client: [400, 'unauthorized_client', 700016],
   bad_secret: [401, 'invalid_client', 7000215],
   unknown_tenant: [400, 'invalid_request', 90002],
+  // Federated exchange (tokens/federation). Entra answers invalid_client for every assertion
+  // problem; MSAL turns a 400 invalid_client into AuthenticationRequiredError, not a retry.
+  unknown_identity: [400, 'invalid_client', 700016],
+  no_matching_federated_credential: [400, 'invalid_client', 70021],
+  assertion_audience: [400, 'invalid_client', 700212],
+  assertion_malformed: [400, 'invalid_client', 50027],
+  assertion_signature: [400, 'invalid_client', 700027],
+  assertion_lifetime: [400, 'invalid_client', 700024],
+  issuer_keys_unavailable: [400, 'invalid_client', 700027],
 };
 
-function toOAuthError(err: unknown): OAuthError {
+/** Any error thrown while serving a token request, as the OAuth error the client will see. */
+export function toOAuthError(err: unknown): OAuthError {
   if (err instanceof OAuthError) return err;
   if (err instanceof BodyTooLargeError) return new OAuthError(413, 'invalid_request', 90004, err.message);
   if (isDomainError(err)) {

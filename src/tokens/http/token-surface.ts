@@ -5,11 +5,17 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
 import type { Authority } from '../issuers.js';
 import type { KeyRing } from '../key-ring.js';
-import type { TokenIssuer } from '../issue.js';
-import { authenticateClientSecret } from '../client-credentials.js';
+import type { IssuedToken, TokenIssuer } from '../issue.js';
+import type { SignInEvent, SignInRecorder } from '../sign-ins.js';
+import { FederatedAssertionVerifier } from '../federation/assertion-verifier.js';
+import { IssuerKeys } from '../federation/issuer-keys.js';
+import { httpsJsonFetcher, type JsonFetcher } from '../federation/https-json.js';
+import { workloadIssuerUrl } from '../federation/workload-issuer.js';
 import { discoveryDocument } from './discovery.js';
-import { OAuthError, renderOAuthError } from './oauth-errors.js';
+import { OAuthError, renderOAuthError, toOAuthError } from './oauth-errors.js';
 import { parseTokenForm, type TokenForm } from './token-form.js';
+import { authenticateGrant, flowOf, type Grant, type GrantDeps } from './token-grant.js';
+import { isWorkloadIssuerPath, serveWorkloadIssuer } from './workload-endpoints.js';
 
 export interface TokenSurfaceDeps {
   store: Store;
@@ -18,18 +24,36 @@ export interface TokenSurfaceDeps {
   keys: KeyRing;
   issuer: TokenIssuer;
   appTokenLifetimeSeconds: number;
+  /** Lifetime of tokens issued to managed identities (federated exchange included). */
+  managedIdentityTokenLifetimeSeconds: number;
   maxBodyBytes: number;
+  /** Every token request is handed here, success or failure. */
+  signIns: SignInRecorder;
+  /** Fetches external issuers' discovery documents and JWKS; default: HTTPS with Node's CA store. */
+  fetchJson?: JsonFetcher;
 }
 
 const SECOND = new Set(['oauth2', 'v2.0', '.well-known', 'discovery']);
 const NO_STORE = { pragma: 'no-cache', 'cache-control': 'no-store' };
+const TOKEN_TAILS: Record<string, 'v1' | 'v2'> = { 'oauth2/token': 'v1', 'oauth2/v2.0/token': 'v2' };
 
-/** The token service: OpenID discovery, JWKS and the v1/v2 token endpoints under /{tenant}/. */
+/**
+ * The token service: OpenID discovery, JWKS and the v1/v2 token endpoints under /{tenant}/, and
+ * openmi's own workload issuer under /openmi/workload.
+ */
 export class TokenSurface implements Surface {
   readonly name = 'oauth';
-  constructor(private readonly d: TokenSurfaceDeps) {}
+  private readonly grants: GrantDeps;
+  private readonly workloadIssuer: string;
+
+  constructor(private readonly d: TokenSurfaceDeps) {
+    this.workloadIssuer = workloadIssuerUrl(d.authority.baseUrl);
+    const keys = new IssuerKeys({ workloadIssuer: this.workloadIssuer, ownKeys: d.keys, registered: d.store.federationIssuers, fetchJson: d.fetchJson ?? httpsJsonFetcher(), clock: d.clock });
+    this.grants = { ...d, federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }) };
+  }
 
   matches(ctx: RequestContext): boolean {
+    if (isWorkloadIssuerPath(ctx.segments)) return true;
     return ctx.segments.length >= 2 && SECOND.has(ctx.segments[1]!.toLowerCase());
   }
 
@@ -38,18 +62,17 @@ export class TokenSurface implements Surface {
   }
 
   async handle(ctx: RequestContext): Promise<void> {
+    if (isWorkloadIssuerPath(ctx.segments)) return serveWorkloadIssuer(ctx, this.workloadIssuer, this.d.keys);
     const [tenantSeg, ...rest] = ctx.segments;
     const tail = rest.join('/').toLowerCase();
+    const version = TOKEN_TAILS[tail];
+    if (version) return this.tokenEndpoint(ctx, tenantSeg!, version);
     const tenantId = await this.requireTenant(tenantSeg!);
     if (ctx.method === 'GET' && (tail === '.well-known/openid-configuration' || tail === 'v2.0/.well-known/openid-configuration')) {
       return sendJson(ctx.res, 200, discoveryDocument(this.d.authority, tenantId, tail.startsWith('v2.0') ? 'v2' : 'v1'));
     }
     if (ctx.method === 'GET' && (tail === 'discovery/keys' || tail === 'discovery/v2.0/keys')) {
       return sendJson(ctx.res, 200, this.d.keys.jwks(), { 'cache-control': 'public, max-age=300' });
-    }
-    if (tail === 'oauth2/token' || tail === 'oauth2/v2.0/token') {
-      if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 900561, 'The token endpoint only accepts POST requests.');
-      return this.token(ctx, tenantId, tail === 'oauth2/token' ? 'v1' : 'v2');
     }
     throw new OAuthError(404, 'invalid_request', 90010, `No token-service endpoint at '${ctx.path}'. Endpoints: /{tenant}/oauth2/v2.0/token, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys.`);
   }
@@ -62,33 +85,80 @@ export class TokenSurface implements Surface {
     return t.id;
   }
 
-  private async token(ctx: RequestContext, tenantId: string, version: 'v1' | 'v2'): Promise<void> {
-    const form = parseTokenForm(ctx.req.headers, await readBody(ctx.req, this.d.maxBodyBytes), version);
-    const principal = await this.authenticate(tenantId, form);
-    const t = this.d.issuer.issue({ principal, audience: form.resource, lifetimeSeconds: this.d.appTokenLifetimeSeconds, appidacr: '1' });
-    const expiresIn = t.expiresAt - t.issuedAt;
-    const body =
-      version === 'v2'
-        ? { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: t.accessToken }
-        : {
-            token_type: 'Bearer',
-            expires_in: String(expiresIn),
-            ext_expires_in: String(expiresIn),
-            expires_on: String(t.expiresAt),
-            not_before: String(t.issuedAt),
-            resource: form.resource,
-            access_token: t.accessToken,
-          };
-    sendJson(ctx.res, 200, body, NO_STORE);
+  /** Every request to a token endpoint ends in exactly one sign-in event, whatever fails. */
+  private async tokenEndpoint(ctx: RequestContext, tenantSeg: string, version: 'v1' | 'v2'): Promise<void> {
+    const event = newSignIn(ctx, this.d.clock.now());
+    try {
+      if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 900561, 'The token endpoint only accepts POST requests.');
+      const tenantId = await this.requireTenant(tenantSeg);
+      const form = parseTokenForm(ctx.req.headers, await readBody(ctx.req, this.d.maxBodyBytes), version);
+      Object.assign(event, { clientId: form.clientId, audience: form.resource, flow: flowOf(form) });
+      const grant = await authenticateGrant(this.grants, tenantId, form);
+      Object.assign(event, { principalId: grant.principal.objectId, identityResourceId: grant.identityResourceId });
+      this.respond(ctx, form, grant, version);
+    } catch (err) {
+      const e = toOAuthError(err);
+      this.record(ctx, { ...event, result: 'failure', errorCode: e.error, reason: e.message });
+      throw err;
+    }
+    this.record(ctx, event);
   }
 
-  private async authenticate(tenantId: string, form: TokenForm) {
-    if (form.grantType !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', 70003, `The grant type '${form.grantType}' is not supported. Use client_credentials.`);
-    }
-    if (form.clientSecret === undefined) {
-      throw new OAuthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_secret' (or use HTTP Basic authentication).");
-    }
-    return authenticateClientSecret(this.d.store, this.d.clock, tenantId, form.clientId, form.clientSecret);
+  private respond(ctx: RequestContext, form: TokenForm, grant: Grant, version: 'v1' | 'v2'): void {
+    const t = this.d.issuer.issue({
+      principal: grant.principal,
+      audience: form.resource,
+      lifetimeSeconds: grant.lifetimeSeconds,
+      appidacr: grant.appidacr,
+      ...(grant.extraClaims ? { extraClaims: grant.extraClaims } : {}),
+    });
+    sendJson(ctx.res, 200, version === 'v2' ? v2Body(t, grant) : v1Body(t, form.resource), NO_STORE);
   }
+
+  /** The recorder must not hold up or break the response; a throwing recorder is logged and ignored. */
+  private record(ctx: RequestContext, event: SignInEvent): void {
+    try {
+      this.d.signIns.record({ ...event, latencyMs: Math.round(performance.now() - ctx.startedAt) });
+    } catch (err) {
+      ctx.log.error({ err }, 'sign-in recorder threw');
+    }
+  }
+}
+
+function newSignIn(ctx: RequestContext, now: number): SignInEvent {
+  return {
+    at: now - Math.round(performance.now() - ctx.startedAt),
+    correlationId: ctx.correlationId,
+    flow: 'clientCredentials',
+    principalId: null,
+    clientId: null,
+    identityResourceId: null,
+    callingResourceId: null,
+    agentId: null,
+    audience: null,
+    result: 'success',
+    errorCode: null,
+    reason: null,
+    latencyMs: 0,
+  };
+}
+
+function v2Body(t: IssuedToken, grant: Grant): Record<string, unknown> {
+  const expiresIn = t.expiresAt - t.issuedAt;
+  // MSAL honours refresh_in on the token-exchange path (spec 01 §3.7): refresh at half-life.
+  const refresh = grant.flow === 'federated' ? { refresh_in: Math.floor(expiresIn / 2) } : {};
+  return { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, ...refresh, access_token: t.accessToken };
+}
+
+function v1Body(t: IssuedToken, resource: string): Record<string, unknown> {
+  const expiresIn = String(t.expiresAt - t.issuedAt);
+  return {
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    ext_expires_in: expiresIn,
+    expires_on: String(t.expiresAt),
+    not_before: String(t.issuedAt),
+    resource,
+    access_token: t.accessToken,
+  };
 }

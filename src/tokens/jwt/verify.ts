@@ -17,10 +17,14 @@ export interface VerifyOptions {
   nowSeconds: number;
   /** Default 16 KiB. */
   maxTokenLength?: number;
+  /** Accepted algorithms; default RS256 only (openmi's own tokens). ES256 is for federated assertions. */
+  algorithms?: readonly JwtAlgorithm[];
 }
 
+export type JwtAlgorithm = 'RS256' | 'ES256';
+
 export interface JwtHeader {
-  alg: 'RS256';
+  alg: JwtAlgorithm;
   kid: string;
   typ?: string;
 }
@@ -78,38 +82,51 @@ function decodeJson(segment: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function parseHeader(segment: string): JwtHeader {
+const RS256_ONLY: readonly JwtAlgorithm[] = ['RS256'];
+
+function parseHeader(segment: string, allowed: readonly JwtAlgorithm[]): JwtHeader {
   const h = decodeJson(segment, 'header');
   // Allow-list, not deny-list: 'none', 'HS256' (key confusion with the RSA public key) and
   // every other algorithm are refused before any key is looked up.
-  if (h.alg !== 'RS256') return fail('alg_not_allowed', `token algorithm ${show(h.alg)} is not allowed; expected 'RS256'`);
+  if (!allowed.includes(h.alg as JwtAlgorithm)) {
+    return fail('alg_not_allowed', `token algorithm ${show(h.alg)} is not allowed; expected ${allowed.map((a) => `'${a}'`).join(' or ')}`);
+  }
+  const alg = h.alg as JwtAlgorithm;
   // RFC 7515 §4.1.11: a verifier must reject critical extensions it does not understand (all of them).
   if (h.crit !== undefined) return fail('malformed', 'token header lists critical extensions (crit); none are supported');
   if (typeof h.kid !== 'string' || h.kid === '') {
     return fail('malformed', "token header has no 'kid'; expected the id of a signing key");
   }
   // jku/x5u/jwk/x5c in the header are ignored: keys come only from keyFor, never from the token.
-  return typeof h.typ === 'string' ? { alg: 'RS256', kid: h.kid, typ: h.typ } : { alg: 'RS256', kid: h.kid };
+  return typeof h.typ === 'string' ? { alg, kid: h.kid, typ: h.typ } : { alg, kid: h.kid };
 }
 
-function resolveKey(kid: string, keyFor: VerifyOptions['keyFor']): KeyObject {
+function resolveKey(header: JwtHeader, keyFor: VerifyOptions['keyFor']): KeyObject {
+  const { kid, alg } = header;
   const key = keyFor(kid);
   if (!key) return fail('unknown_kid', `no signing key with kid ${show(kid)} is known here`);
-  // An EC or RSA-PSS key would make crypto.verify run a different algorithm than RS256.
-  if (key.asymmetricKeyType !== 'rsa') {
-    return fail('unknown_kid', `key ${show(kid)} is not an RSA key, so it cannot verify RS256`);
-  }
+  // The key must fit the algorithm: otherwise crypto.verify would run a different one (an EC or
+  // RSA-PSS key under an RS256 header, an RSA key or another curve under ES256).
+  const fits = alg === 'RS256' ? key.asymmetricKeyType === 'rsa' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (!fits) return fail('unknown_kid', `key ${show(kid)} is not ${alg === 'RS256' ? 'an RSA' : 'an EC P-256'} key, so it cannot verify ${alg}`);
   return key;
 }
 
-function checkSignature(token: string, parts: readonly string[], key: KeyObject, kid: string): void {
+/** ES256 signatures are r||s, 32 bytes each (RFC 7518 §3.4), never DER. */
+const ES256_SIGNATURE_BYTES = 64;
+
+function checkSignature(token: string, parts: readonly string[], key: KeyObject, header: JwtHeader): void {
+  const kid = header.kid;
   const signingInput = Buffer.from(token.slice(0, parts[0]!.length + 1 + parts[1]!.length), 'latin1');
   const signature = Buffer.from(parts[2]!, 'base64url');
   let ok = false;
   try {
     // Canonical encoding only: otherwise "…AB" and "…AC" could decode to the same signature,
     // giving one token many spellings (defeats replay caches keyed on the token string).
-    ok = signature.toString('base64url') === parts[2] && verify('sha256', signingInput, key, signature);
+    const canonical = signature.toString('base64url') === parts[2];
+    ok = header.alg === 'RS256'
+      ? canonical && verify('sha256', signingInput, key, signature)
+      : canonical && signature.length === ES256_SIGNATURE_BYTES && verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
     ok = false;
   }
@@ -147,14 +164,14 @@ function checkIssuerAudienceTenant(c: Record<string, unknown>, opts: VerifyOptio
 }
 
 /**
- * Verifies an RS256 JWT. Order matters: cheap structural checks, then the signature, and only
+ * Verifies an RS256 (or, when allowed, ES256) JWT. Order matters: cheap structural checks, then the signature, and only
  * then are claims parsed and trusted. Throws JwtVerifyError with a typed `code`.
  */
 export function verifyJwt(token: string, opts: VerifyOptions): VerifiedJwt {
   const parts = split(token, opts.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
-  const header = parseHeader(parts[0]);
-  const key = resolveKey(header.kid, opts.keyFor);
-  checkSignature(token, parts, key, header.kid);
+  const header = parseHeader(parts[0], opts.algorithms ?? RS256_ONLY);
+  const key = resolveKey(header, opts.keyFor);
+  checkSignature(token, parts, key, header);
   const claims = decodeJson(parts[1], 'payload');
   checkLifetime(claims, opts.nowSeconds, opts.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS);
   checkIssuerAudienceTenant(claims, opts);

@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Command } from 'commander';
+import { createLogger } from '../../kernel/log.js';
+import { startAgent, type RunningAgent } from '../../metadata/agent-runtime.js';
+import { CliError } from '../cli-error.js';
+import { startResourceAgent } from '../resource-agent.js';
+import { workloadVariables } from '../workload-env.js';
+import { withResourceRef, type ResourceRef } from './join-token.js';
+
+interface AgentOptions extends ResourceRef {
+  joinToken?: string;
+  server?: string;
+  ca?: string;
+  listen: string;
+  stateDir: string;
+  dataDir?: string;
+  readyFile?: string;
+}
+
+function parseListen(v: string): { host: string; port: number } {
+  const i = v.lastIndexOf(':');
+  const port = Number(v.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--listen must be ADDR:PORT, e.g. 127.0.0.1:50342 (got '${v}')`, 2);
+  return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+function readCa(path: string | undefined): string {
+  if (!path) throw new CliError("--ca FILE is required with --server: the openmi CA certificate (ca.pem in the server's data dir).", 2);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read the CA certificate ${path}: ${(e as Error).message}`, 2);
+  }
+}
+
+async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: string }> {
+  const { host, port } = parseListen(o.listen);
+  const log = createLogger('info');
+  if (o.resource || o.name) {
+    const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log });
+    return { agent: r.agent, caPath: r.caCertPath };
+  }
+  if (!o.server) throw new CliError('say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).', 2);
+  const agent = await startAgent({
+    serverUrl: o.server.replace(/\/+$/, ''),
+    ca: readCa(o.ca),
+    ...(o.joinToken ? { joinToken: o.joinToken } : {}),
+    stateDir: o.stateDir,
+    listenHost: host,
+    listenPort: port,
+    log,
+    hostname: hostname(),
+  });
+  return { agent, caPath: o.ca! };
+}
+
+export function agentCommand(): Command {
+  return withResourceRef(new Command('agent'))
+    .description("Serve a resource's managed-identity tokens to the workloads on this host (IMDS and App Service endpoints).")
+    .option('--join-token <token>', 'one-time token from `openmi resource join-token create` (not needed after the first start)')
+    .option('--server <url>', 'the openmi server, e.g. https://openmi.example:8443')
+    .option('--ca <file>', "the openmi CA certificate (ca.pem from the server's data dir)")
+    .option('--listen <addr:port>', 'where workloads reach the metadata endpoints', '127.0.0.1:50342')
+    .option('--state-dir <dir>', 'where the agent keeps its key and enrollment', './.openmi-agent')
+    .option('--data-dir <dir>', 'with --resource: a local installation whose admin credentials enroll an ephemeral agent')
+    .option('--ready-file <file>', 'write the endpoints as JSON to this file once listening')
+    .action(async (o: AgentOptions) => {
+      const { agent, caPath } = await start(o);
+      const vars = workloadVariables({ imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader }, caPath, 'all');
+      if (o.readyFile) writeFileSync(o.readyFile, JSON.stringify({ pid: process.pid, resourceId: agent.resourceId, agentId: agent.agentId, env: vars }), { mode: 0o600 });
+      process.stdout.write(`openmi agent ${agent.agentId} serves ${agent.resourceId} on ${agent.endpoints.imds}\nworkloads need:\n${Object.entries(vars).map(([k, v]) => `  export ${k}=${v}`).join('\n')}\n`);
+      const ephemeral = !!(o.resource || o.name);
+      const stop = () => void agent.close({ leave: ephemeral }).finally(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
