@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RenderedBody } from './metadata-bodies.js';
 import { UpstreamRefusal, UpstreamUnavailable } from './upstream.js';
 
 /**
@@ -21,15 +22,23 @@ export class EndpointError extends Error {
 export const badRequest = (description: string, error = 'invalid_request'): EndpointError =>
   new EndpointError(400, error, description);
 
+/** Every JSON answer's headers; tokens must never sit in a shared cache. */
+export const jsonHeaders = (length: number): Record<string, string | number> => ({
+  'content-type': 'application/json; charset=utf-8',
+  'content-length': length,
+  'cache-control': 'no-store',
+});
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
+  res.writeHead(status, { ...jsonHeaders(Buffer.byteLength(text)), ...headers });
   res.end(text);
+}
+
+/** A 200 whose body and headers were serialized earlier (see `renderedBody`). */
+export function sendRendered(res: ServerResponse, rendered: RenderedBody): void {
+  res.writeHead(200, rendered.headers);
+  res.end(rendered.body);
 }
 
 export function sendError(res: ServerResponse, err: EndpointError): void {

@@ -74,8 +74,7 @@ export function requireDatedVersion(params: URLSearchParams, minimum: string): s
  * which is also what DefaultAzureCredential's header-less probe must get (anything but 403).
  */
 export function requireMetadataHeader(req: IncomingMessage): void {
-  const value = req.headers['metadata'];
-  if (typeof value !== 'string' || value.toLowerCase() !== 'true') {
+  if (!hasMetadataHeader(req)) {
     throw new EndpointError(400, 'invalid_request', 'Required metadata header not specified: send the header "Metadata: true".');
   }
 }
@@ -85,7 +84,15 @@ export function requireMetadataHeader(req: IncomingMessage): void {
  * proxy (or an SSRF through one) talking on someone else's behalf: refuse it as IMDS does.
  */
 export function rejectForwarded(req: IncomingMessage): void {
-  if (req.headers['x-forwarded-for'] !== undefined) {
+  if (isForwarded(req)) {
     throw badRequest('Requests carrying X-Forwarded-For are refused: the metadata endpoint is never reached through a proxy. Add this address to NO_PROXY.');
   }
 }
+
+/** The checks behind the two above, shared with the IMDS fast path so both decide alike. */
+export function hasMetadataHeader(req: IncomingMessage): boolean {
+  const value = req.headers['metadata'];
+  return value === 'true' || (typeof value === 'string' && value.toLowerCase() === 'true');
+}
+
+export const isForwarded = (req: IncomingMessage): boolean => req.headers['x-forwarded-for'] !== undefined;

@@ -83,16 +83,16 @@ const md = { Metadata: 'true' };
 const errorShape = (r: Reply) => assert.deepEqual(Object.keys(r.json).sort(), ['error', 'error_description']);
 
 describe('IMDS token endpoint', () => {
-  it('answers with the IMDS shape, every value a string, echoing the resource', async () => {
+  it('answers with the IMDS shape, strings except refresh_in, echoing the resource', async () => {
     const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, { ...md, 'x-ms-client-request-id': 'req-123' });
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /^application\/json/);
     assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'client_id', 'expires_in', 'expires_on', 'ext_expires_in', 'not_before', 'refresh_in', 'resource', 'token_type']);
-    assert.ok(Object.values(r.json).every((v) => typeof v === 'string'));
+    assert.ok(Object.entries(r.json).every(([k, v]) => typeof v === (k === 'refresh_in' ? 'number' : 'string')));
     const now = epochSeconds(clock);
     assert.deepEqual(r.json, {
       access_token: 'tok-1', client_id: 'cid-1', expires_in: '3600', expires_on: String(now + 3600), ext_expires_in: '3600',
-      not_before: String(now), refresh_in: '1800', resource: ARM, token_type: 'Bearer',
+      not_before: String(now), refresh_in: 1800, resource: ARM, token_type: 'Bearer',
     });
     assert.deepEqual(upstream.asked, [{ resource: ARM, selector: undefined, correlationId: 'req-123' }]);
   });
@@ -103,7 +103,7 @@ describe('IMDS token endpoint', () => {
     const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, md);
     assert.equal(upstream.asked.length, 1);
     assert.equal(r.json.expires_in, '3500');
-    assert.equal(r.json.refresh_in, '1750');
+    assert.equal(r.json.refresh_in, 1750, 'a number: Python MSAL computes now + refresh_in');
   });
 
   it('echoes a trailing-slash resource and an unencoded one byte for byte', async () => {

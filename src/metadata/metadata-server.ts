@@ -3,6 +3,7 @@ import type { Clock } from '../kernel/clock.js';
 import { splitTarget } from '../kernel/http/path.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
+import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
 import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
@@ -23,7 +24,7 @@ export interface MetadataServerOptions {
   random?: Random;
 }
 
-export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token';
+export { IMDS_TOKEN_PATH };
 export const INSTANCE_PATH = '/metadata/instance';
 export const DEFAULT_APP_SERVICE_PATH = '/msi/token';
 
@@ -68,6 +69,11 @@ async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: s
   }
 }
 
+function logAccess(log: Logger, res: ServerResponse, path: string, started: number, correlationId: string): void {
+  const ms = Math.round(performance.now() - started);
+  log.debug({ method: res.req.method, path, status: res.statusCode, ms, correlationId }, 'metadata request');
+}
+
 /**
  * The workload-facing endpoints: IMDS, App Service (2019 and 2017) and Cloud Shell, all on one
  * plain-HTTP listener, as on Azure. The caller listens. Access log lines carry no query string:
@@ -84,15 +90,22 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
   };
+  const fast = new ImdsFastPath(opts.cache, opts.clock);
+  const newId = () => random.uuid();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
+    // made if the hit starts a background refresh or the access line is logged.
+    let id: string | undefined;
+    const correlationId = () => (id ??= correlationIdOf(req, newId));
+    if (fast.tryAnswer(req, res, correlationId)) {
+      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, IMDS_TOKEN_PATH, started, correlationId());
+      return;
+    }
     const target = splitTarget(req.url ?? '/');
     const path = target.path.toLowerCase();
-    const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationIdOf(req, () => random.uuid()) };
-    void serve(routes, deps, ctx, path, opts.log).then(() => {
-      const ms = Math.round(performance.now() - started);
-      opts.log.debug({ method: req.method, path, status: res.statusCode, ms, correlationId: ctx.correlationId }, 'metadata request');
-    });
+    const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
+    void serve(routes, deps, ctx, path, opts.log).then(() => logAccess(opts.log, res, path, started, ctx.correlationId));
   });
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
   server.headersTimeout = 10_000;

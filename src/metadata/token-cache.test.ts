@@ -213,3 +213,60 @@ describe('TokenCache', () => {
     assert.equal(upstream.calls, 5);
   });
 });
+
+describe('TokenCache.peek', () => {
+  it('answers a hit synchronously with the same key as get, and never mints on a miss', async () => {
+    const { upstream, cache } = setup();
+    assert.equal(cache.peek(R, uami), undefined);
+    assert.equal(upstream.calls, 0, 'a miss asks nobody');
+    const minted = await cache.get(R, uami, 'c');
+    assert.equal(cache.peek(R, { name: 'client_id', value: 'CLIENT-U' }), minted);
+    assert.equal(cache.peek(`${R}/`, uami), undefined, 'the resource is an exact string');
+    await cache.get(R, { name: 'mi_res_id', value: UAMI }, 'c');
+    assert.ok(cache.peek(R, { name: 'msi_res_id', value: UAMI.toUpperCase() }));
+    assert.equal(upstream.calls, 2);
+  });
+
+  it('misses from 60 s before expiry on, and drops the entry', async () => {
+    const { clock, cache } = setup();
+    await cache.get(R, undefined, 'c');
+    clock.advance((3600 - 61) * 1000);
+    assert.ok(cache.peek(R, undefined));
+    clock.advance(2_000);
+    assert.equal(cache.peek(R, undefined), undefined);
+    assert.equal(cache.size, 0);
+  });
+
+  it('starts exactly one background refresh at half-life, asking for a correlation id only then', async () => {
+    const { clock, upstream, cache } = setup();
+    await cache.get(R, undefined, 'c');
+    const ids: string[] = [];
+    const id = () => (ids.push(`p${ids.length}`), ids.at(-1)!);
+    clock.advance(1799_000);
+    assert.equal(cache.peek(R, undefined, id)?.accessToken, 't1');
+    assert.deepEqual(ids, [], 'a plain hit makes no correlation id');
+    clock.advance(2_000);
+    const gate = deferred();
+    upstream.gate = gate.promise;
+    assert.equal(cache.peek(R, undefined, id)?.accessToken, 't1');
+    assert.equal(cache.peek(R, undefined, id)?.accessToken, 't1');
+    assert.equal((await cache.get(R, undefined, 'c')).accessToken, 't1');
+    assert.equal(upstream.calls, 2, 'exactly one refresh, shared with get');
+    assert.deepEqual(ids, ['p0']);
+    gate.release();
+    await settle();
+    assert.equal(cache.peek(R, undefined, id)?.accessToken, 't2');
+    assert.equal(upstream.calls, 2);
+  });
+
+  it('misses after an invalidation or a flush', async () => {
+    const { cache } = setup();
+    await cache.get(R, uami, 'c');
+    await cache.get(R, undefined, 'c');
+    cache.invalidate({ ids: ['object-u'] }, VM);
+    assert.equal(cache.peek(R, uami), undefined);
+    assert.ok(cache.peek(R, undefined));
+    cache.flushAll();
+    assert.equal(cache.peek(R, undefined), undefined);
+  });
+});

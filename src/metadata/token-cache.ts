@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import { systemRandom } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
 import type { IdentitySelector, Invalidation, MintedToken, TokenUpstream } from './upstream.js';
 
@@ -34,6 +35,11 @@ export interface TokenCacheOptions {
 const selectorKey = (s: IdentitySelector | undefined): string =>
   s === undefined ? 'system' : `${s.name === 'mi_res_id' ? 'msi_res_id' : s.name}=${s.value.toLowerCase()}`;
 
+// The resource is kept exact: the SDKs cache per exact string, and `https://x` and `https://x/`
+// may be different audiences to the resource server. (The success bodies echo it, so a body
+// cached per entry always carries the request's own resource.)
+const cacheKey = (s: IdentitySelector | undefined, resource: string): string => `${selectorKey(s)}\n${resource}`;
+
 /** Tokens per (identity selector × resource) with single-flight minting and half-life refresh. */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -56,18 +62,20 @@ export class TokenCache {
     return this.entries.size;
   }
 
+  /**
+   * The cached token, synchronously, or undefined on a miss: the same key, margin and half-life
+   * refresh as `get`. The IMDS fast path (spec 06 G1) answers from this without a promise or a
+   * deadline timer; only misses go on to `get`. The correlation id is asked for only when a
+   * background refresh actually starts, so a plain hit generates none.
+   */
+  peek(resource: string, selector: IdentitySelector | undefined, correlationId: () => string = systemRandom.uuid): MintedToken | undefined {
+    return this.hit(cacheKey(selector, resource), resource, selector, correlationId);
+  }
+
   get(resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
-    // The resource is kept exact: the SDKs cache per exact string, and `https://x` and `https://x/`
-    // may be different audiences to the resource server.
-    const key = `${selectorKey(selector)}\n${resource}`;
-    const entry = this.entries.get(key);
-    const now = this.clock.now();
-    if (entry !== undefined && now < entry.serveUntil) {
-      if (now >= entry.refreshAt) this.refresh(key, entry, resource, selector, correlationId, now);
-      return Promise.resolve(entry.token);
-    }
-    if (entry !== undefined) this.entries.delete(key);
-    return this.mint(key, resource, selector, correlationId);
+    const key = cacheKey(selector, resource);
+    const token = this.hit(key, resource, selector, () => correlationId);
+    return token !== undefined ? Promise.resolve(token) : this.mint(key, resource, selector, correlationId);
   }
 
   /** Drops the tokens of the named identities, or all of them when this agent's own resource is named. */
@@ -120,13 +128,27 @@ export class TokenCache {
     }
   }
 
-  private refresh(key: string, entry: Entry, resource: string, selector: IdentitySelector | undefined, correlationId: string, now: number): void {
+  /** A fresh entry's token (starting its half-life refresh when due); an expired entry is dropped. */
+  private hit(key: string, resource: string, selector: IdentitySelector | undefined, correlationId: () => string): MintedToken | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    const now = this.clock.now();
+    if (now >= entry.serveUntil) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    if (now >= entry.refreshAt) this.refresh(key, entry, resource, selector, correlationId, now);
+    return entry.token;
+  }
+
+  private refresh(key: string, entry: Entry, resource: string, selector: IdentitySelector | undefined, correlationId: () => string, now: number): void {
     if (this.inflight.has(key)) return;
     // Whatever happens, this entry starts no other refresh until the retry delay has passed; a
     // success replaces the entry altogether.
     entry.refreshAt = now + REFRESH_RETRY_MS;
-    this.mint(key, resource, selector, correlationId).catch((err: unknown) => {
-      this.log?.warn({ err, correlationId, resource }, 'background token refresh failed; serving the cached token');
+    const id = correlationId();
+    this.mint(key, resource, selector, id).catch((err: unknown) => {
+      this.log?.warn({ err, correlationId: id, resource }, 'background token refresh failed; serving the cached token');
     });
   }
 

@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { epochSeconds, type Clock } from '../kernel/clock.js';
+import { splitTarget } from '../kernel/http/path.js';
+import { renderedBody } from './metadata-bodies.js';
+import { sendRendered } from './metadata-http.js';
+import { hasMetadataHeader, IMDS_SELECTORS, isForwarded, parseSelector, requireDatedVersion, requireResource } from './metadata-params.js';
+import type { TokenCache } from './token-cache.js';
+import type { IdentitySelector } from './upstream.js';
+
+/**
+ * The synchronous answer to the one request a busy workload repeats: a GET of the IMDS token
+ * endpoint that the token cache can answer. Spec 06 G1 asks this to cost at most 1.25× a bare
+ * node:http answer; the async route (promises, a deadline timer, URL and query parsing, JSON
+ * serialization, a fresh correlation id) cost more than twice that. Anything this does not
+ * answer — other paths, bad headers or parameters, misses — goes to the full route, which
+ * produces every error, so this path only ever decides "answer now" or "not mine".
+ */
+
+export const IMDS_TOKEN_PATH = '/metadata/identity/oauth2/token';
+
+/** A request target's validated parameters. Frozen: one object serves every request with that target. */
+export interface ImdsQuery {
+  readonly resource: string;
+  readonly selector: IdentitySelector | undefined;
+}
+
+/** Distinct targets a host sends are few (one per identity × resource); a flood of others just clears the memo. */
+export const QUERY_MEMO_ENTRIES = 256;
+
+/**
+ * The IMDS parameters of `rawUrl` when the target is the token endpoint and every check of
+ * `imdsToken` passes; undefined otherwise (the full route then explains what is wrong).
+ */
+export function parseImdsTarget(rawUrl: string): ImdsQuery | undefined {
+  const { path, query } = splitTarget(rawUrl);
+  if (path.toLowerCase() !== IMDS_TOKEN_PATH) return undefined;
+  try {
+    requireDatedVersion(query, '2018-02-01');
+    const resource = requireResource(query);
+    const selector = parseSelector(query, IMDS_SELECTORS);
+    return Object.freeze({ resource, selector: selector === undefined ? undefined : Object.freeze(selector) });
+  } catch {
+    return undefined;
+  }
+}
+
+export class ImdsFastPath {
+  /** Raw target → parameters; only successful parses are kept, so errors always take the full route. */
+  private readonly memo = new Map<string, ImdsQuery>();
+
+  constructor(
+    private readonly cache: TokenCache,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Targets currently memoized (for tests). */
+  get memoized(): number {
+    return this.memo.size;
+  }
+
+  /**
+   * Answers and returns true on a cache hit; returns false, having written nothing, otherwise.
+   * The header checks run on every request: only the URL's parse is memoized.
+   */
+  tryAnswer(req: IncomingMessage, res: ServerResponse, correlationId: () => string): boolean {
+    try {
+      return this.answer(req, res, correlationId);
+    } catch {
+      // This runs outside the full route's error handling, where a throw would end the agent.
+      // Nothing here is expected to throw; if it does, the full route answers (and reports) instead.
+      if (!res.headersSent) return false;
+      res.destroy();
+      return true;
+    }
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, correlationId: () => string): boolean {
+    if (req.method !== 'GET' || isForwarded(req) || !hasMetadataHeader(req)) return false;
+    const query = this.query(req.url ?? '/');
+    if (query === undefined) return false;
+    const token = this.cache.peek(query.resource, query.selector, correlationId);
+    if (token === undefined) return false;
+    sendRendered(res, renderedBody('imds', token, query.resource, epochSeconds(this.clock)));
+    return true;
+  }
+
+  private query(rawUrl: string): ImdsQuery | undefined {
+    const known = this.memo.get(rawUrl);
+    if (known !== undefined) return known;
+    const parsed = parseImdsTarget(rawUrl);
+    if (parsed === undefined) return undefined;
+    if (this.memo.size >= QUERY_MEMO_ENTRIES) this.memo.clear();
+    this.memo.set(rawUrl, parsed);
+    return parsed;
+  }
+}
