@@ -4,17 +4,10 @@ import type { AgentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { SignInRecorder } from '../tokens/sign-ins.js';
-import { resolveIdentity, type IdentitySelector } from './resolve-identity.js';
+import { resolveIdentity } from './resolve-identity.js';
+import type { IdentitySelector, MintedToken } from './protocol.js';
 
-export interface MintResult {
-  accessToken: string;
-  issuedAt: number;
-  expiresOn: number;
-  resource: string;
-  clientId: string;
-  objectId: string;
-  identityResourceId: string;
-}
+export type MintResult = MintedToken;
 
 export interface MintRequest {
   agent: AgentRecord;

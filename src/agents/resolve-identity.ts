@@ -2,13 +2,9 @@ import { DomainError } from '../kernel/errors.js';
 import type { ComputeResourceRecord, PrincipalRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
-export type SelectorName = 'client_id' | 'object_id' | 'principal_id' | 'msi_res_id' | 'mi_res_id';
-export const SELECTOR_NAMES: readonly SelectorName[] = ['client_id', 'object_id', 'principal_id', 'msi_res_id', 'mi_res_id'];
+import { SELECTOR_NAMES, type IdentitySelector, type SelectorName } from './protocol.js';
 
-export interface IdentitySelector {
-  name: SelectorName;
-  value: string;
-}
+export type { IdentitySelector } from './protocol.js';
 
 export interface ResolvedIdentity {
   principal: PrincipalRecord;

@@ -65,7 +65,7 @@ export class ArmSurface implements Surface {
       throw new ArmError(405, 'MethodNotAllowed', `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`);
     }
     const apiVersion = requireApiVersion(ctx.query, match.route.resourceType, match.route.apiVersions);
-    if (caller) await this.authorize(caller, op.action, ctx.path);
+    if (caller && !op.everyone) await this.authorize(caller, op.action, ctx.path);
     const body = await parseJson(ctx, this.d.maxBodyBytes);
     const result = await op.handle({ ctx, params: match.params, apiVersion, caller, body });
     const headers = { ...armHeaders(ctx), ...result.headers };

@@ -24,6 +24,11 @@ export interface ArmResult {
 export interface ArmOperation {
   /** The RBAC action this operation needs at the request's scope (issue D keeps these in this table). */
   action: string;
+  /**
+   * Any authenticated principal may call it, as in Azure: tenant and subscription listings
+   * (filtered to what the caller can see by the handler), provider and operation catalogues.
+   */
+  everyone?: boolean;
   handle(call: ArmCall): Promise<ArmResult>;
 }
 

@@ -3,27 +3,8 @@
  * the token cache depend on this interface only; `AgentClient` implements it over HTTPS.
  */
 
-/** The ways a workload can name a user-assigned identity (IMDS, App Service and the 2017 API). */
-export type SelectorName = 'client_id' | 'object_id' | 'principal_id' | 'msi_res_id' | 'mi_res_id';
-
-export interface IdentitySelector {
-  name: SelectorName;
-  value: string;
-}
-
-/** A token minted by the server for this agent's resource. */
-export interface MintedToken {
-  accessToken: string;
-  /** Epoch seconds. */
-  issuedAt: number;
-  expiresOn: number;
-  /** The resource exactly as requested. */
-  resource: string;
-  clientId: string;
-  objectId: string;
-  /** ARM id of the identity: the user-assigned identity, or the resource itself for system-assigned. */
-  identityResourceId: string;
-}
+export type { IdentitySelector, MintedToken, SelectorName } from '../agents/protocol.js';
+import type { IdentitySelector, MintedToken } from '../agents/protocol.js';
 
 /** The server answered and refused (4xx): the workload gets the same status, code and explanation. */
 export class UpstreamRefusal extends Error {

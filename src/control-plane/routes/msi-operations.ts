@@ -23,7 +23,7 @@ export function msiOperationRoutes(): ArmRoute[] {
       pattern: '/providers/Microsoft.ManagedIdentity/operations',
       resourceType: 'Microsoft.ManagedIdentity/operations',
       apiVersions: MSI_API_VERSIONS,
-      methods: { GET: { action: 'Microsoft.ManagedIdentity/operations/read', handle: async () => ({ status: 200, body: { value } }) } },
+      methods: { GET: { action: 'Microsoft.ManagedIdentity/operations/read', everyone: true, handle: async () => ({ status: 200, body: { value } }) } },
     },
   ];
 }

@@ -44,8 +44,9 @@ export function providerRoutes(allRoutes: () => readonly ArmRoute[]): ArmRoute[]
   const read = 'Microsoft.Resources/subscriptions/providers/read';
   const common = { resourceType: 'Microsoft.Resources/providers', apiVersions: RESOURCES_API_VERSIONS };
   return [
-    { ...common, pattern: '/providers', methods: { GET: { action: read, handle: async () => ({ status: 200, body: { value: list('') } }) } } },
-    { ...common, pattern: '/providers/{namespace}', methods: { GET: { action: read, handle: async (c) => ({ status: 200, body: one('', c.params['namespace']!) }) } } },
+    // Tenant-level provider listings are public metadata in Azure: any signed-in principal may read them.
+    { ...common, pattern: '/providers', methods: { GET: { action: read, everyone: true, handle: async () => ({ status: 200, body: { value: list('') } }) } } },
+    { ...common, pattern: '/providers/{namespace}', methods: { GET: { action: read, everyone: true, handle: async (c) => ({ status: 200, body: one('', c.params['namespace']!) }) } } },
     {
       ...common,
       pattern: '/subscriptions/{subscriptionId}/providers',

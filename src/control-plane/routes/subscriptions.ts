@@ -1,6 +1,7 @@
 import type { Store } from '../../store/store.js';
 import type { SubscriptionRecord, TenantRecord } from '../../store/records.js';
 import { LOCATIONS } from '../../resources/locations.js';
+import { visibleSubscriptions } from '../../resources/subscription-visibility.js';
 import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import type { ArmRoute } from '../router.js';
@@ -38,13 +39,19 @@ export function subscriptionRoutes(store: Store): ArmRoute[] {
       pattern: '/tenants',
       resourceType: 'Microsoft.Resources/tenants',
       apiVersions: versions,
-      methods: { GET: { action: 'Microsoft.Resources/tenants/read', handle: async () => ({ status: 200, body: { value: (await store.tenants.list()).map(tenantWire) } }) } },
+      methods: { GET: { action: 'Microsoft.Resources/tenants/read', everyone: true, handle: async () => ({ status: 200, body: { value: (await store.tenants.list()).map(tenantWire) } }) } },
     },
     {
       pattern: '/subscriptions',
       resourceType: 'Microsoft.Resources/subscriptions',
       apiVersions: versions,
-      methods: { GET: { action: 'Microsoft.Resources/subscriptions/read', handle: async () => ({ status: 200, body: { value: (await store.subscriptions.list()).map(subscriptionWire) } }) } },
+      methods: {
+        GET: {
+          action: 'Microsoft.Resources/subscriptions/read',
+          everyone: true,
+          handle: async (c) => ({ status: 200, body: { value: (await visibleSubscriptions(store, c.caller!.objectId)).map(subscriptionWire) } }),
+        },
+      },
     },
     {
       pattern: '/subscriptions/{subscriptionId}',
