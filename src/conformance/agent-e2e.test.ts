@@ -89,4 +89,23 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
     const missing = await new Promise<number>((r) => execFile(process.execPath, [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', 'no-such-command-xyz'], (e) => r((e as { code?: number } | null)?.code ?? 0)));
     assert.equal(missing, 127);
   });
+
+  it('openmi env --resource starts a background agent and prints the variables that reach it', async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [MAIN, 'env', '--resource', vmId, '--data-dir', t.dataDir, '--format', 'json'], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
+    );
+    const env = JSON.parse(out) as Record<string, string>;
+    const pid = Number(env['OPENMI_AGENT_PID']);
+    try {
+      assert.equal(env['NODE_EXTRA_CA_CERTS'], `${t.dataDir}/ca.pem`);
+      assert.match(env['AZURE_POD_IDENTITY_AUTHORITY_HOST']!, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(env['MSI_ENDPOINT'], env['IDENTITY_ENDPOINT']);
+      await t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity: { type: 'SystemAssigned' } });
+      const r = await get(`${env['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=api://x`, { 'X-IDENTITY-HEADER': env['IDENTITY_HEADER']! });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.resource, 'api://x');
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+  });
 });
