@@ -55,7 +55,7 @@ export class ManagedIdentityMinter {
     const resource = await this.store.computeResources.get(r.agent.resourceId);
     if (!resource) throw new DomainError('unauthenticated', `The resource '${r.agent.resourceId}' this agent was enrolled for no longer exists.`, { code: 'invalid_agent' });
     const { principal, identityResourceId } = await resolveIdentity(this.store, resource, r.selector);
-    const t = this.issuer.issue({
+    const t = await this.issuer.issueAsync({
       principal,
       audience,
       lifetimeSeconds: this.lifetimeSeconds,

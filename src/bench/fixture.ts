@@ -14,6 +14,7 @@ import type { PrincipalRecord } from '../store/records.js';
 import { TokenIssuer, type IssueRequest } from '../tokens/issue.js';
 import { Authority } from '../tokens/issuers.js';
 import { KeyRing } from '../tokens/key-ring.js';
+import type { SigningPool } from '../tokens/jwt/signing-pool.js';
 
 /** Passed to child processes and workers (as JSON): everything is re-opened from it. */
 export interface FixtureSpec {
@@ -72,13 +73,13 @@ export async function createFixture(dir: string): Promise<FixtureSpec> {
   return { storePath, masterKeyHex: masterKey.toString('hex'), baselineKeyPem };
 }
 
-/** Opens the key ring from the store (as `openmi serve` does) and returns the real issuer. */
-export async function openIssuer(spec: FixtureSpec): Promise<{ issuer: TokenIssuer; ring: KeyRing }> {
+/** Opens the key ring from the store (as `openmi serve` does) and returns the real issuer, signing on `pool` if given. */
+export async function openIssuer(spec: FixtureSpec, pool?: SigningPool): Promise<{ issuer: TokenIssuer; ring: KeyRing }> {
   const store = await openStore({ kind: 'sqlite', path: spec.storePath });
   try {
     const ring = await new KeyRing(store, Buffer.from(spec.masterKeyHex, 'hex'), systemClock).open();
     // The ring keeps its signer after the store closes; the benchmark never reloads or rotates.
-    return { issuer: new TokenIssuer(ring, new Authority(BENCH_AUTHORITY), systemClock, systemRandom), ring };
+    return { issuer: new TokenIssuer(ring, new Authority(BENCH_AUTHORITY), systemClock, systemRandom, pool), ring };
   } finally {
     await store.close();
   }
@@ -91,7 +92,7 @@ export class IssuerUpstream implements TokenUpstream {
 
   async mint(resource: string, _selector: IdentitySelector | undefined, _correlationId: string): Promise<MintedToken> {
     this.mints++;
-    const t = this.issuer.issue(mintRequest(resource));
+    const t = await this.issuer.issueAsync(mintRequest(resource));
     return {
       accessToken: t.accessToken,
       issuedAt: t.issuedAt,

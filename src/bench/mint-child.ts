@@ -1,79 +1,47 @@
 /**
  * One minting measurement per process (the runner chooses the CPUs with taskset):
  *
- *   node dist/bench/mint-child.js <fixture.json> <sign|signer|issue> <workers> <ms> [warmupMs]
+ *   node dist/bench/mint-child.js <fixture.json> <sign|signer|issue|pool> <workers> <ms> [warmupMs]
  *
- * workers = 0 runs the loop on the main thread; N ≥ 1 runs it in N worker threads started
- * together after each has prepared and warmed up. Prints one JSON line.
+ * The loop always runs on the main thread, as the server's request handling does; `workers` is
+ * the SigningPool size for `pool` (ignored otherwise). Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import type { FixtureSpec } from './fixture.js';
 import { MINT_CASES, prepareOp, runLoop, type LoopResult, type MintCase } from './mint-loops.js';
 
 export interface MintChildResult {
   which: MintCase;
+  /** Signing workers (0: signed on the main thread). */
   workers: number;
-  /** Sum over threads of ops / elapsed. */
+  inFlight: number;
   opsPerSec: number;
-  /** Process CPU time over the loops' wall time: about `max(1, workers)` unless other processes took cores. */
+  /** Process CPU time (all threads) over the loop's wall time; well under `workers` + main thread's share means other processes took cores. */
   coresBusy: number;
-  perThread: LoopResult[];
-}
-
-function startWorker(spec: FixtureSpec, which: MintCase, ms: number, warmupMs: number): Promise<{ worker: Worker; done: Promise<LoopResult> }> {
-  const worker = new Worker(new URL('./mint-worker.js', import.meta.url), { workerData: { spec, which, ms, warmupMs } });
-  return new Promise((resolveReady, rejectReady) => {
-    let resolveDone: (r: LoopResult) => void;
-    let rejectDone: (e: Error) => void;
-    const done = new Promise<LoopResult>((res, rej) => {
-      resolveDone = res;
-      rejectDone = rej;
-    });
-    done.catch(() => undefined);
-    worker.on('message', (m: unknown) => {
-      if (m === 'ready') resolveReady({ worker, done });
-      else resolveDone(m as LoopResult);
-    });
-    worker.on('error', (e) => {
-      rejectReady(e);
-      rejectDone(e);
-    });
-  });
+  loop: LoopResult;
 }
 
 async function main(): Promise<void> {
   const [specPath, whichArg, workersArg, msArg, warmupArg] = process.argv.slice(2);
   const which = whichArg as MintCase;
-  if (specPath === undefined || !MINT_CASES.includes(which)) throw new Error('usage: mint-child.js <fixture.json> <sign|signer|issue> <workers> <ms> [warmupMs]');
+  if (specPath === undefined || !MINT_CASES.includes(which)) throw new Error('usage: mint-child.js <fixture.json> <sign|signer|issue|pool> <workers> <ms> [warmupMs]');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as FixtureSpec;
-  const workers = Number(workersArg ?? 0);
+  const workers = which === 'pool' ? Number(workersArg ?? 1) : 0;
   const ms = Number(msArg ?? 2000);
   const warmupMs = Number(warmupArg ?? 300);
-  let perThread: LoopResult[];
-  const started: Array<{ worker: Worker; done: Promise<LoopResult> }> = [];
-  let cpu0: NodeJS.CpuUsage;
-  let wall0: number;
-  if (workers === 0) {
-    const op = await prepareOp(spec, which);
-    runLoop(op, warmupMs);
-    cpu0 = process.cpuUsage();
-    wall0 = performance.now();
-    perThread = [runLoop(op, ms)];
-  } else {
-    // One after the other: each opens the SQLite store, and their loops must all start on the same 'go'.
-    for (let i = 0; i < workers; i++) started.push(await startWorker(spec, which, ms, warmupMs));
-    cpu0 = process.cpuUsage();
-    wall0 = performance.now();
-    for (const s of started) s.worker.postMessage('go');
-    perThread = await Promise.all(started.map((s) => s.done));
+  const prepared = await prepareOp(spec, which, workers);
+  try {
+    // The warm-up also starts the pool's workers and hands them the signing key.
+    await runLoop(prepared, warmupMs);
+    const cpu0 = process.cpuUsage();
+    const loop = await runLoop(prepared, ms);
+    const cpu = process.cpuUsage(cpu0);
+    const coresBusy = (cpu.user + cpu.system) / 1000 / loop.elapsedMs;
+    const out: MintChildResult = { which, workers, inFlight: prepared.inFlight, opsPerSec: (loop.ops * 1000) / loop.elapsedMs, coresBusy, loop };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    await prepared.close();
   }
-  const cpu = process.cpuUsage(cpu0);
-  const coresBusy = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
-  await Promise.all(started.map((s) => s.worker.terminate()));
-  const opsPerSec = perThread.reduce((sum, r) => sum + (r.ops * 1000) / r.elapsedMs, 0);
-  const out: MintChildResult = { which, workers, opsPerSec, coresBusy, perThread };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import type { Random } from '../kernel/ids.js';
 import type { PrincipalRecord } from '../store/records.js';
 import type { Authority } from './issuers.js';
 import type { KeyRing } from './key-ring.js';
+import type { SigningPool } from './jwt/signing-pool.js';
 
 export interface IssuedToken {
   accessToken: string;
@@ -26,6 +27,9 @@ export interface IssueRequest {
  * Mints Entra-shaped v1.0 access tokens. Entra picks the token version from the target API, and
  * the APIs clients call (Resource Manager, Key Vault, Storage) take v1.0 tokens, whichever
  * endpoint issued them; so does openmi (spec 01 §4).
+ *
+ * With a SigningPool the RSA signature (most of a mint) runs on worker threads, so minting uses
+ * every core the pool has; without one it signs on the event loop.
  */
 export class TokenIssuer {
   constructor(
@@ -33,13 +37,21 @@ export class TokenIssuer {
     private readonly authority: Authority,
     private readonly clock: Clock,
     private readonly random: Random,
+    private readonly pool?: SigningPool,
   ) {}
 
-  issue(r: IssueRequest): IssuedToken {
+  async issueAsync(r: IssueRequest): Promise<IssuedToken> {
     const iat = Math.floor(this.clock.now() / 1000);
     const exp = iat + r.lifetimeSeconds;
+    // Taken before any await, so the kid and the claims belong to the same moment of the ring.
+    const signer = this.keys.signer();
+    const accessToken = await signer.signAsync(this.claims(r, iat, exp), this.pool);
+    return { accessToken, issuedAt: iat, expiresAt: exp, audience: r.audience };
+  }
+
+  private claims(r: IssueRequest, iat: number, exp: number): Record<string, unknown> {
     const iss = this.authority.issuerV1(r.principal.tenantId);
-    const claims = {
+    return {
       aud: r.audience,
       iss,
       iat,
@@ -56,6 +68,5 @@ export class TokenIssuer {
       ver: '1.0',
       ...r.extraClaims,
     };
-    return { accessToken: this.keys.signer().sign(claims), issuedAt: iat, expiresAt: exp, audience: r.audience };
   }
 }

@@ -13,7 +13,7 @@ export class AgentApiError extends Error {
   }
 }
 
-const KIND_STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, conflict: 409, not_found: 400 };
+const KIND_STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, conflict: 409, not_found: 400, unavailable: 503 };
 
 /**
  * The agent API's one error renderer: `{error, error_description}`, the shape the agent relays

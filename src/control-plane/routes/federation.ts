@@ -4,6 +4,7 @@ import type { Random } from '../../kernel/ids.js';
 import type { FederationIssuerRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { KeyRing } from '../../tokens/key-ring.js';
+import type { SigningPool } from '../../tokens/jwt/signing-pool.js';
 import { FEDERATION_ISSUER_TYPE, FederationIssuerService, resourceIdOf } from '../../tokens/federation/issuer-registry.js';
 import { checkWorkloadTokenRequest, WorkloadTokenMinter, workloadIssuerUrl } from '../../tokens/federation/workload-issuer.js';
 import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
@@ -19,6 +20,8 @@ export interface FederationRouteDeps {
   random: Random;
   baseUrl: string;
   recorder: ChangeRecorder;
+  /** Signs workload tokens on worker threads when the server runs a pool. */
+  pool?: SigningPool;
 }
 
 const issuerWire = (r: FederationIssuerRecord) => ({
@@ -35,7 +38,7 @@ function issuerInput(c: ArmCall): Record<string, unknown> {
 
 /** `POST /providers/OpenMI.Tokens/workloadTokens`: a JWT from openmi's workload issuer, for pipelines without one. */
 function workloadTokenRoute(d: FederationRouteDeps): ArmRoute {
-  const minter = new WorkloadTokenMinter(d.keys, d.baseUrl, d.clock, d.random);
+  const minter = new WorkloadTokenMinter(d.keys, d.baseUrl, d.clock, d.random, d.pool);
   return {
     pattern: '/providers/OpenMI.Tokens/workloadTokens',
     resourceType: WORKLOAD_TOKENS_TYPE,
@@ -44,7 +47,7 @@ function workloadTokenRoute(d: FederationRouteDeps): ArmRoute {
       POST: {
         action: `${WORKLOAD_TOKENS_TYPE}/action`,
         handle: async (c) => {
-          const t = minter.mint(checkWorkloadTokenRequest(bodyObject(c, '{"subject":"system:serviceaccount:ns:app"}')));
+          const t = await minter.mint(checkWorkloadTokenRequest(bodyObject(c, '{"subject":"system:serviceaccount:ns:app"}')));
           return { status: 200, body: { token: t.token, issuer: t.issuer, subject: t.subject, audience: t.audience, expiresOn: new Date(t.expiresAt).toISOString() } };
         },
       },

@@ -2,6 +2,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { invalid } from '../../kernel/errors.js';
 import type { Random } from '../../kernel/ids.js';
 import type { JwtSigner } from '../jwt/signer.js';
+import type { SigningPool } from '../jwt/signing-pool.js';
 
 /**
  * openmi as an OIDC workload issuer, for tests and CI pipelines that have no issuer of their
@@ -71,14 +72,17 @@ export class WorkloadTokenMinter {
     baseUrl: string,
     private readonly clock: Clock,
     private readonly random: Random,
+    /** Signs on its workers when given (see TokenIssuer); else on the event loop. */
+    private readonly pool?: SigningPool,
   ) {
     this.issuer = workloadIssuerUrl(baseUrl);
   }
 
-  mint(r: WorkloadTokenRequest): WorkloadToken {
+  async mint(r: WorkloadTokenRequest): Promise<WorkloadToken> {
     const iat = Math.floor(this.clock.now() / 1000);
     const exp = iat + r.lifetimeSeconds;
     const claims = { iss: this.issuer, sub: r.subject, aud: r.audience, iat, nbf: iat, exp, jti: this.random.uuid() };
-    return { token: this.keys.signer().sign(claims), issuer: this.issuer, subject: r.subject, audience: r.audience, expiresAt: exp * 1000 };
+    const token = await this.keys.signer().signAsync(claims, this.pool);
+    return { token, issuer: this.issuer, subject: r.subject, audience: r.audience, expiresAt: exp * 1000 };
   }
 }

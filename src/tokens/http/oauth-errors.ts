@@ -31,6 +31,8 @@ const REASONS: Record<string, [number, OAuthErrorCode, number]> = {
   unknown_client: [400, 'unauthorized_client', 700016],
   bad_secret: [401, 'invalid_client', 7000215],
   unknown_tenant: [400, 'invalid_request', 90002],
+  // Every signing worker is saturated: a transient condition the SDKs retry (5xx), never a 500.
+  signing_overloaded: [503, 'temporarily_unavailable', 90033],
   // Federated exchange (tokens/federation). Entra answers invalid_client for every assertion
   // problem; MSAL turns a 400 invalid_client into AuthenticationRequiredError, not a retry.
   unknown_identity: [400, 'invalid_client', 700016],

@@ -80,10 +80,10 @@ describe('token surface: sign-in events and the federated exchange', () => {
 
   const v2 = () => `/${creds.tenantId}/oauth2/v2.0/token`;
   const secretForm = (secret: string) => ({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: secret, scope: 'https://management.azure.com/.default' });
-  const assertionForm = (subject: string) => ({
+  const assertionForm = async (subject: string) => ({
     grant_type: 'client_credentials', client_id: clientId, scope: 'https://vault.azure.net/.default',
     client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: `${minter.mint({ subject, audience: 'api://AzureADTokenExchange', lifetimeSeconds: 600 }).token}\n`,
+    client_assertion: `${(await minter.mint({ subject, audience: 'api://AzureADTokenExchange', lifetimeSeconds: 600 })).token}\n`,
   });
   const last = () => events[events.length - 1]!;
 
@@ -102,7 +102,7 @@ describe('token surface: sign-in events and the federated exchange', () => {
   });
 
   it('exchanges a federated assertion: MI lifetime, refresh_in, xms_mirid, appidacr 2, and records it', async () => {
-    const r = await call(surface, 'POST', v2(), assertionForm('sa:app'));
+    const r = await call(surface, 'POST', v2(), await assertionForm('sa:app'));
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(Object.keys(r.body), ['token_type', 'expires_in', 'ext_expires_in', 'refresh_in', 'access_token']);
     assert.equal(r.body.expires_in, 7200);
@@ -113,23 +113,23 @@ describe('token surface: sign-in events and the federated exchange', () => {
     assert.equal(claims.appidacr, '2');
     assert.equal(claims.oid, principalId);
     assert.deepEqual([last().flow, last().result, last().principalId, last().identityResourceId, last().clientId], ['federated', 'success', principalId, IDENTITY, clientId]);
-    const v1 = await call(surface, 'POST', `/${creds.tenantId}/oauth2/token`, { ...assertionForm('sa:app'), resource: 'https://vault.azure.net' });
+    const v1 = await call(surface, 'POST', `/${creds.tenantId}/oauth2/token`, { ...await assertionForm('sa:app'), resource: 'https://vault.azure.net' });
     assert.equal(v1.status, 200, JSON.stringify(v1.body));
     assert.equal(v1.body.expires_in, '7200');
     assert.equal(v1.body.resource, 'https://vault.azure.net');
   });
 
   it('records federated refusals with the OAuth code and the description', async () => {
-    const r = await call(surface, 'POST', v2(), assertionForm('sa:other'));
+    const r = await call(surface, 'POST', v2(), await assertionForm('sa:other'));
     assert.equal(r.status, 400);
     assert.equal(r.body.error, 'invalid_client');
     assert.deepEqual(r.body.error_codes, [70021]);
     assert.deepEqual([last().flow, last().result, last().errorCode], ['federated', 'failure', 'invalid_client']);
     assert.match(last().reason!, /subject: 'sa:other'/);
-    const wrongType = await call(surface, 'POST', v2(), { ...assertionForm('sa:app'), client_assertion_type: 'jwt' });
+    const wrongType = await call(surface, 'POST', v2(), { ...await assertionForm('sa:app'), client_assertion_type: 'jwt' });
     assert.equal(wrongType.body.error, 'invalid_request');
     assert.equal(last().errorCode, 'invalid_request');
-    const both = await call(surface, 'POST', v2(), { ...assertionForm('sa:app'), client_secret: 'x' });
+    const both = await call(surface, 'POST', v2(), { ...await assertionForm('sa:app'), client_secret: 'x' });
     assert.match(String(both.body.error_description), /either client_secret or client_assertion/);
   });
 

@@ -1,4 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
+import type { PoolSigningKey, SigningPool } from './signing-pool.js';
 
 export interface JwtSigningKey {
   kid: string;
@@ -17,6 +18,8 @@ export class JwtSigner {
   readonly kid: string;
   private readonly headerSegment: string;
   private readonly privateKey: KeyObject;
+  /** What a SigningPool needs; built once so the hot path allocates nothing for it. */
+  private readonly poolKey: PoolSigningKey;
 
   constructor(key: JwtSigningKey) {
     // Only plain 'rsa': crypto.sign defaults to PKCS#1 v1.5 for it (= RS256); an 'rsa-pss'
@@ -26,6 +29,7 @@ export class JwtSigner {
     }
     this.kid = key.kid;
     this.privateKey = key.privateKey;
+    this.poolKey = { kid: key.kid, privateKey: key.privateKey };
     // Same member order as Entra's tokens: typ, alg, x5t, kid.
     const header = key.x5t === undefined
       ? { typ: 'JWT', alg: 'RS256', kid: key.kid }
@@ -38,5 +42,15 @@ export class JwtSigner {
     // The signing input is pure base64url (ASCII), so latin1 is an exact and cheap encoding.
     const signature = sign('sha256', Buffer.from(signingInput, 'latin1'), this.privateKey);
     return `${signingInput}.${signature.toString('base64url')}`;
+  }
+
+  /**
+   * Like `sign`, but the RSA signature is made on a worker of `pool` when one is given, so the
+   * event loop only encodes the claims. Without a pool it signs inline.
+   */
+  async signAsync(claims: Record<string, unknown>, pool?: SigningPool): Promise<string> {
+    if (pool === undefined) return this.sign(claims);
+    const signingInput = this.headerSegment + b64url(claims);
+    return `${signingInput}.${await pool.sign(this.poolKey, signingInput)}`;
   }
 }
