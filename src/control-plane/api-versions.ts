@@ -17,3 +17,15 @@ export const MSI_PREVIEW_API_VERSIONS = ['2021-09-30-preview', '2022-01-31-previ
 
 /** openmi's own resource providers (OpenMI.Agents, OpenMI.Tokens): agents, keys, revocation, workload tokens. */
 export const OPENMI_API_VERSIONS = ['2025-01-01'] as const;
+
+/**
+ * Microsoft.Authorization role assignments (spec 02 §1.1): arm-authorization 9 sends 2022-04-01, the
+ * Azure CLI 2.45 2020-04-01-preview; older ones share the shape (extra properties are ignored).
+ */
+export const ROLE_ASSIGNMENT_API_VERSIONS = ['2015-07-01', '2018-01-01-preview', '2018-09-01-preview', '2020-03-01-preview', '2020-04-01-preview', '2020-08-01-preview', '2020-10-01-preview', '2022-01-01-preview', '2022-04-01'] as const;
+
+/** Role definitions: arm-authorization 9 sends 2022-04-01, the Azure CLI 2.45 2018-01-01-preview. */
+export const ROLE_DEFINITION_API_VERSIONS = ['2015-07-01', '2018-01-01-preview', '2022-04-01', '2022-05-01-preview'] as const;
+
+/** Deny assignments (always an empty list in openmi). */
+export const DENY_ASSIGNMENT_API_VERSIONS = ['2018-07-01-preview', '2022-04-01'] as const;

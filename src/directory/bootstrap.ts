@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
-import { OWNER_ROLE_ID } from '../rbac/root-owner-authorizer.js';
+import { BuiltinRoleIds } from '../rbac/builtin-roles.js';
 import type { Store, StoreRepos } from '../store/store.js';
 import { hashSecret } from '../tokens/client-credentials.js';
 
@@ -34,7 +34,7 @@ async function createInstallation(tx: StoreRepos, clock: Clock, random: Random, 
     id: `/providers/Microsoft.Authorization/roleAssignments/${raName}`,
     name: raName,
     scope: '/',
-    roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE_ID}`,
+    roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${BuiltinRoleIds.owner}`,
     principalId: inst.adminObjectId,
     principalType: 'ServicePrincipal',
     description: 'Bootstrap admin: Owner at the root scope',

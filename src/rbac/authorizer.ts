@@ -9,5 +9,6 @@ export interface AccessDecision {
  * every operation, in one place (control-plane/arm-surface.ts).
  */
 export interface Authorizer {
-  check(principalId: string, action: string, scope: string): Promise<AccessDecision>;
+  /** `action` is a control-plane action (Microsoft.X/y/write) unless `kind` is 'dataAction'. */
+  check(principalId: string, action: string, scope: string, kind?: 'action' | 'dataAction'): Promise<AccessDecision>;
 }

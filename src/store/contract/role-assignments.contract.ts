@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '../store.js';
 import { assertConflict, flipCase, mixedGuid, roleAssignment, T0, useStore } from './fixtures.js';
+import { roleAssignmentWriteContract } from './role-assignment-writes.contract.js';
 
 export function roleAssignmentContract(newStore: () => Promise<Store>): void {
   describe('roleAssignments', () => {
@@ -9,7 +10,7 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
 
     it('round-trips every field (with and without nullable ones), get case-insensitive', async () => {
       const full = roleAssignment(`/subscriptions/${mixedGuid()}/resourceGroups/Rg1`, mixedGuid());
-      const bare = roleAssignment('/', mixedGuid(), { description: null, createdBy: null });
+      const bare = roleAssignment('/', mixedGuid(), { description: null, createdBy: null, updatedBy: null });
       await store().roleAssignments.create(full);
       await store().roleAssignments.create(bare);
       assert.deepEqual(await store().roleAssignments.get(flipCase(full.id)), full);
@@ -118,5 +119,6 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       assert.equal(await store().roleAssignments.deleteForPrincipal(pid), 0);
       assert.deepEqual(await store().roleAssignments.get(keep.id), keep);
     });
+    roleAssignmentWriteContract(store);
   });
 }
