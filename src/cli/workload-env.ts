@@ -7,6 +7,20 @@ export interface AgentEndpoints {
   /** http://host:port/msi/token — IDENTITY_ENDPOINT and MSI_ENDPOINT. */
   identityEndpoint: string;
   identityHeader: string;
+  /** Data-plane names (`*.{zone}`) to resolve to the server's host in Node children (see dnsPreload). */
+  dataPlane?: { zone: string; serverHost: string };
+}
+
+/** Compiled next to this file in dist: cli/ -> dataplanes/dns/preload.js. */
+const DNS_PRELOAD = new URL('../dataplanes/dns/preload.js', import.meta.url).href;
+
+/**
+ * NODE_OPTIONS that loads the resolver preload, appended to what the child inherited. Quoted,
+ * because Node splits NODE_OPTIONS on spaces and an install path may contain them.
+ */
+function withDnsPreload(inherited: string | undefined): string {
+  const flag = `--import="${DNS_PRELOAD.replace(/(["\\])/g, '\\$1')}"`;
+  return inherited && inherited.trim() !== '' ? `${inherited} ${flag}` : flag;
 }
 
 /**
@@ -25,6 +39,7 @@ const SOURCE_VARS = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'IDENTITY_SERVER_TH
  * - The local CA for Node (`NODE_EXTRA_CA_CERTS`), Python requests (`REQUESTS_CA_BUNDLE`) and
  *   urllib/OpenSSL (`SSL_CERT_FILE`), so https calls to openmi itself are trusted.
  * - Loopback in `NO_PROXY`: the SDKs honour HTTPS_PROXY, and a proxy cannot reach the agent.
+ * - For Node, a preload that resolves `*.{zone}` (vault host names) to the server: no DNS needed.
  */
 export function workloadEnvironment(a: AgentEndpoints, caCertPath: string, mode: MetadataMode, inherited: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = { ...inherited };
@@ -35,11 +50,17 @@ export function workloadEnvironment(a: AgentEndpoints, caCertPath: string, mode:
     env['MSI_ENDPOINT'] = a.identityEndpoint;
   }
   if (mode !== 'app-service') env['AZURE_POD_IDENTITY_AUTHORITY_HOST'] = a.imds;
+  if (a.dataPlane) {
+    env['OPENMI_DATA_PLANE_ZONE'] = a.dataPlane.zone;
+    env['OPENMI_DATA_PLANE_HOST'] = a.dataPlane.serverHost;
+    env['NODE_OPTIONS'] = withDnsPreload(inherited['NODE_OPTIONS']);
+  }
   env['NODE_EXTRA_CA_CERTS'] = caCertPath;
   env['REQUESTS_CA_BUNDLE'] = caCertPath;
   env['SSL_CERT_FILE'] = caCertPath;
   const noProxy = (inherited['NO_PROXY'] ?? inherited['no_proxy'] ?? '').split(',').filter(Boolean);
-  for (const h of ['127.0.0.1', 'localhost']) if (!noProxy.includes(h)) noProxy.push(h);
+  const direct = ['127.0.0.1', 'localhost', ...(a.dataPlane ? [`.${a.dataPlane.zone}`] : [])];
+  for (const h of direct) if (!noProxy.includes(h)) noProxy.push(h);
   env['NO_PROXY'] = noProxy.join(',');
   return env;
 }

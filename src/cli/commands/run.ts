@@ -5,7 +5,8 @@ import { inheritedEnvironment } from '../../config/load.js';
 import { createLogger } from '../../kernel/log.js';
 import { CliError } from '../cli-error.js';
 import { startResourceAgent } from '../resource-agent.js';
-import { workloadEnvironment, type MetadataMode } from '../workload-env.js';
+import { createArmClient } from '../arm-client.js';
+import { workloadEnvironment, type AgentEndpoints, type MetadataMode } from '../workload-env.js';
 import { withResourceRef, type ResourceRef } from './join-token.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -30,6 +31,22 @@ function runChild(cmd: string, args: string[], env: Record<string, string>): Pro
   });
 }
 
+/**
+ * The data-plane zone the server advertises (`suffixes.keyVaultDns` = `vault.{zone}`), so Node
+ * children can resolve vault host names. Best effort: without it the workload still runs.
+ */
+async function dataPlaneOf(dataDir: string | undefined): Promise<AgentEndpoints['dataPlane']> {
+  try {
+    const client = createArmClient({ dataDir });
+    const clouds = await client.request<{ suffixes?: { keyVaultDns?: string } }[]>('GET', '/metadata/endpoints?api-version=2022-09-01');
+    const kv = clouds[0]?.suffixes?.keyVaultDns;
+    if (!kv?.startsWith('vault.')) return undefined;
+    return { zone: kv.slice('vault.'.length), serverHost: new URL(client.baseUrl).hostname.replace(/^\[|\]$/g, '') };
+  } catch {
+    return undefined;
+  }
+}
+
 export function runCommand(): Command {
   return withResourceRef(new Command('run'))
     .description('Run a command as a resource: its Azure SDKs and the Azure CLI get that resource\'s managed-identity tokens.')
@@ -44,7 +61,9 @@ export function runCommand(): Command {
       const { agent, caCertPath } = await startResourceAgent({ ...o, listenHost: '127.0.0.1', listenPort: 0, log });
       let code: number;
       try {
-        const env = workloadEnvironment({ imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader }, caCertPath, o.metadata, inheritedEnvironment());
+        const dataPlane = await dataPlaneOf(o.dataDir);
+        const endpoints = { imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader, ...(dataPlane ? { dataPlane } : {}) };
+        const env = workloadEnvironment(endpoints, caCertPath, o.metadata, inheritedEnvironment());
         code = await runChild(cmd, args, env);
       } finally {
         await agent.close({ leave: true }).catch(() => undefined);

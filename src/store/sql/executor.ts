@@ -4,7 +4,8 @@
  * contiguously from 1 (PostgreSQL cannot type an unused `$n`, and the SQLite binding needs
  * every number present); the SQLite executor rewrites them.
  */
-export type SqlValue = string | number | null;
+/** Buffers bind as SQLite BLOB / PostgreSQL bytea and come back as Buffers from both engines. */
+export type SqlValue = string | number | null | Buffer;
 export type SqlParams = readonly SqlValue[];
 
 export interface Executor {

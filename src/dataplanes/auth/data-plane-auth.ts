@@ -1,0 +1,109 @@
+import { JwtVerifyError, type VerifiedJwt } from '../../tokens/jwt/verify.js';
+import type { Authorizer } from '../../rbac/authorizer.js';
+import type { TokenRevocationRepo } from '../../store/store.js';
+
+/** What verifies a bearer's signature, issuer, audience, tenant and lifetime (TokenVerifier, or the gate's JWKS verifier). */
+export interface BearerVerifier {
+  verify(token: string, audiences: readonly string[]): Promise<VerifiedJwt>;
+}
+
+/** The authenticated caller of a data plane, from the token's claims. */
+export interface DataPlaneCaller {
+  principalId: string;
+  clientId: string | undefined;
+  /** `xms_mirid`: the managed identity's (or its resource's) ARM id, when the token came from one. */
+  identityResourceId: string | undefined;
+  tenantId: string;
+  issuedAt: number;
+}
+
+/** 401 (authentication) or 403 (authorization); each data plane renders it in its own envelope. */
+export class DataPlaneAuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DataPlaneAuthOptions {
+  verifier: BearerVerifier;
+  revocations: Pick<TokenRevocationRepo, 'get'>;
+  authorizer: Authorizer;
+  /** The plane's resource (audience); accepted with and without a trailing '/'. */
+  resource: string;
+}
+
+const unauthenticated = (message: string, code = 'Unauthorized'): never => {
+  throw new DataPlaneAuthError(401, code, message);
+};
+
+/** Accept the audience as advertised and with/without its trailing slash (spec 03 §1). */
+export function audienceSet(resource: string): string[] {
+  const bare = resource.replace(/\/+$/, '');
+  return [bare, `${bare}/`];
+}
+
+/**
+ * The one verifier every data plane uses. Authentication (token, then revocation) and
+ * authorization (RBAC data action) are separate calls on purpose: a plane must answer 401 with
+ * its challenge before it looks at the request at all, and only then decide what action it is.
+ */
+export class DataPlaneAuthenticator {
+  private readonly audiences: string[];
+
+  constructor(private readonly o: DataPlaneAuthOptions) {
+    this.audiences = audienceSet(o.resource);
+  }
+
+  get resource(): string {
+    return this.o.resource;
+  }
+
+  /** Throws DataPlaneAuthError(401) unless the header carries a valid, unrevoked token. */
+  async authenticate(authorization: string | undefined): Promise<DataPlaneCaller> {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!m) return unauthenticated('The request has no bearer token.');
+    let jwt: VerifiedJwt;
+    try {
+      jwt = await this.o.verifier.verify(m[1]!, this.audiences);
+    } catch (e) {
+      if (e instanceof JwtVerifyError) return unauthenticated(`The access token is invalid: ${e.message}`, 'InvalidAuthenticationToken');
+      throw e;
+    }
+    const caller = callerOf(jwt);
+    await this.refuseRevoked(caller);
+    return caller;
+  }
+
+  /** Throws DataPlaneAuthError(403) with the RBAC explanation unless the caller holds the data action at `scope`. */
+  async authorize(caller: DataPlaneCaller, dataAction: string, scope: string): Promise<void> {
+    const d = await this.o.authorizer.check(caller.principalId, dataAction, scope, 'dataAction');
+    if (d.allowed) return;
+    throw new DataPlaneAuthError(
+      403,
+      'Forbidden',
+      `Caller is not authorized to perform action on resource. Caller: oid=${caller.principalId}; Action: '${dataAction}'; Resource: '${scope}'. ${d.reason}`,
+    );
+  }
+
+  /** Tokens issued at or before the identity's revocation time are refused (agent revocation, identity deletion). */
+  private async refuseRevoked(caller: DataPlaneCaller): Promise<void> {
+    const r = await this.o.revocations.get(caller.principalId);
+    if (r && caller.issuedAt * 1000 <= r.revokedAt) {
+      unauthenticated(`Tokens of principal '${caller.principalId}' issued before ${new Date(r.revokedAt).toISOString()} have been revoked.`, 'TokenRevoked');
+    }
+  }
+}
+
+function callerOf(jwt: VerifiedJwt): DataPlaneCaller {
+  const c = jwt.claims;
+  const str = (k: string): string | undefined => (typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined);
+  const principalId = str('oid');
+  const tenantId = str('tid');
+  // Without iat a revocation could never apply to the token, so it is not accepted.
+  if (!principalId || !tenantId || typeof c['iat'] !== 'number') return unauthenticated("The access token lacks 'oid', 'tid' or 'iat'.", 'InvalidAuthenticationToken');
+  return { principalId, tenantId, clientId: str('appid') ?? str('azp'), identityResourceId: str('xms_mirid'), issuedAt: c['iat'] as number };
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../kernel/clock.js';
+import { invalid, notFound } from '../../kernel/errors.js';
+import { seal, unseal } from '../../kernel/sealing.js';
+import { requireScope } from '../../resources/scope-checks.js';
+import { normalizeLocation } from '../../resources/locations.js';
+import { checkTags } from '../../resources/tags.js';
+import type { Page, ResourceListing, Store } from '../../store/store.js';
+import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
+
+export const STORAGE_TYPE = 'Microsoft.Storage/storageAccounts';
+export type KeyName = 'key1' | 'key2';
+
+export interface AccountAddress {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+/** Azure's rule; also what makes the name a valid DNS label. */
+const NAME = /^[a-z0-9]{3,24}$/;
+const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
+
+export const accountIdOf = (a: AccountAddress): string =>
+  `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${STORAGE_TYPE}/${a.name}`;
+
+/** A fresh 512-bit account key, base64 like Azure's (88 characters). */
+const newKey = (): string => randomBytes(64).toString('base64');
+
+/**
+ * Storage accounts and their two shared keys. Keys are sealed with the master key, the
+ * account id and key name as AAD, so a row copied to another account does not decrypt.
+ */
+export class StorageAccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  async get(a: AccountAddress): Promise<StorageAccountRecord> {
+    const r = await this.store.storageAccounts.get(accountIdOf(a));
+    if (r) return r;
+    await requireScope(this.store, a.subscriptionId, a.resourceGroup);
+    throw notFound(`The Resource '${STORAGE_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
+  }
+
+  list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
+    return this.store.storageAccounts.list(where, limit, after);
+  }
+
+  async put(a: AccountAddress, body: unknown): Promise<{ record: StorageAccountRecord; created: boolean }> {
+    if (!NAME.test(a.name)) throw invalid(`${a.name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`, { code: 'AccountNameInvalid' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
+    const b = body as Record<string, unknown>;
+    await requireScope(this.store, a.subscriptionId, a.resourceGroup);
+    const existing = await this.store.storageAccounts.get(accountIdOf(a));
+    const now = this.clock.now();
+    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+    if (existing) {
+      const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: rest, updatedAt: now };
+      await this.store.storageAccounts.update(record);
+      return { record, created: false };
+    }
+    if (typeof b['location'] !== 'string') throw invalid("The 'location' property is required.", { code: 'LocationRequired' });
+    const id = accountIdOf(a);
+    const record: StorageAccountRecord = {
+      id, subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location: normalizeLocation(b['location']),
+      tags: checkTags(b['tags'] ?? {}), body: rest, keys: (['key1', 'key2'] as const).map((k) => this.sealKey(id, k, newKey(), now)), createdAt: now, updatedAt: now,
+    };
+    await this.store.storageAccounts.create(record);
+    return { record, created: true };
+  }
+
+  async delete(a: AccountAddress): Promise<boolean> {
+    return this.store.storageAccounts.delete(accountIdOf(a));
+  }
+
+  /** The keys in clear, in key1, key2 order. */
+  keysOf(r: StorageAccountRecord): { keyName: KeyName; value: string; creationTime: number }[] {
+    return r.keys.map((k) => ({ keyName: k.keyName, value: unseal(this.masterKey, k.sealed, `${r.id.toLowerCase()}/${k.keyName}`).toString('utf8'), creationTime: k.creationTime }))
+      .sort((x, y) => x.keyName.localeCompare(y.keyName));
+  }
+
+  keyOf(r: StorageAccountRecord, name: KeyName): string {
+    return this.keysOf(r).find((k) => k.keyName === name)!.value;
+  }
+
+  async regenerate(a: AccountAddress, keyName: unknown): Promise<StorageAccountRecord> {
+    if (keyName !== 'key1' && keyName !== 'key2') throw invalid(`Invalid keyName '${String(keyName)}': expected key1 or key2.`, { code: 'InvalidValuesForRequestParameters' });
+    const r = await this.get(a);
+    const now = this.clock.now();
+    const keys = r.keys.map((k) => (k.keyName === keyName ? this.sealKey(r.id, keyName, newKey(), now) : k));
+    const next = { ...r, keys, updatedAt: now };
+    await this.store.storageAccounts.update(next);
+    return next;
+  }
+
+  /** For the data plane: the account by host label with its keys in clear. */
+  async resolve(name: string): Promise<{ record: StorageAccountRecord; keys: string[] } | undefined> {
+    const record = await this.store.storageAccounts.getByName(name);
+    return record && { record, keys: this.keysOf(record).map((k) => k.value) };
+  }
+
+  private sealKey(accountId: string, keyName: KeyName, value: string, now: number): StorageAccountKey {
+    return { keyName, sealed: seal(this.masterKey, Buffer.from(value, 'utf8'), `${accountId.toLowerCase()}/${keyName}`), creationTime: now };
+  }
+}

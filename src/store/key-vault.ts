@@ -1,0 +1,76 @@
+import type { Page, ResourceListing } from './store.js';
+
+/** A `Microsoft.KeyVault/vaults` resource. Vault names are global (each is a host name), so `name` is unique. */
+export interface KeyVaultRecord {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+  tenantId: string;
+  sku: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One version of a secret. The value is sealed with the master key; the store never sees it in clear. */
+export interface SecretVersionRecord {
+  vaultId: string;
+  name: string;
+  /** 32 lower-case hex characters. */
+  version: string;
+  sealedValue: string;
+  contentType: string | null;
+  tags: Record<string, string>;
+  enabled: boolean;
+  /** Milliseconds since the epoch, or null. */
+  notBefore: number | null;
+  expires: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A soft-deleted secret: all its versions stay in place until purge. */
+export interface DeletedSecretRecord {
+  vaultId: string;
+  name: string;
+  deletedAt: number;
+  scheduledPurgeAt: number;
+}
+
+export interface KeyVaultRepo {
+  /** Throws conflict when the id or the (global) name exists. */
+  create(v: KeyVaultRecord): Promise<void>;
+  /** Replaces tags, sku and updatedAt. Returns false when absent. */
+  update(v: KeyVaultRecord): Promise<boolean>;
+  get(id: string): Promise<KeyVaultRecord | undefined>;
+  getByName(name: string): Promise<KeyVaultRecord | undefined>;
+  /** Ordered by lower-cased name then id. */
+  list(where: ResourceListing, limit: number, after?: string): Promise<Page<KeyVaultRecord>>;
+  /** Deletes the vault and every secret in it. Returns false when absent. */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface KeyVaultSecretRepo {
+  /** Throws conflict when the version exists. */
+  putVersion(s: SecretVersionRecord): Promise<void>;
+  /** Replaces contentType, tags, enabled, notBefore, expires, updatedAt. Returns false when absent. */
+  updateVersion(s: SecretVersionRecord): Promise<boolean>;
+  getVersion(vaultId: string, name: string, version: string): Promise<SecretVersionRecord | undefined>;
+  /** The newest version (by createdAt, then version), deleted or not. */
+  latest(vaultId: string, name: string): Promise<SecretVersionRecord | undefined>;
+  /** Newest first. */
+  listVersions(vaultId: string, name: string): Promise<SecretVersionRecord[]>;
+  /** The newest version of every secret of the vault, ordered by lower-cased name, soft-deleted ones included. */
+  listLatest(vaultId: string): Promise<SecretVersionRecord[]>;
+  /** Throws conflict when the secret is already deleted. */
+  markDeleted(d: DeletedSecretRecord): Promise<void>;
+  getDeleted(vaultId: string, name: string): Promise<DeletedSecretRecord | undefined>;
+  /** Ordered by lower-cased name. */
+  listDeleted(vaultId: string): Promise<DeletedSecretRecord[]>;
+  /** Removes the deleted mark. Returns false when not deleted. */
+  recover(vaultId: string, name: string): Promise<boolean>;
+  /** Removes a deleted secret and all its versions. Returns false when not deleted. */
+  purge(vaultId: string, name: string): Promise<boolean>;
+}
