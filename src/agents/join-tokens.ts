@@ -58,7 +58,7 @@ export class JoinTokenService {
       usedAt: null,
     };
     await this.store.joinTokens.create(record);
-    recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
+    await recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
     return { token: `${record.id}.${secret}`, record };
   }
 

@@ -23,7 +23,7 @@ export class TokenRevocationService {
     const principalId = await this.principalAt(scope);
     const revokedAt = this.clock.now();
     await this.store.tokenRevocations.put({ principalId, revokedAt, revokedBy: actor.principalId });
-    recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, REVOKE_OPERATION, scope, { principalId, revokedAt });
+    await recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, REVOKE_OPERATION, scope, { principalId, revokedAt });
     return { principalId, revokedAt };
   }
 

@@ -52,7 +52,7 @@ const KIND: Record<DomainErrorKind, [number, ArmErrorCode]> = {
   unavailable: [503, 'ServiceUnavailable'],
 };
 
-function toArmError(err: unknown): ArmError {
+export function toArmError(err: unknown): ArmError {
   if (err instanceof ArmError) return err;
   if (err instanceof BodyTooLargeError) {
     return new ArmError(413, 'RequestEntityTooLarge', `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`);

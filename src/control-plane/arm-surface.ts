@@ -4,18 +4,22 @@ import { readBody } from '../kernel/http/body.js';
 import type { Authorizer } from '../rbac/authorizer.js';
 import type { PrincipalRecord } from '../store/records.js';
 import { requireApiVersion } from './api-version.js';
-import { ArmError, armHeaders, renderArmError } from './arm-errors.js';
+import { ArmError, armHeaders, renderArmError, toArmError } from './arm-errors.js';
+import type { FailedCallRecorder } from '../audit/failed-calls.js';
 import type { ArmAuthenticator } from './authenticate.js';
-import type { ArmRouter, HttpMethod } from './router.js';
+import type { ArmResult, ArmRouter, HttpMethod } from './router.js';
 
 export interface ArmSurfaceDeps {
   router: ArmRouter;
   authenticator: ArmAuthenticator;
   authorizer: Authorizer;
   maxBodyBytes: number;
+  /** Where failed writes of authenticated callers go (the activity log); absent in tests that do not need it. */
+  failures?: FailedCallRecorder;
 }
 
 const METHODS = new Set<string>(['GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD']);
+const READS = new Set<string>(['GET', 'HEAD']);
 
 function unknownRoute(ctx: RequestContext): ArmError {
   const i = ctx.segments.findIndex((s) => s.toLowerCase() === 'providers');
@@ -64,10 +68,16 @@ export class ArmSurface implements Surface {
       const allowed = Object.keys(match.route.methods).join(', ');
       throw new ArmError(405, 'MethodNotAllowed', `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`);
     }
-    const apiVersion = requireApiVersion(ctx.query, match.route.resourceType, match.route.apiVersions);
-    if (caller && !op.everyone) await this.authorize(caller, op.action, ctx.path);
-    const body = await parseJson(ctx, this.d.maxBodyBytes);
-    const result = await op.handle({ ctx, params: match.params, apiVersion, caller, body });
+    let result: ArmResult;
+    try {
+      const apiVersion = requireApiVersion(ctx.query, match.route.resourceType, match.route.apiVersions);
+      if (caller && !op.everyone) await this.authorize(caller, op.action, ctx.path);
+      const body = await parseJson(ctx, this.d.maxBodyBytes);
+      result = await op.handle({ ctx, params: match.params, apiVersion, caller, body });
+    } catch (err) {
+      if (caller && !READS.has(ctx.method)) await this.recordFailure(ctx, caller, op.action, err);
+      throw err;
+    }
     const headers = { ...armHeaders(ctx), ...result.headers };
     if (result.body === undefined) {
       ctx.res.writeHead(result.status, { ...headers, 'content-length': 0 });
@@ -75,6 +85,13 @@ export class ArmSurface implements Surface {
     } else {
       sendJson(ctx.res, result.status, result.body, headers);
     }
+  }
+
+  /** Reads are not logged (as in Azure); a failing log write is logged and does not mask the error. */
+  private async recordFailure(ctx: RequestContext, caller: PrincipalRecord, operation: string, err: unknown): Promise<void> {
+    const e = toArmError(err);
+    const failed = { operation, resourceId: ctx.path, principalId: caller.objectId, correlationId: ctx.correlationId, httpStatus: e.status, code: e.code, message: e.message };
+    await this.d.failures?.record(failed).catch((werr: unknown) => ctx.log.error({ err: werr }, 'activity log write failed'));
   }
 
   private async authorize(caller: PrincipalRecord, action: string, scope: string): Promise<void> {

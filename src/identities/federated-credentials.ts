@@ -82,7 +82,7 @@ export class FederatedCredentialService {
       await tx.federatedCredentials.create(credential);
       return { credential, created: true };
     });
-    recordChange(this, actor, `${OP}/write`, result.credential.id, { ...fields, created: result.created });
+    await recordChange(this, actor, `${OP}/write`, result.credential.id, { ...fields, created: result.created });
     return result;
   }
 
@@ -95,7 +95,7 @@ export class FederatedCredentialService {
     const identity = await this.requireIdentity(a);
     const id = `${identity.id}/federatedIdentityCredentials/${name}`;
     const deleted = await this.store.federatedCredentials.delete(id);
-    if (deleted) recordChange(this, actor, `${OP}/delete`, id);
+    if (deleted) await recordChange(this, actor, `${OP}/delete`, id);
     return deleted;
   }
 }

@@ -112,7 +112,7 @@ export class UserAssignedIdentityService {
       updatedAt: this.clock.now(),
     };
     await this.store.identities.update(identity);
-    recordChange(this, actor, `${OP}/write`, identity.id, { tags: identity.tags });
+    await recordChange(this, actor, `${OP}/write`, identity.id, { tags: identity.tags });
     return identity;
   }
 

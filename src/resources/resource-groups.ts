@@ -61,7 +61,7 @@ export class ResourceGroupService {
   /** PUT: create, or replace tags/managedBy of an existing group. Location is create-only. */
   async put(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
     const result = await this.putGroup(subscriptionId, name, input);
-    recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
+    await recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
     return result;
   }
 
@@ -105,7 +105,7 @@ export class ResourceGroupService {
       updatedAt: this.clock.now(),
     };
     await this.store.resourceGroups.update(rg);
-    recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg.id, { tags: rg.tags });
+    await recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg.id, { tags: rg.tags });
     return rg;
   }
 

@@ -36,6 +36,11 @@ export interface SignInEvent {
  */
 export interface SignInRecorder {
   record(event: SignInEvent): void;
+  /**
+   * Resolves once every event recorded so far is durable. Surfaces await it before answering,
+   * so an acknowledged token request always has its row (absent: nothing to wait for).
+   */
+  flushed?(): Promise<void>;
 }
 
 /** Interim recorder until the sign-in log is persisted (issue F): one structured log line per request. */

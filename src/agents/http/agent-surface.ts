@@ -11,6 +11,7 @@ import { instanceDocument } from '../instance.js';
 import { parseSelector } from '../resolve-identity.js';
 import { AgentApiError, renderAgentError } from './agent-errors.js';
 import { streamInvalidations } from './events.js';
+import type { SignInRecorder } from '../../tokens/sign-ins.js';
 
 export interface AgentSurfaceDeps {
   store: Store;
@@ -18,6 +19,8 @@ export interface AgentSurfaceDeps {
   authenticator: AgentAuthenticator;
   minter: ManagedIdentityMinter;
   hub: InvalidationHub;
+  /** The minter's sign-in recorder: answers wait until the request's row is durable. */
+  signIns?: SignInRecorder;
 }
 
 /** Agent requests are small JSON documents; anything bigger is not an agent. */
@@ -59,7 +62,14 @@ export class AgentSurface implements Surface {
     const agent = await this.d.authenticator.authenticate(ctx.req.headers.authorization);
     if (route === 'POST token') {
       const b = await jsonBody(ctx);
-      const minted = await this.d.minter.mint({ agent, resource: b['resource'] as string, selector: parseSelector(b['selector']), correlationId: ctx.correlationId });
+      const durable = async () => this.d.signIns?.flushed?.();
+      const minted = await this.d.minter
+        .mint({ agent, resource: b['resource'] as string, selector: parseSelector(b['selector']), correlationId: ctx.correlationId })
+        .catch(async (e: unknown) => {
+          await durable().catch(() => undefined);
+          throw e;
+        });
+      await durable();
       return sendJson(ctx.res, 200, minted);
     }
     if (route === 'GET instance') {

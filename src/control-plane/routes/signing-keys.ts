@@ -45,7 +45,7 @@ export function signingKeyRoutes(d: SigningKeyRouteDeps): ArmRoute[] {
           action: ROTATE_ACTION,
           handle: async (call) => {
             const result = await d.keys.rotate(d.maxTokenLifetimeMs);
-            recordChange(d.sink, actorOf(call), ROTATE_ACTION, COLLECTION, { ...result });
+            await recordChange(d.sink, actorOf(call), ROTATE_ACTION, COLLECTION, { ...result });
             return { status: 200, body: result };
           },
         },

@@ -68,7 +68,7 @@ export class FederationIssuerService {
     const now = this.clock.now();
     await this.store.federationIssuers.put({ name, issuer, jwks, createdBy: actor.principalId, createdAt: now, updatedAt: now });
     const record = (await this.store.federationIssuers.get(name))!;
-    recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), { issuer, keys: (jwks.keys as unknown[]).length, created: !existing });
+    await recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), { issuer, keys: (jwks.keys as unknown[]).length, created: !existing });
     return { record, created: !existing };
   }
 
@@ -84,7 +84,7 @@ export class FederationIssuerService {
 
   async delete(name: string, actor: Actor): Promise<boolean> {
     const deleted = await this.store.federationIssuers.delete(name);
-    if (deleted) recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/delete`, resourceIdOf(name));
+    if (deleted) await recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/delete`, resourceIdOf(name));
     return deleted;
   }
 }

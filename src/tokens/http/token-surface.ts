@@ -88,6 +88,7 @@ export class TokenSurface implements Surface {
   /** Every request to a token endpoint ends in exactly one sign-in event, whatever fails. */
   private async tokenEndpoint(ctx: RequestContext, tenantSeg: string, version: 'v1' | 'v2'): Promise<void> {
     const event = newSignIn(ctx, this.d.clock.now());
+    let body: unknown;
     try {
       if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 900561, 'The token endpoint only accepts POST requests.');
       const tenantId = await this.requireTenant(tenantSeg);
@@ -95,33 +96,40 @@ export class TokenSurface implements Surface {
       Object.assign(event, { clientId: form.clientId, audience: form.resource, flow: flowOf(form) });
       const grant = await authenticateGrant(this.grants, tenantId, form);
       Object.assign(event, { principalId: grant.principal.objectId, identityResourceId: grant.identityResourceId });
-      this.respond(ctx, form, grant, version);
+      body = await this.tokenBody(form, grant, version);
     } catch (err) {
       const e = toOAuthError(err);
-      this.record(ctx, { ...event, result: 'failure', errorCode: e.error, reason: e.message });
+      await this.record(ctx, { ...event, result: 'failure', errorCode: e.error, reason: e.message }).catch((werr: unknown) => ctx.log.error({ err: werr }, 'sign-in log write failed'));
       throw err;
     }
-    this.record(ctx, event);
+    // The token leaves only once its sign-in row is durable (group commit with other requests).
+    await this.record(ctx, event);
+    sendJson(ctx.res, 200, body, NO_STORE);
   }
 
-  private respond(ctx: RequestContext, form: TokenForm, grant: Grant, version: 'v1' | 'v2'): void {
-    const t = this.d.issuer.issue({
+  private async tokenBody(form: TokenForm, grant: Grant, version: 'v1' | 'v2'): Promise<unknown> {
+    const t = await this.d.issuer.issueAsync({
       principal: grant.principal,
       audience: form.resource,
       lifetimeSeconds: grant.lifetimeSeconds,
       appidacr: grant.appidacr,
       ...(grant.extraClaims ? { extraClaims: grant.extraClaims } : {}),
     });
-    sendJson(ctx.res, 200, version === 'v2' ? v2Body(t, grant) : v1Body(t, form.resource), NO_STORE);
+    return version === 'v2' ? v2Body(t, grant) : v1Body(t, form.resource);
   }
 
-  /** The recorder must not hold up or break the response; a throwing recorder is logged and ignored. */
-  private record(ctx: RequestContext, event: SignInEvent): void {
+  /**
+   * A throwing recorder is logged and ignored; a durable recorder's `flushed()` is awaited, and
+   * its failure fails the request (an answered request must have its row).
+   */
+  private async record(ctx: RequestContext, event: SignInEvent): Promise<void> {
     try {
       this.d.signIns.record({ ...event, latencyMs: Math.round(performance.now() - ctx.startedAt) });
     } catch (err) {
       ctx.log.error({ err }, 'sign-in recorder threw');
+      return;
     }
+    await this.d.signIns.flushed?.();
   }
 }
 

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { AuditLogName } from '../store/records.js';
+import { forEachStore } from '../testing/postgres.js';
+import { httpsRequest } from '../testing/https.js';
+import { startTestServer } from '../testing/server.js';
+import { verifyLog } from './verify.js';
+
+const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+async function spawnServer(dataDir: string, store: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store], { stdio: 'ignore', env: { ...process.env, OPENMI_LOG_LEVEL: 'silent' } });
+  const endpoint = join(dataDir, 'endpoint.json');
+  for (let i = 0; i < 300 && !existsSync(endpoint); i++) await sleep(50);
+  const { baseUrl } = JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string };
+  await sleep(200); // surfaces are mounted right after endpoint.json is written
+  return { child, baseUrl, ca: readFileSync(join(dataDir, 'ca.pem'), 'utf8') };
+}
+
+type Acked = Record<AuditLogName, string[]>;
+
+/** Workers that send token requests (some refused) and ARM writes until `stop`, noting every answered correlation id. */
+async function drive(baseUrl: string, ca: string, creds: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string }, stop: () => boolean): Promise<Acked> {
+  const acked: Acked = { activity: [], signIns: [] };
+  const form = (secret: string) => new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: secret, resource: baseUrl }).toString();
+  const tokenUrl = `${baseUrl}/${creds.tenantId}/oauth2/token`;
+  const first = await httpsRequest(tokenUrl, { method: 'POST', ca, body: form(creds.clientSecret), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const bearer = first.json.access_token as string;
+  const worker = async (w: number) => {
+    for (let i = 0; !stop(); i++) {
+      const id = randomUUID();
+      const headers = { 'x-ms-correlation-request-id': id };
+      try {
+        if (i % 3 === 2) {
+          const r = await httpsRequest(`${baseUrl}/subscriptions/${creds.subscriptionId}/resourceGroups/rg-${w}-${i}?api-version=2025-04-01`, { method: 'PUT', ca, body: '{"location":"local"}', headers: { ...headers, authorization: `Bearer ${bearer}`, 'content-type': 'application/json' } });
+          if (r.status < 300) acked.activity.push(id);
+        } else {
+          const r = await httpsRequest(tokenUrl, { method: 'POST', ca, body: form(i % 3 ? 'wrong' : creds.clientSecret), headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } });
+          if (r.status === 200 || r.status === 401) acked.signIns.push(id);
+        }
+      } catch {
+        return; // the server died under us: this request was never acknowledged
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, (_v, w) => worker(w)));
+  return acked;
+}
+
+await forEachStore((kind, storeSpec) => {
+  describe(`audit durability under SIGKILL (${kind})`, () => {
+    it('every acknowledged token request and control-plane write has its row after a kill -9 and restart', async () => {
+      const s = await storeSpec();
+      const dataDir = mkdtempSync(join(tmpdir(), 'openmi-kill-'));
+      try {
+        const { child, baseUrl, ca } = await spawnServer(dataDir, s.spec);
+        const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8'));
+        let killed = false;
+        const load = drive(baseUrl, ca, creds, () => killed);
+        await sleep(1500);
+        child.kill('SIGKILL');
+        killed = true;
+        const acked = await load;
+        await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+        assert.ok(acked.signIns.length > 50 && acked.activity.length > 10, `too little load to prove anything: ${JSON.stringify({ s: acked.signIns.length, a: acked.activity.length })}`);
+        const t = await startTestServer({ dataDir, store: s.spec });
+        try {
+          for (const log of ['activity', 'signIns'] as const) {
+            const rows = await t.server.store.audit.scan(log, 0, 1_000_000);
+            const have = new Set(rows.map((r) => (JSON.parse(r.data) as { correlationId: string }).correlationId));
+            const missing = acked[log].filter((id) => !have.has(id));
+            assert.deepEqual(missing, [], `${log}: ${missing.length} of ${acked[log].length} acknowledged requests have no row`);
+            assert.equal((await verifyLog(t.server.store, log)).ok, true);
+          }
+        } finally {
+          await t.stop();
+        }
+      } finally {
+        await s.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { listAll } from '../arm-client.js';
+import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
+import { print } from '../output.js';
+
+type SignInWire = Record<string, any>;
+
+interface SignInOptions extends ClientOptions {
+  from?: string;
+  to?: string;
+  identity?: string;
+  callingResource?: string;
+  result?: string;
+  jsonl?: boolean;
+}
+
+export function signInQuery(o: SignInOptions): string {
+  const q = new URLSearchParams({ 'api-version': '2025-01-01' });
+  for (const [k, v] of [['from', o.from], ['to', o.to], ['identity', o.identity], ['callingResource', o.callingResource], ['result', o.result]] as const) if (v) q.set(k, v);
+  return q.toString();
+}
+
+/** `openmi signins list`: every token request, newest first; `--jsonl` exports one JSON object per line. */
+export function signInsCommand(): Command {
+  const list = withClientOptions(new Command('list').description('List token requests (the sign-in log), newest first.'))
+    .option('--from <time>', 'only requests at or after this ISO time')
+    .option('--to <time>', 'only requests at or before this ISO time')
+    .option('--identity <id>', 'principal id, client id or resource id of the identity')
+    .option('--calling-resource <id>', 'resource id whose agent asked')
+    .option('--result <result>', 'success or failure')
+    .option('--jsonl', 'export as JSON lines (one sign-in per line), for log shippers')
+    .action(async (o: SignInOptions) => {
+      const { value } = await listAll<SignInWire>(clientFor(o), `/providers/OpenMI.Audit/signIns?${signInQuery(o)}`);
+      if (o.jsonl) {
+        for (const s of value) process.stdout.write(`${JSON.stringify(s)}\n`);
+        return;
+      }
+      print(o.output, value, value, [
+        { header: 'time', get: (s) => s['createdDateTime'] },
+        { header: 'flow', get: (s) => s['flow'] },
+        { header: 'result', get: (s) => s['result'] },
+        { header: 'error', get: (s) => s['status']?.errorCode ?? '' },
+        { header: 'appId', get: (s) => s['appId'] ?? '' },
+        { header: 'resource', get: (s) => s['resourceId'] ?? '' },
+        { header: 'caller', get: (s) => s['managedServiceIdentity']?.associatedResourceId ?? '' },
+      ]);
+    });
+  return new Command('signins').description('The sign-in log: every token request and its outcome.').addCommand(list);
+}

@@ -1,0 +1,72 @@
+import { parseSignIn, type StoredSignIn } from '../../audit/sign-in-log.js';
+import { verifyLog } from '../../audit/verify.js';
+import type { AuditQuery, Store } from '../../store/store.js';
+import { OPENMI_API_VERSIONS } from '../api-versions.js';
+import { ArmError } from '../arm-errors.js';
+import { nextLink, page, readSkipToken, readTop } from '../paging.js';
+import type { ArmCall, ArmRoute } from '../router.js';
+
+const NS = 'OpenMI.Audit';
+export const SIGN_INS_PATH = `/providers/${NS}/signIns`;
+export const VERIFY_PATH = `/providers/${NS}/verify`;
+
+function time(c: ArmCall, name: string): number | undefined {
+  const raw = c.ctx.query.get(name);
+  if (raw === null) return undefined;
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw new ArmError(400, 'InvalidParameter', `'${raw}' is not a date-time; use ISO 8601 for ${name}, e.g. 2026-01-01T00:00:00Z.`, name);
+  return t;
+}
+
+/** Query parameters: from, to (ISO), identity (principal id, client id or identity resource id), callingResource, result. */
+export function signInQuery(c: ArmCall): AuditQuery {
+  const q: AuditQuery = { eq: {} };
+  const from = time(c, 'from');
+  const to = time(c, 'to');
+  if (from !== undefined) q.from = from;
+  if (to !== undefined) q.to = to;
+  const identity = c.ctx.query.get('identity');
+  if (identity) q.anyOf = { columns: ['principal_key', 'client_key', 'identity_key'], value: identity.toLowerCase() };
+  const calling = c.ctx.query.get('callingResource');
+  if (calling) q.eq!['calling_key'] = calling.toLowerCase();
+  const result = c.ctx.query.get('result');
+  if (result !== null) {
+    if (result !== 'success' && result !== 'failure') throw new ArmError(400, 'InvalidParameter', `result must be 'success' or 'failure', not '${result}'.`, 'result');
+    q.eq!['result'] = result;
+  }
+  return q;
+}
+
+/** A sign-in in Graph/Log Analytics terms (spec 02 §7.2), with openmi's agent and flow added. */
+export function signInWire(s: StoredSignIn): Record<string, unknown> {
+  return {
+    id: s.id,
+    createdDateTime: new Date(s.at).toISOString(),
+    correlationId: s.correlationId,
+    flow: s.flow,
+    servicePrincipalId: s.principalId,
+    appId: s.clientId,
+    resourceId: s.audience,
+    managedServiceIdentity: { associatedResourceId: s.callingResourceId, identityResourceId: s.identityResourceId, agentId: s.agentId },
+    status: { errorCode: s.errorCode, failureReason: s.reason },
+    result: s.result,
+    durationMs: s.latencyMs,
+  };
+}
+
+/** The sign-in log (query, paging) and chain verification of both logs, tenant-wide. */
+export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[] {
+  const common = { apiVersions: OPENMI_API_VERSIONS };
+  const list = async (c: ArmCall) => {
+    const p = await d.store.audit.query('signIns', signInQuery(c), readTop(c.ctx, 200, 1000), readSkipToken(c.ctx));
+    return { status: 200, body: page(p.items.map((r) => signInWire(parseSignIn(r))), nextLink(d.baseUrl, c.ctx, p.next)) };
+  };
+  const verify = async () => {
+    const value = [await verifyLog(d.store, 'activity'), await verifyLog(d.store, 'signIns')];
+    return { status: 200, body: { ok: value.every((v) => v.ok), value } };
+  };
+  return [
+    { ...common, resourceType: `${NS}/signIns`, pattern: SIGN_INS_PATH, methods: { GET: { action: `${NS}/signIns/read`, handle: list } } },
+    { ...common, resourceType: `${NS}/verify`, pattern: VERIFY_PATH, methods: { POST: { action: `${NS}/verify/action`, handle: verify } } },
+  ];
+}

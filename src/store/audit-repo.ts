@@ -1,0 +1,38 @@
+import type { AuditEntryRecord, AuditHeadRecord, AuditLogName } from './records.js';
+import type { Page } from './store.js';
+
+/** A row to append: the store numbers and chains it. */
+export interface AuditAppend {
+  at: number;
+  /** Canonical JSON of the event. */
+  data: string;
+  /** Filter columns of the log (every column of the log, lower-cased; '' when absent). */
+  keys: Record<string, string>;
+}
+
+/** Newest first. `from`/`to` are inclusive epoch ms; `eq` compares filter columns exactly; `anyOf` matches when one of its columns equals the value. */
+export interface AuditQuery {
+  from?: number;
+  to?: number;
+  eq?: Record<string, string>;
+  anyOf?: { columns: string[]; value: string };
+}
+
+/**
+ * The hash-chained activity and sign-in logs. Filter columns: activity — subscription_key,
+ * resource_group_key, resource_key, correlation_key, caller_key; signIns — principal_key,
+ * client_key, identity_key, calling_key, result, correlation_key.
+ */
+export interface AuditRepo {
+  /**
+   * Appends in order with seq = head + 1…, chaining hashes. Call on the repos of a tx: it locks
+   * the log's head row for the rest of the transaction, which serializes appenders.
+   */
+  append(log: AuditLogName, entries: readonly AuditAppend[]): Promise<void>;
+  query(log: AuditLogName, q: AuditQuery, limit: number, after?: string): Promise<Page<AuditEntryRecord>>;
+  /** Rows with seq > afterSeq in seq order, for verification. */
+  scan(log: AuditLogName, afterSeq: number, limit: number): Promise<AuditEntryRecord[]>;
+  head(log: AuditLogName): Promise<AuditHeadRecord>;
+  /** Deletes rows older than `before` (a seq prefix) and moves the checkpoint to the last deleted row; call in a tx. Returns how many. */
+  prune(log: AuditLogName, before: number): Promise<number>;
+}
