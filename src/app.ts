@@ -16,9 +16,11 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { ensureInstallation, type Installation } from './directory/bootstrap.js';
 import { KeyRing } from './tokens/key-ring.js';
+import { SigningPool } from './tokens/jwt/signing-pool.js';
 import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.js';
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './ops/metrics.js';
+import { AuditLogs } from './audit/audit-logs.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -66,6 +68,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
   const log = opts.log ?? createLogger(cfg.logLevel);
   const unlock = lockDataDir(cfg.dataDir);
   let store: Store | undefined;
+  let pool: SigningPool | undefined;
   try {
     const masterKey = cfg.masterKey ? masterKeyFromBase64(cfg.masterKey) : loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
@@ -78,9 +81,12 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs });
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
-    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log }));
+    pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
+    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start();
+    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit }));
     writeFileSync(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
+    const openPool = pool;
     const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log).start();
     return {
       baseUrl,
@@ -96,12 +102,16 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 2_000).unref();
         });
+        // After the listener has drained: no request is still waiting on a signature.
+        await openPool?.close();
+        await audit.close();
         await keyMaintenance.stop();
         await openStoreRef.close();
         unlock();
       },
     };
   } catch (e) {
+    await pool?.close();
     await store?.close();
     unlock();
     throw e;

@@ -6,6 +6,7 @@ import type { Store } from './store/store.js';
 import type { Installation } from './directory/bootstrap.js';
 import type { KeyRing } from './tokens/key-ring.js';
 import type { Metrics } from './ops/metrics.js';
+import type { SigningPool } from './tokens/jwt/signing-pool.js';
 import { Authority } from './tokens/issuers.js';
 import { TokenIssuer } from './tokens/issue.js';
 import { TokenVerifier } from './tokens/verify.js';
@@ -20,8 +21,8 @@ import { resourceGroupRoutes } from './control-plane/routes/resource-groups.js';
 import { providerRoutes } from './control-plane/routes/providers.js';
 import { metadataRoutes } from './control-plane/routes/metadata.js';
 import { ResourceGroupService } from './resources/resource-groups.js';
-import { RootOwnerAuthorizer } from './rbac/root-owner-authorizer.js';
-import type { Authorizer } from './rbac/authorizer.js';
+import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
+import { checkAccessRoutes } from './control-plane/routes/check-access.js';
 import type { ChangeRecorder } from './activity-log/changes.js';
 import { LogChangeRecorder } from './activity-log/log-recorder.js';
 import type { Logger } from './kernel/log.js';
@@ -44,6 +45,22 @@ import { AgentAuthenticator } from './agents/assertion.js';
 import { ManagedIdentityMinter } from './agents/mint.js';
 import { AgentSurface } from './agents/http/agent-surface.js';
 import { LogSignInRecorder, type SignInRecorder } from './tokens/sign-ins.js';
+import { BuiltinAndCustomRoleCatalog } from './rbac/role-catalog.js';
+import type { RoleCatalog } from './rbac/roles.js';
+import { RoleAssignmentService } from './authorization/role-assignments.js';
+import { RoleDefinitionService } from './authorization/role-definitions.js';
+import { roleAssignmentRoutes } from './control-plane/routes/role-assignments.js';
+import { roleDefinitionRoutes } from './control-plane/routes/role-definitions.js';
+import type { AuditLogs } from './audit/audit-logs.js';
+import { activityLogRoutes } from './control-plane/routes/activity-log.js';
+import { signInLogRoutes } from './control-plane/routes/sign-in-log.js';
+import { keyVaultRoutes } from './control-plane/routes/key-vaults.js';
+import { DataPlaneAuthenticator } from './dataplanes/auth/data-plane-auth.js';
+import { SecretService } from './dataplanes/keyvault/secrets.js';
+import { VaultSurface, vaultResource } from './dataplanes/keyvault/vault-surface.js';
+import { StorageAccountService } from './dataplanes/storage/accounts.js';
+import { BlobSurface, STORAGE_RESOURCE } from './dataplanes/storage/blob-surface.js';
+import { storageAccountRoutes } from './control-plane/routes/storage-accounts.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -55,10 +72,16 @@ export interface SurfaceDeps {
   installation: Installation;
   metrics: Metrics;
   log: Logger;
+  /** Seals data-plane secrets at rest (Key Vault values). */
+  masterKey: Buffer;
+  /** Token signatures go to these worker threads; absent, they are made on the event loop. */
+  pool?: SigningPool;
+  /** The persisted activity and sign-in logs; absent, sign-ins are only logged. */
+  audit?: AuditLogs;
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecorder, joinTokens: JoinTokenService): ArmRoute[] {
+function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
   const credentials = new FederatedCredentialService(d.store, d.clock, recorder);
@@ -71,9 +94,16 @@ function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecor
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
-    ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder }),
+    ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder, pool: d.pool }),
     ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
     ...agentRoutes({ store: d.store, joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
+    ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
+    ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
+    ...checkAccessRoutes(authorizer),
+    ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
+    ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
+    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
   );
@@ -83,26 +113,43 @@ function armRoutes(d: SurfaceDeps, authorizer: Authorizer, recorder: ChangeRecor
 /** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
 export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authority = new Authority(d.baseUrl);
-  const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random);
+  const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random, d.pool);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
-  const authorizer = new RootOwnerAuthorizer(d.store);
+  const catalog = new BuiltinAndCustomRoleCatalog(d.store);
+  const authorizer = new RbacAuthorizer(d.store, catalog);
   const hub = new InvalidationHub(new LogChangeRecorder(d.log));
   const recorder: ChangeRecorder = hub;
-  const signIns: SignInRecorder = new LogSignInRecorder(d.log);
+  const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder);
   const agents = new AgentSurface({
     store: d.store,
     hub,
+    signIns,
     enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
     authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
     minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns),
   });
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  const vault = new VaultSurface({
+    store: d.store,
+    auth: new DataPlaneAuthenticator({ verifier, revocations: d.store.tokenRevocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),
+    secrets: new SecretService(d.store, d.masterKey, d.clock),
+    zone: d.cfg.dataPlaneZone,
+    authorityUrl: authority.tenantUrl(d.installation.tenantId),
+    maxBodyBytes: d.cfg.maxBodyBytes,
+  });
+  const blob = new BlobSurface({
+    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey), authorizer,
+    bearer: new DataPlaneAuthenticator({ verifier, revocations: d.store.tokenRevocations, authorizer, resource: STORAGE_RESOURCE }),
+    zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
+  });
   return [
+    vault,
+    blob,
     new OpsSurface(d.store, d.metrics),
     agents,
     new GraphSurface(d.store, authenticator),
     new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns }),
-    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, recorder, joinTokens)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes }),
+    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];
 }

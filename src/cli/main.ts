@@ -8,7 +8,12 @@ import { resourceCommand } from './commands/resource.js';
 import { keysCommand } from './commands/keys.js';
 import { agentCommand } from './commands/agent.js';
 import { runCommand } from './commands/run.js';
+import { gateCommand } from './commands/gate.js';
 import { federationCommands } from './commands/federation-issuer.js';
+import { roleCommand } from './commands/role.js';
+import { activityCommand } from './commands/activity.js';
+import { signInsCommand } from './commands/signins.js';
+import { auditCommand } from './commands/audit.js';
 import { CliError } from './cli-error.js';
 
 const program = new Command('openmi')
@@ -18,6 +23,7 @@ const program = new Command('openmi')
   .exitOverride();
 
 program.addCommand(serveCommand());
+program.addCommand(gateCommand());
 program.addCommand(envCommand());
 program.addCommand(groupCommand());
 program.addCommand(identityCommand());
@@ -25,6 +31,10 @@ program.addCommand(resourceCommand());
 program.addCommand(keysCommand());
 program.addCommand(agentCommand());
 program.addCommand(runCommand());
+program.addCommand(roleCommand());
+program.addCommand(activityCommand());
+program.addCommand(signInsCommand());
+program.addCommand(auditCommand());
 for (const c of federationCommands()) program.addCommand(c);
 
 try {

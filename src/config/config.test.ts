@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, publicBaseUrl } from './load.js';
 import { renderConfigDoc } from './config-doc.js';
@@ -18,6 +19,14 @@ describe('config', () => {
   it('names the bad setting and its variable', () => {
     assert.throws(() => loadConfig({}, { OPENMI_PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /port \(OPENMI_PORT\)/.test(e.message));
     assert.throws(() => loadConfig({ store: 'mysql://x' }, {}), /store/);
+  });
+
+  it('signingWorkers: defaults to the available cores up to 4, 0 turns the pool off, at most 64', () => {
+    assert.equal(loadConfig({}, {}).signingWorkers, Math.min(availableParallelism(), 4));
+    assert.equal(loadConfig({}, { OPENMI_SIGNING_WORKERS: '0' }).signingWorkers, 0);
+    assert.equal(loadConfig({ signingWorkers: 8 }, { OPENMI_SIGNING_WORKERS: '0' }).signingWorkers, 8);
+    assert.throws(() => loadConfig({}, { OPENMI_SIGNING_WORKERS: '65' }), /signingWorkers \(OPENMI_SIGNING_WORKERS\)/);
+    assert.throws(() => loadConfig({}, { OPENMI_SIGNING_WORKERS: '1.5' }), /signingWorkers/);
   });
 
   it('docs/config.md matches the schema (regenerate with npm run docs:config)', () => {

@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { configDefaults, configDocs, configSchema, type Config } from './schema.js';
 
 type Input = Partial<Record<keyof Config, unknown>>;
-const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs']);
+const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays']);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
 function fromEnv(env: NodeJS.ProcessEnv): Input {
@@ -22,11 +23,18 @@ function dropUndefined(o: Input): Input {
 export class ConfigError extends Error {}
 
 /**
+ * The signing pool's default size depends on the machine, so it is decided here rather than in
+ * configDefaults (which docs/config.md is rendered from). Capped at 4: past that the event loop,
+ * which builds every token and answers every request, becomes the limit.
+ */
+export const defaultSigningWorkers = (): number => Math.min(availableParallelism(), 4);
+
+/**
  * Loads configuration: defaults, then OPENMI_* environment variables, then command-line flags.
  * Validates once and freezes. Throws ConfigError naming each bad setting and its variable.
  */
 export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const merged = { ...configDefaults, ...fromEnv(env), ...dropUndefined(flags) };
+  const merged = { ...configDefaults, signingWorkers: defaultSigningWorkers(), ...fromEnv(env), ...dropUndefined(flags) };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {

@@ -34,6 +34,15 @@ export const configSchema = z
     /** Requests that take longer are answered 503 and their socket closed (slowloris guard). */
     requestTimeoutMs: z.number().int().min(1000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /**
+     * Worker threads that make token signatures; 0 signs on the event loop. An RS256 signature is
+     * most of a mint, and one core signs only about 1.2–3.8k tokens/s, so spreading signatures
+     * over cores is the only way past that (spec 06, G6). The loader defaults it to
+     * min(available cores, 4): more workers than cores only adds contention with the event loop.
+     */
+    signingWorkers: z.number().int().min(0).max(64),
+    /** Activity and sign-in log rows older than this many days are deleted (the chain keeps a checkpoint, so it still verifies). */
+    auditRetentionDays: z.number().int().min(1).max(36_500),
   })
   .strict();
 
@@ -50,6 +59,7 @@ export const configDefaults = {
   maxBodyBytes: 4 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   logLevel: 'info',
+  auditRetentionDays: 90,
 } as const;
 
 /** Every setting's environment variable and description; docs/config.md is rendered from this. */
@@ -66,4 +76,6 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   maxBodyBytes: { env: 'OPENMI_MAX_BODY_BYTES', doc: 'Largest request body accepted on the ARM and token surfaces.' },
   requestTimeoutMs: { env: 'OPENMI_REQUEST_TIMEOUT_MS', doc: 'Requests slower than this are cut off (slow-client guard).' },
   logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },
+  auditRetentionDays: { env: 'OPENMI_AUDIT_RETENTION_DAYS', doc: 'Days the activity log and the sign-in log keep their rows (1 to 36500). Older rows are deleted hourly; the hash chain keeps a checkpoint so `openmi audit verify` still passes.' },
+  signingWorkers: { env: 'OPENMI_SIGNING_WORKERS', doc: 'Worker threads that sign tokens (0 to 64; 0 signs on the event loop). Default: the available cores, at most 4. RSA signing is most of a mint and one core makes only ~1.2–3.8k signatures/s.' },
 };

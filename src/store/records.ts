@@ -87,6 +87,14 @@ export interface RoleAssignmentRecord {
   principalType: string;
   description: string | null;
   createdBy: string | null;
+  /** Who last wrote it; the repo returns null when never set. Optional so older callers need not supply it. */
+  updatedBy?: string | null;
+  /**
+   * ABAC condition (conditionVersion '2.0'), stored and returned as given. An evaluator that
+   * cannot evaluate it must treat the assignment as granting nothing (fail closed, spec 02 §5.3).
+   */
+  condition?: string | null;
+  conditionVersion?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -207,4 +215,54 @@ export interface FederationIssuerRecord {
   createdBy: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/** One permission block of a role definition (Azure's `permissions[]`). */
+export interface RolePermission {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+/** A custom role definition (built-in roles are data shipped with openmi, not rows). */
+export interface RoleDefinitionRecord {
+  /** GUID (the ARM name). */
+  id: string;
+  roleName: string;
+  description: string;
+  /** Scopes where it may be assigned, as given ("/", subscription, resource group …). */
+  assignableScopes: string[];
+  permissions: RolePermission[];
+  /** The scope it was created at (its ARM id is `{scope}/providers/Microsoft.Authorization/roleDefinitions/{id}`). */
+  scope: string;
+  createdBy: string | null;
+  updatedBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The two hash-chained audit logs (issue F). */
+export type AuditLogName = 'activity' | 'signIns';
+
+/**
+ * One row of an audit log. `data` is the event itself (what the domain wrote); `keys` are the
+ * lower-cased filter columns derived from it. `hash` = chainHash(prevHash, seq, at, data).
+ */
+export interface AuditEntryRecord {
+  seq: number;
+  at: number;
+  /** Canonical JSON of the event, exactly as hashed. */
+  data: string;
+  keys: Record<string, string>;
+  prevHash: string;
+  hash: string;
+}
+
+/** Each chain's tip, and the checkpoint retention leaves: the last row it deleted (0/'' when none). */
+export interface AuditHeadRecord {
+  seq: number;
+  hash: string;
+  baseSeq: number;
+  baseHash: string;
 }

@@ -4,6 +4,7 @@ import type {
   ComputeResourceRecord,
   FederationIssuerRecord,
   JoinTokenRecord,
+  RoleDefinitionRecord,
   TokenRevocationRecord,
   FederatedCredentialRecord,
   UserAssignedIdentityRecord,
@@ -15,6 +16,11 @@ import type {
   SubscriptionRecord,
   TenantRecord,
 } from './records.js';
+import type { AuditRepo } from './audit-repo.js';
+
+export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
+import type { BlobRepo, StorageAccountRepo } from './storage.js';
+import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 
 /**
  * Persistence for openmi. One interface, two implementations (SQLite, PostgreSQL), one contract
@@ -41,6 +47,12 @@ export interface Store {
   readonly agents: AgentRepo;
   readonly tokenRevocations: TokenRevocationRepo;
   readonly federationIssuers: FederationIssuerRepo;
+  readonly roleDefinitions: RoleDefinitionRepo;
+  readonly audit: AuditRepo;
+  readonly storageAccounts: StorageAccountRepo;
+  readonly blobs: BlobRepo;
+  readonly keyVaults: KeyVaultRepo;
+  readonly keyVaultSecrets: KeyVaultSecretRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -123,9 +135,18 @@ export interface SigningKeyRepo {
 }
 
 export interface RoleAssignmentRepo {
-  /** Throws conflict when an assignment with the same id exists. */
+  /**
+   * Throws conflict when an assignment with the same id or name (any scope) exists, or one with
+   * the same scope, principal and role GUID.
+   */
   create(ra: RoleAssignmentRecord): Promise<void>;
+  /** Replaces description, condition, conditionVersion, updatedBy and updatedAt (never scope, principal or role). Returns false when absent. */
+  update(ra: RoleAssignmentRecord): Promise<boolean>;
   get(id: string): Promise<RoleAssignmentRecord | undefined>;
+  /** By name (a GUID, unique across every scope), case-insensitive. */
+  getByName(name: string): Promise<RoleAssignmentRecord | undefined>;
+  /** Assignments of one role, matched on the role GUID (the last segment of either id), oldest first. */
+  listForRoleDefinition(roleDefinitionId: string): Promise<RoleAssignmentRecord[]>;
   delete(id: string): Promise<boolean>;
   listForPrincipal(principalId: string): Promise<RoleAssignmentRecord[]>;
   /** Assignments whose scope equals `scope` exactly (case-insensitive). */
@@ -234,3 +255,16 @@ export interface FederationIssuerRepo {
   list(): Promise<FederationIssuerRecord[]>;
   delete(name: string): Promise<boolean>;
 }
+
+export interface RoleDefinitionRepo {
+  /** Throws conflict when the id exists, or (code 'RoleDefinitionWithSameNameExists') when another custom role has the same roleName (case-insensitive). */
+  create(r: RoleDefinitionRecord): Promise<void>;
+  /** Replaces roleName, description, assignableScopes, permissions, updatedBy, updatedAt; same name rule as create. Returns false when absent. */
+  update(r: RoleDefinitionRecord): Promise<boolean>;
+  get(id: string): Promise<RoleDefinitionRecord | undefined>;
+  getByName(roleName: string): Promise<RoleDefinitionRecord | undefined>;
+  /** Every custom role, ordered by lower-cased roleName. */
+  list(): Promise<RoleDefinitionRecord[]>;
+  delete(id: string): Promise<boolean>;
+}
+

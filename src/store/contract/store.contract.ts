@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import type { Store } from '../store.js';
 import { agentContract, joinTokenContract } from './agents.contract.js';
+import { auditContract } from './audit.contract.js';
 import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
 import { computeResourceContract } from './compute-resources.contract.js';
 import { federatedCredentialContract } from './federated-credentials.contract.js';
@@ -8,9 +9,12 @@ import { identityContract } from './identities.contract.js';
 import { clientSecretContract, principalContract } from './principals.contract.js';
 import { resourceGroupContract } from './resource-groups.contract.js';
 import { roleAssignmentContract } from './role-assignments.contract.js';
+import { roleDefinitionContract } from './role-definitions.contract.js';
 import { signingKeyContract } from './signing-keys.contract.js';
 import { federationIssuerContract, tokenRevocationContract } from './tokens.contract.js';
+import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
+import { keyVaultContract } from './key-vault.contract.js';
 
 /**
  * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
@@ -33,6 +37,10 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     agentContract(newStore);
     tokenRevocationContract(newStore);
     federationIssuerContract(newStore);
+    roleDefinitionContract(newStore);
+    storageContract(newStore);
+    keyVaultContract(newStore);
+    auditContract(newStore);
     txContract(newStore);
   });
 }

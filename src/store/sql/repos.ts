@@ -1,5 +1,6 @@
 import type { StoreRepos } from '../store.js';
 import { SqlAgentRepo } from './agents.js';
+import { SqlAuditRepo } from './audit-log.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
 import { SqlComputeResourceRepo } from './compute-resources.js';
 import type { Executor } from './executor.js';
@@ -11,6 +12,11 @@ import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
 import { SqlRoleAssignmentRepo } from './role-assignments.js';
+import { SqlRoleDefinitionRepo } from './role-definitions.js';
+import { SqlBlobRepo } from './blobs.js';
+import { SqlStorageAccountRepo } from './storage-accounts.js';
+import { SqlKeyVaultRepo } from './key-vaults.js';
+import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
 import { SqlSigningKeyRepo } from './signing-keys.js';
 import { SqlSubscriptionRepo } from './subscriptions.js';
 import { SqlTenantRepo } from './tenants.js';
@@ -34,5 +40,11 @@ export function createRepos(db: Executor): StoreRepos {
     agents: new SqlAgentRepo(db),
     tokenRevocations: new SqlTokenRevocationRepo(db),
     federationIssuers: new SqlFederationIssuerRepo(db),
+    roleDefinitions: new SqlRoleDefinitionRepo(db),
+    audit: new SqlAuditRepo(db),
+    storageAccounts: new SqlStorageAccountRepo(db),
+    blobs: new SqlBlobRepo(db),
+    keyVaults: new SqlKeyVaultRepo(db),
+    keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
   };
 }
