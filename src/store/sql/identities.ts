@@ -3,7 +3,7 @@ import type { Page, ResourceListing, UserAssignedIdentityRepo } from '../store.j
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { checkLimit, encodeCursor, listingWhere, Params, toPage } from './paging.js';
+import { listResources } from './paging.js';
 
 interface IdentityRow {
   id_key: string;
@@ -96,16 +96,8 @@ export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
     return this.getBy('principal_id_key', principalId);
   }
 
-  /** Keyset paging on (name_key, id_key); one extra row is fetched to know whether a next page exists. */
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<UserAssignedIdentityRecord>> {
-    checkLimit(limit);
-    const p = new Params();
-    const cond = listingWhere(p, where, after);
-    const rows = await this.db.all<IdentityRow>(
-      `SELECT ${COLUMNS} FROM user_assigned_identities WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`,
-      p.values,
-    );
-    return toPage(rows, limit, toRecord, (r) => encodeCursor(r.name_key, r.id_key));
+    return listResources(this.db, { table: 'user_assigned_identities', columns: COLUMNS, toRecord }, where, limit, after);
   }
 
   /** Also deletes the identity's federated credentials (ON DELETE CASCADE); attachments to resources stay. */

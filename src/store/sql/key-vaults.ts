@@ -3,7 +3,7 @@ import type { Page, ResourceListing } from '../store.js';
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { checkLimit, encodeCursor, listingWhere, Params, toPage } from './paging.js';
+import { listResources } from './paging.js';
 
 interface KeyVaultRow {
   id_key: string;
@@ -65,11 +65,7 @@ export class SqlKeyVaultRepo implements KeyVaultRepo {
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<KeyVaultRecord>> {
-    checkLimit(limit);
-    const p = new Params();
-    const cond = listingWhere(p, where, after);
-    const rows = await this.db.all<KeyVaultRow>(`SELECT ${COLUMNS} FROM key_vaults WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`, p.values);
-    return toPage(rows, limit, toRecord, (r) => encodeCursor(r.name_key, r.id_key));
+    return listResources(this.db, { table: 'key_vaults', columns: COLUMNS, toRecord }, where, limit, after);
   }
 
   /** Several statements: call inside `tx` so a vault never disappears with its secrets left behind. */

@@ -1,7 +1,7 @@
 import { invalid } from '../../kernel/errors.js';
 import type { Page, ResourceListing } from '../store.js';
 import { lookupKey } from './columns.js';
-import type { SqlValue } from './executor.js';
+import type { Executor, SqlValue } from './executor.js';
 
 /** Collects parameters and hands out their `$n` placeholders, so numbering stays contiguous. */
 export class Params {
@@ -56,4 +56,26 @@ export function toPage<R, T>(rows: readonly R[], limit: number, map: (r: R) => T
   const last = page[page.length - 1];
   const items = page.map(map);
   return rows.length > limit && last !== undefined ? { items, next: cursor(last) } : { items };
+}
+
+/** A table of ARM resources with the listing columns (subscription_key, resource_group_key, name_key, id_key). */
+export interface ResourceTable<R extends { name_key: string; id_key: string }, T> {
+  table: string;
+  columns: string;
+  toRecord: (r: R) => T;
+}
+
+/** One keyset page of an ARM resource table, ordered by (name_key, id_key); one extra row tells whether more exist. */
+export async function listResources<R extends { name_key: string; id_key: string }, T>(
+  db: Executor,
+  t: ResourceTable<R, T>,
+  where: ResourceListing,
+  limit: number,
+  after: string | undefined,
+): Promise<Page<T>> {
+  checkLimit(limit);
+  const p = new Params();
+  const cond = listingWhere(p, where, after);
+  const rows = await db.all<R>(`SELECT ${t.columns} FROM ${t.table} WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`, p.values);
+  return toPage(rows, limit, t.toRecord, (r) => encodeCursor(r.name_key, r.id_key));
 }

@@ -3,7 +3,7 @@ import type { StorageAccountKey, StorageAccountRecord, StorageAccountRepo } from
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { checkLimit, encodeCursor, listingWhere, Params, toPage } from './paging.js';
+import { listResources } from './paging.js';
 
 interface Row {
   id_key: string;
@@ -73,11 +73,7 @@ export class SqlStorageAccountRepo implements StorageAccountRepo {
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
-    checkLimit(limit);
-    const p = new Params();
-    const cond = listingWhere(p, where, after);
-    const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM storage_accounts WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`, p.values);
-    return toPage(rows, limit, toRecord, (r) => encodeCursor(r.name_key, r.id_key));
+    return listResources(this.db, { table: 'storage_accounts', columns: COLUMNS, toRecord }, where, limit, after);
   }
 
   async delete(id: string): Promise<boolean> {
