@@ -54,6 +54,7 @@ import { roleDefinitionRoutes } from './control-plane/routes/role-definitions.js
 import type { AuditLogs } from './audit/audit-logs.js';
 import { activityLogRoutes } from './control-plane/routes/activity-log.js';
 import { signInLogRoutes } from './control-plane/routes/sign-in-log.js';
+import { identityUsageRoutes } from './control-plane/routes/identity-usage.js';
 import { keyVaultRoutes } from './control-plane/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './dataplanes/auth/data-plane-auth.js';
 import { SecretService } from './dataplanes/keyvault/secrets.js';
@@ -102,6 +103,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...checkAccessRoutes(authorizer),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
+    ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
     ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
     ...providerRoutes(() => routes),

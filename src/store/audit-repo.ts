@@ -18,6 +18,23 @@ export interface AuditQuery {
   anyOf?: { columns: string[]; value: string };
 }
 
+/** Sign-ins of one identity from one calling resource with one result, aggregated. Keys are lower-cased. */
+export interface SignInUsageRow {
+  identityKey: string;
+  callingKey: string;
+  result: string;
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** Which sign-ins to aggregate: one identity (exact key) or every identity whose key starts with a prefix. */
+export interface SignInUsageQuery {
+  identityKey?: string;
+  identityPrefix?: string;
+  from?: number;
+}
+
 /**
  * The hash-chained activity and sign-in logs. Filter columns: activity — subscription_key,
  * resource_group_key, resource_key, correlation_key, caller_key; signIns — principal_key,
@@ -33,6 +50,8 @@ export interface AuditRepo {
   /** Rows with seq > afterSeq in seq order, for verification. */
   scan(log: AuditLogName, afterSeq: number, limit: number): Promise<AuditEntryRecord[]>;
   head(log: AuditLogName): Promise<AuditHeadRecord>;
+  /** Sign-ins grouped by identity, calling resource and result (uses the identity + calling + time index). */
+  signInUsage(q: SignInUsageQuery): Promise<SignInUsageRow[]>;
   /** Deletes rows older than `before` (a seq prefix) and moves the checkpoint to the last deleted row; call in a tx. Returns how many. */
   prune(log: AuditLogName, before: number): Promise<number>;
 }

@@ -6,6 +6,7 @@ import { print, type Column } from '../output.js';
 import type { IdentityResource } from '../wire-types.js';
 import { federatedCredentialCommand } from './federated-credential.js';
 import { listResourcesCommand } from './identity-resources.js';
+import { impactCommand, unusedCommand, usageCommand } from './identity-usage.js';
 
 interface Named extends ClientOptions {
   resourceGroup: string;
@@ -96,5 +97,6 @@ export function identityCommand(): Command {
     .addCommand(updateCommand())
     .addCommand(deleteCommand())
     .addCommand(listResourcesCommand())
+    .addCommand(usageCommand()).addCommand(unusedCommand()).addCommand(impactCommand())
     .addCommand(federatedCredentialCommand());
 }

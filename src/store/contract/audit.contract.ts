@@ -68,5 +68,23 @@ export function auditContract(newStore: () => Promise<Store>): void {
       assert.deepEqual((await store().audit.scan('signIns', 0, 10)).map((r) => r.seq), [3]);
       assert.equal(await store().tx((tx) => tx.audit.prune('signIns', T0 + 2500)), 0);
     });
+
+    it('signInUsage groups sign-ins by identity, calling resource and result, with first/last and counts', async () => {
+      const row = (at: number, identity: string, calling: string, result: string): AuditAppend => ({ at, data: '{}', keys: { identity_key: identity, calling_key: calling, result } });
+      await store().tx((tx) => tx.audit.append('signIns', [
+        row(T0 + 10, '/subscriptions/u1/x/id-a', '/vm/1', 'success'),
+        row(T0 + 30, '/subscriptions/u1/x/id-a', '/vm/1', 'success'),
+        row(T0 + 20, '/subscriptions/u1/x/id-a', '/vm/1', 'failure'),
+        row(T0 + 40, '/subscriptions/u1/x/id-b', '/vm/2', 'success'),
+        row(T0 + 50, '/subscriptions/u2/x/id-c', '/vm/3', 'success'),
+      ]));
+      const a = await store().audit.signInUsage({ identityKey: '/SUBSCRIPTIONS/u1/x/id-a' });
+      assert.deepEqual(a, [
+        { identityKey: '/subscriptions/u1/x/id-a', callingKey: '/vm/1', result: 'failure', first: T0 + 20, last: T0 + 20, count: 1 },
+        { identityKey: '/subscriptions/u1/x/id-a', callingKey: '/vm/1', result: 'success', first: T0 + 10, last: T0 + 30, count: 2 },
+      ]);
+      const u1 = await store().audit.signInUsage({ identityPrefix: '/subscriptions/u1/', from: T0 + 25 });
+      assert.deepEqual(u1.map((r) => [r.identityKey, r.count]), [['/subscriptions/u1/x/id-a', 1], ['/subscriptions/u1/x/id-b', 1]]);
+    });
   });
 }

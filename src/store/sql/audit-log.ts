@@ -1,5 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
-import type { AuditAppend, AuditQuery, AuditRepo } from '../audit-repo.js';
+import type { AuditAppend, AuditQuery, AuditRepo, SignInUsageQuery, SignInUsageRow } from '../audit-repo.js';
 import type { AuditEntryRecord, AuditHeadRecord, AuditLogName } from '../records.js';
 import type { Page } from '../store.js';
 import { chainHash } from './audit-chain.js';
@@ -83,6 +83,22 @@ export class SqlAuditRepo implements AuditRepo {
     const r = await this.db.get<{ seq: number; hash: string; base_seq: number; base_hash: string }>('SELECT seq, hash, base_seq, base_hash FROM audit_heads WHERE log = $1', [log]);
     if (!r) throw new Error(`audit_heads has no row for the ${log} log: the audit migration did not run`);
     return { seq: r.seq, hash: r.hash, baseSeq: r.base_seq, baseHash: r.base_hash };
+  }
+
+  async signInUsage(q: SignInUsageQuery): Promise<SignInUsageRow[]> {
+    const p = new Params();
+    const conds = ["identity_key <> ''"];
+    if (q.identityKey !== undefined) conds.push(`identity_key = ${p.add(q.identityKey.toLowerCase())}`);
+    if (q.identityPrefix !== undefined) {
+      const prefix = q.identityPrefix.toLowerCase();
+      conds.push(`substr(identity_key, 1, ${p.add(prefix.length)}) = ${p.add(prefix)}`);
+    }
+    if (q.from !== undefined) conds.push(`at >= ${p.add(q.from)}`);
+    const rows = await this.db.all<{ identity_key: string; calling_key: string; result: string; first: number | string; last: number | string; n: number | string }>(
+      `SELECT identity_key, calling_key, result, MIN(at) AS first, MAX(at) AS last, COUNT(*) AS n FROM sign_in_log WHERE ${conds.join(' AND ')} GROUP BY identity_key, calling_key, result ORDER BY identity_key, calling_key, result`,
+      p.values,
+    );
+    return rows.map((r) => ({ identityKey: r.identity_key, callingKey: r.calling_key, result: r.result, first: Number(r.first), last: Number(r.last), count: Number(r.n) }));
   }
 
   async prune(log: AuditLogName, before: number): Promise<number> {
