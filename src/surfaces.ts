@@ -23,6 +23,7 @@ import { metadataRoutes } from './control-plane/routes/metadata.js';
 import { ResourceGroupService } from './resources/resource-groups.js';
 import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
 import { checkAccessRoutes } from './control-plane/routes/check-access.js';
+import { revocationRoutes } from './control-plane/routes/revocations.js';
 import type { ChangeRecorder } from './activity-log/changes.js';
 import { LogChangeRecorder } from './activity-log/log-recorder.js';
 import type { Logger } from './kernel/log.js';
@@ -57,6 +58,7 @@ import { signInLogRoutes } from './control-plane/routes/sign-in-log.js';
 import { identityUsageRoutes } from './control-plane/routes/identity-usage.js';
 import { keyVaultRoutes } from './control-plane/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './dataplanes/auth/data-plane-auth.js';
+import { RevocationCache } from './dataplanes/auth/revocation-cache.js';
 import { SecretService } from './dataplanes/keyvault/secrets.js';
 import { VaultSurface, vaultResource } from './dataplanes/keyvault/vault-surface.js';
 import { StorageAccountService } from './dataplanes/storage/accounts.js';
@@ -101,6 +103,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
+    ...revocationRoutes(d.store.tokenRevocations),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
@@ -132,9 +135,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns),
   });
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
+  hub.subscribe((ids) => revocations.invalidate(ids));
   const vault = new VaultSurface({
     store: d.store,
-    auth: new DataPlaneAuthenticator({ verifier, revocations: d.store.tokenRevocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),
+    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),
     secrets: new SecretService(d.store, d.masterKey, d.clock),
     zone: d.cfg.dataPlaneZone,
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
@@ -142,7 +147,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   });
   const blob = new BlobSurface({
     store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey), authorizer,
-    bearer: new DataPlaneAuthenticator({ verifier, revocations: d.store.tokenRevocations, authorizer, resource: STORAGE_RESOURCE }),
+    bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
     zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
   });
   return [

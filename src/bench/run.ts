@@ -22,6 +22,7 @@ import type { MintChildResult } from './mint-child.js';
 import { POOL_IN_FLIGHT, type MintCase } from './mint-loops.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
 import { fmt, fmtSpread, spread, table, type Spread } from './stats.js';
+import { g7Report, runG7, type G7Report } from './verify.js';
 
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
@@ -61,6 +62,7 @@ function options(): Options {
       'npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g4,g6] [--loadgen wrk|autocannon]\n' +
         '                 [--connections 50] [--json FILE|-] [--cpu-prof DIR]\n' +
         '  g1: cached IMDS vs bare node:http (G1, G2); g4: minting on one core (G4, G5); g6: minting with a 1- vs 2-worker SigningPool (G6)\n' +
+        '  g7: token validation (DataPlaneAuthenticator) vs raw crypto.verify on one core (G7)\n' +
         '  rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (p99 < 1 ms; ~1 min to load, runs once)\n' +
         '  --cpu-prof DIR: run the IMDS server under node --cpu-prof (slows it: the G1 ratio is then not meaningful)\n',
     );
@@ -266,6 +268,7 @@ async function main(): Promise<void> {
   const fixturePath = join(dir, 'fixture.json');
   const rounds: Round[] = [];
   let probe: Awaited<ReturnType<typeof probeImds>> | undefined;
+  let g7: G7Report | undefined;
   try {
     log(`openmi bench: ${o.rounds} rounds; HTTP ${o.seconds} s per case (+${WARMUP_SECONDS} s warm-up), c=${o.connections}, ${o.loadgen} (${o.loadgenWhy}); mint loops ${o.mintMs} ms`);
     log('creating the key ring fixture (RSA key generation)…');
@@ -289,10 +292,11 @@ async function main(): Promise<void> {
       rounds.push(round);
       log(`round ${r + 1}/${o.rounds}: ${roundLine(round)}`);
     }
+    if (o.only.has('g7')) g7 = g7Report(await runG7(fixturePath, o.rounds, o.mintMs, SERVER_CPU, log), o.mintMs, SERVER_CPU);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  report(o, rounds, probe, (performance.now() - t0) / 1000);
+  report(o, rounds, probe, (performance.now() - t0) / 1000, g7);
 }
 
 function roundLine(r: Round): string {
@@ -305,7 +309,7 @@ function roundLine(r: Round): string {
 
 // ---------------------------------------------------------------- report
 
-function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBytes: number } | undefined, elapsedS: number): void {
+function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBytes: number } | undefined, elapsedS: number, g7?: G7Report): void {
   const out: string[] = [];
   const goals: Goal[] = [];
   const cases: Record<string, Record<string, Spread>> = {};
@@ -368,6 +372,11 @@ function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBy
     out.push('(the main thread builds claims, the workers sign; cores busy = CPU time of all threads over wall time, so 2 workers well under 2 means other processes held a core)');
   }
 
+  if (g7 !== undefined) {
+    out.push(...g7.lines);
+    Object.assign(cases, g7.cases);
+    goals.push(goal('G7', 'DataPlaneAuthenticator.authenticate / raw crypto.verify + claims', g7.ratios, 0.8, 'min', `jose jwtVerify ${fmt(spread(g7.joseRatios).median, 2)}×, reference`));
+  }
   const rows = [['goal', 'median', '[min–max]', 'target', 'verdict']];
   for (const g of goals) {
     rows.push([`${g.id} ${g.label}`, fmt(g.ratios.median, 2), `[${fmt(g.ratios.min, 2)}–${fmt(g.ratios.max, 2)}]`, `${g.kind === 'min' ? '≥' : '≤'}${fmt(g.target, 2)}`, g.verdict + (g.note ? ` (${g.note})` : '')]);

@@ -6,6 +6,7 @@ import { CliError } from '../cli-error.js';
 import { DataPlaneAuthenticator } from '../../dataplanes/auth/data-plane-auth.js';
 import { JwksVerifier } from '../../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../gate/remote-authorizer.js';
+import { RemoteRevocationList } from '../../gate/revocation-list.js';
 import { createGate } from '../../gate/proxy.js';
 import { parseRules, type GateRule } from '../../gate/rules.js';
 
@@ -48,8 +49,9 @@ export function gateCommand(): Command {
       const { tenantId } = JSON.parse(readFileSync(join(client.dataDir, 'endpoint.json'), 'utf8')) as { tenantId: string };
       const ca = readFileSync(join(client.dataDir, 'ca.pem'), 'utf8');
       const resource = o.audience ?? `api://${o.resource.split('/').filter(Boolean).pop()}`;
-      // The gate cannot read the store's revocations; tokens stay short-lived instead.
-      const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(client.baseUrl, tenantId, ca), revocations: { get: async () => undefined }, authorizer: new RemoteAuthorizer(client), resource });
+      const revocations = new RemoteRevocationList(client, (e) => process.stderr.write(`openmi gate: revocation refresh failed: ${(e as Error).message}\n`));
+      await revocations.start();
+      const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(client.baseUrl, tenantId, ca), revocations, authorizer: new RemoteAuthorizer(client), resource });
       const server = createGate({ auth, rules: loadRules(o.config), resourceId: o.resource, upstream: o.upstream });
       const { host, port } = listenAddress(o.listen);
       await new Promise<void>((r) => server.listen(port, host, r));

@@ -1,0 +1,143 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { systemClock } from '../kernel/clock.js';
+import { loadOrCreateMasterKey } from '../kernel/sealing.js';
+import { KeyRing } from '../tokens/key-ring.js';
+import { JwtSigner } from '../tokens/jwt/signer.js';
+import { httpsRequest } from '../testing/https.js';
+import { startTestServer, type TestServer } from '../testing/server.js';
+import { createArmClient } from '../cli/arm-client.js';
+import { DataPlaneAuthenticator } from '../dataplanes/auth/data-plane-auth.js';
+import { JwksVerifier } from '../gate/jwks-verifier.js';
+import { RemoteAuthorizer } from '../gate/remote-authorizer.js';
+import { RemoteRevocationList, REVOCATION_REFRESH_MS } from '../gate/revocation-list.js';
+import { createGate } from '../gate/proxy.js';
+import { parseRules } from '../gate/rules.js';
+
+const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function call(port: number, token: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/orders/1', headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+type Resign = (c: Record<string, unknown>) => string;
+
+/** Forged variants of a real gate token, the forgeries re-signed with the server's real key. */
+async function forgeries(t: TestServer, real: string, resign: Resign): Promise<Record<string, string>> {
+  const [h, p, s] = real.split('.') as [string, string, string];
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const now = Math.floor(Date.now() / 1000);
+  const jwks = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca });
+  const pem = createPublicKey({ key: jwks.json.keys.find((k: { kid: string }) => k.kid === header.kid), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  const hsInput = `${b64({ ...header, alg: 'HS256' })}.${p}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const otherTenant = '11111111-2222-4333-8444-555555555555';
+  return {
+    'alg none': `${b64({ ...header, alg: 'none' })}.${p}.`,
+    'HS256 with the public key': `${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`,
+    'unknown kid': new JwtSigner({ kid: 'forged-kid', privateKey }).sign(claims),
+    expired: resign({ iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
+    'not yet valid': resign({ iat: now, nbf: now + 3600, exp: now + 7200 }),
+    'another audience': resign({ aud: 'api://billing' }),
+    'another tenant': resign({ tid: otherTenant, iss: String(claims.iss).replace(t.creds.tenantId, otherTenant) }),
+    'tampered payload': `${h}.${b64({ ...claims, oid: '00000000-0000-4000-8000-000000000001' })}.${s}`,
+  };
+}
+
+/** A custom role with the gate's data action, assigned to each principal at the subscription. */
+async function grantOrdersRead(t: TestServer, principalIds: string[]): Promise<void> {
+  const sub = `/subscriptions/${t.creds.subscriptionId}`;
+  const roleId = `${sub}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`;
+  const role = await t.arm('PUT', `${roleId}?api-version=2022-04-01`, { properties: { roleName: 'Orders Reader', description: 'reads orders', type: 'CustomRole', permissions: [{ actions: [], notActions: [], dataActions: ['Contoso.Orders/orders/read'], notDataActions: [] }], assignableScopes: [sub] } });
+  assert.equal(role.status, 201, role.text);
+  for (const principalId of principalIds) {
+    const ra = await t.arm('PUT', `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { roleDefinitionId: roleId, principalId, principalType: 'ServicePrincipal' } });
+    assert.equal(ra.status, 201, ra.text);
+  }
+}
+
+describe('openmi gate refuses forged and revoked tokens', () => {
+  let t: TestServer;
+  let upstream: Server;
+  let gate: Server;
+  let revocations: RemoteRevocationList;
+  let port: number;
+  let real: string;
+  let resign: Resign;
+  let identity: { id: string; principalId: string };
+  before(async () => {
+    t = await startTestServer();
+    upstream = createServer((req, res) => res.end(JSON.stringify({ principal: req.headers['x-openmi-principal-id'] })));
+    const upstreamPort = await listen(upstream);
+    const sub = `/subscriptions/${t.creds.subscriptionId}`;
+    await t.arm('PUT', `${sub}/resourceGroups/rg-gate?api-version=2025-04-01`, { location: 'local' });
+    const u = await t.arm('PUT', `${sub}/resourceGroups/rg-gate/providers/Microsoft.ManagedIdentity/userAssignedIdentities/orders-client?api-version=2024-11-30`, { location: 'local' });
+    assert.equal(u.status, 201, u.text);
+    identity = { id: u.json.id, principalId: u.json.properties.principalId };
+    const client = createArmClient({ dataDir: t.dataDir });
+    revocations = new RemoteRevocationList(client);
+    await revocations.start();
+    const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca), revocations, authorizer: new RemoteAuthorizer(client), resource: 'api://orders' });
+    const rules = parseRules({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
+    gate = createGate({ auth, rules, resourceId: `${sub}/resourceGroups/rg-gate/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
+    port = await listen(gate);
+    real = await t.adminToken('api://orders');
+    const claims = JSON.parse(Buffer.from(real.split('.')[1]!, 'base64url').toString());
+    const ring = await new KeyRing(t.server.store, loadOrCreateMasterKey(join(t.dataDir, 'master.key')), systemClock).open();
+    resign = (c) => ring.signer().sign({ ...claims, ...c });
+    await grantOrdersRead(t, [claims.oid, identity.principalId]);
+  });
+  after(async () => {
+    revocations.stop();
+    gate.close();
+    upstream.close();
+    await t.stop();
+  });
+
+  it('admits the real token and the same claims re-signed (the baseline)', async () => {
+    assert.equal((await call(port, real)).status, 200);
+    assert.equal((await call(port, resign({}))).status, 200);
+  });
+
+  it('refuses every forgery with 401 and the reason', async () => {
+    for (const [name, token] of Object.entries(await forgeries(t, real, resign))) {
+      const r = await call(port, token);
+      assert.equal(r.status, 401, `${name}: ${r.status} ${JSON.stringify(r.json)}`);
+      assert.equal(r.json.error.code, 'InvalidAuthenticationToken', name);
+    }
+  });
+
+  it('refuses tokens of a revoked identity within the refresh window; a newly minted token works', async () => {
+    const old = resign({ oid: identity.principalId, iat: Math.floor(Date.now() / 1000) - 1 });
+    assert.equal((await call(port, old)).status, 200, 'the identity is admitted before revocation');
+    const rv = await t.arm('POST', `${identity.id}/providers/OpenMI.Tokens/revokeTokens?api-version=2025-01-01`);
+    assert.equal(rv.status, 200, rv.text);
+    const listed = await t.arm('GET', '/providers/OpenMI.Tokens/revocations?api-version=2025-01-01');
+    assert.deepEqual(listed.json.value, [{ principalId: identity.principalId, revokedAt: rv.json.revokedAt }]);
+    const deadline = Date.now() + REVOCATION_REFRESH_MS + 1_000;
+    let r = await call(port, old);
+    while (r.status === 200 && Date.now() < deadline) r = (await sleep(200), await call(port, old));
+    assert.equal(r.status, 401, 'refused within the refresh window');
+    assert.equal(r.json.error.code, 'TokenRevoked');
+    assert.match(r.json.error.message, /revoked/);
+    const fresh = resign({ oid: identity.principalId, iat: Math.floor(Date.parse(rv.json.revokedAt) / 1000) + 1 });
+    const ok = await call(port, fresh);
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.principal, identity.principalId);
+  });
+});
