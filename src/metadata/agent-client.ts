@@ -7,6 +7,7 @@ import type { Logger } from '../kernel/log.js';
 import { runEventStream } from './agent-events.js';
 import { interpret, normalizeServerUrl, send, type HttpCall } from './agent-http.js';
 import { publicJwkOf, signAssertion } from './agent-jws.js';
+import type { AgentSignIn } from './sign-in-buffer.js';
 import { UpstreamUnavailable, type IdentitySelector, type Invalidation, type MintedToken, type TokenUpstream } from './upstream.js';
 
 export const API_PREFIX = '/openmi/agent/v1';
@@ -154,6 +155,11 @@ export class AgentClient implements TokenUpstream {
 
   async instanceMetadata(correlationId: string): Promise<Record<string, unknown>> {
     return asObject(await this.call('GET', '/instance', correlationId), 'instance metadata');
+  }
+
+  /** Uploads sign-in rows of requests answered without the server; resolves once the server made them durable. */
+  async uploadSignIns(events: readonly AgentSignIn[]): Promise<void> {
+    await this.call('POST', '/signins', this.random.uuid(), { events });
   }
 
   /** Deletes this agent on the server; its key is worthless afterwards. */

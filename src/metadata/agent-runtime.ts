@@ -9,6 +9,8 @@ import { AgentClient } from './agent-client.js';
 import { normalizeServerUrl } from './agent-http.js';
 import { clearState, loadState, saveState, statePath, type AgentState } from './agent-state.js';
 import { createMetadataServer, DEFAULT_APP_SERVICE_PATH } from './metadata-server.js';
+import { MetadataSignIns } from './metadata-sign-ins.js';
+import { SignInBuffer } from './sign-in-buffer.js';
 import { TokenCache } from './token-cache.js';
 import { UpstreamRefusal } from './upstream.js';
 
@@ -131,10 +133,13 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
   const cache = new TokenCache({ upstream: client, clock, log });
   const identityHeader = opts.identityHeader ?? random.bytes(32).toString('base64url');
   const msiSecret = opts.msiSecret ?? random.bytes(32).toString('base64url');
-  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random });
+  const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random });
+  const signIns = new MetadataSignIns(buffer, clock);
+  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns });
   const port = await listen(server, opts.listenHost, opts.listenPort).catch(async (err: unknown) => {
     // An ephemeral agent nobody will ever resume must not stay enrolled on the server.
     if (fresh && opts.stateDir === undefined) await leave(client, undefined).catch(() => undefined);
+    await buffer.close();
     client.close();
     throw err;
   });
@@ -145,6 +150,8 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
     events.close();
     await stopServer(server);
     try {
+      // Before leaving: afterwards the server no longer accepts this agent's uploads.
+      await buffer.close();
       if (leaving) await leave(client, opts.stateDir);
     } finally {
       client.close();

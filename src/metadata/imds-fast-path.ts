@@ -5,7 +5,7 @@ import { renderedBody } from './metadata-bodies.js';
 import { sendRendered } from './metadata-http.js';
 import { hasMetadataHeader, IMDS_SELECTORS, isForwarded, parseSelector, requireDatedVersion, requireResource } from './metadata-params.js';
 import type { TokenCache } from './token-cache.js';
-import type { IdentitySelector } from './upstream.js';
+import type { IdentitySelector, MintedToken } from './upstream.js';
 
 /**
  * The synchronous answer to the one request a busy workload repeats: a GET of the IMDS token
@@ -51,6 +51,8 @@ export class ImdsFastPath {
   constructor(
     private readonly cache: TokenCache,
     private readonly clock: Clock,
+    /** Called after each answer: the agent's sign-in row for a request the server never sees. */
+    private readonly onHit?: (req: IncomingMessage, resource: string, token: MintedToken) => void,
   ) {}
 
   /** Targets currently memoized (for tests). */
@@ -81,6 +83,7 @@ export class ImdsFastPath {
     const token = this.cache.peek(query.resource, query.selector, correlationId);
     if (token === undefined) return false;
     sendRendered(res, renderedBody('imds', token, query.resource, epochSeconds(this.clock)));
+    this.onHit?.(req, query.resource, token);
     return true;
   }
 

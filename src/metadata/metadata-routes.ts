@@ -33,6 +33,9 @@ export interface RouteContext {
   res: ServerResponse;
   query: URLSearchParams;
   correlationId: string;
+  /** Set by `token`: the cached token that answered, or that the request waited for the server. */
+  hit?: MintedToken;
+  fromServer?: boolean;
 }
 
 /** Cloud Shell bodies are one short form line; anything near this size is not a token request. */
@@ -54,7 +57,11 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 async function token(deps: RouteDeps, ctx: RouteContext, resource: string, selector: IdentitySelector | undefined): Promise<MintedToken> {
   const id = () => ctx.correlationId;
-  return deps.cache.peek(resource, selector, id) ?? withDeadline(deps.cache.get(resource, selector, ctx.correlationId), deps.answerTimeoutMs);
+  const hit = deps.cache.peek(resource, selector, id);
+  if (hit !== undefined) return (ctx.hit = hit);
+  // The server mints this one and writes its sign-in row itself.
+  ctx.fromServer = true;
+  return withDeadline(deps.cache.get(resource, selector, ctx.correlationId), deps.answerTimeoutMs);
 }
 
 /** GET /metadata/identity/oauth2/token: the Azure VM protocol every SDK falls back to. */

@@ -7,8 +7,9 @@ import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
 import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
+import type { MetadataSignIns } from './metadata-sign-ins.js';
 import type { TokenCache } from './token-cache.js';
-import type { TokenUpstream } from './upstream.js';
+import type { MintedToken, TokenUpstream } from './upstream.js';
 
 export interface MetadataServerOptions {
   cache: TokenCache;
@@ -22,6 +23,8 @@ export interface MetadataServerOptions {
   /** Longest wait for the openmi server before answering 503; default 15 s. */
   answerTimeoutMs?: number;
   random?: Random;
+  /** Sign-in rows for the token requests answered here without a server mint (issue F). */
+  signIns?: MetadataSignIns;
 }
 
 export { IMDS_TOKEN_PATH };
@@ -56,16 +59,22 @@ function routeFor(routes: Routes, path: string, method: string): Handler | Endpo
   return new EndpointError(405, 'method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, { allow: allowed });
 }
 
-async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: string, log: Logger): Promise<void> {
+const TOKEN_HANDLERS = new Set<Handler>([imdsToken, appServiceToken, cloudShellToken]);
+
+async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: string, opts: MetadataServerOptions, started: number): Promise<void> {
+  const route = routeFor(routes, path, (ctx.req.method ?? 'GET').toUpperCase());
   try {
-    const route = routeFor(routes, path, (ctx.req.method ?? 'GET').toUpperCase());
     if (route instanceof EndpointError) throw route;
     await route(deps, ctx);
+    if (ctx.hit !== undefined) opts.signIns?.hit(ctx.req, ctx.query.get('resource') ?? ctx.hit.resource, ctx.hit, performance.now() - started);
   } catch (err) {
     const out = toEndpointError(err);
-    if (out.status >= 500) log.warn({ err, correlationId: ctx.correlationId }, 'metadata request failed');
+    if (out.status >= 500) opts.log.warn({ err, correlationId: ctx.correlationId }, 'metadata request failed');
     if (ctx.res.headersSent) ctx.res.destroy();
     else sendError(ctx.res, out);
+    if (!(route instanceof EndpointError) && TOKEN_HANDLERS.has(route)) {
+      opts.signIns?.failure(ctx.req, path, ctx.query, err, out, ctx.fromServer === true, performance.now() - started);
+    }
   }
 }
 
@@ -90,22 +99,27 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
   };
-  const fast = new ImdsFastPath(opts.cache, opts.clock);
+  // The fast path answers synchronously, so the hook reads the start time of the request at hand.
+  let started = 0;
+  const signIns = opts.signIns;
+  const onHit = signIns && ((req: IncomingMessage, resource: string, token: MintedToken) => signIns.hit(req, resource, token, performance.now() - started));
+  const fast = new ImdsFastPath(opts.cache, opts.clock, onHit);
   const newId = () => random.uuid();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
+    started = performance.now();
+    const begun = started;
     // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
     // made if the hit starts a background refresh or the access line is logged.
     let id: string | undefined;
     const correlationId = () => (id ??= correlationIdOf(req, newId));
     if (fast.tryAnswer(req, res, correlationId)) {
-      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, IMDS_TOKEN_PATH, started, correlationId());
+      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, IMDS_TOKEN_PATH, begun, correlationId());
       return;
     }
     const target = splitTarget(req.url ?? '/');
     const path = target.path.toLowerCase();
     const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
-    void serve(routes, deps, ctx, path, opts.log).then(() => logAccess(opts.log, res, path, started, ctx.correlationId));
+    void serve(routes, deps, ctx, path, opts, begun).then(() => logAccess(opts.log, res, path, begun, ctx.correlationId));
   });
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
   server.headersTimeout = 10_000;

@@ -28,6 +28,11 @@ export interface SignInEvent {
   /** Human explanation on failure. */
   reason: string | null;
   latencyMs: number;
+  /**
+   * Who answered: the server (a mint) or an agent from its token cache, uploaded later. Absent
+   * means server (rows written before this field existed).
+   */
+  source?: 'server' | 'agentCache';
 }
 
 /**

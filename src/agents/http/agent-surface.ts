@@ -12,6 +12,8 @@ import { parseSelector } from '../resolve-identity.js';
 import { AgentApiError, renderAgentError } from './agent-errors.js';
 import { streamInvalidations } from './events.js';
 import type { SignInRecorder } from '../../tokens/sign-ins.js';
+import type { AgentRecord } from '../../store/records.js';
+import { MAX_UPLOAD_BYTES, recordAgentSignIns } from '../agent-sign-ins.js';
 
 export interface AgentSurfaceDeps {
   store: Store;
@@ -27,8 +29,8 @@ export interface AgentSurfaceDeps {
 const MAX_BODY = 16 * 1024;
 const PREFIX = ['openmi', 'agent', 'v1'];
 
-async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown>> {
-  const raw = await readBody(ctx.req, MAX_BODY);
+async function jsonBody(ctx: RequestContext, limit = MAX_BODY): Promise<Record<string, unknown>> {
+  const raw = await readBody(ctx.req, limit);
   try {
     const v = JSON.parse(raw.toString('utf8')) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
@@ -55,9 +57,9 @@ export class AgentSurface implements Surface {
   async handle(ctx: RequestContext): Promise<void> {
     const route = `${ctx.method} ${ctx.segments.slice(3).join('/').toLowerCase()}`;
     if (route === 'POST enroll') return this.enroll(ctx);
-    const known = ['POST token', 'GET instance', 'GET events', 'DELETE self'];
+    const known = ['POST token', 'POST signins', 'GET instance', 'GET events', 'DELETE self'];
     if (!known.includes(route)) {
-      throw new AgentApiError(404, 'invalid_request', `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, GET instance, GET events, DELETE self under /openmi/agent/v1.`);
+      throw new AgentApiError(404, 'invalid_request', `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, POST signins, GET instance, GET events, DELETE self under /openmi/agent/v1.`);
     }
     const agent = await this.d.authenticator.authenticate(ctx.req.headers.authorization);
     if (route === 'POST token') {
@@ -72,6 +74,7 @@ export class AgentSurface implements Surface {
       await durable();
       return sendJson(ctx.res, 200, minted);
     }
+    if (route === 'POST signins') return this.signIns(ctx, agent);
     if (route === 'GET instance') {
       const r = await this.d.store.computeResources.get(agent.resourceId);
       if (!r) throw new AgentApiError(401, 'invalid_agent', `The resource '${agent.resourceId}' no longer exists.`);
@@ -80,6 +83,15 @@ export class AgentSurface implements Surface {
     if (route === 'GET events') return streamInvalidations(ctx.res, this.d.hub, agent, this.streams);
     await this.d.store.agents.delete(agent.id);
     this.d.authenticator.forget(agent.id);
+    sendEmpty(ctx.res, 204);
+  }
+
+  /** Cache hits the agent answered: 204 only once they are durable, so the agent may drop them. */
+  private async signIns(ctx: RequestContext, agent: AgentRecord): Promise<void> {
+    const recorder = this.d.signIns;
+    if (!recorder) throw new AgentApiError(503, 'temporarily_unavailable', 'This server keeps no sign-in log.');
+    recordAgentSignIns(await jsonBody(ctx, MAX_UPLOAD_BYTES), agent, recorder);
+    await recorder.flushed?.();
     sendEmpty(ctx.res, 204);
   }
 

@@ -51,6 +51,7 @@ export function signInWire(s: StoredSignIn): Record<string, unknown> {
     status: { errorCode: s.errorCode, failureReason: s.reason },
     result: s.result,
     durationMs: s.latencyMs,
+    source: s.source ?? 'server',
   };
 }
 

@@ -1,0 +1,59 @@
+import type { AgentRecord } from '../store/records.js';
+import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import { AgentApiError } from './http/agent-errors.js';
+
+/** The agent uploads at most 500 per batch; the margin lets a larger agent buffer setting through. */
+export const MAX_UPLOAD_EVENTS = 1_000;
+/** ≈ 1 KiB per event at most (bounded strings below), so 1,000 events fit. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+
+const bad = (why: string): AgentApiError => new AgentApiError(400, 'invalid_request', `signins: ${why} (see docs/agent-protocol.md).`);
+
+function text(e: Record<string, unknown>, name: string, max: number, required = false): string | null {
+  const v = e[name];
+  if ((v === null || v === undefined) && !required) return null;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw bad(`'${name}' must be ${required ? 'a' : 'null or a'} string of 1–${max} characters`);
+  return v;
+}
+
+function num(e: Record<string, unknown>, name: string): number {
+  const v = e[name];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`'${name}' must be a non-negative number`);
+  return v;
+}
+
+/**
+ * One uploaded event as a sign-in row. Who asked (agent, calling resource) comes from the
+ * authenticated agent: whatever the body says about them is ignored.
+ */
+function toEvent(raw: unknown, agent: AgentRecord): SignInEvent {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('every event must be an object');
+  const e = raw as Record<string, unknown>;
+  if (e['result'] !== 'success' && e['result'] !== 'failure') throw bad("'result' must be 'success' or 'failure'");
+  return {
+    at: num(e, 'at'),
+    correlationId: text(e, 'correlationId', 200, true)!,
+    flow: 'managedIdentity',
+    principalId: text(e, 'principalId', 200),
+    clientId: text(e, 'clientId', 200),
+    identityResourceId: text(e, 'identityResourceId', 1024),
+    callingResourceId: agent.resourceId,
+    agentId: agent.id,
+    audience: text(e, 'audience', 512),
+    result: e['result'],
+    errorCode: text(e, 'errorCode', 100),
+    reason: text(e, 'reason', 2000),
+    latencyMs: num(e, 'latencyMs'),
+    source: 'agentCache',
+  };
+}
+
+/** Validates the whole batch first (all or nothing), then records every event. */
+export function recordAgentSignIns(body: Record<string, unknown>, agent: AgentRecord, recorder: SignInRecorder): number {
+  const events = body['events'];
+  if (!Array.isArray(events)) throw bad("the body must be {events: [...]}");
+  if (events.length > MAX_UPLOAD_EVENTS) throw bad(`at most ${MAX_UPLOAD_EVENTS} events per upload (got ${events.length})`);
+  const rows = events.map((e) => toEvent(e, agent));
+  for (const row of rows) recorder.record(row);
+  return rows.length;
+}
