@@ -3,6 +3,9 @@
  *
  *   node dist/bench/http-server.js bare <bodyBytes>   bare node:http answering GET / with a fixed JSON body
  *   node dist/bench/http-server.js imds <fixture.json> the real metadata server, its TokenCache warm
+ *   node dist/bench/http-server.js imds-signins <fixture.json>  the same, recording a sign-in row per answer
+ *     (issue F, G3) into the agent's real SignInBuffer; its uploads are serialized as the agent sends them,
+ *     then dropped (the server's cost is on another machine's CPU in a real deployment)
  *
  * Prints one JSON line `{"port":…}` once it listens; exits on SIGTERM (so --cpu-prof is written).
  */
@@ -13,6 +16,8 @@ import { systemClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { createMetadataServer } from '../metadata/metadata-server.js';
 import { TokenCache } from '../metadata/token-cache.js';
+import { MetadataSignIns } from '../metadata/metadata-sign-ins.js';
+import { SignInBuffer } from '../metadata/sign-in-buffer.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE, IssuerUpstream, openIssuer, type FixtureSpec } from './fixture.js';
 
 /** A JSON body of exactly `bytes` bytes (at least the empty shape's length). */
@@ -31,7 +36,7 @@ function bareServer(bodyBytes: number): Server {
   });
 }
 
-async function imdsServer(spec: FixtureSpec): Promise<Server> {
+async function imdsServer(spec: FixtureSpec, signIns: boolean): Promise<Server> {
   const { issuer } = await openIssuer(spec);
   const upstream = new IssuerUpstream(issuer);
   // Level info as in production: the per-request access line is debug, so it is built but not written.
@@ -45,6 +50,7 @@ async function imdsServer(spec: FixtureSpec): Promise<Server> {
     msiSecret: 'bench-msi-secret-0123456789abcdef',
     log,
     clock: systemClock,
+    ...(signIns ? { signIns: new MetadataSignIns(new SignInBuffer({ upload: async (events) => void JSON.stringify({ events }), clock: systemClock, log }), systemClock) } : {}),
   });
 }
 
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
   const [kind, arg] = process.argv.slice(2);
   let server: Server;
   if (kind === 'bare') server = bareServer(Number(arg));
-  else if (kind === 'imds') server = await imdsServer(JSON.parse(readFileSync(arg!, 'utf8')) as FixtureSpec);
+  else if (kind === 'imds' || kind === 'imds-signins') server = await imdsServer(JSON.parse(readFileSync(arg!, 'utf8')) as FixtureSpec, kind === 'imds-signins');
   else throw new Error(`usage: http-server.js bare <bodyBytes> | imds <fixture.json> (got ${kind})`);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,7 @@
  * from round to round), so the machine's noise hits both sides of a ratio alike. Reports, never
  * fails: the exit code is 0 whatever the verdicts (1 only when the harness itself breaks).
  *
- *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g4,g6]
+ *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g3,g4,g6,g7,rbac]
  *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -50,7 +50,7 @@ function options(): Options {
       seconds: { type: 'string', default: '3' },
       'mint-ms': { type: 'string', default: '2000' },
       connections: { type: 'string', default: '50' },
-      only: { type: 'string', default: 'g1,g4,g6' },
+      only: { type: 'string', default: 'g1,g3,g4,g6,g7' },
       loadgen: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -59,9 +59,10 @@ function options(): Options {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g4,g6] [--loadgen wrk|autocannon]\n' +
+      'npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g3,g4,g6,g7,rbac] [--loadgen wrk|autocannon]\n' +
         '                 [--connections 50] [--json FILE|-] [--cpu-prof DIR]\n' +
         '  g1: cached IMDS vs bare node:http (G1, G2); g4: minting on one core (G4, G5); g6: minting with a 1- vs 2-worker SigningPool (G6)\n' +
+        '  g3: the cached IMDS path with a sign-in row recorded per answer vs without (G3, issue F)\n' +
         '  g7: token validation (DataPlaneAuthenticator) vs raw crypto.verify on one core (G7)\n' +
         '  rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (p99 < 1 ms; ~1 min to load, runs once)\n' +
         '  --cpu-prof DIR: run the IMDS server under node --cpu-prof (slows it: the G1 ratio is then not meaningful)\n',
@@ -157,7 +158,7 @@ const IMDS_QUERY = `api-version=2018-02-01&resource=${encodeURIComponent(BENCH_R
 const IMDS_URL_PATH = `${IMDS_TOKEN_PATH}?${IMDS_QUERY}`;
 const IMDS_HEADERS = { Metadata: 'true' };
 
-type HttpCase = 'bare' | 'imds';
+type HttpCase = 'bare' | 'imds' | 'imds-signins';
 
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolveGet, rejectGet) => {
@@ -215,7 +216,7 @@ const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node suppor
 
 async function httpRun(o: Options, which: HttpCase, fixturePath: string, bodyBytes: number): Promise<HttpRun> {
   const profFlags = which === 'imds' && o.cpuProf !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
-  const server = await startServer(which === 'bare' ? ['bare', String(bodyBytes)] : ['imds', fixturePath], profFlags);
+  const server = await startServer(which === 'bare' ? ['bare', String(bodyBytes)] : [which, fixturePath], profFlags);
   try {
     const url = `http://127.0.0.1:${server.port}${which === 'bare' ? '/' : IMDS_URL_PATH}`;
     const headers = which === 'bare' ? {} : IMDS_HEADERS;
@@ -274,14 +275,15 @@ async function main(): Promise<void> {
     log('creating the key ring fixture (RSA key generation)…');
     const spec = await createFixture(dir);
     writeFileSync(fixturePath, JSON.stringify(spec), { mode: 0o600 });
-    if (o.only.has('g1')) {
+    if (o.only.has('g1') || o.only.has('g3')) {
       probe = await probeImds(fixturePath, spec);
       log(`IMDS answers a verified RS256 JWT of ${probe.tokenBytes} chars; body ${probe.bodyBytes} bytes (the bare server answers as many)`);
     }
     for (let r = 0; r < o.rounds; r++) {
       const round: Round = { round: r + 1, http: [], mint: [], workers: [] };
       if (probe !== undefined) {
-        for (const which of rotate<HttpCase>(['bare', 'imds'], r)) round.http.push(await httpRun(o, which, fixturePath, probe.bodyBytes));
+        const cases: HttpCase[] = o.only.has('g3') ? ['bare', 'imds', 'imds-signins'] : ['bare', 'imds'];
+        for (const which of rotate<HttpCase>(cases, r)) round.http.push(await httpRun(o, which, fixturePath, probe.bodyBytes));
       }
       if (o.only.has('g4')) {
         for (const which of rotate<MintCase>(['sign', 'signer', 'issue'], r)) round.mint.push(await mintChild(fixturePath, which, 0, o.mintMs, SERVER_CPU));
@@ -319,7 +321,8 @@ function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBy
   if (probe !== undefined) {
     const failed = rounds.flatMap((r) => r.http).filter((h) => h.failures > 0);
     const rows = [['case', 'req/s median [min–max]', 'p50 ms', 'p99 ms median [min–max]', 'server CPU µs/req']];
-    for (const [c, label] of [['bare', 'bare node:http GET / (same body size)'], ['imds', 'IMDS token, TokenCache hit']] as const) {
+    const labelled = [['bare', 'bare node:http GET / (same body size)'], ['imds', 'IMDS token, TokenCache hit'], ['imds-signins', 'IMDS token, cache hit + sign-in row']] as const;
+    for (const [c, label] of labelled.filter(([c]) => rounds.some((r) => httpOf(r, c)))) {
       const runs = rounds.map((r) => httpOf(r, c)).filter((h): h is HttpRun => h !== undefined);
       const rps = spread(runs.map((h) => h.rps));
       const p50 = spread(runs.map((h) => h.p50Ms));
@@ -337,6 +340,8 @@ function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBy
       goal('G1cpu', 'G1 by server CPU µs/req (bare / IMDS)', pairs.map(([a, b]) => b!.cpuUsPerReq / a!.cpuUsPerReq), 0.8, 'min'),
     );
     goals.push(goal('G2', 'cached IMDS p99 / bare node:http p99', pairs.map(([a, b]) => a!.p99Ms / b!.p99Ms), 2, 'max'));
+    const logged = rounds.map((r) => [httpOf(r, 'imds-signins'), httpOf(r, 'imds')] as const).filter(([a, b]) => a !== undefined && b !== undefined);
+    if (logged.length > 0) goals.push(goal('G3', 'cached IMDS with sign-in logging / without', logged.map(([a, b]) => a!.rps / b!.rps), 0.8, 'min'));
   }
 
   const mintOf = (r: Round, c: MintCase) => r.mint.find((m) => m.which === c);
