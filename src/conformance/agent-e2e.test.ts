@@ -1,24 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../kernel/log.js';
 import { startAgent, type RunningAgent } from '../metadata/agent-runtime.js';
+import { httpGet as get } from '../testing/http.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers, timeout: 5_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
-    }).on('error', reject).end();
-  });
-}
 
 describe('agent end to end: invalidation, refusals, openmi run', () => {
   let t: TestServer;

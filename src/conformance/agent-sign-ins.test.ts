@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../kernel/log.js';
@@ -10,18 +9,8 @@ import { AgentClient } from '../metadata/agent-client.js';
 import { startAgent, type RunningAgent } from '../metadata/agent-runtime.js';
 import { loadState } from '../metadata/agent-state.js';
 import type { AgentSignIn } from '../metadata/sign-in-buffer.js';
+import { httpGet as get } from '../testing/http.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
-
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers, timeout: 5_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
-    }).on('error', reject).end();
-  });
-}
 
 describe('agent cache hits reach the sign-in log (issue F)', () => {
   let t: TestServer;
