@@ -1,4 +1,5 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { JwtVerifyError, verifyJwt } from '../tokens/jwt/verify.js';
 import type { Clock } from '../kernel/clock.js';
 import { DomainError } from '../kernel/errors.js';
 import type { AgentRecord } from '../store/records.js';
@@ -10,25 +11,13 @@ const CLOCK_SKEW_S = 60;
 
 const refuse = (why: string) => new DomainError('unauthenticated', `Agent authentication failed: ${why}`, { code: 'invalid_agent' });
 
-interface Parsed {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  signingInput: Buffer;
-  signature: Buffer;
-}
-
-function parse(jws: string): Parsed {
-  const parts = jws.split('.');
-  if (parts.length !== 3) throw refuse('the assertion is not a compact JWS.');
+/** The `kid` of a compact JWS, read before verification only to find whose key to verify with. */
+function headerKid(jws: string): string {
   try {
-    return {
-      header: JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>,
-      claims: JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>,
-      signingInput: Buffer.from(`${parts[0]}.${parts[1]}`, 'latin1'),
-      signature: Buffer.from(parts[2]!, 'base64url'),
-    };
+    const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown };
+    return typeof header.kid === 'string' ? header.kid : '';
   } catch {
-    throw refuse('the assertion is not valid base64url JSON.');
+    throw refuse('the assertion is not a compact JWS of base64url JSON.');
   }
 }
 
@@ -50,18 +39,31 @@ export class AgentAuthenticator {
   async authenticate(authorization: string | undefined): Promise<AgentRecord> {
     const m = /^OpenMI-Agent\s+(\S+)$/i.exec(authorization ?? '');
     if (!m) throw refuse("send 'Authorization: OpenMI-Agent <assertion>' (see docs/agent-protocol.md).");
-    const p = parse(m[1]!);
-    if (p.header['alg'] !== 'ES256') throw refuse(`algorithm '${String(p.header['alg'])}' is not accepted; agents sign with ES256.`);
-    const kid = String(p.header['kid'] ?? '');
+    const kid = headerKid(m[1]!);
     const agent = kid ? await this.store.agents.get(kid) : undefined;
     const now = this.clock.now();
     if (!agent) throw refuse(`no enrolled agent '${kid}'. It may have been removed with its resource; enroll again with a new join token.`);
     if (agent.expiresAt !== null && agent.expiresAt <= now) throw refuse(`agent '${kid}' was ephemeral and has expired; enroll again.`);
-    if (!verify('sha256', p.signingInput, { key: this.keyOf(agent), dsaEncoding: 'ieee-p1363' }, p.signature)) {
-      throw refuse('the assertion signature does not match the key the agent enrolled with.');
-    }
-    this.checkClaims(p.claims, kid, Math.floor(now / 1000));
+    this.checkClaims(this.verified(m[1]!, agent, now), kid, Math.floor(now / 1000));
     return agent;
+  }
+
+  /** Signature (ES256 only, the agent's own key), issuer = the agent, audience, exp/nbf: the shared JWT verifier. */
+  private verified(jws: string, agent: AgentRecord, now: number): Record<string, unknown> {
+    const key = this.keyOf(agent);
+    try {
+      return verifyJwt(jws, {
+        keyFor: (kid) => (kid === agent.id ? key : undefined),
+        algorithms: ['ES256'],
+        issuers: [agent.id],
+        audiences: [this.audience],
+        nowSeconds: Math.floor(now / 1000),
+        clockSkewSeconds: CLOCK_SKEW_S,
+      }).claims;
+    } catch (e) {
+      if (e instanceof JwtVerifyError) throw refuse(`${e.message} (agents sign with ES256, iss = their agent id, aud = '${this.audience}'; check the agent host clock).`);
+      throw e;
+    }
   }
 
   private keyOf(agent: AgentRecord): KeyObject {
@@ -73,15 +75,12 @@ export class AgentAuthenticator {
     return k;
   }
 
+  /** What the shared verifier does not know: sub, a short assertion lifetime, and one use per jti. */
   private checkClaims(c: Record<string, unknown>, kid: string, now: number): void {
-    if (c['iss'] !== kid || c['sub'] !== kid) throw refuse('iss and sub must both be the agent id.');
-    if (c['aud'] !== this.audience) throw refuse(`aud must be '${this.audience}'.`);
+    if (c['sub'] !== kid) throw refuse('iss and sub must both be the agent id.');
     const iat = Number(c['iat']);
     const exp = Number(c['exp']);
-    if (!Number.isFinite(iat) || !Number.isFinite(exp) || exp - iat > MAX_ASSERTION_LIFETIME_S) {
-      throw refuse(`iat and exp are required and at most ${MAX_ASSERTION_LIFETIME_S} s apart.`);
-    }
-    if (exp + CLOCK_SKEW_S <= now) throw refuse('the assertion has expired; check the agent host clock.');
+    if (!Number.isFinite(iat) || exp - iat > MAX_ASSERTION_LIFETIME_S) throw refuse(`iat and exp are required and at most ${MAX_ASSERTION_LIFETIME_S} s apart.`);
     if (iat - CLOCK_SKEW_S > now) throw refuse('the assertion was issued in the future; check the agent host clock.');
     this.checkReplay(kid, String(c['jti'] ?? ''), exp, now);
   }
