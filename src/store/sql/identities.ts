@@ -3,7 +3,7 @@ import type { Page, ResourceListing, UserAssignedIdentityRepo } from '../store.j
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { listResources } from './paging.js';
+import { getResourceBy, listResources, type ResourceTable } from './paging.js';
 
 interface IdentityRow {
   id_key: string;
@@ -41,6 +41,8 @@ const toRecord = (r: IdentityRow): UserAssignedIdentityRecord => ({
 });
 
 /** Ids, client ids and principal ids are each unique, compared case-insensitively. */
+const TABLE: ResourceTable<IdentityRow, UserAssignedIdentityRecord> = { table: 'user_assigned_identities', columns: COLUMNS, toRecord };
+
 export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
   constructor(private readonly db: Executor) {}
 
@@ -97,7 +99,7 @@ export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<UserAssignedIdentityRecord>> {
-    return listResources(this.db, { table: 'user_assigned_identities', columns: COLUMNS, toRecord }, where, limit, after);
+    return listResources(this.db, TABLE, where, limit, after);
   }
 
   /** Also deletes the identity's federated credentials (ON DELETE CASCADE); attachments to resources stay. */
@@ -106,10 +108,7 @@ export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
     return changes === 1;
   }
 
-  private async getBy(column: 'id_key' | 'client_id_key' | 'principal_id_key', value: string) {
-    const row = await this.db.get<IdentityRow>(`SELECT ${COLUMNS} FROM user_assigned_identities WHERE ${column} = $1`, [
-      lookupKey(value),
-    ]);
-    return row && toRecord(row);
+  private getBy(column: 'id_key' | 'client_id_key' | 'principal_id_key', value: string): Promise<UserAssignedIdentityRecord | undefined> {
+    return getResourceBy(this.db, TABLE, column, value);
   }
 }

@@ -3,7 +3,7 @@ import type { Page, ResourceListing } from '../store.js';
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { listResources } from './paging.js';
+import { getResourceBy, listResources, type ResourceTable } from './paging.js';
 
 interface KeyVaultRow {
   id_key: string;
@@ -35,6 +35,8 @@ const toRecord = (r: KeyVaultRow): KeyVaultRecord => ({
   updatedAt: Number(r.updated_at),
 });
 
+const TABLE: ResourceTable<KeyVaultRow, KeyVaultRecord> = { table: 'key_vaults', columns: COLUMNS, toRecord };
+
 export class SqlKeyVaultRepo implements KeyVaultRepo {
   constructor(private readonly db: Executor) {}
 
@@ -55,17 +57,15 @@ export class SqlKeyVaultRepo implements KeyVaultRepo {
   }
 
   async get(id: string): Promise<KeyVaultRecord | undefined> {
-    const row = await this.db.get<KeyVaultRow>(`SELECT ${COLUMNS} FROM key_vaults WHERE id_key = $1`, [lookupKey(id)]);
-    return row && toRecord(row);
+    return getResourceBy(this.db, TABLE, 'id_key', id);
   }
 
   async getByName(name: string): Promise<KeyVaultRecord | undefined> {
-    const row = await this.db.get<KeyVaultRow>(`SELECT ${COLUMNS} FROM key_vaults WHERE name_key = $1`, [lookupKey(name)]);
-    return row && toRecord(row);
+    return getResourceBy(this.db, TABLE, 'name_key', name);
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<KeyVaultRecord>> {
-    return listResources(this.db, { table: 'key_vaults', columns: COLUMNS, toRecord }, where, limit, after);
+    return listResources(this.db, TABLE, where, limit, after);
   }
 
   /** Several statements: call inside `tx` so a vault never disappears with its secrets left behind. */

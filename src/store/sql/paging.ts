@@ -79,3 +79,9 @@ export async function listResources<R extends { name_key: string; id_key: string
   const rows = await db.all<R>(`SELECT ${t.columns} FROM ${t.table} WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`, p.values);
   return toPage(rows, limit, t.toRecord, (r) => encodeCursor(r.name_key, r.id_key));
 }
+
+/** One row of an ARM resource table by a lower-cased key column (id_key, name_key, client_id_key …). */
+export async function getResourceBy<R extends { name_key: string; id_key: string }, T>(db: Executor, t: ResourceTable<R, T>, column: string, value: string): Promise<T | undefined> {
+  const row = await db.get<R>(`SELECT ${t.columns} FROM ${t.table} WHERE ${column} = $1`, [lookupKey(value)]);
+  return row && t.toRecord(row);
+}

@@ -3,7 +3,7 @@ import type { StorageAccountKey, StorageAccountRecord, StorageAccountRepo } from
 import { fromJson, lookupKey, toJson } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
-import { listResources } from './paging.js';
+import { getResourceBy, listResources, type ResourceTable } from './paging.js';
 
 interface Row {
   id_key: string;
@@ -36,6 +36,8 @@ const toRecord = (r: Row): StorageAccountRecord => ({
 });
 
 /** Storage accounts. The name is unique across subscriptions because it is a host name. */
+const TABLE: ResourceTable<Row, StorageAccountRecord> = { table: 'storage_accounts', columns: COLUMNS, toRecord };
+
 export class SqlStorageAccountRepo implements StorageAccountRepo {
   constructor(private readonly db: Executor) {}
 
@@ -63,17 +65,15 @@ export class SqlStorageAccountRepo implements StorageAccountRepo {
   }
 
   async get(id: string): Promise<StorageAccountRecord | undefined> {
-    const r = await this.db.get<Row>(`SELECT ${COLUMNS} FROM storage_accounts WHERE id_key = $1`, [lookupKey(id)]);
-    return r && toRecord(r);
+    return getResourceBy(this.db, TABLE, 'id_key', id);
   }
 
   async getByName(name: string): Promise<StorageAccountRecord | undefined> {
-    const r = await this.db.get<Row>(`SELECT ${COLUMNS} FROM storage_accounts WHERE name_key = $1`, [lookupKey(name)]);
-    return r && toRecord(r);
+    return getResourceBy(this.db, TABLE, 'name_key', name);
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
-    return listResources(this.db, { table: 'storage_accounts', columns: COLUMNS, toRecord }, where, limit, after);
+    return listResources(this.db, TABLE, where, limit, after);
   }
 
   async delete(id: string): Promise<boolean> {
