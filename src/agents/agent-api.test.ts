@@ -1,36 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { ManualClock } from '../kernel/clock.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
-import { httpsRequest, type HttpsResponse } from '../testing/https.js';
-
-/** A hand-made agent: the server is the thing under test, so the client side is spelled out here. */
-class RawAgent {
-  readonly key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  id = '';
-  constructor(private readonly t: TestServer, private readonly clock: ManualClock) {}
-
-  enroll(joinToken: string): Promise<HttpsResponse> {
-    const publicJwk = this.key.publicKey.export({ format: 'jwk' });
-    return this.call('POST', 'enroll', { joinToken, publicJwk, hostname: 'test-host' }, false);
-  }
-
-  assertion(over: Record<string, unknown> = {}, alg = 'ES256', key: KeyObject = this.key.privateKey): string {
-    const iat = Math.floor(this.clock.now() / 1000);
-    const header = Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid: this.id })).toString('base64url');
-    const claims = { iss: this.id, sub: this.id, aud: `${this.t.server.baseUrl}/openmi/agent/v1`, iat, exp: iat + 120, jti: randomUUID(), ...over };
-    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-  }
-
-  call(method: string, path: string, body?: unknown, auth: boolean | string = true): Promise<HttpsResponse> {
-    const headers: Record<string, string> = {};
-    if (auth) headers['authorization'] = `OpenMI-Agent ${typeof auth === 'string' ? auth : this.assertion()}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return httpsRequest(`${this.t.server.baseUrl}/openmi/agent/v1/${path}`, { method, ca: this.t.ca, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  }
-}
+import { RawAgent } from '../testing/raw-agent.js';
 
 describe('agent API: enrollment, assertions and minting', () => {
   const clock = new ManualClock(Date.now());

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestServer, type TestServer } from '../testing/server.js';
-import { AuditTestAgent } from './testing-agent.js';
+import { RawAgent } from '../testing/raw-agent.js';
 
 const cli = (args: string[]) => promisify(execFile)(process.execPath, [fileURLToPath(new URL('../cli/main.js', import.meta.url)), ...args]);
 const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
@@ -35,8 +35,8 @@ describe('identity usage, unused identities and impact (sqlite)', () => {
     await ok(t.arm('PUT', `${ids['ra']}?api-version=2022-04-01`, { properties: { roleDefinitionId: `${sub()}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: ids['usedPrincipal'] } }));
     await ok(t.arm('PUT', `${ids['used']}/federatedIdentityCredentials/gh-fic?api-version=2024-11-30`, { properties: { issuer: 'https://issuer.example', subject: 'repo:a/b', audiences: ['api://AzureADTokenExchange'] } }));
     const join = await ok(t.arm('POST', `${ids['vm1']}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {}));
-    const agent = new AuditTestAgent(t);
-    await agent.enroll(join.token);
+    const agent = new RawAgent(t);
+    assert.equal((await agent.enroll(join.token)).status, 201);
     for (let i = 0; i < 2; i++) assert.equal((await agent.token('https://vault.azure.net', { name: 'client_id', value: ids['usedClient']! })).status, 200);
     assert.notEqual((await agent.token('https://vault.azure.net', { name: 'client_id', value: ids['idleClient']! })).status, 200, 'vm1 does not carry the idle identity');
   });
