@@ -1,14 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { systemClock } from '../kernel/clock.js';
-import { loadOrCreateMasterKey } from '../kernel/sealing.js';
-import { KeyRing } from '../tokens/key-ring.js';
-import { JwtSigner } from '../tokens/jwt/signer.js';
-import { httpsRequest } from '../testing/https.js';
+import { forgedTokens, resignerFor, type Resign } from '../testing/forged-tokens.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { createArmClient } from '../cli/arm-client.js';
 import { DataPlaneAuthenticator } from '../dataplanes/auth/data-plane-auth.js';
@@ -19,7 +14,6 @@ import { createGate } from '../gate/proxy.js';
 import { parseRules } from '../gate/rules.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
-const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function call(port: number, token: string): Promise<{ status: number; json: any }> {
@@ -34,30 +28,6 @@ function call(port: number, token: string): Promise<{ status: number; json: any 
   });
 }
 
-type Resign = (c: Record<string, unknown>) => string;
-
-/** Forged variants of a real gate token, the forgeries re-signed with the server's real key. */
-async function forgeries(t: TestServer, real: string, resign: Resign): Promise<Record<string, string>> {
-  const [h, p, s] = real.split('.') as [string, string, string];
-  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
-  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-  const now = Math.floor(Date.now() / 1000);
-  const jwks = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca });
-  const pem = createPublicKey({ key: jwks.json.keys.find((k: { kid: string }) => k.kid === header.kid), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-  const hsInput = `${b64({ ...header, alg: 'HS256' })}.${p}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const otherTenant = '11111111-2222-4333-8444-555555555555';
-  return {
-    'alg none': `${b64({ ...header, alg: 'none' })}.${p}.`,
-    'HS256 with the public key': `${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`,
-    'unknown kid': new JwtSigner({ kid: 'forged-kid', privateKey }).sign(claims),
-    expired: resign({ iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
-    'not yet valid': resign({ iat: now, nbf: now + 3600, exp: now + 7200 }),
-    'another audience': resign({ aud: 'api://billing' }),
-    'another tenant': resign({ tid: otherTenant, iss: String(claims.iss).replace(t.creds.tenantId, otherTenant) }),
-    'tampered payload': `${h}.${b64({ ...claims, oid: '00000000-0000-4000-8000-000000000001' })}.${s}`,
-  };
-}
 
 /** A custom role with the gate's data action, assigned to each principal at the subscription. */
 async function grantOrdersRead(t: TestServer, principalIds: string[]): Promise<void> {
@@ -98,8 +68,7 @@ describe('openmi gate refuses forged and revoked tokens', () => {
     port = await listen(gate);
     real = await t.adminToken('api://orders');
     const claims = JSON.parse(Buffer.from(real.split('.')[1]!, 'base64url').toString());
-    const ring = await new KeyRing(t.server.store, loadOrCreateMasterKey(join(t.dataDir, 'master.key')), systemClock).open();
-    resign = (c) => ring.signer().sign({ ...claims, ...c });
+    resign = await resignerFor(t, real);
     await grantOrdersRead(t, [claims.oid, identity.principalId]);
   });
   after(async () => {
@@ -115,7 +84,7 @@ describe('openmi gate refuses forged and revoked tokens', () => {
   });
 
   it('refuses every forgery with 401 and the reason', async () => {
-    for (const [name, token] of Object.entries(await forgeries(t, real, resign))) {
+    for (const [name, token] of Object.entries(await forgedTokens(t, real, resign, 'api://billing'))) {
       const r = await call(port, token);
       assert.equal(r.status, 401, `${name}: ${r.status} ${JSON.stringify(r.json)}`);
       assert.equal(r.json.error.code, 'InvalidAuthenticationToken', name);

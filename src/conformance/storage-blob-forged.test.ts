@@ -1,48 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, createHmac, createPublicKey } from 'node:crypto';
-import { join } from 'node:path';
-import { systemClock } from '../kernel/clock.js';
-import { loadOrCreateMasterKey } from '../kernel/sealing.js';
-import { KeyRing } from '../tokens/key-ring.js';
-import { JwtSigner } from '../tokens/jwt/signer.js';
 import { httpsRequest } from '../testing/https.js';
+import { forgedTokens, resignerFor } from '../testing/forged-tokens.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { forEachStore } from '../testing/postgres.js';
 import { assignContributor, blobSetup, runBlobClient } from './clients/storage-setup.js';
 
-const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-const parts = (jwt: string) => {
-  const [h, p, s] = jwt.split('.') as [string, string, string];
-  return { h, p, s, header: JSON.parse(Buffer.from(h, 'base64url').toString()), claims: JSON.parse(Buffer.from(p, 'base64url').toString()) };
-};
-
-/** Forged variants of a real storage token: every one must be refused with 401 and the challenge. */
+/** Forged variants of a real storage token, plus the same claims re-signed unchanged (the control). */
 async function forgeries(t: TestServer, real: string): Promise<{ control: string; forged: Record<string, string> }> {
-  const { h, p, s, header, claims } = parts(real);
-  const ring = await new KeyRing(t.server.store, loadOrCreateMasterKey(join(t.dataDir, 'master.key')), systemClock).open();
-  const resign = (c: Record<string, unknown>) => ring.signer().sign({ ...claims, ...c });
-  const now = Math.floor(Date.now() / 1000);
-  const jwks = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca });
-  const pem = createPublicKey({ key: jwks.json.keys.find((k: { kid: string }) => k.kid === header.kid), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-  const hsInput = `${b64({ ...header, alg: 'HS256' })}.${p}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const otherTenant = '11111111-2222-4333-8444-555555555555';
-  const forged = {
-    'alg none': `${b64({ ...header, alg: 'none' })}.${p}.`,
-    'HS256 with the public key': `${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`,
-    'unknown kid': new JwtSigner({ kid: 'forged-kid', privateKey }).sign(claims),
-    'unknown key under a known kid': new JwtSigner({ kid: header.kid, privateKey }).sign(claims),
-    expired: resign({ iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
-    'not yet valid': resign({ iat: now, nbf: now + 3600, exp: now + 7200 }),
-    'another audience': resign({ aud: 'https://vault.azure.net' }),
-    'another tenant (tid)': resign({ tid: otherTenant }),
-    'another tenant (iss and tid)': resign({ tid: otherTenant, iss: String(claims.iss).replace(t.creds.tenantId, otherTenant) }),
-    'tampered payload': `${h}.${b64({ ...claims, oid: '00000000-0000-4000-8000-000000000001' })}.${s}`,
-    'no signature': `${h}.${p}.`,
-  };
-  // Re-signed unchanged: proves the real-key forgeries fail on the claim changed, not on the signing.
-  return { control: resign({}), forged };
+  const resign = await resignerFor(t, real);
+  return { control: resign({}), forged: await forgedTokens(t, real, resign, 'https://vault.azure.net') };
 }
 
 await forEachStore((storeName, storeSpec) => {
