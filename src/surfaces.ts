@@ -64,6 +64,9 @@ import { VaultSurface, vaultResource } from './dataplanes/keyvault/vault-surface
 import { StorageAccountService } from './dataplanes/storage/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './dataplanes/storage/blob-surface.js';
 import { storageAccountRoutes } from './control-plane/routes/storage-accounts.js';
+import { loginLinkRoutes } from './control-plane/routes/login-links.js';
+import { LoginLinkService } from './portal/login-links.js';
+import { PortalSurface } from './portal/portal-surface.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -104,6 +107,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
     ...revocationRoutes(d.store.tokenRevocations),
+    ...loginLinkRoutes({ links: new LoginLinkService(d.store, d.clock, d.random), baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
@@ -154,9 +158,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     vault,
     blob,
     new OpsSurface(d.store, d.metrics),
+    // Before the path-matching API surfaces: everything under /portal is the static UI.
+    new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns }),
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks: new LoginLinkService(d.store, d.clock, d.random) }),
     new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];
 }

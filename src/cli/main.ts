@@ -14,6 +14,7 @@ import { roleCommand } from './commands/role.js';
 import { activityCommand } from './commands/activity.js';
 import { signInsCommand } from './commands/signins.js';
 import { auditCommand } from './commands/audit.js';
+import { portalCommand } from './commands/portal.js';
 import { CliError } from './cli-error.js';
 
 const program = new Command('openmi')
@@ -35,6 +36,7 @@ program.addCommand(roleCommand());
 program.addCommand(activityCommand());
 program.addCommand(signInsCommand());
 program.addCommand(auditCommand());
+program.addCommand(portalCommand());
 for (const c of federationCommands()) program.addCommand(c);
 
 try {

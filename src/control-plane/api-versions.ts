@@ -15,7 +15,7 @@ export const MSI_API_VERSIONS = ['2018-11-30', '2021-09-30-preview', '2022-01-31
 /** listAssociatedResources exists only in preview api-versions (spec 02 §3.5). */
 export const MSI_PREVIEW_API_VERSIONS = ['2021-09-30-preview', '2022-01-31-preview', '2023-07-31-preview', '2025-01-31-preview'] as const;
 
-/** openmi's own resource providers (OpenMI.Agents, OpenMI.Tokens): agents, keys, revocation, workload tokens. */
+/** openmi's own resource providers (OpenMI.Agents, OpenMI.Tokens, OpenMI.Audit, OpenMI.Portal): agents, keys, revocation, workload tokens, logs, portal login links. */
 export const OPENMI_API_VERSIONS = ['2025-01-01'] as const;
 
 /**

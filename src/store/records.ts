@@ -266,3 +266,18 @@ export interface AuditHeadRecord {
   baseSeq: number;
   baseHash: string;
 }
+
+/**
+ * A one-time portal login code (`openmi portal`). Only a hash of the code is stored; the code
+ * signs the principal in once, before it expires.
+ */
+export interface LoginCodeRecord {
+  /** Hex SHA-256 of the code (256-bit random, so a fast hash is enough). */
+  codeHash: string;
+  principalObjectId: string;
+  tenantId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set once, when the code is exchanged for a token; a consumed code never signs in again. */
+  consumedAt: number | null;
+}

@@ -4,6 +4,7 @@ import type {
   ComputeResourceRecord,
   FederationIssuerRecord,
   JoinTokenRecord,
+  LoginCodeRecord,
   RoleDefinitionRecord,
   TokenRevocationRecord,
   FederatedCredentialRecord,
@@ -53,6 +54,7 @@ export interface Store {
   readonly blobs: BlobRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
+  readonly loginCodes: LoginCodeRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -218,6 +220,19 @@ export interface JoinTokenRepo {
   deleteForResource(resourceId: string): Promise<number>;
   /** Deletes tokens whose expiresAt <= now, used or not; returns how many. */
   deleteExpired(now: number): Promise<number>;
+}
+
+export interface LoginCodeRepo {
+  /** Throws conflict when the hash exists. */
+  create(rec: LoginCodeRecord): Promise<void>;
+  /**
+   * Marks the code consumed, compare-and-set: succeeds only if it is unconsumed and
+   * `expiresAt > now`, and returns the record as stored after the update. Two browsers racing
+   * with one code: exactly one gets the record, the other undefined (as does an unknown code).
+   */
+  consume(codeHash: string, now: number): Promise<LoginCodeRecord | undefined>;
+  /** Deletes codes whose expiresAt <= before, consumed or not; returns how many. */
+  deleteExpired(before: number): Promise<number>;
 }
 
 export interface AgentRepo {

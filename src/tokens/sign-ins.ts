@@ -1,7 +1,7 @@
 import type { Logger } from '../kernel/log.js';
 
-/** How a token was asked for. */
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials';
+/** How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`). */
+export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink';
 
 /**
  * One token request, successful or not: the sign-in log's row (issue F persists these; one row

@@ -15,6 +15,7 @@ import { federationIssuerContract, tokenRevocationContract } from './tokens.cont
 import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
+import { loginCodeContract } from './login-codes.contract.js';
 
 /**
  * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
@@ -40,6 +41,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     roleDefinitionContract(newStore);
     storageContract(newStore);
     keyVaultContract(newStore);
+    loginCodeContract(newStore);
     auditContract(newStore);
     txContract(newStore);
   });

@@ -8,6 +8,7 @@ import { SqlFederatedCredentialRepo } from './federated-credentials.js';
 import { SqlFederationIssuerRepo } from './federation-issuers.js';
 import { SqlUserAssignedIdentityRepo } from './identities.js';
 import { SqlJoinTokenRepo } from './join-tokens.js';
+import { SqlLoginCodeRepo } from './login-codes.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
@@ -46,5 +47,6 @@ export function createRepos(db: Executor): StoreRepos {
     blobs: new SqlBlobRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
+    loginCodes: new SqlLoginCodeRepo(db),
   };
 }

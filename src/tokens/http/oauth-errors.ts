@@ -42,6 +42,8 @@ const REASONS: Record<string, [number, OAuthErrorCode, number]> = {
   assertion_signature: [400, 'invalid_client', 700027],
   assertion_lifetime: [400, 'invalid_client', 700024],
   issuer_keys_unavailable: [400, 'invalid_client', 700027],
+  // Portal login links: an unknown, used or expired code, like an expired authorization code.
+  invalid_login_link: [400, 'invalid_grant', 70008],
 };
 
 /** Any error thrown while serving a token request, as the OAuth error the client will see. */

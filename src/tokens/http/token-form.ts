@@ -9,6 +9,8 @@ export interface TokenForm {
   resource: string;
   clientAssertion?: string;
   clientAssertionType?: string;
+  /** The one-time code of the login-link grant. */
+  code?: string;
 }
 
 const missing = (name: string) =>
@@ -61,6 +63,8 @@ export function parseTokenForm(headers: IncomingHttpHeaders, body: Buffer, versi
   if (assertion !== null) form.clientAssertion = assertion;
   const assertionType = p.get('client_assertion_type');
   if (assertionType !== null) form.clientAssertionType = assertionType;
+  const code = p.get('code');
+  if (code !== null) form.code = code;
   return form;
 }
 

@@ -4,13 +4,16 @@ import type { Store } from '../../store/store.js';
 import { authenticateClientSecret } from '../client-credentials.js';
 import { JWT_BEARER_ASSERTION_TYPE, type FederatedAssertionVerifier } from '../federation/assertion-verifier.js';
 import type { SignInFlow } from '../sign-ins.js';
+import { LOGIN_LINK_GRANT_TYPE } from '../../portal/login-links.js';
+import { redeemLoginLink, type LoginLinkRedeemer } from './login-link-grant.js';
 import { OAuthError } from './oauth-errors.js';
 import type { TokenForm } from './token-form.js';
 
 /** An authenticated token request: who the token is for and how it is shaped. */
 export interface Grant {
   principal: PrincipalRecord;
-  appidacr: '1' | '2';
+  /** '0' public client (the portal), '1' client secret, '2' certificate, assertion or managed identity. */
+  appidacr: '0' | '1' | '2';
   lifetimeSeconds: number;
   extraClaims?: Record<string, unknown>;
   /** ARM id of the managed identity, for the sign-in log; null for applications. */
@@ -24,11 +27,23 @@ export interface GrantDeps {
   federation: FederatedAssertionVerifier;
   appTokenLifetimeSeconds: number;
   managedIdentityTokenLifetimeSeconds: number;
+  loginLinks: LoginLinkRedeemer;
 }
 
-/** A request carrying any client_assertion parameter is a federated exchange, even a malformed one. */
-export const flowOf = (form: Pick<TokenForm, 'clientAssertion' | 'clientAssertionType'>): SignInFlow =>
-  form.clientAssertion !== undefined || form.clientAssertionType !== undefined ? 'federated' : 'clientCredentials';
+/**
+ * The login-link grant type names its flow; otherwise a request carrying any client_assertion
+ * parameter is a federated exchange, even a malformed one.
+ */
+export function flowOf(form: Pick<TokenForm, 'grantType' | 'clientAssertion' | 'clientAssertionType'>): SignInFlow {
+  if (form.grantType === LOGIN_LINK_GRANT_TYPE) return 'loginLink';
+  return form.clientAssertion !== undefined || form.clientAssertionType !== undefined ? 'federated' : 'clientCredentials';
+}
+
+async function loginLink(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
+  const principal = await redeemLoginLink(d.loginLinks, tenantId, form);
+  // '0': the portal is a public client; the code, not a client credential, authenticated the request.
+  return { principal, appidacr: '0', lifetimeSeconds: d.appTokenLifetimeSeconds, identityResourceId: null, flow: 'loginLink' };
+}
 
 async function federated(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
   if (form.clientSecret !== undefined) {
@@ -52,8 +67,9 @@ async function federated(d: GrantDeps, tenantId: string, form: TokenForm): Promi
   };
 }
 
-/** Authenticates a token request by client secret or by a federated client assertion. */
+/** Authenticates a token request by client secret, a federated client assertion, or a portal login link. */
 export async function authenticateGrant(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
+  if (form.grantType === LOGIN_LINK_GRANT_TYPE) return loginLink(d, tenantId, form);
   if (form.grantType !== 'client_credentials') {
     throw new OAuthError(400, 'unsupported_grant_type', 70003, `The grant type '${form.grantType}' is not supported. Use client_credentials.`);
   }

@@ -15,6 +15,9 @@ import { discoveryDocument } from './discovery.js';
 import { OAuthError, renderOAuthError, toOAuthError } from './oauth-errors.js';
 import { parseTokenForm, type TokenForm } from './token-form.js';
 import { authenticateGrant, flowOf, type Grant, type GrantDeps } from './token-grant.js';
+import type { LoginLinkRedeemer } from './login-link-grant.js';
+import { LoginLinkService } from '../../portal/login-links.js';
+import { systemRandom } from '../../kernel/ids.js';
 import { isWorkloadIssuerPath, serveWorkloadIssuer } from './workload-endpoints.js';
 
 export interface TokenSurfaceDeps {
@@ -31,6 +34,8 @@ export interface TokenSurfaceDeps {
   signIns: SignInRecorder;
   /** Fetches external issuers' discovery documents and JWKS; default: HTTPS with Node's CA store. */
   fetchJson?: JsonFetcher;
+  /** Redeems portal login links; default: a LoginLinkService over `store` and `clock`. */
+  loginLinks?: LoginLinkRedeemer;
 }
 
 const SECOND = new Set(['oauth2', 'v2.0', '.well-known', 'discovery']);
@@ -49,7 +54,8 @@ export class TokenSurface implements Surface {
   constructor(private readonly d: TokenSurfaceDeps) {
     this.workloadIssuer = workloadIssuerUrl(d.authority.baseUrl);
     const keys = new IssuerKeys({ workloadIssuer: this.workloadIssuer, ownKeys: d.keys, registered: d.store.federationIssuers, fetchJson: d.fetchJson ?? httpsJsonFetcher(), clock: d.clock });
-    this.grants = { ...d, federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }) };
+    const loginLinks = d.loginLinks ?? new LoginLinkService(d.store, d.clock, systemRandom);
+    this.grants = { ...d, loginLinks, federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }) };
   }
 
   matches(ctx: RequestContext): boolean {
