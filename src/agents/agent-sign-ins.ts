@@ -9,11 +9,15 @@ export const MAX_UPLOAD_BYTES = 1024 * 1024;
 
 const bad = (why: string): AgentApiError => new AgentApiError(400, 'invalid_request', `signins: ${why} (see docs/agent-protocol.md).`);
 
+/**
+ * A bounded string field. One odd value must not cost the whole batch its rows (the agent drops a
+ * refused batch), so an empty optional value becomes null and an over-long one is cut to the bound.
+ */
 function text(e: Record<string, unknown>, name: string, max: number, required = false): string | null {
   const v = e[name];
-  if ((v === null || v === undefined) && !required) return null;
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw bad(`'${name}' must be ${required ? 'a' : 'null or a'} string of 1–${max} characters`);
-  return v;
+  if ((v === null || v === undefined || v === '') && !required) return null;
+  if (typeof v !== 'string' || v.length === 0) throw bad(`'${name}' must be ${required ? 'a non-empty' : 'null or a'} string`);
+  return v.length > max ? v.slice(0, max) : v;
 }
 
 function num(e: Record<string, unknown>, name: string): number {

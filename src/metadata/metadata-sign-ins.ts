@@ -48,7 +48,8 @@ export class MetadataSignIns {
     this.buffer.record({
       at: this.clock.now(),
       correlationId: requestId(req),
-      audience: query.get('resource'),
+      // An empty resource= is recorded as none, not as an empty audience.
+      audience: query.get('resource') || null,
       principalId: null,
       clientId: null,
       identityResourceId: null,
