@@ -1,0 +1,51 @@
+import { arm, armList } from './arm.js';
+import { API } from './api-versions.js';
+
+export interface RoleDefinitionWire {
+  id: string;
+  /** The role's GUID. */
+  name: string;
+  properties: { roleName: string; type: string; description: string };
+}
+
+export interface RoleAssignmentWire {
+  id: string;
+  name: string;
+  properties: {
+    roleDefinitionId: string;
+    principalId: string;
+    principalType: string;
+    scope: string;
+    createdOn: string | null;
+    createdBy: string | null;
+  };
+}
+
+const RA = 'providers/Microsoft.Authorization/roleAssignments';
+const subScope = (sub: string) => `/subscriptions/${sub}`;
+/** A scope path for the URL: '/' (tenant root) must not become '//providers/…'. */
+const under = (scope: string) => (scope === '/' ? '' : scope.replace(/\/+$/, ''));
+
+/** The last path segment of a role definition id: the same role is referenced at several scopes. */
+export const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split('/').pop()!.toLowerCase();
+
+export const listRoleDefinitions = (sub: string) =>
+  armList<RoleDefinitionWire>(`${subScope(sub)}/providers/Microsoft.Authorization/roleDefinitions`, { apiVersion: API.authorization });
+
+/**
+ * Every assignment of the principal that touches the subscription: inherited ones (at the tenant
+ * root '/') and ones below it (resource groups, resources). `principalId eq` keeps both directions;
+ * `assignedTo()` would drop those below the subscription.
+ */
+export const listAssignmentsOf = (sub: string, principalId: string) =>
+  armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, { apiVersion: API.authorization, query: { $filter: `principalId eq '${principalId}'` } });
+
+export function createRoleAssignment(scope: string, roleDefinitionId: string, principalId: string): Promise<RoleAssignmentWire> {
+  return arm<RoleAssignmentWire>('PUT', `${under(scope)}/${RA}/${crypto.randomUUID()}`, {
+    apiVersion: API.authorization,
+    body: { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' } },
+  });
+}
+
+/** Deletes by the assignment's full id (`{scope}/providers/…/roleAssignments/{name}`). */
+export const deleteRoleAssignment = (id: string) => arm('DELETE', id, { apiVersion: API.authorization });
