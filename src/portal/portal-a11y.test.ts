@@ -20,6 +20,7 @@ interface AxeViolation {
 
 /** axe-core's WCAG 2 A/AA rules on the current page; only serious and critical findings fail. */
 async function axeViolations(page: Page): Promise<string[]> {
+  // Page scripts are passed as strings: this file is compiled without the DOM library.
   // evaluate() runs over the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
   await page.evaluate(AXE);
   const found = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations)`)) as AxeViolation[];
@@ -75,7 +76,7 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     assert.deepEqual(report, []);
     assert.deepEqual(errors, []);
     // The control: a nameless button is found, so an empty report above means something.
-    await page.evaluate(() => document.querySelector('main')!.append(Object.assign(document.createElement('button'), { className: 'x' })));
+    await page.evaluate(`document.querySelector('main').append(document.createElement('button'))`);
     assert.match((await axeViolations(page)).join('\n'), /^button-name/);
   });
 
@@ -84,20 +85,20 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'payments-api' }).waitFor();
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to content');
     await page.getByRole('tab', { name: 'Associated resources' }).focus();
     await page.keyboard.press('ArrowRight');
     const selected = page.getByRole('tab', { selected: true });
     assert.equal(await selected.textContent(), 'Role assignments');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab');
+    assert.equal(await page.evaluate(`document.activeElement?.getAttribute('role')`), 'tab');
     await page.getByRole('button', { name: 'Add role assignment' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    assert.equal(await page.evaluate(() => !!document.activeElement?.closest('dialog')), true, 'focus moves into the dialog');
+    assert.equal(await page.evaluate(`!!document.activeElement?.closest('dialog')`), true, 'focus moves into the dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Add role assignment', 'focus returns to the opener');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Add role assignment', 'focus returns to the opener');
   });
 
   it('fits a 420 px wide window: wide tables scroll inside their frame, the page does not', async () => {
@@ -105,7 +106,7 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     const overflow: string[] = [];
     for (const [hash, h1] of [['/identities', 'Managed identities'], ['/identities/rg-payments/payments-api', 'payments-api'], ['/resources', 'Resources'], ['/resources/rg-payments/Microsoft.Compute/virtualMachines/vm-api-1', 'vm-api-1'], ['/activity', 'Activity log'], ['/sign-ins', 'Sign-in log'], ['/unused', 'Unused identities'], ['/impact', 'Impact']] as const) {
       await open(page, hash, h1);
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const wide = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
       if (wide > 0) overflow.push(`${hash}: ${wide}px too wide`);
     }
     assert.deepEqual(overflow, []);
