@@ -4,6 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { browserUnavailable, launchChromium, loginLink, portalContext } from '../testing/browser.js';
 import { RawAgent } from '../testing/raw-agent.js';
+import { forEachStore } from '../testing/postgres.js';
 
 const skip = browserUnavailable();
 const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
@@ -22,13 +23,14 @@ async function choose(page: Page, label: string, option: string | RegExp, within
   assert.fail(`the '${label}' list never offered ${option}; it has: ${texts.join(' | ')}`);
 }
 
-describe('portal in Chromium: the administrator flow (issue H acceptance)', { skip }, () => {
+await forEachStore((kind, storeSpec) => describe(`portal in Chromium: the administrator flow, issue H acceptance (${kind})`, { skip }, () => {
   let t: TestServer;
   let browser: Browser;
   const sub = () => `/subscriptions/${t.creds.subscriptionId}`;
 
   before(async () => {
-    t = await startTestServer();
+    const s = await storeSpec();
+    t = await startTestServer({ store: s.spec, onStop: s.drop });
     browser = await launchChromium();
   });
   after(async () => {
@@ -129,4 +131,4 @@ describe('portal in Chromium: the administrator flow (issue H acceptance)', { sk
     await page.getByRole('dialog').getByRole('alert').filter({ hasText: /does not have authorization/ }).waitFor();
     await context.close();
   });
-});
+}));

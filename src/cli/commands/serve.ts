@@ -30,6 +30,7 @@ export function serveCommand(): Command {
         `  Resource Manager: ${server.baseUrl}`,
         `  token service:    ${server.baseUrl}/${server.installation.tenantId}/oauth2/v2.0/token`,
         `  OpenID discovery: ${server.baseUrl}/${server.installation.tenantId}/v2.0/.well-known/openid-configuration`,
+        `  web portal:       ${server.baseUrl}/portal/ (sign in with a link from: npx openmi portal --data-dir ${cfg.dataDir})`,
         `  health:           ${server.baseUrl}/healthz  metrics: ${server.baseUrl}/metrics`,
         `  store:            ${server.store.kind}   data dir: ${cfg.dataDir}`,
         `  CA certificate:   ${server.caCertPath}`,
