@@ -74,7 +74,8 @@ describe('LoginLinkService', () => {
     clock.advance(60_000);
     await rejectsWith(links.redeem(TENANT, code), /expired or was already used/);
     const other = await links.create(admin);
-    await rejectsWith(links.redeem('11111111-1111-4111-8111-111111111111', other.code), /expired or was already used/);
+    await rejectsWith(links.redeem('11111111-1111-4111-8111-111111111111', other.code), /made for another tenant/);
+    await rejectsWith(links.redeem(TENANT, other.code), /expired or was already used/); // spent by the wrong-tenant attempt
     await rejectsWith(links.redeem(TENANT, 'not-a-code'), /expired or was already used/);
     await rejectsWith(links.redeem(TENANT, ''), /expired or was already used/);
     await rejectsWith(links.redeem(TENANT, 'x'.repeat(5000)), /expired or was already used/);

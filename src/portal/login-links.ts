@@ -62,7 +62,12 @@ export class LoginLinkService {
   async redeem(tenantId: string, code: string): Promise<PrincipalRecord> {
     if (code.length === 0 || code.length > MAX_CODE_LENGTH) throw unusable();
     const record = await this.store.loginCodes.consume(hashSecret(code), this.clock.now());
-    if (!record || record.tenantId.toLowerCase() !== tenantId.toLowerCase()) throw unusable();
+    if (!record) throw unusable();
+    // The code is spent even so: a link opened against another tenant has been altered, and a
+    // code that was shown to the wrong place is not given a second chance.
+    if (record.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+      throw new DomainError('unauthenticated', "This login link was made for another tenant and has been used up. Open a new link from 'openmi portal' exactly as printed.", { code: INVALID_LOGIN_LINK });
+    }
     const principal = await this.store.principals.getByObjectId(record.principalObjectId);
     if (!principal || principal.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
       throw new DomainError('unauthenticated', "The principal this login link was made for no longer exists. Run 'openmi portal' as an existing principal for a new link.", { code: INVALID_LOGIN_LINK });
