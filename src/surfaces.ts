@@ -87,7 +87,7 @@ export interface SurfaceDeps {
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService): ArmRoute[] {
+function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService, loginLinks: LoginLinkService): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
   const credentials = new FederatedCredentialService(d.store, d.clock, recorder);
@@ -107,7 +107,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
     ...revocationRoutes(d.store.tokenRevocations),
-    ...loginLinkRoutes({ links: new LoginLinkService(d.store, d.clock, d.random), baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
@@ -130,6 +130,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder);
+  const loginLinks = new LoginLinkService(d.store, d.clock, d.random);
   const agents = new AgentSurface({
     store: d.store,
     hub,
@@ -162,7 +163,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks: new LoginLinkService(d.store, d.clock, d.random) }),
-    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks }),
+    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];
 }
