@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { armList, onSignedOut } from './api/arm.js';
 import { API } from './api/api-versions.js';
 import { loadSession, signOut, type Session } from './api/session.js';
@@ -69,6 +69,15 @@ function Shell({ session, route, onSignOut }: { session: Session; route: Route; 
     }).catch(setError);
   }, [session]);
   const top = `/${route.segments[0] ?? 'identities'}`;
+  // On a page change (not a tab or filter change), say so: new title, and focus at the top of the content.
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    const label = NAV.find((n) => n.to === top)?.label;
+    document.title = label ? `${label} – openmi portal` : 'openmi portal';
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [route.path, top]);
   return (
     <>
       <a className="skip" href="#main">
@@ -94,11 +103,12 @@ function Shell({ session, route, onSignOut }: { session: Session; route: Route; 
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <ErrorBanner error={error} title="The portal could not start." />
         {sub ? (
           <SubscriptionContext.Provider value={sub}>
-            <Page route={route} />
+            {/* Keyed by path: a detail page opened for another item starts fresh, without the last item's data. */}
+            <Page key={route.path} route={route} />
           </SubscriptionContext.Provider>
         ) : error ? null : (
           <Loading what="your subscription" />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { signInWithCode, type Session } from './api/session.js';
 import { ErrorBanner } from './components/feedback.js';
 import { navigate, type Route } from './router.js';
@@ -8,21 +8,36 @@ export function SignInPage({ route, onSignedIn, reason }: { route: Route; onSign
   const tenant = route.query.get('tenant');
   const code = route.query.get('code');
   const [error, setError] = useState<unknown>();
+  const [pending, setPending] = useState(false);
+  // A code works once: never send it twice (React's StrictMode runs effects twice in development).
+  const redeemed = useRef<string | null>(null);
   useEffect(() => {
-    if (!tenant || !code) return;
-    navigate('/sign-in', { replace: true });
+    // Drop the code from the address bar and history whatever happens next, even if the link is incomplete.
+    if (code || tenant) navigate('/sign-in', { replace: true });
+    if (!code && !tenant) return;
+    if (!tenant || !code) {
+      setError(new Error("This sign-in link is incomplete: it needs both a tenant and a code. Copy the whole link 'openmi portal' printed."));
+      return;
+    }
+    if (redeemed.current === code) return;
+    redeemed.current = code;
+    setError(undefined);
+    setPending(true);
     signInWithCode(tenant, code).then(
       (s) => {
         onSignedIn(s);
         navigate('/identities', { replace: true });
       },
-      (e: unknown) => setError(e),
+      (e: unknown) => {
+        setPending(false);
+        setError(e);
+      },
     );
   }, [tenant, code, onSignedIn]);
   return (
     <main id="main" className="sign-in">
       <h1>Sign in to openmi</h1>
-      {tenant && code && !error ? <p role="status">Signing you in…</p> : null}
+      {pending ? <p role="status">Signing you in…</p> : null}
       <ErrorBanner error={error} title="Sign-in failed." />
       {reason ? <p role="alert" className="banner banner-warn">{reason}</p> : null}
       <p>The portal signs you in with a one-time link from openmi's token service. On the machine that runs the server, run:</p>

@@ -65,7 +65,13 @@ export async function arm<T = unknown>(method: string, path: string, o: CallOpti
     throw new ApiError(0, 'NetworkError', 'The openmi server did not answer. Check that `openmi serve` is running, then try again.');
   }
   const text = await res.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  let body: unknown;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // A proxy's HTML error page, say: report the status rather than a JSON SyntaxError.
+    if (res.ok) throw new ApiError(res.status, 'InvalidResponse', `The server answered ${res.status} with a body that is not JSON. Check that the portal is served by 'openmi serve' directly.`);
+  }
   if (!res.ok) {
     const e = failure(res.status, body);
     if (e instanceof SignedOutError) listeners.forEach((l) => l(e));

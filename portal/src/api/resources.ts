@@ -89,26 +89,6 @@ export function identitySummary(r: ComputeResourceWire): string {
   return parts.length ? parts.join(' + ') : 'None';
 }
 
-export interface RoleAssignmentWire {
-  id: string;
-  name: string;
-  properties: { roleDefinitionId: string; principalId: string; principalType: string; scope: string; description?: string | null; createdOn?: string };
-}
-
-export interface RoleDefinitionWire {
-  id: string;
-  name: string;
-  properties: { roleName: string; type: string };
-}
-
-const AUTH = 'providers/Microsoft.Authorization';
-
-/** atScope(): the assignments at this resource and those inherited from above it. */
-export const listRoleAssignmentsAt = (scope: string) =>
-  armList<RoleAssignmentWire>(`${scope}/${AUTH}/roleAssignments`, { apiVersion: API.authorization, query: { $filter: 'atScope()' } });
-
-export const listRoleDefinitions = (sub: string) => armList<RoleDefinitionWire>(`/subscriptions/${sub}/${AUTH}/roleDefinitions`, { apiVersion: API.authorization });
-
 export interface AgentWire {
   id: string;
   name: string;

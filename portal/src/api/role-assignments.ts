@@ -32,6 +32,20 @@ export const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split('
 export const listRoleDefinitions = (sub: string) =>
   armList<RoleDefinitionWire>(`${subScope(sub)}/providers/Microsoft.Authorization/roleDefinitions`, { apiVersion: API.authorization });
 
+/** The subscription's role definitions by name, and role names by role GUID, so assignments at any scope resolve. */
+export async function roleNames(sub: string): Promise<{ defs: RoleDefinitionWire[]; nameOf: (roleDefinitionId: string) => string }> {
+  const defs = (await listRoleDefinitions(sub)).sort((a, b) => a.properties.roleName.localeCompare(b.properties.roleName));
+  const byGuid = new Map(defs.map((d) => [d.name.toLowerCase(), d.properties.roleName]));
+  return { defs, nameOf: (id) => byGuid.get(roleGuidOf(id)) ?? `Unknown role ${roleGuidOf(id)}` };
+}
+
+/** atScope(): the assignments at this scope (a resource) and those inherited from above it. */
+export const listRoleAssignmentsAt = (scope: string) =>
+  armList<RoleAssignmentWire>(`${under(scope)}/${RA}`, { apiVersion: API.authorization, query: { $filter: 'atScope()' } });
+
+/** Every assignment in the subscription and above it. */
+export const listAssignmentsIn = (sub: string) => armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, { apiVersion: API.authorization });
+
 /**
  * Every assignment of the principal that touches the subscription: inherited ones (at the tenant
  * root '/') and ones below it (resource groups, resources). `principalId eq` keeps both directions;

@@ -54,11 +54,18 @@ export async function signInWithCode(tenantId: string, code: string): Promise<Se
     const why = typeof body['error_description'] === 'string' ? body['error_description'] : `The token service answered ${res.status}.`;
     throw new Error(why);
   }
-  const token = String(body['access_token']);
-  const claims = claimsOf(token);
+  const token = typeof body['access_token'] === 'string' ? body['access_token'] : '';
+  const lifetime = Number(body['expires_in']);
+  let claims: Record<string, unknown>;
+  try {
+    if (!token || !(lifetime > 0)) throw new Error('no token');
+    claims = claimsOf(token);
+  } catch {
+    throw new Error("The token service answered without a usable access token. Check that the portal is served by 'openmi serve', then run 'openmi portal' for a new link.");
+  }
   const session: Session = {
     token,
-    expiresAt: Date.now() + Number(body['expires_in']) * 1000,
+    expiresAt: Date.now() + lifetime * 1000,
     tenantId: String(claims['tid'] ?? tenantId),
     principalId: String(claims['oid'] ?? ''),
     appId: String(claims['appid'] ?? ''),

@@ -1,24 +1,8 @@
 import { armList } from './arm.js';
 import { API } from './api-versions.js';
+import type { SignInWire } from './sign-in-log.js';
 
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink';
-
-/** One token request as `/providers/OpenMI.Audit/signIns` returns it. */
-export interface SignInWire {
-  id: string;
-  createdDateTime: string;
-  correlationId: string;
-  flow: SignInFlow;
-  servicePrincipalId: string | null;
-  appId: string | null;
-  /** The audience asked for. */
-  resourceId: string | null;
-  managedServiceIdentity: { associatedResourceId: string | null; identityResourceId: string | null; agentId: string | null };
-  status: { errorCode: string | null; failureReason: string | null };
-  result: 'success' | 'failure';
-  durationMs: number;
-  source: 'server' | 'agentCache';
-}
+export type { SignInWire } from './sign-in-log.js';
 
 export interface SignInQuery {
   /** Principal (object) id, client id or identity resource id. */

@@ -1,5 +1,6 @@
-import { arm, armList } from './arm.js';
+import { arm } from './arm.js';
 import { API } from './api-versions.js';
+import { listAssignmentsIn } from './role-assignments.js';
 
 const NS = 'providers/OpenMI.Audit';
 
@@ -50,30 +51,12 @@ export function identityImpact(identityId: string, roleAssignmentId?: string): P
 
 export const identityUsage = (identityId: string) => arm<IdentityUsage>('GET', `${identityId}/${NS}/usage`, { apiVersion: API.openmi });
 
-interface RoleAssignmentWire {
-  id: string;
-  properties: { principalId: string; roleDefinitionId: string; scope: string };
-}
-
 /** Role assignments per principal id (lower case), for counting without one call per identity. */
 export async function assignmentsByPrincipal(sub: string): Promise<Map<string, number>> {
-  const all = await armList<RoleAssignmentWire>(`/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments`, { apiVersion: API.authorization });
   const counts = new Map<string, number>();
-  for (const a of all) {
+  for (const a of await listAssignmentsIn(sub)) {
     const k = a.properties.principalId.toLowerCase();
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   return counts;
-}
-
-interface RoleDefinitionWire {
-  id: string;
-  name: string;
-  properties: { roleName: string };
-}
-
-/** Role names by definition GUID (the last id segment), since ids differ in scope prefix. */
-export async function roleNames(sub: string): Promise<Map<string, string>> {
-  const all = await armList<RoleDefinitionWire>(`/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions`, { apiVersion: API.authorization });
-  return new Map(all.map((d) => [d.name.toLowerCase(), d.properties.roleName]));
 }

@@ -56,3 +56,9 @@ export function Time({ iso }: { iso: string | undefined | null }) {
   const d = new Date(iso);
   return <time dateTime={iso} title={d.toISOString()}>{d.toLocaleString()}</time>;
 }
+
+/** A sign-in's result: "Success" in green, anything else "Failure" in red. */
+export function ResultBadge({ result }: { result: string }) {
+  const ok = result === 'success';
+  return <span className={`badge ${ok ? 'ok' : 'bad'}`}>{ok ? 'Success' : 'Failure'}</span>;
+}

@@ -47,3 +47,17 @@ export function SelectField({ label, value, onChange, options, hint, required }:
     </div>
   );
 }
+
+/** A labelled checkbox with an optional hint. */
+export function CheckboxField({ label, checked, onChange, hint }: { label: string; checked: boolean; onChange: (v: boolean) => void; hint?: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <div className="check-row">
+        <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hint ? `${id}-hint` : undefined} />
+        <label htmlFor={id}>{label}</label>
+      </div>
+      {hint ? <p id={`${id}-hint`} className="hint">{hint}</p> : null}
+    </div>
+  );
+}

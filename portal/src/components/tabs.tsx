@@ -30,7 +30,7 @@ export function Tabs({ label, tabs, active, onChange }: Props) {
           type="button"
           id={`tab-${t.id}`}
           aria-selected={t.id === active}
-          aria-controls={`panel-${t.id}`}
+          aria-controls={t.id === active ? `panel-${t.id}` : undefined}
           tabIndex={t.id === active ? 0 : -1}
           onClick={() => onChange(t.id)}
           onKeyDown={(e) => onKey(e, i)}

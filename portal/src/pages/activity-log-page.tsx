@@ -8,6 +8,7 @@ import { activityFiltersFromQuery, activityFiltersToQuery, ActivityFilterForm, t
 import { DetailDialog, type DetailField } from './logs/detail-dialog.js';
 import { usePrincipalNames } from './logs/principals.js';
 import { OperationText, ResourceName } from './logs/resource-link.js';
+import { nameOf } from '../components/arm-ids.js';
 import { rangeBounds, rangeLabel } from './logs/time-range.js';
 import { usePagedLog } from './logs/use-paged-log.js';
 import './logs/logs.css';
@@ -78,7 +79,7 @@ export function ActivityLogPage({ query }: { query: URLSearchParams }) {
       key: 'details',
       header: 'Details',
       render: (e) => (
-        <button type="button" onClick={() => setOpen(e)} aria-label={`Details of ${opName(e)} at ${new Date(e.eventTimestamp).toLocaleString()}`}>
+        <button type="button" onClick={() => setOpen(e)} aria-label={`Details of ${opName(e)} on ${nameOf(e.resourceId)} at ${new Date(e.eventTimestamp).toLocaleString()}`}>
           Details
         </button>
       ),

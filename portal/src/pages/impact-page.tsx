@@ -1,5 +1,7 @@
 import { groupOf, listIdentities } from '../api/identities.js';
-import { identityImpact, identityUsage, roleNames } from '../api/usage.js';
+import { roleNames } from '../api/role-assignments.js';
+import { identityImpact, identityUsage } from '../api/usage.js';
+import { describeScope, nameOf, portalPathOf } from '../components/arm-ids.js';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { SelectField } from '../components/fields.js';
 import { useAsync } from '../components/use-async.js';
@@ -7,7 +9,6 @@ import { Link, navigate } from '../router.js';
 import { useSubscription } from '../subscription.js';
 import { ImpactSummary } from './logs/impact-summary.js';
 import { AssignmentsTable, CallersTable, CarriersTable } from './logs/impact-tables.js';
-import { nameOf, portalPathOf, scopeLabel } from './logs/resource-link.js';
 import './logs/logs.css';
 
 const DAYS = [
@@ -39,7 +40,7 @@ export function ImpactPage({ query }: { query: URLSearchParams }) {
   const { subscriptionId } = useSubscription();
   const pick = pickOf(query);
   const identities = useAsync(() => listIdentities(subscriptionId), [subscriptionId]);
-  const roles = useAsync(() => roleNames(subscriptionId).catch(() => new Map<string, string>()), [subscriptionId]);
+  const roles = useAsync(() => roleNames(subscriptionId).catch(() => undefined), [subscriptionId]);
   const chosen = identities.data?.find((i) => i.id.toLowerCase() === pick.identity.toLowerCase());
   const options = [{ value: '', label: 'Choose an identity…' }, ...(identities.data ?? []).map((i) => ({ value: i.id, label: `${i.name} (${groupOf(i.id)})` }))];
   return (
@@ -59,7 +60,7 @@ export function ImpactPage({ query }: { query: URLSearchParams }) {
       ) : !pick.identity ? (
         <EmptyState title="Choose an identity">Pick an identity above to see which resources and callers depend on it.</EmptyState>
       ) : (
-        <ImpactOf identityId={chosen?.id ?? pick.identity} name={chosen?.name ?? nameOf(pick.identity)} pick={pick} roleName={(d) => roles.data?.get(nameOf(d).toLowerCase()) ?? nameOf(d)} />
+        <ImpactOf identityId={chosen?.id ?? pick.identity} name={chosen?.name ?? nameOf(pick.identity)} pick={pick} roleName={(d) => roles.data?.nameOf(d) ?? nameOf(d)} />
       )}
     </section>
   );
@@ -71,7 +72,7 @@ function ImpactOf({ identityId, name, pick, roleName }: { identityId: string; na
   const impact = useAsync(() => identityImpact(identityId, pick.roleAssignment || undefined), [identityId, pick.roleAssignment]);
   const days = Number(pick.days);
   const ra = usage.data?.roleAssignments.find((a) => a.id === pick.roleAssignment);
-  const raOptions = [{ value: '', label: 'Delete the whole identity' }, ...(usage.data?.roleAssignments ?? []).map((a) => ({ value: a.id, label: `Remove ${roleName(a.roleDefinitionId)} on ${scopeLabel(a.scope)}` }))];
+  const raOptions = [{ value: '', label: 'Delete the whole identity' }, ...(usage.data?.roleAssignments ?? []).map((a) => ({ value: a.id, label: `Remove ${roleName(a.roleDefinitionId)} on ${describeScope(a.scope, { inSentence: true })}` }))];
   const page = portalPathOf(identityId);
   return (
     <>

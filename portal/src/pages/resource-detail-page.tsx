@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { getResource, identitySummary, typeLabel, type ComputeResourceWire, type ResourceKey } from '../api/resources.js';
 import { ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { TabPanel, Tabs } from '../components/tabs.js';
@@ -9,7 +9,7 @@ import { AgentsTab } from './resource/agents-tab.js';
 import { DeleteResourceDialog } from './resource/delete-resource-dialog.js';
 import { IdentityTab } from './resource/identity-tab.js';
 import { RoleAssignmentsTab } from './resource/role-assignments-tab.js';
-import { resourceRouteOf } from './resource/routes.js';
+import { resourcePath } from '../components/arm-ids.js';
 import './resource/resource.css';
 
 const TABS = [
@@ -66,12 +66,20 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
   const route = useRoute();
   const key: ResourceKey = { resourceGroup, type, name };
   const res = useAsync(() => getResource(subscriptionId, key), [subscriptionId, resourceGroup, type, name]);
-  const [notice, setNotice] = useState<string | undefined>(() => (route.query.get('created') ? `Created ${name}.` : undefined));
+  const justCreated = route.query.has('created');
+  const [notice, setNotice] = useState<string | undefined>(() => (justCreated ? `Created ${name}.` : undefined));
   const [deleting, setDeleting] = useState(false);
   const tab = TABS.find((t) => t.id === route.query.get('tab'))?.id ?? 'identity';
+  useEffect(() => {
+    // The notice is shown once: a reload of the page should not say "Created" again.
+    if (!justCreated) return;
+    const q = new URLSearchParams(route.query);
+    q.delete('created');
+    navigate(`${resourcePath(resourceGroup, type, name)}${q.size ? `?${q.toString()}` : ''}`, { replace: true });
+  }, [justCreated]);
   const selectTab = (id: string) => {
     setNotice(undefined);
-    navigate(`${resourceRouteOf(resourceGroup, type, name)}?tab=${id}`, { replace: true });
+    navigate(`${resourcePath(resourceGroup, type, name)}?tab=${id}`, { replace: true });
   };
   const changed = (message: string) => {
     setNotice(message);
@@ -106,7 +114,7 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
             {tab === 'role-assignments' ? <RoleAssignmentsTab resource={r} /> : null}
             {tab === 'agents' ? <AgentsTab resource={r} onChanged={setNotice} /> : null}
           </TabPanel>
-          <DeleteResourceDialog resource={r} resourceKey={key} open={deleting} onClose={() => setDeleting(false)} />
+          {deleting ? <DeleteResourceDialog resource={r} resourceKey={key} onClose={() => setDeleting(false)} /> : null}
         </>
       ) : null}
     </section>

@@ -9,11 +9,11 @@ import { useAsync } from '../components/use-async.js';
 import { Link, useRoute } from '../router.js';
 import { useSubscription } from '../subscription.js';
 import { CreateResourceDialog } from './resource/create-resource-dialog.js';
-import { resourceRoute } from './resource/routes.js';
+import { resourcePath } from '../components/arm-ids.js';
 import './resource/resource.css';
 
 const COLUMNS: Column<ComputeResourceWire>[] = [
-  { key: 'name', header: 'Name', render: (r) => <Link to={resourceRoute(r)}>{r.name}</Link>, sortValue: (r) => r.name },
+  { key: 'name', header: 'Name', render: (r) => <Link to={resourcePath(groupOf(r.id), r.type, r.name)}>{r.name}</Link>, sortValue: (r) => r.name },
   { key: 'type', header: 'Type', render: (r) => typeLabel(r.type), sortValue: (r) => typeLabel(r.type) },
   { key: 'group', header: 'Resource group', render: (r) => groupOf(r.id), sortValue: (r) => groupOf(r.id) },
   { key: 'location', header: 'Location', render: (r) => r.location, sortValue: (r) => r.location },

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { flowLabel, signInPage, type SignInFilter, type SignInWire } from '../api/sign-in-log.js';
 import { DataTable, type Column } from '../components/data-table.js';
-import { EmptyState, ErrorBanner, Loading, Notice, PageHeader, Time } from '../components/feedback.js';
+import { EmptyState, ErrorBanner, Loading, Notice, PageHeader, ResultBadge, Time } from '../components/feedback.js';
 import { navigate } from '../router.js';
 import { DetailDialog } from './logs/detail-dialog.js';
 import { exportJsonLines } from './logs/export-jsonl.js';
 import { usePrincipalNames } from './logs/principals.js';
 import { OperationText, ResourceName } from './logs/resource-link.js';
+import { nameOf } from '../components/arm-ids.js';
 import { signInDetail } from './logs/sign-in-detail.js';
 import { SignInFilterForm, signInFiltersFromQuery, signInFiltersToQuery, type SignInFilters } from './logs/sign-in-filters.js';
 import { rangeBounds, rangeLabel } from './logs/time-range.js';
@@ -20,14 +21,17 @@ function serverFilter(f: SignInFilters): SignInFilter {
 /** The API has no flow parameter, so the flow is matched here in the browser. */
 const browserFilter = (f: SignInFilters) => (s: SignInWire) => !f.flow || s.flow === f.flow;
 
-export function ResultBadge({ result }: { result: string }) {
-  return <span className={`badge ${result === 'success' ? 'ok' : 'bad'}`}>{result === 'success' ? 'Success' : 'Failure'}</span>;
-}
-
 /** The server measures sub-millisecond; people read whole milliseconds. */
 export const latency = (ms: number) => (ms < 1 ? '< 1 ms' : `${Math.round(ms)} ms`);
 
 const when = (s: SignInWire) => new Date(s.createdDateTime).toLocaleString();
+
+/** " of id1 from vm1": names a row's Details button apart from its neighbours in the same second. */
+function who(s: SignInWire): string {
+  const msi = s.managedServiceIdentity;
+  const of = msi.identityResourceId ? ` of ${nameOf(msi.identityResourceId)}` : '';
+  return msi.associatedResourceId ? `${of} from ${nameOf(msi.associatedResourceId)}` : of;
+}
 
 export function SignInLogPage({ query }: { query: URLSearchParams }) {
   const qs = query.toString();
@@ -71,7 +75,7 @@ export function SignInLogPage({ query }: { query: URLSearchParams }) {
       key: 'details',
       header: 'Details',
       render: (s) => (
-        <button type="button" onClick={() => setOpen(s)} aria-label={`Details of ${flowLabel(s.flow)} sign-in at ${when(s)}`}>
+        <button type="button" onClick={() => setOpen(s)} aria-label={`Details of ${s.result === 'success' ? 'successful' : 'failed'} ${flowLabel(s.flow)} sign-in${who(s)} at ${when(s)}`}>
           Details
         </button>
       ),

@@ -6,7 +6,7 @@ import { SelectField } from '../components/fields.js';
 import { useAsync } from '../components/use-async.js';
 import { Link, pathOf } from '../router.js';
 import { useSubscription } from '../subscription.js';
-import { nameOf } from './logs/resource-link.js';
+import { nameOf } from '../components/arm-ids.js';
 import './logs/logs.css';
 
 const DAYS = [
@@ -46,7 +46,7 @@ const columns: Column<Row>[] = [
     key: 'impact',
     header: 'Impact',
     render: (r) => (
-      <Link to={`/impact?identity=${encodeURIComponent(r.id)}`} aria-label={`Impact of deleting ${r.name}`}>
+      <Link to={`/impact?identity=${encodeURIComponent(r.id)}`} aria-label={`Impact of deleting ${r.name} in ${r.resourceGroup}`}>
         Impact
       </Link>
     ),

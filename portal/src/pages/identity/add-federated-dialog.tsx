@@ -4,7 +4,8 @@ import { DEFAULT_AUDIENCE, parseAudiences, putFederatedCredential } from '../../
 import { TextField } from '../../components/fields.js';
 import { FormDialog } from '../../components/modal.js';
 import { useSubscription } from '../../subscription.js';
-import { useRestoreFocus } from './use-restore-focus.js';
+import { useRestoreFocus } from '../../components/use-restore-focus.js';
+import { useAction } from '../../components/use-action.js';
 
 interface Props {
   identity: IdentityWire;
@@ -20,24 +21,16 @@ export function AddFederatedDialog({ identity, resourceGroup, onClose, onAdded }
   useRestoreFocus();
   const { subscriptionId } = useSubscription();
   const [form, setForm] = useState(blank);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const set = (patch: Partial<typeof blank>) => setForm((f) => ({ ...f, ...patch }));
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       const audiences = parseAudiences(form.audiences);
       await putFederatedCredential(subscriptionId, resourceGroup, identity.name, form.name.trim(), { issuer: form.issuer.trim(), subject: form.subject.trim(), audiences });
       onAdded();
       onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title={`Add a federated credential to ${identity.name}`} open onClose={onClose} onSubmit={submit} submitLabel="Add federated credential" busy={busy} error={error}>
       <TextField label="Name" value={form.name} onChange={(name) => set({ name })} required autoFocus hint="3–120 letters, digits, hyphens and underscores." />

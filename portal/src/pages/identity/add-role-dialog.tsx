@@ -4,7 +4,8 @@ import { createRoleAssignment, type RoleDefinitionWire } from '../../api/role-as
 import { SelectField, TextField } from '../../components/fields.js';
 import { FormDialog } from '../../components/modal.js';
 import { useSubscription } from '../../subscription.js';
-import { useRestoreFocus } from './use-restore-focus.js';
+import { useRestoreFocus } from '../../components/use-restore-focus.js';
+import { useAction } from '../../components/use-action.js';
 
 const CUSTOM = '\u0000custom';
 
@@ -32,8 +33,7 @@ export function AddRoleDialog({ identity, roles, onClose, onAdded }: Props) {
   const [scope, setScope] = useState('');
   const [custom, setCustom] = useState('');
   const [groups, setGroups] = useState<ResourceGroupWire[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     setRole(roles.find((r) => r.properties.roleName === 'Reader')?.id ?? roles[0]?.id ?? '');
@@ -41,21 +41,14 @@ export function AddRoleDialog({ identity, roles, onClose, onAdded }: Props) {
     listResourceGroups(subscriptionId).then((gs) => setGroups([...gs].sort((a, b) => a.name.localeCompare(b.name))), setError);
   }, [roles, subscriptionId]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       const at = scope === CUSTOM ? custom.trim() : scope;
       if (!at.startsWith('/')) throw new Error("A scope is an ARM id starting with '/', e.g. /subscriptions/{id}/resourceGroups/{group}.");
       await createRoleAssignment(at, role, identity.properties.principalId);
       onAdded();
       onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const roleOptions = roles.map((r) => ({ value: r.id, label: r.properties.roleName }));
   const chosen = roles.find((r) => r.id === role);
   return (

@@ -1,10 +1,12 @@
 import type { IdentityWire } from '../../api/identities.js';
+import { typeLabel } from '../../api/resources.js';
+import { portalPathOf } from '../../components/arm-ids.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
 import { Link } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
-import { listAssociatedResources, resourceRoute, typeLabel, type AssociatedResource } from './associated.js';
+import { listAssociatedResources, type AssociatedResource } from './associated.js';
 
 const COLUMNS: Column<AssociatedResource>[] = [
   {
@@ -12,7 +14,7 @@ const COLUMNS: Column<AssociatedResource>[] = [
     header: 'Name',
     sortValue: (r) => r.name,
     render: (r) => {
-      const to = resourceRoute(r.id);
+      const to = portalPathOf(r.id);
       return to ? <Link to={to}>{r.name}</Link> : r.name;
     },
   },

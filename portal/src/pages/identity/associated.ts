@@ -1,7 +1,6 @@
 import { arm } from '../../api/arm.js';
-import { API, computeType } from '../../api/api-versions.js';
+import { API } from '../../api/api-versions.js';
 import { identityPath } from '../../api/identities.js';
-import { pathOf } from '../../router.js';
 
 /** A row of listAssociatedResources (type and resourceGroup come back lower-cased). */
 export interface AssociatedResource {
@@ -29,13 +28,3 @@ export async function listAssociatedResources(sub: string, rg: string, name: str
   }
   return out;
 }
-
-/** The ARM id's own spelling of group, provider and type, for the resource detail route. */
-export function resourceRoute(id: string): string | undefined {
-  const m = /\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(id);
-  if (!m) return undefined;
-  return pathOf('resources', m[1]!, m[2]!, m[3]!, m[4]!);
-}
-
-/** "Virtual machine" for 'microsoft.compute/virtualmachines'. */
-export const typeLabel = (type: string) => computeType(type)?.label ?? type;

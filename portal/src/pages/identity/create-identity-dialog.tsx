@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { createIdentity, createResourceGroup, listResourceGroups, parseTags, type ResourceGroupWire } from '../../api/identities.js';
+import { Loading } from '../../components/feedback.js';
 import { SelectField, TextField } from '../../components/fields.js';
 import { FormDialog } from '../../components/modal.js';
 import { navigate, pathOf } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
-import { useRestoreFocus } from './use-restore-focus.js';
+import { useRestoreFocus } from '../../components/use-restore-focus.js';
+import { useAction } from '../../components/use-action.js';
 
 /** The select's value for "type a new group name". */
 const NEW_GROUP = '\u0000new';
@@ -25,8 +27,7 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
   const { subscriptionId } = useSubscription();
   const [form, setForm] = useState<Form>(blank);
   const [groups, setGroups] = useState<ResourceGroupWire[]>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
 
   useEffect(() => {
@@ -34,13 +35,16 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
       const sorted = [...gs].sort((a, b) => a.name.localeCompare(b.name));
       setGroups(sorted);
       set({ group: sorted[0]?.name ?? NEW_GROUP });
-    }, setError);
+    }, (e: unknown) => {
+      // Without the list, a new group can still be named; the error says why the list is missing.
+      setError(e);
+      setGroups([]);
+      set({ group: NEW_GROUP });
+    });
   }, [subscriptionId]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       const tags = parseTags(form.tags);
       const isNew = form.group === NEW_GROUP;
       const rg = (isNew ? form.newGroup : form.group).trim();
@@ -49,12 +53,7 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
       const created = await createIdentity(subscriptionId, rg, form.name.trim(), form.location.trim() || 'local', tags);
       onClose();
       navigate(pathOf('identities', rg, created.name));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const options = [
     ...(groups ?? []).map((g) => ({ value: g.name, label: g.name })),
@@ -73,9 +72,7 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
       {groups ? (
         <SelectField label="Resource group" value={form.group} onChange={(group) => set({ group })} options={options} required />
       ) : (
-        <p className="muted" role="status">
-          Loading resource groups…
-        </p>
+        <Loading what="resource groups" />
       )}
       {form.group === NEW_GROUP ? (
         <TextField

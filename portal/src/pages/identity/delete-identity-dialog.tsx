@@ -1,9 +1,7 @@
-import { useState } from 'react';
 import { deleteIdentity, type IdentityWire } from '../../api/identities.js';
-import { FormDialog } from '../../components/modal.js';
 import { navigate } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
-import { useRestoreFocus } from './use-restore-focus.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 
 interface Props {
   identity: IdentityWire;
@@ -13,25 +11,17 @@ interface Props {
 
 /** Says exactly what the server's delete cascade does (src/identities/user-assigned.ts). */
 export function DeleteIdentityDialog({ identity, resourceGroup, onClose }: Props) {
-  useRestoreFocus();
   const { subscriptionId } = useSubscription();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await deleteIdentity(subscriptionId, resourceGroup, identity.name);
-      onClose();
-      navigate('/identities');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <FormDialog title={`Delete identity ${identity.name}?`} open onClose={onClose} onSubmit={submit} submitLabel="Delete identity" busy={busy} error={error} danger>
+    <ConfirmDialog
+      title={`Delete identity ${identity.name}?`}
+      confirmLabel="Delete identity"
+      onClose={onClose}
+      onConfirm={async () => {
+        await deleteIdentity(subscriptionId, resourceGroup, identity.name);
+        navigate('/identities');
+      }}
+    >
       <p>In one step, openmi will:</p>
       <ul className="mi-list">
         <li>detach it from every resource that carries it, so their workloads can no longer get its tokens;</li>
@@ -43,6 +33,6 @@ export function DeleteIdentityDialog({ identity, resourceGroup, onClose }: Props
         configured with client ID <code>{identity.properties.clientId}</code> and its role assignments would have to be set up again.
       </p>
       <p>To see what depends on it first, use “View impact”.</p>
-    </FormDialog>
+    </ConfirmDialog>
   );
 }

@@ -6,7 +6,7 @@ import { EmptyState, ErrorBanner, Loading } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
 import { useSubscription } from '../../subscription.js';
 import { AddFederatedDialog } from './add-federated-dialog.js';
-import { ConfirmDialog } from './confirm-dialog.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 
 /** Trust relationships that let workloads outside openmi exchange their own tokens for this identity's. */
 export function FederatedCredentialsTab({ identity, resourceGroup }: { identity: IdentityWire; resourceGroup: string }) {

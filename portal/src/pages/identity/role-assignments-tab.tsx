@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import type { IdentityWire } from '../../api/identities.js';
-import { deleteRoleAssignment, listAssignmentsOf, type RoleAssignmentWire } from '../../api/role-assignments.js';
+import { deleteRoleAssignment, listAssignmentsOf, roleNames, type RoleAssignmentWire } from '../../api/role-assignments.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, Time } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
 import { useSubscription } from '../../subscription.js';
 import { AddRoleDialog } from './add-role-dialog.js';
-import { ConfirmDialog } from './confirm-dialog.js';
-import { describeScope, roleNames } from './roles.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { describeScope } from '../../components/arm-ids.js';
 
 /** This identity's role assignments anywhere in the subscription, and inherited ones at '/'. */
 export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {

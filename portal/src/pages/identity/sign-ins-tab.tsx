@@ -1,30 +1,17 @@
 import { useMemo, useState } from 'react';
 import type { IdentityWire } from '../../api/identities.js';
-import { querySignIns, type SignInWire } from '../../api/sign-ins.js';
+import { flowLabel, type SignInWire } from '../../api/sign-in-log.js';
+import { querySignIns } from '../../api/sign-ins.js';
 import { DataTable, type Column } from '../../components/data-table.js';
-import { EmptyState, ErrorBanner, Loading, Time } from '../../components/feedback.js';
+import { EmptyState, ErrorBanner, Loading, ResultBadge, Time } from '../../components/feedback.js';
 import { SelectField } from '../../components/fields.js';
 import { useAsync } from '../../components/use-async.js';
 import { Link } from '../../router.js';
-import { resourceRoute } from './associated.js';
+import { ResourceName } from '../logs/resource-link.js';
 import { SignInChart } from './sign-in-chart.js';
 import { PERIODS, bucketStarts, bucketize, type Period } from './sign-in-buckets.js';
 
 const LATEST = 25;
-
-const FLOWS: Record<string, string> = {
-  managedIdentity: 'Managed identity',
-  federated: 'Federated',
-  clientCredentials: 'Client credentials',
-  loginLink: 'Portal sign-in link',
-};
-
-function CallingResource({ id }: { id: string | null }) {
-  if (!id) return <span className="muted">—</span>;
-  const to = resourceRoute(id);
-  const name = id.split('/').pop();
-  return to ? <Link to={to} title={id}>{name}</Link> : <span className="mono">{id}</span>;
-}
 
 const COLUMNS: Column<SignInWire>[] = [
   { key: 'time', header: 'Time', className: 'mi-nowrap', sortValue: (s) => s.createdDateTime, render: (s) => <Time iso={s.createdDateTime} /> },
@@ -32,9 +19,9 @@ const COLUMNS: Column<SignInWire>[] = [
     key: 'result',
     header: 'Result',
     sortValue: (s) => s.result,
-    render: (s) => <span className={`badge ${s.result === 'success' ? 'ok' : 'bad'}`}>{s.result === 'success' ? 'Success' : 'Failure'}</span>,
+    render: (s) => <ResultBadge result={s.result} />,
   },
-  { key: 'calling', header: 'Calling resource', render: (s) => <CallingResource id={s.managedServiceIdentity.associatedResourceId} /> },
+  { key: 'calling', header: 'Calling resource', render: (s) => <ResourceName id={s.managedServiceIdentity.associatedResourceId} /> },
   { key: 'audience', header: 'Audience', className: 'mi-col-mid', render: (s) => <span className="mono">{s.resourceId ?? '—'}</span> },
   {
     key: 'flow',
@@ -43,7 +30,7 @@ const COLUMNS: Column<SignInWire>[] = [
     sortValue: (s) => s.flow,
     render: (s) => (
       <>
-        {FLOWS[s.flow] ?? s.flow}
+        {flowLabel(s.flow)}
         {s.source === 'agentCache' ? <span className="muted"> (agent cache)</span> : null}
       </>
     ),

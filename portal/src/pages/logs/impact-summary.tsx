@@ -1,5 +1,5 @@
 import type { IdentityImpact, IdentityUsage } from '../../api/usage.js';
-import { nameOf, scopeLabel } from './resource-link.js';
+import { describeScope, nameOf } from '../../components/arm-ids.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +22,7 @@ export function ImpactSummary({ identityName, impact, usage, days, roleName }: P
   const recent = impact.resources.filter((r) => usedSince(r.lastUse, days));
   const idle = impact.resources.filter((r) => !usedSince(r.lastUse, days));
   const ra = impact.roleAssignment;
-  const what = ra ? `Removing the ${roleName ?? 'role'} assignment on ${scopeLabel(ra.scope)} from ${identityName}` : `Deleting ${identityName}`;
+  const what = ra ? `Removing the ${roleName ?? 'role'} assignment on ${describeScope(ra.scope, { inSentence: true })} from ${identityName}` : `Deleting ${identityName}`;
   return (
     <div className="panel summary" role="status" aria-live="polite">
       {recent.length > 0 ? (

@@ -1,6 +1,6 @@
 import type { SignInWire } from '../../api/sign-in-log.js';
 import { flowLabel } from '../../api/sign-in-log.js';
-import { Time } from '../../components/feedback.js';
+import { ResultBadge, Time } from '../../components/feedback.js';
 import type { DetailField } from './detail-dialog.js';
 
 const mono = (v: string | null | undefined) => (v ? <span className="mono">{v}</span> : '');
@@ -9,7 +9,7 @@ export function signInDetail(s: SignInWire, principalName: string | undefined): 
   const msi = s.managedServiceIdentity;
   return [
     { label: 'Time', value: <Time iso={s.createdDateTime} /> },
-    { label: 'Result', value: <span className={`badge ${s.result === 'success' ? 'ok' : 'bad'}`}>{s.result === 'success' ? 'Success' : 'Failure'}</span> },
+    { label: 'Result', value: <ResultBadge result={s.result} /> },
     { label: 'Error code', value: mono(s.status.errorCode) },
     { label: 'Failure reason', value: s.status.failureReason ?? '' },
     { label: 'Flow', value: flowLabel(s.flow) },

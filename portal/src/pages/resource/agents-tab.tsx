@@ -39,7 +39,7 @@ export function AgentsTab({ resource: r, onChanged }: Props) {
       key: 'actions',
       header: 'Actions',
       render: (a) => (
-        <button type="button" className="danger" aria-label={`Remove agent ${a.properties.hostname}`} onClick={() => void remove(a)} disabled={removing !== undefined}>
+        <button type="button" className="danger" aria-label={`Remove agent ${a.name} on ${a.properties.hostname}`} onClick={() => void remove(a)} disabled={removing !== undefined}>
           {removing === a.id ? 'Removing…' : 'Remove'}
         </button>
       ),

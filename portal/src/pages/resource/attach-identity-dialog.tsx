@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
-import { listIdentities } from '../../api/identities.js';
+import { groupOf, listIdentities } from '../../api/identities.js';
 import { attachIdentity } from '../../api/resources.js';
+import { Loading } from '../../components/feedback.js';
 import { FormDialog } from '../../components/modal.js';
 import { SelectField } from '../../components/fields.js';
 import { useAsync } from '../../components/use-async.js';
 import { Link } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
 import type { IdentitySectionProps } from './identity-tab.js';
-import { groupOf } from '../../api/identities.js';
+import { useAction } from '../../components/use-action.js';
 
 interface Props extends IdentitySectionProps {
   attached: string[];
@@ -23,35 +24,24 @@ export function AttachIdentityDialog({ resource, resourceKey, attached, open, on
   const taken = new Set(attached.map((id) => id.toLowerCase()));
   const free = (all.data ?? []).filter((i) => !taken.has(i.id.toLowerCase()));
   const [choice, setChoice] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   useEffect(() => {
     if (open) setError(undefined);
   }, [open]);
   useEffect(() => setChoice((c) => (free.some((i) => i.id === c) ? c : (free[0]?.id ?? ''))), [all.data, attached.join()]);
 
-  const submit = async () => {
-    const picked = free.find((i) => i.id === choice);
-    if (!picked) {
-      setError(new Error('Choose an identity to attach.'));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
+      const picked = free.find((i) => i.id === choice);
+      if (!picked) throw new Error('Choose an identity to attach.');
       await attachIdentity(subscriptionId, resource, resourceKey, picked.id);
       onClose();
       onAttached(picked.name);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const loading = open && all.loading && !all.data;
   return (
     <FormDialog title="Attach user-assigned identity" open={open} onClose={onClose} onSubmit={submit} submitLabel="Attach" busy={busy || loading} error={error ?? all.error}>
-      {loading ? <p className="muted">Loading identities…</p> : null}
+      {loading ? <Loading what="identities" /> : null}
       {all.data && free.length === 0 ? (
         <p>
           {all.data.length === 0 ? 'There are no user-assigned identities in this subscription.' : `Every identity in this subscription is already attached to ${resource.name}.`} Create one on the{' '}

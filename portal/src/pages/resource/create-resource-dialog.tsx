@@ -3,12 +3,12 @@ import { COMPUTE_TYPES } from '../../api/api-versions.js';
 import { createResourceGroup, listResourceGroups } from '../../api/identities.js';
 import { createResource } from '../../api/resources.js';
 import { FormDialog } from '../../components/modal.js';
-import { SelectField, TextField } from '../../components/fields.js';
+import { CheckboxField, SelectField, TextField } from '../../components/fields.js';
 import { useAsync } from '../../components/use-async.js';
 import { navigate } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
-import { CheckboxField } from './checkbox-field.js';
-import { resourceRouteOf } from './routes.js';
+import { resourcePath } from '../../components/arm-ids.js';
+import { useAction } from '../../components/use-action.js';
 
 const NEW_GROUP = '\u0000new';
 const TYPE_OPTIONS = COMPUTE_TYPES.map((t) => ({ value: t.type, label: t.label }));
@@ -29,8 +29,7 @@ export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose
   const { subscriptionId } = useSubscription();
   const groups = useAsync(() => (open ? listResourceGroups(subscriptionId) : Promise.resolve(undefined)), [open, subscriptionId]);
   const [form, setForm] = useState<Form>(BLANK);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   useEffect(() => {
@@ -51,23 +50,16 @@ export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose
     { value: NEW_GROUP, label: 'New resource group…' },
   ];
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       const resourceGroup = isNew ? form.newGroup.trim() : form.group;
       if (!resourceGroup) throw new Error('Choose a resource group, or pick "New resource group…" and name it.');
       if (isNew) await createResourceGroup(subscriptionId, resourceGroup, form.location.trim());
       const name = form.name.trim();
       await createResource(subscriptionId, { resourceGroup, type: form.type, name }, form.location.trim(), form.system);
       onClose();
-      navigate(`${resourceRouteOf(resourceGroup, form.type, name)}?created=1`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      navigate(`${resourcePath(resourceGroup, form.type, name)}?created=1`);
+    });
 
   return (
     <FormDialog title="Create resource" open={open} onClose={onClose} onSubmit={submit} submitLabel="Create" busy={busy} error={error ?? groups.error}>

@@ -3,6 +3,7 @@ import { createJoinToken, type JoinTokenWire } from '../../api/resources.js';
 import { FormDialog } from '../../components/modal.js';
 import { SelectField } from '../../components/fields.js';
 import { Time } from '../../components/feedback.js';
+import { useAction } from '../../components/use-action.js';
 
 const VALIDITY = [
   { value: '3600', label: '1 hour' },
@@ -12,23 +13,16 @@ const VALIDITY = [
 
 export function JoinTokenDialog({ resourceId, open, onClose, onCreated }: { resourceId: string; open: boolean; onClose: () => void; onCreated: (t: JoinTokenWire) => void }) {
   const [ttl, setTtl] = useState('3600');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   useEffect(() => {
     if (open) setError(undefined);
   }, [open]);
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    run(async () => {
       const t = await createJoinToken(resourceId, Number(ttl));
       onClose();
       onCreated(t);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title="Create join token" open={open} onClose={onClose} onSubmit={submit} submitLabel="Create token" busy={busy} error={error}>
       <p>The token enrolls one agent for this resource, once. It is shown only once.</p>

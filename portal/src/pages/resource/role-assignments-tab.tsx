@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
 import { groupOf, listIdentities } from '../../api/identities.js';
-import { listRoleAssignmentsAt, listRoleDefinitions, type ComputeResourceWire, type RoleAssignmentWire } from '../../api/resources.js';
+import type { ComputeResourceWire } from '../../api/resources.js';
+import { listRoleAssignmentsAt, roleNames } from '../../api/role-assignments.js';
+import { describeScope } from '../../components/arm-ids.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
 import { Link, pathOf } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
-import { leafOf } from './routes.js';
 
 interface Row {
   id: string;
@@ -17,26 +18,18 @@ interface Row {
   scope: string;
 }
 
-function scopeLabel(scope: string, resourceId: string): string {
-  if (scope.toLowerCase() === resourceId.toLowerCase()) return 'This resource';
-  if (/\/resourceGroups\/[^/]+$/i.test(scope)) return `Resource group ${groupOf(scope)} (inherited)`;
-  if (/^\/subscriptions\/[^/]+$/i.test(scope)) return 'Subscription (inherited)';
-  return scope === '/' ? 'Root (inherited)' : `${scope} (inherited)`;
-}
-
 async function load(sub: string, me: string, r: ComputeResourceWire): Promise<Row[]> {
-  const [assignments, roles, identities] = await Promise.all([listRoleAssignmentsAt(r.id), listRoleDefinitions(sub), listIdentities(sub)]);
-  const roleName = new Map(roles.map((d) => [d.name.toLowerCase(), d.properties.roleName]));
+  const [assignments, roles, identities] = await Promise.all([listRoleAssignmentsAt(r.id), roleNames(sub), listIdentities(sub)]);
   const named = new Map<string, ReactNode>(identities.map((i) => [i.properties.principalId.toLowerCase(), <Link to={pathOf('identities', groupOf(i.id), i.name)}>{i.name}</Link>]));
   if (r.identity?.principalId) named.set(r.identity.principalId.toLowerCase(), `${r.name} (system-assigned)`);
   named.set(me.toLowerCase(), 'You');
-  return assignments.map((a: RoleAssignmentWire) => ({
+  return assignments.map((a) => ({
     id: a.id,
-    role: roleName.get(leafOf(a.properties.roleDefinitionId).toLowerCase()) ?? leafOf(a.properties.roleDefinitionId),
+    role: roles.nameOf(a.properties.roleDefinitionId),
     principal: named.get(a.properties.principalId.toLowerCase()) ?? <span className="muted">Unknown</span>,
     principalId: a.properties.principalId,
     principalType: a.properties.principalType,
-    scope: scopeLabel(a.properties.scope, r.id),
+    scope: describeScope(a.properties.scope, { from: r.id }),
   }));
 }
 

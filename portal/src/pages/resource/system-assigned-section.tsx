@@ -3,6 +3,7 @@ import { hasSystem, setSystemAssigned } from '../../api/resources.js';
 import { ErrorBanner } from '../../components/feedback.js';
 import { useSubscription } from '../../subscription.js';
 import type { IdentitySectionProps } from './identity-tab.js';
+import { useAction } from '../../components/use-action.js';
 
 function Toggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
   const name = useId();
@@ -26,21 +27,13 @@ export function SystemAssignedSection({ resource: r, resourceKey, onChanged }: I
   const { subscriptionId } = useSubscription();
   const current = hasSystem(r);
   const [on, setOn] = useState(current);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   useEffect(() => setOn(current), [current]);
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const save = () =>
+    run(async () => {
       await setSystemAssigned(subscriptionId, r, resourceKey, on);
       onChanged(on ? `Turned on the system-assigned identity of ${r.name}.` : `Turned off the system-assigned identity of ${r.name}; its principal and role assignments were deleted.`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section className="panel res-section" aria-labelledby="sys-title">
       <h2 id="sys-title">System assigned</h2>

@@ -7,7 +7,7 @@ import { Link, pathOf } from '../../router.js';
 import { useSubscription } from '../../subscription.js';
 import { AttachIdentityDialog } from './attach-identity-dialog.js';
 import type { IdentitySectionProps } from './identity-tab.js';
-import { leafOf } from './routes.js';
+import { nameOf } from '../../components/arm-ids.js';
 
 interface Attached {
   id: string;
@@ -18,7 +18,7 @@ interface Attached {
 }
 
 function attachedOf(props: IdentitySectionProps): Attached[] {
-  return Object.entries(props.resource.identity?.userAssignedIdentities ?? {}).map(([id, v]) => ({ id, name: leafOf(id), group: groupOf(id), clientId: v.clientId, principalId: v.principalId }));
+  return Object.entries(props.resource.identity?.userAssignedIdentities ?? {}).map(([id, v]) => ({ id, name: nameOf(id), group: groupOf(id), clientId: v.clientId, principalId: v.principalId }));
 }
 
 /** The attached user-assigned identities, with Detach per row and Attach. */
@@ -57,7 +57,7 @@ export function UserAssignedSection(props: IdentitySectionProps) {
       key: 'actions',
       header: 'Actions',
       render: (a) => (
-        <button type="button" aria-label={`Detach ${a.name}`} onClick={() => void detach(a)} disabled={detaching !== undefined}>
+        <button type="button" aria-label={`Detach ${a.name} (resource group ${a.group})`} onClick={() => void detach(a)} disabled={detaching !== undefined}>
           {detaching === a.id ? 'Detaching…' : 'Detach'}
         </button>
       ),

@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
-import { FormDialog } from '../../components/modal.js';
+import type { ReactNode } from 'react';
+import { FormDialog } from './modal.js';
 import { useRestoreFocus } from './use-restore-focus.js';
+import { useAction } from './use-action.js';
 
 interface Props {
   title: string;
@@ -13,20 +14,12 @@ interface Props {
 /** A yes/no dialog whose action's error stays in the dialog, in the server's words. */
 export function ConfirmDialog({ title, confirmLabel, onClose, onConfirm, children }: Props) {
   useRestoreFocus();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  const submit = () =>
+    run(async () => {
       await onConfirm();
       onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title={title} open onClose={onClose} onSubmit={submit} submitLabel={confirmLabel} busy={busy} error={error} danger>
       {children}
