@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { activityPage, type ActivityEventWire } from '../api/activity-log.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { EmptyState, ErrorBanner, Loading, PageHeader, Time } from '../components/feedback.js';
+import type { Column } from '../components/data-table.js';
+import { EmptyState, ErrorBanner, PageHeader, Time } from '../components/feedback.js';
 import { navigate } from '../router.js';
 import { useSubscription } from '../subscription.js';
 import { activityFiltersFromQuery, activityFiltersToQuery, ActivityFilterForm, type ActivityFilters } from './logs/activity-filters.js';
@@ -11,6 +11,7 @@ import { OperationText, ResourceName } from './logs/resource-link.js';
 import { nameOf } from '../components/arm-ids.js';
 import { rangeBounds, rangeLabel } from './logs/time-range.js';
 import { usePagedLog } from './logs/use-paged-log.js';
+import { PagedLogTable } from './logs/paged-log-table.js';
 import './logs/logs.css';
 
 const opName = (e: ActivityEventWire) => e.operationName?.localizedValue || e.operationName?.value || '';
@@ -90,21 +91,7 @@ export function ActivityLogPage({ query }: { query: URLSearchParams }) {
       <PageHeader title="Activity log" subtitle="Every control-plane write in this subscription (creates, updates, deletes, actions), who made it and whether it succeeded. Reads are not logged." />
       <ActivityFilterForm key={qs} initial={filters} onApply={apply} />
       <ErrorBanner error={log.error} title="The activity log could not be read." />
-      <p className="muted" role="status" aria-live="polite">
-        {log.loading ? '' : `${log.rows.length} event${log.rows.length === 1 ? '' : 's'} shown, newest first${log.hasMore ? '; more are available' : ''}.`}
-      </p>
-      {log.loading && log.rows.length === 0 ? (
-        <Loading what="activity" />
-      ) : log.error && log.rows.length === 0 ? null : (
-        <DataTable caption="Activity log events" columns={columns} rows={log.rows} rowKey={(e) => e.eventDataId} empty={<Empty filters={filters} hasMore={log.hasMore} />} />
-      )}
-      {log.hasMore ? (
-        <div className="load-more">
-          <button type="button" onClick={log.loadMore} disabled={log.loading}>
-            {log.loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      ) : null}
+      <PagedLogTable log={log} noun={['event', 'events'] as const} caption="Activity log events" columns={columns} rowKey={(e) => e.eventDataId} empty={<Empty filters={filters} hasMore={log.hasMore} />} />
       <DetailDialog title={open ? `${opName(open)}` : 'Event'} fields={open ? detailFields(open, nameOfCaller(open.caller)) : null} raw={open} onClose={() => setOpen(null)} />
     </section>
   );

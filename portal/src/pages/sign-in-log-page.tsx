@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { flowLabel, signInPage, type SignInFilter, type SignInWire } from '../api/sign-in-log.js';
-import { DataTable, type Column } from '../components/data-table.js';
-import { EmptyState, ErrorBanner, Loading, Notice, PageHeader, ResultBadge, Time } from '../components/feedback.js';
+import type { Column } from '../components/data-table.js';
+import { EmptyState, ErrorBanner, Notice, PageHeader, ResultBadge, Time } from '../components/feedback.js';
 import { navigate } from '../router.js';
 import { DetailDialog } from './logs/detail-dialog.js';
 import { exportJsonLines } from './logs/export-jsonl.js';
@@ -12,6 +12,7 @@ import { signInDetail } from './logs/sign-in-detail.js';
 import { SignInFilterForm, signInFiltersFromQuery, signInFiltersToQuery, type SignInFilters } from './logs/sign-in-filters.js';
 import { rangeBounds, rangeLabel } from './logs/time-range.js';
 import { usePagedLog } from './logs/use-paged-log.js';
+import { PagedLogTable } from './logs/paged-log-table.js';
 import './logs/logs.css';
 
 function serverFilter(f: SignInFilters): SignInFilter {
@@ -96,21 +97,7 @@ export function SignInLogPage({ query }: { query: URLSearchParams }) {
       <ErrorBanner error={exporting.error} title="The export failed." />
       {exporting.done !== undefined ? <Notice>Exported {exporting.done} sign-ins matching these filters as JSON lines (one record per line).</Notice> : null}
       <ErrorBanner error={log.error} title="The sign-in log could not be read." />
-      <p className="muted" role="status" aria-live="polite">
-        {log.loading ? '' : `${log.rows.length} sign-in${log.rows.length === 1 ? '' : 's'} shown, newest first${log.hasMore ? '; more are available' : ''}.`}
-      </p>
-      {log.loading && log.rows.length === 0 ? (
-        <Loading what="sign-ins" />
-      ) : log.error && log.rows.length === 0 ? null : (
-        <DataTable caption="Sign-in log" columns={columns} rows={log.rows} rowKey={(s) => s.id} empty={<Empty filters={filters} hasMore={log.hasMore} />} />
-      )}
-      {log.hasMore ? (
-        <div className="load-more">
-          <button type="button" onClick={log.loadMore} disabled={log.loading}>
-            {log.loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      ) : null}
+      <PagedLogTable log={log} noun={['sign-in', 'sign-ins'] as const} caption="Sign-in log" columns={columns} rowKey={(s) => s.id} empty={<Empty filters={filters} hasMore={log.hasMore} />} />
       <DetailDialog title={open ? `Sign-in at ${when(open)}` : 'Sign-in'} fields={open ? signInDetail(open, principal(open.servicePrincipalId) ?? principal(open.appId)) : null} raw={open} onClose={() => setOpen(null)} />
     </section>
   );
