@@ -3,8 +3,8 @@ import { DomainError } from '../kernel/errors.js';
 import type { AgentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TokenIssuer } from '../tokens/issue.js';
-import type { SignInRecorder } from '../tokens/sign-ins.js';
-import { resolveIdentity } from './resolve-identity.js';
+import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import { findSelectedIdentity, resolveIdentity } from './resolve-identity.js';
 import type { IdentitySelector, MintedToken } from './protocol.js';
 
 export type MintResult = MintedToken;
@@ -45,9 +45,19 @@ export class ManagedIdentityMinter {
       return out;
     } catch (e) {
       const code = e instanceof DomainError ? (e.code ?? e.kind) : 'server_error';
-      this.signIns.record({ ...log, principalId: null, clientId: null, identityResourceId: null, result: 'failure', errorCode: code, reason: (e as Error).message, latencyMs: this.clock.now() - started });
+      this.signIns.record({ ...log, ...(await this.attempted(r)), result: 'failure', errorCode: code, reason: (e as Error).message, latencyMs: this.clock.now() - started });
       throw e;
     }
+  }
+
+  /**
+   * The existing identity a refused request named, so that identity's sign-in history shows
+   * attempts to use it from resources that do not carry it. Only real identities are recorded:
+   * the selector is the caller's word, and an unknown one names nobody.
+   */
+  private async attempted(r: MintRequest): Promise<Pick<SignInEvent, 'principalId' | 'clientId' | 'identityResourceId'>> {
+    const named = r.selector && typeof r.selector.value === 'string' ? await findSelectedIdentity(this.store, r.selector).catch(() => undefined) : undefined;
+    return named ? { principalId: named.principalId, clientId: named.clientId, identityResourceId: named.id } : { principalId: null, clientId: null, identityResourceId: null };
   }
 
   private async mintNow(r: MintRequest): Promise<MintResult> {

@@ -1,5 +1,5 @@
 import { DomainError } from '../kernel/errors.js';
-import type { ComputeResourceRecord, PrincipalRecord } from '../store/records.js';
+import type { ComputeResourceRecord, PrincipalRecord, UserAssignedIdentityRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 import { SELECTOR_NAMES, type IdentitySelector, type SelectorName } from './protocol.js';
@@ -30,6 +30,13 @@ async function principalOf(store: Store, objectId: string, resource: ComputeReso
   return p;
 }
 
+/** The user-assigned identity a selector names, attached anywhere or not. */
+export function findSelectedIdentity(store: Store, selector: IdentitySelector): Promise<UserAssignedIdentityRecord | undefined> {
+  if (selector.name === 'client_id') return store.identities.getByClientId(selector.value);
+  if (selector.name === 'object_id' || selector.name === 'principal_id') return store.identities.getByPrincipalId(selector.value);
+  return store.identities.get(selector.value);
+}
+
 /** Finds the identity a selector names, if and only if it is attached to `resource` right now. */
 export async function resolveIdentity(store: Store, resource: ComputeResourceRecord, selector: IdentitySelector | undefined): Promise<ResolvedIdentity> {
   if (!selector) {
@@ -41,10 +48,7 @@ export async function resolveIdentity(store: Store, resource: ComputeResourceRec
   if (system && (selector.name === 'object_id' || selector.name === 'principal_id') && sameId(selector.value, system)) {
     return { principal: await principalOf(store, system, resource, asked), identityResourceId: resource.id };
   }
-  const identity =
-    selector.name === 'client_id' ? await store.identities.getByClientId(selector.value)
-    : selector.name === 'object_id' || selector.name === 'principal_id' ? await store.identities.getByPrincipalId(selector.value)
-    : await store.identities.get(selector.value);
+  const identity = await findSelectedIdentity(store, selector);
   if (!identity || !resource.userAssignedIdentityIds.some((id) => sameId(id, identity.id))) {
     if (system && !identity && selector.name === 'client_id') {
       const sp = await store.principals.getByObjectId(system);

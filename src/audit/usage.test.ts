@@ -55,6 +55,13 @@ describe('identity usage, unused identities and impact (sqlite)', () => {
     assert.ok(Date.parse(v.firstUse) <= Date.parse(v.lastUse));
   });
 
+  it("a refused attempt is on the named identity's record as a failure, and does not count as use", async () => {
+    const u = await ok(t.arm('GET', `${ids['idle']}/providers/OpenMI.Audit/usage?api-version=2025-01-01`));
+    assert.deepEqual(u.usage.map((v: any) => [v.callingResourceId.toLowerCase(), v.successes, v.failures, v.lastUse]), [[ids['vm1']!.toLowerCase(), 0, 1, null]]);
+    const rows = await ok(t.arm('GET', `/providers/OpenMI.Audit/signIns?api-version=2025-01-01&identity=${encodeURIComponent(ids['idle']!)}`));
+    assert.deepEqual(rows.value.map((r: any) => [r.result, r.status.errorCode, r.managedServiceIdentity.associatedResourceId.toLowerCase()]), [['failure', 'identity_not_found', ids['vm1']!.toLowerCase()]]);
+  });
+
   it('unused --days 1 lists the never-used identity but not the used one', async () => {
     const r = await ok(t.arm('GET', `${sub()}/providers/OpenMI.Audit/unusedIdentities?api-version=2025-01-01&days=1`));
     assert.deepEqual(r.value.map((i: any) => [i.name, i.lastUse]), [['idle', null]]);
