@@ -1,6 +1,6 @@
-import { invalid, notFound } from '../kernel/errors.js';
+import { invalid } from '../kernel/errors.js';
 import { computeType } from '../resources/compute-types.js';
-import { requireScope } from '../resources/scope-checks.js';
+import { requireScope, resourceNotFound } from '../resources/scope-checks.js';
 import { UAI_TYPE } from '../identities/user-assigned.js';
 import type { StoreRepos } from '../store/store.js';
 
@@ -81,7 +81,7 @@ export async function requireScopeExists(repos: StoreRepos, scope: string): Prom
   await requireScope(repos, p.subscriptionId!, p.resourceGroup);
   if (p.topType === undefined || p.topId === undefined) return p;
   if (!(await topResourceExists(repos, p.topType, p.topId))) {
-    throw notFound(`The Resource '${p.topType}/${p.topId.split('/').pop()}' under resource group '${p.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
+    throw resourceNotFound(p.topType, p.topId.split('/').pop()!, p.resourceGroup);
   }
   return p;
 }

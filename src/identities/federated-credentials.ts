@@ -2,6 +2,7 @@ import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
 import type { Clock } from '../kernel/clock.js';
 import { recordChange } from '../activity-log/changes-batch.js';
 import { invalid, notFound } from '../kernel/errors.js';
+import { resourceNotFound } from '../resources/scope-checks.js';
 import type { FederatedCredentialRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
 import { checkFederatedCredentialName } from './names.js';
@@ -53,7 +54,7 @@ export class FederatedCredentialService {
 
   private async requireIdentity(a: IdentityAddress) {
     const identity = await this.store.identities.get(identityId(a));
-    if (!identity) throw notFound(`The Resource '${UAI_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
+    if (!identity) throw resourceNotFound(UAI_TYPE, a.name, a.resourceGroup);
     return identity;
   }
 
@@ -69,7 +70,7 @@ export class FederatedCredentialService {
     const fields = { issuer: checkIssuer(input.issuer), subject: checkSubject(input.subject), audiences: checkAudiences(input.audiences) };
     const result = await this.store.tx(async (tx) => {
       const identity = await tx.identities.get(identityId(a));
-      if (!identity) throw notFound(`The Resource '${UAI_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
+      if (!identity) throw resourceNotFound(UAI_TYPE, a.name, a.resourceGroup);
       const id = `${identity.id}/federatedIdentityCredentials/${name}`;
       const existing = await tx.federatedCredentials.get(id);
       const now = this.clock.now();

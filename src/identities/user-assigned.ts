@@ -1,9 +1,9 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
 import { changeInTransaction, recordChange, type ChangeBatch } from '../activity-log/changes-batch.js';
-import { requireScope } from '../resources/scope-checks.js';
+import { requireResource, requireScope } from '../resources/scope-checks.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
-import { invalid, notFound } from '../kernel/errors.js';
+import { invalid } from '../kernel/errors.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resources/locations.js';
 import { checkTags } from '../resources/tags.js';
 import type { UserAssignedIdentityRecord } from '../store/records.js';
@@ -58,10 +58,7 @@ export class UserAssignedIdentityService {
   ) {}
 
   async get(a: IdentityAddress): Promise<UserAssignedIdentityRecord> {
-    const found = await this.store.identities.get(identityId(a));
-    if (!found) await requireScope(this.store, a.subscriptionId, a.resourceGroup);
-    if (!found) throw notFound(`The Resource '${UAI_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
-    return found;
+    return requireResource(this.store, a, UAI_TYPE, await this.store.identities.get(identityId(a)));
   }
 
   async put(a: IdentityAddress, input: IdentityInput, actor: Actor): Promise<{ identity: UserAssignedIdentityRecord; created: boolean }> {

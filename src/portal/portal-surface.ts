@@ -53,7 +53,6 @@ function safeSegments(rest: string): string[] | undefined {
   } catch {
     return undefined;
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(decoded)) return undefined;
   const segs = decoded.split('/');
   return segs.some((s) => s === '' || s === '.' || s === '..') ? undefined : segs;

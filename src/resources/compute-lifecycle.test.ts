@@ -128,6 +128,9 @@ describe('compute resources carrying identities (plain ARM)', () => {
     const noGroup = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-missing`;
     cases.push(['GET', `${noGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/any?${MSI}`, undefined, 404, 'ResourceGroupNotFound', /openmi group create/]);
     cases.push(['GET', `${noGroup}/providers/Microsoft.Compute/virtualMachines/any?${VM}`, undefined, 404, 'ResourceGroupNotFound', /rg-missing/]);
+    cases.push(['GET', `${noGroup}/providers/Microsoft.KeyVault/vaults/any?api-version=2023-07-01`, undefined, 404, 'ResourceGroupNotFound', /rg-missing/]);
+    cases.push(['GET', `${noGroup}/providers/Microsoft.Storage/storageAccounts/any?api-version=2023-05-01`, undefined, 404, 'ResourceGroupNotFound', /rg-missing/]);
+    cases.push(['GET', `${rg}/providers/Microsoft.KeyVault/vaults/nope?api-version=2023-07-01`, undefined, 404, 'ResourceNotFound', /vaults\/nope/]);
     for (const [method, path, body, status, code, msg] of cases) {
       const r = await t.arm(method, path, body);
       assert.equal(r.status, status, `${path}: ${r.text}`);

@@ -1,9 +1,9 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
 import { changeInTransaction, type ChangeBatch } from '../activity-log/changes-batch.js';
-import { requireScope } from './scope-checks.js';
+import { requireResource, requireScope } from './scope-checks.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
-import { invalid, notFound } from '../kernel/errors.js';
+import { invalid } from '../kernel/errors.js';
 import { createIdentityPrincipal, retireIdentityPrincipal } from '../identities/principals.js';
 import type { ComputeResourceRecord } from '../store/records.js';
 import type { Page, ResourceListing, Store, StoreRepos } from '../store/store.js';
@@ -52,10 +52,7 @@ export class ComputeResourceService {
   ) {}
 
   async get(a: ResourceAddress): Promise<ComputeResourceRecord> {
-    const r = await this.store.computeResources.get(resourceIdOf(a));
-    if (!r) await requireScope(this.store, a.subscriptionId, a.resourceGroup);
-    if (!r) throw notFound(`The Resource '${a.type.type}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
-    return r;
+    return requireResource(this.store, a, a.type.type, await this.store.computeResources.get(resourceIdOf(a)));
   }
 
   async list(where: ResourceListing, type: ComputeType, limit: number, after?: string): Promise<Page<ComputeResourceRecord>> {

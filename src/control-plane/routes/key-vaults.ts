@@ -1,7 +1,7 @@
-import { conflict, invalid, notFound } from '../../kernel/errors.js';
+import { conflict, invalid } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
 import { isKnownLocation, normalizeLocation } from '../../resources/locations.js';
-import { requireScope } from '../../resources/scope-checks.js';
+import { requireResource, requireScope } from '../../resources/scope-checks.js';
 import { checkTags } from '../../resources/tags.js';
 import type { KeyVaultRecord } from '../../store/key-vault.js';
 import type { Store } from '../../store/store.js';
@@ -64,8 +64,8 @@ async function put(d: KeyVaultRouteDeps, c: ArmCall) {
 }
 
 async function get(d: KeyVaultRouteDeps, c: ArmCall) {
-  const v = await d.store.keyVaults.get(idOf(c));
-  if (!v) throw notFound(`The Resource '${TYPE}/${c.params['name']}' under resource group '${c.params['resourceGroupName']}' was not found.`, { code: 'ResourceNotFound' });
+  const address = { subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name: c.params['name']! };
+  const v = await requireResource(d.store, address, TYPE, await d.store.keyVaults.get(idOf(c)));
   return { status: 200, body: wire(d, v) };
 }
 

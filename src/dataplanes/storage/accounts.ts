@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
-import { invalid, notFound } from '../../kernel/errors.js';
+import { invalid } from '../../kernel/errors.js';
 import { seal, unseal } from '../../kernel/sealing.js';
-import { requireScope } from '../../resources/scope-checks.js';
+import { requireResource, requireScope } from '../../resources/scope-checks.js';
 import { normalizeLocation } from '../../resources/locations.js';
 import { checkTags } from '../../resources/tags.js';
 import type { Page, ResourceListing, Store } from '../../store/store.js';
@@ -39,10 +39,7 @@ export class StorageAccountService {
   ) {}
 
   async get(a: AccountAddress): Promise<StorageAccountRecord> {
-    const r = await this.store.storageAccounts.get(accountIdOf(a));
-    if (r) return r;
-    await requireScope(this.store, a.subscriptionId, a.resourceGroup);
-    throw notFound(`The Resource '${STORAGE_TYPE}/${a.name}' under resource group '${a.resourceGroup}' was not found.`, { code: 'ResourceNotFound' });
+    return requireResource(this.store, a, STORAGE_TYPE, await this.store.storageAccounts.get(accountIdOf(a)));
   }
 
   list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
