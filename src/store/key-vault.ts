@@ -1,4 +1,4 @@
-import type { Page, ResourceListing } from './store.js';
+import type { GloballyNamedResourceRepo } from './store.js';
 
 /** A `Microsoft.KeyVault/vaults` resource. Vault names are global (each is a host name), so `name` is unique. */
 export interface KeyVaultRecord {
@@ -39,18 +39,8 @@ export interface DeletedSecretRecord {
   scheduledPurgeAt: number;
 }
 
-export interface KeyVaultRepo {
-  /** Throws conflict when the id or the (global) name exists. */
-  create(v: KeyVaultRecord): Promise<void>;
-  /** Replaces tags, sku and updatedAt. Returns false when absent. */
-  update(v: KeyVaultRecord): Promise<boolean>;
-  get(id: string): Promise<KeyVaultRecord | undefined>;
-  getByName(name: string): Promise<KeyVaultRecord | undefined>;
-  /** Ordered by lower-cased name then id. */
-  list(where: ResourceListing, limit: number, after?: string): Promise<Page<KeyVaultRecord>>;
-  /** Deletes the vault and every secret in it. Returns false when absent. */
-  delete(id: string): Promise<boolean>;
-}
+/** `update` replaces tags, sku and updatedAt; `delete` takes every secret of the vault with it. */
+export type KeyVaultRepo = GloballyNamedResourceRepo<KeyVaultRecord>;
 
 export interface KeyVaultSecretRepo {
   /** Throws conflict when the version exists. */

@@ -1,4 +1,4 @@
-import type { Page, ResourceListing } from './store.js';
+import type { GloballyNamedResourceRepo } from './store.js';
 
 /** Records and repositories of the blob data plane (ADR 0007), kept apart from store.ts to keep it small. */
 
@@ -47,18 +47,8 @@ export interface BlobRecord {
   updatedAt: number;
 }
 
-export interface StorageAccountRepo {
-  /** Throws conflict when the id or (globally) the name exists. */
-  create(a: StorageAccountRecord): Promise<void>;
-  /** Replaces tags, body, keys and updatedAt. Returns false when absent. */
-  update(a: StorageAccountRecord): Promise<boolean>;
-  get(id: string): Promise<StorageAccountRecord | undefined>;
-  /** By account name, case-insensitive. */
-  getByName(name: string): Promise<StorageAccountRecord | undefined>;
-  list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>>;
-  /** Its containers, blobs and blocks go with it. */
-  delete(id: string): Promise<boolean>;
-}
+/** `update` replaces tags, body, keys and updatedAt; `delete` takes its containers, blobs and blocks with it. */
+export type StorageAccountRepo = GloballyNamedResourceRepo<StorageAccountRecord>;
 
 export interface BlobRepo {
   /** Throws conflict when the container exists. */

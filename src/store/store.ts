@@ -166,6 +166,23 @@ export interface ResourceListing {
   resourceGroup?: string;
 }
 
+/**
+ * An ARM resource with a globally unique name (key vaults, storage accounts): what each repo
+ * replaces on `update` and what `delete` takes with it is said where it is declared.
+ */
+export interface GloballyNamedResourceRepo<R> {
+  /** Throws conflict when the id or the (global) name exists. */
+  create(r: R): Promise<void>;
+  /** Returns false when absent. */
+  update(r: R): Promise<boolean>;
+  get(id: string): Promise<R | undefined>;
+  /** By name, case-insensitive. */
+  getByName(name: string): Promise<R | undefined>;
+  list(where: ResourceListing, limit: number, after?: string): Promise<Page<R>>;
+  /** Returns false when absent. */
+  delete(id: string): Promise<boolean>;
+}
+
 export interface UserAssignedIdentityRepo {
   /** Throws conflict when the id exists. */
   create(i: UserAssignedIdentityRecord): Promise<void>;
