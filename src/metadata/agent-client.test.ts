@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { AgentClient, type Enrollment } from './agent-client.js';
 import { SseParser } from './agent-events.js';
 import { TestAgentServer } from './testing-agent-server.js';
@@ -111,14 +111,19 @@ describe('AgentClient calls', () => {
     await assert.rejects(dead.instanceMetadata('c'), (err: unknown) => err instanceof UpstreamUnavailable && err.message.includes(`127.0.0.1:${deadPort}`));
     dead.close();
 
-    // Accepts the connection and never says a word, not even the TLS handshake.
-    // (resume: a socket nobody reads from never notices the client hanging up, and close() would wait forever)
-    const silent = createTcpServer((s) => s.resume());
+    // Accepts the connection and never says a word, not even the TLS handshake. Its sockets are
+    // destroyed before close(): whether the client's hang-up reaches this side is a race, and
+    // close() waits for every connection to end (a CI run once hung here).
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((s) => {
+      sockets.add(s.resume());
+    });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
     const slow = new AgentClient({ serverUrl: `https://127.0.0.1:${port}`, ca: srv.ca, agentId: e.agentId, privateKey: e.privateKey, timeoutMs: 200 });
     await assert.rejects(slow.instanceMetadata('c'), (err: unknown) => err instanceof UpstreamUnavailable && /no answer within 0.2 s/.test(err.message));
     slow.close();
+    for (const s of sockets) s.destroy();
     await new Promise<void>((r) => silent.close(() => r()));
   });
 
