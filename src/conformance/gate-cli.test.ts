@@ -1,15 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startGate } from '../testing/gate.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
 function get(port: number, token: string): Promise<{ status: number; text: string }> {
@@ -21,23 +20,6 @@ function get(port: number, token: string): Promise<{ status: number; text: strin
     });
     req.on('error', reject);
     req.end();
-  });
-}
-
-/** Starts `openmi gate` and resolves with the port it printed, or rejects with its output. */
-function startGate(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [MAIN, 'gate', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gate did not start: ${out}`)), 15_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on [^\s]*:(\d+)/.exec(out);
-      if (m) (clearTimeout(timer), resolve({ child, port: Number(m[1]) }));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => (clearTimeout(timer), reject(new Error(`gate exited ${code}: ${out}`))));
   });
 }
 

@@ -11,7 +11,7 @@ import { JwksVerifier } from '../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../gate/remote-authorizer.js';
 import { RemoteRevocationList, REVOCATION_REFRESH_MS } from '../gate/revocation-list.js';
 import { createGate } from '../gate/proxy.js';
-import { parseRules } from '../gate/rules.js';
+import { parseGateConfig } from '../gate/rules.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,8 +63,8 @@ describe('openmi gate refuses forged and revoked tokens', () => {
     revocations = new RemoteRevocationList(client);
     await revocations.start();
     const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca), revocations, authorizer: new RemoteAuthorizer(client), resource: 'api://orders' });
-    const rules = parseRules({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
-    gate = createGate({ auth, rules, resourceId: `${sub}/resourceGroups/rg-gate/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
+    const policy = parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
+    gate = createGate({ auth, policy, resourceId: `${sub}/resourceGroups/rg-gate/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
     port = await listen(gate);
     real = await t.adminToken('api://orders');
     const claims = JSON.parse(Buffer.from(real.split('.')[1]!, 'base64url').toString());

@@ -9,7 +9,8 @@ import { DataPlaneAuthenticator } from '../dataplanes/auth/data-plane-auth.js';
 import { JwksVerifier } from '../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../gate/remote-authorizer.js';
 import { createGate } from '../gate/proxy.js';
-import { parseRules } from '../gate/rules.js';
+import { gateMiddleware, type GateCheckOptions } from '../gate/middleware.js';
+import { parseGateConfig } from '../gate/rules.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
@@ -33,6 +34,7 @@ describe('openmi gate in front of a Node service', () => {
   let token: string;
   let oid: string;
   let resourceId: string;
+  let options: GateCheckOptions;
   before(async () => {
     t = await startTestServer();
     upstream = createServer((req, res) => res.end(JSON.stringify({ path: req.url, headers: req.headers })));
@@ -41,8 +43,9 @@ describe('openmi gate in front of a Node service', () => {
     resourceId = `${sub}/resourceGroups/rg-app/providers/Contoso.Orders/services/orders`;
     const client = createArmClient({ dataDir: t.dataDir });
     const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca), revocations: { get: async () => undefined }, authorizer: new RemoteAuthorizer(client), resource: 'api://orders' });
-    const rules = parseRules({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
-    gate = createGate({ auth, rules, resourceId, upstream: `http://127.0.0.1:${upstreamPort}` });
+    const policy = parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
+    options = { auth, policy, resourceId };
+    gate = createGate({ ...options, upstream: `http://127.0.0.1:${upstreamPort}` });
     port = await listen(gate);
     token = await t.adminToken('api://orders');
     oid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).oid;
@@ -81,5 +84,22 @@ describe('openmi gate in front of a Node service', () => {
     assert.equal(ok.json.headers['x-openmi-client-id'], t.creds.clientId);
     const unmapped = await call(port, 'DELETE', '/orders/1', { authorization: `Bearer ${token}` });
     assert.equal(unmapped.status, 403, 'no rule maps DELETE');
+  });
+
+  it('as in-process middleware, the app routes the normalized path it authorized and sees only the verified identity', async () => {
+    const check = gateMiddleware(options);
+    const app = createServer((req, res) => check(req, res, () => res.end(JSON.stringify({ path: req.url, principal: req.headers['x-openmi-principal-id'], other: req.headers['x-openmi-other'] }))));
+    const appPort = await listen(app);
+    try {
+      const headers = { authorization: `Bearer ${token}`, 'x-openmi-principal-id': 'spoofed', 'x-openmi-other': 'spoofed' };
+      const ok = await call(appPort, 'GET', '//orders/./1?x=%2F', headers);
+      assert.equal(ok.status, 200, JSON.stringify(ok.json));
+      assert.deepEqual(ok.json, { path: '/orders/1?x=%2F', principal: oid });
+      const bad = await call(appPort, 'GET', '/orders/..%2f1', headers);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json.error.code, 'InvalidRequestPath');
+    } finally {
+      app.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { JwksVerifier } from '../../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../gate/remote-authorizer.js';
 import { RemoteRevocationList } from '../../gate/revocation-list.js';
 import { createGate } from '../../gate/proxy.js';
-import { parseRules, type GateRule } from '../../gate/rules.js';
+import { DEFAULT_POLICY, parseGateConfig, type GatePolicy } from '../../gate/rules.js';
 
 interface GateOptions {
   upstream: string;
@@ -19,11 +19,10 @@ interface GateOptions {
   dataDir?: string;
 }
 
-function loadRules(path: string | undefined): GateRule[] {
-  // No config: every request needs one catch-all action, so RBAC still decides.
-  if (!path) return [{ method: '*', path: '/**', dataAction: 'OpenMI.Gate/requests/action' }];
+function loadPolicy(path: string | undefined): GatePolicy {
+  if (!path) return DEFAULT_POLICY;
   try {
-    return parseRules(JSON.parse(readFileSync(path, 'utf8')));
+    return parseGateConfig(JSON.parse(readFileSync(path, 'utf8')));
   } catch (e) {
     throw new CliError(`cannot use gate config ${path}: ${(e as Error).message}`);
   }
@@ -41,7 +40,7 @@ export function gateCommand(): Command {
     .requiredOption('--upstream <url>', 'the service to protect, e.g. http://127.0.0.1:8080')
     .requiredOption('--resource <id>', 'ARM id of the protected resource (the RBAC scope)')
     .option('--listen <addr:port>', 'where the gate listens', '127.0.0.1:8081')
-    .option('--config <file>', 'JSON rules: {"rules":[{"method":"GET","path":"/orders/*","dataAction":"Contoso.Orders/orders/read"}]}')
+    .option('--config <file>', 'JSON rules: {"rules":[{"method":"GET","path":"/orders/*","dataAction":"Contoso.Orders/orders/read"}], "pathCase":"strict", "options":"authorize"} (docs/data-planes.md)')
     .option('--audience <aud>', 'token audience the gate accepts (default api://{resource name})')
     .option('--data-dir <dir>', 'data directory of the openmi installation (admin credentials, CA)')
     .action(async (o: GateOptions) => {
@@ -52,7 +51,7 @@ export function gateCommand(): Command {
       const revocations = new RemoteRevocationList(client, (e) => process.stderr.write(`openmi gate: revocation refresh failed: ${(e as Error).message}\n`));
       await revocations.start();
       const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(client.baseUrl, tenantId, ca), revocations, authorizer: new RemoteAuthorizer(client), resource });
-      const server = createGate({ auth, rules: loadRules(o.config), resourceId: o.resource, upstream: o.upstream });
+      const server = createGate({ auth, policy: loadPolicy(o.config), resourceId: o.resource, upstream: o.upstream });
       const { host, port } = listenAddress(o.listen);
       await new Promise<void>((r) => server.listen(port, host, r));
       const addr = server.address();
