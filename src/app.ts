@@ -21,11 +21,14 @@ import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.j
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
+import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
 
 export interface AppOptions {
   clock?: Clock;
   random?: Random;
   log?: Logger;
+  /** Trust anchors and bounds of OpenID discovery fetches; tests use a local CA and short timeouts. */
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
 }
 
 export interface RunningServer {
@@ -86,7 +89,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start();
-    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit }));
+    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit, ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}) }));
     writePrivateFile(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     const openPool = pool;
