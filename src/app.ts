@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:https';
 import type { Config } from './config/schema.js';
@@ -8,6 +7,7 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import { systemRandom, type Random } from './kernel/ids.js';
 import { createLogger, type Logger } from './kernel/log.js';
 import { lockDataDir } from './kernel/data-dir.js';
+import { tightenPrivateDir, writePrivateFile } from './kernel/private-files.js';
 import { loadOrCreateMasterKey, masterKeyFromBase64 } from './kernel/sealing.js';
 import type { Surface } from './kernel/http/context.js';
 import { createListener } from './kernel/http/server.js';
@@ -21,11 +21,14 @@ import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.j
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
+import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
 
 export interface AppOptions {
   clock?: Clock;
   random?: Random;
   log?: Logger;
+  /** Trust anchors and bounds of OpenID discovery fetches; tests use a local CA and short timeouts. */
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
 }
 
 export interface RunningServer {
@@ -70,7 +73,10 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
   let store: Store | undefined;
   let pool: SigningPool | undefined;
   try {
+    // The master key first: its loader refuses a key others could read rather than narrowing it.
     const masterKey = cfg.masterKey ? masterKeyFromBase64(cfg.masterKey) : loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+    const narrowed = tightenPrivateDir(cfg.dataDir);
+    if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
     const credentialsPath = credentialsPathOf(cfg.dataDir);
     const installation = await ensureInstallation(store, clock, random, credentialsPath);
@@ -83,8 +89,8 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start();
-    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit }));
-    writeFileSync(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
+    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit, ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}) }));
+    writePrivateFile(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     const openPool = pool;
     const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log).start();

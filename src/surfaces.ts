@@ -35,6 +35,9 @@ import { computeRoutes } from './control-plane/routes/compute.js';
 import { systemAssignedRoutes } from './control-plane/routes/system-assigned.js';
 import { msiOperationRoutes } from './control-plane/routes/msi-operations.js';
 import { federationRoutes } from './control-plane/routes/federation.js';
+import { IssuerHostPolicy } from './tokens/federation/issuer-hosts.js';
+import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
+import { workloadIssuerUrl } from './tokens/federation/workload-issuer.js';
 import { signingKeyRoutes } from './control-plane/routes/signing-keys.js';
 import { maxTokenLifetimeMs } from './tokens/rotation.js';
 import { agentRoutes } from './control-plane/routes/agents.js';
@@ -84,13 +87,15 @@ export interface SurfaceDeps {
   pool?: SigningPool;
   /** The persisted activity and sign-in logs; absent, sign-ins are only logged. */
   audit?: AuditLogs;
+  /** Trust anchors and bounds of OpenID discovery fetches (tests: a local CA, short timeouts). */
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
 function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService, loginLinks: LoginLinkService): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
-  const credentials = new FederatedCredentialService(d.store, d.clock, recorder);
+  const credentials = new FederatedCredentialService(d.store, d.clock, recorder, issuerHostPolicy(d));
   const compute = new ComputeResourceService(d.store, d.clock, d.random, recorder, tenantId);
   const routes: ArmRoute[] = [];
   routes.push(
@@ -118,6 +123,9 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
   );
   return routes;
 }
+
+/** Where OpenID discovery may connect: public hosts, the operator's allow-list, openmi itself. */
+const issuerHostPolicy = (d: SurfaceDeps) => new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
 
 /** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
 export function buildSurfaces(d: SurfaceDeps): Surface[] {
@@ -163,7 +171,8 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks }),
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks,
+      issuerDiscovery: { policy: issuerHostPolicy(d), log: d.log, ...(d.federationFetch ? { fetch: d.federationFetch } : {}) } }),
     new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];
 }

@@ -29,6 +29,14 @@ describe('config', () => {
     assert.throws(() => loadConfig({}, { OPENMI_SIGNING_WORKERS: '1.5' }), /signingWorkers/);
   });
 
+  it('federationAllowedIssuerHosts: none by default, a comma-separated list of hosts, nothing with a scheme or port', () => {
+    assert.equal(loadConfig({}, {}).federationAllowedIssuerHosts, undefined);
+    assert.deepEqual(loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: 'keycloak.corp.example, 10.0.0.5,[fd00::1]' }).federationAllowedIssuerHosts, ['keycloak.corp.example', '10.0.0.5', '[fd00::1]']);
+    for (const bad of ['https://keycloak.example', 'keycloak.example:8443', 'a/b']) {
+      assert.throws(() => loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: bad }), /federationAllowedIssuerHosts \(OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS\): must be a host name or IP address/, bad);
+    }
+  });
+
   it('docs/config.md matches the schema (regenerate with npm run docs:config)', () => {
     const path = fileURLToPath(new URL('../../docs/config.md', import.meta.url));
     assert.equal(readFileSync(path, 'utf8'), renderConfigDoc());

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { configDefaults, configDocs, configSchema, type Config } from './schema.js';
 
 type Input = Partial<Record<keyof Config, unknown>>;
+const LISTS = new Set<keyof Config>(['federationAllowedIssuerHosts']);
 const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays']);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
@@ -11,7 +12,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Input {
   for (const [key, { env: name }] of Object.entries(configDocs) as [keyof Config, { env: string }][]) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    out[key] = NUMERIC.has(key) ? Number(raw) : raw;
+    out[key] = NUMERIC.has(key) ? Number(raw) : LISTS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
   }
   return out;
 }

@@ -1,4 +1,8 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+const isHost = (h: string): boolean => isIP(h.replace(/^\[|\]$/g, '')) !== 0 || HOST_NAME.test(h);
 
 /**
  * The one configuration schema. Loaded and validated once by `load.ts` (defaults → env → flags),
@@ -43,6 +47,12 @@ export const configSchema = z
     signingWorkers: z.number().int().min(0).max(64),
     /** Activity and sign-in log rows older than this many days are deleted (the chain keeps a checkpoint, so it still verifies). */
     auditRetentionDays: z.number().int().min(1).max(36_500),
+    /**
+     * Hosts (names or IP addresses, any port) of federated-credential issuers that OpenID discovery
+     * may reach although they are not public: loopback, private, link-local. Everything else must
+     * be a public https host; see docs/managed-identity-tokens.md (issuer discovery and SSRF).
+     */
+    federationAllowedIssuerHosts: z.array(z.string().refine(isHost, 'must be a host name or IP address, without scheme, port or path')).optional(),
   })
   .strict();
 
@@ -77,5 +87,6 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   requestTimeoutMs: { env: 'OPENMI_REQUEST_TIMEOUT_MS', doc: 'Requests slower than this are cut off (slow-client guard).' },
   logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },
   auditRetentionDays: { env: 'OPENMI_AUDIT_RETENTION_DAYS', doc: 'Days the activity log and the sign-in log keep their rows (1 to 36500). Older rows are deleted hourly; the hash chain keeps a checkpoint so `openmi audit verify` still passes.' },
+  federationAllowedIssuerHosts: { env: 'OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS', doc: 'Comma-separated hosts (names or IP addresses, any port) whose federated-credential issuers OpenID discovery may reach although they are loopback, private or link-local. Default: none; only public https hosts. A private issuer can instead be trusted without any fetch with `openmi federation-issuer add`.' },
   signingWorkers: { env: 'OPENMI_SIGNING_WORKERS', doc: 'Worker threads that sign tokens (0 to 64; 0 signs on the event loop). Default: the available cores, at most 4. RSA signing is most of a mint and one core makes only ~1.2–3.8k signatures/s.' },
 };

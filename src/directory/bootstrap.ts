@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../kernel/private-files.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Random } from '../kernel/ids.js';
 import { BuiltinRoleIds } from '../rbac/builtin-roles.js';
@@ -68,6 +68,6 @@ export async function ensureInstallation(store: Store, clock: Clock, random: Ran
   const secret = `omi~${random.bytes(32).toString('base64url')}`;
   const inst = await store.tx((tx) => createInstallation(tx, clock, random, secret));
   const file: AdminCredentialsFile = { tenantId: inst.tenantId, subscriptionId: inst.subscriptionId, clientId: inst.adminAppId, clientSecret: secret };
-  writeFileSync(credentialsPath, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'w' });
+  writePrivateFile(credentialsPath, `${JSON.stringify(file, null, 2)}\n`);
   return inst;
 }

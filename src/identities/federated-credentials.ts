@@ -5,6 +5,7 @@ import { invalid, notFound } from '../kernel/errors.js';
 import { resourceNotFound } from '../resources/scope-checks.js';
 import type { FederatedCredentialRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
+import type { IssuerHostPolicy } from '../tokens/federation/issuer-hosts.js';
 import { checkFederatedCredentialName } from './names.js';
 import { identityId, UAI_TYPE, type IdentityAddress } from './user-assigned.js';
 
@@ -50,7 +51,25 @@ export class FederatedCredentialService {
     readonly store: Store,
     readonly clock: Clock,
     readonly recorder: ChangeRecorder,
+    private readonly issuerHosts: IssuerHostPolicy,
   ) {}
+
+  /**
+   * openmi fetches the signing keys of a credential's issuer from the issuer's host (OpenID
+   * discovery), triggered by unauthenticated token requests; so an issuer must be a host openmi may
+   * connect to (docs/managed-identity-tokens.md). Checked again, after DNS, at fetch time.
+   */
+  private async checkIssuerHost(issuer: string): Promise<void> {
+    const why = this.issuerHosts.issuerRefusal(issuer);
+    if (!why) return;
+    // A registered JWKS is used without any fetch, so such an issuer may live anywhere.
+    if (await this.store.federationIssuers.getByIssuer(issuer)) return;
+    throw invalid(
+      `The issuer '${issuer.slice(0, 100)}' is refused: ${why}. openmi fetches an issuer's signing keys from its host, so it trusts only issuers at public https hosts. ` +
+        "Use the issuer's public URL; for an issuer on a private network, first register its JWKS with 'openmi federation-issuer add', or have an operator add its host to federationAllowedIssuerHosts.",
+      { code: 'BadRequest', target: 'properties.issuer' },
+    );
+  }
 
   private async requireIdentity(a: IdentityAddress) {
     const identity = await this.store.identities.get(identityId(a));
@@ -68,6 +87,7 @@ export class FederatedCredentialService {
   async put(a: IdentityAddress, name: string, input: FederatedCredentialInput, actor: Actor): Promise<{ credential: FederatedCredentialRecord; created: boolean }> {
     checkFederatedCredentialName(name);
     const fields = { issuer: checkIssuer(input.issuer), subject: checkSubject(input.subject), audiences: checkAudiences(input.audiences) };
+    await this.checkIssuerHost(fields.issuer);
     const result = await this.store.tx(async (tx) => {
       const identity = await tx.identities.get(identityId(a));
       if (!identity) throw resourceNotFound(UAI_TYPE, a.name, a.resourceGroup);

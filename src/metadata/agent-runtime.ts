@@ -5,6 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
+import { tightenPrivateDir } from '../kernel/private-files.js';
 import { AgentClient } from './agent-client.js';
 import { normalizeServerUrl } from './agent-http.js';
 import { clearState, loadState, saveState, statePath, type AgentState } from './agent-state.js';
@@ -45,7 +46,11 @@ export interface RunningAgent {
 }
 
 function usableSaved(opts: AgentRuntimeOptions, serverUrl: string, clock: Clock): AgentState | undefined {
-  const saved = opts.stateDir === undefined ? undefined : loadState(opts.stateDir);
+  if (opts.stateDir === undefined) return undefined;
+  // The state holds the agent's private key in the clear: an older agent wrote it 0644.
+  const narrowed = tightenPrivateDir(opts.stateDir);
+  if (narrowed.length > 0) opts.log.warn({ paths: narrowed }, `narrowed ${narrowed.length} agent state path(s) that group or others could access to owner-only`);
+  const saved = loadState(opts.stateDir);
   if (saved === undefined) return undefined;
   if (saved.serverUrl !== serverUrl) {
     if (opts.joinToken === undefined) {

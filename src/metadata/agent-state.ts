@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_MODE, readIfExists, writeFileAtomic } from '../pki/files.js';
+import { ensurePrivateDir, readIfExists, writePrivateFile } from '../kernel/private-files.js';
 
 /**
  * What a restarted `openmi agent` needs to carry on without a new join token (join tokens are
@@ -19,15 +19,12 @@ export interface AgentState {
 }
 
 const FILE = 'agent.json';
-const DIR_MODE = 0o700;
 
 export const statePath = (stateDir: string): string => join(stateDir, FILE);
 
 export function saveState(stateDir: string, state: AgentState): void {
-  mkdirSync(stateDir, { recursive: true, mode: DIR_MODE });
-  // mkdir leaves an existing directory's mode alone: set it so the key's directory is ours alone.
-  chmodSync(stateDir, DIR_MODE);
-  writeFileAtomic(statePath(stateDir), `${JSON.stringify(state, null, 2)}\n`, PRIVATE_MODE);
+  ensurePrivateDir(stateDir);
+  writePrivateFile(statePath(stateDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 const STRING_FIELDS = ['serverUrl', 'agentId', 'resourceId', 'tenantId', 'privateKeyPem'] as const;

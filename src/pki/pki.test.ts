@@ -30,8 +30,8 @@ test('first start writes the CA and server files with the right modes and sealin
   assert.equal(readFileSync(join(opts.dir, 'server.pem'), 'utf8'), pki.serverCertPem);
   assert.match(pki.serverKeyPem, /^-----BEGIN PRIVATE KEY-----/);
   if (process.platform !== 'win32') {
-    assert.equal(mode(join(opts.dir, 'ca.pem')), 0o644);
-    assert.equal(mode(join(opts.dir, 'server.pem')), 0o644);
+    assert.equal(mode(join(opts.dir, 'ca.pem')), 0o600);
+    assert.equal(mode(join(opts.dir, 'server.pem')), 0o600);
     assert.equal(mode(join(opts.dir, 'ca-key.sealed')), 0o600);
     assert.equal(mode(join(opts.dir, 'server-key.sealed')), 0o600);
   }

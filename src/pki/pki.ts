@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../kernel/clock.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import { seal, unseal } from '../kernel/sealing.js';
 import { createCa, loadCa, type IssuingCa } from './ca.js';
-import { PRIVATE_MODE, PUBLIC_MODE, readIfExists, writeFileAtomic } from './files.js';
+import { ensurePrivateDir, readIfExists, writePrivateFile } from '../kernel/private-files.js';
 import { issueServerCert, reissueReason, type ServerNames, type ServerPems } from './server-cert.js';
 
 export interface PkiOptions {
@@ -47,8 +46,8 @@ function readPair(files: PairFiles, masterKey: Buffer): { certPem?: string; keyP
 
 /** Key first, then cert: a crash in between leaves an orphan key, never a cert without its key. */
 function writePair(files: PairFiles, masterKey: Buffer, pems: { certPem: string; keyPem: string }): void {
-  writeFileAtomic(files.keyPath, `${seal(masterKey, Buffer.from(pems.keyPem, 'utf8'), files.aad)}\n`, PRIVATE_MODE);
-  writeFileAtomic(files.certPath, pems.certPem, PUBLIC_MODE);
+  writePrivateFile(files.keyPath, `${seal(masterKey, Buffer.from(pems.keyPem, 'utf8'), files.aad)}\n`);
+  writePrivateFile(files.certPath, pems.certPem);
 }
 
 async function loadOrCreateCa(dir: string, opts: PkiOptions, random: Random): Promise<{ certPem: string; ca: IssuingCa }> {
@@ -99,8 +98,8 @@ async function loadOrIssueServer(dir: string, ca: IssuingCa, opts: PkiOptions, r
  */
 export async function loadOrCreatePki(opts: PkiOptions): Promise<Pki> {
   const random = opts.random ?? systemRandom;
-  // 0755: ca.pem must be readable by other local users (NODE_EXTRA_CA_CERTS, trust stores).
-  mkdirSync(opts.dir, { recursive: true, mode: 0o755 });
+  // 0700 like the rest of the data dir: another local user who must trust ca.pem gets a copy.
+  ensurePrivateDir(opts.dir);
   const ca = await loadOrCreateCa(opts.dir, opts, random);
   const server = await loadOrIssueServer(opts.dir, ca.ca, opts, random);
   return {

@@ -33,7 +33,7 @@ function readJwks(file: string): Record<string, unknown> {
 }
 
 function addCommand(): Command {
-  return withClientOptions(new Command('add').description("Register (or replace) an external issuer's JWKS, for issuers openmi cannot reach through OpenID discovery."))
+  return withClientOptions(new Command('add').description("Register (or replace) an external issuer's JWKS, for issuers openmi cannot or may not reach through OpenID discovery (private networks)."))
     .requiredOption('-n, --name <name>', 'name of the registration')
     .requiredOption('--issuer <url>', "the issuer exactly as in the tokens' 'iss' claim")
     .requiredOption('--jwks-file <file>', 'JWKS document ({"keys":[...]}) with the public keys')

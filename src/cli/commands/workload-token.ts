@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileAtomic } from '../../pki/files.js';
+import { writePrivateFile } from '../../kernel/private-files.js';
 import { withApiVersion } from '../arm-paths.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { CliError } from '../cli-error.js';
@@ -55,7 +55,7 @@ export function workloadTokenCommand(): Command {
 
 function writeToken(file: string, token: string): void {
   try {
-    writeFileAtomic(file, token, 0o600);
+    writePrivateFile(file, token);
   } catch (e) {
     throw new CliError(`cannot write the token to ${file}: ${(e as Error).message}`);
   }

@@ -24,6 +24,26 @@ const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
 export const accountIdOf = (a: AccountAddress): string =>
   `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${STORAGE_TYPE}/${a.name}`;
 
+/**
+ * `properties.allowSharedKeyAccess`: null or absent means true (Azure's default). When false the
+ * blob plane refuses Shared Key and every SAS signed with an account key; the keys themselves stay
+ * listable and rotatable over ARM, as in Azure, so access can be turned back on without new keys.
+ */
+export function sharedKeyAccessAllowed(r: StorageAccountRecord): boolean {
+  const props = r.body['properties'];
+  return !(typeof props === 'object' && props !== null && (props as Record<string, unknown>)['allowSharedKeyAccess'] === false);
+}
+
+function checkProperties(b: Record<string, unknown>): void {
+  const props = b['properties'];
+  if (props === undefined || props === null) return;
+  if (typeof props !== 'object' || Array.isArray(props)) throw invalid("'properties' must be a JSON object.", { code: 'InvalidRequestContent' });
+  const v = (props as Record<string, unknown>)['allowSharedKeyAccess'];
+  if (v !== undefined && v !== null && typeof v !== 'boolean') {
+    throw invalid(`'properties.allowSharedKeyAccess' must be true or false (or null, which means true), not ${JSON.stringify(v).slice(0, 40)}.`, { code: 'InvalidRequestContent' });
+  }
+}
+
 /** A fresh 512-bit account key, base64 like Azure's (88 characters). */
 const newKey = (): string => randomBytes(64).toString('base64');
 
@@ -50,6 +70,7 @@ export class StorageAccountService {
     if (!NAME.test(a.name)) throw invalid(`${a.name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`, { code: 'AccountNameInvalid' });
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
     const b = body as Record<string, unknown>;
+    checkProperties(b);
     await requireScope(this.store, a.subscriptionId, a.resourceGroup);
     const existing = await this.store.storageAccounts.get(accountIdOf(a));
     const now = this.clock.now();

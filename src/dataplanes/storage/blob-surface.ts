@@ -3,7 +3,8 @@ import type { RequestContext, Surface } from '../../kernel/http/context.js';
 import type { Authorizer } from '../../rbac/authorizer.js';
 import type { Store } from '../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../auth/data-plane-auth.js';
-import type { StorageAccountService } from './accounts.js';
+import { sharedKeyAccessAllowed, type StorageAccountService } from './accounts.js';
+import type { StorageAccountRecord } from '../../store/storage.js';
 import { renderStorageError, StorageError } from './blob-errors.js';
 import { BlobHandlers } from './blob-handlers.js';
 import { classify, type Operation } from './operations.js';
@@ -13,6 +14,8 @@ import { verifySharedKey } from './shared-key.js';
 export const STORAGE_RESOURCE = 'https://storage.azure.com';
 /** Azure documents OAuth on Storage from this version on. */
 const MIN_BEARER_VERSION = '2017-11-09';
+/** Azure's text for Shared Key or an account-key SAS on an account with allowSharedKeyAccess false. */
+const KEY_AUTH_OFF = 'Key based authentication is not permitted on this storage account.';
 
 export interface BlobSurfaceDeps {
   store: Store;
@@ -46,7 +49,7 @@ export class BlobSurface implements Surface {
     const resolved = await this.d.accounts.resolve(name);
     if (!resolved) throw new StorageError(404, 'ResourceNotFound', `The storage account '${name}' does not exist.`);
     const op = classify(ctx.method, ctx.segments, ctx.query);
-    await this.authenticate(ctx, op, resolved.record.name, resolved.record.id, resolved.keys);
+    await this.authenticate(ctx, op, resolved.record, resolved.keys);
     const port = ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
     await this.handlers.handle({ ctx, op, account: resolved.record.name, endpoint });
@@ -60,8 +63,13 @@ export class BlobSurface implements Surface {
   }
 
   /** SAS (query `sig`), then SharedKey, then bearer; SharedKey and SAS bypass RBAC, as in Azure. */
-  private async authenticate(ctx: RequestContext, op: Operation, account: string, accountId: string, keys: string[]): Promise<void> {
+  private async authenticate(ctx: RequestContext, op: Operation, record: StorageAccountRecord, keys: string[]): Promise<void> {
+    const { name: account, id: accountId } = record;
     const authorization = ctx.req.headers.authorization ?? '';
+    // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
+    // `sig` is key-based. Checked before any signature: with the keys off, none is looked at.
+    const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
+    if (keyBased && !sharedKeyAccessAllowed(record)) throw new StorageError(403, 'KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
     if (ctx.query.has('sig')) return verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
     if (authorization.startsWith('SharedKey ')) {
       if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', account, keys)) return;

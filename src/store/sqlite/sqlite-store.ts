@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
 import { transactionScoped } from '../sql/executor.js';
 import { createRepos } from '../sql/repos.js';
@@ -15,6 +16,9 @@ import { migrateSqlite } from './sqlite-migrate.js';
 export async function openSqliteStore(path: string | ':memory:'): Promise<Store> {
   let db: Database.Database;
   try {
+    // Created 0600 before SQLite opens it: SQLite would apply the umask (0644), and it gives the
+    // -wal and -shm files the database file's mode.
+    if (path !== ':memory:') createPrivateFile(path);
     db = new Database(path);
   } catch (e) {
     throw new Error(

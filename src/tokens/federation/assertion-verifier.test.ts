@@ -6,6 +6,7 @@ import { ManualClock } from '../../kernel/clock.js';
 import { DomainError } from '../../kernel/errors.js';
 import type { FederatedCredentialRecord, FederationIssuerRecord, PrincipalRecord, UserAssignedIdentityRecord } from '../../store/records.js';
 import { FederatedAssertionVerifier, type FederationFailure } from './assertion-verifier.js';
+import { IssuerHostPolicy } from './issuer-hosts.js';
 import { IssuerKeys } from './issuer-keys.js';
 
 const OWN = 'https://openmi.test/openmi/workload';
@@ -44,7 +45,7 @@ const noFetch = async (url: string) => assert.fail(`unexpected fetch of ${url}`)
 const verifier = new FederatedAssertionVerifier({
   store,
   clock,
-  keys: new IssuerKeys({ workloadIssuer: OWN, ownKeys, registered: { getByIssuer: async (i) => registered.get(i) }, fetchJson: noFetch, clock }),
+  keys: new IssuerKeys({ policy: new IssuerHostPolicy([], OWN), ownKeys, registered: { getByIssuer: async (i) => registered.get(i) }, fetchJson: noFetch, clock, log: { warn: () => undefined } }),
 });
 
 interface Mint {

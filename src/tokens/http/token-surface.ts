@@ -9,7 +9,9 @@ import type { IssuedToken, TokenIssuer } from '../issue.js';
 import type { SignInEvent, SignInRecorder } from '../sign-ins.js';
 import { FederatedAssertionVerifier } from '../federation/assertion-verifier.js';
 import { IssuerKeys } from '../federation/issuer-keys.js';
-import { httpsJsonFetcher, type JsonFetcher } from '../federation/https-json.js';
+import { guardedJsonFetcher, type GuardedFetchOptions } from '../federation/https-json.js';
+import { IssuerHostPolicy } from '../federation/issuer-hosts.js';
+import { createLogger, type Logger } from '../../kernel/log.js';
 import { workloadIssuerUrl } from '../federation/workload-issuer.js';
 import { discoveryDocument } from './discovery.js';
 import { OAuthError, renderOAuthError, toOAuthError } from './oauth-errors.js';
@@ -32,10 +34,19 @@ export interface TokenSurfaceDeps {
   maxBodyBytes: number;
   /** Every token request is handed here, success or failure. */
   signIns: SignInRecorder;
-  /** Fetches external issuers' discovery documents and JWKS; default: HTTPS with Node's CA store. */
-  fetchJson?: JsonFetcher;
+  /** OpenID discovery of federated credentials' issuers; default: no allow-listed hosts, no log. */
+  issuerDiscovery?: IssuerDiscoveryDeps;
   /** Redeems portal login links; default: a LoginLinkService over `store` and `clock`. */
   loginLinks?: LoginLinkRedeemer;
+}
+
+export interface IssuerDiscoveryDeps {
+  /** The hosts openmi may fetch from (config federationAllowedIssuerHosts, openmi's own issuer). */
+  policy: IssuerHostPolicy;
+  /** Trust anchors and bounds of the fetch; tests shorten the timeouts. */
+  fetch?: Omit<GuardedFetchOptions, 'policy'>;
+  /** Why a discovery failed goes here; the caller only gets a generic message. */
+  log: Pick<Logger, 'warn'>;
 }
 
 const SECOND = new Set(['oauth2', 'v2.0', '.well-known', 'discovery']);
@@ -53,7 +64,10 @@ export class TokenSurface implements Surface {
 
   constructor(private readonly d: TokenSurfaceDeps) {
     this.workloadIssuer = workloadIssuerUrl(d.authority.baseUrl);
-    const keys = new IssuerKeys({ workloadIssuer: this.workloadIssuer, ownKeys: d.keys, registered: d.store.federationIssuers, fetchJson: d.fetchJson ?? httpsJsonFetcher(), clock: d.clock });
+    const fed = d.issuerDiscovery ?? { policy: new IssuerHostPolicy([], this.workloadIssuer), log: createLogger('silent') };
+    if (fed.policy.ownIssuer !== this.workloadIssuer) throw new Error(`the issuer host policy is for ${fed.policy.ownIssuer}, not ${this.workloadIssuer}`);
+    const fetchJson = guardedJsonFetcher({ ...fed.fetch, policy: fed.policy });
+    const keys = new IssuerKeys({ policy: fed.policy, ownKeys: d.keys, registered: d.store.federationIssuers, fetchJson, clock: d.clock, log: fed.log });
     const loginLinks = d.loginLinks ?? new LoginLinkService(d.store, d.clock, systemRandom);
     this.grants = { ...d, loginLinks, federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }) };
   }
