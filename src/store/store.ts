@@ -55,6 +55,7 @@ export interface Store {
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;
+  readonly agentAssertionJtis: AgentAssertionJtiRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -262,6 +263,18 @@ export interface AgentRepo {
   /** Deletes every agent of a resource (its deletion); returns how many. */
   deleteForResource(resourceId: string): Promise<number>;
   /** Deletes agents whose expiresAt is not null and <= now; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+/** The `jti`s of accepted agent assertions, until they expire (docs/agent-protocol.md, "Replay"). */
+export interface AgentAssertionJtiRepo {
+  /**
+   * Records the first use of `jti` by `agentId`, kept until `expiresAt` (epoch ms): insert-if-absent
+   * as a compare-and-set, exact on both ids. True for the first claim; false for every later
+   * one, racing or not, from any node on the same store, until the row is deleted.
+   */
+  claim(agentId: string, jti: string, expiresAt: number): Promise<boolean>;
+  /** Deletes rows whose expiresAt <= now; returns how many. */
   deleteExpired(now: number): Promise<number>;
 }
 
