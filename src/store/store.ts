@@ -22,6 +22,9 @@ import type { AuditRepo } from './audit-repo.js';
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
+import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
+
+export type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 
 /**
  * Persistence for openmi. One interface, two implementations (SQLite, PostgreSQL), one contract
@@ -263,18 +266,6 @@ export interface AgentRepo {
   /** Deletes every agent of a resource (its deletion); returns how many. */
   deleteForResource(resourceId: string): Promise<number>;
   /** Deletes agents whose expiresAt is not null and <= now; returns how many. */
-  deleteExpired(now: number): Promise<number>;
-}
-
-/** The `jti`s of accepted agent assertions, until they expire (docs/agent-protocol.md, "Replay"). */
-export interface AgentAssertionJtiRepo {
-  /**
-   * Records the first use of `jti` by `agentId`, kept until `expiresAt` (epoch ms): insert-if-absent
-   * as a compare-and-set, exact on both ids. True for the first claim; false for every later
-   * one, racing or not, from any node on the same store, until the row is deleted.
-   */
-  claim(agentId: string, jti: string, expiresAt: number): Promise<boolean>;
-  /** Deletes rows whose expiresAt <= now; returns how many. */
   deleteExpired(now: number): Promise<number>;
 }
 
