@@ -21,14 +21,20 @@ function headerKid(jws: string): string {
   }
 }
 
+/** jtis are the agent's own UUIDs; the bound keeps what one stored row can cost. */
+const MAX_JTI_CHARS = 128;
+/** How often a node purges expired jtis: rows live at most ~7 minutes anyway. */
+const PRUNE_EVERY_MS = 60_000;
+
 /**
  * Authenticates an agent by the ES256 assertion it signs for every call (docs/agent-protocol.md):
  * the key it generated at enrollment is its only credential — never its address. Replays inside
- * the assertion's short lifetime are refused by `jti`.
+ * the assertion's short lifetime are refused by `jti`, recorded in the store so that neither a
+ * restart nor another node on the same PostgreSQL forgets one.
  */
 export class AgentAuthenticator {
   private readonly keys = new Map<string, KeyObject>();
-  private readonly seen = new Map<string, number>();
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +50,9 @@ export class AgentAuthenticator {
     const now = this.clock.now();
     if (!agent) throw refuse(`no enrolled agent '${kid}'. It may have been removed with its resource; enroll again with a new join token.`);
     if (agent.expiresAt !== null && agent.expiresAt <= now) throw refuse(`agent '${kid}' was ephemeral and has expired; enroll again.`);
-    this.checkClaims(this.verified(m[1]!, agent, now), kid, Math.floor(now / 1000));
+    const claims = this.verified(m[1]!, agent, now);
+    this.checkClaims(claims, kid, Math.floor(now / 1000));
+    await this.claimJti(agent.id, claims, now);
     return agent;
   }
 
@@ -75,26 +83,29 @@ export class AgentAuthenticator {
     return k;
   }
 
-  /** What the shared verifier does not know: sub, a short assertion lifetime, and one use per jti. */
+  /** What the shared verifier does not know: sub, a short assertion lifetime, and a usable jti. */
   private checkClaims(c: Record<string, unknown>, kid: string, now: number): void {
     if (c['sub'] !== kid) throw refuse('iss and sub must both be the agent id.');
     const iat = Number(c['iat']);
     const exp = Number(c['exp']);
     if (!Number.isFinite(iat) || exp - iat > MAX_ASSERTION_LIFETIME_S) throw refuse(`iat and exp are required and at most ${MAX_ASSERTION_LIFETIME_S} s apart.`);
     if (iat - CLOCK_SKEW_S > now) throw refuse('the assertion was issued in the future; check the agent host clock.');
-    this.checkReplay(kid, String(c['jti'] ?? ''), exp, now);
+    const jti = c['jti'];
+    if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_CHARS) throw refuse(`jti is required: a unique string of at most ${MAX_JTI_CHARS} characters per assertion.`);
   }
 
-  private checkReplay(kid: string, jti: string, exp: number, now: number): void {
-    if (!jti) throw refuse('jti is required.');
-    const key = `${kid}:${jti}`;
-    if (this.seen.has(key)) throw refuse('the assertion was already used (replay).');
-    if (this.seen.size > 100_000) this.prune(now);
-    this.seen.set(key, exp + CLOCK_SKEW_S);
-  }
-
-  private prune(now: number): void {
-    for (const [k, until] of this.seen) if (until <= now) this.seen.delete(k);
+  /**
+   * One use per jti, decided by the store (insert-if-absent), kept until the assertion could no
+   * longer verify: exp plus the skew the verifier allows. Runs last, so only a valid assertion
+   * costs a row.
+   */
+  private async claimJti(agentId: string, c: Record<string, unknown>, now: number): Promise<void> {
+    const until = (Number(c['exp']) + CLOCK_SKEW_S) * 1000;
+    if (!(await this.store.agentAssertionJtis.claim(agentId, c['jti'] as string, until))) throw refuse('the assertion was already used (replay); sign a new one, with a new jti, for every call.');
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now;
+      await this.store.agentAssertionJtis.deleteExpired(now);
+    }
   }
 
   /** Forget a removed agent's cached key. */

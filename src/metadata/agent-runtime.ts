@@ -32,6 +32,8 @@ export interface AgentRuntimeOptions {
   msiSecret?: string;
   /** Reported at enrollment; defaults to this machine's name. */
   hostname?: string;
+  /** Host header values (name:port) workloads reach the agent by besides its address (RequestGuard). */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningAgent {
@@ -140,7 +142,8 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
   const msiSecret = opts.msiSecret ?? random.bytes(32).toString('base64url');
   const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random });
   const signIns = new MetadataSignIns(buffer, clock);
-  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns });
+  const allowedHosts = opts.allowedHosts ?? [];
+  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns, allowedHosts });
   const port = await listen(server, opts.listenHost, opts.listenPort).catch(async (err: unknown) => {
     // An ephemeral agent nobody will ever resume must not stay enrolled on the server.
     if (fresh && opts.stateDir === undefined) await leave(client, undefined).catch(() => undefined);

@@ -7,6 +7,7 @@ import { epochSeconds, ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH, parseImdsTarget, QUERY_MEMO_ENTRIES } from './imds-fast-path.js';
 import { createMetadataServer } from './metadata-server.js';
+import { RequestGuard } from './request-guard.js';
 import { TokenCache } from './token-cache.js';
 import type { IdentitySelector, MintedToken, TokenUpstream } from './upstream.js';
 
@@ -136,7 +137,9 @@ describe('parseImdsTarget', () => {
 });
 
 describe('ImdsFastPath', () => {
-  const fakeReq = (url: string, headers: Record<string, string> = { metadata: 'true' }) => ({ method: 'GET', url, headers }) as unknown as IncomingMessage;
+  const guard = new RequestGuard();
+  guard.bind({ address: '127.0.0.1', family: 'IPv4', port: 50342 });
+  const fakeReq = (url: string, headers: Record<string, string> = { metadata: 'true' }) => ({ method: 'GET', url, headers: { host: '127.0.0.1:50342', ...headers } }) as unknown as IncomingMessage;
   const fakeRes = () => {
     const wrote: unknown[] = [];
     const res = { writeHead: (...a: unknown[]) => wrote.push(a), end: (b: unknown) => wrote.push(b) } as unknown as ServerResponse;
@@ -145,7 +148,7 @@ describe('ImdsFastPath', () => {
   const target = (i: number) => `${IMDS_TOKEN_PATH}?api-version=2018-02-01&resource=api%3A%2F%2Fr${i}`;
 
   it('memoizes only valid targets, in a bounded map, and writes nothing when it declines', async () => {
-    const fast = new ImdsFastPath(cache, clock);
+    const fast = new ImdsFastPath(cache, clock, guard);
     const { res, wrote } = fakeRes();
     assert.equal(fast.tryAnswer(fakeReq(`${IMDS_TOKEN_PATH}?resource=x`), res, () => 'id'), false);
     assert.equal(fast.tryAnswer(fakeReq(target(0)), res, () => 'id'), false, 'a valid target, but a miss');
@@ -162,7 +165,7 @@ describe('ImdsFastPath', () => {
   it('leaves a request to the full route when something throws before anything was written', () => {
     const broken = { peek: () => { throw new Error('boom'); } } as unknown as TokenCache;
     const { res, wrote } = fakeRes();
-    assert.equal(new ImdsFastPath(broken, clock).tryAnswer(fakeReq(target(1)), res, () => 'id'), false);
+    assert.equal(new ImdsFastPath(broken, clock, guard).tryAnswer(fakeReq(target(1)), res, () => 'id'), false);
     assert.deepEqual(wrote, []);
   });
 });

@@ -4,6 +4,7 @@ import { splitTarget } from '../kernel/http/path.js';
 import { renderedBody } from './metadata-bodies.js';
 import { sendRendered } from './metadata-http.js';
 import { hasMetadataHeader, IMDS_SELECTORS, isForwarded, parseSelector, requireDatedVersion, requireResource } from './metadata-params.js';
+import type { RequestGuard } from './request-guard.js';
 import type { TokenCache } from './token-cache.js';
 import type { IdentitySelector, MintedToken } from './upstream.js';
 
@@ -51,6 +52,8 @@ export class ImdsFastPath {
   constructor(
     private readonly cache: TokenCache,
     private readonly clock: Clock,
+    /** The full route's Host/Origin/Sec-Fetch-Site checks, in their hot-path form. */
+    private readonly guard: RequestGuard,
     /** Called after each answer: the agent's sign-in row for a request the server never sees. */
     private readonly onHit?: (req: IncomingMessage, resource: string, token: MintedToken) => void,
   ) {}
@@ -77,7 +80,7 @@ export class ImdsFastPath {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, correlationId: () => string): boolean {
-    if (req.method !== 'GET' || isForwarded(req) || !hasMetadataHeader(req)) return false;
+    if (req.method !== 'GET' || isForwarded(req) || !hasMetadataHeader(req) || !this.guard.admits(req)) return false;
     const query = this.query(req.url ?? '/');
     if (query === undefined) return false;
     const token = this.cache.peek(query.resource, query.selector, correlationId);

@@ -29,12 +29,33 @@ export function single(params: URLSearchParams, name: string): string | undefine
   return all[0];
 }
 
+/** Longest resource or selector value accepted: resource URIs and ARM ids are far shorter. */
+export const MAX_PARAM_CHARS = 2048;
+
+/**
+ * C0 and C1 controls, DEL, the Unicode line separators, and U+FFFD (what URLSearchParams makes
+ * of bytes that are not UTF-8): no resource URI or identity id holds one, and each can split or
+ * forge a line in a log or a header downstream.
+ */
+const MALFORMED = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/;
+
+/** Refuses an over-long or malformed value with 400, naming the parameter but never echoing it. */
+export function requireWellFormed(name: string, value: string): string {
+  if (value.length > MAX_PARAM_CHARS) {
+    throw badRequest(`The '${name}' parameter is ${value.length} characters long; at most ${MAX_PARAM_CHARS} are accepted.`);
+  }
+  if (MALFORMED.test(value)) {
+    throw badRequest(`The '${name}' parameter contains control characters or bytes that are not UTF-8; send the value percent-encoded UTF-8, exactly as registered.`);
+  }
+  return value;
+}
+
 export function requireResource(params: URLSearchParams): string {
   const resource = single(params, 'resource');
   if (resource === undefined || resource.trim() === '') {
     throw badRequest("Required query parameter 'resource' is missing: name the audience, e.g. resource=https://management.azure.com.");
   }
-  return resource;
+  return requireWellFormed('resource', resource);
 }
 
 /**
@@ -47,7 +68,7 @@ export function parseSelector(params: URLSearchParams, spelling: SelectorSpellin
   for (const [param, name] of Object.entries(spelling)) {
     const value = single(params, param);
     if (value === undefined || value === '') continue;
-    found.push({ name, value });
+    found.push({ name, value: requireWellFormed(param, value) });
     names.push(param);
   }
   if (found.length > 1) {

@@ -15,6 +15,7 @@ import {
   requireResource,
   single,
 } from './metadata-params.js';
+import type { RequestGuard } from './request-guard.js';
 import type { TokenCache } from './token-cache.js';
 import type { IdentitySelector, MintedToken } from './upstream.js';
 
@@ -26,6 +27,8 @@ export interface RouteDeps {
   clock: Clock;
   /** The SDKs set no timeout on token calls, so we bound our own wait for the server. */
   answerTimeoutMs: number;
+  /** Host, Origin and Sec-Fetch-Site checks, applied before any route. */
+  guard: RequestGuard;
 }
 
 export interface RouteContext {

@@ -8,6 +8,7 @@ import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
 import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
 import type { MetadataSignIns } from './metadata-sign-ins.js';
+import { RequestGuard } from './request-guard.js';
 import type { TokenCache } from './token-cache.js';
 import type { MintedToken, TokenUpstream } from './upstream.js';
 
@@ -25,6 +26,8 @@ export interface MetadataServerOptions {
   random?: Random;
   /** Sign-in rows for the token requests answered here without a server mint (issue F). */
   signIns?: MetadataSignIns;
+  /** Host values the agent is reached by besides its own address (see RequestGuard). */
+  allowedHosts?: readonly string[];
 }
 
 export { IMDS_TOKEN_PATH };
@@ -64,6 +67,8 @@ const TOKEN_HANDLERS = new Set<Handler>([imdsToken, appServiceToken, cloudShellT
 async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: string, opts: MetadataServerOptions, started: number): Promise<void> {
   const route = routeFor(routes, path, (ctx.req.method ?? 'GET').toUpperCase());
   try {
+    // Before routing: a browser or a rebound name learns nothing, not even which paths exist.
+    deps.guard.check(ctx.req);
     if (route instanceof EndpointError) throw route;
     await route(deps, ctx);
     if (ctx.hit !== undefined) opts.signIns?.hit(ctx.req, ctx.query.get('resource') ?? ctx.hit.resource, ctx.hit, performance.now() - started);
@@ -98,14 +103,16 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     msiSecret: opts.msiSecret,
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
+    guard: new RequestGuard(opts.allowedHosts),
   };
   // The fast path answers synchronously, so the hook reads the start time of the request at hand.
   let started = 0;
   const signIns = opts.signIns;
   const onHit = signIns && ((req: IncomingMessage, resource: string, token: MintedToken) => signIns.hit(req, resource, token, performance.now() - started));
-  const fast = new ImdsFastPath(opts.cache, opts.clock, onHit);
+  const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit);
   const newId = () => random.uuid();
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
     started = performance.now();
     const begun = started;
     // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
@@ -121,6 +128,7 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
     void serve(routes, deps, ctx, path, opts, begun).then(() => logAccess(opts.log, res, path, begun, ctx.correlationId));
   });
+  server.on('listening', () => deps.guard.bind(server.address()));
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -22,6 +22,9 @@ import type { AuditRepo } from './audit-repo.js';
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
+import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
+
+export type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 
 /**
  * Persistence for openmi. One interface, two implementations (SQLite, PostgreSQL), one contract
@@ -55,6 +58,7 @@ export interface Store {
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;
+  readonly agentAssertionJtis: AgentAssertionJtiRepo;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on

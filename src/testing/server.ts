@@ -20,11 +20,14 @@ export interface TestServer {
 }
 
 
-/** Starts a real server on an ephemeral port with a fresh data directory. */
-export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string; onStop?: () => Promise<void>; config?: Partial<Config> } = {}): Promise<TestServer> {
+/**
+ * Starts a real server on an ephemeral port (or `port`, to restart one at the same URL) with a
+ * fresh data directory (or `dataDir`, which is then kept).
+ */
+export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string; port?: number; onStop?: () => Promise<void>; config?: Partial<Config> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'openmi-test-'));
-  const cfg = loadConfig({ dataDir, port: 0, store: opts.store ?? 'sqlite', logLevel: 'silent', ...opts.config }, {});
-  const { store: _s, dataDir: _d, onStop: _o, config: _c, ...appOpts } = opts;
+  const cfg = loadConfig({ dataDir, port: opts.port ?? 0, store: opts.store ?? 'sqlite', logLevel: 'silent', ...opts.config }, {});
+  const { store: _s, dataDir: _d, port: _p, onStop: _o, config: _c, ...appOpts } = opts;
   const server = await startServer(cfg, { log: createLogger('silent'), ...appOpts });
   const ca = readFileSync(server.caCertPath, 'utf8');
   const creds = JSON.parse(readFileSync(server.credentialsPath, 'utf8')) as AdminCredentialsFile;

@@ -16,6 +16,7 @@ interface AgentOptions extends ResourceRef {
   stateDir: string;
   dataDir?: string;
   readyFile?: string;
+  allowHost: string[];
 }
 
 function parseListen(v: string): { host: string; port: number } {
@@ -23,6 +24,14 @@ function parseListen(v: string): { host: string; port: number } {
   const port = Number(v.slice(i + 1));
   if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--listen must be ADDR:PORT, e.g. 127.0.0.1:50342 (got '${v}')`, 2);
   return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+// name:port or [ipv6]:port; the agent compares Host headers with it exactly (case-insensitive).
+const HOST_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function collectHost(v: string, all: string[]): string[] {
+  if (!HOST_VALUE.test(v)) throw new CliError(`--allow-host must be NAME:PORT as workloads send it in the Host header, e.g. openmi-agent:50342 (got '${v}')`, 2);
+  return [...all, v];
 }
 
 function readCa(path: string | undefined): string {
@@ -38,7 +47,7 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
   const { host, port } = parseListen(o.listen);
   const log = createLogger('info');
   if (o.resource || o.name) {
-    const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log });
+    const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log, allowedHosts: o.allowHost });
     return { agent: r.agent, caPath: r.caCertPath };
   }
   if (!o.server) throw new CliError('say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).', 2);
@@ -51,6 +60,7 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
     listenPort: port,
     log,
     hostname: hostname(),
+    allowedHosts: o.allowHost,
   });
   return { agent, caPath: o.ca! };
 }
@@ -62,6 +72,7 @@ export function agentCommand(): Command {
     .option('--server <url>', 'the openmi server, e.g. https://openmi.example:8443')
     .option('--ca <file>', "the openmi CA certificate (ca.pem from the server's data dir)")
     .option('--listen <addr:port>', 'where workloads reach the metadata endpoints', '127.0.0.1:50342')
+    .option('--allow-host <name:port>', 'a further Host header value workloads reach the agent by, e.g. a container service name (repeatable)', collectHost, [])
     .option('--state-dir <dir>', 'where the agent keeps its key and enrollment', './.openmi-agent')
     .option('--data-dir <dir>', 'with --resource: a local installation whose admin credentials enroll an ephemeral agent')
     .option('--ready-file <file>', 'write the endpoints as JSON to this file once listening')

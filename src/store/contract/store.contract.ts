@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import type { Store } from '../store.js';
+import { agentAssertionJtiContract } from './agent-assertion-jtis.contract.js';
 import { agentContract, joinTokenContract } from './agents.contract.js';
 import { auditContract } from './audit.contract.js';
 import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
@@ -36,6 +37,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     computeResourceContract(newStore);
     joinTokenContract(newStore);
     agentContract(newStore);
+    agentAssertionJtiContract(newStore);
     tokenRevocationContract(newStore);
     federationIssuerContract(newStore);
     roleDefinitionContract(newStore);

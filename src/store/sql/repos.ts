@@ -1,4 +1,5 @@
 import type { StoreRepos } from '../store.js';
+import { SqlAgentAssertionJtiRepo } from './agent-assertion-jtis.js';
 import { SqlAgentRepo } from './agents.js';
 import { SqlAuditRepo } from './audit-log.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
@@ -48,5 +49,6 @@ export function createRepos(db: Executor): StoreRepos {
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),
+    agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),
   };
 }
