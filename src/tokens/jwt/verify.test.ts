@@ -140,6 +140,28 @@ test('not_yet_valid: nbf - skew > now', () => {
   assert.ok(verifyJwt(tokenWith({ ...claims, nbf: NOW + 30 }), options()));
 });
 
+test("iat: when present it is a number and not beyond now + skew (revocation compares it)", () => {
+  rejects(tokenWith({ ...claims, iat: String(NOW) }), 'malformed', "token 'iat' claim must be a number");
+  rejects(tokenWith({ ...claims, iat: NOW + 31 }), 'not_yet_valid', /issued at 2026-01-01T00:00:31.000Z \(1767225631\), in the future/);
+  assert.ok(verifyJwt(tokenWith({ ...claims, iat: NOW + 30 }), options()));
+  assert.ok(verifyJwt(tokenWith({ ...claims, iat: undefined }), options()));
+});
+
+test('malformed: a member named twice in the header or the payload, however it is spelled', () => {
+  const raw = (header: string, payload: string): string => {
+    const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+    return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  };
+  const body = JSON.stringify(claims).slice(1, -1);
+  const header = `"alg":"RS256","kid":"${KID}"`;
+  rejects(raw(`{${header}}`, `{${body},"aud":"api://other"}`), 'malformed', "token payload names 'aud' more than once; each member may appear once");
+  rejects(raw(`{"alg":"none",${header}}`, `{${body}}`), 'malformed', "token header names 'alg' more than once; each member may appear once");
+  rejects(raw(`{${header}}`, `{${body},"\\u006fid":"o2"}`), 'malformed', /names 'oid' more than once/);
+  // The same name in different objects, and names inside string values, are not duplicates.
+  const nested = `{${body},"x":{"oid":1,"y":[{"oid":2},{"oid":3}]},"z":"\\",\\"oid\\":"}`;
+  assert.ok(verifyJwt(raw(`{${header}}`, nested), options()));
+});
+
 test('wrong_issuer: exact match only', () => {
   rejects(tokenWith({ ...claims, iss: ISS.slice(0, -1) }), 'wrong_issuer',
     `token issuer '${ISS.slice(0, -1)}' is not accepted here; expected one of: ${ISS}`);
