@@ -63,7 +63,8 @@ test('malformed: garbage, wrong segment count, bad characters, bad JSON', () => 
     assert.throws(() => verifyJwt(t, options()), (e: unknown) => e instanceof JwtVerifyError && e.code === 'malformed', t);
   }
   rejects(`${b64([1])}.${b64(claims)}.sig`, 'malformed', 'token header must be a JSON object');
-  rejects('abc.def.ghi', 'malformed', 'token header is not valid JSON');
+  rejects('abc.def.ghi', 'malformed', 'token header is not valid UTF-8');
+  rejects(`${Buffer.from('{"alg":').toString('base64url')}.def.ghi`, 'malformed', 'token header is not valid JSON');
 });
 
 test('malformed: oversized input is refused before parsing', () => {
@@ -145,6 +146,12 @@ test("iat: when present it is a number and not beyond now + skew (revocation com
   rejects(tokenWith({ ...claims, iat: NOW + 31 }), 'not_yet_valid', /issued at 2026-01-01T00:00:31.000Z \(1767225631\), in the future/);
   assert.ok(verifyJwt(tokenWith({ ...claims, iat: NOW + 30 }), options()));
   assert.ok(verifyJwt(tokenWith({ ...claims, iat: undefined }), options()));
+});
+
+test('malformed: header or payload bytes that are not UTF-8', () => {
+  const body = Buffer.concat([Buffer.from(JSON.stringify(claims).slice(0, -1) + ',"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const input = `${b64({ alg: 'RS256', kid: KID })}.${body.toString('base64url')}`;
+  rejects(`${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`, 'malformed', 'token payload is not valid UTF-8');
 });
 
 test('malformed: a member named twice in the header or the payload, however it is spelled', () => {

@@ -70,9 +70,17 @@ function split(token: string, maxLength: number): [string, string, string] {
   return [m[1]!, m[2]!, m[3]!];
 }
 
+/** RFC 7519 §7.2: the segments are UTF-8. A lenient decode would turn bad bytes into U+FFFD, so two byte strings would read as one claim. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeJson(segment: string, what: string): Record<string, unknown> {
   let value: unknown;
-  const text = Buffer.from(segment, 'base64url').toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(Buffer.from(segment, 'base64url'));
+  } catch {
+    return fail('malformed', `token ${what} is not valid UTF-8`);
+  }
   try {
     value = JSON.parse(text);
   } catch {
