@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../testing/server.js';
 import { httpsRequest, type HttpsResponse } from '../testing/https.js';
 import { RawAgent } from '../testing/raw-agent.js';
 import { forEachStore } from '../testing/postgres.js';
+import { LOGIN_LINK_GRANT_TYPE, PORTAL_CLIENT_ID } from '../portal/login-links.js';
 
 const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
@@ -105,6 +106,21 @@ await forEachStore((storeName, storeSpec) => {
       assert.equal((await arm(await mint(w, t.server.baseUrl, false), w.rg)).status, 200);
       await sleep(1100); // iat has second resolution; a token of the revocation's second stays revoked
       assert.equal((await arm(await mint(w, t.server.baseUrl, true), w.rg)).status, 200, 'a token minted after the revocation works');
+    });
+
+    it('a login link made with the token before revokeTokens is revoked with it (it used to redeem for a fresh token)', async () => {
+      const w = await workload('link');
+      const armToken = await mint(w, t.server.baseUrl, true);
+      const link = await httpsRequest(`${t.server.baseUrl}/providers/OpenMI.Portal/loginLinks?api-version=2025-01-01`, { method: 'POST', ca: t.ca, headers: bearer(armToken) });
+      assert.equal(link.status, 200, link.text);
+      const fragment = new URL(link.json.url as string).hash;
+      const code = new URLSearchParams(fragment.slice(fragment.indexOf('?') + 1)).get('code')!;
+      assert.equal((await t.arm('POST', `${w.uai.id}/providers/OpenMI.Tokens/revokeTokens?api-version=2025-01-01`)).status, 200);
+      const body = new URLSearchParams({ grant_type: LOGIN_LINK_GRANT_TYPE, client_id: PORTAL_CLIENT_ID, code, resource: t.server.baseUrl }).toString();
+      const redeemed = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/oauth2/token`, { method: 'POST', ca: t.ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(redeemed.status, 400, redeemed.text);
+      assert.equal(redeemed.json.error, 'invalid_grant');
+      assert.match(redeemed.json.error_description, /revoked/);
     });
 
     it('deleting a user-assigned identity revokes its tokens: Key Vault answers 401, not 403', async () => {
