@@ -47,7 +47,25 @@ export interface ProbeTargets {
   clientIdFor(credential: string | null): string;
 }
 
+/**
+ * Retries a request the server rate-limited (429), after its Retry-After (at most 5 s, 5 times):
+ * a limit on requests per client says nothing about the credential, so the corpus waits it out.
+ */
+async function patient(send: () => Promise<HttpsResponse>): Promise<HttpsResponse> {
+  let r = await send();
+  for (let i = 0; i < 5 && r.status === 429; i++) {
+    await new Promise((done) => setTimeout(done, Math.min(5, Number(r.headers['retry-after']) || 1) * 1000));
+    r = await send();
+  }
+  return r;
+}
+
 export function probes(t: ProbeTargets): Record<Verifier, Probe> {
+  const all = rawProbes(t);
+  return Object.fromEntries(Object.entries(all).map(([v, probe]) => [v, { ...probe, send: (c: string | null) => patient(() => probe.send(c)) }])) as Record<Verifier, Probe>;
+}
+
+function rawProbes(t: ProbeTargets): Record<Verifier, Probe> {
   const { server: s, p } = t;
   const get = (path: string, headers: Record<string, string>) => httpsRequest(`${s.server.baseUrl}${path}`, { ca: s.ca, headers });
   return {
