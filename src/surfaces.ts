@@ -147,9 +147,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
     minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns),
   });
-  const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  // One revocation list for every verifier in this process (ARM, Graph, Key Vault, Blob); the hub
+  // marks principals revoked here (revokeTokens, identity deletion) so the next request sees them.
   const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
   hub.subscribe((ids) => revocations.invalidate(ids));
+  const authenticator = new ArmAuthenticator(verifier, revocations, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   const vault = new VaultSurface({
     store: d.store,
     auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),

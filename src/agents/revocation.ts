@@ -1,5 +1,5 @@
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
-import { recordChange } from '../activity-log/changes-batch.js';
+import { changeInTransaction } from '../activity-log/changes-batch.js';
 import type { Clock } from '../kernel/clock.js';
 import { notFound } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
@@ -22,9 +22,13 @@ export class TokenRevocationService {
   async revoke(actor: Actor, scope: string): Promise<{ principalId: string; revokedAt: number }> {
     const principalId = await this.principalAt(scope);
     const revokedAt = this.clock.now();
-    await this.store.tokenRevocations.put({ principalId, revokedAt, revokedBy: actor.principalId });
-    await recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, REVOKE_OPERATION, scope, { principalId, revokedAt });
-    return { principalId, revokedAt };
+    // One transaction: an acknowledged revocation always has its activity row; the hub hears of
+    // it only after commit, so no verifier re-reads the store before the row is there.
+    return changeInTransaction({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, async (tx, batch) => {
+      await tx.tokenRevocations.put({ principalId, revokedAt, revokedBy: actor.principalId });
+      batch.add(REVOKE_OPERATION, scope, { principalId, revokedAt });
+      return { principalId, revokedAt };
+    });
   }
 
   private async principalAt(scope: string): Promise<string> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forgedTokens, resignerFor, type Resign } from '../testing/forged-tokens.js';
+import { resignerFor, type Resign } from '../testing/forged-tokens.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { createArmClient } from '../cli/arm-client.js';
 import { DataPlaneAuthenticator } from '../dataplanes/auth/data-plane-auth.js';
@@ -41,7 +41,8 @@ async function grantOrdersRead(t: TestServer, principalIds: string[]): Promise<v
   }
 }
 
-describe('openmi gate refuses forged and revoked tokens', () => {
+// The forged-token corpus (src/conformance/forged-token-corpus.test.ts) runs against the gate too.
+describe('openmi gate admits re-signed tokens and refuses revoked ones', () => {
   let t: TestServer;
   let upstream: Server;
   let gate: Server;
@@ -81,14 +82,6 @@ describe('openmi gate refuses forged and revoked tokens', () => {
   it('admits the real token and the same claims re-signed (the baseline)', async () => {
     assert.equal((await call(port, real)).status, 200);
     assert.equal((await call(port, resign({}))).status, 200);
-  });
-
-  it('refuses every forgery with 401 and the reason', async () => {
-    for (const [name, token] of Object.entries(await forgedTokens(t, real, resign, 'api://billing'))) {
-      const r = await call(port, token);
-      assert.equal(r.status, 401, `${name}: ${r.status} ${JSON.stringify(r.json)}`);
-      assert.equal(r.json.error.code, 'InvalidAuthenticationToken', name);
-    }
   });
 
   it('refuses tokens of a revoked identity within the refresh window; a newly minted token works', async () => {

@@ -2,7 +2,7 @@ import type { RequestContext } from '../kernel/http/context.js';
 import type { PrincipalRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { JwtVerifyError } from '../tokens/jwt/verify.js';
-import type { TokenVerifier } from '../tokens/verify.js';
+import { RevocationCheckingVerifier, type BearerVerifier, type RevocationLookup } from '../tokens/revocation-check.js';
 import { ArmError } from './arm-errors.js';
 
 /**
@@ -16,13 +16,23 @@ export function armAudiences(baseUrl: string): string[] {
   return bases.flatMap((b) => [b, `${b}/`]);
 }
 
+/**
+ * Resource Manager's (and Graph's) bearer authentication. Revoked tokens are refused by the same
+ * rule the data planes and the gate apply (tokens/revocation-check.ts), so `revocations` is
+ * required: a control plane that skipped it would keep honouring a revoked or deleted identity.
+ */
 export class ArmAuthenticator {
+  private readonly verifier: BearerVerifier;
+
   constructor(
-    private readonly verifier: TokenVerifier,
+    verifier: BearerVerifier,
+    revocations: RevocationLookup,
     private readonly store: Store,
     private readonly audiences: readonly string[],
     private readonly authorizationUri: string,
-  ) {}
+  ) {
+    this.verifier = new RevocationCheckingVerifier(verifier, revocations);
+  }
 
   private fail(code: string, message: string): ArmError {
     const desc = message.replace(/"/g, "'");

@@ -32,8 +32,16 @@ export async function createIdentityPrincipal(
  * transaction and adds each removal to the batch (recorded once the transaction commits), so
  * nothing orphaned keeps power and the activity log shows what the deletion took away
  * (docs/identity-lifecycle.md).
+ *
+ * The same transaction revokes every token the identity holds: its tokens live for hours, and a
+ * verifier that only found its role assignments gone would answer 403 (authenticated, not
+ * allowed) for the rest of their lifetime. Revoked, they are refused with 401 by every verifier
+ * (tokens/revocation-check.ts), and the gate learns it from the revocations list. The change
+ * carrying `principalId` reaches the InvalidationHub, so this node's RevocationCache sees it on
+ * the very next request.
  */
 export async function retireIdentityPrincipal(tx: StoreRepos, batch: ChangeBatch, principalId: string): Promise<void> {
+  await tx.tokenRevocations.put({ principalId, revokedAt: batch.now(), revokedBy: batch.actor.principalId });
   for (const ra of await tx.roleAssignments.listForPrincipal(principalId)) {
     await tx.roleAssignments.delete(ra.id);
     batch.add('Microsoft.Authorization/roleAssignments/delete', ra.id, {

@@ -89,6 +89,17 @@ describe('LoginLinkService', () => {
     await rejectsWith(links.redeem(TENANT, code), /no longer exists/);
   });
 
+  it("refuses a code made at or before its principal's token revocation; a later code works", async () => {
+    const p = principal({ objectId: 'a1b2c3d4-0000-4000-8000-000000000011', appId: 'a1b2c3d4-0000-4000-8000-000000000012' });
+    await store.principals.create(p);
+    const before = await links.create(p);
+    await store.tokenRevocations.put({ principalId: p.objectId, revokedAt: clock.now(), revokedBy: admin.objectId });
+    await rejectsWith(links.redeem(TENANT, before.code), /revoked/);
+    clock.advance(1);
+    const after = await links.create(p);
+    assert.equal((await links.redeem(TENANT, after.code)).objectId, p.objectId);
+  });
+
   it('purges expired codes when making new ones, and checks the lifetime', async () => {
     await links.create(admin, 1);
     clock.advance(1000);

@@ -72,6 +72,12 @@ export class LoginLinkService {
     if (!principal || principal.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
       throw new DomainError('unauthenticated', "The principal this login link was made for no longer exists. Run 'openmi portal' as an existing principal for a new link.", { code: INVALID_LOGIN_LINK });
     }
+    // A code is a credential derived from the token that asked for it: revoking the principal's
+    // tokens revokes it too, or a stolen token could outlive revokeTokens by minting a link first.
+    const revocation = await this.store.tokenRevocations.get(principal.objectId);
+    if (revocation && record.createdAt <= revocation.revokedAt) {
+      throw new DomainError('unauthenticated', "This login link was made before its principal's tokens were revoked, and was revoked with them. Run 'openmi portal' with a new token for a new link.", { code: INVALID_LOGIN_LINK });
+    }
     return principal;
   }
 }

@@ -7,11 +7,14 @@ import { httpsRequest, type HttpsResponse } from './https.js';
  * A hand-made agent for tests of the server's agent API: the server is the thing under test, so
  * the client side is spelled out here (and can forge what a real agent never sends).
  */
+/** The server an agent talks to: an in-process TestServer or a child `openmi serve`. */
+export type AgentTarget = Pick<TestServer, 'ca'> & { server: { baseUrl: string } };
+
 export class RawAgent {
   readonly key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   id = '';
   constructor(
-    private readonly t: TestServer,
+    private readonly t: AgentTarget,
     private readonly clock: Clock = systemClock,
   ) {}
 

@@ -6,7 +6,8 @@ import type { Store } from '../store/store.js';
 import { JwtSigner } from './jwt/signer.js';
 import { generateSigningKey, importPrivateKey, jwksDocument, type PublicJwk } from './keys/signing-key.js';
 
-const aadFor = (kid: string) => `openmi-signing-key:${kid}`;
+/** Binds each sealed private key to its kid (exported for tests that re-open a server's keys). */
+export const aadFor = (kid: string) => `openmi-signing-key:${kid}`;
 
 /**
  * How much longer than the longest token lifetime a retired key stays in JWKS: covers clock

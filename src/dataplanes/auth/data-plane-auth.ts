@@ -1,11 +1,8 @@
 import { JwtVerifyError, type VerifiedJwt } from '../../tokens/jwt/verify.js';
 import type { Authorizer } from '../../rbac/authorizer.js';
-import type { TokenRevocationRepo } from '../../store/store.js';
+import { RevocationCheckingVerifier, type BearerVerifier, type RevocationLookup } from '../../tokens/revocation-check.js';
 
-/** What verifies a bearer's signature, issuer, audience, tenant and lifetime (TokenVerifier, or the gate's JWKS verifier). */
-export interface BearerVerifier {
-  verify(token: string, audiences: readonly string[]): Promise<VerifiedJwt>;
-}
+export type { BearerVerifier } from '../../tokens/revocation-check.js';
 
 /** The authenticated caller of a data plane, from the token's claims. */
 export interface DataPlaneCaller {
@@ -30,7 +27,7 @@ export class DataPlaneAuthError extends Error {
 
 export interface DataPlaneAuthOptions {
   verifier: BearerVerifier;
-  revocations: Pick<TokenRevocationRepo, 'get'>;
+  revocations: RevocationLookup;
   authorizer: Authorizer;
   /** The plane's resource (audience); accepted with and without a trailing '/'. */
   resource: string;
@@ -53,9 +50,11 @@ export function audienceSet(resource: string): string[] {
  */
 export class DataPlaneAuthenticator {
   private readonly audiences: string[];
+  private readonly verifier: BearerVerifier;
 
   constructor(private readonly o: DataPlaneAuthOptions) {
     this.audiences = audienceSet(o.resource);
+    this.verifier = new RevocationCheckingVerifier(o.verifier, o.revocations);
   }
 
   get resource(): string {
@@ -68,14 +67,13 @@ export class DataPlaneAuthenticator {
     if (!m) return unauthenticated('The request has no bearer token.');
     let jwt: VerifiedJwt;
     try {
-      jwt = await this.o.verifier.verify(m[1]!, this.audiences);
+      jwt = await this.verifier.verify(m[1]!, this.audiences);
     } catch (e) {
-      if (e instanceof JwtVerifyError) return unauthenticated(`The access token is invalid: ${e.message}`, 'InvalidAuthenticationToken');
-      throw e;
+      if (!(e instanceof JwtVerifyError)) throw e;
+      if (e.code === 'revoked') return unauthenticated(`${e.message}.`, 'TokenRevoked');
+      return unauthenticated(`The access token is invalid: ${e.message}`, 'InvalidAuthenticationToken');
     }
-    const caller = callerOf(jwt);
-    await this.refuseRevoked(caller);
-    return caller;
+    return callerOf(jwt);
   }
 
   /** Throws DataPlaneAuthError(403) with the RBAC explanation unless the caller holds the data action at `scope`. */
@@ -88,14 +86,6 @@ export class DataPlaneAuthenticator {
       `Caller is not authorized to perform action on resource. Caller: oid=${caller.principalId}; Action: '${dataAction}'; Resource: '${scope}'. ${d.reason}`,
     );
   }
-
-  /** Tokens issued at or before the identity's revocation time are refused (agent revocation, identity deletion). */
-  private async refuseRevoked(caller: DataPlaneCaller): Promise<void> {
-    const r = await this.o.revocations.get(caller.principalId);
-    if (r && caller.issuedAt * 1000 <= r.revokedAt) {
-      unauthenticated(`Tokens of principal '${caller.principalId}' issued before ${new Date(r.revokedAt).toISOString()} have been revoked.`, 'TokenRevoked');
-    }
-  }
 }
 
 function callerOf(jwt: VerifiedJwt): DataPlaneCaller {
@@ -103,7 +93,7 @@ function callerOf(jwt: VerifiedJwt): DataPlaneCaller {
   const str = (k: string): string | undefined => (typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined);
   const principalId = str('oid');
   const tenantId = str('tid');
-  // Without iat a revocation could never apply to the token, so it is not accepted.
+  // oid and iat were required by the revocation check already; tid is needed for the caller.
   if (!principalId || !tenantId || typeof c['iat'] !== 'number') return unauthenticated("The access token lacks 'oid', 'tid' or 'iat'.", 'InvalidAuthenticationToken');
   return { principalId, tenantId, clientId: str('appid') ?? str('azp'), identityResourceId: str('xms_mirid'), issuedAt: c['iat'] as number };
 }

@@ -35,6 +35,8 @@ const JWT_FAILURES: Record<JwtFailureCode, FederationFailure> = {
   wrong_issuer: 'assertion_malformed',
   wrong_audience: 'assertion_audience',
   wrong_tenant: 'assertion_malformed',
+  // Not produced here (assertions are not openmi access tokens); listed because the map is total.
+  revoked: 'assertion_malformed',
 };
 
 export interface FederationStore {

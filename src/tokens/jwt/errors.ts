@@ -8,7 +8,9 @@ export type JwtFailureCode =
   | 'not_yet_valid'
   | 'wrong_issuer'
   | 'wrong_audience'
-  | 'wrong_tenant';
+  | 'wrong_tenant'
+  /** Valid, but issued at or before its principal's revocation (tokens/revocation-check.ts). */
+  | 'revoked';
 
 /**
  * A rejected token. The message says what was wrong and what was expected, so an operator can

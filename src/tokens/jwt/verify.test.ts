@@ -63,7 +63,8 @@ test('malformed: garbage, wrong segment count, bad characters, bad JSON', () => 
     assert.throws(() => verifyJwt(t, options()), (e: unknown) => e instanceof JwtVerifyError && e.code === 'malformed', t);
   }
   rejects(`${b64([1])}.${b64(claims)}.sig`, 'malformed', 'token header must be a JSON object');
-  rejects('abc.def.ghi', 'malformed', 'token header is not valid JSON');
+  rejects('abc.def.ghi', 'malformed', 'token header is not valid UTF-8');
+  rejects(`${Buffer.from('{"alg":').toString('base64url')}.def.ghi`, 'malformed', 'token header is not valid JSON');
 });
 
 test('malformed: oversized input is refused before parsing', () => {
@@ -138,6 +139,34 @@ test('expired: exp + skew <= now, default skew 30s', () => {
 test('not_yet_valid: nbf - skew > now', () => {
   rejects(tokenWith({ ...claims, nbf: NOW + 31 }), 'not_yet_valid', /not valid before 2026-01-01T00:00:31.000Z/);
   assert.ok(verifyJwt(tokenWith({ ...claims, nbf: NOW + 30 }), options()));
+});
+
+test("iat: when present it is a number and not beyond now + skew (revocation compares it)", () => {
+  rejects(tokenWith({ ...claims, iat: String(NOW) }), 'malformed', "token 'iat' claim must be a number");
+  rejects(tokenWith({ ...claims, iat: NOW + 31 }), 'not_yet_valid', /issued at 2026-01-01T00:00:31.000Z \(1767225631\), in the future/);
+  assert.ok(verifyJwt(tokenWith({ ...claims, iat: NOW + 30 }), options()));
+  assert.ok(verifyJwt(tokenWith({ ...claims, iat: undefined }), options()));
+});
+
+test('malformed: header or payload bytes that are not UTF-8', () => {
+  const body = Buffer.concat([Buffer.from(JSON.stringify(claims).slice(0, -1) + ',"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const input = `${b64({ alg: 'RS256', kid: KID })}.${body.toString('base64url')}`;
+  rejects(`${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`, 'malformed', 'token payload is not valid UTF-8');
+});
+
+test('malformed: a member named twice in the header or the payload, however it is spelled', () => {
+  const raw = (header: string, payload: string): string => {
+    const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`;
+    return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  };
+  const body = JSON.stringify(claims).slice(1, -1);
+  const header = `"alg":"RS256","kid":"${KID}"`;
+  rejects(raw(`{${header}}`, `{${body},"aud":"api://other"}`), 'malformed', "token payload names 'aud' more than once; each member may appear once");
+  rejects(raw(`{"alg":"none",${header}}`, `{${body}}`), 'malformed', "token header names 'alg' more than once; each member may appear once");
+  rejects(raw(`{${header}}`, `{${body},"\\u006fid":"o2"}`), 'malformed', /names 'oid' more than once/);
+  // The same name in different objects, and names inside string values, are not duplicates.
+  const nested = `{${body},"x":{"oid":1,"y":[{"oid":2},{"oid":3}]},"z":"\\",\\"oid\\":"}`;
+  assert.ok(verifyJwt(raw(`{${header}}`, nested), options()));
 });
 
 test('wrong_issuer: exact match only', () => {

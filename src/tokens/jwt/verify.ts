@@ -1,5 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { JwtVerifyError, show, showTime, type JwtFailureCode } from './errors.js';
+import { duplicateMember } from './duplicate-members.js';
 
 export { JwtVerifyError, type JwtFailureCode } from './errors.js';
 
@@ -69,16 +70,28 @@ function split(token: string, maxLength: number): [string, string, string] {
   return [m[1]!, m[2]!, m[3]!];
 }
 
+/** RFC 7519 §7.2: the segments are UTF-8. A lenient decode would turn bad bytes into U+FFFD, so two byte strings would read as one claim. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeJson(segment: string, what: string): Record<string, unknown> {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    text = UTF8.decode(Buffer.from(segment, 'base64url'));
+  } catch {
+    return fail('malformed', `token ${what} is not valid UTF-8`);
+  }
+  try {
+    value = JSON.parse(text);
   } catch {
     return fail('malformed', `token ${what} is not valid JSON`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail('malformed', `token ${what} must be a JSON object`);
   }
+  const dup = duplicateMember(text);
+  // The name is shown in printable ASCII only: it comes from an unverified header.
+  if (dup !== undefined) return fail('malformed', `token ${what} names ${show(dup.slice(0, 60).replace(/[^\x20-\x7e]/g, '?'))} more than once; each member may appear once`);
   return value as Record<string, unknown>;
 }
 
@@ -140,10 +153,25 @@ function checkLifetime(c: Record<string, unknown>, now: number, skew: number): v
   if (c.exp + skew <= now) {
     fail('expired', `token expired at ${showTime(c.exp)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
   }
-  if (c.nbf === undefined) return;
-  if (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf)) return fail('malformed', "token 'nbf' claim must be a number");
-  if (c.nbf - skew > now) {
-    fail('not_yet_valid', `token is not valid before ${showTime(c.nbf)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+  if (c.nbf !== undefined) {
+    if (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf)) return fail('malformed', "token 'nbf' claim must be a number");
+    if (c.nbf - skew > now) {
+      fail('not_yet_valid', `token is not valid before ${showTime(c.nbf)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+    }
+  }
+  checkIssuedAt(c, now, skew);
+}
+
+/**
+ * `iat` is optional (RFC 7519 §4.1.6), but when present it must be a NumericDate and not in the
+ * future: revocation compares it with the revocation time (tokens/revocation-check.ts), so a
+ * string `iat` or one issued "later" would slip past a revocation.
+ */
+function checkIssuedAt(c: Record<string, unknown>, now: number, skew: number): void {
+  if (c.iat === undefined) return;
+  if (typeof c.iat !== 'number' || !Number.isFinite(c.iat)) return fail('malformed', "token 'iat' claim must be a number");
+  if (c.iat - skew > now) {
+    fail('not_yet_valid', `token claims to be issued at ${showTime(c.iat)}, in the future; now is ${showTime(now)}, allowed clock skew ${skew}s`);
   }
 }
 
