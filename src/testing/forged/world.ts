@@ -7,7 +7,7 @@ import { JwksVerifier } from '../../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../gate/remote-authorizer.js';
 import { RemoteRevocationList } from '../../gate/revocation-list.js';
 import { createGate } from '../../gate/proxy.js';
-import { parseRules } from '../../gate/rules.js';
+import { parseGateConfig } from '../../gate/rules.js';
 import type { ChildServer } from '../child-server.js';
 import { RawAgent } from '../raw-agent.js';
 import { startAttacker } from './attacker.js';
@@ -46,8 +46,8 @@ async function startGate(s: ChildServer): Promise<{ port: number; revocations: R
   const revocations = new RemoteRevocationList(client);
   await revocations.start();
   const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(s.server.baseUrl, s.creds.tenantId, s.ca), revocations, authorizer: new RemoteAuthorizer(client), resource: GATE_AUDIENCE });
-  const rules = parseRules({ rules: [{ method: 'GET', path: '/orders/*', dataAction: GATE_ACTION }] });
-  const gate = createGate({ auth, rules, resourceId: `/subscriptions/${s.creds.subscriptionId}/resourceGroups/rg-forged/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
+  const policy = parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: GATE_ACTION }] });
+  const gate = createGate({ auth, policy, resourceId: `/subscriptions/${s.creds.subscriptionId}/resourceGroups/rg-forged/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
   return { port: await listen(gate), revocations, close: () => (revocations.stop(), gate.close(), upstream.close()) };
 }
 
