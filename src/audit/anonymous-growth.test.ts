@@ -150,6 +150,9 @@ await forEachStore((kind, storeSpec) => {
       assert.ok(folded.length >= 1 && folded.every((e) => e.clientId === null && e.errorCode === 'unauthorized_client'), 'a folded row does not claim one client');
       const logical = rows.reduce((sum, r) => sum + rowBytes(r), 0);
       assert.ok(logical <= rows.length * ANONYMOUS_ROW_MAX_BYTES);
+      const listed = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01&result=failure');
+      const wire = (listed.json.value as Record<string, unknown>[]).find((s) => Number(s['requestCount']) > 1);
+      assert.ok(wire && typeof wire['lastDateTime'] === 'string', 'the sign-in log API says how many requests a folded row stands for');
       assert.equal((await verified()).ok, true);
     });
   });
