@@ -8,14 +8,14 @@ import { forEachStore } from '../testing/postgres.js';
 import { httpsRequest, type HttpsResponse } from '../testing/https.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import type { AuditEntryRecord } from '../store/records.js';
-import { ANONYMOUS_ROW_MAX_BYTES, SIGN_IN_FIELD_BOUNDS } from './bounds.js';
+import { ACTIVITY_FIELD_BOUNDS, ANONYMOUS_ROW_MAX_BYTES, DETAIL_STRING_BOUND, SIGN_IN_FIELD_BOUNDS } from './bounds.js';
+import { parseActivity } from './activity.js';
 import { parseSignIn } from './sign-in-log.js';
 import { FLOOD_LIMITS } from './sign-in-flood.js';
 
 const MiB = 1024 * 1024;
 const big = (c = 'x') => c.repeat(3 * MiB);
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Stored text of a row: what the bound in docs/audit.md counts. */
@@ -153,6 +153,22 @@ await forEachStore((kind, storeSpec) => {
       const listed = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01&result=failure');
       const wire = (listed.json.value as Record<string, unknown>[]).find((s) => Number(s['requestCount']) > 1);
       assert.ok(wire && typeof wire['lastDateTime'] === 'string', 'the sign-in log API says how many requests a folded row stands for');
+      assert.equal((await verified()).ok, true);
+    });
+
+    it('a failed control-plane write with an 8 KiB path and a 3 MiB body is one bounded activity row', async () => {
+      const head = (await t.server.store.audit.head('activity')).seq;
+      const path = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${'g'.repeat(8 * 1024)}%0A%00?api-version=2025-04-01`;
+      const r = await t.arm('PUT', path, `{"location": "${big()}`);
+      assert.equal(r.status, 400, r.text.slice(0, 300));
+      const rows = await t.server.store.audit.scan('activity', head, 100);
+      assert.equal(rows.length, 1);
+      const e = parseActivity(rows[0]!);
+      assert.equal(e.status, 'Failed');
+      assert.ok(e.resourceId.length <= ACTIVITY_FIELD_BOUNDS.resourceId && e.resourceId.includes('…[cut'), e.resourceId.slice(-40));
+      const message = (e.detail as { error: { message: string } }).error.message;
+      assert.ok(message.length <= DETAIL_STRING_BOUND && !CONTROL.test(message));
+      assert.ok(rowBytes(rows[0]!) <= 32 * 1024, `${rowBytes(rows[0]!)} bytes`);
       assert.equal((await verified()).ok, true);
     });
   });

@@ -48,7 +48,6 @@ const DETAIL_DEPTH = 6;
  * operator reads, and PostgreSQL refuses NUL in text columns (one such row would fail its whole
  * group-commit batch).
  */
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const neutralise = (s: string): string => s.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '\uFFFD'));

@@ -123,7 +123,7 @@ export class TokenSurface implements Surface {
    */
   private throttle(clientId: string): void {
     const limit = this.d.perClient;
-    const waitMs = limit?.take(clientId.toLowerCase()) ?? 0;
+    const waitMs = limit?.take(clientId.slice(0, 256).toLowerCase()) ?? 0;
     if (!limit || waitMs === 0) return;
     const s = retryAfterSeconds(waitMs);
     throw new RateLimitExceeded(
