@@ -70,6 +70,7 @@ import { storageAccountRoutes } from './control-plane/routes/storage-accounts.js
 import { loginLinkRoutes } from './control-plane/routes/login-links.js';
 import { LoginLinkService } from './portal/login-links.js';
 import { PortalSurface } from './portal/portal-surface.js';
+import { TokenBuckets } from './kernel/token-buckets.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -137,7 +138,10 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const hub = new InvalidationHub(new LogChangeRecorder(d.log));
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
-  const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder);
+  const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
+  // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
+  const perAgent = new TokenBuckets({ perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond }, d.clock);
+  const perClient = new TokenBuckets({ perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient }, d.clock);
   const loginLinks = new LoginLinkService(d.store, d.clock, d.random);
   const agents = new AgentSurface({
     store: d.store,
@@ -145,7 +149,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     signIns,
     enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
     authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
-    minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns),
+    minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns, perAgent),
   });
   // One revocation list for every verifier in this process (ARM, Graph, Key Vault, Blob); the hub
   // marks principals revoked here (revokeTokens, identity deletion) so the next request sees them.
@@ -173,7 +177,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks,
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks, perClient,
       issuerDiscovery: { policy: issuerHostPolicy(d), log: d.log, ...(d.federationFetch ? { fetch: d.federationFetch } : {}) } }),
     new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];

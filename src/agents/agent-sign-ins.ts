@@ -4,20 +4,21 @@ import { AgentApiError } from './http/agent-errors.js';
 
 /** The agent uploads at most 500 per batch; the margin lets a larger agent buffer setting through. */
 export const MAX_UPLOAD_EVENTS = 1_000;
-/** ≈ 1 KiB per event at most (bounded strings below), so 1,000 events fit. */
+/** About 1 KiB per event, so 1,000 events fit; each field is cut to its bound when the row is built (audit/bounds.ts). */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 
 const bad = (why: string): AgentApiError => new AgentApiError(400, 'invalid_request', `signins: ${why} (see docs/agent-protocol.md).`);
 
 /**
- * A bounded string field. One odd value must not cost the whole batch its rows (the agent drops a
- * refused batch), so an empty optional value becomes null and an over-long one is cut to the bound.
+ * A string field. One odd value must not cost the whole batch its rows (the agent drops a refused
+ * batch), so an empty optional value becomes null; an over-long one is kept, and cut to its bound
+ * with a marker where every sign-in row is built (signInAppend).
  */
-function text(e: Record<string, unknown>, name: string, max: number, required = false): string | null {
+function text(e: Record<string, unknown>, name: string, required = false): string | null {
   const v = e[name];
   if ((v === null || v === undefined || v === '') && !required) return null;
   if (typeof v !== 'string' || v.length === 0) throw bad(`'${name}' must be ${required ? 'a non-empty' : 'null or a'} string`);
-  return v.length > max ? v.slice(0, max) : v;
+  return v;
 }
 
 function num(e: Record<string, unknown>, name: string): number {
@@ -36,17 +37,17 @@ function toEvent(raw: unknown, agent: AgentRecord): SignInEvent {
   if (e['result'] !== 'success' && e['result'] !== 'failure') throw bad("'result' must be 'success' or 'failure'");
   return {
     at: num(e, 'at'),
-    correlationId: text(e, 'correlationId', 200, true)!,
+    correlationId: text(e, 'correlationId', true)!,
     flow: 'managedIdentity',
-    principalId: text(e, 'principalId', 200),
-    clientId: text(e, 'clientId', 200),
-    identityResourceId: text(e, 'identityResourceId', 1024),
+    principalId: text(e, 'principalId'),
+    clientId: text(e, 'clientId'),
+    identityResourceId: text(e, 'identityResourceId'),
     callingResourceId: agent.resourceId,
     agentId: agent.id,
-    audience: text(e, 'audience', 512),
+    audience: text(e, 'audience'),
     result: e['result'],
-    errorCode: text(e, 'errorCode', 100),
-    reason: text(e, 'reason', 2000),
+    errorCode: text(e, 'errorCode'),
+    reason: text(e, 'reason'),
     latencyMs: num(e, 'latencyMs'),
     source: 'agentCache',
   };

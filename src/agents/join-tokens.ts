@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Actor, ChangeRecorder } from '../activity-log/changes.js';
 import { recordChange } from '../activity-log/changes-batch.js';
 import type { Clock } from '../kernel/clock.js';
-import { DomainError, invalid, notFound } from '../kernel/errors.js';
+import { conflict, DomainError, invalid, notFound } from '../kernel/errors.js';
 import type { Random } from '../kernel/ids.js';
 import type { JoinTokenRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +36,8 @@ export class JoinTokenService {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly recorder: ChangeRecorder,
+    /** Unused, unexpired tokens a resource may have at once (joinTokensPerResource). */
+    private readonly maxOutstanding = 10,
   ) {}
 
   async create(actor: Actor, resourceId: string, o: JoinTokenOptions = {}): Promise<CreatedJoinToken> {
@@ -45,8 +47,9 @@ export class JoinTokenService {
     }
     const resource = await this.store.computeResources.get(resourceId);
     if (!resource) throw notFound(`The resource '${resourceId}' does not exist; join tokens are created for a compute resource (openmi resource create).`, { code: 'ResourceNotFound' });
-    const secret = this.random.bytes(32).toString('base64url');
     const now = this.clock.now();
+    await this.checkOutstanding(resource.id, now);
+    const secret = this.random.bytes(32).toString('base64url');
     const record: JoinTokenRecord = {
       id: this.random.uuid(),
       resourceId: resource.id,
@@ -60,6 +63,20 @@ export class JoinTokenService {
     await this.store.joinTokens.create(record);
     await recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
     return { token: `${record.id}.${secret}`, record };
+  }
+
+  /**
+   * Each outstanding token is a way in for an agent: a bound keeps a script (or a stolen operator
+   * token) from minting thousands. Count and insert are not one statement, so concurrent creates
+   * can overshoot by how many race; the bound limits accumulation, not a single burst.
+   */
+  private async checkOutstanding(resourceId: string, now: number): Promise<void> {
+    const n = await this.store.joinTokens.countOutstanding(resourceId, now);
+    if (n < this.maxOutstanding) return;
+    throw conflict(
+      `The resource '${resourceId}' already has ${n} unused join tokens that have not expired; the limit is ${this.maxOutstanding}. Enroll an agent with one of them or wait until one expires, or raise joinTokensPerResource (OPENMI_JOIN_TOKENS_PER_RESOURCE).`,
+      { code: 'QuotaExceeded' },
+    );
   }
 
   /** Checks the token and marks it used (compare-and-set: of two racing agents, one wins). */

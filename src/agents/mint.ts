@@ -2,6 +2,7 @@ import type { Clock } from '../kernel/clock.js';
 import { DomainError } from '../kernel/errors.js';
 import type { AgentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { RateLimitExceeded, retryAfterSeconds, type TokenBuckets } from '../kernel/token-buckets.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
 import { findSelectedIdentity, resolveIdentity } from './resolve-identity.js';
@@ -34,20 +35,40 @@ export class ManagedIdentityMinter {
     private readonly clock: Clock,
     private readonly lifetimeSeconds: number,
     private readonly signIns: SignInRecorder,
+    /** Mints per agent; absent, unlimited. */
+    private readonly perAgent?: TokenBuckets,
   ) {}
 
   async mint(r: MintRequest): Promise<MintResult> {
     const started = this.clock.now();
     const log = { at: started, correlationId: r.correlationId, flow: 'managedIdentity' as const, callingResourceId: r.agent.resourceId, agentId: r.agent.id, audience: typeof r.resource === 'string' ? r.resource : null };
     try {
+      this.throttle(r.agent);
       const out = await this.mintNow(r);
       this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
       return out;
     } catch (e) {
-      const code = e instanceof DomainError ? (e.code ?? e.kind) : 'server_error';
-      this.signIns.record({ ...log, ...(await this.attempted(r)), result: 'failure', errorCode: code, reason: (e as Error).message, latencyMs: this.clock.now() - started });
+      const code = e instanceof DomainError ? (e.code ?? e.kind) : e instanceof RateLimitExceeded ? 'too_many_requests' : 'server_error';
+      const durable = this.signIns.record({ ...log, ...(await this.attempted(r)), result: 'failure', errorCode: code, reason: (e as Error).message, latencyMs: this.clock.now() - started });
+      // A refusal folded under a flood is answered once its folded row is written (docs/audit.md).
+      await Promise.resolve(durable).catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Like Azure IMDS (20 requests/s per VM), but counted per agent at the server: the agent caches
+   * tokens, so only its misses, refreshes and refusals get here.
+   */
+  private throttle(agent: AgentRecord): void {
+    const limit = this.perAgent;
+    const waitMs = limit?.take(agent.id.toLowerCase()) ?? 0;
+    if (!limit || waitMs === 0) return;
+    const s = retryAfterSeconds(waitMs);
+    throw new RateLimitExceeded(
+      `Too many token requests from agent '${agent.id}': the limit is ${limit.rate.perSecond} mints per second per agent (bursts of ${limit.rate.burst}). Retry after ${s} s; an operator can raise it with agentTokenRequestsPerSecond (OPENMI_AGENT_TOKEN_REQUESTS_PER_SECOND).`,
+      s,
+    );
   }
 
   /**

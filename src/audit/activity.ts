@@ -3,6 +3,7 @@ import type { ControlPlaneChange } from '../activity-log/changes.js';
 import type { AuditAppend } from '../store/store.js';
 import type { AuditEntryRecord } from '../store/records.js';
 import { canonicalJson } from '../store/sql/audit-chain.js';
+import { ACTIVITY_FIELD_BOUNDS as B, boundDetail, boundText } from './bounds.js';
 
 /** What the activity log stores (and hashes) for one change: the change itself plus its event id. */
 export interface ActivityEvent {
@@ -36,20 +37,22 @@ export function activityKeys(e: ActivityEvent): Record<string, string> {
   };
 }
 
+/** The event as stored and hashed: every string cut to its bound (docs/audit.md). */
 export function activityEvent(c: ControlPlaneChange, httpStatus?: number): ActivityEvent {
   return {
     eventId: randomUUID(),
-    operation: c.operation,
-    resourceId: c.resourceId,
+    operation: boundText(c.operation, B.operation),
+    resourceId: boundText(c.resourceId, B.resourceId),
     status: c.status,
-    caller: c.actor.principalId,
-    correlationId: c.actor.correlationId,
+    caller: boundText(c.actor.principalId, B.caller),
+    correlationId: boundText(c.actor.correlationId, B.correlationId),
     at: c.at,
     ...(httpStatus !== undefined ? { httpStatus } : {}),
-    ...(c.detail ? { detail: c.detail } : {}),
+    ...(c.detail ? { detail: boundDetail(c.detail) } : {}),
   };
 }
 
+/** The one place activity rows are built: changes in a transaction and failed calls alike. */
 export function activityAppend(c: ControlPlaneChange, httpStatus?: number): AuditAppend {
   const e = activityEvent(c, httpStatus);
   return { at: e.at, data: canonicalJson(e), keys: activityKeys(e) };

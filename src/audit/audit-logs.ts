@@ -38,7 +38,7 @@ export class AuditLogs {
     const signIns = new BatchedAuditWriter(store, 'signIns', log);
     const activity = new BatchedAuditWriter(store, 'activity', log);
     this.writers = [signIns, activity];
-    this.signIns = new PersistentSignInRecorder(signIns);
+    this.signIns = new PersistentSignInRecorder(signIns, clock);
     this.failures = new FailedCallRecorder(activity, clock);
   }
 
@@ -57,6 +57,7 @@ export class AuditLogs {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sweep;
+    this.signIns.close();
     await Promise.all(this.writers.map((w) => w.close()));
   }
 }

@@ -53,6 +53,12 @@ export const configSchema = z
      * be a public https host; see docs/managed-identity-tokens.md (issuer discovery and SSRF).
      */
     federationAllowedIssuerHosts: z.array(z.string().refine(isHost, 'must be a host name or IP address, without scheme, port or path')).optional(),
+    /** Token requests per client id on the token endpoints, per second on average; bursts of twice that (429 + Retry-After past it). */
+    tokenRequestsPerSecondPerClient: z.number().int().min(1).max(1_000_000),
+    /** Token mints per agent per second on the agent API; bursts of twice that. Azure IMDS allows 20 per VM. */
+    agentTokenRequestsPerSecond: z.number().int().min(1).max(100_000),
+    /** Unused, unexpired join tokens a compute resource may have at once. */
+    joinTokensPerResource: z.number().int().min(1).max(1000),
   })
   .strict();
 
@@ -70,6 +76,9 @@ export const configDefaults = {
   requestTimeoutMs: 30_000,
   logLevel: 'info',
   auditRetentionDays: 90,
+  tokenRequestsPerSecondPerClient: 500,
+  agentTokenRequestsPerSecond: 20,
+  joinTokensPerResource: 10,
 } as const;
 
 /** Every setting's environment variable and description; docs/config.md is rendered from this. */
@@ -88,5 +97,8 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },
   auditRetentionDays: { env: 'OPENMI_AUDIT_RETENTION_DAYS', doc: 'Days the activity log and the sign-in log keep their rows (1 to 36500). Older rows are deleted hourly; the hash chain keeps a checkpoint so `openmi audit verify` still passes.' },
   federationAllowedIssuerHosts: { env: 'OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS', doc: 'Comma-separated hosts (names or IP addresses, any port) whose federated-credential issuers OpenID discovery may reach although they are loopback, private or link-local. Default: none; only public https hosts. A private issuer can instead be trusted without any fetch with `openmi federation-issuer add`.' },
+  tokenRequestsPerSecondPerClient: { env: 'OPENMI_TOKEN_REQUESTS_PER_SECOND_PER_CLIENT', doc: 'Token requests one client id may make per second on the token endpoints (client credentials, federated, login link), with bursts of twice that; past it the answer is 429 with Retry-After. Counted per server node, successes and failures alike.' },
+  agentTokenRequestsPerSecond: { env: 'OPENMI_AGENT_TOKEN_REQUESTS_PER_SECOND', doc: 'Token mints one agent may ask for per second (bursts of twice that); past it 429 with Retry-After, which the agent passes on. Azure IMDS allows 20 per VM; the agent caches tokens, so only misses and refreshes count.' },
+  joinTokensPerResource: { env: 'OPENMI_JOIN_TOKENS_PER_RESOURCE', doc: 'Unused, unexpired join tokens one compute resource may have at once; creating another answers 409 QuotaExceeded.' },
   signingWorkers: { env: 'OPENMI_SIGNING_WORKERS', doc: 'Worker threads that sign tokens (0 to 64; 0 signs on the event loop). Default: the available cores, at most 4. RSA signing is most of a mint and one core makes only ~1.2–3.8k signatures/s.' },
 };

@@ -237,6 +237,8 @@ export interface JoinTokenRepo {
    * Two agents racing with one token: exactly one gets true.
    */
   consume(id: string, now: number): Promise<boolean>;
+  /** Tokens of the resource (any casing) that are unused and unexpired at `now`. */
+  countOutstanding(resourceId: string, now: number): Promise<number>;
   /** Deletes every join token of a resource (its deletion); returns how many. */
   deleteForResource(resourceId: string): Promise<number>;
   /** Deletes tokens whose expiresAt <= now, used or not; returns how many. */

@@ -24,7 +24,7 @@ export async function authenticateClientSecret(
 ): Promise<PrincipalRecord> {
   const principal = await store.principals.getByAppId(clientId);
   if (!principal || principal.tenantId !== tenantId || principal.kind !== 'application') {
-    throw fail('unknown_client', `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. Check the client id and the tenant in the authority URL.`);
+    throw fail('unknown_client', `Application with identifier '${clientId.slice(0, 80)}' was not found in the directory '${tenantId}'. Check the client id and the tenant in the authority URL.`);
   }
   const presented = Buffer.from(hashSecret(secret), 'hex');
   const now = clock.now();

@@ -4,8 +4,9 @@ import type { Logger } from '../kernel/log.js';
 export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink';
 
 /**
- * One token request, successful or not: the sign-in log's row (issue F persists these; one row
- * per request, never aggregated). Never carries tokens, secrets or assertions.
+ * One token request, successful or not: the sign-in log's row. One row per request, except that
+ * repeats of a refused request beyond the log's budget are folded into one row with a `count`
+ * (docs/audit.md). Never carries tokens, secrets or assertions.
  */
 export interface SignInEvent {
   /** Epoch ms when the request arrived. */
@@ -33,14 +34,19 @@ export interface SignInEvent {
    * means server (rows written before this field existed).
    */
   source?: 'server' | 'agentCache';
+  /** Requests this row stands for, when refusals were folded into it (absent: 1). */
+  count?: number;
+  /** Epoch ms when the last of the `count` requests arrived (with `count` only). */
+  lastAt?: number;
 }
 
 /**
- * Where every token request is handed. `record` must return at once and never throw: the
- * token response must not wait for the log.
+ * Where every token request is handed. `record` must return at once and never throw. A durable
+ * recorder returns a promise that resolves once this event's row is committed (its own row, or
+ * the row it was folded into); surfaces await it before answering.
  */
 export interface SignInRecorder {
-  record(event: SignInEvent): void;
+  record(event: SignInEvent): Promise<void> | void;
   /**
    * Resolves once every event recorded so far is durable. Surfaces await it before answering,
    * so an acknowledged token request always has its row (absent: nothing to wait for).

@@ -38,7 +38,7 @@ export function signInsCommand(): Command {
       print(o.output, value, value, [
         { header: 'time', get: (s) => s['createdDateTime'] },
         { header: 'flow', get: (s) => s['flow'] },
-        { header: 'result', get: (s) => s['result'] },
+        { header: 'result', get: (s) => (s['requestCount'] ? `${s['result']} ×${s['requestCount']}` : s['result']) },
         { header: 'error', get: (s) => s['status']?.errorCode ?? '' },
         { header: 'appId', get: (s) => s['appId'] ?? '' },
         { header: 'resource', get: (s) => s['resourceId'] ?? '' },

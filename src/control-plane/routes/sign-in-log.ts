@@ -37,8 +37,12 @@ export function signInQuery(c: ArmCall): AuditQuery {
   return q;
 }
 
-/** A sign-in in Graph/Log Analytics terms (spec 02 §7.2), with openmi's agent and flow added. */
+/**
+ * A sign-in in Graph/Log Analytics terms (spec 02 §7.2), with openmi's agent and flow added. A row
+ * that refusals were folded into (docs/audit.md) also says how many and when the last arrived.
+ */
 export function signInWire(s: StoredSignIn): Record<string, unknown> {
+  const folded = s.count === undefined ? {} : { requestCount: s.count, lastDateTime: new Date(s.lastAt ?? s.at).toISOString() };
   return {
     id: s.id,
     createdDateTime: new Date(s.at).toISOString(),
@@ -52,6 +56,7 @@ export function signInWire(s: StoredSignIn): Record<string, unknown> {
     result: s.result,
     durationMs: s.latencyMs,
     source: s.source ?? 'server',
+    ...folded,
   };
 }
 

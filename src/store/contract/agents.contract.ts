@@ -107,6 +107,17 @@ export function joinTokenContract(newStore: () => Promise<Store>): void {
       assert.deepEqual(await store().joinTokens.get(other.id), other);
     });
 
+    it('countOutstanding counts a resource\'s unused, unexpired tokens in any casing', async () => {
+      const r = resourceId();
+      const now = T0 + 10 * HOUR;
+      const counted = [joinToken(r, { expiresAt: now + 1 }), joinToken(flipCase(r), { expiresAt: now + HOUR, ephemeral: true })];
+      const notCounted = [joinToken(r, { expiresAt: now }), joinToken(r, { expiresAt: now + HOUR, usedAt: T0 + 1 }), joinToken(resourceId(), { expiresAt: now + HOUR })];
+      for (const t of [...counted, ...notCounted]) await store().joinTokens.create(t);
+      assert.equal(await store().joinTokens.countOutstanding(r.toUpperCase(), now), 2);
+      assert.equal(await store().joinTokens.countOutstanding(r, now + HOUR), 0);
+      assert.equal(await store().joinTokens.countOutstanding(resourceId('Vm-None'), now), 0);
+    });
+
     it('deleteExpired deletes tokens with expiresAt <= now, used or not, and counts them', async () => {
       // The table is shared by the whole group: empty it first so the count is this test's.
       await store().joinTokens.deleteExpired(Number.MAX_SAFE_INTEGER);

@@ -86,5 +86,17 @@ export function auditContract(newStore: () => Promise<Store>): void {
       const u1 = await store().audit.signInUsage({ identityPrefix: '/subscriptions/u1/', from: T0 + 25 });
       assert.deepEqual(u1.map((r) => [r.identityKey, r.count]), [['/subscriptions/u1/x/id-a', 1], ['/subscriptions/u1/x/id-b', 1]]);
     });
+
+    it('a sign-in row standing for several requests keeps its requests column and usage sums it', async () => {
+      const keys = { identity_key: '/subscriptions/u9/x/id-f', calling_key: '/vm/9', result: 'failure' };
+      await store().tx((tx) => tx.audit.append('signIns', [
+        { at: T0 + 60, data: '{"count":41}', keys: { ...keys, requests: '41' } },
+        { at: T0 + 70, data: '{}', keys },
+      ]));
+      const rows = await store().audit.query('signIns', { eq: { identity_key: keys.identity_key } }, 10);
+      assert.deepEqual(rows.items.map((r) => r.keys['requests']), ['1', '41'], 'newest first; a row without requests holds 1');
+      const usage = await store().audit.signInUsage({ identityKey: keys.identity_key });
+      assert.deepEqual(usage.map((r) => [r.result, r.count, r.first, r.last]), [['failure', 42, T0 + 60, T0 + 70]]);
+    });
   });
 }

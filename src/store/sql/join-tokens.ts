@@ -70,6 +70,14 @@ export class SqlJoinTokenRepo implements JoinTokenRepo {
     return changes === 1;
   }
 
+  async countOutstanding(resourceId: string, now: number): Promise<number> {
+    const row = await this.db.get<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM join_tokens WHERE resource_key = $1 AND used_at IS NULL AND expires_at > $2',
+      [lookupKey(resourceId), now],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async deleteForResource(resourceId: string): Promise<number> {
     const { changes } = await this.db.run('DELETE FROM join_tokens WHERE resource_key = $1', [lookupKey(resourceId)]);
     return changes;

@@ -13,7 +13,7 @@ export type LoginLinkRedeemer = Pick<LoginLinkService, 'redeem'>;
  */
 export async function redeemLoginLink(links: LoginLinkRedeemer, tenantId: string, form: TokenForm): Promise<PrincipalRecord> {
   if (form.clientId !== PORTAL_CLIENT_ID) {
-    throw new OAuthError(400, 'invalid_client', 700016, `The login-link grant is only for the openmi portal: send client_id '${PORTAL_CLIENT_ID}', not '${form.clientId}'.`);
+    throw new OAuthError(400, 'invalid_client', 700016, `The login-link grant is only for the openmi portal: send client_id '${PORTAL_CLIENT_ID}', not '${form.clientId.slice(0, 80)}'.`);
   }
   if (form.clientSecret !== undefined || form.clientAssertion !== undefined || form.clientAssertionType !== undefined) {
     throw new OAuthError(400, 'invalid_request', 900144, 'The openmi portal is a public client: send no client_secret or client_assertion with the login-link grant.');

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../kernel/http/context.js';
 import { sendJson } from '../../kernel/http/context.js';
 import { isDomainError } from '../../kernel/errors.js';
 import { BodyTooLargeError } from '../../kernel/http/body.js';
+import { RateLimitExceeded } from '../../kernel/token-buckets.js';
 
 /** OAuth error codes (RFC 6749 §5.2) with the AADSTS number Entra uses for the same case. */
 export type OAuthErrorCode =
@@ -21,6 +22,8 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly aadsts: number,
     description: string,
+    /** Sent as Retry-After (429): the SDKs retry a throttled request only when it is present. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
@@ -50,6 +53,8 @@ const REASONS: Record<string, [number, OAuthErrorCode, number]> = {
 export function toOAuthError(err: unknown): OAuthError {
   if (err instanceof OAuthError) return err;
   if (err instanceof BodyTooLargeError) return new OAuthError(413, 'invalid_request', 90004, err.message);
+  // Entra's own throttling answer: 429, temporarily_unavailable, AADSTS90055 (TenantThrottlingError).
+  if (err instanceof RateLimitExceeded) return new OAuthError(429, 'temporarily_unavailable', 90055, err.message, err.retryAfterSeconds);
   if (isDomainError(err)) {
     const mapped = err.code ? REASONS[err.code] : undefined;
     if (mapped) return new OAuthError(mapped[0], mapped[1], mapped[2], err.message);
@@ -74,6 +79,6 @@ export function renderOAuthError(ctx: RequestContext, err: unknown): void {
       trace_id: ctx.requestId,
       correlation_id: ctx.correlationId,
     },
-    { pragma: 'no-cache' },
+    e.retryAfterSeconds === undefined ? { pragma: 'no-cache' } : { pragma: 'no-cache', 'retry-after': String(e.retryAfterSeconds) },
   );
 }

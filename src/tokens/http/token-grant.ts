@@ -71,7 +71,7 @@ async function federated(d: GrantDeps, tenantId: string, form: TokenForm): Promi
 export async function authenticateGrant(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
   if (form.grantType === LOGIN_LINK_GRANT_TYPE) return loginLink(d, tenantId, form);
   if (form.grantType !== 'client_credentials') {
-    throw new OAuthError(400, 'unsupported_grant_type', 70003, `The grant type '${form.grantType}' is not supported. Use client_credentials.`);
+    throw new OAuthError(400, 'unsupported_grant_type', 70003, `The grant type '${form.grantType.slice(0, 80)}' is not supported. Use client_credentials.`);
   }
   if (flowOf(form) === 'federated') return federated(d, tenantId, form);
   if (form.clientSecret === undefined) {

@@ -21,6 +21,7 @@ import type { LoginLinkRedeemer } from './login-link-grant.js';
 import { LoginLinkService } from '../../portal/login-links.js';
 import { systemRandom } from '../../kernel/ids.js';
 import { isWorkloadIssuerPath, serveWorkloadIssuer } from './workload-endpoints.js';
+import { RateLimitExceeded, retryAfterSeconds, type TokenBuckets } from '../../kernel/token-buckets.js';
 
 export interface TokenSurfaceDeps {
   store: Store;
@@ -38,6 +39,8 @@ export interface TokenSurfaceDeps {
   issuerDiscovery?: IssuerDiscoveryDeps;
   /** Redeems portal login links; default: a LoginLinkService over `store` and `clock`. */
   loginLinks?: LoginLinkRedeemer;
+  /** Token requests per client id (every grant type); absent, unlimited. */
+  perClient?: TokenBuckets;
 }
 
 export interface IssuerDiscoveryDeps {
@@ -100,7 +103,7 @@ export class TokenSurface implements Surface {
   private async requireTenant(seg: string): Promise<string> {
     const t = await this.d.store.tenants.get(seg.toLowerCase());
     if (!t) {
-      throw new OAuthError(400, 'invalid_request', 90002, `Tenant '${seg}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`);
+      throw new OAuthError(400, 'invalid_request', 90002, `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`);
     }
     return t.id;
   }
@@ -114,6 +117,7 @@ export class TokenSurface implements Surface {
       const tenantId = await this.requireTenant(tenantSeg);
       const form = parseTokenForm(ctx.req.headers, await readBody(ctx.req, this.d.maxBodyBytes), version);
       Object.assign(event, { clientId: form.clientId, audience: form.resource, flow: flowOf(form) });
+      this.throttle(form.clientId);
       const grant = await authenticateGrant(this.grants, tenantId, form);
       Object.assign(event, { principalId: grant.principal.objectId, identityResourceId: grant.identityResourceId });
       body = await this.tokenBody(form, grant, version);
@@ -125,6 +129,21 @@ export class TokenSurface implements Surface {
     // The token leaves only once its sign-in row is durable (group commit with other requests).
     await this.record(ctx, event);
     sendJson(ctx.res, 200, body, NO_STORE);
+  }
+
+  /**
+   * Per client id, before the credential is checked: a client that hammers the endpoint (or a
+   * guesser trying secrets for one client) is slowed down without costing the signing pool.
+   */
+  private throttle(clientId: string): void {
+    const limit = this.d.perClient;
+    const waitMs = limit?.take(clientId.slice(0, 256).toLowerCase()) ?? 0;
+    if (!limit || waitMs === 0) return;
+    const s = retryAfterSeconds(waitMs);
+    throw new RateLimitExceeded(
+      `Too many token requests for client '${clientId.slice(0, 80)}': the limit is ${limit.rate.perSecond} per second (bursts of ${limit.rate.burst}). Retry after ${s} s; an operator can raise it with tokenRequestsPerSecondPerClient (OPENMI_TOKEN_REQUESTS_PER_SECOND_PER_CLIENT).`,
+      s,
+    );
   }
 
   private async tokenBody(form: TokenForm, grant: Grant, version: 'v1' | 'v2'): Promise<unknown> {
@@ -139,17 +158,19 @@ export class TokenSurface implements Surface {
   }
 
   /**
-   * A throwing recorder is logged and ignored; a durable recorder's `flushed()` is awaited, and
-   * its failure fails the request (an answered request must have its row).
+   * A throwing recorder is logged and ignored; a durable recorder's promise for this row (a refusal
+   * folded under a flood waits for its folded row) is awaited, and its failure fails the request
+   * (an answered request must have its row).
    */
   private async record(ctx: RequestContext, event: SignInEvent): Promise<void> {
+    let durable: Promise<void> | void;
     try {
-      this.d.signIns.record({ ...event, latencyMs: Math.round(performance.now() - ctx.startedAt) });
+      durable = this.d.signIns.record({ ...event, latencyMs: Math.round(performance.now() - ctx.startedAt) });
     } catch (err) {
       ctx.log.error({ err }, 'sign-in recorder threw');
       return;
     }
-    await this.d.signIns.flushed?.();
+    await (durable ?? this.d.signIns.flushed?.());
   }
 }
 
