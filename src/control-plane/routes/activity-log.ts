@@ -1,11 +1,11 @@
 import { parseActivity, scopeParts, type ActivityEvent } from '../../audit/activity.js';
 import type { AuditQuery, Store } from '../../store/store.js';
+import { ACTIVITY_LOG_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import type { ArmCall, ArmRoute } from '../router.js';
 
 const TYPE = 'Microsoft.Insights/eventtypes/values';
-export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01', '2017-03-01-preview'] as const;
 
 /** `$filter` fields we accept, and the activity-log column each one filters. */
 const EQ_FIELDS: Record<string, string> = {

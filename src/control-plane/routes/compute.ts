@@ -4,6 +4,7 @@ import type { Authorizer } from '../../rbac/authorizer.js';
 import { COMPUTE_TYPES, type ComputeType } from '../../resources/compute-types.js';
 import type { ComputeResourceService, ResourceAddress } from '../../resources/compute.js';
 import { identityTypeOf } from '../../resources/identity-block.js';
+import { publishedApiVersions } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
@@ -57,7 +58,7 @@ function attachCheck(d: ComputeRouteDeps, c: ArmCall) {
 }
 
 function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
-  const common = { resourceType: type.type, apiVersions: type.apiVersions };
+  const common = { resourceType: type.type, apiVersions: publishedApiVersions(type.type) };
   const addr = (c: ArmCall): ResourceAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, type, name: c.params['name']! });
   const list = (withGroup: boolean) => async (c: ArmCall) => {
     const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };

@@ -5,6 +5,7 @@ import { requireResource, requireScope } from '../../resources/scope-checks.js';
 import { checkTags } from '../../resources/tags.js';
 import type { KeyVaultRecord } from '../../store/key-vault.js';
 import type { Store } from '../../store/store.js';
+import { KEY_VAULT_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 
@@ -17,7 +18,6 @@ export interface KeyVaultRouteDeps {
 }
 
 const TYPE = 'Microsoft.KeyVault/vaults';
-const API_VERSIONS = ['2019-09-01', '2021-10-01', '2022-07-01', '2023-02-01', '2023-07-01', '2024-11-01'] as const;
 /** Azure's rule; it also keeps every vault name a valid DNS label. */
 const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 

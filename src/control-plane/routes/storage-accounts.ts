@@ -1,6 +1,7 @@
 import type { StorageAccountRecord } from '../../store/storage.js';
 import { accountIdOf, STORAGE_TYPE, type AccountAddress, type StorageAccountService } from '../../dataplanes/storage/accounts.js';
 import { accountSas, keyToSign, serviceSas } from '../../dataplanes/storage/sas-requests.js';
+import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import { recordChange, type ChangeSink } from '../../activity-log/changes-batch.js';
@@ -14,13 +15,6 @@ export interface StorageRouteDeps {
   /** Where writes, deletes and key regenerations are recorded as control-plane changes. */
   sink: ChangeSink;
 }
-
-/** The tutorials use 2016-12-01 and 2017-06-01; @azure/arm-storage 18 sends 2024-01-01 (spec 03 §3.6). */
-const API_VERSIONS = [
-  '2016-01-01', '2016-05-01', '2016-12-01', '2017-06-01', '2017-10-01', '2018-02-01', '2018-07-01', '2018-11-01', '2019-04-01', '2019-06-01',
-  '2020-08-01-preview', '2021-01-01', '2021-02-01', '2021-04-01', '2021-06-01', '2021-08-01', '2021-09-01', '2022-05-01', '2022-09-01',
-  '2023-01-01', '2023-04-01', '2023-05-01', '2024-01-01', '2025-01-01', '2025-06-01',
-] as const;
 
 export const blobEndpointOf = (d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>, name: string): string =>
   `https://${name}.blob.${d.dataPlaneZone}${d.port && d.port !== 443 ? `:${d.port}` : ''}/`;
