@@ -6,6 +6,7 @@ import type { ComputeResourceService, ResourceAddress } from '../../resources/co
 import { identityTypeOf } from '../../resources/identity-block.js';
 import { publishedApiVersions } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
+import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 
@@ -38,7 +39,8 @@ async function identityWire(store: Store, r: ComputeResourceRecord, type: Comput
 
 async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type: ComputeType) {
   const identity = await identityWire(d.store, r, type, d.tenantId);
-  return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, ...(identity ? { identity } : {}) };
+  const properties = withSucceeded(r.body['properties']);
+  return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, properties, ...(identity ? { identity } : {}) };
 }
 
 /** Attaching a user-assigned identity needs assign/action on it as well (spec 02 §4.2). */
@@ -68,7 +70,7 @@ function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
   };
   const write = (mode: 'put' | 'patch') => async (c: ArmCall) => {
     const { resource, created } = await d.compute.write(addr(c), c.body ?? {}, mode, actorOf(c), attachCheck(d, c));
-    return { status: created ? 201 : 200, body: await resourceWire(d, resource, type) };
+    return { status: created ? createdStatus(type.type) : 200, body: await resourceWire(d, resource, type) };
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${type.type}`;
   return [

@@ -15,6 +15,8 @@ export interface TrackedType {
   spec: string[];
   python: { dir: string; marker: string }[];
   az: string[];
+  /** Other route types that share the key's versions (provider actions defined in the same spec files). */
+  also?: string[];
 }
 
 const py = (dir: string, marker: string) => ({ dir, marker });
@@ -72,14 +74,26 @@ export const TRACKED: readonly TrackedType[] = [
   },
   { key: 'Microsoft.App/containerApps', spec: ['Microsoft.App/containerApps'], python: [py('appcontainers', 'providers/microsoft.app/containerapps/{')], az: [] },
   { key: 'Microsoft.HybridCompute/machines', spec: ['Microsoft.HybridCompute/machines'], python: [py('hybridcompute', 'providers/microsoft.hybridcompute/machines/{')], az: [] },
-  { key: 'Microsoft.KeyVault/vaults', spec: ['Microsoft.KeyVault/vaults'], python: [py('keyvault', 'providers/microsoft.keyvault/vaults/{')], az: ['MGMT_KEYVAULT'] },
-  { key: 'Microsoft.Storage/storageAccounts', spec: ['Microsoft.Storage/storageAccounts'], python: [py('storage', 'providers/microsoft.storage/storageaccounts/{')], az: ['MGMT_STORAGE'] },
+  {
+    key: 'Microsoft.KeyVault/vaults',
+    spec: ['Microsoft.KeyVault/vaults'],
+    python: [py('keyvault', 'providers/microsoft.keyvault/vaults/{')],
+    az: ['MGMT_KEYVAULT'],
+    also: ['Microsoft.KeyVault/checkNameAvailability'],
+  },
+  {
+    key: 'Microsoft.Storage/storageAccounts',
+    spec: ['Microsoft.Storage/storageAccounts'],
+    python: [py('storage', 'providers/microsoft.storage/storageaccounts/{')],
+    az: ['MGMT_STORAGE'],
+    also: ['Microsoft.Storage/checkNameAvailability'],
+  },
 ];
 
 /** The tracked key that covers an ARM resource type (`Namespace/type[/child]`), if any. */
 export function trackedKeyOf(resourceType: string): string | undefined {
   const t = resourceType.toLowerCase();
-  const exact = TRACKED.find((k) => k.key.toLowerCase() === t);
+  const exact = TRACKED.find((k) => k.key.toLowerCase() === t || k.also?.some((a) => a.toLowerCase() === t));
   if (exact) return exact.key;
   return TRACKED.find((k) => !k.key.includes('/') && t.startsWith(`${k.key.toLowerCase()}/`))?.key;
 }
