@@ -1,6 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../testing/server.js';
+
+const PYTHON = '/usr/bin/python3';
+const PY_CLIENT = fileURLToPath(new URL('../../src/conformance/clients/python_mgmt_status.py', import.meta.url));
+function pythonMissing(): string | undefined {
+  try {
+    execFileSync(PYTHON, ['-c', 'import azure.mgmt.storage, azure.mgmt.web, azure.mgmt.keyvault'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return "Debian's python3-azure is not installed; .ci/run installs it";
+  }
+}
 
 /**
  * Success statuses per type and operation as each type's REST spec lists them (the lists Debian's
@@ -70,4 +83,18 @@ describe('ARM status codes per type and operation follow the REST specs', () => 
       assert.equal((await t.arm('DELETE', url)).status, 204);
     });
   }
+
+  it("Debian's Python SDK creates, updates and deletes storage accounts, web apps and vaults (it refuses statuses outside the spec)", { skip: process.env['CI'] !== 'true' && pythonMissing() }, async () => {
+    const suffix = Date.now().toString(36);
+    const env = { arm: t.server.baseUrl, ca: t.server.caCertPath, token: await t.adminToken('https://management.azure.com/'), sub: t.creds.subscriptionId, tenant: t.creds.tenantId, rg: 'rg-status', account: `py${suffix}`, vault: `py-${suffix}` };
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(PYTHON, [PY_CLIENT, JSON.stringify(env)], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 120_000 }, (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, { ok: boolean; value?: unknown; error?: string }>;
+    assert.deepEqual(Object.entries(out).filter(([, v]) => !v.ok), []);
+    assert.equal(out['storage_accounts.begin_create']!.value, 'Succeeded');
+    assert.equal(out['storage_accounts.check_name_availability']!.value, 'AlreadyExists');
+    assert.equal(out['vaults.begin_create_or_update']!.value, 'Succeeded');
+  });
 });
