@@ -48,10 +48,21 @@ describe('api-versions: the generated list covers the installed clients', () => 
 });
 
 describe('api-versions: merging keeps every version and refreshes its sources', () => {
-  const prev = { comment: '', types: { 'A/b': { '2020-01-01': ['js:@azure/arm-x@1.0.0'], '2021-01-01': ['spec'] } } };
-  it('a version no source names any more stays; one found again gets the new sources', () => {
-    const next = merge(prev, [{ key: 'A/b', version: '2021-01-01', source: 'js:@azure/arm-x@2.0.0' }, { key: 'A/b', version: '2022-01-01-preview', source: 'spec' }], ['A/b']);
-    assert.deepEqual(next.types['A/b'], { '2020-01-01': ['js:@azure/arm-x@1.0.0'], '2021-01-01': ['js:@azure/arm-x@2.0.0'], '2022-01-01-preview': ['spec'] });
+  const prev = { comment: '', types: { 'A/b': { '2020-01-01': ['js:@azure/arm-x@1.0.0'], '2021-01-01': ['spec'], '2019-01-01': ['hand-kept before generation'] } } };
+  it('a version no source names any more stays; one found again gets the new sources of the consulted kinds', () => {
+    const next = merge(prev, [{ key: 'A/b', version: '2021-01-01', source: 'js:@azure/arm-x@2.0.0' }, { key: 'A/b', version: '2022-01-01-preview', source: 'py:azure-mgmt-x' }], ['A/b']);
+    assert.deepEqual(next.types['A/b'], {
+      '2019-01-01': ['hand-kept before generation'],
+      '2020-01-01': ['js:@azure/arm-x@1.0.0'],
+      '2021-01-01': ['js:@azure/arm-x@2.0.0', 'spec'],
+      '2022-01-01-preview': ['py:azure-mgmt-x'],
+    });
+  });
+  it('a run without a source kind (no --specs) keeps what that kind said; a confirmed hand-kept version drops the tag', () => {
+    const next = merge(prev, [{ key: 'A/b', version: '2019-01-01', source: 'spec' }], ['A/b']);
+    assert.deepEqual(next.types['A/b']!['2019-01-01'], ['spec']);
+    assert.deepEqual(next.types['A/b']!['2021-01-01'], ['spec'], 'spec consulted and silent: the old sources stay');
+    assert.deepEqual(merge(next, [], ['A/b']), next, 'merging nothing changes nothing');
   });
   it('refuses a value that is not an api-version', () => {
     assert.throws(() => merge(prev, [{ key: 'A/b', version: 'latest', source: 'spec' }], ['A/b']), /not an api-version/);
