@@ -52,6 +52,8 @@ describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: 
       'az cloud set -n openmi >/dev/null 2>&1',
       'az login --identity -o json > "$AZURE_CONFIG_DIR/../login.json"',
       'az account get-access-token --resource https://vault.azure.net -o json > "$AZURE_CONFIG_DIR/../token.json"',
+      // Sends eventTimestamp ge/le as Python isoformat, unquoted and without an offset (issue 14).
+      'az monitor activity-log list -g rg-az --offset 1h -o json > "$AZURE_CONFIG_DIR/../activity.json"',
       'az group show -n rg-az -o json',
     ].join('\n'));
   });
@@ -60,7 +62,7 @@ describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('logs in with the system-assigned identity, gets tokens and reads through Resource Manager', async () => {
+  it('logs in with the system-assigned identity, gets tokens, reads through Resource Manager and lists the activity log', async () => {
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(process.execPath, [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', 'bash', join(dir, 'az.sh')], { env: { PATH: process.env['PATH'] ?? '', HOME: dir }, timeout: 120_000 }, (e, stdout, stderr) =>
         resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr })),
@@ -72,5 +74,7 @@ describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: 
     assert.equal(login[0].id, t.creds.subscriptionId);
     assert.equal(login[0].user.assignedIdentityInfo, 'MSI');
     assert.equal(JSON.parse(readFileSync(join(dir, 'token.json'), 'utf8')).tenant, t.creds.tenantId);
+    const activity = JSON.parse(readFileSync(join(dir, 'activity.json'), 'utf8')) as Array<{ operationName: { value: string }; resourceId: string }>;
+    assert.ok(activity.some((e) => e.operationName.value === 'Microsoft.Compute/virtualMachines/write' && e.resourceId === vmId), JSON.stringify(activity).slice(0, 500));
   });
 });

@@ -1,11 +1,12 @@
 import { parseActivity, scopeParts, type ActivityEvent } from '../../audit/activity.js';
 import type { AuditQuery, Store } from '../../store/store.js';
+import { ACTIVITY_LOG_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
+import { FILTER_TIME_EXAMPLE, parseFilterTime } from '../../kernel/filter-time.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import type { ArmCall, ArmRoute } from '../router.js';
 
 const TYPE = 'Microsoft.Insights/eventtypes/values';
-export const ACTIVITY_LOG_API_VERSIONS = ['2015-04-01', '2017-03-01-preview'] as const;
 
 /** `$filter` fields we accept, and the activity-log column each one filters. */
 const EQ_FIELDS: Record<string, string> = {
@@ -17,22 +18,27 @@ const EQ_FIELDS: Record<string, string> = {
 };
 
 function parseTime(raw: string): number {
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw new ArmError(400, 'InvalidParameter', `'${raw}' in $filter is not a date-time; use ISO 8601, e.g. 2026-01-01T00:00:00Z.`, '$filter');
+  const t = parseFilterTime(raw);
+  if (t === undefined) throw new ArmError(400, 'InvalidParameter', `'${raw}' in $filter is not a date-time; use ${FILTER_TIME_EXAMPLE}.`, '$filter');
   return t;
 }
 
-/** Parses az-style `$filter`: clauses joined by `and`, each `field eq|ge|le 'value'`. */
+/** `field op value`: a value is 'quoted' ('' escapes a quote), datetime'…', or (date-times only) a bare token as az sends it. */
+const CLAUSE = /^\s*(\w+)\s+(eq|ge|le)\s+('(?:[^']|'')*'|datetime(?:offset)?'[^']*'|[^\s']+)\s*$/i;
+const unquote = (v: string): string | undefined => (/^'.*'$/s.test(v) ? v.slice(1, -1).replace(/''/g, "'") : undefined);
+
+/** Parses az-style `$filter`: clauses joined by `and`, each `field eq|ge|le value`. */
 export function parseActivityFilter(filter: string | null, subscriptionId: string): AuditQuery {
   const q: AuditQuery = { eq: { subscription_key: subscriptionId.toLowerCase() } };
   if (!filter) return q;
   for (const clause of filter.split(/\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)/i)) {
-    const m = /^\s*(\w+)\s+(eq|ge|le)\s+'((?:[^']|'')*)'\s*$/i.exec(clause);
+    const m = CLAUSE.exec(clause);
     if (!m) throw new ArmError(400, 'InvalidParameter', `Cannot parse '${clause}' in $filter; use e.g. eventTimestamp ge '2026-01-01T00:00:00Z' and resourceGroupName eq 'rg'.`, '$filter');
-    const [field, op, value] = [m[1]!.toLowerCase(), m[2]!.toLowerCase(), m[3]!.replace(/''/g, "'")];
+    const [field, op, value] = [m[1]!.toLowerCase(), m[2]!.toLowerCase(), m[3]!];
     if (field === 'eventtimestamp' && op === 'ge') q.from = parseTime(value);
     else if (field === 'eventtimestamp' && op === 'le') q.to = parseTime(value);
-    else if (op === 'eq' && EQ_FIELDS[field]) q.eq![EQ_FIELDS[field]] = value.toLowerCase();
+    else if (op === 'eq' && EQ_FIELDS[field] && unquote(value) !== undefined) q.eq![EQ_FIELDS[field]] = unquote(value)!.toLowerCase();
+    else if (op === 'eq' && EQ_FIELDS[field]) throw new ArmError(400, 'InvalidParameter', `The value of '${m[1]}' in $filter must be quoted: ${m[1]} eq '${value}'.`, '$filter');
     else throw new ArmError(400, 'InvalidParameter', `'${m[1]} ${m[2]}' is not supported in $filter. Filter on eventTimestamp ge/le, resourceGroupName, resourceUri, correlationId or caller with eq.`, '$filter');
   }
   return q;

@@ -4,7 +4,9 @@ import type { Authorizer } from '../../rbac/authorizer.js';
 import { COMPUTE_TYPES, type ComputeType } from '../../resources/compute-types.js';
 import type { ComputeResourceService, ResourceAddress } from '../../resources/compute.js';
 import { identityTypeOf } from '../../resources/identity-block.js';
+import { publishedApiVersions } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
+import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 
@@ -37,7 +39,8 @@ async function identityWire(store: Store, r: ComputeResourceRecord, type: Comput
 
 async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type: ComputeType) {
   const identity = await identityWire(d.store, r, type, d.tenantId);
-  return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, ...(identity ? { identity } : {}) };
+  const properties = withSucceeded(r.body['properties']);
+  return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, properties, ...(identity ? { identity } : {}) };
 }
 
 /** Attaching a user-assigned identity needs assign/action on it as well (spec 02 §4.2). */
@@ -57,7 +60,7 @@ function attachCheck(d: ComputeRouteDeps, c: ArmCall) {
 }
 
 function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
-  const common = { resourceType: type.type, apiVersions: type.apiVersions };
+  const common = { resourceType: type.type, apiVersions: publishedApiVersions(type.type) };
   const addr = (c: ArmCall): ResourceAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, type, name: c.params['name']! });
   const list = (withGroup: boolean) => async (c: ArmCall) => {
     const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };
@@ -67,7 +70,7 @@ function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
   };
   const write = (mode: 'put' | 'patch') => async (c: ArmCall) => {
     const { resource, created } = await d.compute.write(addr(c), c.body ?? {}, mode, actorOf(c), attachCheck(d, c));
-    return { status: created ? 201 : 200, body: await resourceWire(d, resource, type) };
+    return { status: created ? createdStatus(type.type) : 200, body: await resourceWire(d, resource, type) };
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${type.type}`;
   return [

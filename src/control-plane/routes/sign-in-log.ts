@@ -3,6 +3,7 @@ import { verifyLog } from '../../audit/verify.js';
 import type { AuditQuery, Store } from '../../store/store.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
+import { FILTER_TIME_EXAMPLE, parseFilterTime } from '../../kernel/filter-time.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import type { ArmCall, ArmRoute } from '../router.js';
 
@@ -13,8 +14,8 @@ export const VERIFY_PATH = `/providers/${NS}/verify`;
 function time(c: ArmCall, name: string): number | undefined {
   const raw = c.ctx.query.get(name);
   if (raw === null) return undefined;
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw new ArmError(400, 'InvalidParameter', `'${raw}' is not a date-time; use ISO 8601 for ${name}, e.g. 2026-01-01T00:00:00Z.`, name);
+  const t = parseFilterTime(raw);
+  if (t === undefined) throw new ArmError(400, 'InvalidParameter', `'${raw}' is not a date-time; use ${FILTER_TIME_EXAMPLE} for ${name}.`, name);
   return t;
 }
 

@@ -1,9 +1,12 @@
 import type { StorageAccountRecord } from '../../store/storage.js';
 import { accountIdOf, STORAGE_TYPE, type AccountAddress, type StorageAccountService } from '../../dataplanes/storage/accounts.js';
 import { accountSas, keyToSign, serviceSas } from '../../dataplanes/storage/sas-requests.js';
+import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
+import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { recordChange, type ChangeSink } from '../../activity-log/changes-batch.js';
+import { checkNameRoute } from './check-name.js';
 
 export interface StorageRouteDeps {
   accounts: StorageAccountService;
@@ -15,13 +18,6 @@ export interface StorageRouteDeps {
   sink: ChangeSink;
 }
 
-/** The tutorials use 2016-12-01 and 2017-06-01; @azure/arm-storage 18 sends 2024-01-01 (spec 03 §3.6). */
-const API_VERSIONS = [
-  '2016-01-01', '2016-05-01', '2016-12-01', '2017-06-01', '2017-10-01', '2018-02-01', '2018-07-01', '2018-11-01', '2019-04-01', '2019-06-01',
-  '2020-08-01-preview', '2021-01-01', '2021-02-01', '2021-04-01', '2021-06-01', '2021-08-01', '2021-09-01', '2022-05-01', '2022-09-01',
-  '2023-01-01', '2023-04-01', '2023-05-01', '2024-01-01', '2025-01-01', '2025-06-01',
-] as const;
-
 export const blobEndpointOf = (d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>, name: string): string =>
   `https://${name}.blob.${d.dataPlaneZone}${d.port && d.port !== 443 ? `:${d.port}` : ''}/`;
 
@@ -31,7 +27,7 @@ function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
     sku: { name: 'Standard_LRS', tier: 'Standard' }, kind: 'StorageV2', ...r.body,
     id: r.id, name: r.name, type: STORAGE_TYPE, location: r.location, tags: r.tags,
     properties: {
-      ...props, provisioningState: 'Succeeded', primaryLocation: r.location, statusOfPrimary: 'available',
+      ...withSucceeded(props), primaryLocation: r.location, statusOfPrimary: 'available',
       creationTime: new Date(r.createdAt).toISOString(), primaryEndpoints: { blob: blobEndpointOf(d, r.name) },
       allowSharedKeyAccess: props['allowSharedKeyAccess'] ?? true, supportsHttpsTrafficOnly: true,
     },
@@ -79,7 +75,13 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
     return { status: 200, body: page(p.items.map((r) => wire(d, r)), nextLink(d.baseUrl, c.ctx, p.next)) };
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${STORAGE_TYPE}`;
+  // Storage spells this action in lower case in its operations list.
+  const nameCheck = checkNameRoute({
+    store: d.accounts.repos, namespace: 'Microsoft.Storage', type: STORAGE_TYPE, action: 'Microsoft.Storage/checknameavailability/read', apiVersions: API_VERSIONS,
+    check: (name) => d.accounts.nameAvailability(name),
+  });
   return [
+    nameCheck,
     { ...common, pattern: `/subscriptions/{subscriptionId}/providers/${STORAGE_TYPE}`, methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(false) } } },
     { ...common, pattern: rg, methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(true) } } },
     ...actionRoutes(d, `${rg}/{name}`),
@@ -93,7 +95,15 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
           handle: async (c) => {
             const { record, created } = await d.accounts.put(addr(c), c.body ?? {});
             await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/write`, record.id, { created, tags: record.tags });
-            return { status: created ? 201 : 200, body: wire(d, record) };
+            return { status: created ? createdStatus(STORAGE_TYPE) : 200, body: wire(d, record) };
+          },
+        },
+        PATCH: {
+          action: `${STORAGE_TYPE}/write`,
+          handle: async (c) => {
+            const record = await d.accounts.patch(addr(c), c.body ?? {});
+            await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/write`, record.id, { created: false, tags: record.tags });
+            return { status: 200, body: wire(d, record) };
           },
         },
         DELETE: {

@@ -21,6 +21,8 @@ export interface AccountAddress {
 const NAME = /^[a-z0-9]{3,24}$/;
 const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
 
+const invalidNameMessage = (name: string) => `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`;
+
 export const accountIdOf = (a: AccountAddress): string =>
   `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${STORAGE_TYPE}/${a.name}`;
 
@@ -62,12 +64,24 @@ export class StorageAccountService {
     return requireResource(this.store, a, STORAGE_TYPE, await this.store.storageAccounts.get(accountIdOf(a)));
   }
 
+  /** checkNameAvailability in Azure's words: account names are global, as they are the blob host's label. */
+  async nameAvailability(name: string): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
+    if (!NAME.test(name)) return { nameAvailable: false, reason: 'AccountNameInvalid', message: invalidNameMessage(name) };
+    if (await this.store.storageAccounts.getByName(name)) return { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` };
+    return { nameAvailable: true };
+  }
+
+  /** The store, for the subscription check of subscription-level operations. */
+  get repos(): Store {
+    return this.store;
+  }
+
   list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
     return this.store.storageAccounts.list(where, limit, after);
   }
 
   async put(a: AccountAddress, body: unknown): Promise<{ record: StorageAccountRecord; created: boolean }> {
-    if (!NAME.test(a.name)) throw invalid(`${a.name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`, { code: 'AccountNameInvalid' });
+    if (!NAME.test(a.name)) throw invalid(invalidNameMessage(a.name), { code: 'AccountNameInvalid' });
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
     const b = body as Record<string, unknown>;
     checkProperties(b);
@@ -88,6 +102,21 @@ export class StorageAccountService {
     };
     await this.store.storageAccounts.create(record);
     return { record, created: true };
+  }
+
+  /**
+   * PATCH (`storageAccounts.update`, `az storage account update`): tags are replaced when given,
+   * `properties` merged key by key, other top-level fields (sku, kind) replaced; location is fixed.
+   */
+  async patch(a: AccountAddress, body: unknown): Promise<StorageAccountRecord> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object, e.g. {"tags":{"env":"test"}}.', { code: 'InvalidRequestContent' });
+    const b = body as Record<string, unknown>;
+    const existing = await this.get(a);
+    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+    const props = { ...(existing.body['properties'] as object | undefined), ...(rest['properties'] as object | undefined) };
+    const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: { ...existing.body, ...rest, properties: props }, updatedAt: this.clock.now() };
+    await this.store.storageAccounts.update(record);
+    return record;
   }
 
   async delete(a: AccountAddress): Promise<boolean> {
