@@ -142,9 +142,12 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authenticator = new ArmAuthenticator(verifier, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
   hub.subscribe((ids) => revocations.invalidate(ids));
+  // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.
+  const vaultAudience = vaultResource(d.cfg.dataPlaneZone, new URL(d.baseUrl).port);
   const vault = new VaultSurface({
     store: d.store,
-    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),
+    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultAudience, alsoAccept: [vaultResource(d.cfg.dataPlaneZone)] }),
+    resource: vaultAudience,
     secrets: new SecretService(d.store, d.masterKey, d.clock),
     zone: d.cfg.dataPlaneZone,
     authorityUrl: authority.tenantUrl(d.installation.tenantId),

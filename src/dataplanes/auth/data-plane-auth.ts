@@ -34,6 +34,8 @@ export interface DataPlaneAuthOptions {
   authorizer: Authorizer;
   /** The plane's resource (audience); accepted with and without a trailing '/'. */
   resource: string;
+  /** Other spellings of the same resource it also accepts, e.g. the vault resource with its port. */
+  alsoAccept?: readonly string[];
 }
 
 const unauthenticated = (message: string, code = 'Unauthorized'): never => {
@@ -55,7 +57,7 @@ export class DataPlaneAuthenticator {
   private readonly audiences: string[];
 
   constructor(private readonly o: DataPlaneAuthOptions) {
-    this.audiences = audienceSet(o.resource);
+    this.audiences = [o.resource, ...(o.alsoAccept ?? [])].flatMap(audienceSet);
   }
 
   get resource(): string {
