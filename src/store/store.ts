@@ -159,7 +159,11 @@ export interface RoleAssignmentRepo {
   deleteForPrincipal(principalId: string): Promise<number>;
 }
 
-/** Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then id. */
+/**
+ * Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then
+ * id. A listing's `after` is the `next` of its previous page, or `resourceCursor(name, id)`
+ * (listing-cursor.ts) of any resource, to continue right after it in every resource table alike.
+ */
 export interface ResourceListing {
   subscriptionId: string;
   /** Omit to list the whole subscription. */
