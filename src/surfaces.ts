@@ -111,7 +111,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
     ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),

@@ -4,6 +4,7 @@ import { accountSas, keyToSign, serviceSas } from '../../dataplanes/storage/sas-
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import { recordChange, type ChangeSink } from '../../activity-log/changes-batch.js';
+import { deleteResource } from '../../resources/group-contents.js';
 
 export interface StorageRouteDeps {
   accounts: StorageAccountService;
@@ -98,11 +99,7 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
         },
         DELETE: {
           action: `${STORAGE_TYPE}/delete`,
-          handle: async (c) => {
-            const deleted = await d.accounts.delete(addr(c));
-            if (deleted) await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/delete`, accountIdOf(addr(c)));
-            return { status: deleted ? 200 : 204 };
-          },
+          handle: async (c) => ({ status: (await deleteResource(d.sink, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204 }),
         },
       },
     },
