@@ -64,6 +64,7 @@ import { VaultSurface, vaultResource } from './dataplanes/keyvault/vault-surface
 import { StorageAccountService } from './dataplanes/storage/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './dataplanes/storage/blob-surface.js';
 import { storageAccountRoutes } from './control-plane/routes/storage-accounts.js';
+import { resourceListRoutes } from './control-plane/routes/resources.js';
 import { loginLinkRoutes } from './control-plane/routes/login-links.js';
 import { LoginLinkService } from './portal/login-links.js';
 import { PortalSurface } from './portal/portal-surface.js';
@@ -97,6 +98,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...subscriptionRoutes(d.store),
     ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
