@@ -52,11 +52,12 @@ function list(d: ResourceListRouteDeps, withGroup: boolean) {
     const resourceGroup = withGroup ? c.params['resourceGroupName']! : undefined;
     const scope = `/subscriptions/${subscriptionId}${resourceGroup !== undefined ? `/resourceGroups/${resourceGroup}` : ''}`;
     const expand = parseExpand(c.ctx.query.get('$expand'));
+    const after = readSkipToken(c.ctx);
     const p = await listArmResources(d.store, {
       subscriptionId, ...(resourceGroup !== undefined ? { resourceGroup } : {}),
       filter: parseResourceFilter(c.ctx.query.get('$filter')),
       limit: readTop(c.ctx, 1000, 1000),
-      ...(readSkipToken(c.ctx) !== undefined ? { after: readSkipToken(c.ctx)! } : {}),
+      ...(after !== undefined ? { after } : {}),
       canRead: readFilter(d, c, scope),
     });
     const value = await Promise.all(p.items.map((r) => wire(d, r, expand)));
