@@ -160,9 +160,8 @@ export interface RoleAssignmentRepo {
 }
 
 /**
- * Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then
- * id. A listing's `after` is the `next` of its previous page, or `resourceCursor(name, id)`
- * (listing-cursor.ts) of any resource, to continue right after it in every resource table alike.
+ * Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then id;
+ * `after` is the previous page's `next`, or `resourceCursor(name, id)` of any resource (listing-cursor.ts).
  */
 export interface ResourceListing {
   subscriptionId: string;
