@@ -67,6 +67,20 @@ describe('resource group deletion over ARM: everything in it goes, and nothing c
     assert.ok(logged.has(`Microsoft.Resources/subscriptions/resourceGroups/delete ${rg()}`.toLowerCase()));
   });
 
+  it('deleting a vault or a storage account alone takes the role assignments made on it and below it', async () => {
+    const rg2 = `/subscriptions/${sub()}/resourceGroups/rg-single`;
+    await t.arm('PUT', `${rg2}?${V}`, { location: 'westeurope' });
+    const vault = `${rg2}/providers/Microsoft.KeyVault/vaults/kv-single`;
+    const account = `${rg2}/providers/Microsoft.Storage/storageAccounts/sasingle`;
+    assert.equal((await t.arm('PUT', `${vault}?api-version=2023-07-01`, { location: 'westeurope', properties: {} })).status, 201);
+    assert.equal((await t.arm('PUT', `${account}?api-version=2023-05-01`, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' })).status, 201);
+    const assignments = [await assign(vault, SECRETS_OFFICER), await assign(`${vault}/secrets/one`, SECRETS_OFFICER), await assign(account, BLOB_CONTRIBUTOR), await assign(`${account}/blobServices/default/containers/files`, BLOB_CONTRIBUTOR)];
+    const atGroup = await assign(rg2, BLOB_CONTRIBUTOR);
+    for (const [id, v] of [[vault, '2023-07-01'], [account, '2023-05-01']]) assert.equal((await t.arm('DELETE', `${id}?api-version=${v}`)).status, 200);
+    for (const ra of assignments) assert.equal((await t.arm('GET', `${ra}?api-version=2022-04-01`)).status, 404, `${ra} survived`);
+    assert.equal((await t.arm('GET', `${atGroup}?api-version=2022-04-01`)).status, 200, 'the group-level assignment is not the resource\'s');
+  });
+
   it('a group, vault and account created again under the same names start empty', async () => {
     await t.arm('PUT', `${rg()}?${V}`, { location: 'westeurope' });
     assert.deepEqual((await t.arm('GET', `${rg()}/resources?${V}`)).json.value, []);
