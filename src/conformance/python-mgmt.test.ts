@@ -16,12 +16,15 @@ const MODULES = ['identity', 'mgmt.resource', 'mgmt.msi', 'mgmt.authorization', 
 function missing(): string | undefined {
   try {
     execFileSync(PYTHON, ['-c', MODULES.map((m) => `import azure.${m}`).join('; ')], { stdio: 'ignore' });
+    return undefined;
   } catch {
     return `Debian's python3-azure is not installed (${PYTHON} cannot import ${MODULES.join(', ')}); .ci/run installs it`;
   }
-  return privateHostsMissing();
 }
 const skip = missing();
+/** The data-plane flows need vault and account host names to resolve (an /etc/hosts line); where that cannot be arranged they are skipped. */
+const noHosts = privateHostsMissing();
+const NEEDS_HOSTS = new Set(['secrets', 'blob']);
 
 /** Flows that fail for reasons other work on issue 14 fixes (status codes, api-versions): measured, not yet required. */
 const PENDING: Record<string, string> = {
@@ -65,10 +68,10 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
       baseUrl: t.server.baseUrl, tenantId: t.creds.tenantId, clientId: t.creds.clientId, clientSecret: t.creds.clientSecret, subscriptionId: sub, resourceGroup: 'rg-py',
       identityId: identity.id, principalId: identity.properties.principalId, vaultName: names.vault, accountName: names.account,
       vaultUri: kv.properties.vaultUri, blobEndpoint: sa.properties.primaryEndpoints.blob,
-      flows: ['resources', 'msi', 'authorization', 'compute', 'keyvault', 'storage', 'web', 'containerinstance', 'hybridcompute', 'monitor', 'secrets', 'blob', 'group_delete'],
+      flows: ['resources', 'msi', 'authorization', 'compute', 'keyvault', 'storage', 'web', 'containerinstance', 'hybridcompute', 'monitor', 'secrets', 'blob', 'group_delete'].filter((f) => !(noHosts && NEEDS_HOSTS.has(f))),
     };
     const hosts = { [`${names.vault}-d.vault.openmi.localhost`]: '127.0.0.1', [`${names.blobAccount}.blob.openmi.localhost`]: '127.0.0.1' };
-    const [cmd, args] = withHosts(hosts, PYTHON, [CLIENT, JSON.stringify(cfg)]);
+    const [cmd, args] = noHosts ? [PYTHON, [CLIENT, JSON.stringify(cfg)]] : withHosts(hosts, PYTHON, [CLIENT, JSON.stringify(cfg)]);
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(cmd, args, { env: { PATH: process.env['PATH'] ?? '', REQUESTS_CA_BUNDLE: t.server.caCertPath }, timeout: 240_000, maxBuffer: 8 << 20 }, (e, stdout, stderr) =>
         resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr })),
@@ -79,7 +82,7 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
   after(() => t?.stop());
 
   const flow = (name: string, check: (o: Record<string, any>) => void) =>
-    it(name, PENDING[name] ? { todo: PENDING[name] } : {}, () => {
+    it(name, PENDING[name] ? { todo: PENDING[name] } : NEEDS_HOSTS.has(name) && noHosts ? { skip: noHosts } : {}, () => {
       assert.equal(out[name]?.error, undefined, out[name]?.error);
       check(out[name]!);
     });
