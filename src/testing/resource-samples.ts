@@ -43,9 +43,13 @@ export async function createOneOfEach(t: TestServer, rg: string, prefix: string,
   for (const [n, type] of RESOURCE_TYPES.entries()) {
     const apiVersion = await azApiVersion(t, type);
     const name = `${prefix}${n}`;
-    const r = await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${rg}/providers/${type}/${name}?api-version=${apiVersion}`, { location: 'westeurope', tags, ...BODIES[type] });
-    assert.ok(r.status === 200 || r.status === 201, `${type}: ${r.status} ${r.text}`);
-    out.push({ type, id: r.json.id, name, apiVersion, body: r.json });
+    const path = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${rg}/providers/${type}/${name}`;
+    const r = await t.arm('PUT', `${path}?api-version=${apiVersion}`, { location: 'westeurope', tags, ...BODIES[type] });
+    // 200, 201 or 202 as the type's REST spec says; the GET that follows is what a client would read.
+    assert.ok([200, 201, 202].includes(r.status), `${type}: ${r.status} ${r.text}`);
+    const got = await t.arm('GET', `${path}?api-version=${apiVersion}`);
+    assert.equal(got.status, 200, `${type}: ${got.text}`);
+    out.push({ type, id: got.json.id, name, apiVersion, body: got.json });
   }
   return out;
 }
