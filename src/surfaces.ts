@@ -67,6 +67,7 @@ import { VaultSurface, vaultResource } from './dataplanes/keyvault/vault-surface
 import { StorageAccountService } from './dataplanes/storage/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './dataplanes/storage/blob-surface.js';
 import { storageAccountRoutes } from './control-plane/routes/storage-accounts.js';
+import { resourceListRoutes } from './control-plane/routes/resources.js';
 import { loginLinkRoutes } from './control-plane/routes/login-links.js';
 import { LoginLinkService } from './portal/login-links.js';
 import { PortalSurface } from './portal/portal-surface.js';
@@ -103,6 +104,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...subscriptionRoutes(d.store),
     ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
@@ -117,7 +119,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
     ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
@@ -156,9 +158,12 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
   hub.subscribe((ids) => revocations.invalidate(ids));
   const authenticator = new ArmAuthenticator(verifier, revocations, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.
+  const vaultAudience = vaultResource(d.cfg.dataPlaneZone, new URL(d.baseUrl).port);
   const vault = new VaultSurface({
     store: d.store,
-    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultResource(d.cfg.dataPlaneZone) }),
+    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultAudience, alsoAccept: [vaultResource(d.cfg.dataPlaneZone)] }),
+    resource: vaultAudience,
     secrets: new SecretService(d.store, d.masterKey, d.clock),
     zone: d.cfg.dataPlaneZone,
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
@@ -177,7 +182,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks, perClient,
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks, perClient, adfsTenantId: d.installation.tenantId,
       issuerDiscovery: { policy: issuerHostPolicy(d), log: d.log, ...(d.federationFetch ? { fetch: d.federationFetch } : {}) } }),
     new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
   ];

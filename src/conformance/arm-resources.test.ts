@@ -10,7 +10,7 @@ describe('@azure/arm-resources ResourceManagementClient + ClientSecretCredential
   });
   after(() => t.stop());
 
-  it('creates, gets, lists with paging and deletes resource groups over HTTPS, trusting the CA via NODE_EXTRA_CA_CERTS only', async () => {
+  it('creates, gets, lists with paging and deletes resource groups, lists resources (resources.list*, getById) over HTTPS, trusting the CA via NODE_EXTRA_CA_CERTS only', async () => {
     const env = {
       tenantId: t.creds.tenantId,
       clientId: t.creds.clientId,
@@ -29,6 +29,9 @@ describe('@azure/arm-resources ResourceManagementClient + ClientSecretCredential
     assert.ok(out.pages.length >= 3, `expected several pages, got ${JSON.stringify(out.pages)}`);
     assert.ok(out.pages.every((p: string[]) => p.length <= 2));
     assert.deepEqual(out.pages.flat().sort(), ['sdk-a', 'sdk-b', 'sdk-c', 'sdk-d', 'sdk-e']);
+    assert.deepEqual(out.resourcePages, [['id-x', 'id-y'], ['id-z']]);
+    assert.deepEqual(out.inGroup, ['id-z:Succeeded:true']);
+    assert.equal(out.byId, 'id-y');
     assert.equal(out.exists, true);
     assert.equal(out.existsAfterDelete, false);
     assert.deepEqual(out.getDeleted, { statusCode: 404, code: 'ResourceGroupNotFound' });

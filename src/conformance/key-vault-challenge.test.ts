@@ -22,8 +22,21 @@ describe('Key Vault data plane: challenge and authentication order', () => {
   it('answers an unauthenticated empty-body PUT with 401 and the exact challenge, before any validation', async () => {
     const r = await vault('PUT', '/secrets/x?api%2Dversion=2025-07-01', { 'content-type': 'application/json', 'content-length': '0' });
     assert.equal(r.status, 401);
-    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${t.server.baseUrl}/${t.creds.tenantId}", resource="https://vault.openmi.localhost"`);
+    // Off port 443 the resource carries the port: Python's SDK compares host:port with the vault URL's.
+    const port = new URL(t.server.baseUrl).port;
+    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${t.server.baseUrl}/${t.creds.tenantId}", resource="https://vault.openmi.localhost:${port}"`);
     assert.equal(r.json.error.code, 'Unauthorized');
+  });
+
+  it('accepts tokens for the resource with and without the port', async () => {
+    const port = new URL(t.server.baseUrl).port;
+    for (const audience of [`https://vault.openmi.localhost:${port}`, 'https://vault.openmi.localhost', `https://vault.openmi.localhost:${port}/`]) {
+      const r = await vault('GET', '/secrets?api-version=7.4', { authorization: `Bearer ${await t.adminToken(audience)}` });
+      assert.equal(r.status, 403, `${audience}: ${r.text}`);
+      assert.equal(r.json.error.innererror.code, 'ForbiddenByRbac');
+    }
+    const other = await vault('GET', '/secrets?api-version=7.4', { authorization: `Bearer ${await t.adminToken('https://vault.openmi.localhost:1')}` });
+    assert.equal(other.status, 401, other.text);
   });
 
   it('refuses a token for another audience with 401 and the challenge', async () => {

@@ -91,7 +91,8 @@ describe('ARM core over HTTPS', () => {
     const { httpsRequest } = await import('../testing/https.js');
     const legacy = await httpsRequest(`${t.server.baseUrl}/metadata/endpoints?api-version=2015-01-01`, { ca: t.ca });
     assert.equal(legacy.status, 200);
-    assert.equal(legacy.json.authentication.loginEndpoint, `${t.server.baseUrl}/`);
+    // The ADFS-style authority, so MSAL-based clients (az 2.45) skip instance discovery.
+    assert.equal(legacy.json.authentication.loginEndpoint, `${t.server.baseUrl}/adfs`);
     const modern = await httpsRequest(`${t.server.baseUrl}/metadata/endpoints?api-version=2022-09-01`, { ca: t.ca });
     assert.equal(modern.json[0].resourceManager, `${t.server.baseUrl}/`);
   });

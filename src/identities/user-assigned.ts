@@ -6,6 +6,7 @@ import type { Random } from '../kernel/ids.js';
 import { invalid } from '../kernel/errors.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resources/locations.js';
 import { checkTags } from '../resources/tags.js';
+import { removeAssignmentsAtOrBelow } from '../resources/scope-assignments.js';
 import type { UserAssignedIdentityRecord } from '../store/records.js';
 import type { Page, ResourceListing, Store, StoreRepos } from '../store/store.js';
 import { checkIdentityName } from './names.js';
@@ -129,7 +130,7 @@ export class UserAssignedIdentityService {
   }
 }
 
-/** Detaches the identity everywhere, drops its credentials and role assignments, then deletes it. */
+/** Detaches the identity everywhere, drops its credentials, its role assignments and those made on it, then deletes it. */
 export async function deleteIdentityCascade(tx: StoreRepos, batch: ChangeBatch, identity: UserAssignedIdentityRecord): Promise<void> {
   const key = identity.id.toLowerCase();
   for (const r of await tx.computeResources.listByUserAssignedIdentity(identity.id)) {
@@ -145,6 +146,7 @@ export async function deleteIdentityCascade(tx: StoreRepos, batch: ChangeBatch, 
   }
   await tx.federatedCredentials.deleteForIdentity(identity.id);
   await retireIdentityPrincipal(tx, batch, identity.principalId);
+  await removeAssignmentsAtOrBelow(tx, batch, identity.id, 'identity deleted');
   await tx.identities.delete(identity.id);
   batch.add(`${OP}/delete`, identity.id, { principalId: identity.principalId, clientId: identity.clientId });
 }

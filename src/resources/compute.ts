@@ -11,6 +11,7 @@ import type { ComputeType } from './compute-types.js';
 import { applyIdentityRequest, type IdentityState } from './identity-block.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
 import { checkTags } from './tags.js';
+import { removeAssignmentsAtOrBelow } from './scope-assignments.js';
 
 export interface ResourceAddress {
   subscriptionId: string;
@@ -141,11 +142,12 @@ export class ComputeResourceService {
   }
 }
 
-/** Deletes a resource: its system-assigned identity goes with it; user-assigned ones survive. */
+/** Deletes a resource: its system-assigned identity, agents, join tokens and the role assignments made on it go with it; user-assigned identities survive. */
 export async function deleteComputeCascade(tx: StoreRepos, batch: ChangeBatch, r: ComputeResourceRecord): Promise<void> {
   if (r.systemPrincipalId) await retireIdentityPrincipal(tx, batch, r.systemPrincipalId);
   await tx.joinTokens.deleteForResource(r.id);
   await tx.agents.deleteForResource(r.id);
+  await removeAssignmentsAtOrBelow(tx, batch, r.id, 'resource deleted');
   await tx.computeResources.delete(r.id);
   batch.add(`${r.type}/delete`, r.id, { systemPrincipalId: r.systemPrincipalId, detached: r.userAssignedIdentityIds });
 }

@@ -163,7 +163,10 @@ export interface RoleAssignmentRepo {
   deleteForPrincipal(principalId: string): Promise<number>;
 }
 
-/** Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then id. */
+/**
+ * Listing of ARM resources in a subscription or resource group, ordered by lower-cased name then id;
+ * `after` is the previous page's `next`, or `resourceCursor(name, id)` of any resource (listing-cursor.ts).
+ */
 export interface ResourceListing {
   subscriptionId: string;
   /** Omit to list the whole subscription. */

@@ -19,6 +19,18 @@ out['got'] = await client.resourceGroups.get('sdk-b');
 const pages: string[][] = [];
 for await (const page of client.resourceGroups.list({ top: 2 }).byPage()) pages.push(page.map((g) => g.name!));
 out['pages'] = pages;
+// Resources – List over every type: what resources.list* and the Key Vault SDKs' vaults.list() call.
+const ids = `/subscriptions/${env.subscriptionId}/resourceGroups/sdk-a/providers`;
+const { ManagedServiceIdentityClient } = await import('@azure/arm-msi');
+const msi = new ManagedServiceIdentityClient(credential, env.subscriptionId, { endpoint: env.armEndpoint });
+for (const n of ['id-x', 'id-y', 'id-z']) await msi.userAssignedIdentities.createOrUpdate('sdk-a', n, { location: 'westeurope', tags: { tier: n === 'id-z' ? 'gold' : 'std' } });
+const resourcePages: string[][] = [];
+for await (const page of client.resources.list({ top: 2, filter: "resourceType eq 'Microsoft.ManagedIdentity/userAssignedIdentities'" }).byPage()) resourcePages.push(page.map((r) => r.name!));
+out['resourcePages'] = resourcePages;
+const inGroup: string[] = [];
+for await (const r of client.resources.listByResourceGroup('sdk-a', { filter: "tagName eq 'tier' and tagValue eq 'gold'", expand: 'createdTime,changedTime,provisioningState' })) inGroup.push(`${r.name}:${r.provisioningState}:${r.createdTime instanceof Date}`);
+out['inGroup'] = inGroup;
+out['byId'] = (await client.resources.getById(`${ids}/Microsoft.ManagedIdentity/userAssignedIdentities/id-y`, '2023-01-31')).name;
 out['exists'] = (await client.resourceGroups.checkExistence('sdk-c')).body;
 await client.resourceGroups.beginDeleteAndWait('sdk-c');
 out['existsAfterDelete'] = (await client.resourceGroups.checkExistence('sdk-c')).body;

@@ -20,8 +20,8 @@ export interface ComputeRouteDeps {
 
 const ASSIGN = 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action';
 
-/** The `identity` block as the RP returns it: principal ids filled in for every identity. */
-async function identityWire(store: Store, r: ComputeResourceRecord, type: ComputeType, tenantId: string) {
+/** The `identity` block as the RP returns it (and Resources – List): principal ids filled in for every identity. */
+export async function identityWire(store: Store, r: Pick<ComputeResourceRecord, 'systemPrincipalId' | 'userAssignedIdentityIds'>, type: ComputeType, tenantId: string) {
   const state = { system: !!r.systemPrincipalId, userAssigned: r.userAssignedIdentityIds };
   if (!state.system && state.userAssigned.length === 0) return undefined;
   const block: Record<string, unknown> = { type: identityTypeOf(state, type) };

@@ -5,9 +5,12 @@ import { requireResource, requireScope } from '../../resources/scope-checks.js';
 import { checkTags } from '../../resources/tags.js';
 import type { KeyVaultRecord } from '../../store/key-vault.js';
 import type { Store } from '../../store/store.js';
+import { recordChange, type ChangeSink } from '../../activity-log/changes-batch.js';
+import { deleteResource } from '../../resources/group-contents.js';
+import { KEY_VAULT_TYPE } from '../../resources/resource-kinds.js';
 import { KEY_VAULT_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
-import { bodyObject, type ArmCall, type ArmRoute } from '../router.js';
+import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 import { createdStatus } from '../write-statuses.js';
 import { checkNameRoute } from './check-name.js';
 
@@ -17,9 +20,11 @@ export interface KeyVaultRouteDeps {
   tenantId: string;
   baseUrl: string;
   dataPlaneZone: string;
+  /** Where writes and deletes are recorded as control-plane changes. */
+  sink: ChangeSink;
 }
 
-const TYPE = 'Microsoft.KeyVault/vaults';
+const TYPE = KEY_VAULT_TYPE;
 /** Azure's rule (3-24 letters, digits and single dashes, starting with a letter); it also keeps every vault name a valid DNS label. */
 const VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 const VAULT_NAME_RULE = 'Vault names are 3-24 characters: letters, digits and dashes, starting with a letter, ending with a letter or digit, without consecutive dashes.';
@@ -52,6 +57,7 @@ async function put(d: KeyVaultRouteDeps, c: ArmCall) {
   const now = d.clock.now();
   if (existing) {
     await d.store.keyVaults.update({ ...existing, tags, sku, updatedAt: now });
+    await recordChange(d.sink, actorOf(c), `${TYPE}/write`, existing.id, { created: false, tags });
     return { status: 200, body: wire(d, { ...existing, tags, sku, updatedAt: now }) };
   }
   await requireScope(d.store, c.params['subscriptionId']!, c.params['resourceGroupName']!);
@@ -60,6 +66,7 @@ async function put(d: KeyVaultRouteDeps, c: ArmCall) {
   if (await d.store.keyVaults.getByName(name)) throw conflict(`The vault name '${name}' is already in use.`, { code: 'VaultAlreadyExists' });
   const v: KeyVaultRecord = { id: idOf(c), subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name, location, tags, tenantId: d.tenantId, sku, createdAt: now, updatedAt: now };
   await d.store.keyVaults.create(v);
+  await recordChange(d.sink, actorOf(c), `${TYPE}/write`, v.id, { created: true, tags });
   return { status: createdStatus(TYPE), body: wire(d, v) };
 }
 
@@ -77,6 +84,7 @@ async function patch(d: KeyVaultRouteDeps, c: ArmCall) {
   const v = await requireResource(d.store, address, TYPE, await d.store.keyVaults.get(idOf(c)));
   const next = { ...v, tags: b['tags'] === undefined ? v.tags : checkTags(b['tags']), sku: skuOf(b) ?? v.sku, updatedAt: d.clock.now() };
   await d.store.keyVaults.update(next);
+  await recordChange(d.sink, actorOf(c), `${TYPE}/write`, next.id, { created: false, tags: next.tags });
   return { status: 200, body: wire(d, next) };
 }
 
@@ -118,7 +126,7 @@ export function keyVaultRoutes(d: KeyVaultRouteDeps): ArmRoute[] {
         GET: { action: `${TYPE}/read`, handle: (c) => get(d, c) },
         PUT: { action: `${TYPE}/write`, handle: (c) => put(d, c) },
         PATCH: { action: `${TYPE}/write`, handle: (c) => patch(d, c) },
-        DELETE: { action: `${TYPE}/delete`, handle: async (c) => ({ status: (await d.store.tx((tx) => tx.keyVaults.delete(idOf(c)))) ? 200 : 204 }) },
+        DELETE: { action: `${TYPE}/delete`, handle: async (c) => ({ status: (await deleteResource(d.sink, actorOf(c), TYPE, idOf(c))) ? 200 : 204 }) },
       },
     },
   ];

@@ -15,13 +15,17 @@ export interface CloudEndpoints {
  */
 export function metadataRoutes(e: CloudEndpoints): ArmRoute[] {
   const arm = `${e.armUrl}/`;
-  const authentication = { loginEndpoint: `${e.loginUrl}/`, audiences: ['https://management.core.windows.net/', arm], tenant: 'common', identityProvider: 'AAD' };
+  // The ADFS-style authority: MSAL (and so `az login --service-principal`, which cannot turn
+  // instance discovery off) talks to it without first asking login.microsoftonline.com.
+  const authentication = { loginEndpoint: `${e.loginUrl}/adfs`, audiences: ['https://management.core.windows.net/', arm], tenant: 'adfs', identityProvider: 'ADFS' };
   const legacy = { galleryEndpoint: arm, graphEndpoint: arm, portalEndpoint: `${e.armUrl}/portal/`, authentication };
   const cloud = {
     name: 'openmi',
     resourceManager: arm,
     authentication,
     graph: arm,
+    // The Azure CLI reads its Graph resource from graphAudience; without it commands that look up principals stop.
+    graphAudience: arm,
     microsoftGraphResourceId: arm,
     portal: `${e.armUrl}/portal/`,
     gallery: arm,

@@ -7,6 +7,7 @@ import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { recordChange, type ChangeSink } from '../../activity-log/changes-batch.js';
 import { checkNameRoute } from './check-name.js';
+import { deleteResource } from '../../resources/group-contents.js';
 
 export interface StorageRouteDeps {
   accounts: StorageAccountService;
@@ -108,11 +109,7 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
         },
         DELETE: {
           action: `${STORAGE_TYPE}/delete`,
-          handle: async (c) => {
-            const deleted = await d.accounts.delete(addr(c));
-            if (deleted) await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/delete`, accountIdOf(addr(c)));
-            return { status: deleted ? 200 : 204 };
-          },
+          handle: async (c) => ({ status: (await deleteResource(d.sink, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204 }),
         },
       },
     },

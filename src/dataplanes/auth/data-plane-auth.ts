@@ -31,6 +31,8 @@ export interface DataPlaneAuthOptions {
   authorizer: Authorizer;
   /** The plane's resource (audience); accepted with and without a trailing '/'. */
   resource: string;
+  /** Other spellings of the same resource it also accepts, e.g. the vault resource with its port. */
+  alsoAccept?: readonly string[];
 }
 
 const unauthenticated = (message: string, code = 'Unauthorized'): never => {
@@ -53,7 +55,7 @@ export class DataPlaneAuthenticator {
   private readonly verifier: BearerVerifier;
 
   constructor(private readonly o: DataPlaneAuthOptions) {
-    this.audiences = audienceSet(o.resource);
+    this.audiences = [o.resource, ...(o.alsoAccept ?? [])].flatMap(audienceSet);
     this.verifier = new RevocationCheckingVerifier(o.verifier, o.revocations);
   }
 

@@ -15,11 +15,18 @@ export interface VaultSurfaceDeps {
   zone: string;
   /** `{baseUrl}/{tenant}`, the authority the SDK gets a token from. */
   authorityUrl: string;
+  /** The resource the challenge names: `vaultResource(zone, port)` with the port vault URLs carry. */
+  resource: string;
   maxBodyBytes: number;
 }
 
-/** The resource a vault advertises: the SDK requires the vault host to end with `.` + its host (spec 03 §2.1). */
-export const vaultResource = (zone: string): string => `https://vault.${zone}`;
+/**
+ * The resource a vault advertises in its challenge: the SDKs require the vault URL's host to end
+ * with `.` + the resource's host (spec 03 §2.1), and Python's azure-keyvault-secrets compares
+ * host *and* port (`urlparse(...).netloc`), so off port 443 the port is part of it:
+ * `https://vault.{zone}:{port}`. JavaScript compares host names only and accepts both.
+ */
+export const vaultResource = (zone: string, port = ''): string => `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
 
 /**
  * Key Vault secrets, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
@@ -56,7 +63,7 @@ export class VaultSurface implements Surface {
     if (err instanceof DataPlaneAuthError) {
       const headers: Record<string, string> = {};
       // No spaces inside quoted values: the SDK's challenge parser splits on them.
-      if (err.status === 401) headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${vaultResource(this.d.zone)}"`;
+      if (err.status === 401) headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
       const inner = err.status === 403 ? { innererror: { code: 'ForbiddenByRbac' } } : {};
       sendJson(ctx.res, err.status, { error: { code: err.status === 401 ? 'Unauthorized' : 'Forbidden', message: err.message, ...inner } }, headers);
       return;

@@ -119,10 +119,6 @@ export class StorageAccountService {
     return record;
   }
 
-  async delete(a: AccountAddress): Promise<boolean> {
-    return this.store.storageAccounts.delete(accountIdOf(a));
-  }
-
   /** The keys in clear, in key1, key2 order. */
   keysOf(r: StorageAccountRecord): { keyName: KeyName; value: string; creationTime: number }[] {
     return r.keys.map((k) => ({ keyName: k.keyName, value: unseal(this.masterKey, k.sealed, `${r.id.toLowerCase()}/${k.keyName}`).toString('utf8'), creationTime: k.creationTime }))

@@ -23,6 +23,16 @@ describe('Graph servicePrincipals (read-only)', () => {
     assert.equal(byApp.json.value[0].id, identity.properties.principalId);
   });
 
+  it('resolves by servicePrincipalNames and getByIds, as the Azure CLI does for --assignee and its own principal', async () => {
+    const spn = await t.arm('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`servicePrincipalNames/any(c:c eq '${identity.properties.clientId}')`)}`);
+    assert.equal(spn.status, 200, spn.text);
+    assert.equal(spn.json.value[0].id, identity.properties.principalId);
+    const byIds = await t.arm('POST', '/v1.0/directoryObjects/getByIds', { ids: [identity.properties.principalId, '00000000-0000-0000-0000-000000000000'], types: ['user', 'group', 'servicePrincipal'] });
+    assert.equal(byIds.status, 200, byIds.text);
+    assert.deepEqual(byIds.json.value.map((o: any) => [o['@odata.type'], o.id]), [['#microsoft.graph.servicePrincipal', identity.properties.principalId]]);
+    assert.equal((await t.arm('POST', '/v1.0/directoryObjects/getByIds', { ids: 'x' })).status, 400);
+  });
+
   it('answers 404 and 400 in Graph shape', async () => {
     const missing = await t.arm('GET', '/v1.0/servicePrincipals/00000000-0000-0000-0000-000000000000');
     assert.equal(missing.status, 404);

@@ -1,5 +1,6 @@
 import type { RequestContext, Surface } from '../../kernel/http/context.js';
 import { sendJson } from '../../kernel/http/context.js';
+import { readBody } from '../../kernel/http/body.js';
 import type { PrincipalRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { ArmAuthenticator } from '../../control-plane/authenticate.js';
@@ -16,6 +17,9 @@ class GraphError extends Error {
 }
 
 const APP_ID_FILTER = /^appId\s+eq\s+'([^']*)'$/i;
+/** How the Azure CLI resolves `--assignee` and its own service principal; a principal's only name is its appId. */
+const SPN_FILTER = /^servicePrincipalNames\/any\(\s*(\w+)\s*:\s*\1\s+eq\s+'([^']*)'\s*\)$/i;
+const SUPPORTED = "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), and POST /v1.0/directoryObjects/getByIds";
 
 function spWire(p: PrincipalRecord) {
   return {
@@ -57,8 +61,9 @@ export class GraphSurface implements Surface {
   async handle(ctx: RequestContext): Promise<void> {
     await this.authenticator.authenticate(ctx);
     const [, collection, id, ...rest] = ctx.segments;
+    if (ctx.method === 'POST' && `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' && rest.length === 0) return this.getByIds(ctx);
     if (ctx.method !== 'GET' || collection?.toLowerCase() !== 'serviceprincipals' || rest.length > 0) {
-      throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves GET /v1.0/servicePrincipals/{id} and /v1.0/servicePrincipals?$filter=appId eq '{appId}'.`);
+      throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`);
     }
     if (id) {
       const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
@@ -66,9 +71,25 @@ export class GraphSurface implements Surface {
       return sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity', ...spWire(p) });
     }
     const filter = ctx.query.get('$filter') ?? '';
-    const m = APP_ID_FILTER.exec(filter.trim());
-    if (!m) throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported query '${filter}': openmi supports $filter=appId eq '{appId}' on servicePrincipals.`);
-    const p = await this.store.principals.getByAppId(m[1]!);
+    const appId = APP_ID_FILTER.exec(filter.trim())?.[1] ?? SPN_FILTER.exec(filter.trim())?.[2];
+    if (appId === undefined) throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
+    const p = await this.store.principals.getByAppId(appId);
     sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: p ? [spWire(p)] : [] });
+  }
+
+  /** The principals among `ids` (object ids); unknown ids are left out, as Graph does. The CLI names assignees with it. */
+  private async getByIds(ctx: RequestContext): Promise<void> {
+    let ids: unknown;
+    try {
+      ids = (JSON.parse((await readBody(ctx.req, 1 << 20)).toString('utf8')) as { ids?: unknown }).ids;
+    } catch {
+      ids = undefined;
+    }
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string') || ids.length > 1000) {
+      throw new GraphError(400, 'Request_BadRequest', 'Send a JSON body {"ids": ["{objectId}", …]} with at most 1000 ids.');
+    }
+    const found = await Promise.all(ids.map((i: string) => this.store.principals.getByObjectId(i)));
+    const value = found.filter((p): p is PrincipalRecord => p !== undefined).map((p) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...spWire(p) }));
+    sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value });
   }
 }

@@ -17,6 +17,7 @@ import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
+import { resourceCascadeContract } from './resource-cascade.contract.js';
 
 /**
  * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
@@ -44,6 +45,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     storageContract(newStore);
     keyVaultContract(newStore);
     loginCodeContract(newStore);
+    resourceCascadeContract(newStore);
     auditContract(newStore);
     txContract(newStore);
   });

@@ -1,7 +1,10 @@
 import { invalid } from '../../kernel/errors.js';
+import { decodeCursor, encodeCursor } from '../listing-cursor.js';
 import type { Page, ResourceListing } from '../store.js';
 import { lookupKey } from './columns.js';
 import type { Executor, SqlValue } from './executor.js';
+
+export { decodeCursor, encodeCursor };
 
 /** Collects parameters and hands out their `$n` placeholders, so numbering stays contiguous. */
 export class Params {
@@ -15,23 +18,6 @@ export class Params {
 
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw invalid(`Page size must be a positive integer, got ${limit}`);
-}
-
-/** Continuation of a listing ordered by (name_key, id_key): both keys of the last row, base64url JSON. */
-export const encodeCursor = (nameKey: string, idKey: string): string =>
-  Buffer.from(JSON.stringify([nameKey, idKey]), 'utf8').toString('base64url');
-
-export function decodeCursor(after: string): [string, string] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((s) => typeof s === 'string')) {
-    throw invalid('The continuation token is not valid', { target: '$skipToken' });
-  }
-  return [parsed[0] as string, parsed[1] as string];
 }
 
 /**

@@ -23,3 +23,20 @@ export function discoveryDocument(authority: Authority, tenantId: string, versio
     cloud_instance_name: 'openmi',
   };
 }
+
+/**
+ * The ADFS-style authority `{base}/adfs` (docs/clients.md, Azure CLI). MSAL skips instance
+ * discovery (a call to login.microsoftonline.com) only for authorities whose first path segment
+ * is `adfs` or that it knows; the Azure CLI 2.45 cannot turn it off otherwise. It reads
+ * `{authority}/.well-known/openid-configuration` (no `/v2.0`) and posts to its token_endpoint;
+ * tokens are the tenant's own, with the tenant's issuers.
+ */
+export function adfsDiscoveryDocument(authority: Authority, tenantId: string): Record<string, unknown> {
+  const adfs = `${authority.baseUrl}/adfs`;
+  return {
+    ...discoveryDocument(authority, tenantId, 'v1'),
+    authorization_endpoint: `${adfs}/oauth2/authorize`,
+    token_endpoint: `${adfs}/oauth2/token`,
+    jwks_uri: `${adfs}/discovery/keys`,
+  };
+}

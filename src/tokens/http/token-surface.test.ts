@@ -50,6 +50,28 @@ describe('token service', () => {
     assert.match(r.json.expires_on, /^\d+$/);
   });
 
+  it('serves the ADFS-style authority /adfs for MSAL clients that cannot turn instance discovery off (az 2.45)', async () => {
+    const disco = await httpsRequest(`${t.server.baseUrl}/adfs/.well-known/openid-configuration`, { ca: t.ca });
+    assert.equal(disco.status, 200, disco.text);
+    assert.equal(disco.json.token_endpoint, `${t.server.baseUrl}/adfs/oauth2/token`);
+    assert.equal(disco.json.issuer, `${t.server.baseUrl}/${t.creds.tenantId}/`);
+    // az login --tenant NAME reads the tenant id from the v1 issuer of {authority}/{NAME}/.well-known/openid-configuration.
+    const named = await httpsRequest(`${t.server.baseUrl}/adfs/adfs/.well-known/openid-configuration`, { ca: t.ca });
+    assert.equal(named.json.issuer.split('/')[3], t.creds.tenantId);
+    const jwks = createLocalJWKSet((await httpsRequest(disco.json.jwks_uri, { ca: t.ca })).json);
+    // MSAL sends a v2 scope; older ADFS clients a v1 resource. Either way the tenant's own token.
+    const msal = await post('/adfs/oauth2/token', good());
+    assert.equal(msal.status, 200, msal.text);
+    assert.equal(typeof msal.json.expires_in, 'number');
+    const { payload } = await jwtVerify(msal.json.access_token, jwks, { issuer: disco.json.issuer, audience: 'https://management.azure.com' });
+    assert.equal(payload.tid, t.creds.tenantId);
+    const { scope: _s, ...v1 } = good();
+    const legacy = await post('/adfs/oauth2/token', { ...v1, resource: 'https://management.core.windows.net/' });
+    assert.equal(legacy.status, 200, legacy.text);
+    assert.equal(legacy.json.resource, 'https://management.core.windows.net/');
+    await expectOAuth(post('/adfs/oauth2/token', { ...good(), client_secret: 'wrong' }), 401, 'invalid_client', 7000215);
+  });
+
   const expectOAuth = async (p: ReturnType<typeof post>, status: number, error: string, aadsts: number) => {
     const r = await p;
     assert.equal(r.status, status, r.text);

@@ -13,7 +13,7 @@ import { guardedJsonFetcher, type GuardedFetchOptions } from '../federation/http
 import { IssuerHostPolicy } from '../federation/issuer-hosts.js';
 import { createLogger, type Logger } from '../../kernel/log.js';
 import { workloadIssuerUrl } from '../federation/workload-issuer.js';
-import { discoveryDocument } from './discovery.js';
+import { adfsDiscoveryDocument, discoveryDocument } from './discovery.js';
 import { OAuthError, renderOAuthError, toOAuthError } from './oauth-errors.js';
 import { parseTokenForm, type TokenForm } from './token-form.js';
 import { authenticateGrant, flowOf, type Grant, type GrantDeps } from './token-grant.js';
@@ -41,6 +41,8 @@ export interface TokenSurfaceDeps {
   loginLinks?: LoginLinkRedeemer;
   /** Token requests per client id (every grant type); absent, unlimited. */
   perClient?: TokenBuckets;
+  /** The tenant the ADFS-style authority `/adfs` serves (see adfsDiscoveryDocument); absent, `/adfs` is not served. */
+  adfsTenantId?: string;
 }
 
 export interface IssuerDiscoveryDeps {
@@ -51,6 +53,9 @@ export interface IssuerDiscoveryDeps {
   /** Why a discovery failed goes here; the caller only gets a generic message. */
   log: Pick<Logger, 'warn'>;
 }
+
+/** The first path segment of the ADFS-style authority; MSAL recognises it by this name. */
+const ADFS = 'adfs';
 
 const SECOND = new Set(['oauth2', 'v2.0', '.well-known', 'discovery']);
 const NO_STORE = { pragma: 'no-cache', 'cache-control': 'no-store' };
@@ -76,8 +81,16 @@ export class TokenSurface implements Surface {
   }
 
   matches(ctx: RequestContext): boolean {
-    if (isWorkloadIssuerPath(ctx.segments)) return true;
+    if (isWorkloadIssuerPath(ctx.segments) || this.isAdfsTenantLookup(ctx.segments)) return true;
     return ctx.segments.length >= 2 && SECOND.has(ctx.segments[1]!.toLowerCase());
+  }
+
+  /**
+   * `{authority}/{tenant}/.well-known/openid-configuration` under the ADFS-style authority: how
+   * `az login --tenant NAME` turns a tenant name into its id (from the v1 issuer) before logging in.
+   */
+  private isAdfsTenantLookup(segs: string[]): boolean {
+    return !!this.d.adfsTenantId && segs.length === 4 && segs[0]!.toLowerCase() === ADFS && `${segs[2]}/${segs[3]}`.toLowerCase() === '.well-known/openid-configuration';
   }
 
   renderError(ctx: RequestContext, err: unknown): void {
@@ -86,11 +99,15 @@ export class TokenSurface implements Surface {
 
   async handle(ctx: RequestContext): Promise<void> {
     if (isWorkloadIssuerPath(ctx.segments)) return serveWorkloadIssuer(ctx, this.workloadIssuer, this.d.keys);
+    if (this.isAdfsTenantLookup(ctx.segments)) return sendJson(ctx.res, 200, discoveryDocument(this.d.authority, await this.requireTenant(ctx.segments[1]!), 'v1'));
     const [tenantSeg, ...rest] = ctx.segments;
     const tail = rest.join('/').toLowerCase();
     const version = TOKEN_TAILS[tail];
     if (version) return this.tokenEndpoint(ctx, tenantSeg!, version);
     const tenantId = await this.requireTenant(tenantSeg!);
+    if (ctx.method === 'GET' && tenantSeg!.toLowerCase() === ADFS && tail === '.well-known/openid-configuration') {
+      return sendJson(ctx.res, 200, adfsDiscoveryDocument(this.d.authority, tenantId));
+    }
     if (ctx.method === 'GET' && (tail === '.well-known/openid-configuration' || tail === 'v2.0/.well-known/openid-configuration')) {
       return sendJson(ctx.res, 200, discoveryDocument(this.d.authority, tenantId, tail.startsWith('v2.0') ? 'v2' : 'v1'));
     }
@@ -101,6 +118,7 @@ export class TokenSurface implements Surface {
   }
 
   private async requireTenant(seg: string): Promise<string> {
+    if (seg.toLowerCase() === ADFS && this.d.adfsTenantId) return this.d.adfsTenantId;
     const t = await this.d.store.tenants.get(seg.toLowerCase());
     if (!t) {
       throw new OAuthError(400, 'invalid_request', 90002, `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`);
@@ -115,7 +133,10 @@ export class TokenSurface implements Surface {
     try {
       if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 900561, 'The token endpoint only accepts POST requests.');
       const tenantId = await this.requireTenant(tenantSeg);
-      const form = parseTokenForm(ctx.req.headers, await readBody(ctx.req, this.d.maxBodyBytes), version);
+      const raw = await readBody(ctx.req, this.d.maxBodyBytes);
+      // ADFS's one token endpoint takes a v1 `resource` or, from MSAL, a v2 `scope`.
+      if (tenantSeg.toLowerCase() === ADFS && new URLSearchParams(raw.toString('utf8')).has('scope')) version = 'v2';
+      const form = parseTokenForm(ctx.req.headers, raw, version);
       Object.assign(event, { clientId: form.clientId, audience: form.resource, flow: flowOf(form) });
       this.throttle(form.clientId);
       const grant = await authenticateGrant(this.grants, tenantId, form);
