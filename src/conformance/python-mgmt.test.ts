@@ -49,6 +49,8 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
     const rg = `/subscriptions/${sub}/resourceGroups/rg-py`;
     const data = `/subscriptions/${sub}/resourceGroups/rg-pydata`;
     for (const g of [rg, data]) await t.arm('PUT', `${g}?api-version=2021-04-01`, { location: 'westeurope' });
+    const arc = await t.arm('PUT', `${rg}/providers/Microsoft.HybridCompute/machines/py-arc?api-version=2021-05-20`, { location: 'westeurope', identity: { type: 'SystemAssigned' } });
+    assert.ok(arc.status === 200 || arc.status === 201, arc.text);
     identity = (await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/py-id?api-version=2023-01-31`, { location: 'westeurope', tags: { flow: 'python' } })).json;
     // The data planes get their own group: the group_delete flow empties rg-py.
     const kv = (await t.arm('PUT', `${data}/providers/Microsoft.KeyVault/vaults/${names.vault}-d?api-version=2023-07-01`, { location: 'westeurope', properties: {} })).json;
@@ -83,7 +85,7 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
     });
 
   flow('resources', (o) => {
-    assert.deepEqual(o['inGroup'], ['py-id']);
+    assert.deepEqual(o['inGroup'], ['py-arc', 'py-id']);
     assert.deepEqual(o['identities'], ['py-id']);
     assert.deepEqual(o['tagged'], ['py-id']);
     assert.equal(o['byId'], identity.id);
