@@ -32,8 +32,7 @@ type Acked = Record<AuditLogName, string[]> & { folded: string[] };
  * gets its own row; four more workers repeat one refusal (a wrong admin secret), which the flood
  * control folds into counted rows once that source's budget is spent (docs/audit.md).
  */
-async function drive(baseUrl: string, ca: string, creds: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string }, stop: () => boolean): Promise<Acked> {
-  const acked: Acked = { activity: [], signIns: [], folded: [] };
+async function drive(acked: Acked, baseUrl: string, ca: string, creds: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string }, stop: () => boolean): Promise<Acked> {
   const form = (secret: string, clientId = creds.clientId) => new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, resource: baseUrl }).toString();
   const tokenUrl = `${baseUrl}/${creds.tenantId}/oauth2/token`;
   const first = await httpsRequest(tokenUrl, { method: 'POST', ca, body: form(creds.clientSecret), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -78,8 +77,12 @@ await forEachStore((kind, storeSpec) => {
         const { child, baseUrl, ca } = await spawnServer(dataDir, s.spec);
         const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8'));
         let killed = false;
-        const load = drive(baseUrl, ca, creds, () => killed);
+        const progress: Acked = { activity: [], signIns: [], folded: [] };
+        const load = drive(progress, baseUrl, ca, creds, () => killed);
+        // Kill once enough has been acknowledged to prove something (a loaded CI machine answers
+        // fewer requests per second), but never before 1.5 s nor after 15 s.
         await sleep(1500);
+        for (let waited = 1500; waited < 15_000 && !(progress.signIns.length > 50 && progress.activity.length > 10); waited += 250) await sleep(250);
         child.kill('SIGKILL');
         killed = true;
         const acked = await load;

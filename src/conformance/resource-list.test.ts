@@ -19,6 +19,7 @@ const NOT_IN_GROUPS = [
   /^Microsoft\.Insights\/eventtypes/i, // the activity log
   /^Microsoft\.ManagedIdentity\/(operations|identities)$/i, // catalogue; a resource's system-assigned identity (extension)
   /^OpenMI\./i, // openmi's own administration: agents, tokens, logs, portal links
+  /\/checkNameAvailability$/i, // an action on the provider (Azure lists it as a type too), not a resource
 ];
 
 describe('Resources – List and generic reads over every type openmi serves', () => {
