@@ -79,8 +79,12 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
     const credentialsPath = credentialsPathOf(cfg.dataDir);
-    const installation = await ensureInstallation(store, clock, random, credentialsPath);
-    const keys = await new KeyRing(store, masterKey, clock).open();
+    const opened = store;
+    // Under the lock: nodes started together on an empty store make one installation and one key pair.
+    const { installation, keys } = await store.underInstallLock(async () => ({
+      installation: await ensureInstallation(opened, clock, random, credentialsPath),
+      keys: await new KeyRing(opened, masterKey, clock).open(),
+    }));
     const pki = await loadOrCreatePki({ dir: cfg.dataDir, masterKey, clock, ...certificateNames(cfg, publicBaseUrl(cfg)) });
     const surfaces: Surface[] = [];
     const metrics = new Metrics();

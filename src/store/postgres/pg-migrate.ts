@@ -50,3 +50,26 @@ export async function rollback(client: pg.PoolClient): Promise<Error | undefined
     return e as Error;
   }
 }
+
+/**
+ * Runs `fn` holding a session advisory lock on a connection of its own (fn's queries use other
+ * pool connections). The lock dies with the session, so a node that crashes inside `fn` never
+ * leaves it held; a connection whose unlock failed is discarded for the same reason.
+ */
+export async function underAdvisoryLock<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`SELECT pg_advisory_lock(${key})`);
+    try {
+      return await fn();
+    } finally {
+      broken = await client.query(`SELECT pg_advisory_unlock(${key})`).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    }
+  } finally {
+    client.release(broken);
+  }
+}

@@ -66,6 +66,7 @@ class SqliteSession {
       ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
+      underInstallLock: (fn) => fn(),
       close: () => this.exclusive(() => void this.db.close()),
     };
   }
