@@ -72,8 +72,8 @@ export interface Store {
    * Runs `fn` while holding the installation lock, which every node sharing this store takes for
    * its first-start work (default tenant, admin, signing key slots): nodes started together on an
    * empty store queue on it, and the later ones find what the first created. `fn` uses the store
-   * normally. PostgreSQL: a session advisory lock. SQLite: one process per file (the data-dir lock),
-   * so `fn` just runs.
+   * normally. PostgreSQL: a session advisory lock. SQLite: one process per file (the data-dir lock)
+   * and an in-process mutex.
    */
   underInstallLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
