@@ -41,6 +41,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Meta key of the installation's CA (certificate and sealed key, JSON). */
+const CA_META_KEY = 'installationCa';
+
 export const credentialsPathOf = (dataDir: string) => join(dataDir, 'admin-credentials.json');
 /** Written on every start so `openmi env` and `openmi run` find a server started with other flags. */
 export const endpointPathOf = (dataDir: string) => join(dataDir, 'endpoint.json');
@@ -79,9 +82,15 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
     const credentialsPath = credentialsPathOf(cfg.dataDir);
-    const installation = await ensureInstallation(store, clock, random, credentialsPath);
-    const keys = await new KeyRing(store, masterKey, clock).open();
-    const pki = await loadOrCreatePki({ dir: cfg.dataDir, masterKey, clock, ...certificateNames(cfg, publicBaseUrl(cfg)) });
+    const opened = store;
+    // Under the lock: nodes started together on an empty store make one installation and one key pair.
+    // The CA lives in the store too, so every node's certificate chains to the one ca.pem clients trust.
+    const sharedCa = { get: () => opened.meta.get(CA_META_KEY), setIfAbsent: (v: string) => opened.meta.setIfAbsent(CA_META_KEY, v) };
+    const { installation, keys, pki } = await store.underInstallLock(async () => ({
+      installation: await ensureInstallation(opened, clock, random, credentialsPath),
+      keys: await new KeyRing(opened, masterKey, clock).open(),
+      pki: await loadOrCreatePki({ dir: cfg.dataDir, masterKey, clock, sharedCa, ...certificateNames(cfg, publicBaseUrl(cfg)) }),
+    }));
     const surfaces: Surface[] = [];
     const metrics = new Metrics();
     const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs });

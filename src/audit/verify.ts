@@ -38,10 +38,33 @@ function checkRow(log: AuditLogName, r: AuditEntryRecord, prevSeq: number, prevH
   return bad ? { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s column ${bad} does not match its hashed data` } : undefined;
 }
 
+/** Where a chunked walk stopped: the last row checked, its hash, and how many rows were checked so far. */
+export interface VerifyCursor {
+  log: AuditLogName;
+  seq: number;
+  hash: string;
+  rows: number;
+}
+
 /** Walks one log from its retention checkpoint to its head, following appends made meanwhile. */
 export async function verifyLog(repos: StoreRepos, log: AuditLogName, pageSize = 1000): Promise<VerifyResult> {
+  const r = await verifyLogChunk(repos, log, { pageSize });
+  if ('ok' in r) return r;
+  throw new Error('unreachable: an unbounded walk always finishes');
+}
+
+/**
+ * One bounded piece of the walk: from `from` (or the checkpoint), at most about `maxRows` rows,
+ * then a cursor to go on from; a log of millions of rows is verified over several calls (and
+ * HTTP requests), each quick, in constant memory. A cursor behind a checkpoint that retention
+ * moved meanwhile starts again at the checkpoint: the rows it would have checked are gone by design.
+ */
+export async function verifyLogChunk(repos: StoreRepos, log: AuditLogName, o: { from?: VerifyCursor; maxRows?: number; pageSize?: number }): Promise<VerifyResult | VerifyCursor> {
+  const pageSize = o.pageSize ?? 1000;
   const start = await repos.audit.head(log);
-  let [seq, hash, rows] = [start.baseSeq, start.baseHash, 0];
+  const resume = o.from !== undefined && o.from.seq >= start.baseSeq;
+  let [seq, hash, rows] = resume ? [o.from!.seq, o.from!.hash, o.from!.rows] : [start.baseSeq, start.baseHash, 0];
+  const stopAt = rows + (o.maxRows ?? Infinity);
   let headSeq = start.seq;
   for (;;) {
     const batch = await repos.audit.scan(log, seq, pageSize);
@@ -52,13 +75,20 @@ export async function verifyLog(repos: StoreRepos, log: AuditLogName, pageSize =
       if (broken) return { log, ok: false, rows, broken };
       [seq, hash, rows] = [r.seq, r.hash, rows + 1];
     }
-    if (batch.length === pageSize) continue;
+    if (batch.length === pageSize) {
+      if (rows >= stopAt) return { log, seq, hash, rows };
+      continue;
+    }
     // The head is read after the scan: an append that landed meanwhile moves it past us (scan on).
     const head = await repos.audit.head(log);
     headSeq = head.seq;
     if (head.seq > seq) continue;
-    if (head.seq < seq) return { log, ok: false, rows, broken: { seq: head.seq + 1, kind: 'inserted', reason: `rows after ${head.seq} were added without going through the log (the head ends at ${head.seq})` } };
-    if (head.hash !== hash) return { log, ok: false, rows, broken: { seq, kind: 'edited', reason: "the last row's hash does not match the head" } };
-    return { log, ok: true, rows };
+    return endOfLog(log, head, seq, hash, rows);
   }
+}
+
+function endOfLog(log: AuditLogName, head: { seq: number; hash: string }, seq: number, hash: string, rows: number): VerifyResult {
+  if (head.seq < seq) return { log, ok: false, rows, broken: { seq: head.seq + 1, kind: 'inserted', reason: `rows after ${head.seq} were added without going through the log (the head ends at ${head.seq})` } };
+  if (head.hash !== hash) return { log, ok: false, rows, broken: { seq, kind: 'edited', reason: "the last row's hash does not match the head" } };
+  return { log, ok: true, rows };
 }

@@ -138,17 +138,28 @@ function readEndpoint(dataDir: string): string | undefined {
   }
 }
 
-/** GETs (or POSTs, for actions) a collection and follows `nextLink` until the server says there is no more. */
+/**
+ * Yields a collection page by page, following `nextLink` until the server says there is no more,
+ * so a caller that prints as it goes holds one page at a time (sign-in logs run to millions of rows).
+ */
+export async function* eachPage<T>(client: ArmClient, path: string, method = 'GET', body?: unknown): AsyncGenerator<{ value: T[]; page: Json }> {
+  let next: string | undefined = path;
+  for (let n = 0; next !== undefined; n++) {
+    if (n >= 1_000_000) throw new CliError(`gave up following nextLink after ${n} pages of ${path}`);
+    const page: Json = (await client.request<Json>(method, next, body)) ?? {};
+    yield { value: Array.isArray(page['value']) ? (page['value'] as T[]) : [], page };
+    next = typeof page['nextLink'] === 'string' && page['nextLink'] ? page['nextLink'] : undefined;
+  }
+}
+
+/** Every item of a collection in memory; for collections that stay small (resources, roles). */
 export async function listAll<T>(client: ArmClient, path: string, method = 'GET', body?: unknown): Promise<{ value: T[]; pages: Json[] }> {
   const value: T[] = [];
   const pages: Json[] = [];
-  let next: string | undefined = path;
-  for (let n = 0; next !== undefined; n++) {
-    if (n >= 10_000) throw new CliError(`gave up following nextLink after ${n} pages of ${path}`);
-    const page: Json = (await client.request<Json>(method, next, body)) ?? {};
-    pages.push(page);
-    if (Array.isArray(page['value'])) value.push(...(page['value'] as T[]));
-    next = typeof page['nextLink'] === 'string' && page['nextLink'] ? page['nextLink'] : undefined;
+  for await (const p of eachPage<T>(client, path, method, body)) {
+    pages.push(p.page);
+    // One push per item: push(...items) passes every item as an argument and overflows the stack on big pages.
+    for (const v of p.value) value.push(v);
   }
   return { value, pages };
 }

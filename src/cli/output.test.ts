@@ -4,6 +4,12 @@ import { renderTable } from './output.js';
 import { parseTags, positiveInt, parseJsonObject } from './command-kit.js';
 
 describe('renderTable', () => {
+  it('renders 300,000 rows (the widths are a fold, not one argument per row)', () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => ({ n: i }));
+    const out = renderTable(rows, [{ header: 'n', get: (r) => r.n }]);
+    assert.equal(out.split('\n').length, 300_000 + 3);
+  });
+
   it('aligns columns under a rule, with no trailing blanks', () => {
     const out = renderTable(
       [

@@ -136,6 +136,35 @@ describe('TokenCache', () => {
     assert.equal((await cache.get(R, undefined, 'c')).accessToken, 't3');
   });
 
+  for (const status of [400, 401, 403, 404]) {
+    it(`drops the identity's cached tokens when the server refuses the refresh (${status}); the next caller gets the refusal`, async () => {
+      const { clock, upstream, cache } = setup();
+      await cache.get(R, uami, 'c');
+      await cache.get('api://other', uami, 'c');
+      await cache.get(R, undefined, 'c');
+      clock.advance(1900_000);
+      upstream.failure = new UpstreamRefusal(status, 'invalid_request', 'Identity not found');
+      assert.equal((await cache.get(R, uami, 'c')).accessToken, 't1', 'the hit that starts the refresh is served');
+      await settle();
+      await assert.rejects(cache.get(R, uami, 'c'), UpstreamRefusal);
+      assert.equal(cache.peek('api://other', uami), undefined, 'the same identity\'s token for another resource is gone too');
+      upstream.failure = undefined;
+      assert.equal(cache.peek(R, undefined)?.accessToken, 't3', 'other identities keep theirs');
+    });
+  }
+
+  for (const [name, failure] of [['429', new UpstreamRefusal(429, 'too_many_requests', 'slow down')], ['408', new UpstreamRefusal(408, 'timeout', 'timeout')], ['5xx', new UpstreamUnavailable('503')]] as const) {
+    it(`keeps serving the cached token when the refresh answers ${name} (not now, rather than no)`, async () => {
+      const { clock, upstream, cache } = setup();
+      await cache.get(R, uami, 'c');
+      clock.advance(1900_000);
+      upstream.failure = failure;
+      await cache.get(R, uami, 'c');
+      await settle();
+      assert.equal((await cache.get(R, uami, 'c')).accessToken, 't1');
+    });
+  }
+
   it('serves cached tokens while the server is unreachable until 60 s before expiry, then fails', async () => {
     const { clock, upstream, cache } = setup();
     await cache.get(R, undefined, 'c');

@@ -1,7 +1,7 @@
 import type { Clock } from '../kernel/clock.js';
 import { systemRandom } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
-import type { IdentitySelector, Invalidation, MintedToken, TokenUpstream } from './upstream.js';
+import { UpstreamRefusal, type IdentitySelector, type Invalidation, type MintedToken, type TokenUpstream } from './upstream.js';
 
 /**
  * A token is served only while more than this remains. Normally a token is replaced at half-life,
@@ -148,8 +148,20 @@ export class TokenCache {
     entry.refreshAt = now + REFRESH_RETRY_MS;
     const id = correlationId();
     this.mint(key, resource, selector, id).catch((err: unknown) => {
+      if (err instanceof UpstreamRefusal && err.definitive) return this.dropRefused(key, entry, err, id);
       this.log?.warn({ err, correlationId: id, resource }, 'background token refresh failed; serving the cached token');
     });
+  }
+
+  /**
+   * Only an outage justifies serving a cached token without the server's say-so. A refusal means
+   * the identity is no longer this resource's (detached on a node whose event never reached us,
+   * revoked, deleted): drop its tokens now, so the next request asks and gets the refusal.
+   */
+  private dropRefused(key: string, entry: Entry, err: UpstreamRefusal, correlationId: string): void {
+    this.log?.warn({ status: err.status, error: err.error, correlationId }, 'the server refused a token refresh; dropped the cached tokens of that identity');
+    if (this.entries.get(key) !== entry) return;
+    this.invalidate({ ids: [entry.token.identityResourceId] }, '');
   }
 
   private store(key: string, token: MintedToken): void {

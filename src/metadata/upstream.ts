@@ -15,6 +15,14 @@ export class UpstreamRefusal extends Error {
   ) {
     super(description);
   }
+
+  /**
+   * The server's considered "no" for this identity (not attached, revoked, deleted, agent
+   * removed): asking again will not change it. 408 and 429 are "not now", like an outage.
+   */
+  get definitive(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
 }
 
 /** The server could not be reached, timed out or failed (5xx). */

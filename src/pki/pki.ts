@@ -14,6 +14,22 @@ export interface PkiOptions {
   clock: Clock;
   /** Serials and the CA name's id; injectable for tests. */
   random?: Random;
+  /**
+   * Where the installation keeps its one CA (the store), so every node serves certificates from
+   * the same CA and a client trusting one node's ca.pem trusts them all. Without it, per dir.
+   */
+  sharedCa?: CaSlot;
+}
+
+/** One value, set once (first writer wins): the CA certificate and its key sealed under the master key. */
+export interface CaSlot {
+  get(): Promise<string | undefined>;
+  setIfAbsent(value: string): Promise<string>;
+}
+
+interface SharedCa {
+  certPem: string;
+  sealedKey: string;
 }
 
 export interface Pki {
@@ -93,6 +109,41 @@ async function loadOrIssueServer(dir: string, ca: IssuingCa, opts: PkiOptions, r
 }
 
 /**
+ * The installation's CA: the one in the store if there is one (copied into this data dir, where
+ * clients read ca.pem), else this dir's (an existing single-node installation keeps its CA) or a
+ * new one, which is then offered to the store. Call under the store's installation lock.
+ */
+async function loadOrShareCa(opts: PkiOptions, slot: CaSlot, random: Random): Promise<{ certPem: string; ca: IssuingCa }> {
+  const stored = await slot.get();
+  if (stored === undefined) {
+    const local = await loadOrCreateCa(opts.dir, opts, random);
+    // The key file is already sealed under this master key with the same AAD: offered as it is.
+    const offered: SharedCa = { certPem: local.certPem, sealedKey: readIfExists(join(opts.dir, 'ca-key.sealed'))!.trim() };
+    const won = await slot.setIfAbsent(JSON.stringify(offered));
+    if (won === JSON.stringify(offered)) return local;
+    return adoptSharedCa(opts, won);
+  }
+  return adoptSharedCa(opts, stored);
+}
+
+async function adoptSharedCa(opts: PkiOptions, stored: string): Promise<{ certPem: string; ca: IssuingCa }> {
+  const shared = JSON.parse(stored) as SharedCa;
+  let keyPem: string;
+  try {
+    keyPem = unseal(opts.masterKey, shared.sealedKey, CA_KEY_AAD).toString('utf8');
+  } catch (e) {
+    throw new Error(
+      `This node's master key cannot decrypt the installation's CA key in the store (${(e as Error).message}). ` +
+        'Every node of one installation must run with the same master key: set OPENMI_MASTER_KEY to the one the first node used.',
+      { cause: e },
+    );
+  }
+  const files = { certPath: join(opts.dir, 'ca.pem'), keyPath: join(opts.dir, 'ca-key.sealed'), aad: CA_KEY_AAD };
+  if (readIfExists(files.certPath) !== shared.certPem) writePair(files, opts.masterKey, { certPem: shared.certPem, keyPem });
+  return { certPem: shared.certPem, ca: await loadCa({ certPem: shared.certPem, keyPem }) };
+}
+
+/**
  * The local CA and the TLS server certificate. First start creates both; later starts reuse
  * them and re-issue only the server certificate when its names change or expiry nears.
  */
@@ -100,7 +151,7 @@ export async function loadOrCreatePki(opts: PkiOptions): Promise<Pki> {
   const random = opts.random ?? systemRandom;
   // 0700 like the rest of the data dir: another local user who must trust ca.pem gets a copy.
   ensurePrivateDir(opts.dir);
-  const ca = await loadOrCreateCa(opts.dir, opts, random);
+  const ca = opts.sharedCa ? await loadOrShareCa(opts, opts.sharedCa, random) : await loadOrCreateCa(opts.dir, opts, random);
   const server = await loadOrIssueServer(opts.dir, ca.ca, opts, random);
   return {
     caCertPath: join(opts.dir, 'ca.pem'),

@@ -55,6 +55,18 @@ if (unreachable !== undefined) {
         assert.equal(tenants.rows[0].n, 1);
       });
 
+      it('refuses a schema newer than this binary knows, naming both versions and the fix', async () => {
+        const schema = await newSchema();
+        await (await openStore({ kind: 'postgres', url: withSearchPath(url, schema) })).close();
+        const newer = postgresMigrations.length + 1;
+        await admin.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [newer, Date.now()]);
+        await assert.rejects(openStore({ kind: 'postgres', url: withSearchPath(url, schema) }), (e: Error) => {
+          assert.match(e.message, new RegExp(`schema is at version ${newer}, but this openmi knows migrations up to version ${postgresMigrations.length} only`));
+          assert.match(e.message, /Upgrade this binary/);
+          return true;
+        });
+      });
+
       it('parses int8 as a number on its own pools only, leaving the global pg parser alone', () => {
         assert.equal(pg.types.getTypeParser(20)('1767225600000'), '1767225600000');
       });

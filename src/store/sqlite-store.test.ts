@@ -40,6 +40,20 @@ describe('SQLite store', () => {
       }
     });
 
+    it('refuses a schema newer than this binary knows, naming both versions and the fix', async () => {
+      const path = freshPath();
+      await (await openStore({ kind: 'sqlite', path })).close();
+      const newer = sqliteMigrations.length + 1;
+      const raw = new Database(path);
+      raw.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(newer, Date.now());
+      raw.close();
+      await assert.rejects(openStore({ kind: 'sqlite', path }), (e: Error) => {
+        assert.match(e.message, new RegExp(`schema is at version ${newer}, but this openmi knows migrations up to version ${sqliteMigrations.length} only`));
+        assert.match(e.message, /Upgrade this binary/);
+        return true;
+      });
+    });
+
     it('holds other callers back until an open tx finishes', async () => {
       const store = await openStore({ kind: 'sqlite', path: ':memory:' });
       try {

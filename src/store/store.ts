@@ -68,10 +68,18 @@ export interface Store {
   tx<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
   /** Applies pending numbered migrations, forward only. Safe to call on every start and from several nodes. */
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` while holding the installation lock, which every node sharing this store takes for
+   * its first-start work (default tenant, admin, signing key slots): nodes started together on an
+   * empty store queue on it, and the later ones find what the first created. `fn` uses the store
+   * normally. PostgreSQL: a session advisory lock. SQLite: one process per file (the data-dir lock)
+   * and an in-process mutex.
+   */
+  underInstallLock<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'close'>;
+export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'underInstallLock' | 'close'>;
 
 /** Small key/value facts about the installation (default tenant id, bootstrap admin id …). */
 export interface MetaRepo {

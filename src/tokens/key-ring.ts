@@ -51,23 +51,32 @@ export class KeyRing {
     private readonly clock: Clock,
   ) {}
 
-  /** Loads the keys, creating the current and next slots on first start. */
+  /**
+   * Loads the keys, creating the current and next slots on first start. The slots are filled in
+   * one transaction, so no reader sees a current key without a next one; nodes starting together
+   * call this under the store's installation lock, so only one of them fills them.
+   */
   async open(): Promise<this> {
-    await this.ensureSlot('current');
-    await this.ensureSlot('next');
+    const keys = await this.store.signingKeys.list();
+    const hasCurrent = keys.some((k) => k.status === 'current');
+    const next = keys.find((k) => k.status === 'next');
+    if (!hasCurrent || !next) await this.fillSlots(hasCurrent, next);
     await this.reload();
     return this;
   }
 
-  private async ensureSlot(status: SigningKeyStatus): Promise<void> {
-    const keys = await this.store.signingKeys.list();
-    if (keys.some((k) => k.status === status)) return;
-    const next = keys.find((k) => k.status === 'next');
-    if (status === 'current' && next) {
-      await this.store.signingKeys.transition(next.kid, 'next', 'current', { activatedAt: this.clock.now() });
-      return;
-    }
-    await this.store.signingKeys.insert(await this.newRecord(status));
+  /** A missing current promotes the published next (if any); a missing or promoted next is replaced. */
+  private async fillSlots(hasCurrent: boolean, next: SigningKeyRecord | undefined): Promise<void> {
+    const promote = !hasCurrent && next !== undefined;
+    const fresh: SigningKeyRecord[] = [];
+    if (!hasCurrent && !promote) fresh.push(await this.newRecord('current'));
+    if (!next || promote) fresh.push(await this.newRecord('next'));
+    await this.store.tx(async (tx) => {
+      if (promote && !(await tx.signingKeys.transition(next.kid, 'next', 'current', { activatedAt: this.clock.now() }))) {
+        throw new Error(`signing key ${next.kid} changed while this node was starting; start it again`);
+      }
+      for (const r of fresh) await tx.signingKeys.insert(r);
+    });
   }
 
   /** Generates a key and seals it; slow (RSA key generation), so never called inside a transaction. */
@@ -94,7 +103,7 @@ export class KeyRing {
     const current = newestCurrent(records);
     if (!current) throw new Error('no current signing key in the store; run openmi serve once to create one');
     if (this.signerCache?.kid !== current.kid) {
-      const pem = unseal(this.masterKey, current.sealedPrivateKey, aadFor(current.kid)).toString();
+      const pem = this.unsealKey(current).toString();
       this.signerCache = new JwtSigner({ kid: current.kid, x5t: current.kid, privateKey: importPrivateKey(pem) });
     }
     const pubs = new Map<string, KeyObject>();
@@ -157,6 +166,21 @@ export class KeyRing {
     const next = oldestNext(this.records);
     if (!next) throw new Error('the key table has no next signing key after a concurrent rotation');
     return { retiredKid: previousKid, currentKid: this.signer().kid, nextKid: next.kid };
+  }
+
+  /** The usual cause is a node started with another master key than the installation's: say so. */
+  private unsealKey(record: SigningKeyRecord): Buffer {
+    try {
+      return unseal(this.masterKey, record.sealedPrivateKey, aadFor(record.kid));
+    } catch (e) {
+      throw new Error(
+        `This node's master key cannot decrypt signing key ${record.kid} in the store (${(e as Error).message}). ` +
+          'Every node of one installation must run with the same master key: set OPENMI_MASTER_KEY to the base64 ' +
+          'of the master.key in the data dir of the node that first started on this store (or copy that file into ' +
+          "this node's data dir), then start again.",
+        { cause: e },
+      );
+    }
   }
 
   signer(): JwtSigner {

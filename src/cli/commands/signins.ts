@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { eachPage } from '../arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
-import { print } from '../output.js';
+import { printStream, stdoutDrained, type Column } from '../output.js';
 
 type SignInWire = Record<string, any>;
 
@@ -20,6 +20,19 @@ export function signInQuery(o: SignInOptions): string {
   return q.toString();
 }
 
+/** The server's largest page: fewer round trips on long exports. */
+const PAGE_SIZE = 1000;
+
+const COLUMNS: Column<SignInWire>[] = [
+  { header: 'time', get: (s) => s['createdDateTime'] },
+  { header: 'flow', get: (s) => s['flow'] },
+  { header: 'result', get: (s) => (s['requestCount'] ? `${s['result']} ×${s['requestCount']}` : s['result']) },
+  { header: 'error', get: (s) => s['status']?.errorCode ?? '' },
+  { header: 'appId', get: (s) => s['appId'] ?? '' },
+  { header: 'resource', get: (s) => s['resourceId'] ?? '' },
+  { header: 'caller', get: (s) => s['managedServiceIdentity']?.associatedResourceId ?? '' },
+];
+
 /** `openmi signins list`: every token request, newest first; `--jsonl` exports one JSON object per line. */
 export function signInsCommand(): Command {
   const list = withClientOptions(new Command('list').description('List token requests (the sign-in log), newest first.'))
@@ -30,20 +43,13 @@ export function signInsCommand(): Command {
     .option('--result <result>', 'success or failure')
     .option('--jsonl', 'export as JSON lines (one sign-in per line), for log shippers')
     .action(async (o: SignInOptions) => {
-      const { value } = await listAll<SignInWire>(clientFor(o), `/providers/OpenMI.Audit/signIns?${signInQuery(o)}`);
-      if (o.jsonl) {
-        for (const s of value) process.stdout.write(`${JSON.stringify(s)}\n`);
-        return;
+      // Streamed page by page: the log runs to millions of rows, more than fit in memory at once.
+      const out = printStream<SignInWire>(o.jsonl ? 'jsonl' : o.output, COLUMNS);
+      for await (const p of eachPage<SignInWire>(clientFor(o), `/providers/OpenMI.Audit/signIns?${signInQuery(o)}&$top=${PAGE_SIZE}`)) {
+        out.write(p.value);
+        await stdoutDrained();
       }
-      print(o.output, value, value, [
-        { header: 'time', get: (s) => s['createdDateTime'] },
-        { header: 'flow', get: (s) => s['flow'] },
-        { header: 'result', get: (s) => (s['requestCount'] ? `${s['result']} ×${s['requestCount']}` : s['result']) },
-        { header: 'error', get: (s) => s['status']?.errorCode ?? '' },
-        { header: 'appId', get: (s) => s['appId'] ?? '' },
-        { header: 'resource', get: (s) => s['resourceId'] ?? '' },
-        { header: 'caller', get: (s) => s['managedServiceIdentity']?.associatedResourceId ?? '' },
-      ]);
+      out.end();
     });
   return new Command('signins').description('The sign-in log: every token request and its outcome.').addCommand(list);
 }

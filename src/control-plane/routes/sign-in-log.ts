@@ -1,5 +1,6 @@
 import { parseSignIn, type StoredSignIn } from '../../audit/sign-in-log.js';
-import { verifyLog } from '../../audit/verify.js';
+import { verifyLogChunk, type VerifyCursor, type VerifyResult } from '../../audit/verify.js';
+import type { AuditLogName } from '../../store/records.js';
 import type { AuditQuery, Store } from '../../store/store.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
@@ -61,6 +62,39 @@ export function signInWire(s: StoredSignIn): Record<string, unknown> {
   };
 }
 
+const LOGS: readonly AuditLogName[] = ['activity', 'signIns'];
+/** Rows one verify request checks (a few seconds of hashing): big logs take several requests, each well within client timeouts. */
+export const VERIFY_ROWS_PER_REQUEST = 100_000;
+
+function readCursor(c: ArmCall): VerifyCursor | undefined {
+  const raw = readSkipToken(c.ctx);
+  if (raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(raw) as VerifyCursor;
+    if (LOGS.includes(v.log) && Number.isSafeInteger(v.seq) && typeof v.hash === 'string' && Number.isSafeInteger(v.rows)) return v;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new ArmError(400, 'InvalidParameter', 'The $skiptoken is not one this server issued; follow the nextLink of the previous verify response as is.', '$skiptoken');
+}
+
+/**
+ * Both logs in order, from `from` on, until VERIFY_ROWS_PER_REQUEST rows are checked: the logs
+ * finished in this request, and where to go on when the budget ran out.
+ */
+async function verifySome(store: Store, from: VerifyCursor | undefined): Promise<{ value: VerifyResult[]; cursor?: VerifyCursor }> {
+  const value: VerifyResult[] = [];
+  let budget = VERIFY_ROWS_PER_REQUEST;
+  for (const log of LOGS.slice(from ? LOGS.indexOf(from.log) : 0)) {
+    const start = from?.log === log ? from : undefined;
+    const r = await verifyLogChunk(store, log, { ...(start ? { from: start } : {}), maxRows: budget });
+    if (!('ok' in r)) return { value, cursor: r };
+    value.push(r);
+    budget = Math.max(1, budget - (r.rows - (start?.rows ?? 0)));
+  }
+  return { value };
+}
+
 /** The sign-in log (query, paging) and chain verification of both logs, tenant-wide. */
 export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[] {
   const common = { apiVersions: OPENMI_API_VERSIONS };
@@ -68,9 +102,10 @@ export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[
     const p = await d.store.audit.query('signIns', signInQuery(c), readTop(c.ctx, 200, 1000), readSkipToken(c.ctx));
     return { status: 200, body: page(p.items.map((r) => signInWire(parseSignIn(r))), nextLink(d.baseUrl, c.ctx, p.next)) };
   };
-  const verify = async () => {
-    const value = [await verifyLog(d.store, 'activity'), await verifyLog(d.store, 'signIns')];
-    return { status: 200, body: { ok: value.every((v) => v.ok), value } };
+  const verify = async (c: ArmCall) => {
+    const { value, cursor } = await verifySome(d.store, readCursor(c));
+    const more = cursor && { progress: { log: cursor.log, rows: cursor.rows }, nextLink: nextLink(d.baseUrl, c.ctx, JSON.stringify(cursor)) };
+    return { status: 200, body: { ok: value.every((v) => v.ok), value, ...more } };
   };
   return [
     { ...common, resourceType: `${NS}/signIns`, pattern: SIGN_INS_PATH, methods: { GET: { action: `${NS}/signIns/read`, handle: list } } },

@@ -15,6 +15,7 @@ import { signingKeyContract } from './signing-keys.contract.js';
 import { federationIssuerContract, tokenRevocationContract } from './tokens.contract.js';
 import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
+import { installLockContract } from './install-lock.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
 import { resourceCascadeContract } from './resource-cascade.contract.js';
@@ -48,5 +49,6 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     resourceCascadeContract(newStore);
     auditContract(newStore);
     txContract(newStore);
+    installLockContract(newStore);
   });
 }

@@ -1,4 +1,5 @@
 import { checkOrder, type Migration } from './migration.js';
+export { NewerSchemaError, refuseNewerSchema } from './migration.js';
 import { migration as postgres0001 } from './postgres/0001-init.js';
 import { migration as postgres0002 } from './postgres/0002-identities.js';
 import { migration as postgres0003 } from './postgres/0003-agents.js';

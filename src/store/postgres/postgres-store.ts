@@ -4,8 +4,11 @@ import { transactionScoped } from '../sql/executor.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { pgExecutor } from './pg-executor.js';
-import { migratePostgres, rollback } from './pg-migrate.js';
+import { migratePostgres, rollback, underAdvisoryLock } from './pg-migrate.js';
 import { checkConnection, createPool } from './pg-pool.js';
+
+/** Distinct from the migration lock's key, so a node bootstrapping never blocks another's migration step. */
+const INSTALL_LOCK_KEY = 0x6f6d692d696e; // "omi-in"
 
 /**
  * Opens a pool on `url` and checks that it can connect. Does not migrate; `openStore` does.
@@ -25,6 +28,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...createRepos(pgExecutor(pool)),
     tx: (fn) => runTx(pool, fn),
     migrate: () => migratePostgres(pool, postgresMigrations),
+    underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     close: () => pool.end(),
   };
 }

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations/index.js';
+import { refuseNewerSchema, type Migration } from '../migrations/index.js';
 import type { SqliteStatements } from './sqlite-executor.js';
 
 /**
@@ -7,6 +7,8 @@ import type { SqliteStatements } from './sqlite-executor.js';
  */
 export function migrateSqlite(db: SqliteStatements, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+  const newest = db.get('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations', []) as { v: number };
+  refuseNewerSchema(Number(newest.v), migrations, 'SQLite');
   for (const m of migrations) {
     if (isApplied(db, m)) continue;
     db.exec('BEGIN IMMEDIATE');

@@ -52,6 +52,8 @@ function configure(db: Database.Database): void {
 class SqliteSession {
   private readonly statements: SqliteStatements;
   private readonly mutex = new Mutex();
+  /** Not `mutex`: fn makes ordinary store calls, which take that one. */
+  private readonly installMutex = new Mutex();
   /** Marks the async context of the running tx(fn), to catch store calls that would wait on themselves. */
   private readonly txContext = new AsyncLocalStorage<object>();
   private txToken: object | undefined;
@@ -66,8 +68,19 @@ class SqliteSession {
       ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
+      underInstallLock: (fn) => this.underInstallLock(fn),
       close: () => this.exclusive(() => void this.db.close()),
     };
+  }
+
+  /** Other processes are kept off the file by the data-dir lock; this orders callers within this one. */
+  private async underInstallLock<T>(fn: () => Promise<T>): Promise<T> {
+    await this.installMutex.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.installMutex.release();
+    }
   }
 
   private async tx<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
