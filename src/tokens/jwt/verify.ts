@@ -1,5 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { JwtVerifyError, show, showTime, type JwtFailureCode } from './errors.js';
+import { parseJson } from '../../kernel/json.js';
 
 export { JwtVerifyError, type JwtFailureCode } from './errors.js';
 
@@ -72,7 +73,7 @@ function split(token: string, maxLength: number): [string, string, string] {
 function decodeJson(segment: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    value = parseJson(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch {
     return fail('malformed', `token ${what} is not valid JSON`);
   }
