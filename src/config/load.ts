@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { configDefaults, configDocs, configSchema, type Config } from './schema.js';
 
 type Input = Partial<Record<keyof Config, unknown>>;
-const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays']);
+const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'maxHeaderBytes', 'maxUrlBytes', 'maxConnectionsPerClient', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays']);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
 function fromEnv(env: NodeJS.ProcessEnv): Input {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DataPlaneAuthError, type DataPlaneAuthenticator, type DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
 import { dataActionFor, type GateRule } from './rules.js';
+import { percentEncodeNonAscii } from '../kernel/http/header-text.js';
 
 export const IDENTITY_HEADERS = ['x-openmi-principal-id', 'x-openmi-client-id', 'x-openmi-identity-resource-id'] as const;
 
@@ -28,12 +29,16 @@ export async function checkRequest(o: GateCheckOptions, req: IncomingMessage): P
   }
 }
 
-/** Replaces whatever identity headers the caller sent with the verified ones. */
+/**
+ * Replaces whatever identity headers the caller sent with the verified ones. Values are
+ * percent-encoded past ASCII: a resource group may have a Unicode name, and Node refuses to send
+ * a header with characters beyond Latin-1.
+ */
 export function setIdentityHeaders(headers: IncomingMessage['headers'], caller: DataPlaneCaller): void {
   for (const h of IDENTITY_HEADERS) delete headers[h];
-  headers['x-openmi-principal-id'] = caller.principalId;
-  if (caller.clientId) headers['x-openmi-client-id'] = caller.clientId;
-  if (caller.identityResourceId) headers['x-openmi-identity-resource-id'] = caller.identityResourceId;
+  headers['x-openmi-principal-id'] = percentEncodeNonAscii(caller.principalId);
+  if (caller.clientId) headers['x-openmi-client-id'] = percentEncodeNonAscii(caller.clientId);
+  if (caller.identityResourceId) headers['x-openmi-identity-resource-id'] = percentEncodeNonAscii(caller.identityResourceId);
 }
 
 /** Connect/Express-style middleware: refuses with 401/403 JSON, or sets the identity headers and calls next. */
@@ -48,6 +53,7 @@ export function gateMiddleware(o: GateCheckOptions & { challenge?: string }) {
       const challenge = d.status === 401 ? { 'www-authenticate': o.challenge ?? `Bearer resource="${o.auth.resource}"` } : {};
       res.writeHead(d.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...challenge });
       res.end(payload);
-    }, next);
+      // A throw in the answer above is the caller's `next(err)` too, never an unhandled rejection.
+    }, next).catch(next);
   };
 }

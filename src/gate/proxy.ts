@@ -1,6 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { gateMiddleware, type GateCheckOptions } from './middleware.js';
+import { guarded, guardListener, lastResort, type ListenerLimits } from '../kernel/http/guard.js';
+import { createLogger, type Logger } from '../kernel/log.js';
 
 /** Upstreams that hang must not hold gate sockets forever. */
 const UPSTREAM_TIMEOUT_MS = 30_000;
@@ -20,20 +22,29 @@ function forward(upstream: URL, req: IncomingMessage, res: ServerResponse): void
   req.pipe(out);
 }
 
+/** A bearer token may take 16 KiB, plus the application's own headers. */
+export const GATE_LIMITS: ListenerLimits = { maxHeaderBytes: 32 * 1024, maxUrlBytes: 8 * 1024, maxConnectionsPerClient: 256 };
+
 /** `openmi gate`: verifies the caller, checks RBAC, forwards with the caller's identity in headers. */
-export function createGate(o: GateCheckOptions & { upstream: string }): Server {
+export function createGate(o: GateCheckOptions & { upstream: string; log?: Logger; limits?: ListenerLimits }): Server {
   const upstream = new URL(o.upstream);
   const check = gateMiddleware(o);
-  const server = createServer((req, res) => {
+  const log = o.log ?? createLogger('warn');
+  const limits = o.limits ?? GATE_LIMITS;
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
+  const admit = guardListener(server, { log, limits, envelope: 'arm' });
+  // No request ends the gate: what the check or the forwarding throws is answered 500 (issue 13).
+  server.on('request', guarded(log, 'arm', (req, res) => {
+    if (!admit(req, res)) return;
     check(req, res, (err) => {
-      if (err) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'InternalError', message: 'The gate could not check access.' } }));
-        return;
+      if (err) return lastResort(res, log, 'arm', err);
+      try {
+        forward(upstream, req, res);
+      } catch (e) {
+        lastResort(res, log, 'arm', e);
       }
-      forward(upstream, req, res);
     });
-  });
+  }));
   server.requestTimeout = UPSTREAM_TIMEOUT_MS * 2;
   server.headersTimeout = 10_000;
   return server;

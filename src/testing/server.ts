@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { startServer, type AppOptions, type RunningServer } from '../app.js';
 import { createLogger } from '../kernel/log.js';
 import type { AdminCredentialsFile } from '../directory/bootstrap.js';
@@ -20,10 +21,10 @@ export interface TestServer {
 
 
 /** Starts a real server on an ephemeral port with a fresh data directory. */
-export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string; onStop?: () => Promise<void> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: AppOptions & { store?: string; dataDir?: string; onStop?: () => Promise<void>; config?: Partial<Config> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'openmi-test-'));
-  const cfg = loadConfig({ dataDir, port: 0, store: opts.store ?? 'sqlite', logLevel: 'silent' }, {});
-  const { store: _s, dataDir: _d, onStop: _o, ...appOpts } = opts;
+  const cfg = loadConfig({ ...opts.config, dataDir, port: 0, store: opts.store ?? 'sqlite', logLevel: 'silent' }, {});
+  const { store: _s, dataDir: _d, onStop: _o, config: _c, ...appOpts } = opts;
   const server = await startServer(cfg, { log: createLogger('silent'), ...appOpts });
   const ca = readFileSync(server.caCertPath, 'utf8');
   const creds = JSON.parse(readFileSync(server.credentialsPath, 'utf8')) as AdminCredentialsFile;
