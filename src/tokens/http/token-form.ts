@@ -21,9 +21,14 @@ function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: s
   if (!h || !/^basic /i.test(h)) return undefined;
   const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
   const i = decoded.indexOf(':');
-  if (i === -1) throw new OAuthError(401, 'invalid_client', 7000218, 'The Basic authorization header is malformed; expected base64(client_id:client_secret).');
-  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
-  return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  const malformed = () => new OAuthError(401, 'invalid_client', 7000218, 'The Basic authorization header is malformed; expected base64(urlencoded client_id:urlencoded client_secret).');
+  if (i === -1) throw malformed();
+  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64; a bad escape is the client's error, not ours.
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  } catch {
+    throw malformed();
+  }
 }
 
 /** v2 asks for `{resource}/.default`; Entra issues a token whose audience is `{resource}`. */
