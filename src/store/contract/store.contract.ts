@@ -16,6 +16,7 @@ import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
+import { textContract } from './text.contract.js';
 
 /**
  * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
@@ -43,6 +44,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     keyVaultContract(newStore);
     loginCodeContract(newStore);
     auditContract(newStore);
+    textContract(newStore);
     txContract(newStore);
   });
 }
