@@ -83,6 +83,9 @@ describe('openmi gate: no request ends it', () => {
     assert.equal(status(await raw('G@T / HTTP/1.1\r\nhost: gate\r\n\r\n')), 400);
     assert.equal(status(await raw(`GET /orders/1 HTTP/1.1\r\nhost: gate\r\nx-big: ${'b'.repeat(9000)}\r\n\r\n`)), 431);
     assert.equal(status(await raw(`GET /orders/${'u'.repeat(2000)} HTTP/1.1\r\nhost: gate\r\n\r\n`)), 414);
+    const token = await httpGet(`${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${clientId}`, { Metadata: 'true' });
+    // `//` makes the target a URL with a host, and these bytes are no host: 500 before, now 400.
+    assert.equal(status(await raw(`GET //%1D%00x/orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${token.json.access_token}\r\n\r\n`)), 400);
     assert.equal(status(await raw('GET /orders/1 HTTP/1.1\r\nhost: gate\r\n\r\n')), 401);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { gateMiddleware, type GateCheckOptions } from './middleware.js';
-import { guarded, guardListener, lastResort, type ListenerLimits } from '../kernel/http/guard.js';
+import { guarded, guardListener, lastResort, refuse, type ListenerLimits } from '../kernel/http/guard.js';
 import { createLogger, type Logger } from '../kernel/log.js';
 
 /** Upstreams that hang must not hold gate sockets forever. */
@@ -37,6 +37,8 @@ export function createGate(o: GateCheckOptions & { upstream: string; log?: Logge
   server.on('request', guarded(log, 'arm', (req, res) => {
     if (!admit(req, res)) return;
     check(req, res, (err) => {
+      // A target that is not a path (`//host…` with bytes no host may hold) cannot be checked against the rules.
+      if ((err as NodeJS.ErrnoException | undefined)?.code === 'ERR_INVALID_URL') return refuse(res, 'arm', 400, 'BadRequest', 'The request target is not a valid path.');
       if (err) return lastResort(res, log, 'arm', err);
       try {
         forward(upstream, req, res);

@@ -96,18 +96,29 @@ function rawAnswer(o: GuardOptions, code: string | undefined): string {
   return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
+/** How long a refused connection keeps reading (and dropping) what the client still sends. */
+const LINGER_MS = 2_000;
+
 /**
  * Malformed HTTP (Node's 'clientError'): answered 400, 431 or 408 and closed, like Node's own
  * default but in this listener's envelope; a socket that is mid-answer or gone is destroyed.
+ * The answer is written once: Node feeds the rest of the client's bytes to the failed parser
+ * and reports each as another clientError. Destroying the socket then (Node's default) resets
+ * the connection while the client is still sending, and the reset discards the answer before
+ * the client reads it; so the socket lingers, reading, until the client closes or LINGER_MS.
  */
 function onClientError(o: GuardOptions) {
+  const answered = new WeakSet<Duplex>();
   return (err: NodeJS.ErrnoException, socket: Duplex): void => {
     try {
+      if (answered.has(socket)) return;
       o.log.debug({ code: logText(err.code ?? '', 64) }, 'malformed request refused');
       // Node's default does the same check: an answer already under way cannot get a second status line.
       const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
       if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+      answered.add(socket);
       socket.end(rawAnswer(o, err.code));
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
     } catch {
       socket.destroy();
     }
