@@ -16,7 +16,7 @@ export interface ResourceAgent {
  * credentials create on the spot (`openmi run`, `openmi env --resource`). Nothing about the
  * resource is trusted locally: the server binds the agent to the resource named in the token.
  */
-export async function startResourceAgent(o: ResourceRef & { dataDir?: string; listenHost: string; listenPort: number; log: Logger }): Promise<ResourceAgent> {
+export async function startResourceAgent(o: ResourceRef & { dataDir?: string; listenHost: string; listenPort: number; log: Logger; maxConnectionsPerClient?: number }): Promise<ResourceAgent> {
   const client = createArmClient({ dataDir: o.dataDir });
   const resourceId = resourceIdOf(o, client.subscriptionId);
   const jt = await createJoinToken(client, resourceId, { ephemeral: true, expiresInSeconds: 300 });
@@ -28,6 +28,7 @@ export async function startResourceAgent(o: ResourceRef & { dataDir?: string; li
     listenHost: o.listenHost,
     listenPort: o.listenPort,
     log: o.log,
+    ...(o.maxConnectionsPerClient !== undefined ? { maxConnectionsPerClient: o.maxConnectionsPerClient } : {}),
   });
   return { agent, caCertPath, resourceId: jt.resourceId };
 }

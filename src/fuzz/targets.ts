@@ -117,7 +117,7 @@ export async function startTargets(store: string): Promise<Targets> {
     const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
     const seeded = await seedFixtures(dataDir, baseUrl, ca);
     const ready = join(dataDir, 'agent-ready.json');
-    const agent = start('openmi agent', ['agent', '--resource', seeded.fixtures.vmId, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ready-file', ready]);
+    const agent = start('openmi agent', ['agent', '--resource', seeded.fixtures.vmId, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ready-file', ready, '--max-connections-per-client', '64']);
     children.push(agent);
     const env = await waitFor('its ready file', agent, () => (existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { env: Record<string, string> }).env : undefined));
     const up = await upstreamServer();

@@ -16,6 +16,7 @@ interface AgentOptions extends ResourceRef {
   stateDir: string;
   dataDir?: string;
   readyFile?: string;
+  maxConnectionsPerClient?: number;
 }
 
 function parseListen(v: string): { host: string; port: number } {
@@ -32,6 +33,12 @@ function readCa(path: string | undefined): string {
   } catch (e) {
     throw new CliError(`cannot read the CA certificate ${path}: ${(e as Error).message}`, 2);
   }
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--max-connections-per-client must be a positive integer (got '${v}')`, 2);
+  return n;
 }
 
 async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: string }> {
@@ -51,6 +58,7 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
     listenPort: port,
     log,
     hostname: hostname(),
+    ...(o.maxConnectionsPerClient !== undefined ? { maxConnectionsPerClient: o.maxConnectionsPerClient } : {}),
   });
   return { agent, caPath: o.ca! };
 }
@@ -65,6 +73,7 @@ export function agentCommand(): Command {
     .option('--state-dir <dir>', 'where the agent keeps its key and enrollment', './.openmi-agent')
     .option('--data-dir <dir>', 'with --resource: a local installation whose admin credentials enroll an ephemeral agent')
     .option('--ready-file <file>', 'write the endpoints as JSON to this file once listening')
+    .option('--max-connections-per-client <n>', 'open connections one workload address may hold; requests past it get 429 (default 128)', positiveInt)
     .action(async (o: AgentOptions) => {
       const { agent, caPath } = await start(o);
       const vars = workloadVariables({ imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader }, caPath, 'all');
