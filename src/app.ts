@@ -58,6 +58,14 @@ function certificateNames(cfg: Config, baseUrl: string): { dnsNames: string[]; i
   return { dnsNames: [...dnsNames], ipAddresses: [...ipAddresses] };
 }
 
+/** The listener limits from the config, with the setting names the refusals quote. */
+const serverLimits = (cfg: Config) => ({
+  maxHeaderBytes: cfg.maxHeaderBytes,
+  maxUrlBytes: cfg.maxUrlBytes,
+  maxConnectionsPerClient: cfg.maxConnectionsPerClient,
+  settings: { header: 'OPENMI_MAX_HEADER_BYTES', url: 'OPENMI_MAX_URL_BYTES', connections: 'OPENMI_MAX_CONNECTIONS_PER_CLIENT' },
+});
+
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -93,7 +101,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     }));
     const surfaces: Surface[] = [];
     const metrics = new Metrics();
-    const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs });
+    const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs, limits: serverLimits(cfg) });
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;

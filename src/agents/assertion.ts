@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { JwtVerifyError, verifyJwt } from '../tokens/jwt/verify.js';
 import type { Clock } from '../kernel/clock.js';
 import { DomainError } from '../kernel/errors.js';
+import { parseJson } from '../kernel/json.js';
 import type { AgentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
@@ -14,7 +15,7 @@ const refuse = (why: string) => new DomainError('unauthenticated', `Agent authen
 /** The `kid` of a compact JWS, read before verification only to find whose key to verify with. */
 function headerKid(jws: string): string {
   try {
-    const header = JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = parseJson(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown };
     return typeof header.kid === 'string' ? header.kid : '';
   } catch {
     throw refuse('the assertion is not a compact JWS of base64url JSON.');

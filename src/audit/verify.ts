@@ -1,6 +1,7 @@
 import type { AuditEntryRecord, AuditLogName } from '../store/records.js';
 import type { StoreRepos } from '../store/store.js';
 import { chainHash } from '../store/sql/audit-chain.js';
+import { storableText } from '../store/sql/executor.js';
 import { activityKeys, parseActivity } from './activity.js';
 import { parseSignIn, signInKeys } from './sign-in-log.js';
 
@@ -34,7 +35,9 @@ function checkRow(log: AuditLogName, r: AuditEntryRecord, prevSeq: number, prevH
   } catch {
     return { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s data is not valid JSON` };
   }
-  const bad = Object.keys(keys).find((k) => keys[k] !== r.keys[k]);
+  // Key columns hold text as stored (storableText); old SQLite rows may still hold the raw form.
+  const stored = (k: string) => (r.keys[k] === undefined ? undefined : storableText(r.keys[k]!));
+  const bad = Object.keys(keys).find((k) => storableText(keys[k]!) !== stored(k));
   return bad ? { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s column ${bad} does not match its hashed data` } : undefined;
 }
 

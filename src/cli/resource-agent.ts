@@ -17,7 +17,7 @@ export interface ResourceAgent {
  * resource is trusted locally: the server binds the agent to the resource named in the token.
  */
 export async function startResourceAgent(
-  o: ResourceRef & { dataDir?: string; listenHost: string; listenPort: number; log: Logger; allowedHosts?: readonly string[] },
+  o: ResourceRef & { dataDir?: string; listenHost: string; listenPort: number; log: Logger; allowedHosts?: readonly string[]; maxConnectionsPerClient?: number },
 ): Promise<ResourceAgent> {
   const client = createArmClient({ dataDir: o.dataDir });
   const resourceId = resourceIdOf(o, client.subscriptionId);
@@ -31,6 +31,7 @@ export async function startResourceAgent(
     listenPort: o.listenPort,
     log: o.log,
     ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
+    ...(o.maxConnectionsPerClient !== undefined ? { maxConnectionsPerClient: o.maxConnectionsPerClient } : {}),
   });
   return { agent, caCertPath, resourceId: jt.resourceId };
 }

@@ -4,7 +4,7 @@ import { configDefaults, configDocs, configSchema, type Config } from './schema.
 
 type Input = Partial<Record<keyof Config, unknown>>;
 const LISTS = new Set<keyof Config>(['federationAllowedIssuerHosts']);
-const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays', 'tokenRequestsPerSecondPerClient', 'agentTokenRequestsPerSecond', 'joinTokensPerResource']);
+const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'maxHeaderBytes', 'maxUrlBytes', 'maxConnectionsPerClient', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays', 'tokenRequestsPerSecondPerClient', 'agentTokenRequestsPerSecond', 'joinTokensPerResource']);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
 function fromEnv(env: NodeJS.ProcessEnv): Input {

@@ -35,6 +35,12 @@ export const configSchema = z
     managedIdentityTokenLifetimeSeconds: z.number().int().min(600).max(86_400),
     /** Largest request body accepted on the ARM and token surfaces (ARM itself allows 4 MiB). */
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+    /** Request line plus headers; more is answered 431. A bearer token alone may take 16 KiB. */
+    maxHeaderBytes: z.number().int().min(4096).max(1024 * 1024),
+    /** Request target (path and query); longer is answered 414. Below maxHeaderBytes, which includes it. */
+    maxUrlBytes: z.number().int().min(1024).max(1024 * 1024),
+    /** Open connections from one client address; past it requests are answered 429 and closed, past twice it cut. */
+    maxConnectionsPerClient: z.number().int().min(1).max(1_000_000),
     /** Requests that take longer are answered 503 and their socket closed (slowloris guard). */
     requestTimeoutMs: z.number().int().min(1000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -73,6 +79,9 @@ export const configDefaults = {
   appTokenLifetimeSeconds: 3600,
   managedIdentityTokenLifetimeSeconds: 3600,
   maxBodyBytes: 4 * 1024 * 1024,
+  maxHeaderBytes: 32 * 1024,
+  maxUrlBytes: 8 * 1024,
+  maxConnectionsPerClient: 256,
   requestTimeoutMs: 30_000,
   logLevel: 'info',
   auditRetentionDays: 90,
@@ -93,6 +102,9 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   appTokenLifetimeSeconds: { env: 'OPENMI_APP_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of client-credentials access tokens.' },
   managedIdentityTokenLifetimeSeconds: { env: 'OPENMI_MI_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of managed-identity and federated tokens (default 1 h; Azure uses ~24 h). At least 600.' },
   maxBodyBytes: { env: 'OPENMI_MAX_BODY_BYTES', doc: 'Largest request body accepted on the ARM and token surfaces.' },
+  maxHeaderBytes: { env: 'OPENMI_MAX_HEADER_BYTES', doc: 'Largest request line plus headers, in bytes; larger requests are answered 431 Request Header Fields Too Large.' },
+  maxUrlBytes: { env: 'OPENMI_MAX_URL_BYTES', doc: 'Longest request target (path and query), in bytes; longer ones are answered 414 URI Too Long. Keep it below maxHeaderBytes.' },
+  maxConnectionsPerClient: { env: 'OPENMI_MAX_CONNECTIONS_PER_CLIENT', doc: 'Open connections allowed from one client address. Requests on connections past it are answered 429 and the connection closed; connections past twice it are closed at once. A NAT or proxy in front of many clients needs a higher value. The agent has its own bound (`openmi agent --max-connections-per-client`, default 128); the gate allows 256.' },
   requestTimeoutMs: { env: 'OPENMI_REQUEST_TIMEOUT_MS', doc: 'Requests slower than this are cut off (slow-client guard).' },
   logLevel: { env: 'OPENMI_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.' },
   auditRetentionDays: { env: 'OPENMI_AUDIT_RETENTION_DAYS', doc: 'Days the activity log and the sign-in log keep their rows (1 to 36500). Older rows are deleted hourly; the hash chain keeps a checkpoint so `openmi audit verify` still passes.' },

@@ -2,6 +2,7 @@ import type { RequestContext } from '../kernel/http/context.js';
 import { sendJson } from '../kernel/http/context.js';
 import { isDomainError, type DomainErrorKind } from '../kernel/errors.js';
 import { BodyTooLargeError } from '../kernel/http/body.js';
+import { headerText } from '../kernel/http/header-text.js';
 
 /** ARM error codes openmi emits (spec 02 §2.4). Codes are exact; clients switch on them. */
 export type ArmErrorCode =
@@ -72,7 +73,7 @@ export function armHeaders(ctx: RequestContext): Record<string, string> {
     'x-ms-routing-request-id': `LOCAL:${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}:${ctx.requestId}`,
   };
   const clientId = ctx.req.headers['x-ms-client-request-id'];
-  if (typeof clientId === 'string' && clientId.length <= 128) h['x-ms-client-request-id'] = clientId;
+  if (typeof clientId === 'string' && clientId.length <= 128) h['x-ms-client-request-id'] = headerText(clientId, 128);
   return h;
 }
 

@@ -1,6 +1,7 @@
 import type { RequestContext, Surface } from '../kernel/http/context.js';
 import { sendJson } from '../kernel/http/context.js';
 import { readBody } from '../kernel/http/body.js';
+import { parseJson as parseJsonText } from '../kernel/json.js';
 import type { Authorizer } from '../rbac/authorizer.js';
 import type { PrincipalRecord } from '../store/records.js';
 import { requireApiVersion } from './api-version.js';
@@ -36,7 +37,7 @@ async function parseJson(ctx: RequestContext, limit: number): Promise<unknown> {
   const raw = await readBody(ctx.req, limit);
   if (raw.length === 0) return undefined;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return parseJsonText(raw.toString('utf8'));
   } catch (e) {
     throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(e as Error).message}. Send a JSON body.`);
   }

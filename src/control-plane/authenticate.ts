@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { JwtVerifyError } from '../tokens/jwt/verify.js';
 import { RevocationCheckingVerifier, type BearerVerifier, type RevocationLookup } from '../tokens/revocation-check.js';
 import { ArmError } from './arm-errors.js';
+import { quotedHeaderText } from '../kernel/http/header-text.js';
 
 /**
  * Audiences Resource Manager accepts: this server's own ARM URL (the SDKs derive the scope from
@@ -34,8 +35,9 @@ export class ArmAuthenticator {
     this.verifier = new RevocationCheckingVerifier(verifier, revocations);
   }
 
+  /** The description echoes the token's own header (kid, alg): bounded and ASCII, or writing the header throws. */
   private fail(code: string, message: string): ArmError {
-    const desc = message.replace(/"/g, "'");
+    const desc = quotedHeaderText(message, 400);
     return new ArmError(401, code, message, undefined, {
       'www-authenticate': `Bearer authorization_uri="${this.authorizationUri}", error="invalid_token", error_description="${desc}"`,
     });

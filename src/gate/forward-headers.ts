@@ -1,3 +1,4 @@
+import { percentEncodeNonAscii } from '../kernel/http/header-text.js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
 
@@ -25,9 +26,11 @@ export interface ForwardContext {
 
 export function identityHeaders(caller: DataPlaneCaller | undefined): OutgoingHttpHeaders {
   if (!caller) return {};
-  const h: OutgoingHttpHeaders = { 'x-openmi-principal-id': caller.principalId };
-  if (caller.clientId) h['x-openmi-client-id'] = caller.clientId;
-  if (caller.identityResourceId) h['x-openmi-identity-resource-id'] = caller.identityResourceId;
+  // Percent-encoded past ASCII: a resource group may have a Unicode name, and Node refuses to
+  // send a header with characters beyond Latin-1 (issue 13, finding 1).
+  const h: OutgoingHttpHeaders = { 'x-openmi-principal-id': percentEncodeNonAscii(caller.principalId) };
+  if (caller.clientId) h['x-openmi-client-id'] = percentEncodeNonAscii(caller.clientId);
+  if (caller.identityResourceId) h['x-openmi-identity-resource-id'] = percentEncodeNonAscii(caller.identityResourceId);
   return h;
 }
 

@@ -63,6 +63,7 @@ export function gateMiddleware(o: GateCheckOptions & { challenge?: string }) {
       req.url = d.target;
       setIdentityHeaders(req.headers, d.caller);
       next();
-    }, next);
+      // A throw in the answer above is the caller's `next(err)` too, never an unhandled rejection.
+    }, next).catch(next);
   };
 }

@@ -3,6 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import type { DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { checkRequest, sendRefusal, type GateCheckOptions } from './middleware.js';
+import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
+import { createLogger, type Logger } from '../kernel/log.js';
 
 /** Upstreams that hang must not hold gate sockets forever. */
 const UPSTREAM_TIMEOUT_MS = 30_000;
@@ -26,14 +28,23 @@ function forward(upstream: URL, req: IncomingMessage, res: ServerResponse, targe
   req.pipe(out);
 }
 
+/** A bearer token may take 16 KiB, plus the application's own headers. */
+export const GATE_LIMITS: ListenerLimits = { maxHeaderBytes: 32 * 1024, maxUrlBytes: 8 * 1024, maxConnectionsPerClient: 256 };
+
 /** `openmi gate`: verifies the caller, checks RBAC, forwards with the caller's identity in headers. */
-export function createGate(o: GateCheckOptions & { upstream: string }): Server {
+export function createGate(o: GateCheckOptions & { upstream: string; log?: Logger; limits?: ListenerLimits }): Server {
   const upstream = new URL(o.upstream);
-  const server = createServer((req, res) => {
-    checkRequest(o, req)
-      .then((d) => (d.ok ? forward(upstream, req, res, d.target, d.caller) : sendRefusal(res, d, o)))
-      .catch(() => fail(res, 500, 'InternalError', 'The gate could not check access.'));
-  });
+  const log = o.log ?? createLogger('warn');
+  const limits = o.limits ?? GATE_LIMITS;
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
+  const admit = guardListener(server, { log, limits, envelope: 'arm' });
+  // No request ends the gate: what the check or the forwarding throws is answered 500 by the boundary (issue 13).
+  server.on('request', guarded(log, 'arm', async (req, res) => {
+    if (!admit(req, res)) return;
+    const d = await checkRequest(o, req);
+    if (d.ok) forward(upstream, req, res, d.target, d.caller);
+    else sendRefusal(res, d, o);
+  }));
   server.requestTimeout = UPSTREAM_TIMEOUT_MS * 2;
   server.headersTimeout = 10_000;
   return server;

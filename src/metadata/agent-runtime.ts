@@ -9,7 +9,7 @@ import { tightenPrivateDir } from '../kernel/private-files.js';
 import { AgentClient } from './agent-client.js';
 import { normalizeServerUrl } from './agent-http.js';
 import { clearState, loadState, saveState, statePath, type AgentState } from './agent-state.js';
-import { createMetadataServer, DEFAULT_APP_SERVICE_PATH } from './metadata-server.js';
+import { createMetadataServer, DEFAULT_APP_SERVICE_PATH, METADATA_LIMITS } from './metadata-server.js';
 import { MetadataSignIns } from './metadata-sign-ins.js';
 import { SignInBuffer } from './sign-in-buffer.js';
 import { TokenCache } from './token-cache.js';
@@ -34,6 +34,8 @@ export interface AgentRuntimeOptions {
   hostname?: string;
   /** Host header values (name:port) workloads reach the agent by besides its address (RequestGuard). */
   allowedHosts?: readonly string[];
+  /** Open connections one workload address may hold on the metadata endpoints (default METADATA_LIMITS: 128). */
+  maxConnectionsPerClient?: number;
 }
 
 export interface RunningAgent {
@@ -143,7 +145,8 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
   const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random });
   const signIns = new MetadataSignIns(buffer, clock);
   const allowedHosts = opts.allowedHosts ?? [];
-  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns, allowedHosts });
+  const limits = opts.maxConnectionsPerClient === undefined ? METADATA_LIMITS : { ...METADATA_LIMITS, maxConnectionsPerClient: opts.maxConnectionsPerClient };
+  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns, limits, allowedHosts });
   const port = await listen(server, opts.listenHost, opts.listenPort).catch(async (err: unknown) => {
     // An ephemeral agent nobody will ever resume must not stay enrolled on the server.
     if (fresh && opts.stateDir === undefined) await leave(client, undefined).catch(() => undefined);

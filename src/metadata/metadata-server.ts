@@ -3,6 +3,8 @@ import type { Clock } from '../kernel/clock.js';
 import { splitTarget } from '../kernel/http/path.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
+import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
+import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
@@ -28,7 +30,15 @@ export interface MetadataServerOptions {
   signIns?: MetadataSignIns;
   /** Host values the agent is reached by besides its own address (see RequestGuard). */
   allowedHosts?: readonly string[];
+  /** Default METADATA_LIMITS. */
+  limits?: ListenerLimits;
 }
+
+/**
+ * Workload requests are a short GET with a few headers and no bearer token; 128 connections
+ * from one address leaves room for every process on a busy host (all of them come from loopback).
+ */
+export const METADATA_LIMITS: ListenerLimits = { maxHeaderBytes: 16 * 1024, maxUrlBytes: 8 * 1024, maxConnectionsPerClient: 128 };
 
 export { IMDS_TOKEN_PATH };
 export const INSTANCE_PATH = '/metadata/instance';
@@ -85,7 +95,7 @@ async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: s
 
 function logAccess(log: Logger, res: ServerResponse, path: string, started: number, correlationId: string): void {
   const ms = Math.round(performance.now() - started);
-  log.debug({ method: res.req.method, path, status: res.statusCode, ms, correlationId }, 'metadata request');
+  log.debug({ method: res.req.method, path: logText(path), status: res.statusCode, ms, correlationId }, 'metadata request');
 }
 
 /**
@@ -111,8 +121,13 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   const onHit = signIns && ((req: IncomingMessage, resource: string, token: MintedToken) => signIns.hit(req, resource, token, performance.now() - started));
   const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit);
   const newId = () => random.uuid();
+  const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
-  const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
+  const admit = guardListener(server, { log: opts.log, limits, envelope: 'oauth' });
+  // The boundary answers 500 to anything the routes' own error handling let through (issue 13).
+  server.on('request', guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
+    if (!admit(req, res)) return undefined;
     started = performance.now();
     const begun = started;
     // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
@@ -121,13 +136,13 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     const correlationId = () => (id ??= correlationIdOf(req, newId));
     if (fast.tryAnswer(req, res, correlationId)) {
       if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, IMDS_TOKEN_PATH, begun, correlationId());
-      return;
+      return undefined;
     }
     const target = splitTarget(req.url ?? '/');
     const path = target.path.toLowerCase();
     const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
-    void serve(routes, deps, ctx, path, opts, begun).then(() => logAccess(opts.log, res, path, begun, ctx.correlationId));
-  });
+    return serve(routes, deps, ctx, path, opts, begun).then(() => logAccess(opts.log, res, path, begun, ctx.correlationId));
+  }));
   server.on('listening', () => deps.guard.bind(server.address()));
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
   server.headersTimeout = 10_000;

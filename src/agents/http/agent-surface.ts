@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { RequestContext, Surface } from '../../kernel/http/context.js';
 import { sendEmpty, sendJson } from '../../kernel/http/context.js';
 import { readBody } from '../../kernel/http/body.js';
+import { parseJson } from '../../kernel/json.js';
 import type { Store } from '../../store/store.js';
 import type { AgentAuthenticator } from '../assertion.js';
 import type { AgentEnrollment } from '../enrollment.js';
@@ -32,7 +33,7 @@ const PREFIX = ['openmi', 'agent', 'v1'];
 async function jsonBody(ctx: RequestContext, limit = MAX_BODY): Promise<Record<string, unknown>> {
   const raw = await readBody(ctx.req, limit);
   try {
-    const v = JSON.parse(raw.toString('utf8')) as unknown;
+    const v = parseJson(raw.toString('utf8'));
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch {
     // fall through to the error below

@@ -17,6 +17,7 @@ interface AgentOptions extends ResourceRef {
   dataDir?: string;
   readyFile?: string;
   allowHost: string[];
+  maxConnectionsPerClient?: number;
 }
 
 function parseListen(v: string): { host: string; port: number } {
@@ -43,6 +44,12 @@ function readCa(path: string | undefined): string {
   }
 }
 
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--max-connections-per-client must be a positive integer (got '${v}')`, 2);
+  return n;
+}
+
 async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: string }> {
   const { host, port } = parseListen(o.listen);
   const log = createLogger('info');
@@ -61,6 +68,7 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
     log,
     hostname: hostname(),
     allowedHosts: o.allowHost,
+    ...(o.maxConnectionsPerClient !== undefined ? { maxConnectionsPerClient: o.maxConnectionsPerClient } : {}),
   });
   return { agent, caPath: o.ca! };
 }
@@ -76,6 +84,7 @@ export function agentCommand(): Command {
     .option('--state-dir <dir>', 'where the agent keeps its key and enrollment', './.openmi-agent')
     .option('--data-dir <dir>', 'with --resource: a local installation whose admin credentials enroll an ephemeral agent')
     .option('--ready-file <file>', 'write the endpoints as JSON to this file once listening')
+    .option('--max-connections-per-client <n>', 'open connections one workload address may hold; requests past it get 429 (default 128)', positiveInt)
     .action(async (o: AgentOptions) => {
       const { agent, caPath } = await start(o);
       const vars = workloadVariables({ imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader }, caPath, 'all');

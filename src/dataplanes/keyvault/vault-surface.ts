@@ -1,6 +1,7 @@
 import type { RequestContext, Surface } from '../../kernel/http/context.js';
 import { sendEmpty, sendJson } from '../../kernel/http/context.js';
 import { BodyTooLargeError, readBody } from '../../kernel/http/body.js';
+import { parseJson } from '../../kernel/json.js';
 import type { Store } from '../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../auth/data-plane-auth.js';
 import { KeyVaultError } from './errors.js';
@@ -78,7 +79,7 @@ export class VaultSurface implements Surface {
     const raw = await readBody(ctx.req, this.d.maxBodyBytes);
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8') || '{}');
+      body = parseJson(raw.toString('utf8') || '{}');
     } catch {
       throw new KeyVaultError(400, 'BadParameter', 'The request body is not valid JSON.');
     }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../kernel/http/context.js';
+import { headerText } from '../../kernel/http/header-text.js';
 
 /** A Storage REST error: the SDK reads `code` from `x-ms-error-code`, the message from the XML. */
 export class StorageError extends Error {
@@ -33,8 +34,8 @@ export function renderStorageError(ctx: RequestContext, e: StorageError): void {
   ctx.res.end(body);
 }
 
-/** We answer in the caller's version: no feature here depends on it (ADR 0007). */
+/** We answer in the caller's version: no feature here depends on it (ADR 0007). Echoed, so bounded. */
 export const versionOf = (ctx: RequestContext): string => {
   const v = ctx.req.headers['x-ms-version'];
-  return typeof v === 'string' && v ? v : '2026-04-06';
+  return typeof v === 'string' && v ? headerText(v, 32) : '2026-04-06';
 };

@@ -3,6 +3,8 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { RequestContext, Surface } from './context.js';
+import { guarded, guardListener, lastResort, type ListenerLimits } from './guard.js';
+import { logText } from './header-text.js';
 import { pathSegments, splitTarget } from './path.js';
 
 export interface HttpObserver {
@@ -17,6 +19,7 @@ export interface ListenerOptions {
   log: Logger;
   observer?: HttpObserver;
   requestTimeoutMs: number;
+  limits: ListenerLimits;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,34 +53,61 @@ function buildContext(req: IncomingMessage, res: ServerResponse, log: Logger): R
   };
 }
 
-async function dispatch(ctx: RequestContext, surfaces: Surface[]): Promise<Surface> {
-  const surface = surfaces.find((s) => s.matches(ctx)) ?? surfaces[surfaces.length - 1]!;
+/**
+ * A renderer that throws (a header Node refuses, a bug) must still leave the caller with an
+ * answer: the last-resort 500, never an unanswered socket or an exception out of the listener.
+ */
+function renderSafely(ctx: RequestContext, surface: Surface, err: unknown): void {
+  if (ctx.res.headersSent) {
+    ctx.log.error({ err }, 'error after response started');
+    ctx.res.destroy();
+    return;
+  }
+  // The caller hung up mid-request (its body stream says 'aborted'): nobody is left to answer.
+  // The response's socket tells: the request's is detached once its body stream is destroyed.
+  if (ctx.res.socket?.destroyed) {
+    ctx.log.debug({ err }, 'client went away before the answer');
+    return;
+  }
   try {
+    surface.renderError(ctx, err);
+  } catch (renderErr) {
+    ctx.log.error({ err, renderErr }, `the ${surface.name} surface could not render an error`);
+    lastResort(ctx.res, ctx.log, 'arm', renderErr);
+  }
+}
+
+async function dispatch(ctx: RequestContext, surfaces: Surface[]): Promise<Surface> {
+  let surface = surfaces[surfaces.length - 1]!;
+  try {
+    surface = surfaces.find((s) => s.matches(ctx)) ?? surface;
     await surface.handle(ctx);
   } catch (err) {
-    if (ctx.res.headersSent) {
-      ctx.log.error({ err }, 'error after response started');
-      ctx.res.destroy();
-    } else {
-      surface.renderError(ctx, err);
-    }
+    renderSafely(ctx, surface, err);
   }
   return surface;
+}
+
+async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = buildContext(req, res, opts.log);
+  const surface = await dispatch(ctx, opts.surfaces);
+  // A handler that returned without answering would leave the caller waiting for the request timeout.
+  if (!res.headersSent && !res.writableEnded && res.socket?.destroyed === false) lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
+  const seconds = (performance.now() - ctx.startedAt) / 1000;
+  opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
+  ctx.log.info({ surface: surface.name, method: ctx.method, path: logText(ctx.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
 }
 
 /**
  * One HTTPS listener for every surface. The last surface is the fallback for unmatched requests.
  * Access log lines carry method, path (no query: it may hold secrets on legacy endpoints) and status.
+ * No request can end the process: malformed HTTP, oversized headers and targets, too many
+ * connections and anything a surface fails to handle are answered here (issue 13).
  */
 export function createListener(opts: ListenerOptions): Server {
-  const server = createHttpsServer({ cert: opts.cert, key: opts.key }, (req, res) => {
-    const ctx = buildContext(req, res, opts.log);
-    void dispatch(ctx, opts.surfaces).then((surface) => {
-      const seconds = (performance.now() - ctx.startedAt) / 1000;
-      opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
-      ctx.log.info({ surface: surface.name, method: ctx.method, path: ctx.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-    });
-  });
+  const server = createHttpsServer({ cert: opts.cert, key: opts.key, maxHeaderSize: opts.limits.maxHeaderBytes });
+  const admit = guardListener(server, { log: opts.log, limits: opts.limits, envelope: 'arm' });
+  server.on('request', guarded(opts.log, 'arm', (req, res) => (admit(req, res) ? serve(opts, req, res) : undefined)));
   server.requestTimeout = opts.requestTimeoutMs;
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 20_000);
   server.keepAliveTimeout = 5_000;

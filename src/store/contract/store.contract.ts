@@ -19,6 +19,7 @@ import { installLockContract } from './install-lock.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
 import { resourceCascadeContract } from './resource-cascade.contract.js';
+import { textContract } from './text.contract.js';
 
 /**
  * The behaviour every Store implementation must have. `newStore` must return a fresh, migrated
@@ -48,6 +49,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     loginCodeContract(newStore);
     resourceCascadeContract(newStore);
     auditContract(newStore);
+    textContract(newStore);
     txContract(newStore);
     installLockContract(newStore);
   });

@@ -4,7 +4,7 @@ import { SqlAgentRepo } from './agents.js';
 import { SqlAuditRepo } from './audit-log.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
 import { SqlComputeResourceRepo } from './compute-resources.js';
-import type { Executor } from './executor.js';
+import { textSafe, type Executor } from './executor.js';
 import { SqlFederatedCredentialRepo } from './federated-credentials.js';
 import { SqlFederationIssuerRepo } from './federation-issuers.js';
 import { SqlUserAssignedIdentityRepo } from './identities.js';
@@ -25,7 +25,8 @@ import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
 /** Binds every repository to one executor: the store's own, or a transaction's. */
-export function createRepos(db: Executor): StoreRepos {
+export function createRepos(raw: Executor): StoreRepos {
+  const db = textSafe(raw);
   return {
     meta: new SqlMetaRepo(db),
     tenants: new SqlTenantRepo(db),

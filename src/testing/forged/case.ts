@@ -13,13 +13,6 @@ export interface ForgedCase {
   notFor?: Partial<Record<Verifier | TokenFamily, string>>;
   /** So large that the HTTP listener may refuse it (413/431, or close the connection) before any verifier runs. */
   transport?: boolean;
-  /**
-   * Verifiers whose server process dies on this case today: ARM and Graph echo the header's
-   * `kid`/`alg` into WWW-Authenticate, and Node throws ERR_INVALID_CHAR (issue 13 finding 1,
-   * fixed on another branch). Until that fix lands the corpus tolerates a connection error
-   * here, and only here, restarts the server and reports it.
-   */
-  knownCrash?: Verifier[];
 }
 
 /** Why a case is not run against `v`, or undefined when it is. */

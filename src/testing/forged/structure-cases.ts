@@ -2,8 +2,6 @@ import type { ForgedCase } from './case.js';
 import { hmacJws, segment, omit } from './jose.js';
 import type { TokenKit } from './kit.js';
 
-const ARM_ECHOES_HEADER = ['arm', 'graph'] as const;
-
 /** A valid credential of the kit, split into its three segments. */
 function valid(k: TokenKit): [string, string, string] {
   return k.sign(k.header(), k.claims()).split('.') as [string, string, string];
@@ -66,10 +64,10 @@ export const STRUCTURE_CASES: ForgedCase[] = [
   },
   { name: 'the caller named twice in the payload (real key)', build: (k) => k.sign(k.header(), `${JSON.stringify(k.claims()).slice(0, -1)},"${k.subjectClaim}":"00000000-0000-4000-8000-000000000002"}`) },
   { name: "alg named twice in the header, 'none' first (real key)", build: (k) => k.sign(`{"alg":"none",${JSON.stringify(k.header()).slice(1)}`, k.claims()) },
-  { name: 'a 4 KiB kid', build: (k) => k.signForeign({ ...k.header(), kid: 'k'.repeat(4096) }, k.claims()), knownCrash: [...ARM_ECHOES_HEADER] },
-  { name: 'a kid outside Latin-1', build: (k) => k.signForeign({ ...k.header(), kid: 'ключ-✓' }, k.claims()), knownCrash: [...ARM_ECHOES_HEADER] },
+  { name: 'a 4 KiB kid', build: (k) => k.signForeign({ ...k.header(), kid: 'k'.repeat(4096) }, k.claims()) },
+  { name: 'a kid outside Latin-1', build: (k) => k.signForeign({ ...k.header(), kid: 'ключ-✓' }, k.claims()) },
   { name: 'control characters in the kid', build: (k) => k.signForeign({ ...k.header(), kid: 'a\r\nX-Injected: 1' }, k.claims()) },
-  { name: 'a 4 KiB alg', build: (k) => k.signForeign({ ...k.header(), alg: 'A'.repeat(4096) }, k.claims()), knownCrash: [...ARM_ECHOES_HEADER] },
+  { name: 'a 4 KiB alg', build: (k) => k.signForeign({ ...k.header(), alg: 'A'.repeat(4096) }, k.claims()) },
   { name: 'oversized: just over the 16 KiB token bound (real key)', build: (k) => k.sign(k.header(), { ...k.claims(), pad: 'x'.repeat(16 * 1024) }), transport: true },
   { name: 'oversized: 1 MiB', build: (k) => { const [h, , s] = valid(k); return `${h}.${'A'.repeat(1 << 20)}.${s}`; }, transport: true },
 ];

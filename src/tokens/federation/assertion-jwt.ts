@@ -1,4 +1,5 @@
 import { JwtVerifyError, show } from '../jwt/errors.js';
+import { parseJson } from '../../kernel/json.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, verifyJwt, type JwtClaims, type VerifyOptions } from '../jwt/verify.js';
 
 /** What an assertion says about itself, read before anything is verified. */
@@ -17,7 +18,7 @@ function fail(message: string): never {
 function decodeSegment(segment: string | undefined, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
+    value = parseJson(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
   } catch {
     return fail(`the assertion ${what} is not base64url-encoded JSON`);
   }

@@ -29,12 +29,21 @@ export class JwtVerifyError extends Error {
 
 const MAX_SHOWN = 100;
 
+/** JSON for a claim of the wrong type; a value too deep to stringify is described, not thrown on. */
+function printable(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `(a ${Array.isArray(value) ? 'array' : typeof value} too deep to print)`;
+  }
+}
+
 /**
  * Renders an attacker-controlled value for an error message: bounded length, control
  * characters replaced (no forged log lines), quoted so empty strings stay visible.
  */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? value : printable(value);
   const clipped = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
   return `'${clipped.replace(/[\u0000-\u001f\u007f]/g, '?')}'`;
 }

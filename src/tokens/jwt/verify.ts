@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { JwtVerifyError, show, showTime, type JwtFailureCode } from './errors.js';
 import { duplicateMember } from './duplicate-members.js';
+import { parseJson } from '../../kernel/json.js';
 
 export { JwtVerifyError, type JwtFailureCode } from './errors.js';
 
@@ -82,7 +83,7 @@ function decodeJson(segment: string, what: string): Record<string, unknown> {
     return fail('malformed', `token ${what} is not valid UTF-8`);
   }
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch {
     return fail('malformed', `token ${what} is not valid JSON`);
   }
