@@ -78,6 +78,8 @@ await forEachStore((kind, storeSpec) => {
         const replay = await httpsRequest(`${t.server.baseUrl}/openmi/agent/v1/token`, {
           method: 'POST',
           ca: t.ca,
+          // Node 20's global agent keeps connections alive: a socket pooled before the restart may be the old server's.
+          freshConnection: true,
           headers: { authorization: used.authorization, 'content-type': 'application/json' },
           body: JSON.stringify({ resource: 'api://replay' }),
         });

@@ -44,7 +44,7 @@ async function physicalBytes(t: TestServer, spec: string): Promise<number> {
 
 /**
  * Anonymous token requests whose every field can be as large as the server accepts: 3 MiB
- * bodies (maxBodyBytes is 4 MiB), 8 KiB headers and paths (Node's header limit is 16 KiB).
+ * bodies (maxBodyBytes is 4 MiB), 8 KiB headers and 7 KiB paths (Node's header limit is 16 KiB).
  */
 function hostileRequests(tenant: string, adminClientId: string): { path: string; body: string; headers?: Record<string, string> }[] {
   const v2 = `/${tenant}/oauth2/v2.0/token`;
@@ -62,7 +62,8 @@ function hostileRequests(tenant: string, adminClientId: string): { path: string;
     { path: v2, body: `grant_type=${big()}&${scope}&client_secret=s&client_id=${randomUUID()}` },
     { path: v2, body: `grant_type=urn:openmi:params:oauth:grant-type:login-link&${scope}&client_id=${randomUUID()}&code=${big()}` },
     { path: v2, body: `${cc}&${scope}&client_id=${adminClientId}&client_secret=${big()}` },
-    { path: `/${'t'.repeat(8 * 1024)}/oauth2/v2.0/token`, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}` },
+    // 7 KiB: the listener answers 414 to targets past maxUrlBytes (8 KiB) before any row is built.
+    { path: `/${'t'.repeat(7 * 1024)}/oauth2/v2.0/token`, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}` },
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${big()}`, headers: { 'user-agent': 'u'.repeat(8 * 1024) } },
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}`, headers: { 'x-ms-correlation-request-id': 'c'.repeat(8 * 1024) } },
     { path: v2, body: `${cc}&${scope}`, headers: { authorization: `Basic ${'%'.repeat(8 * 1024)}` } },
@@ -156,9 +157,10 @@ await forEachStore((kind, storeSpec) => {
       assert.equal((await verified()).ok, true);
     });
 
-    it('a failed control-plane write with an 8 KiB path and a 3 MiB body is one bounded activity row', async () => {
+    it('a failed control-plane write with a 7 KiB path and a 3 MiB body is one bounded activity row', async () => {
       const head = (await t.server.store.audit.head('activity')).seq;
-      const path = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${'g'.repeat(8 * 1024)}%0A%00?api-version=2025-04-01`;
+      // Under maxUrlBytes (8 KiB), so the write reaches the ARM surface and its failure row.
+      const path = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${'g'.repeat(7 * 1024)}%0A%00?api-version=2025-04-01`;
       const r = await t.arm('PUT', path, `{"location": "${big()}`);
       assert.equal(r.status, 400, r.text.slice(0, 300));
       const rows = await t.server.store.audit.scan('activity', head, 100);

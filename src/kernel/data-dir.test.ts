@@ -52,12 +52,16 @@ describe('the data-dir lock of a dead server', { skip: process.platform !== 'lin
 
   it('is taken over when the killed server\'s pid now belongs to another process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openmi-lock-'));
-    const other = spawn('sleep', ['600'], { stdio: 'ignore' });
+    let other: ReturnType<typeof spawn> | undefined;
     try {
       const s = await spawnServe(dir);
       const pid = lockPid(dir);
       s.child.kill('SIGKILL');
       await exited(s.child);
+      // Started after the server (as a pid's next owner is), so its start time differs by at
+      // least one clock tick; started together, both could fall in the same 10 ms tick.
+      await new Promise((r) => setTimeout(r, 50));
+      other = spawn('sleep', ['600'], { stdio: 'ignore' });
       // What a reboot or a new container does: the same number, another process.
       const lock = join(dir, 'server.lock');
       writeFileSync(lock, readFileSync(lock, 'utf8').replace(String(pid), String(other.pid)));
@@ -65,7 +69,7 @@ describe('the data-dir lock of a dead server', { skip: process.platform !== 'lin
       assert.equal((await t.arm('GET', '/subscriptions?api-version=2022-12-01')).status, 200);
       await t.stop();
     } finally {
-      other.kill('SIGKILL');
+      other?.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

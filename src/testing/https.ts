@@ -10,12 +10,12 @@ export interface HttpsResponse {
 /** A tiny HTTPS client for tests that trusts exactly the given CA. */
 export function httpsRequest(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca: string },
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca: string; freshConnection?: boolean },
 ): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
     const headers = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = request(url, { method: opts.method ?? 'GET', headers, ca: opts.ca, timeout: 10_000 }, (res) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers, ca: opts.ca, timeout: 10_000, ...(opts.freshConnection ? { agent: false } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
