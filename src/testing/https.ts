@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 
 export interface HttpsResponse {
@@ -7,15 +8,16 @@ export interface HttpsResponse {
   json: any;
 }
 
-/** A tiny HTTPS client for tests that trusts exactly the given CA. */
+/** A tiny HTTPS client for tests that trusts exactly the given CA (plain HTTP for an http: URL, e.g. the gate). */
 export function httpsRequest(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca: string; freshConnection?: boolean },
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string; freshConnection?: boolean },
 ): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
     const headers = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = request(url, { method: opts.method ?? 'GET', headers, ca: opts.ca, timeout: 10_000, ...(opts.freshConnection ? { agent: false } : {}) }, (res) => {
+    const send = url.startsWith('http:') ? httpRequest : request;
+    const req = send(url, { method: opts.method ?? 'GET', headers, ...(opts.ca ? { ca: opts.ca } : {}), timeout: 10_000, ...(opts.freshConnection ? { agent: false } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

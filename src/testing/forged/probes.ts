@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { ChildServer } from '../child-server.js';
 import { httpsRequest, type HttpsResponse } from '../https.js';
 import type { Verifier } from './kit.js';
@@ -14,29 +13,6 @@ export interface Probe {
 const ARM_CODES = ['AuthenticationFailed', 'InvalidAuthenticationToken', 'ExpiredAuthenticationToken'];
 const header = (r: HttpsResponse, name: string) => String(r.headers[name] ?? '');
 const bearer = (c: string | null): Record<string, string> => (c === null ? {} : { authorization: `Bearer ${c}` });
-
-/** A plain-HTTP GET (the gate listens without TLS in front of its upstream). */
-function httpGet(port: number, path: string, headers: Record<string, string>): Promise<HttpsResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('gate request timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 export interface ProbeTargets {
   server: ChildServer;
@@ -86,7 +62,7 @@ function rawProbes(t: ProbeTargets): Record<Verifier, Probe> {
       refused: (r) => r.status === 401 && ['InvalidAuthenticationInfo', 'NoAuthenticationInformation'].includes(header(r, 'x-ms-error-code')) && header(r, 'www-authenticate').startsWith('Bearer authorization_uri='),
     },
     gate: {
-      send: (c) => httpGet(t.gatePort, '/orders/1', bearer(c)),
+      send: (c) => httpsRequest(`http://127.0.0.1:${t.gatePort}/orders/1`, { headers: bearer(c) }), // the gate listens without TLS
       refused: (r) => r.status === 401 && typeof r.json?.error?.code === 'string' && header(r, 'www-authenticate') !== '',
     },
     tokenService: {
