@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// Served by `openmi serve` at /portal/ from dist/portal-ui (src/portal/portal-surface.ts).
+// Served by `openmi serve` at /portal/ from dist/portal-ui (src/server/surfaces/portal/portal-surface.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/portal/',

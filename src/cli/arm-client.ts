@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { loadConfig, publicBaseUrl } from '../config/load.js';
-import type { AdminCredentialsFile } from '../directory/bootstrap.js';
+import type { AdminCredentialsFile } from '../server/directory/bootstrap.js';
 import { CliError } from './cli-error.js';
 
 /**

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { signInAppend } from '../audit/sign-in-log.js';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { signInAppend } from '../server/audit/sign-in-log.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
 
 const ROWS = 150_000;
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));

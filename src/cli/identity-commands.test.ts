@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../testing/server.js';
-import { cliFor, createResourceGroup, runCli, tableRows } from './cli-test-harness.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { cliFor, createResourceGroup, runCli, tableRows } from '../../test/helpers/cli-harness.js';
 
 interface Identity {
   id: string;

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../testing/server.js';
-import { cliFor, runCli, tableRows } from './cli-test-harness.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { cliFor, runCli, tableRows } from '../../test/helpers/cli-harness.js';
 
 interface KeyRow {
   kid: string;

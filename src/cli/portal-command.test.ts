@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../testing/server.js';
-import { httpsRequest } from '../testing/https.js';
-import { cliFor, runCli } from './cli-test-harness.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { httpsRequest } from '../../test/helpers/https.js';
+import { cliFor, runCli } from '../../test/helpers/cli-harness.js';
 
 describe('openmi portal (over the ARM wire)', () => {
   let t: TestServer;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createArmClient } from './arm-client.js';
 import { createJoinToken, resourceIdOf, type ResourceRef } from './commands/join-token.js';
-import { startAgent, type RunningAgent } from '../metadata/agent-runtime.js';
+import { startAgent, type RunningAgent } from '../agent/agent-runtime.js';
 import type { Logger } from '../kernel/log.js';
 
 export interface ResourceAgent {

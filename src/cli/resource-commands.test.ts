@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../testing/server.js';
-import { cliFor, createResourceGroup, tableRows } from './cli-test-harness.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { cliFor, createResourceGroup, tableRows } from '../../test/helpers/cli-harness.js';
 
 const VM = 'Microsoft.Compute/virtualMachines';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

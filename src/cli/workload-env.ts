@@ -12,7 +12,7 @@ export interface AgentEndpoints {
 }
 
 /** Compiled next to this file in dist: cli/ -> dataplanes/dns/preload.js. */
-const DNS_PRELOAD = new URL('../dataplanes/dns/preload.js', import.meta.url).href;
+const DNS_PRELOAD = new URL('./dns/preload.js', import.meta.url).href;
 
 /**
  * NODE_OPTIONS that loads the resolver preload, appended to what the child inherited. Quoted,

@@ -38,7 +38,7 @@ describe('config', () => {
   });
 
   it('docs/config.md matches the schema (regenerate with npm run docs:config)', () => {
-    const path = fileURLToPath(new URL('../../docs/config.md', import.meta.url));
+    const path = fileURLToPath(new URL('../../../docs/config.md', import.meta.url));
     assert.equal(readFileSync(path, 'utf8'), renderConfigDoc());
   });
 });

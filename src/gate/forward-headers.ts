@@ -1,6 +1,6 @@
 import { percentEncodeNonAscii } from '../kernel/http/header-text.js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
+import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 
 /** Prefix of the headers the gate vouches for: every client-sent one is dropped, not only the ones it sets. */
 export const IDENTITY_PREFIX = 'x-openmi-';

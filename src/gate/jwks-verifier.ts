@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { request } from 'node:https';
-import { verifyJwt, JwtVerifyError, type VerifiedJwt } from '../tokens/jwt/verify.js';
-import type { BearerVerifier } from '../dataplanes/auth/data-plane-auth.js';
+import { verifyJwt, JwtVerifyError, type VerifiedJwt } from '../server/tokens/jwt/verify.js';
+import type { BearerVerifier } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 
 /** After an unknown kid, fetch the JWKS at most this often, so forged kids cannot hammer the server. */
 const RELOAD_COOLDOWN_MS = 5_000;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DataPlaneAuthError, type DataPlaneAuthenticator, type DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
+import { DataPlaneAuthError, type DataPlaneAuthenticator, type DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { setIdentityHeaders } from './forward-headers.js';
 import { normalizeRequestTarget } from './request-target.js';
 import { matchRule } from './rule-match.js';

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { DataPlaneCaller } from '../dataplanes/auth/data-plane-auth.js';
+import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { checkRequest, sendRefusal, type GateCheckOptions } from './middleware.js';
 import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';

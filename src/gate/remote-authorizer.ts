@@ -1,6 +1,6 @@
-import type { AccessDecision, Authorizer } from '../rbac/authorizer.js';
+import type { AccessDecision, Authorizer } from '../server/rbac/authorizer.js';
 import type { ArmClient } from '../cli/arm-client.js';
-import { CHECK_ACCESS_PATH } from '../control-plane/routes/check-access.js';
+import { CHECK_ACCESS_PATH } from '../server/surfaces/arm/routes/check-access.js';
 
 /** RBAC decisions from the server's checkAccess API, so the gate never needs the store. */
 export class RemoteAuthorizer implements Authorizer {

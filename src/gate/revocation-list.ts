@@ -1,7 +1,7 @@
 import type { ArmClient } from '../cli/arm-client.js';
 import type { TokenRevocationRecord } from '../store/records.js';
 import type { TokenRevocationRepo } from '../store/store.js';
-import { REVOCATIONS_PATH } from '../control-plane/routes/revocations.js';
+import { REVOCATIONS_PATH } from '../server/surfaces/arm/routes/revocations.js';
 
 /** How often the gate re-reads the server's revocations: a revoked token works for at most this long. */
 export const REVOCATION_REFRESH_MS = 5_000;

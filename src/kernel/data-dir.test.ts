@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { CLI_MAIN, spawnServe } from '../testing/serve-child.js';
-import { startTestServer } from '../testing/server.js';
+import { CLI_MAIN, spawnServe } from '../../test/helpers/serve-child.js';
+import { startTestServer } from '../../test/helpers/server.js';
 import { DataDirLockedError } from './data-dir.js';
 
 const lockPid = (dir: string): number => {

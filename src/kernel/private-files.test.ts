@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from './log.js';
-import { startTestServer } from '../testing/server.js';
-import { startAgent } from '../metadata/agent-runtime.js';
-import { TestAgentServer } from '../metadata/testing-agent-server.js';
+import { startTestServer } from '../../test/helpers/server.js';
+import { startAgent } from '../agent/agent-runtime.js';
+import { TestAgentServer } from '../../test/helpers/agent-server.js';
 
 const posix = process.platform !== 'win32';
 

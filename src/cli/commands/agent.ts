@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { createLogger } from '../../kernel/log.js';
-import { startAgent, type RunningAgent } from '../../metadata/agent-runtime.js';
+import { startAgent, type RunningAgent } from '../../agent/agent-runtime.js';
 import { CliError } from '../cli-error.js';
 import { startResourceAgent } from '../resource-agent.js';
 import { workloadVariables } from '../workload-env.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig, publicBaseUrl } from '../../config/load.js';
-import { credentialsPathOf, endpointPathOf } from '../../app.js';
-import type { AdminCredentialsFile } from '../../directory/bootstrap.js';
+import { credentialsPathOf, endpointPathOf } from '../../server/app.js';
+import type { AdminCredentialsFile } from '../../server/directory/bootstrap.js';
 import { CliError } from '../cli-error.js';
 import { resourceEnvironment } from './env-resource.js';
 

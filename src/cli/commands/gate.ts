@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { createArmClient } from '../arm-client.js';
 import { CliError } from '../cli-error.js';
-import { DataPlaneAuthenticator } from '../../dataplanes/auth/data-plane-auth.js';
+import { DataPlaneAuthenticator } from '../../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { JwksVerifier } from '../../gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../gate/remote-authorizer.js';
 import { RemoteRevocationList } from '../../gate/revocation-list.js';

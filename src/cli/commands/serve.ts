@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { startServer } from '../../app.js';
+import { startServer } from '../../server/app.js';
 import { CliError } from '../cli-error.js';
 
 function storeFlag(v: string): string {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { RawConnection, type Outcome } from '../../fuzz/raw-http.js';
-import { serialize } from '../../fuzz/wire.js';
-import { startTestServer, type TestServer } from '../../testing/server.js';
+import { RawConnection, type Outcome } from '../../../test/fuzz/raw-http.js';
+import { serialize } from '../../../test/fuzz/wire.js';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
 

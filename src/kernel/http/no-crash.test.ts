@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RawConnection, type Outcome } from '../../fuzz/raw-http.js';
-import { serialize } from '../../fuzz/wire.js';
-import { httpsRequest } from '../../testing/https.js';
-import { spawnServe, type ServeChild } from '../../testing/serve-child.js';
+import { RawConnection, type Outcome } from '../../../test/fuzz/raw-http.js';
+import { serialize } from '../../../test/fuzz/wire.js';
+import { httpsRequest } from '../../../test/helpers/https.js';
+import { spawnServe, type ServeChild } from '../../../test/helpers/serve-child.js';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (header: Record<string, unknown>) => `${b64(header)}.${b64({ iss: 'x', aud: 'y', exp: 4e9 })}.AAAA`;

@@ -9,7 +9,7 @@ interface Props {
   onClose: () => void;
 }
 
-/** Says exactly what the server's delete cascade does (src/identities/user-assigned.ts). */
+/** Says exactly what the server's delete cascade does (src/server/identities/user-assigned.ts). */
 export function DeleteIdentityDialog({ identity, resourceGroup, onClose }: Props) {
   const { subscriptionId } = useSubscription();
   return (

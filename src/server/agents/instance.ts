@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { ComputeResourceRecord } from '../../store/records.js';
+
+/** A stable GUID-shaped id for a resource that did not bring its own `vmId`. */
+function derivedVmId(resourceId: string): string {
+  const h = createHash('sha256').update(resourceId.toLowerCase()).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * The IMDS `/metadata/instance` document of a resource (the `compute` part, which is what
+ * workloads read: where am I, which subscription and group, my tags). Values IMDS reports
+ * about hardware openmi does not know are left empty rather than invented.
+ */
+export function instanceDocument(r: ComputeResourceRecord): Record<string, unknown> {
+  const props = (r.body['properties'] ?? {}) as Record<string, unknown>;
+  const hw = (props['hardwareProfile'] ?? {}) as Record<string, unknown>;
+  const os = ((props['storageProfile'] ?? {}) as Record<string, unknown>)['osDisk'] as Record<string, unknown> | undefined;
+  const tags = Object.entries(r.tags);
+  return {
+    compute: {
+      azEnvironment: 'openmi',
+      location: r.location,
+      name: r.name,
+      resourceGroupName: r.resourceGroup,
+      subscriptionId: r.subscriptionId,
+      resourceId: r.id,
+      vmId: str(props['vmId']) || derivedVmId(r.id),
+      vmSize: str(hw['vmSize']),
+      osType: str(os?.['osType']),
+      tags: tags.map(([k, v]) => `${k}:${v}`).join(';'),
+      tagsList: tags.map(([name, value]) => ({ name, value })),
+      zone: Array.isArray(r.body['zones']) ? String((r.body['zones'] as unknown[])[0] ?? '') : '',
+    },
+    network: { interface: [] },
+  };
+}

@@ -1,0 +1,81 @@
+import type { Logger } from '../../kernel/log.js';
+import type { AuditLogName } from '../../store/records.js';
+import type { AuditAppend, Store } from '../../store/store.js';
+
+interface Pending {
+  rows: AuditAppend[];
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+function pending(): Pending {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  // Nobody may be waiting on a batch (a caller that does not need durability): a failed
+  // write is logged below and must not crash the process as an unhandled rejection.
+  done.catch(() => undefined);
+  return { rows: [], done, resolve, reject };
+}
+
+/**
+ * Group commit for an audit log: rows queue in memory and are appended every `intervalMs` (or
+ * at once when `maxRows` are waiting) in one transaction, one batch at a time. `add` returns at
+ * once; `flushed()` resolves when the batch holding every row added so far has committed, so a
+ * caller that awaits it before answering never acknowledges a request whose row could be lost,
+ * while concurrent requests share one commit (one fsync).
+ */
+export class BatchedAuditWriter {
+  private current: Pending | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  /** The newest batch handed to the writer; batches commit in order, so it finishes last. */
+  private lastCut: Pending | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLogName,
+    private readonly logger: Logger,
+    private readonly intervalMs = 10,
+    private readonly maxRows = 500,
+  ) {}
+
+  add(row: AuditAppend): void {
+    this.current ??= pending();
+    this.current.rows.push(row);
+    if (this.current.rows.length >= this.maxRows) this.cut();
+    else this.timer ??= setTimeout(() => this.cut(), this.intervalMs);
+  }
+
+  /** Resolves once every row added so far is committed; rejects if their batch failed. */
+  flushed(): Promise<void> {
+    return this.current?.done ?? this.lastCut?.done ?? Promise.resolve();
+  }
+
+  /** Writes what is queued and waits for every batch: call on shutdown, after requests drained. */
+  async close(): Promise<void> {
+    this.cut();
+    await this.chain;
+  }
+
+  private cut(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.current;
+    if (!batch) return;
+    this.current = undefined;
+    this.lastCut = batch;
+    this.chain = this.chain.then(() => this.write(batch));
+  }
+
+  private async write(batch: Pending): Promise<void> {
+    try {
+      await this.store.tx((tx) => tx.audit.append(this.log, batch.rows));
+      batch.resolve();
+    } catch (err) {
+      this.logger.error({ err, log: this.log, rows: batch.rows.length }, 'audit batch write failed');
+      batch.reject(err);
+    }
+  }
+}

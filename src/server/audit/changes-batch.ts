@@ -1,0 +1,65 @@
+import type { Clock } from '../../kernel/clock.js';
+import type { Store, StoreRepos } from '../../store/store.js';
+import { activityAppend } from './activity.js';
+import type { Actor, ChangeRecorder, ControlPlaneChange } from './changes.js';
+
+/**
+ * Collects the changes one operation makes inside a transaction. They are written to the
+ * activity log by the same transaction (so an acknowledged write always has its record, and a
+ * rolled-back one never does) and handed to the recorder only after it commits.
+ */
+export class ChangeBatch {
+  readonly pending: ControlPlaneChange[] = [];
+  constructor(
+    private readonly clock: Clock,
+    readonly actor: Actor,
+  ) {}
+
+  add(operation: string, resourceId: string, detail?: Record<string, unknown>): void {
+    this.pending.push({ operation, resourceId, status: 'Succeeded', actor: this.actor, at: this.clock.now(), ...(detail ? { detail } : {}) });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Writes the collected changes through the transaction's repos, before it commits. */
+  async persist(tx: StoreRepos): Promise<void> {
+    await tx.audit.append('activity', this.pending.map((c) => activityAppend(c)));
+  }
+
+  flush(recorder: ChangeRecorder): void {
+    for (const c of this.pending.splice(0)) recorder.record(c);
+  }
+}
+
+/** Where services record changes: the store, clock and recorder they share. */
+export interface ChangeSink {
+  store: Store;
+  clock: Clock;
+  recorder: ChangeRecorder;
+}
+
+/** Runs `fn` in one transaction with a change batch; the batch is logged by that transaction and announced once it has committed. */
+export async function changeInTransaction<T>(sink: ChangeSink, actor: Actor, fn: (tx: StoreRepos, batch: ChangeBatch) => Promise<T>): Promise<T> {
+  const batch = new ChangeBatch(sink.clock, actor);
+  const result = await sink.store.tx(async (tx) => {
+    const r = await fn(tx, batch);
+    await batch.persist(tx);
+    return r;
+  });
+  batch.flush(sink.recorder);
+  return result;
+}
+
+/**
+ * Records one change that was made outside a transaction (a single-statement write), in a
+ * transaction of its own. Await it before acknowledging: the record is durable once it resolves.
+ * A crash between the write and this call leaves the change unrecorded (and unacknowledged).
+ */
+export async function recordChange(sink: ChangeSink, actor: Actor, operation: string, resourceId: string, detail?: Record<string, unknown>): Promise<void> {
+  const batch = new ChangeBatch(sink.clock, actor);
+  batch.add(operation, resourceId, detail);
+  await sink.store.tx((tx) => batch.persist(tx));
+  batch.flush(sink.recorder);
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../kernel/clock.js';
+import { invalid } from '../../kernel/errors.js';
+import { seal, unseal } from '../../kernel/sealing.js';
+import { requireResource, requireScope } from '../resources/scope-checks.js';
+import { normalizeLocation } from '../resources/locations.js';
+import { checkTags } from '../resources/tags.js';
+import type { Page, ResourceListing, Store } from '../../store/store.js';
+import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
+
+export const STORAGE_TYPE = 'Microsoft.Storage/storageAccounts';
+export type KeyName = 'key1' | 'key2';
+
+export interface AccountAddress {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+/** Azure's rule; also what makes the name a valid DNS label. */
+const NAME = /^[a-z0-9]{3,24}$/;
+const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
+
+const invalidNameMessage = (name: string) => `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`;
+
+export const accountIdOf = (a: AccountAddress): string =>
+  `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${STORAGE_TYPE}/${a.name}`;
+
+/**
+ * `properties.allowSharedKeyAccess`: null or absent means true (Azure's default). When false the
+ * blob plane refuses Shared Key and every SAS signed with an account key; the keys themselves stay
+ * listable and rotatable over ARM, as in Azure, so access can be turned back on without new keys.
+ */
+export function sharedKeyAccessAllowed(r: StorageAccountRecord): boolean {
+  const props = r.body['properties'];
+  return !(typeof props === 'object' && props !== null && (props as Record<string, unknown>)['allowSharedKeyAccess'] === false);
+}
+
+function checkProperties(b: Record<string, unknown>): void {
+  const props = b['properties'];
+  if (props === undefined || props === null) return;
+  if (typeof props !== 'object' || Array.isArray(props)) throw invalid("'properties' must be a JSON object.", { code: 'InvalidRequestContent' });
+  const v = (props as Record<string, unknown>)['allowSharedKeyAccess'];
+  if (v !== undefined && v !== null && typeof v !== 'boolean') {
+    throw invalid(`'properties.allowSharedKeyAccess' must be true or false (or null, which means true), not ${JSON.stringify(v).slice(0, 40)}.`, { code: 'InvalidRequestContent' });
+  }
+}
+
+/** A fresh 512-bit account key, base64 like Azure's (88 characters). */
+const newKey = (): string => randomBytes(64).toString('base64');
+
+/**
+ * Storage accounts and their two shared keys. Keys are sealed with the master key, the
+ * account id and key name as AAD, so a row copied to another account does not decrypt.
+ */
+export class StorageAccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  async get(a: AccountAddress): Promise<StorageAccountRecord> {
+    return requireResource(this.store, a, STORAGE_TYPE, await this.store.storageAccounts.get(accountIdOf(a)));
+  }
+
+  /** checkNameAvailability in Azure's words: account names are global, as they are the blob host's label. */
+  async nameAvailability(name: string): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
+    if (!NAME.test(name)) return { nameAvailable: false, reason: 'AccountNameInvalid', message: invalidNameMessage(name) };
+    if (await this.store.storageAccounts.getByName(name)) return { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` };
+    return { nameAvailable: true };
+  }
+
+  /** The store, for the subscription check of subscription-level operations. */
+  get repos(): Store {
+    return this.store;
+  }
+
+  list(where: ResourceListing, limit: number, after?: string): Promise<Page<StorageAccountRecord>> {
+    return this.store.storageAccounts.list(where, limit, after);
+  }
+
+  async put(a: AccountAddress, body: unknown): Promise<{ record: StorageAccountRecord; created: boolean }> {
+    if (!NAME.test(a.name)) throw invalid(invalidNameMessage(a.name), { code: 'AccountNameInvalid' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
+    const b = body as Record<string, unknown>;
+    checkProperties(b);
+    await requireScope(this.store, a.subscriptionId, a.resourceGroup);
+    const existing = await this.store.storageAccounts.get(accountIdOf(a));
+    const now = this.clock.now();
+    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+    if (existing) {
+      const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: rest, updatedAt: now };
+      await this.store.storageAccounts.update(record);
+      return { record, created: false };
+    }
+    if (typeof b['location'] !== 'string') throw invalid("The 'location' property is required.", { code: 'LocationRequired' });
+    const id = accountIdOf(a);
+    const record: StorageAccountRecord = {
+      id, subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location: normalizeLocation(b['location']),
+      tags: checkTags(b['tags'] ?? {}), body: rest, keys: (['key1', 'key2'] as const).map((k) => this.sealKey(id, k, newKey(), now)), createdAt: now, updatedAt: now,
+    };
+    await this.store.storageAccounts.create(record);
+    return { record, created: true };
+  }
+
+  /**
+   * PATCH (`storageAccounts.update`, `az storage account update`): tags are replaced when given,
+   * `properties` merged key by key, other top-level fields (sku, kind) replaced; location is fixed.
+   */
+  async patch(a: AccountAddress, body: unknown): Promise<StorageAccountRecord> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object, e.g. {"tags":{"env":"test"}}.', { code: 'InvalidRequestContent' });
+    const b = body as Record<string, unknown>;
+    const existing = await this.get(a);
+    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+    const props = { ...(existing.body['properties'] as object | undefined), ...(rest['properties'] as object | undefined) };
+    const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: { ...existing.body, ...rest, properties: props }, updatedAt: this.clock.now() };
+    await this.store.storageAccounts.update(record);
+    return record;
+  }
+
+  /** The keys in clear, in key1, key2 order. */
+  keysOf(r: StorageAccountRecord): { keyName: KeyName; value: string; creationTime: number }[] {
+    return r.keys.map((k) => ({ keyName: k.keyName, value: unseal(this.masterKey, k.sealed, `${r.id.toLowerCase()}/${k.keyName}`).toString('utf8'), creationTime: k.creationTime }))
+      .sort((x, y) => x.keyName.localeCompare(y.keyName));
+  }
+
+  keyOf(r: StorageAccountRecord, name: KeyName): string {
+    return this.keysOf(r).find((k) => k.keyName === name)!.value;
+  }
+
+  async regenerate(a: AccountAddress, keyName: unknown): Promise<StorageAccountRecord> {
+    if (keyName !== 'key1' && keyName !== 'key2') throw invalid(`Invalid keyName '${String(keyName)}': expected key1 or key2.`, { code: 'InvalidValuesForRequestParameters' });
+    const r = await this.get(a);
+    const now = this.clock.now();
+    const keys = r.keys.map((k) => (k.keyName === keyName ? this.sealKey(r.id, keyName, newKey(), now) : k));
+    const next = { ...r, keys, updatedAt: now };
+    await this.store.storageAccounts.update(next);
+    return next;
+  }
+
+  /** For the data plane: the account by host label with its keys in clear. */
+  async resolve(name: string): Promise<{ record: StorageAccountRecord; keys: string[] } | undefined> {
+    const record = await this.store.storageAccounts.getByName(name);
+    return record && { record, keys: this.keysOf(record).map((k) => k.value) };
+  }
+
+  private sealKey(accountId: string, keyName: KeyName, value: string, now: number): StorageAccountKey {
+    return { keyName, sealed: seal(this.masterKey, Buffer.from(value, 'utf8'), `${accountId.toLowerCase()}/${keyName}`), creationTime: now };
+  }
+}

@@ -1,0 +1,189 @@
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Random } from '../kernel/ids.js';
+import type { Surface } from '../kernel/http/context.js';
+import type { Store } from '../store/store.js';
+import type { Installation } from './directory/bootstrap.js';
+import type { KeyRing } from './tokens/key-ring.js';
+import type { Metrics } from './surfaces/ops/metrics.js';
+import type { SigningPool } from './tokens/jwt/signing-pool.js';
+import { Authority } from './tokens/issuers.js';
+import { TokenIssuer } from './tokens/issue.js';
+import { TokenVerifier } from './tokens/verify.js';
+import { TokenSurface } from './surfaces/oauth/token-surface.js';
+import { OpsSurface } from './surfaces/ops/ops-surface.js';
+import { GraphSurface } from './surfaces/graph/graph-surface.js';
+import { ArmAuthenticator, armAudiences } from './surfaces/arm/authenticate.js';
+import { ArmRouter, type ArmRoute } from './surfaces/arm/router.js';
+import { ArmSurface } from './surfaces/arm/arm-surface.js';
+import { subscriptionRoutes } from './surfaces/arm/routes/subscriptions.js';
+import { resourceGroupRoutes } from './surfaces/arm/routes/resource-groups.js';
+import { providerRoutes } from './surfaces/arm/routes/providers.js';
+import { metadataRoutes } from './surfaces/arm/routes/metadata.js';
+import { ResourceGroupService } from './resources/resource-groups.js';
+import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
+import { checkAccessRoutes } from './surfaces/arm/routes/check-access.js';
+import { revocationRoutes } from './surfaces/arm/routes/revocations.js';
+import type { ChangeRecorder } from './audit/changes.js';
+import { LogChangeRecorder } from './audit/log-recorder.js';
+import type { Logger } from '../kernel/log.js';
+import { UserAssignedIdentityService } from './identities/user-assigned.js';
+import { FederatedCredentialService } from './identities/federated-credentials.js';
+import { ComputeResourceService } from './resources/compute.js';
+import { identityRoutes } from './surfaces/arm/routes/identities.js';
+import { computeRoutes } from './surfaces/arm/routes/compute.js';
+import { systemAssignedRoutes } from './surfaces/arm/routes/system-assigned.js';
+import { msiOperationRoutes } from './surfaces/arm/routes/msi-operations.js';
+import { federationRoutes } from './surfaces/arm/routes/federation.js';
+import { IssuerHostPolicy } from './tokens/federation/issuer-hosts.js';
+import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
+import { workloadIssuerUrl } from './tokens/federation/workload-issuer.js';
+import { signingKeyRoutes } from './surfaces/arm/routes/signing-keys.js';
+import { maxTokenLifetimeMs } from './tokens/rotation.js';
+import { agentRoutes } from './surfaces/arm/routes/agents.js';
+import { InvalidationHub } from './agents/invalidation-hub.js';
+import { JoinTokenService } from './agents/join-tokens.js';
+import { TokenRevocationService } from './tokens/revocation.js';
+import { AgentEnrollment } from './agents/enrollment.js';
+import { AgentAuthenticator } from './agents/assertion.js';
+import { ManagedIdentityMinter } from './agents/mint.js';
+import { AgentSurface } from './surfaces/agent-api/agent-surface.js';
+import { LogSignInRecorder, type SignInRecorder } from './tokens/sign-ins.js';
+import { BuiltinAndCustomRoleCatalog } from './rbac/role-catalog.js';
+import type { RoleCatalog } from './rbac/roles.js';
+import { RoleAssignmentService } from './rbac/role-assignments.js';
+import { RoleDefinitionService } from './rbac/role-definitions.js';
+import { roleAssignmentRoutes } from './surfaces/arm/routes/role-assignments.js';
+import { roleDefinitionRoutes } from './surfaces/arm/routes/role-definitions.js';
+import type { AuditLogs } from './audit/audit-logs.js';
+import { activityLogRoutes } from './surfaces/arm/routes/activity-log.js';
+import { signInLogRoutes } from './surfaces/arm/routes/sign-in-log.js';
+import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
+import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
+import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
+import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
+import { SecretService } from './key-vaults/secrets.js';
+import { VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
+import { StorageAccountService } from './storage-accounts/accounts.js';
+import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
+import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
+import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
+import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
+import { LoginLinkService } from './tokens/login-links.js';
+import { PortalSurface } from './surfaces/portal/portal-surface.js';
+import { TokenBuckets } from '../kernel/token-buckets.js';
+
+export interface SurfaceDeps {
+  cfg: Config;
+  baseUrl: string;
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  random: Random;
+  installation: Installation;
+  metrics: Metrics;
+  log: Logger;
+  /** Seals data-plane secrets at rest (Key Vault values). */
+  masterKey: Buffer;
+  /** Token signatures go to these worker threads; absent, they are made on the event loop. */
+  pool?: SigningPool;
+  /** The persisted activity and sign-in logs; absent, sign-ins are only logged. */
+  audit?: AuditLogs;
+  /** Trust anchors and bounds of OpenID discovery fetches (tests: a local CA, short timeouts). */
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
+}
+
+/** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
+function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService, loginLinks: LoginLinkService): ArmRoute[] {
+  const tenantId = d.installation.tenantId;
+  const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
+  const credentials = new FederatedCredentialService(d.store, d.clock, recorder, issuerHostPolicy(d));
+  const compute = new ComputeResourceService(d.store, d.clock, d.random, recorder, tenantId);
+  const routes: ArmRoute[] = [];
+  routes.push(
+    ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...subscriptionRoutes(d.store),
+    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
+    ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
+    ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
+    ...msiOperationRoutes(),
+    ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder, pool: d.pool }),
+    ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
+    ...agentRoutes({ store: d.store, joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
+    ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
+    ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
+    ...checkAccessRoutes(authorizer),
+    ...revocationRoutes(d.store.tokenRevocations),
+    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
+    ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
+    ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
+    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...providerRoutes(() => routes),
+    ...systemAssignedRoutes(d.store),
+  );
+  return routes;
+}
+
+/** Where OpenID discovery may connect: public hosts, the operator's allow-list, openmi itself. */
+const issuerHostPolicy = (d: SurfaceDeps) => new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
+
+/** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
+export function buildSurfaces(d: SurfaceDeps): Surface[] {
+  const authority = new Authority(d.baseUrl);
+  const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random, d.pool);
+  const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
+  const catalog = new BuiltinAndCustomRoleCatalog(d.store);
+  const authorizer = new RbacAuthorizer(d.store, catalog);
+  const hub = new InvalidationHub(new LogChangeRecorder(d.log));
+  const recorder: ChangeRecorder = hub;
+  const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
+  const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
+  // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
+  const perAgent = new TokenBuckets({ perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond }, d.clock);
+  const perClient = new TokenBuckets({ perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient }, d.clock);
+  const loginLinks = new LoginLinkService(d.store, d.clock, d.random);
+  const agents = new AgentSurface({
+    store: d.store,
+    hub,
+    signIns,
+    enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
+    authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
+    minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns, perAgent),
+  });
+  // One revocation list for every verifier in this process (ARM, Graph, Key Vault, Blob); the hub
+  // marks principals revoked here (revokeTokens, identity deletion) so the next request sees them.
+  const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
+  hub.subscribe((ids) => revocations.invalidate(ids));
+  const authenticator = new ArmAuthenticator(verifier, revocations, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.
+  const vaultAudience = vaultResource(d.cfg.dataPlaneZone, new URL(d.baseUrl).port);
+  const vault = new VaultSurface({
+    store: d.store,
+    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultAudience, alsoAccept: [vaultResource(d.cfg.dataPlaneZone)] }),
+    resource: vaultAudience,
+    secrets: new SecretService(d.store, d.masterKey, d.clock),
+    zone: d.cfg.dataPlaneZone,
+    authorityUrl: authority.tenantUrl(d.installation.tenantId),
+    maxBodyBytes: d.cfg.maxBodyBytes,
+  });
+  const blob = new BlobSurface({
+    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey), authorizer,
+    bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
+    zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
+  });
+  return [
+    vault,
+    blob,
+    new OpsSurface(d.store, d.metrics),
+    // Before the path-matching API surfaces: everything under /portal is the static UI.
+    new PortalSurface(),
+    agents,
+    new GraphSurface(d.store, authenticator),
+    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks, perClient, adfsTenantId: d.installation.tenantId,
+      issuerDiscovery: { policy: issuerHostPolicy(d), log: d.log, ...(d.federationFetch ? { fetch: d.federationFetch } : {}) } }),
+    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
+  ];
+}

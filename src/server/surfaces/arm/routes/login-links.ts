@@ -1,0 +1,49 @@
+import { recordChange, type ChangeSink } from '../../../audit/changes-batch.js';
+import type { LoginLinkService } from '../../../tokens/login-links.js';
+import { OPENMI_API_VERSIONS } from '../api-versions.js';
+import { ArmError } from '../arm-errors.js';
+import { actorOf, type ArmRoute } from '../router.js';
+
+export const LOGIN_LINKS_PATH = '/providers/OpenMI.Portal/loginLinks';
+const LOGIN_LINKS_TYPE = 'OpenMI.Portal/loginLinks';
+export const LOGIN_LINK_OPERATION = `${LOGIN_LINKS_TYPE}/action`;
+
+export interface LoginLinkRouteDeps {
+  links: LoginLinkService;
+  baseUrl: string;
+  sink: ChangeSink;
+}
+
+/** The browser reads tenant and code from the fragment, which never reaches a server or its access log. */
+export const portalSignInUrl = (baseUrl: string, tenantId: string, code: string): string =>
+  `${baseUrl}/portal/#/sign-in?tenant=${encodeURIComponent(tenantId)}&code=${encodeURIComponent(code)}`;
+
+/** `POST /providers/OpenMI.Portal/loginLinks`: a one-time link that signs the caller in to the web portal. */
+export function loginLinkRoutes(d: LoginLinkRouteDeps): ArmRoute[] {
+  return [
+    {
+      pattern: LOGIN_LINKS_PATH,
+      resourceType: LOGIN_LINKS_TYPE,
+      apiVersions: OPENMI_API_VERSIONS,
+      methods: {
+        POST: {
+          action: LOGIN_LINK_OPERATION,
+          // Any signed-in principal may ask: the link signs in only as the caller itself, with the
+          // caller's own role assignments, so it grants nothing the caller's token does not already.
+          everyone: true,
+          handle: async (c) => {
+            if (!c.caller) throw new ArmError(401, 'AuthenticationFailed', 'A login link is made for the signed-in caller; send a bearer token.');
+            const link = await d.links.create(c.caller);
+            const expiresOn = new Date(link.expiresAt).toISOString();
+            // The code itself is a credential: the activity log gets who and until when, never the code.
+            await recordChange(d.sink, actorOf(c), LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, { principalId: c.caller.objectId, expiresOn });
+            return {
+              status: 200,
+              body: { url: portalSignInUrl(d.baseUrl, c.caller.tenantId, link.code), expiresOn, principalId: c.caller.objectId },
+            };
+          },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,89 @@
+import type { RequestContext, Surface } from '../../../kernel/http/context.js';
+import { sendEmpty, sendJson } from '../../../kernel/http/context.js';
+import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { parseJson } from '../../../kernel/json.js';
+import type { Store } from '../../../store/store.js';
+import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
+import { KeyVaultError } from './errors.js';
+import { vaultOperation } from './routes.js';
+import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
+
+export interface VaultSurfaceDeps {
+  store: Store;
+  auth: DataPlaneAuthenticator;
+  secrets: SecretService;
+  /** e.g. `openmi.localhost`: vaults answer on `{name}.vault.{zone}`. */
+  zone: string;
+  /** `{baseUrl}/{tenant}`, the authority the SDK gets a token from. */
+  authorityUrl: string;
+  /** The resource the challenge names: `vaultResource(zone, port)` with the port vault URLs carry. */
+  resource: string;
+  maxBodyBytes: number;
+}
+
+/**
+ * The resource a vault advertises in its challenge: the SDKs require the vault URL's host to end
+ * with `.` + the resource's host (spec 03 §2.1), and Python's azure-keyvault-secrets compares
+ * host *and* port (`urlparse(...).netloc`), so off port 443 the port is part of it:
+ * `https://vault.{zone}:{port}`. JavaScript compares host names only and accepts both.
+ */
+export const vaultResource = (zone: string, port = ''): string => `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
+
+/**
+ * Key Vault secrets, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
+ * expects. Authentication comes before anything else, so the SDK's body-less first request gets
+ * the 401 challenge rather than a 400; RBAC comes after the path has told us the data action.
+ */
+export class VaultSurface implements Surface {
+  readonly name = 'key-vault';
+  private readonly suffix: string;
+
+  constructor(private readonly d: VaultSurfaceDeps) {
+    this.suffix = `.vault.${d.zone.toLowerCase()}`;
+  }
+
+  matches(ctx: RequestContext): boolean {
+    return ctx.hostname.endsWith(this.suffix) && !ctx.hostname.slice(0, -this.suffix.length).includes('.');
+  }
+
+  async handle(ctx: RequestContext): Promise<void> {
+    const caller = await this.d.auth.authenticate(ctx.req.headers.authorization);
+    const name = ctx.hostname.slice(0, -this.suffix.length);
+    const vault = await this.d.store.keyVaults.getByName(name);
+    if (!vault) throw new KeyVaultError(404, 'VaultNotFound', `Vault '${name}' does not exist.`);
+    const origin = `https://${ctx.req.headers.host}`;
+    const operation = vaultOperation({ vault, origin, secrets: this.d.secrets }, ctx.method, ctx.segments);
+    await this.d.auth.authorize(caller, operation.dataAction, operation.scope);
+    const body = operation.needsBody ? await this.readInput(ctx) : {};
+    const result = await operation.run(body);
+    if (result.body === undefined) sendEmpty(ctx.res, result.status);
+    else sendJson(ctx.res, result.status, result.body);
+  }
+
+  renderError(ctx: RequestContext, err: unknown): void {
+    if (err instanceof DataPlaneAuthError) {
+      const headers: Record<string, string> = {};
+      // No spaces inside quoted values: the SDK's challenge parser splits on them.
+      if (err.status === 401) headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
+      const inner = err.status === 403 ? { innererror: { code: 'ForbiddenByRbac' } } : {};
+      sendJson(ctx.res, err.status, { error: { code: err.status === 401 ? 'Unauthorized' : 'Forbidden', message: err.message, ...inner } }, headers);
+      return;
+    }
+    if (err instanceof KeyVaultError) return sendJson(ctx.res, err.status, err.body());
+    if (err instanceof BodyTooLargeError) return sendJson(ctx.res, 413, { error: { code: 'RequestTooLarge', message: err.message } });
+    ctx.log.error({ err }, 'key vault request failed');
+    sendJson(ctx.res, 500, { error: { code: 'InternalServerError', message: 'The vault could not process the request.' } });
+  }
+
+  private async readInput(ctx: RequestContext): Promise<SecretInput> {
+    const raw = await readBody(ctx.req, this.d.maxBodyBytes);
+    let body: unknown;
+    try {
+      body = parseJson(raw.toString('utf8') || '{}');
+    } catch {
+      throw new KeyVaultError(400, 'BadParameter', 'The request body is not valid JSON.');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new KeyVaultError(400, 'BadParameter', 'The request body must be a JSON object.');
+    return body as SecretInput;
+  }
+}

@@ -1,0 +1,29 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { HttpObserver } from '../../../kernel/http/server.js';
+
+/** Prometheus metrics on a registry of our own (never the global one, so tests can run servers side by side). */
+export class Metrics implements HttpObserver {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'openmi_http_requests_total',
+    help: 'HTTP requests by surface, method and status',
+    labelNames: ['surface', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'openmi_http_request_duration_seconds',
+    help: 'HTTP request duration by surface',
+    labelNames: ['surface'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'openmi_' });
+  }
+
+  onResponse(surface: string, method: string, status: number, seconds: number): void {
+    this.requests.inc({ surface, method, status: String(status) });
+    this.duration.observe({ surface }, seconds);
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { AdminCredentialsFile } from '../../src/server/directory/bootstrap.js';
+import { httpsRequest } from './https.js';
+
+export const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+export interface ServeChild {
+  child: ChildProcess;
+  baseUrl: string;
+  port: number;
+  ca: string;
+  creds: AdminCredentialsFile;
+  /** What the child wrote to stdout and stderr so far. */
+  output(): string;
+  alive(): boolean;
+  token(resource?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `openmi serve` as a child process, for tests where the process itself is under test: a crash
+ * is an exit the test can see, not the end of the test runner.
+ */
+export async function spawnServe(dataDir: string, store = 'sqlite', env: Record<string, string> = {}): Promise<ServeChild> {
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OPENMI_LOG_LEVEL: 'error', ...env },
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const endpoint = join(dataDir, 'endpoint.json');
+  for (let i = 0; i < 600 && !(existsSync(endpoint) && /listening on/.test(out)); i++) {
+    if (!alive()) throw new Error(`openmi serve exited: ${out}`);
+    await sleep(50);
+  }
+  const { baseUrl } = JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string };
+  const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
+  const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile;
+  const token = async (resource = baseUrl) => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, resource }).toString();
+    const r = await httpsRequest(`${baseUrl}/${creds.tenantId}/oauth2/token`, { method: 'POST', ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
+    return r.json.access_token as string;
+  };
+  const stop = async () => {
+    if (!alive()) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(t);
+  };
+  return { child, baseUrl, port: Number(new URL(baseUrl).port), ca, creds, output: () => out, alive, token, stop };
+}
