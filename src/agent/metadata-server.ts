@@ -26,7 +26,7 @@ export interface MetadataServerOptions {
   /** Longest wait for the openmi server before answering 503; default 15 s. */
   answerTimeoutMs?: number;
   random?: Random;
-  /** Sign-in rows for the token requests answered here without a server mint (issue F). */
+  /** Sign-in rows for the token requests answered here without a server mint (docs/audit.md). */
   signIns?: MetadataSignIns;
   /** Host values the agent is reached by besides its own address (see RequestGuard). */
   allowedHosts?: readonly string[];
@@ -130,7 +130,7 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     if (!admit(req, res)) return undefined;
     started = performance.now();
     const begun = started;
-    // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
+    // Cached IMDS hits are answered here, synchronously (G1, docs/performance.md); the correlation id is only
     // made if the hit starts a background refresh or the access line is logged.
     let id: string | undefined;
     const correlationId = () => (id ??= correlationIdOf(req, newId));

@@ -25,7 +25,7 @@ const missing = azMissing();
 
 /**
  * `az login --identity` (Debian's azure-cli 2.45, unmodified) under `openmi run`: it reads only
- * MSI_ENDPOINT (spec 04 §6.1), asks for a token for https://management.core.windows.net/ and
+ * MSI_ENDPOINT (docs/wire/managed-identity.md), asks for a token for https://management.core.windows.net/ and
  * lists the subscriptions the identity can see.
  */
 describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: process.env['CI'] !== 'true' && missing }, () => {
