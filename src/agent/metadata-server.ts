@@ -125,7 +125,7 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
   const admit = guardListener(server, { log: opts.log, limits, envelope: 'oauth' });
-  // The boundary answers 500 to anything the routes' own error handling let through (issue 13).
+  // The boundary answers 500 to anything the routes' own error handling let through (docs/security.md, finding 1).
   server.on('request', guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
     if (!admit(req, res)) return undefined;
     started = performance.now();
