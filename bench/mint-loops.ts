@@ -6,7 +6,7 @@
  * - `issue`:  `TokenIssuer.issueAsync(...)` without a signing pool: the server's mint with
  *             `signingWorkers` 0 (claims built, uti drawn, signed on the event loop), one at a time.
  * - `pool`:   `TokenIssuer.issueAsync(...)` with a SigningPool of N workers, POOL_IN_FLIGHT mints
- *             outstanding: the server's mint with `signingWorkers` N (spec 06, G6).
+ *             outstanding: the server's mint with `signingWorkers` N (G6, docs/performance.md).
  */
 import { createPrivateKey, sign } from 'node:crypto';
 import { SigningPool } from '../src/server/tokens/jwt/signing-pool.js';
@@ -33,7 +33,7 @@ export interface PreparedOp {
   close(): Promise<void>;
 }
 
-/** About the size of a v1 managed-identity token's signing input before base64url (spec 06 b). */
+/** About the size of a v1 managed-identity token's signing input before base64url (docs/managed-identity-tokens.md#the-token). */
 const BASELINE_PAYLOAD = Buffer.alloc(600, 'eyJhbGciOiJSUzI1NiJ9.');
 
 /** `workers` matters only for `pool`: the SigningPool's size. */

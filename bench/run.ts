@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance goals of spec 06 as ratios to baselines measured in the same
+ * `npm run bench`: the performance goals of docs/performance.md as ratios to baselines measured in the same
  * run. Each round runs every case once, baseline and target back to back (their order alternates
  * from round to round), so the machine's noise hits both sides of a ratio alike. Reports, never
  * fails: the exit code is 0 whatever the verdicts (1 only when the harness itself breaks).
@@ -62,7 +62,7 @@ function options(): Options {
       'npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g3,g4,g6,g7,rbac] [--loadgen wrk|autocannon]\n' +
         '                 [--connections 50] [--json FILE|-] [--cpu-prof DIR]\n' +
         '  g1: cached IMDS vs bare node:http (G1, G2); g4: minting on one core (G4, G5); g6: minting with a 1- vs 2-worker SigningPool (G6)\n' +
-        '  g3: the cached IMDS path with a sign-in row recorded per answer vs without (G3, issue F)\n' +
+        '  g3: the cached IMDS path with a sign-in row recorded per answer vs without (G3)\n' +
         '  g7: token validation (DataPlaneAuthenticator) vs raw crypto.verify on one core (G7)\n' +
         '  rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (p99 < 1 ms; ~1 min to load, runs once)\n' +
         '  --cpu-prof DIR: run the IMDS server under node --cpu-prof (slows it: the G1 ratio is then not meaningful)\n',
@@ -389,7 +389,7 @@ function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBy
   out.push('', `Summary: per-round ratios (target over baseline, same round), n=${rounds.length}`, table(rows));
   out.push('', `${fmt(elapsedS)} s in all. Ratios vary; judge a goal by the median of at least 5 rounds.`);
   if (o.loadgen === 'autocannon') {
-    out.push('Note: autocannon is a single-core Node client and saturates near a Node server core (spec 06 a: 0.62× wrk), so G1 may read closer to 1 than it is; install wrk for ceilings.');
+    out.push('Note: autocannon is a single-core Node client and saturates near a Node server core (docs/performance.md: 0.62× wrk), so G1 may read closer to 1 than it is; install wrk for ceilings.');
   }
   if (o.cpuProf !== undefined) out.push(`CPU profiles of the IMDS server are in ${o.cpuProf} (profiling slows it: G1 is not meaningful in this run).`);
   process.stdout.write(`${out.join('\n')}\n`);

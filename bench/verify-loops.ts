@@ -1,5 +1,5 @@
 /**
- * G7 (spec 06, issue E): resource-side token validation. Each case verifies tokens from one pool
+ * G7 (docs/performance.md): resource-side token validation. Each case verifies tokens from one pool
  * of real tokens minted by the product's TokenIssuer, round-robin, back to back:
  *
  * - `raw`:     hand-rolled: split, base64url-decode header and payload, JSON.parse,

@@ -10,7 +10,7 @@ import type { IdentitySelector, MintedToken } from './upstream.js';
 
 /**
  * The synchronous answer to the one request a busy workload repeats: a GET of the IMDS token
- * endpoint that the token cache can answer. Spec 06 G1 asks this to cost at most 1.25× a bare
+ * endpoint that the token cache can answer. G1 (docs/performance.md) asks this to cost at most 1.25× a bare
  * node:http answer; the async route (promises, a deadline timer, URL and query parsing, JSON
  * serialization, a fresh correlation id) cost more than twice that. Anything this does not
  * answer — other paths, bad headers or parameters, misses — goes to the full route, which

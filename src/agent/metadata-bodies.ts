@@ -70,7 +70,7 @@ export interface RenderedBody {
 }
 
 /**
- * Serialized bodies per token and kind (spec 06 G1: JSON.stringify of the ~1.8 KB body and its
+ * Serialized bodies per token and kind (G1 in docs/performance.md: JSON.stringify of the ~1.8 KB body and its
  * byteLength cost ≈ 9 µs of a ≈ 18 µs budget per cached hit). Keyed weakly by the token object,
  * which the upstream mints fresh for one TokenCache entry: a refresh stores a new token and an
  * invalidation drops the entry, so either way its bodies become unreachable with it. A body

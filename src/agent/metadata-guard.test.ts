@@ -23,7 +23,7 @@ const upstream: TokenUpstream = {
 /** A sign-in hook with a bug: it throws from inside the endpoints' own error handling. */
 const throwingSignIns = { hit: () => undefined, failure: () => { throw new Error('sign-in hook bug'); } } as unknown as MetadataSignIns;
 
-describe('the agent\'s metadata endpoints: no request ends the agent (issue 13)', () => {
+describe('the agent\'s metadata endpoints: no request ends the agent (docs/security.md, finding 1)', () => {
   let server: Server;
   let port = 0;
   const send = async (text: string, method = 'GET'): Promise<Outcome> => {

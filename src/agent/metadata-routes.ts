@@ -56,7 +56,7 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * A hit is answered without the deadline: its timer, promise and race cost ≈ 7 µs, a third of
- * the cached-hit budget of spec 06 G1. Only a miss waits for the server, and only that wait is bounded.
+ * the cached-hit budget of G1 (docs/performance.md). Only a miss waits for the server, and only that wait is bounded.
  */
 async function token(deps: RouteDeps, ctx: RouteContext, resource: string, selector: IdentitySelector | undefined): Promise<MintedToken> {
   const id = () => ctx.correlationId;

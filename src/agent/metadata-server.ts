@@ -26,7 +26,7 @@ export interface MetadataServerOptions {
   /** Longest wait for the openmi server before answering 503; default 15 s. */
   answerTimeoutMs?: number;
   random?: Random;
-  /** Sign-in rows for the token requests answered here without a server mint (issue F). */
+  /** Sign-in rows for the token requests answered here without a server mint (docs/audit.md). */
   signIns?: MetadataSignIns;
   /** Host values the agent is reached by besides its own address (see RequestGuard). */
   allowedHosts?: readonly string[];
@@ -125,12 +125,12 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
   const admit = guardListener(server, { log: opts.log, limits, envelope: 'oauth' });
-  // The boundary answers 500 to anything the routes' own error handling let through (issue 13).
+  // The boundary answers 500 to anything the routes' own error handling let through (docs/security.md, finding 1).
   server.on('request', guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
     if (!admit(req, res)) return undefined;
     started = performance.now();
     const begun = started;
-    // Cached IMDS hits are answered here, synchronously (spec 06 G1); the correlation id is only
+    // Cached IMDS hits are answered here, synchronously (G1, docs/performance.md); the correlation id is only
     // made if the hit starts a background refresh or the access line is logged.
     let id: string | undefined;
     const correlationId = () => (id ??= correlationIdOf(req, newId));

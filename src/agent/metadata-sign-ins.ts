@@ -13,7 +13,7 @@ const requestId = (req: IncomingMessage): string | null => {
 
 /**
  * Turns the metadata endpoints' answers into sign-in rows for the requests the server never saw
- * (issue F: one row per token request). Requests that went to the server are its to record.
+ * (docs/audit.md: one row per token request). Requests that went to the server are its to record.
  */
 export class MetadataSignIns {
   constructor(

@@ -9,7 +9,7 @@ import { RequestGuard } from './request-guard.js';
 import { TestAgentServer } from '../../test/helpers/agent-server.js';
 
 /**
- * Issue 13 finding 6, on a real agent (startAgent against a server speaking the agent protocol):
+ * docs/security.md finding 6, on a real agent (startAgent against a server speaking the agent protocol):
  * no endpoint family answers a foreign or rebound Host, a browser (Origin, Sec-Fetch-Site) or a
  * CORS preflight, whether the token is cached (IMDS fast path) or not; malformed parameters are
  * refused before anything reaches the server.

@@ -64,7 +64,7 @@ export class TokenCache {
 
   /**
    * The cached token, synchronously, or undefined on a miss: the same key, margin and half-life
-   * refresh as `get`. The IMDS fast path (spec 06 G1) answers from this without a promise or a
+   * refresh as `get`. The IMDS fast path (G1, docs/performance.md) answers from this without a promise or a
    * deadline timer; only misses go on to `get`. The correlation id is asked for only when a
    * background refresh actually starts, so a plain hit generates none.
    */

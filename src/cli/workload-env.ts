@@ -24,7 +24,7 @@ function withDnsPreload(inherited: string | undefined): string {
 }
 
 /**
- * Variables the SDKs use to pick a managed-identity source (spec 01 §1, spec 04 §4.1). Any
+ * Variables the SDKs use to pick a managed-identity source (docs/wire/managed-identity.md). Any
  * inherited one would steer the child elsewhere (IDENTITY_SERVER_THUMBPRINT flips to Service
  * Fabric, MSI_SECRET to Azure ML, IMDS_ENDPOINT to Arc), so all are cleared first.
  */

@@ -47,7 +47,7 @@ export const configSchema = z
     /**
      * Worker threads that make token signatures; 0 signs on the event loop. An RS256 signature is
      * most of a mint, and one core signs only about 1.2–3.8k tokens/s, so spreading signatures
-     * over cores is the only way past that (spec 06, G6). The loader defaults it to
+     * over cores is the only way past that (docs/performance.md, G6). The loader defaults it to
      * min(available cores, 4): more workers than cores only adds contention with the event loop.
      */
     signingWorkers: z.number().int().min(0).max(64),

@@ -27,7 +27,7 @@ export interface ForwardContext {
 export function identityHeaders(caller: DataPlaneCaller | undefined): OutgoingHttpHeaders {
   if (!caller) return {};
   // Percent-encoded past ASCII: a resource group may have a Unicode name, and Node refuses to
-  // send a header with characters beyond Latin-1 (issue 13, finding 1).
+  // send a header with characters beyond Latin-1 (docs/security.md, finding 1).
   const h: OutgoingHttpHeaders = { 'x-openmi-principal-id': percentEncodeNonAscii(caller.principalId) };
   if (caller.clientId) h['x-openmi-client-id'] = percentEncodeNonAscii(caller.clientId);
   if (caller.identityResourceId) h['x-openmi-identity-resource-id'] = percentEncodeNonAscii(caller.identityResourceId);

@@ -17,7 +17,7 @@ import { RemoteAuthorizer } from './remote-authorizer.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
-/** The gate in front of a real service, with tokens from a real agent (issue 13, finding 1). */
+/** The gate in front of a real service, with tokens from a real agent (docs/security.md, finding 1). */
 describe('openmi gate: no request ends it', () => {
   let t: TestServer;
   let agent: RunningAgent;

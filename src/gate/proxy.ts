@@ -38,7 +38,7 @@ export function createGate(o: GateCheckOptions & { upstream: string; log?: Logge
   const limits = o.limits ?? GATE_LIMITS;
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
   const admit = guardListener(server, { log, limits, envelope: 'arm' });
-  // No request ends the gate: what the check or the forwarding throws is answered 500 by the boundary (issue 13).
+  // No request ends the gate: what the check or the forwarding throws is answered 500 by the boundary (docs/security.md, finding 1).
   server.on('request', guarded(log, 'arm', async (req, res) => {
     if (!admit(req, res)) return;
     const d = await checkRequest(o, req);

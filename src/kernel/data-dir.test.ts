@@ -29,7 +29,7 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 
 const exited = (c: ChildProcess) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
 
-/** A restart is never blocked by a server that is gone (issue 13, finding 1). */
+/** A restart is never blocked by a server that is gone (docs/security.md, finding 1). */
 describe('the data-dir lock of a dead server', { skip: process.platform !== 'linux' && 'needs /proc' }, () => {
   it('is taken over when the killed server is still a zombie (its parent has not reaped it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openmi-lock-'));

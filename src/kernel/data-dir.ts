@@ -70,7 +70,7 @@ function holderRuns(owner: LockOwner): boolean {
  * Creates the data directory (mode 0700) and takes its lock, so a second server on the same
  * directory fails at once with a message instead of corrupting state. A lock whose holder no
  * longer runs (killed, crashed, its pid now someone else's) is taken over: a dead process never
- * blocks a restart (issue 13).
+ * blocks a restart (docs/security.md, finding 1).
  */
 export function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });

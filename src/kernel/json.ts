@@ -5,7 +5,7 @@
  * stack at a few thousand levels, and that RangeError surfaces far from the input (storing a
  * resource's tags, quoting a token's `alg` in an error). No document openmi accepts is deeper
  * than a handful of levels, so anything deeper than MAX_JSON_DEPTH is refused where it enters,
- * as the invalid input it is (issue 13).
+ * as the invalid input it is (docs/security.md, finding 1).
  */
 export const MAX_JSON_DEPTH = 64;
 

@@ -91,7 +91,7 @@ export interface RoleAssignmentRecord {
   updatedBy?: string | null;
   /**
    * ABAC condition (conditionVersion '2.0'), stored and returned as given. An evaluator that
-   * cannot evaluate it must treat the assignment as granting nothing (fail closed, spec 02 §5.3).
+   * cannot evaluate it must treat the assignment as granting nothing (fail closed, docs/wire/arm.md).
    */
   condition?: string | null;
   conditionVersion?: string | null;
@@ -242,7 +242,7 @@ export interface RoleDefinitionRecord {
   updatedAt: number;
 }
 
-/** The two hash-chained audit logs (issue F). */
+/** The two hash-chained audit logs (docs/audit.md). */
 export type AuditLogName = 'activity' | 'signIns';
 
 /**

@@ -12,7 +12,7 @@ import type { AgentSignIn } from '../../src/agent/sign-in-buffer.js';
 import { httpGet as get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-describe('agent cache hits reach the sign-in log (issue F)', () => {
+describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
   let t: TestServer;
   let agent: RunningAgent;
   let stateDir: string;

@@ -25,7 +25,7 @@ const missing = azMissing();
 
 /**
  * `az login --identity` (Debian's azure-cli 2.45, unmodified) under `openmi run`: it reads only
- * MSI_ENDPOINT (spec 04 §6.1), asks for a token for https://management.core.windows.net/ and
+ * MSI_ENDPOINT (docs/wire/managed-identity.md), asks for a token for https://management.core.windows.net/ and
  * lists the subscriptions the identity can see.
  */
 describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: process.env['CI'] !== 'true' && missing }, () => {
@@ -55,7 +55,7 @@ describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: 
       'az cloud set -n openmi >/dev/null 2>&1',
       'az login --identity -o json > "$AZURE_CONFIG_DIR/../login.json"',
       'az account get-access-token --resource https://vault.azure.net -o json > "$AZURE_CONFIG_DIR/../token.json"',
-      // Sends eventTimestamp ge/le as Python isoformat, unquoted and without an offset (issue 14).
+      // Sends eventTimestamp ge/le as Python isoformat, unquoted and without an offset (docs/clients.md, arm-monitor).
       'az monitor activity-log list -g rg-az --offset 1h -o json > "$AZURE_CONFIG_DIR/../activity.json"',
       'az group show -n rg-az -o json',
     ].join('\n'));
@@ -84,7 +84,7 @@ describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: 
 
 type AzResult = { code: number; stdout: string; stderr: string };
 
-/** Flows that fail for reasons other work on issue 14 fixes: measured, not yet required. */
+/** Flows measured but not yet required, each with the reason it fails (none at present). */
 const PENDING: Record<string, string> = {};
 
 /**

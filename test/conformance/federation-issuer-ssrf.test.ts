@@ -12,7 +12,7 @@ import { issuerCa, startListener, type IssuerCa, type Listener } from '../helper
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Finding 5 of issue 13, on the wire: federated credentials cannot make openmi connect to
+ * Finding 5 of docs/security.md, on the wire: federated credentials cannot make openmi connect to
  * loopback, link-local or private addresses, and failures look the same whatever the network did.
  * Every listener here is on 127.0.0.1; 169.254.169.254 and 10.x are refused before any connection.
  */

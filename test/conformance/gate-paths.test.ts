@@ -1,7 +1,7 @@
 /**
  * `openmi gate` (the real CLI) in front of a real upstream that records every request it gets:
  * path spellings, methods and headers a caller with only the read action could use to reach an
- * admin-only path or to speak for someone else (issue 13, finding 2).
+ * admin-only path or to speak for someone else (docs/security.md, finding 2).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

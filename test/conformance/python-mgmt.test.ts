@@ -26,7 +26,7 @@ const skip = missing();
 const noHosts = privateHostsMissing();
 const NEEDS_HOSTS = new Set(['secrets', 'blob']);
 
-/** Flows that fail for reasons other work on issue 14 fixes (status codes, api-versions): measured, not yet required. */
+/** Flows measured but not yet required, each with the reason it fails (none at present). */
 const PENDING: Record<string, string> = {};
 
 type Out = Record<string, { ok?: true; error?: string } & Record<string, any>>;

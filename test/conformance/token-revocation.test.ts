@@ -24,7 +24,7 @@ interface Workload {
 }
 
 /**
- * Finding 4 of issue 13: every verifier refuses a revoked token on the next request of the node
+ * Finding 4 of docs/security.md: every verifier refuses a revoked token on the next request of the node
  * that revoked it, the control plane included, and deleting an identity in any way revokes its
  * tokens (401 everywhere, where data planes used to answer 403 for the rest of the token's life).
  */

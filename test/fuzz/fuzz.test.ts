@@ -7,7 +7,7 @@ import { forEachStore } from '../helpers/postgres.js';
 import { fuzzSession, summary, type SessionResult } from './session.js';
 
 /**
- * The fuzz suite (issue 13): 20,000 malformed requests per store across every surface of real
+ * The fuzz suite (docs/security.md): 20,000 malformed requests per store across every surface of real
  * `openmi serve`, `openmi agent` and `openmi gate` processes. OPENMI_FUZZ_REQUESTS and
  * OPENMI_FUZZ_SEED override (the seed of a failing run is printed; `npm run fuzz` soaks longer).
  */

@@ -38,7 +38,7 @@ export interface CreatedResource {
  * `{prefix}{n}` (lower-case letters and digits fit every type's name rule), each with the given tags.
  */
 export async function createOneOfEach(t: TestServer, rg: string, prefix: string, tags: Record<string, string> = {}): Promise<CreatedResource[]> {
-  assert.deepEqual(RESOURCE_TYPES.filter((type) => !BODIES[type]), [], 'add a sample body for each new resource type (testing/resource-samples.ts)');
+  assert.deepEqual(RESOURCE_TYPES.filter((type) => !BODIES[type]), [], 'add a sample body for each new resource type (test/helpers/resource-samples.ts)');
   const out: CreatedResource[] = [];
   for (const [n, type] of RESOURCE_TYPES.entries()) {
     const apiVersion = await azApiVersion(t, type);

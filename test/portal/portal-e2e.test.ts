@@ -23,7 +23,7 @@ async function choose(page: Page, label: string, option: string | RegExp, within
   assert.fail(`the '${label}' list never offered ${option}; it has: ${texts.join(' | ')}`);
 }
 
-await forEachStore((kind, storeSpec) => describe(`portal in Chromium: the administrator flow, issue H acceptance (${kind})`, { skip }, () => {
+await forEachStore((kind, storeSpec) => describe(`portal in Chromium: the administrator flow of ADR 0008 (${kind})`, { skip }, () => {
   let t: TestServer;
   let browser: Browser;
   const sub = () => `/subscriptions/${t.creds.subscriptionId}`;

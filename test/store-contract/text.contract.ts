@@ -6,7 +6,7 @@ import { T0, useStore } from './fixtures.js';
 /**
  * Text a caller controls (a `%00` in a path, a client_id, a query) reaches lookups and the audit
  * log's key columns. PostgreSQL refuses NUL in text, so both stores keep U+FFFD in its place:
- * a lookup finds nothing, and an append never fails — nor the batch it shares (issue 13).
+ * a lookup finds nothing, and an append never fails — nor the batch it shares (docs/security.md, finding 1).
  */
 export function textContract(newStore: () => Promise<Store>): void {
   describe('text with NUL characters', () => {

@@ -10,7 +10,7 @@ export class BodyTooLargeError extends Error {
  * Reads the whole body, refusing more than `limit` bytes. The Content-Length is checked first so
  * an oversized upload is refused before it is read; chunked bodies are counted as they arrive.
  *
- * Found by the fuzz suite (issue 13), hence two choices:
+ * Found by the fuzz suite (test/fuzz/, docs/security.md), hence two choices:
  * - each piece is copied into one growing buffer rather than kept: a chunked body of 1-byte
  *   chunks arrives as millions of 1-byte views, each an object pinning its socket read buffer,
  *   which cost the server hundreds of MiB for one request under `limit`;

@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { logText } from './header-text.js';
 
 /**
- * The limits every openmi listener enforces before a request reaches a surface (issue 13): the
+ * The limits every openmi listener enforces before a request reaches a surface (docs/security.md): the
  * server's in the config schema (docs/config.md), the agent's and the gate's as defaults below.
  */
 export interface ListenerLimits {

@@ -6,7 +6,7 @@
  * caller puts in a token header or a path. So every value a request can influence (a token's
  * `kid` or `alg` quoted in an error description, an echoed request header, a path in the access
  * log) goes through here first: cut to a bound and reduced to printable ASCII, which is valid
- * in every header and cannot forge a log line (issue 13, finding 1).
+ * in every header and cannot forge a log line (docs/security.md, finding 1).
  */
 
 /** Default bound on an echoed value: enough to recognise it, too little to grow a header or a log. */

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../../../test/helpers/server.j
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
 
 /** The limits from the config schema, on a real server: each refusal says which setting to raise. */
-describe('request limits of openmi serve (issue 13)', () => {
+describe('request limits of openmi serve (docs/security.md, limits)', () => {
   let t: TestServer;
   let port = 0;
   let vaultToken = '';

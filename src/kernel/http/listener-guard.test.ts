@@ -57,7 +57,7 @@ const broken: Surface[] = [
   },
 ];
 
-describe('the listener answers for what its surfaces cannot (issue 13)', () => {
+describe('the listener answers for what its surfaces cannot (docs/security.md, finding 1)', () => {
   let server: Server;
   let port = 0;
   let dir: string;

@@ -11,7 +11,7 @@ import { spawnServe, type ServeChild } from '../../../test/helpers/serve-child.j
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const jwt = (header: Record<string, unknown>) => `${b64(header)}.${b64({ iss: 'x', aud: 'y', exp: 4e9 })}.AAAA`;
 
-/** JOSE headers whose kid or alg the verifiers quote in their errors (issue 13, finding 1). */
+/** JOSE headers whose kid or alg the verifiers quote in their errors (docs/security.md, finding 1). */
 const HOSTILE: Record<string, string> = {
   'non-Latin-1 kid': jwt({ alg: 'RS256', kid: 'key-€😀' }),
   'long kid': jwt({ alg: 'RS256', kid: 'k'.repeat(5000) }),
@@ -24,7 +24,7 @@ const HOSTILE: Record<string, string> = {
 
 const ZONE = 'openmi.localhost';
 
-describe('no request ends openmi serve (issue 13, finding 1)', () => {
+describe('no request ends openmi serve (docs/security.md, finding 1)', () => {
   let s: ServeChild;
   let dir: string;
   const send = async (method: string, target: string, headers: Array<[string, string]>, body?: string): Promise<Outcome> => {

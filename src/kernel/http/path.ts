@@ -3,7 +3,7 @@
  *
  * Repeated slashes are collapsed BEFORE anything parses the URL: SDKs send `//subscriptions/…`
  * for scope-style operations, and `new URL('//subscriptions/x', base)` would treat
- * `subscriptions` as a host (spec 02 §0.4). A trailing slash is dropped.
+ * `subscriptions` as a host (docs/wire/arm.md). A trailing slash is dropped.
  */
 export function splitTarget(rawUrl: string): { path: string; query: URLSearchParams; rawQuery: string } {
   const q = rawUrl.indexOf('?');

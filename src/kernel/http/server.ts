@@ -102,7 +102,7 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
  * One HTTPS listener for every surface. The last surface is the fallback for unmatched requests.
  * Access log lines carry method, path (no query: it may hold secrets on legacy endpoints) and status.
  * No request can end the process: malformed HTTP, oversized headers and targets, too many
- * connections and anything a surface fails to handle are answered here (issue 13).
+ * connections and anything a surface fails to handle are answered here (docs/security.md, finding 1).
  */
 export function createListener(opts: ListenerOptions): Server {
   const server = createHttpsServer({ cert: opts.cert, key: opts.key, maxHeaderSize: opts.limits.maxHeaderBytes });

@@ -13,7 +13,7 @@ import { forEachStore } from '../../../test/helpers/postgres.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 /**
- * Issue 13 finding 7d: the replay cache of agent assertions lived in memory, so a restarted
+ * docs/security.md, finding 7: the replay cache of agent assertions lived in memory, so a restarted
  * server accepted an assertion it had already accepted, for the rest of its lifetime. The real
  * agent's own Authorization header is captured as it leaves (node's http client diagnostics
  * channel), used once, and replayed to the restarted server on the same store.

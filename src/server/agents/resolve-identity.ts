@@ -13,7 +13,7 @@ export interface ResolvedIdentity {
 }
 
 /**
- * Refused with 400 and never 404: the SDKs retry 404 for about 25 s (spec 01 §2.1). The message
+ * Refused with 400 and never 404: the SDKs retry 404 for about 25 s (docs/wire/managed-identity.md). The message
  * names what was asked for and what the resource actually carries, so the fix is obvious.
  */
 function notAttached(resource: ComputeResourceRecord, asked: string): DomainError {

@@ -20,7 +20,7 @@ export async function pruneAuditLogs(store: Store, now: number, retentionDays: n
 /**
  * The persisted audit logs of one server: group-commit writers for sign-ins and failed calls,
  * and the hourly retention sweep. Successful control-plane writes do not come through here:
- * they are logged by their own transaction (activity-log/changes-batch.ts).
+ * they are logged by their own transaction (changes-batch.ts).
  */
 export class AuditLogs {
   readonly signIns: PersistentSignInRecorder;

@@ -1,7 +1,7 @@
 /**
  * Bounds on what the audit logs store. Token requests are anonymous, and whatever a caller puts in
  * `client_id`, `scope`, a path or a header can reach a row: unbounded, 20 requests of 3 MiB grew the
- * store by 187 MiB (issue 13, finding 3). Rows are built in one place per log (signInAppend,
+ * store by 187 MiB (docs/security.md, finding 3). Rows are built in one place per log (signInAppend,
  * activityAppend), and both pass every string through here, so no caller can forget. The bounds
  * are listed in docs/audit.md.
  */

@@ -23,7 +23,7 @@ export interface ControlPlaneChange {
 
 /**
  * The single place control-plane changes are recorded. Services call it for every write they
- * make, including cascades, so the activity log (issue F) sees everything from one stream.
+ * make, including cascades, so the activity log (docs/audit.md) sees everything from one stream.
  */
 export interface ChangeRecorder {
   record(change: ControlPlaneChange): void;

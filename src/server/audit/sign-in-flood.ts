@@ -58,7 +58,7 @@ function foldedEvent(f: Fold): SignInEvent {
 }
 
 /**
- * Keeps anonymous floods from filling the store (issue 13, finding 3). Every refused request is
+ * Keeps anonymous floods from filling the store (docs/security.md, finding 3). Every refused request is
  * recorded, but only a budget of them as rows of their own: per source, and for all sources
  * together. The rest are folded, per flow, error code, identity and calling resource, into one
  * row per window that says how many there were. A folded request's answer waits for that row to

@@ -1,8 +1,8 @@
 import { invalid } from '../../kernel/errors.js';
 
-/** 3–128: letters, digits, `-`, `_`, starting with a letter or digit (spec 02 §2.2). */
+/** 3–128: letters, digits, `-`, `_`, starting with a letter or digit (docs/wire/arm.md, names). */
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
-/** 3–120: letters, digits, `-`, `_`, starting with a letter or digit (spec 02 §2.2). */
+/** 3–120: letters, digits, `-`, `_`, starting with a letter or digit (docs/wire/arm.md, names). */
 const FIC_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
 
 export function checkIdentityName(name: string): void {

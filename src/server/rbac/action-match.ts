@@ -2,7 +2,7 @@
  * Matching of Azure operation strings (`Microsoft.Storage/storageAccounts/read`) against the
  * patterns of role definitions (`Microsoft.Storage/*`, `*\/read`, `…/userAssignedIdentities/*\/assign/action`).
  *
- * Rules (spec 02 §5.3): case-insensitive; `*` matches any characters including `/`; an infix
+ * Rules (docs/wire/arm.md, how RBAC decides): case-insensitive; `*` matches any characters including `/`; an infix
  * `/*\/` matches zero or more whole segments, because Azure's Managed Identity Operator grants
  * `…/userAssignedIdentities/*\/read` and that must cover `…/userAssignedIdentities/read`.
  */

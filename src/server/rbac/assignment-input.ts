@@ -32,7 +32,7 @@ function optionalString(v: unknown, name: string, max: number): string | null {
   return v;
 }
 
-/** Accepts `/subscriptions/{s}/providers/…/roleDefinitions/{guid}` or `/providers/…/{guid}` (spec 02 §5.1). */
+/** Accepts `/subscriptions/{s}/providers/…/roleDefinitions/{guid}` or `/providers/…/{guid}` (docs/wire/arm.md). */
 function roleGuidOfInput(v: unknown): string {
   if (v === undefined || v === null || v === '') throw bad("'roleDefinitionId' is required.", 'InvalidRequestContent', 'roleDefinitionId');
   const m = typeof v === 'string' ? ROLE_ID.exec(v) : null;
@@ -53,7 +53,7 @@ function principalTypeOf(v: unknown): string | undefined {
   return known;
 }
 
-/** ABAC conditions: stored as given; only version 2.0 exists (spec 02 §5.1). */
+/** ABAC conditions: stored as given; only version 2.0 exists (docs/wire/arm.md). */
 function conditionOf(input: AssignmentInput): { condition: string | null; conditionVersion: string | null } {
   const condition = optionalString(input.condition, 'condition', 8192);
   const version = optionalString(input.conditionVersion, 'conditionVersion', 16);

@@ -6,7 +6,7 @@ export interface AccessDecision {
 
 /**
  * Answers "may this principal perform this action at this scope?". The control plane asks it on
- * every operation, in one place (control-plane/arm-surface.ts).
+ * every operation, in one place (src/server/surfaces/arm/arm-surface.ts).
  */
 export interface Authorizer {
   /** `action` is a control-plane action (Microsoft.X/y/write) unless `kind` is 'dataAction'. */

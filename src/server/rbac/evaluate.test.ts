@@ -40,7 +40,7 @@ function custom(permissions: RoleDefinition['permissions'], roleName = 'Custom')
 }
 const block = (actions: string[], notActions: string[] = [], dataActions: string[] = [], notDataActions: string[] = []) => ({ actions, notActions, dataActions, notDataActions });
 
-describe('evaluate: the spec sanity checks over the shipped built-in roles', () => {
+describe('evaluate: sanity checks over the shipped built-in roles (docs/wire/arm.md)', () => {
   const contributor = [assignment(SUB, builtin(BuiltinRoleIds.contributor))];
 
   it('Contributor can create a user-assigned identity but not a role assignment', () => {

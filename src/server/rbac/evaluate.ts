@@ -1,5 +1,5 @@
 /**
- * Azure RBAC evaluation (spec 02 §5.3), pure: given a principal's assignments with their role
+ * Azure RBAC evaluation (docs/wire/arm.md, how RBAC decides), pure: given a principal's assignments with their role
  * definitions resolved, decide one operation at one scope and say why.
  *
  * - An assignment applies when its scope is the target or above it (segment-wise, case-insensitive).

@@ -1,7 +1,7 @@
 import { invalid } from '../../kernel/errors.js';
 
 /**
- * The `$filter` dialects of Microsoft.Authorization lists (spec 02 §5.1, §5.2): a few fixed terms
+ * The `$filter` dialects of Microsoft.Authorization lists (docs/wire/arm.md): a few fixed terms
  * joined by `and`. Parsed term by term rather than split on ' and ', because role names such as
  * 'Reader and Data Access' contain it. Quotes inside a value are doubled, as in OData.
  */

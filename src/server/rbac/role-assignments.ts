@@ -24,7 +24,7 @@ function checkName(name: string): void {
 }
 
 /**
- * Role assignments (spec 02 §5.1): who holds which role at which scope. Names are GUIDs unique
+ * Role assignments (docs/wire/arm.md): who holds which role at which scope. Names are GUIDs unique
  * across every scope. The principal must exist in openmi's directory, the role must exist and be
  * assignable at the scope, and the scope itself must exist. Every write is recorded as a change.
  */

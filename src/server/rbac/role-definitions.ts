@@ -37,7 +37,7 @@ const builtIn = (role: RoleDefinition) =>
 const notFoundRole = (guid: string) => notFound(`The specified role definition with ID '${guid}' does not exist.`, { code: 'RoleDefinitionDoesNotExist' });
 
 /**
- * Role definitions (spec 02 §5.2): built-ins come from the catalog and never change; custom
+ * Role definitions (docs/wire/arm.md): built-ins come from the catalog and never change; custom
  * roles live in the store. Writing a custom role needs roleDefinitions/write at each of its
  * assignable scopes, and one still used by assignments cannot be deleted or narrowed past them.
  */

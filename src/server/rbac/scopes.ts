@@ -4,7 +4,7 @@ import { requireScope, resourceNotFound } from '../resources/scope-checks.js';
 import { UAI_TYPE } from '../identities/user-assigned.js';
 import type { StoreRepos } from '../../store/store.js';
 
-/** An RBAC scope, parsed (spec 02 §2.1, §5.3). */
+/** An RBAC scope, parsed (https://learn.microsoft.com/azure/role-based-access-control/scope-overview). */
 export interface ParsedScope {
   kind: 'root' | 'subscription' | 'resourceGroup' | 'resource';
   subscriptionId?: string;
@@ -92,7 +92,7 @@ async function topResourceExists(repos: StoreRepos, type: string, id: string): P
   return true;
 }
 
-/** `/subscriptions/{id}` of a scope, or '' for the root: where role definition ids are reported (spec 02 §5.2). */
+/** `/subscriptions/{id}` of a scope, or '' for the root: where role definition ids are reported (docs/wire/arm.md). */
 export function subscriptionPrefix(scope: string): string {
   const m = /^\/subscriptions\/([^/]+)/i.exec(normalizeScope(scope));
   return m ? `/subscriptions/${m[1]}` : '';

@@ -1,6 +1,6 @@
 /**
  * Compute resource types that carry managed identities. `combined` is how each RP spells the
- * combined identity type in responses (spec 02 §4.1: Compute, Web and Container Instances use a
+ * combined identity type in responses (docs/wire/arm.md: Compute, Web and Container Instances use a
  * space after the comma; common-types RPs do not). Arc machines support system-assigned only.
  * Their api-versions are the control plane's (api-versions.generated.json).
  */

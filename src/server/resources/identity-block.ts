@@ -1,7 +1,7 @@
 import { invalid } from '../../kernel/errors.js';
 import type { ComputeType } from './compute-types.js';
 
-/** The requested identity of a compute resource, after parsing (spec 02 §4). */
+/** The requested identity of a compute resource, after parsing (docs/wire/arm.md). */
 export interface IdentityState {
   system: boolean;
   /** ARM ids of attached user-assigned identities, in attach order. */

@@ -1,6 +1,6 @@
 /**
  * Locations openmi accepts. `local` is openmi's own; the Azure region names are accepted so that
- * templates and scripts written for Azure run unchanged (spec 02 §2.3).
+ * templates and scripts written for Azure run unchanged (docs/wire/arm.md).
  */
 export const LOCATIONS: readonly string[] = [
   'local',

@@ -8,7 +8,7 @@ import type { Page, Store } from '../../store/store.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
 import { checkTags } from './tags.js';
 
-/** 1–90 characters: Unicode letters and digits, `_ ( ) - .`, not ending with `.` (spec 02 §2.2). */
+/** 1–90 characters: Unicode letters and digits, `_ ( ) - .`, not ending with `.` (docs/wire/arm.md, names). */
 const RG_NAME = /^[\p{L}\p{N}_().-]{1,90}$/u;
 
 export interface ResourceGroupInput {

@@ -1,6 +1,6 @@
 import { invalid } from '../../kernel/errors.js';
 
-/** ARM tag limits (spec 02 §2.2): at most 50 pairs, keys ≤ 512 and values ≤ 256 characters. */
+/** ARM tag limits (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations): at most 50 pairs, keys ≤ 512 and values ≤ 256 characters. */
 export function checkTags(tags: unknown): Record<string, string> {
   if (tags === undefined || tags === null) return {};
   if (typeof tags !== 'object' || Array.isArray(tags)) {

@@ -26,7 +26,7 @@ export interface IssueRequest {
 /**
  * Mints Entra-shaped v1.0 access tokens. Entra picks the token version from the target API, and
  * the APIs clients call (Resource Manager, Key Vault, Storage) take v1.0 tokens, whichever
- * endpoint issued them; so does openmi (spec 01 §4).
+ * endpoint issued them; so does openmi (docs/wire/managed-identity.md#the-token).
  *
  * With a SigningPool the RSA signature (most of a mint) runs on worker threads, so minting uses
  * every core the pool has; without one it signs on the event loop.

@@ -54,7 +54,7 @@ export interface SignInRecorder {
   flushed?(): Promise<void>;
 }
 
-/** Interim recorder until the sign-in log is persisted (issue F): one structured log line per request. */
+/** For a server without persisted audit logs (tests, tools): one structured log line per request (docs/audit.md). */
 export class LogSignInRecorder implements SignInRecorder {
   constructor(private readonly log: Logger) {}
   record(event: SignInEvent): void {

@@ -18,7 +18,7 @@ export interface Executor {
  * PostgreSQL refuses a NUL character in text ("invalid byte sequence for encoding UTF8: 0x00"),
  * so a `%00` in a name, a client_id or a query parameter made lookups and audit appends fail —
  * a whole group-commit batch with them, other callers' rows included (found by the fuzz suite,
- * issue 13). No name or key openmi stores may hold one, so every engine stores and looks up
+ * docs/security.md). No name or key openmi stores may hold one, so every engine stores and looks up
  * U+FFFD in its place: the stores agree, a lookup simply finds nothing.
  */
 export function storableText<T extends SqlValue>(v: T): T {

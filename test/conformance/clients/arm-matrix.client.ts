@@ -1,5 +1,5 @@
 /**
- * The @azure/arm-* client matrix (issue 14): every package at its newest Node-20 major, unmodified,
+ * The @azure/arm-* client matrix (docs/clients.md): every package at its newest Node-20 major, unmodified,
  * configured only with endpoint + credential; prints one row per flow as JSON. Runs in a child
  * process so NODE_EXTRA_CA_CERTS is the only way it trusts openmi's CA.
  */

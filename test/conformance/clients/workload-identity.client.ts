@@ -7,7 +7,7 @@ import { ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCreden
 
 const { mode, scope, calls } = JSON.parse(process.argv[2]!) as { mode: 'workload' | 'managed'; scope: string; calls: number };
 
-// Instance discovery would call login.microsoftonline.com whatever the authority host says (spec 01 §3.7).
+// Instance discovery would call login.microsoftonline.com whatever the authority host says (docs/wire/managed-identity.md).
 const credential: TokenCredential =
   mode === 'workload' ? new WorkloadIdentityCredential({ disableInstanceDiscovery: true }) : new ManagedIdentityCredential(process.env['AZURE_CLIENT_ID']!);
 

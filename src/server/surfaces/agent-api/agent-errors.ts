@@ -20,7 +20,7 @@ const KIND_STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401
 
 /**
  * The agent API's one error renderer: `{error, error_description}`, the shape the agent relays
- * to workloads unchanged (spec 01 §2.3: the SDKs read exactly these fields). Never 404 for a
+ * to workloads unchanged (docs/wire/managed-identity.md: the SDKs read exactly these fields). Never 404 for a
  * missing identity (the SDKs retry 404 for ~25 s).
  */
 export function renderAgentError(ctx: RequestContext, err: unknown): void {

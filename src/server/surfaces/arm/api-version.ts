@@ -3,7 +3,7 @@ import { ArmError } from './arm-errors.js';
 const SHAPE = /^\d{4}-\d{2}-\d{2}(-(preview|beta|alpha|privatepreview))?$/i;
 
 /**
- * Checks `api-version` against the versions a resource type supports (spec 02 §2.4).
+ * Checks `api-version` against the versions a resource type supports (docs/wire/arm.md#api-version).
  * Returns the version as given.
  */
 export function requireApiVersion(query: URLSearchParams, resourceType: string, supported: readonly string[]): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import data from './api-versions.generated.json' with { type: 'json' };
 
 /**
- * api-versions accepted per resource type (spec 02 §1.1, §2.4). Clients send their own default and
+ * api-versions accepted per resource type (docs/wire/arm.md#api-version). Clients send their own default and
  * cannot always be told otherwise (@azure/arm-compute 24 embeds 2026-03-01), so every type accepts
  * every version Azure publishes for it. The Azure resource providers' lists are generated into
  * api-versions.generated.json by `npm run api-versions:update` (tools/api-versions/), from the
@@ -34,7 +34,7 @@ export const METADATA_API_VERSIONS = ['2015-01-01', '2018-01-01', '2019-05-01', 
 /** Microsoft.ManagedIdentity: identities, federated credentials, system-assigned identities, operations. */
 export const MSI_API_VERSIONS = publishedApiVersions('Microsoft.ManagedIdentity');
 
-/** listAssociatedResources exists only in the previews from 2021-09-30-preview on (spec 02 §3.5). */
+/** listAssociatedResources exists only in the previews from 2021-09-30-preview on (docs/wire/arm.md#api-version). */
 export const MSI_PREVIEW_API_VERSIONS = Object.freeze(MSI_API_VERSIONS.filter((v) => v.endsWith('-preview') && v >= '2021-09-30'));
 
 /** openmi's own resource providers (OpenMI.Agents, OpenMI.Tokens, OpenMI.Audit, OpenMI.Portal): agents, keys, revocation, workload tokens, logs, portal login links. */

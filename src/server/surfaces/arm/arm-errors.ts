@@ -4,7 +4,7 @@ import { isDomainError, type DomainErrorKind } from '../../../kernel/errors.js';
 import { BodyTooLargeError } from '../../../kernel/http/body.js';
 import { headerText } from '../../../kernel/http/header-text.js';
 
-/** ARM error codes openmi emits (spec 02 §2.4). Codes are exact; clients switch on them. */
+/** ARM error codes openmi emits (docs/wire/arm.md#errors). Codes are exact; clients switch on them. */
 export type ArmErrorCode =
   | 'MissingApiVersionParameter'
   | 'InvalidApiVersionParameter'
@@ -65,7 +65,7 @@ export function toArmError(err: unknown): ArmError {
   return new ArmError(500, 'InternalServerError', 'The server hit an unexpected error. Quote the x-ms-request-id header when reporting it.');
 }
 
-/** Headers every ARM response carries, errors included (spec 02 §2.5). */
+/** Headers every ARM response carries, errors included (docs/wire/arm.md). */
 export function armHeaders(ctx: RequestContext): Record<string, string> {
   const h: Record<string, string> = {
     'x-ms-request-id': ctx.requestId,

@@ -8,7 +8,7 @@ import { quotedHeaderText } from '../../../kernel/http/header-text.js';
 
 /**
  * Audiences Resource Manager accepts: this server's own ARM URL (the SDKs derive the scope from
- * `endpoint`), and Azure's two ARM resource ids (spec 02 §0.3). Compared without trailing slashes:
+ * `endpoint`), and Azure's two ARM resource ids (docs/wire/arm.md#token-audiences). Compared without trailing slashes:
  * the Azure CLI asks for `https://management.core.windows.net//.default`. Graph's audience is
  * accepted too, for the read-only directory slice served on the same host.
  */

@@ -3,7 +3,7 @@ import { ArmError } from './arm-errors.js';
 
 /**
  * ARM paging: `nextLink` is absolute and carries every original query parameter, api-version
- * included, because the SDKs call it verbatim (spec 02 §2.7).
+ * included, because the SDKs call it verbatim (docs/wire/arm.md).
  */
 export function nextLink(baseUrl: string, ctx: RequestContext, continuation: string | undefined): string | undefined {
   if (continuation === undefined) return undefined;

@@ -22,7 +22,7 @@ export interface ArmResult {
 }
 
 export interface ArmOperation {
-  /** The RBAC action this operation needs at the request's scope (issue D keeps these in this table). */
+  /** The RBAC action this operation needs at the request's scope (kept in this table so arm-surface.ts authorizes in one place). */
   action: string;
   /**
    * Any authenticated principal may call it, as in Azure: tenant and subscription listings

@@ -84,7 +84,7 @@ export class BlobSurface implements Surface {
     if (!decision.allowed) throw new StorageError(403, 'AuthorizationPermissionMismatch', `This request is not authorized to perform this operation using this permission. (${decision.reason})`);
   }
 
-  /** 401s carry the challenge the SDK's tenant-discovery policy parses (spec 03 §3.3). */
+  /** 401s carry the challenge the SDK's tenant-discovery policy parses (docs/wire/blob.md). */
   private authError(e: DataPlaneAuthError): StorageError {
     if (e.status === 403) return new StorageError(403, 'AuthorizationPermissionMismatch', e.message);
     const challenge = `Bearer authorization_uri=${this.d.loginUrl}/${this.d.tenantId}/oauth2/authorize resource_id=${STORAGE_RESOURCE}`;

@@ -6,7 +6,7 @@ export type OpName =
   | 'ListContainers' | 'CreateContainer' | 'GetContainerProperties' | 'DeleteContainer' | 'ListBlobs'
   | 'PutBlob' | 'PutBlock' | 'PutBlockList' | 'GetBlob' | 'GetBlobProperties' | 'DeleteBlob';
 
-/** What one operation needs from each authentication scheme (spec 03 §3.3 table). */
+/** What one operation needs from each authentication scheme (docs/wire/blob.md). */
 export interface Operation {
   name: OpName;
   container?: string;

@@ -1,7 +1,7 @@
 import { invalid } from '../../../kernel/errors.js';
 import { SAS_VERSION, signAccountSas, signServiceSas, type AccountSasFields, type ServiceSasFields } from './sas.js';
 
-/** ARM's listServiceSas / listAccountSas bodies (spec 03 §3.6), signed server-side. */
+/** ARM's listServiceSas / listAccountSas bodies (docs/wire/blob.md#sas), signed server-side. */
 
 const bad = (message: string) => invalid(message, { code: 'InvalidValuesForRequestParameters' });
 

@@ -1,6 +1,6 @@
 import { hmacBase64 } from './signing.js';
 
-/** The SAS version we mint (the layout the SDK 12.32 still uses with a shared key, spec 03 §3.5). */
+/** The SAS version we mint (the layout the SDK 12.32 still uses with a shared key, docs/wire/blob.md#sas). */
 export const SAS_VERSION = '2022-11-02';
 
 export interface ServiceSasFields {

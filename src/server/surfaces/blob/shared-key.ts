@@ -6,7 +6,7 @@ const header = (h: IncomingHttpHeaders, name: string): string => {
   return Array.isArray(v) ? v.join(',') : (v ?? '');
 };
 
-/** `x-ms-*` headers, lower-cased and sorted, `name:value\n` each (spec 03 §3.4). */
+/** `x-ms-*` headers, lower-cased and sorted, `name:value\n` each (https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key). */
 function canonicalHeaders(h: IncomingHttpHeaders): string {
   return Object.keys(h)
     .filter((k) => k.startsWith('x-ms-'))

@@ -39,7 +39,7 @@ const unauthenticated = (message: string, code = 'Unauthorized'): never => {
   throw new DataPlaneAuthError(401, code, message);
 };
 
-/** Accept the audience as advertised and with/without its trailing slash (spec 03 §1). */
+/** Accept the audience as advertised and with/without its trailing slash (docs/data-planes.md). */
 export function audienceSet(resource: string): string[] {
   const bare = resource.replace(/\/+$/, '');
   return [bare, `${bare}/`];

@@ -23,7 +23,7 @@ export interface VaultSurfaceDeps {
 
 /**
  * The resource a vault advertises in its challenge: the SDKs require the vault URL's host to end
- * with `.` + the resource's host (spec 03 §2.1), and Python's azure-keyvault-secrets compares
+ * with `.` + the resource's host (docs/wire/key-vault.md), and Python's azure-keyvault-secrets compares
  * host *and* port (`urlparse(...).netloc`), so off port 443 the port is part of it:
  * `https://vault.{zone}:{port}`. JavaScript compares host names only and accepts both.
  */

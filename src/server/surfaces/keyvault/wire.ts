@@ -1,7 +1,7 @@
 import type { DeletedSecretRecord, SecretVersionRecord } from '../../../store/key-vault.js';
 import { RECOVERABLE_DAYS } from '../../key-vaults/secrets.js';
 
-/** Times on the wire are integer Unix seconds (spec 03 §2.3). */
+/** Times on the wire are integer Unix seconds (docs/wire/key-vault.md). */
 const secs = (ms: number): number => Math.floor(ms / 1000);
 
 function attributes(r: SecretVersionRecord) {

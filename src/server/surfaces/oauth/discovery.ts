@@ -2,7 +2,7 @@ import type { Authority } from '../../tokens/issuers.js';
 
 /**
  * OpenID discovery documents. MSAL needs authorization_endpoint, token_endpoint, issuer and
- * jwks_uri (spec 01 §3.7); resource servers read issuer and jwks_uri.
+ * jwks_uri (docs/wire/managed-identity.md); resource servers read issuer and jwks_uri.
  */
 export function discoveryDocument(authority: Authority, tenantId: string, version: 'v1' | 'v2'): Record<string, unknown> {
   const t = authority.tenantUrl(tenantId);

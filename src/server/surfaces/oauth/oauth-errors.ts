@@ -63,7 +63,7 @@ export function toOAuthError(err: unknown): OAuthError {
   return new OAuthError(500, 'server_error', 90033, 'The token service hit an unexpected error.');
 }
 
-/** The one place token-service errors are rendered, in Entra's shape (spec 01 §2.3). */
+/** The one place token-service errors are rendered, in Entra's shape (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). */
 export function renderOAuthError(ctx: RequestContext, err: unknown): void {
   const e = toOAuthError(err);
   if (e.status >= 500) ctx.log.error({ err }, 'unhandled error on token surface');

@@ -215,7 +215,7 @@ function newSignIn(ctx: RequestContext, now: number): SignInEvent {
 
 function v2Body(t: IssuedToken, grant: Grant): Record<string, unknown> {
   const expiresIn = t.expiresAt - t.issuedAt;
-  // MSAL honours refresh_in on the token-exchange path (spec 01 §3.7): refresh at half-life.
+  // MSAL honours refresh_in on the token-exchange path (docs/wire/managed-identity.md): refresh at half-life.
   const refresh = grant.flow === 'federated' ? { refresh_in: Math.floor(expiresIn / 2) } : {};
   return { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, ...refresh, access_token: t.accessToken };
 }

@@ -1,7 +1,7 @@
 /**
  * RS256 signing on worker threads. An RSA-2048 signature costs about 260 µs and is most of a
  * token mint, so a server that signs on its event loop tops out at one core's worth of mints
- * (spec 06, G6). The pool moves only the signature off the loop: the caller builds header and
+ * (docs/performance.md, G6). The pool moves only the signature off the loop: the caller builds header and
  * claims (cheap) and sends the signing input; a worker answers the base64url signature.
  * Requests and answers travel in small batches (signing-protocol.ts).
  */

@@ -1,6 +1,6 @@
 import type { Migration } from '../migration.js';
 
-// The activity log and the sign-in log (issue F). Each is a hash chain: `seq` counts up from 1
+// The activity log and the sign-in log (docs/audit.md). Each is a hash chain: `seq` counts up from 1
 // per log with no gaps, and `hash` covers the previous row's hash, so an edited, inserted or
 // deleted row is detectable. `audit_heads` holds each chain's last seq/hash (appends update it,
 // which also serializes concurrent appends) and the checkpoint retention leaves behind: the

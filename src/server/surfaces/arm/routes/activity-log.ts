@@ -46,7 +46,7 @@ export function parseActivityFilter(filter: string | null, subscriptionId: strin
 
 const named = (value: string) => ({ value, localizedValue: value });
 
-/** One event in Azure's EventData shape (spec 02 §7.1); we record only the EndRequest. */
+/** One event in Azure's EventData shape (https://learn.microsoft.com/azure/azure-monitor/platform/activity-log-schema); we record only the EndRequest. */
 export function eventData(e: ActivityEvent, tenantId: string): Record<string, unknown> {
   const { subscriptionId, resourceGroup } = scopeParts(e.resourceId);
   const type = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(e.resourceId)?.[1] ?? '';
@@ -78,7 +78,7 @@ export function eventData(e: ActivityEvent, tenantId: string): Record<string, un
   };
 }
 
-/** Structured principalId/roleDefinitionId (spec 02 §7.1 decision) so callers need no string search. */
+/** Structured principalId/roleDefinitionId (openmi's addition, docs/wire/arm.md#activity-log) so callers need no string search. */
 function principalOf(e: ActivityEvent): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of ['principalId', 'roleDefinitionId'] as const) if (typeof e.detail?.[k] === 'string') out[k] = e.detail[k] as string;

@@ -10,7 +10,7 @@ import type { ArmCall } from '../router.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** A role assignment as ARM returns it (spec 02 §5.1). */
+/** A role assignment as ARM returns it (docs/wire/arm.md). */
 export const assignmentWire = (ra: RoleAssignmentRecord) => ({
   id: ra.id,
   name: ra.name,
@@ -31,7 +31,7 @@ export const assignmentWire = (ra: RoleAssignmentRecord) => ({
   },
 });
 
-/** A role definition as ARM returns it at a scope: its id sits under the scope's subscription (spec 02 §5.2). */
+/** A role definition as ARM returns it at a scope: its id sits under the scope's subscription (docs/wire/arm.md). */
 export const definitionWire = (scope: string, r: RoleDefinition) => ({
   id: roleDefinitionIdAt(scope, r.id),
   name: r.id,
@@ -60,7 +60,7 @@ export function pageOf<T>(baseUrl: string, c: ArmCall, items: T[], size: number)
   return page(items.slice(offset, offset + size), nextLink(baseUrl, c.ctx, next));
 }
 
-/** The caller must hold `action` at every scope too, as for linked resources (spec 02 §2.4). */
+/** The caller must hold `action` at every scope too, as for linked resources (docs/wire/arm.md#errors). */
 export function scopesAccessCheck(authorizer: Authorizer, c: ArmCall): ScopesAccessCheck {
   return async (action, scopes) => {
     const caller = c.caller!;

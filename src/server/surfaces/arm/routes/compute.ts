@@ -43,7 +43,7 @@ async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type:
   return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, properties, ...(identity ? { identity } : {}) };
 }
 
-/** Attaching a user-assigned identity needs assign/action on it as well (spec 02 §4.2). */
+/** Attaching a user-assigned identity needs assign/action on it as well (docs/wire/arm.md). */
 function attachCheck(d: ComputeRouteDeps, c: ArmCall) {
   return async (ids: string[]) => {
     for (const id of ids) {

@@ -29,7 +29,7 @@ const TYPE = KEY_VAULT_TYPE;
 const VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 const VAULT_NAME_RULE = 'Vault names are 3-24 characters: letters, digits and dashes, starting with a letter, ending with a letter or digit, without consecutive dashes.';
 
-/** The vault's data-plane origin: its own host name on the server's port (spec 03 §2.1). */
+/** The vault's data-plane origin: its own host name on the server's port (docs/wire/key-vault.md). */
 export function vaultUri(baseUrl: string, zone: string, name: string): string {
   const port = new URL(baseUrl).port;
   return `https://${name.toLowerCase()}.vault.${zone}${port ? `:${port}` : ''}/`;

@@ -10,7 +10,7 @@ export interface CloudEndpoints {
 
 /**
  * `/metadata/endpoints`: what `az cloud register --endpoint-resource-manager` (2015-01-01, object
- * shape) and ARM_CLOUD_METADATA_URL (2022-09-01, array shape) read (spec 04 §6.2). Anonymous,
+ * shape) and ARM_CLOUD_METADATA_URL (2022-09-01, array shape) read (docs/wire/arm.md). Anonymous,
  * because clients read it before they have a token.
  */
 export function metadataRoutes(e: CloudEndpoints): ArmRoute[] {

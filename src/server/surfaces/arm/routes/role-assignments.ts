@@ -31,7 +31,7 @@ async function remove(d: RoleAssignmentRouteDeps, c: ArmCall): Promise<ArmResult
 }
 
 /**
- * Microsoft.Authorization/roleAssignments at any scope (spec 02 §5.1). The by-id operations
+ * Microsoft.Authorization/roleAssignments at any scope (https://learn.microsoft.com/azure/role-based-access-control/role-assignments-rest). The by-id operations
  * (GetById, CreateById, DeleteById) are the same paths, so these routes serve them too.
  */
 export function roleAssignmentRoutes(d: RoleAssignmentRouteDeps): ArmRoute[] {
@@ -51,7 +51,7 @@ export function roleAssignmentRoutes(d: RoleAssignmentRouteDeps): ArmRoute[] {
       resourceType: 'Microsoft.Authorization/denyAssignments',
       apiVersions: DENY_ASSIGNMENT_API_VERSIONS,
       pattern: '{*scope}/providers/Microsoft.Authorization/denyAssignments',
-      // openmi creates no deny assignments; the list exists so tools that query it do not fail (spec 02 §5.3).
+      // openmi creates no deny assignments; the list exists so tools that query it do not fail (docs/wire/arm.md).
       methods: { GET: { action: 'Microsoft.Authorization/denyAssignments/read', handle: async () => ({ status: 200, body: { value: [] } }) } },
     },
   ];

@@ -35,7 +35,7 @@ async function remove(d: RoleDefinitionRouteDeps, c: ArmCall): Promise<ArmResult
 }
 
 /**
- * Microsoft.Authorization/roleDefinitions at any scope (spec 02 §5.2). GetById is the same path
+ * Microsoft.Authorization/roleDefinitions at any scope (https://learn.microsoft.com/azure/role-based-access-control/role-definitions). GetById is the same path
  * (`/subscriptions/{s}/providers/…/{guid}` or the tenant-level `/providers/…/{guid}`).
  */
 export function roleDefinitionRoutes(d: RoleDefinitionRouteDeps): ArmRoute[] {

@@ -40,7 +40,7 @@ export function signInQuery(c: ArmCall): AuditQuery {
 }
 
 /**
- * A sign-in in Graph/Log Analytics terms (spec 02 §7.2), with openmi's agent and flow added. A row
+ * A sign-in in Graph/Log Analytics terms (docs/wire/arm.md#sign-in-log), with openmi's agent and flow added. A row
  * that refusals were folded into (docs/audit.md) also says how many and when the last arrived.
  */
 export function signInWire(s: StoredSignIn): Record<string, unknown> {
