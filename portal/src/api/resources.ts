@@ -26,7 +26,7 @@ export interface ResourceKey {
 }
 
 /** Arc-style machines accept only the system-assigned identity (the server answers InvalidIdentityType otherwise). */
-export const supportsUserAssigned = (type: string) => type.toLowerCase() !== 'microsoft.hybridcompute/machines';
+export const supportsUserAssigned = (type: string) => computeType(type)?.userAssigned !== false;
 
 export const typeLabel = (type: string) => computeType(type)?.label ?? type;
 

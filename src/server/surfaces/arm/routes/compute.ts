@@ -1,7 +1,7 @@
 import type { ComputeResourceRecord } from '../../../../store/records.js';
 import type { Store } from '../../../../store/store.js';
 import type { Authorizer } from '../../../rbac/authorizer.js';
-import { COMPUTE_TYPES, type ComputeType } from '../../../resources/compute-types.js';
+import { COMPUTE_TYPES, type ComputeType } from '../../../../wire/compute-types.js';
 import type { ComputeResourceService, ResourceAddress } from '../../../resources/compute.js';
 import { identityTypeOf } from '../../../resources/identity-block.js';
 import { publishedApiVersions } from '../api-versions.js';
