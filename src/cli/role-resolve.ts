@@ -1,5 +1,5 @@
-import type { ArmClient } from './arm-client.js';
-import { listAll } from './arm-client.js';
+import type { ArmClient } from '../client/arm-client.js';
+import { listAll } from '../client/arm-client.js';
 import { CliError } from './cli-error.js';
 import type { RoleDefinitionWire } from '../wire/authorization.js';
 

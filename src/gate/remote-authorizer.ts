@@ -1,5 +1,5 @@
 import type { AccessDecision, Authorizer } from '../server/rbac/authorizer.js';
-import type { ArmClient } from '../cli/arm-client.js';
+import type { ArmClient } from '../client/arm-client.js';
 import { CHECK_ACCESS_PATH, type CheckAccessRequest, type CheckAccessWire } from '../wire/authorization.js';
 
 /** RBAC decisions from the server's checkAccess API, so the gate never needs the store. */

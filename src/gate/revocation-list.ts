@@ -1,4 +1,4 @@
-import type { ArmClient } from '../cli/arm-client.js';
+import type { ArmClient } from '../client/arm-client.js';
 import type { TokenRevocationRecord } from '../store/records.js';
 import type { TokenRevocationRepo } from '../store/store.js';
 import { REVOCATIONS_PATH, type RevocationWire } from '../wire/authorization.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print } from '../output.js';
 import type { ActivityEventWire } from '../../wire/activity-log.js';

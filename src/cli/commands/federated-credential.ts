@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { IDENTITY_API_VERSION, federatedCredentialPath, withApiVersion } from '../arm-paths.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { CliError } from '../cli-error.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
 import type { ResourceGroupWire } from '../../wire/resources.js';

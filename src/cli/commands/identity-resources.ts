@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { ASSOCIATED_API_VERSION, identityId } from '../arm-paths.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';

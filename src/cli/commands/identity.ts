@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { IDENTITY_API_VERSION, identityCollectionPath, identityId, resourceGroupOf, withApiVersion } from '../arm-paths.js';
 import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { withApiVersion } from '../arm-paths.js';
-import type { ArmClient } from '../arm-client.js';
+import type { ArmClient } from '../../client/arm-client.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { CliError } from '../cli-error.js';
 import { print } from '../output.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { resourceGroupOf, withApiVersion } from '../arm-paths.js';
 import { clientFor, parseJsonObject, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, parseJsonObject, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { listAll, type ArmClient } from '../arm-client.js';
+import { listAll, type ArmClient } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';

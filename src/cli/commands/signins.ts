@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { eachPage } from '../arm-client.js';
+import { eachPage } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { printStream, stdoutDrained, type Column } from '../output.js';
 import { SIGN_INS_PATH, type SignInWire } from '../../wire/sign-ins.js';
