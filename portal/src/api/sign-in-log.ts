@@ -1,12 +1,12 @@
 import { arm } from './arm.js';
 import { API } from './api-versions.js';
 import type { ArmPage } from '../../../src/wire/arm-page.js';
-import { SIGN_INS_PATH, type SignInFlow, type SignInWire } from '../../../src/wire/sign-ins.js';
+import { SIGN_INS_PATH, type SignInWire } from '../../../src/wire/sign-ins.js';
 
 export type { SignInWire };
 
-/** The flows the server records (src/wire/sign-ins.ts), with words for people. */
-export const SIGN_IN_FLOWS: ReadonlyArray<{ value: SignInFlow; label: string }> = [
+/** The flows the server records (src/server/tokens/sign-ins.ts), with words for people. */
+export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'managedIdentity', label: 'Managed identity' },
   { value: 'federated', label: 'Federated credential' },
   { value: 'clientCredentials', label: 'Client credentials' },

@@ -1,6 +1,8 @@
 import type { Logger } from '../../kernel/log.js';
 import type { SignInFlow } from '../../wire/sign-ins.js';
 
+export type { SignInFlow };
+
 /**
  * One token request, successful or not: the sign-in log's row. One row per request, except that
  * repeats of a refused request beyond the log's budget are folded into one row with a `count`
