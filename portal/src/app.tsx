@@ -14,6 +14,7 @@ import { ActivityLogPage } from './pages/activity-log-page.js';
 import { SignInLogPage } from './pages/sign-in-log-page.js';
 import { UnusedIdentitiesPage } from './pages/unused-identities-page.js';
 import { ImpactPage } from './pages/impact-page.js';
+import type { SubscriptionWire } from '../../src/wire/resources.js';
 
 const NAV = [
   { to: '/identities', label: 'Managed identities' },
@@ -52,17 +53,11 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-interface Subscription {
-  subscriptionId: string;
-  displayName: string;
-  tenantId: string;
-}
-
 function Shell({ session, route, onSignOut }: { session: Session; route: Route; onSignOut: () => void }) {
   const [sub, setSub] = useState<SubscriptionInfo | null>(null);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    armList<Subscription>('/subscriptions', { apiVersion: API.resources }).then((subs) => {
+    armList<SubscriptionWire>('/subscriptions', { apiVersion: API.resources }).then((subs) => {
       const s = subs[0];
       if (!s) throw new Error('You can sign in but see no subscription: ask an Owner to assign you a role (Reader at least) on the subscription.');
       setSub({ subscriptionId: s.subscriptionId, displayName: s.displayName, tenantId: session.tenantId, principalId: session.principalId });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createArmClient, type ArmClient } from './arm-client.js';
+import { createArmClient, type ArmClient } from '../client/arm-client.js';
 import { CliError } from './cli-error.js';
 import { outputOption, type OutputFormat } from './output.js';
 

@@ -1,5 +1,6 @@
 import { CliError } from './cli-error.js';
 import { identityId, isIdentityId } from './arm-paths.js';
+import type { ResourceIdentityWire, UserAssignedIdentityRef } from '../wire/resources.js';
 
 /**
  * The `identity` block of a compute resource, and the PATCH that `openmi resource identity
@@ -8,18 +9,12 @@ import { identityId, isIdentityId } from './arm-paths.js';
 
 export type IdentityType = 'None' | 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
 
-export interface UserAssignedEntry {
-  principalId?: string;
-  clientId?: string;
-}
+export type UserAssignedEntry = Partial<UserAssignedIdentityRef>;
 
-/** What the server returns on a resource. */
-export interface IdentityBlock {
-  type?: string;
-  principalId?: string;
-  tenantId?: string;
+/** What the server returns on a resource (ResourceIdentityWire), read leniently: a removed entry may be echoed as `null`. */
+export type IdentityBlock = Partial<Omit<ResourceIdentityWire, 'userAssignedIdentities'>> & {
   userAssignedIdentities?: Record<string, UserAssignedEntry | null>;
-}
+};
 
 /** What the CLI sends: `{}` keeps or adds a user-assigned identity, `null` removes one. */
 export interface IdentityPatch {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createArmClient } from './arm-client.js';
+import { createArmClient } from '../client/arm-client.js';
 import { createJoinToken, resourceIdOf, type ResourceRef } from './commands/join-token.js';
 import { startAgent, type RunningAgent } from '../agent/agent-runtime.js';
 import type { Logger } from '../kernel/log.js';

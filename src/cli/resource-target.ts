@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { withApiVersion } from './arm-paths.js';
 import { withClientOptions, type ClientOptions } from './command-kit.js';
-import { resourcePath, resourceType, RESOURCE_API_VERSIONS } from './resource-types.js';
+import { resourcePath, resourceType } from './resource-types.js';
+import { COMPUTE_TYPES } from '../wire/compute-types.js';
 
 export interface ResourceTarget extends ClientOptions {
   type: string;
@@ -9,7 +10,7 @@ export interface ResourceTarget extends ClientOptions {
   name: string;
 }
 
-export const typesHelp = () => `resource type: ${Object.keys(RESOURCE_API_VERSIONS).join(', ')}`;
+export const typesHelp = () => `resource type: ${COMPUTE_TYPES.map((t) => t.type).join(', ')}`;
 
 /** A leaf command addressing one resource by type, group and name. */
 export function resourceLeaf(verb: string, description: string): Command {

@@ -1,19 +1,7 @@
-import type { ArmClient } from './arm-client.js';
-import { listAll } from './arm-client.js';
+import type { ArmClient } from '../client/arm-client.js';
+import { listAll } from '../client/arm-client.js';
 import { CliError } from './cli-error.js';
-
-/** Role assignments and definitions as the CLI reads them; everything else passes through to `-o json`. */
-export interface RoleAssignmentWire {
-  id: string;
-  name: string;
-  properties: { roleDefinitionId: string; principalId: string; principalType?: string; scope: string; description?: string | null };
-}
-
-export interface RoleDefinitionWire {
-  id: string;
-  name: string;
-  properties: { roleName: string; type: string; description?: string; assignableScopes: string[]; permissions: unknown[] };
-}
+import type { RoleDefinitionWire } from '../wire/authorization.js';
 
 export const AUTHORIZATION_API = 'api-version=2022-04-01';
 export const RA_PATH = 'providers/Microsoft.Authorization/roleAssignments';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createArmClient } from '../cli/arm-client.js';
+import { createArmClient } from '../client/arm-client.js';
 import { DataPlaneAuthenticator } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { RawConnection, type Outcome } from '../../test/fuzz/raw-http.js';
 import { createLogger } from '../kernel/log.js';

@@ -1,14 +1,14 @@
 import type { AccessDecision, Authorizer } from '../server/rbac/authorizer.js';
-import type { ArmClient } from '../cli/arm-client.js';
-import { CHECK_ACCESS_PATH } from '../server/surfaces/arm/routes/check-access.js';
+import type { ArmClient } from '../client/arm-client.js';
+import { CHECK_ACCESS_PATH, type CheckAccessRequest, type CheckAccessWire } from '../wire/authorization.js';
 
 /** RBAC decisions from the server's checkAccess API, so the gate never needs the store. */
 export class RemoteAuthorizer implements Authorizer {
   constructor(private readonly client: Pick<ArmClient, 'request'>) {}
 
   async check(principalId: string, action: string, scope: string, kind: 'action' | 'dataAction' = 'action'): Promise<AccessDecision> {
-    const body = { principalId, scope, [kind]: action };
-    const r = await this.client.request<{ allowed: boolean; reason: string }>('POST', `${CHECK_ACCESS_PATH}?api-version=2025-01-01`, body);
+    const body: CheckAccessRequest = kind === 'action' ? { principalId, scope, action } : { principalId, scope, dataAction: action };
+    const r = await this.client.request<CheckAccessWire>('POST', `${CHECK_ACCESS_PATH}?api-version=2025-01-01`, body);
     return { allowed: r.allowed === true, reason: r.reason };
   }
 }

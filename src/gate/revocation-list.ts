@@ -1,15 +1,13 @@
-import type { ArmClient } from '../cli/arm-client.js';
+import type { ArmClient } from '../client/arm-client.js';
 import type { TokenRevocationRecord } from '../store/records.js';
 import type { TokenRevocationRepo } from '../store/store.js';
-import { REVOCATIONS_PATH } from '../server/surfaces/arm/routes/revocations.js';
+import { REVOCATIONS_PATH, type RevocationWire } from '../wire/authorization.js';
 
 /** How often the gate re-reads the server's revocations: a revoked token works for at most this long. */
 export const REVOCATION_REFRESH_MS = 5_000;
 
-interface WireRevocation {
-  principalId?: unknown;
-  revokedAt?: unknown;
-}
+/** The server's answer, read as untrusted: a malformed row is skipped, not believed. */
+type WireRevocation = { [K in keyof RevocationWire]?: unknown };
 
 function parse(body: { value?: WireRevocation[] } | undefined): Map<string, number> {
   // A malformed answer must not wipe the list: refresh() throws and the last list stays.

@@ -5,7 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resignerFor, type Resign } from '../helpers/forged-tokens.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { createArmClient } from '../../src/cli/arm-client.js';
+import { createArmClient } from '../../src/client/arm-client.js';
 import { DataPlaneAuthenticator } from '../../src/server/surfaces/data-plane-auth/data-plane-auth.js';
 import { JwksVerifier } from '../../src/gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../src/gate/remote-authorizer.js';

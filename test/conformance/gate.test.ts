@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { createArmClient } from '../../src/cli/arm-client.js';
+import { createArmClient } from '../../src/client/arm-client.js';
 import { DataPlaneAuthenticator } from '../../src/server/surfaces/data-plane-auth/data-plane-auth.js';
 import { JwksVerifier } from '../../src/gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../src/gate/remote-authorizer.js';

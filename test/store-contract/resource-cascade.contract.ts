@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ChangeBatch } from '../../src/server/audit/changes-batch.js';
 import { ManualClock } from '../../src/kernel/clock.js';
-import { COMPUTE_TYPES } from '../../src/server/resources/compute-types.js';
+import { COMPUTE_TYPES } from '../../src/wire/compute-types.js';
 import { deleteGroupContents } from '../../src/server/resources/group-contents.js';
 import { KEY_VAULT_TYPE, RESOURCE_KINDS, RESOURCE_TYPES } from '../../src/server/resources/resource-kinds.js';
 import { compareListingKeys, resourceCursor } from '../../src/store/listing-cursor.js';

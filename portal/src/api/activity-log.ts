@@ -1,33 +1,9 @@
 import { arm } from './arm.js';
 import { API } from './api-versions.js';
+import type { ActivityEventWire } from '../../../src/wire/activity-log.js';
+import type { ArmPage } from '../../../src/wire/arm-page.js';
 
-interface Named {
-  value: string;
-  localizedValue?: string;
-}
-
-/** One activity-log event in Azure's EventData shape (openmi records the EndRequest only). */
-export interface ActivityEventWire {
-  eventDataId: string;
-  id: string;
-  eventTimestamp: string;
-  operationName: Named;
-  status: Named;
-  subStatus?: Named;
-  resourceId: string;
-  resourceGroupName?: string;
-  resourceType?: Named;
-  caller: string;
-  correlationId: string;
-  level?: string;
-  properties?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-export interface LogPage<T> {
-  value: T[];
-  nextLink?: string;
-}
+export type { ActivityEventWire, ArmPage as LogPage };
 
 /** The server-side `$filter` terms (docs/audit.md): timestamp range and exact-match fields. */
 export interface ActivityFilter {
@@ -51,7 +27,7 @@ export function activityFilter(f: ActivityFilter): string {
 }
 
 /** One page of events, newest first; pass the previous page's nextLink to continue. */
-export function activityPage(sub: string, f: ActivityFilter, nextLink?: string): Promise<LogPage<ActivityEventWire>> {
+export function activityPage(sub: string, f: ActivityFilter, nextLink?: string): Promise<ArmPage<ActivityEventWire>> {
   const path = nextLink ?? `/subscriptions/${sub}/providers/Microsoft.Insights/eventtypes/management/values`;
-  return arm<LogPage<ActivityEventWire>>('GET', path, { apiVersion: API.insights, query: { $filter: activityFilter(f), $top: '200' } });
+  return arm<ArmPage<ActivityEventWire>>('GET', path, { apiVersion: API.insights, query: { $filter: activityFilter(f), $top: '200' } });
 }

@@ -1,4 +1,5 @@
 import { loadSession } from './session.js';
+import type { ArmPage } from '../../../src/wire/arm-page.js';
 
 /** A failed ARM call, carrying the server's own code and message (they say what to fix). */
 export class ApiError extends Error {
@@ -83,10 +84,10 @@ export async function arm<T = unknown>(method: string, path: string, o: CallOpti
 /** GETs a collection and follows `nextLink` until the end (or `max` items). */
 export async function armList<T>(path: string, o: CallOptions, max = 5_000): Promise<T[]> {
   const out: T[] = [];
-  let page = await arm<{ value: T[]; nextLink?: string }>('GET', path, o);
+  let page = await arm<ArmPage<T>>('GET', path, o);
   out.push(...page.value);
   while (page.nextLink && out.length < max) {
-    page = await arm<{ value: T[]; nextLink?: string }>('GET', page.nextLink, o);
+    page = await arm<ArmPage<T>>('GET', page.nextLink, o);
     out.push(...page.value);
   }
   return out;

@@ -1,12 +1,9 @@
 import { arm, armList } from './arm.js';
 import { API } from './api-versions.js';
 import { identityPath } from './identities.js';
+import type { FederatedCredentialWire } from '../../../src/wire/identities.js';
 
-export interface FederatedCredentialWire {
-  id: string;
-  name: string;
-  properties: { issuer: string; subject: string; audiences: string[] };
-}
+export type { FederatedCredentialWire };
 
 export const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
 

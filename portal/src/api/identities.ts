@@ -1,20 +1,9 @@
 import { arm, armList } from './arm.js';
 import { API } from './api-versions.js';
+import type { IdentityWire } from '../../../src/wire/identities.js';
+import type { ResourceGroupWire } from '../../../src/wire/resources.js';
 
-export interface IdentityWire {
-  id: string;
-  name: string;
-  location: string;
-  tags?: Record<string, string>;
-  properties: { tenantId: string; principalId: string; clientId: string };
-}
-
-export interface ResourceGroupWire {
-  id: string;
-  name: string;
-  location: string;
-  tags?: Record<string, string>;
-}
+export type { IdentityWire, ResourceGroupWire };
 
 const UAI = 'providers/Microsoft.ManagedIdentity/userAssignedIdentities';
 

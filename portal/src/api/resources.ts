@@ -1,23 +1,10 @@
 import { arm, armList } from './arm.js';
 import { API, COMPUTE_TYPES, computeType } from './api-versions.js';
 import { groupPath } from './identities.js';
+import type { AgentWire, JoinTokenWire } from '../../../src/wire/agents.js';
+import type { ComputeResourceWire } from '../../../src/wire/resources.js';
 
-/** The identity block a compute RP returns; principal ids are filled in for every identity. */
-export interface ResourceIdentityWire {
-  type: string;
-  principalId?: string;
-  tenantId?: string;
-  userAssignedIdentities?: Record<string, { principalId: string; clientId: string }>;
-}
-
-export interface ComputeResourceWire {
-  id: string;
-  name: string;
-  type: string;
-  location: string;
-  tags?: Record<string, string>;
-  identity?: ResourceIdentityWire;
-}
+export type { AgentWire, ComputeResourceWire, JoinTokenWire };
 
 export interface ResourceKey {
   resourceGroup: string;
@@ -26,7 +13,7 @@ export interface ResourceKey {
 }
 
 /** Arc-style machines accept only the system-assigned identity (the server answers InvalidIdentityType otherwise). */
-export const supportsUserAssigned = (type: string) => type.toLowerCase() !== 'microsoft.hybridcompute/machines';
+export const supportsUserAssigned = (type: string) => computeType(type)?.userAssigned !== false;
 
 export const typeLabel = (type: string) => computeType(type)?.label ?? type;
 
@@ -87,19 +74,6 @@ export function identitySummary(r: ComputeResourceWire): string {
   const n = userAssignedIds(r).length;
   const parts = [hasSystem(r) ? 'System-assigned' : '', n > 0 ? `${n} user-assigned` : ''].filter(Boolean);
   return parts.length ? parts.join(' + ') : 'None';
-}
-
-export interface AgentWire {
-  id: string;
-  name: string;
-  properties: { resourceId: string; hostname: string; createdAt: string | null; expiresAt: string | null; ephemeral: boolean };
-}
-
-export interface JoinTokenWire {
-  token: string;
-  resourceId: string;
-  expiresOn: string;
-  ephemeral: boolean;
 }
 
 export const listAgents = (resourceId: string) => armList<AgentWire>(`${resourceId}/providers/OpenMI.Agents/agents`, { apiVersion: API.openmi });

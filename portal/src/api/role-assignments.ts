@@ -1,25 +1,8 @@
 import { arm, armList } from './arm.js';
 import { API } from './api-versions.js';
+import type { RoleAssignmentWire, RoleDefinitionWire } from '../../../src/wire/authorization.js';
 
-export interface RoleDefinitionWire {
-  id: string;
-  /** The role's GUID. */
-  name: string;
-  properties: { roleName: string; type: string; description: string };
-}
-
-export interface RoleAssignmentWire {
-  id: string;
-  name: string;
-  properties: {
-    roleDefinitionId: string;
-    principalId: string;
-    principalType: string;
-    scope: string;
-    createdOn: string | null;
-    createdBy: string | null;
-  };
-}
+export type { RoleAssignmentWire, RoleDefinitionWire };
 
 const RA = 'providers/Microsoft.Authorization/roleAssignments';
 const subScope = (sub: string) => `/subscriptions/${sub}`;

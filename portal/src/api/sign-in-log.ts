@@ -1,23 +1,9 @@
 import { arm } from './arm.js';
 import { API } from './api-versions.js';
-import type { LogPage } from './activity-log.js';
+import type { ArmPage } from '../../../src/wire/arm-page.js';
+import { SIGN_INS_PATH, type SignInWire } from '../../../src/wire/sign-ins.js';
 
-/** One token request as `GET /providers/OpenMI.Audit/signIns` returns it. */
-export interface SignInWire {
-  id: string;
-  createdDateTime: string;
-  correlationId: string;
-  flow: string;
-  servicePrincipalId: string | null;
-  appId: string | null;
-  /** The audience asked for. */
-  resourceId: string | null;
-  managedServiceIdentity: { associatedResourceId: string | null; identityResourceId: string | null; agentId: string | null };
-  status: { errorCode: string | null; failureReason: string | null };
-  result: 'success' | 'failure';
-  durationMs: number;
-  source: 'server' | 'agentCache';
-}
+export type { SignInWire };
 
 /** The flows the server records (src/server/tokens/sign-ins.ts), with words for people. */
 export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
@@ -38,7 +24,7 @@ export interface SignInFilter {
   result?: 'success' | 'failure';
 }
 
-export function signInPage(f: SignInFilter, nextLink?: string): Promise<LogPage<SignInWire>> {
+export function signInPage(f: SignInFilter, nextLink?: string): Promise<ArmPage<SignInWire>> {
   const query = nextLink ? {} : { ...f, $top: '200' };
-  return arm<LogPage<SignInWire>>('GET', nextLink ?? '/providers/OpenMI.Audit/signIns', { apiVersion: API.openmi, query });
+  return arm<ArmPage<SignInWire>>('GET', nextLink ?? SIGN_INS_PATH, { apiVersion: API.openmi, query });
 }

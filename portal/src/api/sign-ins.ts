@@ -1,6 +1,7 @@
 import { armList } from './arm.js';
 import { API } from './api-versions.js';
 import type { SignInWire } from './sign-in-log.js';
+import { SIGN_INS_PATH } from '../../../src/wire/sign-ins.js';
 
 export type { SignInWire } from './sign-in-log.js';
 
@@ -13,8 +14,6 @@ export interface SignInQuery {
   from?: Date;
   to?: Date;
 }
-
-export const SIGN_INS_PATH = '/providers/OpenMI.Audit/signIns';
 
 /** The sign-in log, newest first, following nextLink up to `max` rows. */
 export function querySignIns(q: SignInQuery, max = 5_000): Promise<SignInWire[]> {

@@ -1,43 +1,11 @@
 import { arm } from './arm.js';
 import { API } from './api-versions.js';
 import { listAssignmentsIn } from './role-assignments.js';
+import type { CallerUsage, IdentityImpact, IdentityUsage, UnusedIdentity } from '../../../src/wire/usage.js';
 
 const NS = 'providers/OpenMI.Audit';
 
-export interface UnusedIdentity {
-  id: string;
-  name: string;
-  resourceGroup: string;
-  principalId: string;
-  clientId: string;
-  /** Last successful token request still in the sign-in log, or null. */
-  lastUse: string | null;
-  resources: string[];
-}
-
-export interface IdentityImpact {
-  identityId: string;
-  roleAssignment?: { id: string; roleDefinitionId: string; scope: string };
-  resources: Array<{ id: string; lastUse: string | null }>;
-}
-
-export interface CallerUsage {
-  callingResourceId: string;
-  firstUse: string | null;
-  lastUse: string | null;
-  successes: number;
-  failures: number;
-}
-
-export interface IdentityUsage {
-  identityId: string;
-  principalId: string;
-  clientId: string;
-  resources: string[];
-  roleAssignments: Array<{ id: string; roleDefinitionId: string; scope: string }>;
-  federatedCredentials: Array<{ name: string; issuer: string; subject: string }>;
-  usage: CallerUsage[];
-}
+export type { CallerUsage, IdentityImpact, IdentityUsage, UnusedIdentity };
 
 export async function unusedIdentities(sub: string, days: number): Promise<UnusedIdentity[]> {
   const r = await arm<{ value: UnusedIdentity[] }>('GET', `/subscriptions/${sub}/${NS}/unusedIdentities`, { apiVersion: API.openmi, query: { days: String(days) } });

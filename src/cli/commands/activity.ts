@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print } from '../output.js';
-
-type EventWire = Record<string, any>;
+import type { ActivityEventWire } from '../../wire/activity-log.js';
 
 interface ActivityOptions extends ClientOptions {
   from?: string;
@@ -40,13 +39,13 @@ export function activityCommand(): Command {
     .action(async (o: ActivityOptions) => {
       const client = clientFor(o);
       const path = `/subscriptions/${client.subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01${activityFilter(o)}`;
-      const { value } = await listAll<EventWire>(client, path);
+      const { value } = await listAll<ActivityEventWire>(client, path);
       print(o.output, value, value, [
-        { header: 'time', get: (e) => e['eventTimestamp'] },
-        { header: 'operation', get: (e) => e['operationName']?.value },
-        { header: 'status', get: (e) => e['status']?.value },
-        { header: 'caller', get: (e) => e['caller'] },
-        { header: 'resource', get: (e) => e['resourceId'] },
+        { header: 'time', get: (e) => e.eventTimestamp },
+        { header: 'operation', get: (e) => e.operationName?.value },
+        { header: 'status', get: (e) => e.status?.value },
+        { header: 'caller', get: (e) => e.caller },
+        { header: 'resource', get: (e) => e.resourceId },
       ]);
     });
   return new Command('activity').description('The activity log: who changed what, when, and whether it succeeded.').addCommand(list);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { eachPage } from '../arm-client.js';
+import { eachPage } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print } from '../output.js';

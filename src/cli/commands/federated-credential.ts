@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { IDENTITY_API_VERSION, federatedCredentialPath, withApiVersion } from '../arm-paths.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { CliError } from '../cli-error.js';
 import { print, type Column } from '../output.js';
-import type { FederatedCredential } from '../wire-types.js';
+import type { FederatedCredentialWire } from '../../wire/identities.js';
 
 interface Parent extends ClientOptions {
   identityName: string;
@@ -17,7 +17,7 @@ interface Named extends Parent {
 
 const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange';
 
-const COLUMNS: Column<FederatedCredential>[] = [
+const COLUMNS: Column<FederatedCredentialWire>[] = [
   { header: 'name', get: (r) => r.name },
   { header: 'issuer', get: (r) => r.properties?.issuer },
   { header: 'subject', get: (r) => r.properties?.subject },
@@ -35,7 +35,7 @@ function leaf(verb: string, description: string, withName: boolean): Command {
 
 const pathOf = (o: Parent, sub: string, name?: string) =>
   withApiVersion(federatedCredentialPath(sub, o.resourceGroup, o.identityName, name), IDENTITY_API_VERSION);
-const printOne = (o: ClientOptions, r: FederatedCredential) => print(o.output, r, [r], COLUMNS);
+const printOne = (o: ClientOptions, r: FederatedCredentialWire) => print(o.output, r, [r], COLUMNS);
 
 /** `a,b` or repeated flags; empty entries are dropped so a trailing comma is harmless. */
 function audiences(values: string[] | undefined): string[] {
@@ -52,21 +52,21 @@ function createCommand(): Command {
     .action(async (o: Named & { issuer: string; subject: string; audiences?: string[] }) => {
       const client = clientFor(o);
       const body = { properties: { issuer: o.issuer, subject: o.subject, audiences: audiences(o.audiences) } };
-      printOne(o, await client.request<FederatedCredential>('PUT', pathOf(o, client.subscriptionId, o.name), body));
+      printOne(o, await client.request<FederatedCredentialWire>('PUT', pathOf(o, client.subscriptionId, o.name), body));
     });
 }
 
 function showCommand(): Command {
   return leaf('show', 'Show a federated identity credential.', true).action(async (o: Named) => {
     const client = clientFor(o);
-    printOne(o, await client.request<FederatedCredential>('GET', pathOf(o, client.subscriptionId, o.name)));
+    printOne(o, await client.request<FederatedCredentialWire>('GET', pathOf(o, client.subscriptionId, o.name)));
   });
 }
 
 function listCommand(): Command {
   return leaf('list', "List an identity's federated identity credentials.", false).action(async (o: Parent) => {
     const client = clientFor(o);
-    const { value } = await listAll<FederatedCredential>(client, pathOf(o, client.subscriptionId));
+    const { value } = await listAll<FederatedCredentialWire>(client, pathOf(o, client.subscriptionId));
     print(o.output, value, value, COLUMNS);
   });
 }

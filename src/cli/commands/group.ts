@@ -1,17 +1,12 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
+import type { ResourceGroupWire } from '../../wire/resources.js';
 
-interface GroupWire {
-  id: string;
-  name: string;
-  location: string;
-  tags?: Record<string, string>;
-}
 
 const API = 'api-version=2025-04-01';
-const COLUMNS: Column<GroupWire>[] = [
+const COLUMNS: Column<ResourceGroupWire>[] = [
   { header: 'name', get: (g) => g.name },
   { header: 'location', get: (g) => g.location },
 ];
@@ -26,12 +21,12 @@ export function groupCommand(): Command {
     .action(async (o: ClientOptions & { name: string; location: string; tags?: string[] }) => {
       const client = clientFor(o);
       const tags = parseTags(o.tags);
-      const g = await client.request<GroupWire>('PUT', pathOf(client.subscriptionId, o.name), { location: o.location, ...(tags ? { tags } : {}) });
+      const g = await client.request<ResourceGroupWire>('PUT', pathOf(client.subscriptionId, o.name), { location: o.location, ...(tags ? { tags } : {}) });
       print(o.output, g, [g], COLUMNS);
     });
   const list = withClientOptions(new Command('list').description('List resource groups.')).action(async (o: ClientOptions) => {
     const client = clientFor(o);
-    const { value } = await listAll<GroupWire>(client, `/subscriptions/${client.subscriptionId}/resourceGroups?${API}`);
+    const { value } = await listAll<ResourceGroupWire>(client, `/subscriptions/${client.subscriptionId}/resourceGroups?${API}`);
     print(o.output, value, value, COLUMNS);
   });
   const del = withClientOptions(new Command('delete').description('Delete a resource group and everything in it.'))

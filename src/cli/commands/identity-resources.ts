@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { ASSOCIATED_API_VERSION, identityId } from '../arm-paths.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
-import type { AssociatedResource } from '../wire-types.js';
+import type { AssociatedResourceWire } from '../../wire/identities.js';
 
 interface Options extends ClientOptions {
   resourceGroup: string;
@@ -13,7 +13,7 @@ interface Options extends ClientOptions {
   top?: number;
 }
 
-const COLUMNS: Column<AssociatedResource>[] = [
+const COLUMNS: Column<AssociatedResourceWire>[] = [
   { header: 'name', get: (r) => r.name },
   { header: 'type', get: (r) => r.type },
   { header: 'resourceGroup', get: (r) => r.resourceGroup },
@@ -39,7 +39,7 @@ export function listResourcesCommand(): Command {
       .option('--top <n>', 'page size the server uses (all pages are fetched)', positiveInt),
   ).action(async (o: Options) => {
     const client = clientFor(o);
-    const { value, pages } = await listAll<AssociatedResource>(client, actionPath(o, client.subscriptionId), 'POST');
+    const { value, pages } = await listAll<AssociatedResourceWire>(client, actionPath(o, client.subscriptionId), 'POST');
     const totalCount = typeof pages[0]?.['totalCount'] === 'number' ? pages[0]['totalCount'] : value.length;
     print(o.output, { value, totalCount }, value, COLUMNS);
   });

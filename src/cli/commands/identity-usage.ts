@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { CallerUsage, IdentityUsage } from '../../server/audit/usage.js';
-import type { IdentityImpact, ImpactedResource, UnusedIdentity } from '../../server/audit/usage-impact.js';
+import type { CallerUsage, IdentityImpact, IdentityUsage, ImpactedResource, UnusedIdentity } from '../../wire/usage.js';
 import { identityId, nameOf } from '../arm-paths.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, renderTable, type Column } from '../output.js';

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { IDENTITY_API_VERSION, identityCollectionPath, identityId, resourceGroupOf, withApiVersion } from '../arm-paths.js';
 import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
-import type { IdentityResource } from '../wire-types.js';
+import type { IdentityWire } from '../../wire/identities.js';
 import { federatedCredentialCommand } from './federated-credential.js';
 import { listResourcesCommand } from './identity-resources.js';
 import { impactCommand, unusedCommand, usageCommand } from './identity-usage.js';
@@ -13,7 +13,7 @@ interface Named extends ClientOptions {
   name: string;
 }
 
-export const IDENTITY_COLUMNS: Column<IdentityResource>[] = [
+export const IDENTITY_COLUMNS: Column<IdentityWire>[] = [
   { header: 'name', get: (r) => r.name },
   { header: 'resourceGroup', get: (r) => resourceGroupOf(r.id) },
   { header: 'location', get: (r) => r.location },
@@ -32,7 +32,7 @@ function named(verb: string, description: string): Command {
 }
 
 const pathOf = (o: Named, sub: string) => withApiVersion(identityId(sub, o.resourceGroup, o.name), IDENTITY_API_VERSION);
-const printOne = (o: ClientOptions, r: IdentityResource) => print(o.output, r, [r], IDENTITY_COLUMNS);
+const printOne = (o: ClientOptions, r: IdentityWire) => print(o.output, r, [r], IDENTITY_COLUMNS);
 
 function createCommand(): Command {
   return named('create', 'Create (or replace) a user-assigned identity.')
@@ -47,14 +47,14 @@ function createCommand(): Command {
         ...(tags ? { tags } : {}),
         ...(o.isolationScope ? { properties: { isolationScope: o.isolationScope } } : {}),
       };
-      printOne(o, await client.request<IdentityResource>('PUT', pathOf(o, client.subscriptionId), body));
+      printOne(o, await client.request<IdentityWire>('PUT', pathOf(o, client.subscriptionId), body));
     });
 }
 
 function showCommand(): Command {
   return named('show', 'Show a user-assigned identity.').action(async (o: Named) => {
     const client = clientFor(o);
-    printOne(o, await client.request<IdentityResource>('GET', pathOf(o, client.subscriptionId)));
+    printOne(o, await client.request<IdentityWire>('GET', pathOf(o, client.subscriptionId)));
   });
 }
 
@@ -64,7 +64,7 @@ function listCommand(): Command {
     .action(async (o: ClientOptions & { resourceGroup?: string }) => {
       const client = clientFor(o);
       const path = withApiVersion(identityCollectionPath(client.subscriptionId, o.resourceGroup), IDENTITY_API_VERSION);
-      const { value } = await listAll<IdentityResource>(client, path);
+      const { value } = await listAll<IdentityWire>(client, path);
       print(o.output, value, value, IDENTITY_COLUMNS);
     });
 }
@@ -74,7 +74,7 @@ function updateCommand(): Command {
     .requiredOption('--tags <tags...>', 'tags as name=value')
     .action(async (o: Named & { tags: string[] }) => {
       const client = clientFor(o);
-      printOne(o, await client.request<IdentityResource>('PATCH', pathOf(o, client.subscriptionId), { tags: parseTags(o.tags) }));
+      printOne(o, await client.request<IdentityWire>('PATCH', pathOf(o, client.subscriptionId), { tags: parseTags(o.tags) }));
     });
 }
 

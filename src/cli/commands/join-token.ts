@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { withApiVersion } from '../arm-paths.js';
-import type { ArmClient } from '../arm-client.js';
+import type { ArmClient } from '../../client/arm-client.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { CliError } from '../cli-error.js';
 import { print } from '../output.js';
 import { resourcePath, resourceType } from '../resource-types.js';
+import type { JoinTokenRequest, JoinTokenWire } from '../../wire/agents.js';
 
 export const OPENMI_API = '2025-01-01';
 
@@ -30,15 +31,8 @@ export function resourceIdOf(o: ResourceRef, subscriptionId: string): string {
   throw new CliError('say which resource: --resource ID, or --type, --resource-group and --name.', 2);
 }
 
-export interface JoinTokenResponse {
-  token: string;
-  resourceId: string;
-  expiresOn: string;
-  ephemeral: boolean;
-}
-
-export function createJoinToken(client: ArmClient, resourceId: string, body: { ephemeral: boolean; expiresInSeconds?: number }): Promise<JoinTokenResponse> {
-  return client.request<JoinTokenResponse>('POST', withApiVersion(`${resourceId}/providers/OpenMI.Agents/joinTokens`, OPENMI_API), body);
+export function createJoinToken(client: ArmClient, resourceId: string, body: JoinTokenRequest): Promise<JoinTokenWire> {
+  return client.request<JoinTokenWire>('POST', withApiVersion(`${resourceId}/providers/OpenMI.Agents/joinTokens`, OPENMI_API), body);
 }
 
 function createCommand(): Command {

@@ -11,7 +11,7 @@ import {
   type IdentityPatch,
 } from '../identity-block.js';
 import { print, type Column } from '../output.js';
-import type { TrackedResource } from '../wire-types.js';
+import type { ComputeResourceWire } from '../../wire/resources.js';
 import { resourceLeaf, resourceUrl, type ResourceTarget } from '../resource-target.js';
 
 interface Options extends ResourceTarget {
@@ -51,14 +51,14 @@ type Compute = (current: IdentityBlock | undefined, change: IdentityChange) => I
 async function apply(o: Options, compute: Compute): Promise<void> {
   const client = clientFor(o);
   const url = resourceUrl(o, client.subscriptionId);
-  const current = await client.request<TrackedResource>('GET', url);
+  const current = await client.request<ComputeResourceWire>('GET', url);
   const change: IdentityChange = {
     systemAssigned: o.systemAssigned === true,
     userAssigned: (o.userAssigned ?? []).map((v) => resolveUserAssignedId(v, client.subscriptionId, o.resourceGroup)),
   };
-  const patched = await client.request<TrackedResource | undefined>('PATCH', url, { identity: compute(current.identity, change) });
+  const patched = await client.request<ComputeResourceWire | undefined>('PATCH', url, { identity: compute(current.identity, change) });
   // A server that answers PATCH without a body (202/204) still has the result: read it back.
-  const result = patched ?? (await client.request<TrackedResource>('GET', url));
+  const result = patched ?? (await client.request<ComputeResourceWire>('GET', url));
   const block = result.identity ?? { type: 'None' };
   print(o.output, block, identityRows(block), COLUMNS);
 }

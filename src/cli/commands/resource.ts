@@ -1,15 +1,15 @@
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { resourceGroupOf, withApiVersion } from '../arm-paths.js';
 import { clientFor, parseJsonObject, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
 import { resourceCollectionPath, resourceType } from '../resource-types.js';
 import { resourceLeaf, resourceUrl, typesHelp, type ResourceTarget } from '../resource-target.js';
-import type { TrackedResource } from '../wire-types.js';
+import type { ComputeResourceWire } from '../../wire/resources.js';
 import { resourceIdentityCommand } from './resource-identity.js';
 import { joinTokenCommand } from './join-token.js';
 
-const COLUMNS: Column<TrackedResource>[] = [
+const COLUMNS: Column<ComputeResourceWire>[] = [
   { header: 'name', get: (r) => r.name },
   { header: 'type', get: (r) => r.type },
   { header: 'resourceGroup', get: (r) => resourceGroupOf(r.id) },
@@ -19,7 +19,7 @@ const COLUMNS: Column<TrackedResource>[] = [
 
 const TYPES_HELP = typesHelp();
 
-const printOne = (o: ClientOptions, r: TrackedResource) => print(o.output, r, [r], COLUMNS);
+const printOne = (o: ClientOptions, r: ComputeResourceWire) => print(o.output, r, [r], COLUMNS);
 
 function createCommand(): Command {
   return resourceLeaf('create', 'Create (or replace) a compute resource that can hold managed identities.')
@@ -34,14 +34,14 @@ function createCommand(): Command {
         ...(tags ? { tags } : {}),
         properties: o.properties === undefined ? {} : parseJsonObject(o.properties, '--properties'),
       };
-      printOne(o, await client.request<TrackedResource>('PUT', resourceUrl(o, client.subscriptionId), body));
+      printOne(o, await client.request<ComputeResourceWire>('PUT', resourceUrl(o, client.subscriptionId), body));
     });
 }
 
 function showCommand(): Command {
   return resourceLeaf('show', 'Show a compute resource.').action(async (o: ResourceTarget) => {
     const client = clientFor(o);
-    printOne(o, await client.request<TrackedResource>('GET', resourceUrl(o, client.subscriptionId)));
+    printOne(o, await client.request<ComputeResourceWire>('GET', resourceUrl(o, client.subscriptionId)));
   });
 }
 
@@ -53,7 +53,7 @@ function listCommand(): Command {
       const t = resourceType(o.type);
       const client = clientFor(o);
       const path = withApiVersion(resourceCollectionPath(client.subscriptionId, t.type, o.resourceGroup), t.apiVersion);
-      const { value } = await listAll<TrackedResource>(client, path);
+      const { value } = await listAll<ComputeResourceWire>(client, path);
       print(o.output, value, value, COLUMNS);
     });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { listAll } from '../arm-client.js';
+import { listAll } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, parseJsonObject, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
-import { AUTHORIZATION_API, isGuid, RD_PATH, resolveRole, scopeOf, under, type RoleDefinitionWire } from '../role-resolve.js';
+import { AUTHORIZATION_API, isGuid, RD_PATH, resolveRole, scopeOf, under } from '../role-resolve.js';
+import type { RoleDefinitionWire } from '../../wire/authorization.js';
 
 interface ScopeOptions extends ClientOptions {
   scope?: string;

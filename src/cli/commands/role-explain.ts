@@ -3,6 +3,7 @@ import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print } from '../output.js';
 import { resolveAssignee, scopeOf } from '../role-resolve.js';
+import { CHECK_ACCESS_PATH, type CheckAccessRequest, type CheckAccessWire } from '../../wire/authorization.js';
 
 interface ExplainOptions extends ClientOptions {
   assignee: string;
@@ -10,12 +11,6 @@ interface ExplainOptions extends ClientOptions {
   dataAction?: string;
   scope?: string;
   resourceGroup?: string;
-}
-
-interface CheckAccessWire {
-  allowed: boolean;
-  reason: string;
-  considered: { name: string; roleName: string | null; scope: string; verdict: string }[];
 }
 
 /** `openmi role explain`: would this principal be allowed, and which assignment decides it. */
@@ -30,8 +25,8 @@ export function roleExplainCommand(): Command {
       if ((o.action === undefined) === (o.dataAction === undefined)) throw new CliError('give exactly one of --action or --data-action.', 2);
       const client = clientFor(o);
       const principalId = await resolveAssignee(client, o.assignee);
-      const body = { principalId, scope: scopeOf(client, o), ...(o.action ? { action: o.action } : { dataAction: o.dataAction }) };
-      const r = await client.request<CheckAccessWire>('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', body);
+      const body: CheckAccessRequest = { principalId, scope: scopeOf(client, o), ...(o.action ? { action: o.action } : { dataAction: o.dataAction! }) };
+      const r = await client.request<CheckAccessWire>('POST', `${CHECK_ACCESS_PATH}?api-version=2025-01-01`, body);
       if (o.output === 'json') return print('json', r, [], []);
       process.stdout.write(`${r.reason}\n`);
       for (const a of r.considered) process.stdout.write(`  ${a.roleName ?? '(unknown role)'} at ${a.scope}: ${a.verdict}\n`);

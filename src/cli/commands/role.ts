@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { listAll, type ArmClient } from '../arm-client.js';
+import { listAll, type ArmClient } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
 import {
-  AUTHORIZATION_API, guidOf, isGuid, RA_PATH, resolveAssignee, resolveRole, roleNames, scopeOf, under, type RoleAssignmentWire,
+  AUTHORIZATION_API, guidOf, isGuid, RA_PATH, resolveAssignee, resolveRole, roleNames, scopeOf, under,
 } from '../role-resolve.js';
 import { roleDefinitionCommand } from './role-definition.js';
+import type { RoleAssignmentWire } from '../../wire/authorization.js';
 import { roleExplainCommand } from './role-explain.js';
 
 interface ScopeOptions extends ClientOptions {

@@ -5,7 +5,7 @@ import { inheritedEnvironment } from '../../config/load.js';
 import { createLogger } from '../../kernel/log.js';
 import { CliError } from '../cli-error.js';
 import { startResourceAgent } from '../resource-agent.js';
-import { createArmClient } from '../arm-client.js';
+import { createArmClient } from '../../client/arm-client.js';
 import { workloadEnvironment, type AgentEndpoints, type MetadataMode } from '../workload-env.js';
 import { withResourceRef, type ResourceRef } from './join-token.js';
 

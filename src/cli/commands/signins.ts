@@ -1,9 +1,8 @@
 import { Command } from 'commander';
-import { eachPage } from '../arm-client.js';
+import { eachPage } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { printStream, stdoutDrained, type Column } from '../output.js';
-
-type SignInWire = Record<string, any>;
+import { SIGN_INS_PATH, type SignInWire } from '../../wire/sign-ins.js';
 
 interface SignInOptions extends ClientOptions {
   from?: string;
@@ -24,13 +23,13 @@ export function signInQuery(o: SignInOptions): string {
 const PAGE_SIZE = 1000;
 
 const COLUMNS: Column<SignInWire>[] = [
-  { header: 'time', get: (s) => s['createdDateTime'] },
-  { header: 'flow', get: (s) => s['flow'] },
-  { header: 'result', get: (s) => (s['requestCount'] ? `${s['result']} ×${s['requestCount']}` : s['result']) },
-  { header: 'error', get: (s) => s['status']?.errorCode ?? '' },
-  { header: 'appId', get: (s) => s['appId'] ?? '' },
-  { header: 'resource', get: (s) => s['resourceId'] ?? '' },
-  { header: 'caller', get: (s) => s['managedServiceIdentity']?.associatedResourceId ?? '' },
+  { header: 'time', get: (s) => s.createdDateTime },
+  { header: 'flow', get: (s) => s.flow },
+  { header: 'result', get: (s) => (s.requestCount ? `${s.result} ×${s.requestCount}` : s.result) },
+  { header: 'error', get: (s) => s.status?.errorCode ?? '' },
+  { header: 'appId', get: (s) => s.appId ?? '' },
+  { header: 'resource', get: (s) => s.resourceId ?? '' },
+  { header: 'caller', get: (s) => s.managedServiceIdentity?.associatedResourceId ?? '' },
 ];
 
 /** `openmi signins list`: every token request, newest first; `--jsonl` exports one JSON object per line. */
@@ -45,7 +44,7 @@ export function signInsCommand(): Command {
     .action(async (o: SignInOptions) => {
       // Streamed page by page: the log runs to millions of rows, more than fit in memory at once.
       const out = printStream<SignInWire>(o.jsonl ? 'jsonl' : o.output, COLUMNS);
-      for await (const p of eachPage<SignInWire>(clientFor(o), `/providers/OpenMI.Audit/signIns?${signInQuery(o)}&$top=${PAGE_SIZE}`)) {
+      for await (const p of eachPage<SignInWire>(clientFor(o), `${SIGN_INS_PATH}?${signInQuery(o)}&$top=${PAGE_SIZE}`)) {
         out.write(p.value);
         await stdoutDrained();
       }

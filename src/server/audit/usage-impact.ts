@@ -3,31 +3,9 @@ import { invalid, notFound } from '../../kernel/errors.js';
 import type { SignInUsageRow } from '../../store/audit-repo.js';
 import type { UserAssignedIdentityRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import type { IdentityImpact, UnusedIdentity } from '../../wire/usage.js';
 
 const DAY_MS = 86_400_000;
-
-export interface UnusedIdentity {
-  id: string;
-  name: string;
-  resourceGroup: string;
-  principalId: string;
-  clientId: string;
-  /** ISO time of the last successful token request still in the sign-in log, or null. */
-  lastUse: string | null;
-  resources: string[];
-}
-
-export interface ImpactedResource {
-  id: string;
-  lastUse: string | null;
-}
-
-export interface IdentityImpact {
-  identityId: string;
-  /** Present when the question was about removing one role assignment. */
-  roleAssignment?: { id: string; roleDefinitionId: string; scope: string };
-  resources: ImpactedResource[];
-}
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 

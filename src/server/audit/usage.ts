@@ -1,26 +1,7 @@
 import type { SignInUsageRow } from '../../store/audit-repo.js';
 import type { ComputeResourceRecord, UserAssignedIdentityRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-
-/** Token use of one identity from one calling resource, over the sign-in log's retention window. */
-export interface CallerUsage {
-  callingResourceId: string;
-  /** ISO times of the first and last successful token request (null when every request failed). */
-  firstUse: string | null;
-  lastUse: string | null;
-  successes: number;
-  failures: number;
-}
-
-export interface IdentityUsage {
-  identityId: string;
-  principalId: string;
-  clientId: string;
-  resources: string[];
-  roleAssignments: { id: string; roleDefinitionId: string; scope: string }[];
-  federatedCredentials: { name: string; issuer: string; subject: string }[];
-  usage: CallerUsage[];
-}
+import type { CallerUsage, IdentityUsage } from '../../wire/usage.js';
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 

@@ -14,6 +14,7 @@ import { anyMatches } from './action-match.js';
 import type { AccessDecision } from './authorizer.js';
 import type { RoleDefinition } from './roles.js';
 import { displayScope, scopeCovers } from './scope.js';
+import type { AssignmentVerdict, ConsideredAssignmentWire } from '../../wire/authorization.js';
 
 export type OperationKind = 'action' | 'dataAction';
 
@@ -31,17 +32,8 @@ export interface ResolvedAssignment {
   role: RoleDefinition | undefined;
 }
 
-/** What one assignment contributed to a decision. */
-export type AssignmentVerdict = 'grants' | 'outOfScope' | 'roleLacksOperation' | 'unknownRole' | 'conditionNotEvaluated';
-
-export interface ConsideredAssignment {
-  id: string;
-  name: string;
-  scope: string;
-  roleDefinitionId: string;
-  roleName: string | null;
-  verdict: AssignmentVerdict;
-}
+/** What one assignment contributed to a decision: checkAccess returns these as they are. */
+export type ConsideredAssignment = ConsideredAssignmentWire;
 
 /** A decision plus every assignment that was looked at, for `openmi role explain` and checkAccess. */
 export interface Evaluation extends AccessDecision {

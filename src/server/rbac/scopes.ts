@@ -1,5 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
-import { computeType } from '../resources/compute-types.js';
+import { computeType } from '../../wire/compute-types.js';
 import { requireScope, resourceNotFound } from '../resources/scope-checks.js';
 import { UAI_TYPE } from '../identities/user-assigned.js';
 import type { StoreRepos } from '../../store/store.js';

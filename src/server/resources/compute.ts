@@ -7,7 +7,7 @@ import { invalid } from '../../kernel/errors.js';
 import { createIdentityPrincipal, retireIdentityPrincipal } from '../identities/principals.js';
 import type { ComputeResourceRecord } from '../../store/records.js';
 import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store.js';
-import type { ComputeType } from './compute-types.js';
+import type { ComputeType } from '../../wire/compute-types.js';
 import { applyIdentityRequest, type IdentityState } from './identity-block.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
 import { checkTags } from './tags.js';

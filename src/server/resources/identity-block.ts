@@ -1,5 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
-import type { ComputeType } from './compute-types.js';
+import type { ComputeType } from '../../wire/compute-types.js';
 
 /** The requested identity of a compute resource, after parsing (docs/wire/arm.md). */
 export interface IdentityState {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../kernel/log.js';
+import type { SignInFlow } from '../../wire/sign-ins.js';
 
-/** How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`). */
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink';
+export type { SignInFlow };
 
 /**
  * One token request, successful or not: the sign-in log's row. One row per request, except that

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createArmClient } from '../../../src/cli/arm-client.js';
+import { createArmClient } from '../../../src/client/arm-client.js';
 import { DataPlaneAuthenticator } from '../../../src/server/surfaces/data-plane-auth/data-plane-auth.js';
 import { JwksVerifier } from '../../../src/gate/jwks-verifier.js';
 import { RemoteAuthorizer } from '../../../src/gate/remote-authorizer.js';

@@ -1,22 +1,9 @@
 import { arm } from '../../api/arm.js';
 import { API } from '../../api/api-versions.js';
 import { identityPath } from '../../api/identities.js';
+import type { AssociatedResourcesPage as AssociatedPage, AssociatedResourceWire as AssociatedResource } from '../../../../src/wire/identities.js';
 
-/** A row of listAssociatedResources (type and resourceGroup come back lower-cased). */
-export interface AssociatedResource {
-  id: string;
-  name: string;
-  type: string;
-  resourceGroup: string;
-  subscriptionId: string;
-  subscriptionDisplayName: string;
-}
-
-interface AssociatedPage {
-  totalCount: number;
-  value: AssociatedResource[];
-  nextLink?: string;
-}
+export type { AssociatedResource };
 
 /** A POST in preview api-versions only; its nextLink is POSTed too. */
 export async function listAssociatedResources(sub: string, rg: string, name: string): Promise<AssociatedResource[]> {

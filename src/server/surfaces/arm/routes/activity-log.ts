@@ -5,6 +5,7 @@ import { ArmError } from '../arm-errors.js';
 import { FILTER_TIME_EXAMPLE, parseFilterTime } from '../../../../kernel/filter-time.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import type { ArmCall, ArmRoute } from '../router.js';
+import type { ActivityEventWire } from '../../../../wire/activity-log.js';
 
 const TYPE = 'Microsoft.Insights/eventtypes/values';
 
@@ -47,7 +48,7 @@ export function parseActivityFilter(filter: string | null, subscriptionId: strin
 const named = (value: string) => ({ value, localizedValue: value });
 
 /** One event in Azure's EventData shape (https://learn.microsoft.com/azure/azure-monitor/platform/activity-log-schema); we record only the EndRequest. */
-export function eventData(e: ActivityEvent, tenantId: string): Record<string, unknown> {
+export function eventData(e: ActivityEvent, tenantId: string): ActivityEventWire {
   const { subscriptionId, resourceGroup } = scopeParts(e.resourceId);
   const type = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(e.resourceId)?.[1] ?? '';
   const failed = e.status === 'Failed';
@@ -85,10 +86,10 @@ function principalOf(e: ActivityEvent): Record<string, string> {
   return out;
 }
 
-function select(obj: Record<string, unknown>, fields: string | null): Record<string, unknown> {
+function select<T extends object>(obj: T, fields: string | null): Partial<T> {
   if (!fields) return obj;
   const wanted = new Set(fields.split(',').map((f) => f.trim().toLowerCase()));
-  return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.has(k.toLowerCase())));
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.has(k.toLowerCase()))) as Partial<T>;
 }
 
 /** `GET /subscriptions/{id}/providers/Microsoft.Insights/eventtypes/management/values` (what `az monitor activity-log list` calls). */

@@ -5,6 +5,7 @@ import type { TokenRevocationService } from '../../../tokens/revocation.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
+import type { AgentWire, JoinTokenRequest, JoinTokenWire } from '../../../../wire/agents.js';
 
 export interface AgentRouteDeps {
   store: Store;
@@ -14,14 +15,14 @@ export interface AgentRouteDeps {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const agentWire = (a: AgentRecord) => ({
+const agentWire = (a: AgentRecord): AgentWire => ({
   id: `${a.resourceId}/providers/OpenMI.Agents/agents/${a.id}`,
   name: a.id,
   type: 'OpenMI.Agents/agents',
   properties: { resourceId: a.resourceId, hostname: a.hostname, createdAt: iso(a.createdAt), expiresAt: iso(a.expiresAt), ephemeral: a.expiresAt !== null },
 });
 
-function joinTokenInput(c: ArmCall): { ephemeral?: boolean; expiresInSeconds?: number } {
+function joinTokenInput(c: ArmCall): JoinTokenRequest {
   const b = (c.body ?? {}) as Record<string, unknown>;
   if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError(400, 'InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
   const out: { ephemeral?: boolean; expiresInSeconds?: number } = {};
@@ -49,7 +50,8 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
           handle: async (c) => {
             const created = await d.joinTokens.create(actorOf(c), c.params['scope']!, joinTokenInput(c));
             const r = created.record;
-            return { status: 200, body: { token: created.token, resourceId: r.resourceId, expiresOn: iso(r.expiresAt), ephemeral: r.ephemeral } };
+            const body: JoinTokenWire = { token: created.token, resourceId: r.resourceId, expiresOn: new Date(r.expiresAt).toISOString(), ephemeral: r.ephemeral };
+            return { status: 200, body };
           },
         },
       },

@@ -7,11 +7,12 @@ import { ROLE_DEFINITIONS, roleDefinitionIdAt } from '../../../rbac/scopes.js';
 import { ArmError } from '../arm-errors.js';
 import { nextLink, page, readSkipToken } from '../paging.js';
 import type { ArmCall } from '../router.js';
+import type { RoleAssignmentWire, RoleDefinitionWire } from '../../../../wire/authorization.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** A role assignment as ARM returns it (docs/wire/arm.md). */
-export const assignmentWire = (ra: RoleAssignmentRecord) => ({
+export const assignmentWire = (ra: RoleAssignmentRecord): RoleAssignmentWire => ({
   id: ra.id,
   name: ra.name,
   type: ROLE_ASSIGNMENTS,
@@ -32,7 +33,7 @@ export const assignmentWire = (ra: RoleAssignmentRecord) => ({
 });
 
 /** A role definition as ARM returns it at a scope: its id sits under the scope's subscription (docs/wire/arm.md). */
-export const definitionWire = (scope: string, r: RoleDefinition) => ({
+export const definitionWire = (scope: string, r: RoleDefinition): RoleDefinitionWire => ({
   id: roleDefinitionIdAt(scope, r.id),
   name: r.id,
   type: ROLE_DEFINITIONS,

@@ -2,8 +2,7 @@ import type { RbacAuthorizer } from '../../../rbac/rbac-authorizer.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { bodyObject, type ArmCall, type ArmRoute } from '../router.js';
-
-export const CHECK_ACCESS_PATH = '/providers/OpenMI.Authorization/checkAccess';
+import { CHECK_ACCESS_PATH, type CheckAccessWire } from '../../../../wire/authorization.js';
 
 interface CheckInput {
   principalId: string;
@@ -48,7 +47,9 @@ export function checkAccessRoutes(authorizer: RbacAuthorizer): ArmRoute[] {
               throw new ArmError(403, 'AuthorizationFailed', `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`);
             }
             const e = await authorizer.explain(i.principalId, i.operation, i.scope, i.kind);
-            return { status: 200, body: { allowed: e.allowed, reason: e.reason, principalId: i.principalId, [i.kind]: i.operation, scope: i.scope, considered: e.considered } };
+            const asked = i.kind === 'action' ? { action: i.operation } : { dataAction: i.operation };
+            const body: CheckAccessWire = { allowed: e.allowed, reason: e.reason, principalId: i.principalId, ...asked, scope: i.scope, considered: e.considered };
+            return { status: 200, body };
           },
         },
       },

@@ -1,7 +1,7 @@
 import type { ComputeResourceRecord } from '../../../../store/records.js';
 import type { Store } from '../../../../store/store.js';
 import type { Authorizer } from '../../../rbac/authorizer.js';
-import { COMPUTE_TYPES, type ComputeType } from '../../../resources/compute-types.js';
+import { COMPUTE_TYPES, type ComputeType } from '../../../../wire/compute-types.js';
 import type { ComputeResourceService, ResourceAddress } from '../../../resources/compute.js';
 import { identityTypeOf } from '../../../resources/identity-block.js';
 import { publishedApiVersions } from '../api-versions.js';
@@ -9,6 +9,7 @@ import { ArmError } from '../arm-errors.js';
 import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
+import type { ComputeResourceWire, ResourceIdentityWire, UserAssignedIdentityRef } from '../../../../wire/resources.js';
 
 export interface ComputeRouteDeps {
   compute: ComputeResourceService;
@@ -21,23 +22,23 @@ export interface ComputeRouteDeps {
 const ASSIGN = 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action';
 
 /** The `identity` block as the RP returns it (and Resources – List): principal ids filled in for every identity. */
-export async function identityWire(store: Store, r: Pick<ComputeResourceRecord, 'systemPrincipalId' | 'userAssignedIdentityIds'>, type: ComputeType, tenantId: string) {
+export async function identityWire(store: Store, r: Pick<ComputeResourceRecord, 'systemPrincipalId' | 'userAssignedIdentityIds'>, type: ComputeType, tenantId: string): Promise<ResourceIdentityWire | undefined> {
   const state = { system: !!r.systemPrincipalId, userAssigned: r.userAssignedIdentityIds };
   if (!state.system && state.userAssigned.length === 0) return undefined;
-  const block: Record<string, unknown> = { type: identityTypeOf(state, type) };
+  const block: ResourceIdentityWire = { type: identityTypeOf(state, type) };
   if (r.systemPrincipalId) Object.assign(block, { principalId: r.systemPrincipalId, tenantId });
   if (state.userAssigned.length > 0) {
-    const map: Record<string, { principalId: string; clientId: string }> = {};
+    const map: Record<string, UserAssignedIdentityRef> = {};
     for (const id of state.userAssigned) {
       const i = await store.identities.get(id);
       if (i) map[id] = { principalId: i.principalId, clientId: i.clientId };
     }
-    block['userAssignedIdentities'] = map;
+    block.userAssignedIdentities = map;
   }
   return block;
 }
 
-async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type: ComputeType) {
+async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type: ComputeType): Promise<ComputeResourceWire> {
   const identity = await identityWire(d.store, r, type, d.tenantId);
   const properties = withSucceeded(r.body['properties']);
   return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, properties, ...(identity ? { identity } : {}) };

@@ -6,11 +6,12 @@ import { queryAssociated } from '../../../identities/associated-query.js';
 import { MSI_API_VERSIONS, MSI_PREVIEW_API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
+import type { AssociatedResourcesPage, FederatedCredentialWire, IdentityWire } from '../../../../wire/identities.js';
 
 const FIC_TYPE = `${UAI_TYPE}/federatedIdentityCredentials`;
 const RG_BASE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities';
 
-export const identityWire = (i: UserAssignedIdentityRecord) => ({
+export const identityWire = (i: UserAssignedIdentityRecord): IdentityWire => ({
   id: i.id,
   name: i.name,
   type: UAI_TYPE,
@@ -19,7 +20,7 @@ export const identityWire = (i: UserAssignedIdentityRecord) => ({
   properties: { tenantId: i.tenantId, principalId: i.principalId, clientId: i.clientId, isolationScope: i.isolationScope },
 });
 
-const ficWire = (f: FederatedCredentialRecord) => ({
+const ficWire = (f: FederatedCredentialRecord): FederatedCredentialWire => ({
   id: f.id,
   name: f.name,
   type: FIC_TYPE,
@@ -100,7 +101,8 @@ async function associated(d: IdentityRouteDeps, c: ArmCall) {
     ...(q.get('$skiptoken') ? { skiptoken: q.get('$skiptoken')! } : {}),
   });
   const link = result.nextSkip === undefined ? undefined : associatedNextLink(d.baseUrl, c, result.nextSkip);
-  return { status: 200, body: { totalCount: result.totalCount, value: result.value, ...(link ? { nextLink: link } : {}) } };
+  const body: AssociatedResourcesPage = { totalCount: result.totalCount, value: result.value, ...(link ? { nextLink: link } : {}) };
+  return { status: 200, body };
 }
 
 function associatedNextLink(baseUrl: string, c: ArmCall, nextSkip: number): string {

@@ -4,11 +4,12 @@ import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
+import type { ResourceGroupWire } from '../../../../wire/resources.js';
 
 const TYPE = 'Microsoft.Resources/resourceGroups';
 const ACTION = 'Microsoft.Resources/subscriptions/resourceGroups';
 
-export const resourceGroupWire = (rg: ResourceGroupRecord) => ({
+export const resourceGroupWire = (rg: ResourceGroupRecord): ResourceGroupWire => ({
   id: rg.id,
   name: rg.name,
   type: TYPE,

@@ -1,6 +1,6 @@
 import type { Authorizer } from '../../../rbac/authorizer.js';
 import type { Store } from '../../../../store/store.js';
-import { computeType } from '../../../resources/compute-types.js';
+import { computeType } from '../../../../wire/compute-types.js';
 import { parseResourceFilter } from '../../../resources/resource-filter.js';
 import type { ArmResource } from '../../../resources/resource-kinds.js';
 import { listArmResources, parseExpand } from '../../../resources/resource-listing.js';

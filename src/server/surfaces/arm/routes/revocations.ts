@@ -1,8 +1,7 @@
 import type { TokenRevocationRepo } from '../../../../store/store.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import type { ArmRoute } from '../router.js';
-
-export const REVOCATIONS_PATH = '/providers/OpenMI.Tokens/revocations';
+import { REVOCATIONS_PATH, type RevocationWire } from '../../../../wire/authorization.js';
 
 /**
  * The tenant's token revocations, for verifiers outside the server (openmi gate, users' services)
@@ -19,7 +18,8 @@ export function revocationRoutes(revocations: Pick<TokenRevocationRepo, 'list'>)
           action: 'OpenMI.Tokens/revocations/read',
           handle: async () => {
             const all = await revocations.list();
-            return { status: 200, body: { value: all.map((r) => ({ principalId: r.principalId, revokedAt: new Date(r.revokedAt).toISOString() })) } };
+            const value = all.map((r): RevocationWire => ({ principalId: r.principalId, revokedAt: new Date(r.revokedAt).toISOString() }));
+            return { status: 200, body: { value } };
           },
         },
       },

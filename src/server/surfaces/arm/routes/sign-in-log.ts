@@ -7,9 +7,9 @@ import { ArmError } from '../arm-errors.js';
 import { FILTER_TIME_EXAMPLE, parseFilterTime } from '../../../../kernel/filter-time.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import type { ArmCall, ArmRoute } from '../router.js';
+import { SIGN_INS_PATH, type SignInWire } from '../../../../wire/sign-ins.js';
 
 const NS = 'OpenMI.Audit';
-export const SIGN_INS_PATH = `/providers/${NS}/signIns`;
 export const VERIFY_PATH = `/providers/${NS}/verify`;
 
 function time(c: ArmCall, name: string): number | undefined {
@@ -43,7 +43,7 @@ export function signInQuery(c: ArmCall): AuditQuery {
  * A sign-in in Graph/Log Analytics terms (docs/wire/arm.md#sign-in-log), with openmi's agent and flow added. A row
  * that refusals were folded into (docs/audit.md) also says how many and when the last arrived.
  */
-export function signInWire(s: StoredSignIn): Record<string, unknown> {
+export function signInWire(s: StoredSignIn): SignInWire {
   const folded = s.count === undefined ? {} : { requestCount: s.count, lastDateTime: new Date(s.lastAt ?? s.at).toISOString() };
   return {
     id: s.id,

@@ -5,8 +5,9 @@ import { visibleSubscriptions } from '../../../resources/subscription-visibility
 import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import type { ArmRoute } from '../router.js';
+import type { SubscriptionWire } from '../../../../wire/resources.js';
 
-const subscriptionWire = (s: SubscriptionRecord) => ({
+const subscriptionWire = (s: SubscriptionRecord): SubscriptionWire => ({
   id: `/subscriptions/${s.id}`,
   subscriptionId: s.id,
   tenantId: s.tenantId,

@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import { loadConfig, publicBaseUrl } from '../config/load.js';
 import type { AdminCredentialsFile } from '../server/directory/bootstrap.js';
-import { CliError } from './cli-error.js';
 
 /**
- * A client of the public ARM wire, authenticated as the bootstrap admin. The CLI never opens
- * the store: everything it does, an Azure SDK pointed at this server could do too.
+ * A client of the public ARM wire, authenticated as the bootstrap admin, for the processes that
+ * are not the server: the CLI and openmi gate. Neither opens the store: everything they do, an
+ * Azure SDK pointed at this server could do too.
  */
 export interface ArmClient {
   readonly baseUrl: string;
   readonly subscriptionId: string;
   readonly dataDir: string;
-  /** `path` is relative to the base URL, or an absolute `nextLink` on the same origin. Non-2xx throws CliError. */
+  /** `path` is relative to the base URL, or an absolute `nextLink` on the same origin. Non-2xx throws ArmClientError. */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** `call`, returning only the parsed body (undefined when the response had none). */
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
@@ -23,6 +23,9 @@ export interface ArmClientOptions {
   dataDir?: string;
   subscription?: string;
 }
+
+/** A refusal or a failure to reach the server, with a one-line message that says what to do. */
+export class ArmClientError extends Error {}
 
 interface RawResponse {
   status: number;
@@ -38,7 +41,7 @@ function readDataFile(path: string, what: string, dataDir: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
-    throw new CliError(`cannot read the ${what} at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create it.`);
+    throw new ArmClientError(`cannot read the ${what} at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create it.`);
   }
 }
 
@@ -57,9 +60,9 @@ function send(url: string, method: string, ca: string, headers: Record<string, s
     req.on('error', (e: NodeJS.ErrnoException) => {
       const origin = new URL(url).origin;
       if (e.code && NETWORK_CODES.has(e.code)) {
-        reject(new CliError(`the openmi server at ${origin} is not reachable (${e.code}). Start it with 'openmi serve --data-dir ${dataDir}'.`));
+        reject(new ArmClientError(`the openmi server at ${origin} is not reachable (${e.code}). Start it with 'openmi serve --data-dir ${dataDir}'.`));
       } else {
-        reject(new CliError(`request to ${origin} failed: ${e.message}`));
+        reject(new ArmClientError(`request to ${origin} failed: ${e.message}`));
       }
     });
     if (body !== undefined) req.write(body);
@@ -77,11 +80,11 @@ function parseJson(text: string): unknown {
 }
 
 /** Turns an ARM error envelope (or anything else non-2xx) into a one-line message the user can act on. */
-function armFailure(method: string, url: string, r: RawResponse): CliError {
+function armFailure(method: string, url: string, r: RawResponse): ArmClientError {
   const err = (parseJson(r.text) as { error?: { code?: string; message?: string } } | undefined)?.error;
-  if (err && typeof err === 'object' && err.code) return new CliError(`${err.code}: ${err.message ?? ''}`.trim());
+  if (err && typeof err === 'object' && err.code) return new ArmClientError(`${err.code}: ${err.message ?? ''}`.trim());
   const path = new URL(url).pathname;
-  return new CliError(`${method} ${path} failed with HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 300)}` : ''}`);
+  return new ArmClientError(`${method} ${path} failed with HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 300)}` : ''}`);
 }
 
 async function fetchToken(baseUrl: string, ca: string, creds: AdminCredentialsFile, dataDir: string): Promise<string> {
@@ -91,14 +94,14 @@ async function fetchToken(baseUrl: string, ca: string, creds: AdminCredentialsFi
   const json = parseJson(r.text) as { access_token?: string; error?: string; error_description?: string } | undefined;
   if (r.status === 200 && json?.access_token) return json.access_token;
   const why = json?.error ? `${json.error}: ${json.error_description ?? ''}`.trim() : `HTTP ${r.status}`;
-  throw new CliError(`the admin credentials in ${dataDir} were refused (${why}). Were they created by this server?`);
+  throw new ArmClientError(`the admin credentials in ${dataDir} were refused (${why}). Were they created by this server?`);
 }
 
 /** Resolves a relative path against the base URL; refuses absolute URLs elsewhere so the token never leaves this server. */
 export function resolveUrl(baseUrl: string, path: string): string {
   if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path}`;
   if (new URL(path).origin !== new URL(baseUrl).origin) {
-    throw new CliError(`the server returned a link to ${new URL(path).origin}, not ${new URL(baseUrl).origin}; refusing to send credentials there.`);
+    throw new ArmClientError(`the server returned a link to ${new URL(path).origin}, not ${new URL(baseUrl).origin}; refusing to send credentials there.`);
   }
   return path;
 }
@@ -145,7 +148,7 @@ function readEndpoint(dataDir: string): string | undefined {
 export async function* eachPage<T>(client: ArmClient, path: string, method = 'GET', body?: unknown): AsyncGenerator<{ value: T[]; page: Json }> {
   let next: string | undefined = path;
   for (let n = 0; next !== undefined; n++) {
-    if (n >= 1_000_000) throw new CliError(`gave up following nextLink after ${n} pages of ${path}`);
+    if (n >= 1_000_000) throw new ArmClientError(`gave up following nextLink after ${n} pages of ${path}`);
     const page: Json = (await client.request<Json>(method, next, body)) ?? {};
     yield { value: Array.isArray(page['value']) ? (page['value'] as T[]) : [], page };
     next = typeof page['nextLink'] === 'string' && page['nextLink'] ? page['nextLink'] : undefined;

@@ -1,0 +1,44 @@
+/** Identity usage from the sign-in log (OpenMI.Audit): per-identity usage, unused identities and deletion impact (docs/audit.md). */
+
+/** Token use of one identity from one calling resource, over the sign-in log's retention window. */
+export interface CallerUsage {
+  callingResourceId: string;
+  /** ISO times of the first and last successful token request (null when every request failed). */
+  firstUse: string | null;
+  lastUse: string | null;
+  successes: number;
+  failures: number;
+}
+
+export interface IdentityUsage {
+  identityId: string;
+  principalId: string;
+  clientId: string;
+  resources: string[];
+  roleAssignments: { id: string; roleDefinitionId: string; scope: string }[];
+  federatedCredentials: { name: string; issuer: string; subject: string }[];
+  usage: CallerUsage[];
+}
+
+export interface UnusedIdentity {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  principalId: string;
+  clientId: string;
+  /** ISO time of the last successful token request still in the sign-in log, or null. */
+  lastUse: string | null;
+  resources: string[];
+}
+
+export interface ImpactedResource {
+  id: string;
+  lastUse: string | null;
+}
+
+export interface IdentityImpact {
+  identityId: string;
+  /** Present when the question was about removing one role assignment. */
+  roleAssignment?: { id: string; roleDefinitionId: string; scope: string };
+  resources: ImpactedResource[];
+}
