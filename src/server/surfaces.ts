@@ -120,7 +120,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
     ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
-    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443 }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
   );
@@ -170,7 +170,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     maxBodyBytes: d.cfg.maxBodyBytes,
   });
   const blob = new BlobSurface({
-    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey), authorizer,
+    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), authorizer,
     bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
     zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
   });
