@@ -63,6 +63,7 @@ import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
+import { KeyVaultService } from './key-vaults/vaults.js';
 import { VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
@@ -119,7 +120,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...keyVaultRoutes({ vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443 }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
