@@ -43,6 +43,7 @@ import { maxTokenLifetimeMs } from './tokens/rotation.js';
 import { agentRoutes } from './surfaces/arm/routes/agents.js';
 import { InvalidationHub } from './agents/invalidation-hub.js';
 import { JoinTokenService } from './agents/join-tokens.js';
+import { AgentService } from './agents/agents.js';
 import { TokenRevocationService } from './tokens/revocation.js';
 import { AgentEnrollment } from './agents/enrollment.js';
 import { AgentAuthenticator } from './agents/assertion.js';
@@ -111,7 +112,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...msiOperationRoutes(),
     ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder, pool: d.pool }),
     ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
-    ...agentRoutes({ store: d.store, joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
+    ...agentRoutes({ agents: new AgentService(d.store, d.clock, recorder), joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
     ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
