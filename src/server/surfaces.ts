@@ -117,7 +117,7 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
     ...revocationRoutes(d.store.tokenRevocations),
-    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
@@ -146,7 +146,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
   const perAgent = new TokenBuckets({ perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond }, d.clock);
   const perClient = new TokenBuckets({ perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient }, d.clock);
-  const loginLinks = new LoginLinkService(d.store, d.clock, d.random);
+  const loginLinks = new LoginLinkService(d.store, d.clock, d.random, recorder);
   const agents = new AgentSurface({
     store: d.store,
     hub,
