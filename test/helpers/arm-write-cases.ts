@@ -62,29 +62,32 @@ export class ArmWriter {
   }
 }
 
-/** One write, performed: the response and the resource id its activity row must carry. */
-export interface Performed {
-  res: HttpsResponse;
+/** One write, ready to send once its setup is done, and the resource id its activity row must carry. */
+export interface PlannedWrite {
+  method: string;
+  path: string;
+  body?: unknown;
   resourceId: string;
 }
 
-export type WriteCase = (w: ArmWriter) => Promise<Performed>;
+/** Makes what the write needs (through the API), then says which request makes the write. */
+export type WriteCase = (w: ArmWriter) => Promise<PlannedWrite>;
 
-const perform = async (w: ArmWriter, method: string, path: string, body?: unknown): Promise<Performed> => ({ res: await w.call(method, path, body), resourceId: path });
+const planned = (method: string, path: string, body?: unknown): PlannedWrite => ({ method, path, body, resourceId: path });
 
 /** PUT, PATCH and DELETE of a resource that a PUT with `body` creates. */
 function resourceCases(pattern: string, prefix: string, body: () => Record<string, unknown>, pathOf: (w: ArmWriter, name: string) => string): Record<string, WriteCase> {
   return {
-    [`PUT ${pattern}`]: (w) => perform(w, 'PUT', pathOf(w, w.name(prefix)), body()),
+    [`PUT ${pattern}`]: async (w) => planned('PUT', pathOf(w, w.name(prefix)), body()),
     [`PATCH ${pattern}`]: async (w) => {
       const path = pathOf(w, w.name(prefix));
       await w.ok('PUT', path, body());
-      return perform(w, 'PATCH', path, { tags: { patched: 'yes' } });
+      return planned('PATCH', path, { tags: { patched: 'yes' } });
     },
     [`DELETE ${pattern}`]: async (w) => {
       const path = pathOf(w, w.name(prefix));
       await w.ok('PUT', path, body());
-      return perform(w, 'DELETE', path);
+      return planned('DELETE', path);
     },
   };
 }
@@ -101,11 +104,11 @@ const ficBody = { properties: { issuer: 'https://token.actions.githubusercontent
 function identityCases(): Record<string, WriteCase> {
   return {
     ...resourceCases(`${RG}/providers/${UAI}/{resourceName}`, 'uai', () => ({ location: 'westeurope' }), inGroup(UAI)),
-    [`PUT ${FIC}`]: async (w) => perform(w, 'PUT', `${(await w.identity()).id}/federatedIdentityCredentials/fic1`, ficBody),
+    [`PUT ${FIC}`]: async (w) => planned('PUT', `${(await w.identity()).id}/federatedIdentityCredentials/fic1`, ficBody),
     [`DELETE ${FIC}`]: async (w) => {
       const path = `${(await w.identity()).id}/federatedIdentityCredentials/fic1`;
       await w.ok('PUT', path, ficBody);
-      return perform(w, 'DELETE', path);
+      return planned('DELETE', path);
     },
   };
 }
@@ -126,21 +129,21 @@ function authorizationCases(): Record<string, WriteCase> {
   return {
     [`PUT ${RA}`]: async (w) => {
       const a = await assignment(w);
-      return perform(w, 'PUT', a.path, a.body);
+      return planned('PUT', a.path, a.body);
     },
     [`DELETE ${RA}`]: async (w) => {
       const a = await assignment(w);
       await w.ok('PUT', a.path, a.body);
-      return perform(w, 'DELETE', a.path);
+      return planned('DELETE', a.path);
     },
     [`PUT ${RD}`]: async (w) => {
       const d = definition(w);
-      return perform(w, 'PUT', d.path, d.body);
+      return planned('PUT', d.path, d.body);
     },
     [`DELETE ${RD}`]: async (w) => {
       const d = definition(w);
       await w.ok('PUT', d.path, d.body);
-      return perform(w, 'DELETE', d.path);
+      return planned('DELETE', d.path);
     },
   };
 }
@@ -156,19 +159,19 @@ function tokenCases(): Record<string, WriteCase> {
   return {
     [`PUT ${ISSUERS}`]: async (w) => {
       const i = issuer(w);
-      return perform(w, 'PUT', i.path, i.body);
+      return planned('PUT', i.path, i.body);
     },
     [`DELETE ${ISSUERS}`]: async (w) => {
       const i = issuer(w);
       await w.ok('PUT', i.path, i.body);
-      return perform(w, 'DELETE', i.path);
+      return planned('DELETE', i.path);
     },
-    'POST /providers/OpenMI.Tokens/signingKeys/rotate': async (w) => ({ ...(await perform(w, 'POST', '/providers/OpenMI.Tokens/signingKeys/rotate')), resourceId: '/providers/OpenMI.Tokens/signingKeys' }),
+    'POST /providers/OpenMI.Tokens/signingKeys/rotate': async () => ({ ...planned('POST', '/providers/OpenMI.Tokens/signingKeys/rotate'), resourceId: '/providers/OpenMI.Tokens/signingKeys' }),
     'POST {*scope}/providers/OpenMI.Tokens/revokeTokens': async (w) => {
       const { id } = await w.identity();
-      return { res: await w.call('POST', `${id}/providers/OpenMI.Tokens/revokeTokens`, {}), resourceId: id };
+      return { method: 'POST', path: `${id}/providers/OpenMI.Tokens/revokeTokens`, body: {}, resourceId: id };
     },
-    'POST /providers/OpenMI.Portal/loginLinks': (w) => perform(w, 'POST', '/providers/OpenMI.Portal/loginLinks', {}),
+    'POST /providers/OpenMI.Portal/loginLinks': async () => planned('POST', '/providers/OpenMI.Portal/loginLinks', {}),
   };
 }
 
@@ -176,14 +179,14 @@ function agentCases(): Record<string, WriteCase> {
   return {
     'POST {*scope}/providers/OpenMI.Agents/joinTokens': async (w) => {
       const vm = await w.vm();
-      return { res: await w.call('POST', `${vm}/providers/OpenMI.Agents/joinTokens`, {}), resourceId: vm };
+      return { method: 'POST', path: `${vm}/providers/OpenMI.Agents/joinTokens`, body: {}, resourceId: vm };
     },
     'DELETE {*scope}/providers/OpenMI.Agents/agents/{agentId}': async (w) => {
       const vm = await w.vm();
       const join = await w.ok('POST', `${vm}/providers/OpenMI.Agents/joinTokens`, {});
       const agent = new RawAgent(w.t);
       assert.equal((await agent.enroll(join.token)).status, 201);
-      return perform(w, 'DELETE', `${vm}/providers/OpenMI.Agents/agents/${agent.id}`);
+      return planned('DELETE', `${vm}/providers/OpenMI.Agents/agents/${agent.id}`);
     },
   };
 }
@@ -199,7 +202,7 @@ function dataServiceCases(): Record<string, WriteCase> {
     [`POST ${RG}/providers/${SA}/{name}/regenerateKey`]: async (w) => {
       const path = `${w.rg}/providers/${SA}/${w.name('sa')}`;
       await w.ok('PUT', path, account());
-      return { res: await w.call('POST', `${path}/regenerateKey`, { keyName: 'key1' }), resourceId: path };
+      return { method: 'POST', path: `${path}/regenerateKey`, body: { keyName: 'key1' }, resourceId: path };
     },
   };
 }
