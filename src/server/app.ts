@@ -38,6 +38,8 @@ export interface RunningServer {
   readonly caCertPath: string;
   readonly credentialsPath: string;
   readonly store: Store;
+  /** The wire surfaces, in dispatch order (tests read the ARM route table from them). */
+  readonly surfaces: readonly Surface[];
   close(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
       caCertPath: pki.caCertPath,
       credentialsPath,
       store,
+      surfaces,
       close: async () => {
         await new Promise<void>((r) => {
           server.close(() => r());

@@ -43,6 +43,7 @@ import { maxTokenLifetimeMs } from './tokens/rotation.js';
 import { agentRoutes } from './surfaces/arm/routes/agents.js';
 import { InvalidationHub } from './agents/invalidation-hub.js';
 import { JoinTokenService } from './agents/join-tokens.js';
+import { AgentService } from './agents/agents.js';
 import { TokenRevocationService } from './tokens/revocation.js';
 import { AgentEnrollment } from './agents/enrollment.js';
 import { AgentAuthenticator } from './agents/assertion.js';
@@ -63,6 +64,7 @@ import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
+import { KeyVaultService } from './key-vaults/vaults.js';
 import { VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
@@ -110,17 +112,17 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...msiOperationRoutes(),
     ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder, pool: d.pool }),
     ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
-    ...agentRoutes({ store: d.store, joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
+    ...agentRoutes({ agents: new AgentService(d.store, d.clock, recorder), joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
     ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
     ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
     ...checkAccessRoutes(authorizer),
     ...revocationRoutes(d.store.tokenRevocations),
-    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...keyVaultRoutes({ store: d.store, clock: d.clock, tenantId, baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, sink: { store: d.store, clock: d.clock, recorder } }),
-    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443, sink: { store: d.store, clock: d.clock, recorder } }),
+    ...keyVaultRoutes({ vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
+    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443 }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
   );
@@ -144,7 +146,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
   const perAgent = new TokenBuckets({ perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond }, d.clock);
   const perClient = new TokenBuckets({ perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient }, d.clock);
-  const loginLinks = new LoginLinkService(d.store, d.clock, d.random);
+  const loginLinks = new LoginLinkService(d.store, d.clock, d.random, recorder);
   const agents = new AgentSurface({
     store: d.store,
     hub,
@@ -170,7 +172,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     maxBodyBytes: d.cfg.maxBodyBytes,
   });
   const blob = new BlobSurface({
-    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey), authorizer,
+    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), authorizer,
     bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
     zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
   });

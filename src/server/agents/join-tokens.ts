@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
-import { recordChange } from '../audit/changes-batch.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import type { Clock } from '../../kernel/clock.js';
 import { conflict, DomainError, invalid, notFound } from '../../kernel/errors.js';
 import type { Random } from '../../kernel/ids.js';
 import type { JoinTokenRecord } from '../../store/records.js';
-import type { Store } from '../../store/store.js';
+import type { Store, StoreRepos } from '../../store/store.js';
 import { hashSecret } from '../tokens/client-credentials.js';
 
 export const JOIN_TOKEN_OPERATION = 'OpenMI.Agents/joinTokens/write';
@@ -45,24 +45,26 @@ export class JoinTokenService {
     if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_S) {
       throw invalid(`expiresInSeconds must be a whole number from 60 to ${MAX_TTL_S}.`, { target: 'expiresInSeconds' });
     }
-    const resource = await this.store.computeResources.get(resourceId);
-    if (!resource) throw notFound(`The resource '${resourceId}' does not exist; join tokens are created for a compute resource (openmi resource create).`, { code: 'ResourceNotFound' });
-    const now = this.clock.now();
-    await this.checkOutstanding(resource.id, now);
-    const secret = this.random.bytes(32).toString('base64url');
-    const record: JoinTokenRecord = {
-      id: this.random.uuid(),
-      resourceId: resource.id,
-      hash: hashSecret(secret),
-      ephemeral: o.ephemeral ?? false,
-      createdBy: actor.principalId,
-      createdAt: now,
-      expiresAt: now + ttl * 1000,
-      usedAt: null,
-    };
-    await this.store.joinTokens.create(record);
-    await recordChange({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
-    return { token: `${record.id}.${secret}`, record };
+    return changeInTransaction({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, async (tx, batch) => {
+      const resource = await tx.computeResources.get(resourceId);
+      if (!resource) throw notFound(`The resource '${resourceId}' does not exist; join tokens are created for a compute resource (openmi resource create).`, { code: 'ResourceNotFound' });
+      const now = this.clock.now();
+      await this.checkOutstanding(tx, resource.id, now);
+      const secret = this.random.bytes(32).toString('base64url');
+      const record: JoinTokenRecord = {
+        id: this.random.uuid(),
+        resourceId: resource.id,
+        hash: hashSecret(secret),
+        ephemeral: o.ephemeral ?? false,
+        createdBy: actor.principalId,
+        createdAt: now,
+        expiresAt: now + ttl * 1000,
+        usedAt: null,
+      };
+      await tx.joinTokens.create(record);
+      batch.add(JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
+      return { token: `${record.id}.${secret}`, record };
+    });
   }
 
   /**
@@ -70,8 +72,8 @@ export class JoinTokenService {
    * token) from minting thousands. Count and insert are not one statement, so concurrent creates
    * can overshoot by how many race; the bound limits accumulation, not a single burst.
    */
-  private async checkOutstanding(resourceId: string, now: number): Promise<void> {
-    const n = await this.store.joinTokens.countOutstanding(resourceId, now);
+  private async checkOutstanding(tx: StoreRepos, resourceId: string, now: number): Promise<void> {
+    const n = await tx.joinTokens.countOutstanding(resourceId, now);
     if (n < this.maxOutstanding) return;
     throw conflict(
       `The resource '${resourceId}' already has ${n} unused join tokens that have not expired; the limit is ${this.maxOutstanding}. Enroll an agent with one of them or wait until one expires, or raise joinTokensPerResource (OPENMI_JOIN_TOKENS_PER_RESOURCE).`,

@@ -40,7 +40,11 @@ export interface ChangeSink {
   recorder: ChangeRecorder;
 }
 
-/** Runs `fn` in one transaction with a change batch; the batch is logged by that transaction and announced once it has committed. */
+/**
+ * The one way a control-plane change is recorded: runs `fn` in one transaction with a change
+ * batch; the batch is logged by that transaction and announced once it has committed. A service
+ * whose transaction is its own (key rotation) persists a ChangeBatch inside it the same way.
+ */
 export async function changeInTransaction<T>(sink: ChangeSink, actor: Actor, fn: (tx: StoreRepos, batch: ChangeBatch) => Promise<T>): Promise<T> {
   const batch = new ChangeBatch(sink.clock, actor);
   const result = await sink.store.tx(async (tx) => {
@@ -50,16 +54,4 @@ export async function changeInTransaction<T>(sink: ChangeSink, actor: Actor, fn:
   });
   batch.flush(sink.recorder);
   return result;
-}
-
-/**
- * Records one change that was made outside a transaction (a single-statement write), in a
- * transaction of its own. Await it before acknowledging: the record is durable once it resolves.
- * A crash between the write and this call leaves the change unrecorded (and unacknowledged).
- */
-export async function recordChange(sink: ChangeSink, actor: Actor, operation: string, resourceId: string, detail?: Record<string, unknown>): Promise<void> {
-  const batch = new ChangeBatch(sink.clock, actor);
-  batch.add(operation, resourceId, detail);
-  await sink.store.tx((tx) => batch.persist(tx));
-  batch.flush(sink.recorder);
 }

@@ -1,10 +1,10 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import type { Clock } from '../../kernel/clock.js';
-import { recordChange } from '../audit/changes-batch.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import { invalid, notFound } from '../../kernel/errors.js';
 import { resourceNotFound } from '../resources/scope-checks.js';
 import type { FederatedCredentialRecord } from '../../store/records.js';
-import type { Page, Store } from '../../store/store.js';
+import type { Page, Store, StoreRepos } from '../../store/store.js';
 import type { IssuerHostPolicy } from '../tokens/federation/issuer-hosts.js';
 import { checkFederatedCredentialName } from './names.js';
 import { identityId, UAI_TYPE, type IdentityAddress } from './user-assigned.js';
@@ -71,8 +71,8 @@ export class FederatedCredentialService {
     );
   }
 
-  private async requireIdentity(a: IdentityAddress) {
-    const identity = await this.store.identities.get(identityId(a));
+  private async requireIdentity(a: IdentityAddress, repos: StoreRepos = this.store) {
+    const identity = await repos.identities.get(identityId(a));
     if (!identity) throw resourceNotFound(UAI_TYPE, a.name, a.resourceGroup);
     return identity;
   }
@@ -88,23 +88,18 @@ export class FederatedCredentialService {
     checkFederatedCredentialName(name);
     const fields = { issuer: checkIssuer(input.issuer), subject: checkSubject(input.subject), audiences: checkAudiences(input.audiences) };
     await this.checkIssuerHost(fields.issuer);
-    const result = await this.store.tx(async (tx) => {
+    return changeInTransaction(this, actor, async (tx, batch) => {
       const identity = await tx.identities.get(identityId(a));
       if (!identity) throw resourceNotFound(UAI_TYPE, a.name, a.resourceGroup);
       const id = `${identity.id}/federatedIdentityCredentials/${name}`;
       const existing = await tx.federatedCredentials.get(id);
       const now = this.clock.now();
-      if (existing) {
-        const credential = { ...existing, ...fields, updatedAt: now };
-        await tx.federatedCredentials.update(credential);
-        return { credential, created: false };
-      }
-      const credential: FederatedCredentialRecord = { id, identityId: identity.id, name, ...fields, createdAt: now, updatedAt: now };
-      await tx.federatedCredentials.create(credential);
-      return { credential, created: true };
+      const credential: FederatedCredentialRecord = existing ? { ...existing, ...fields, updatedAt: now } : { id, identityId: identity.id, name, ...fields, createdAt: now, updatedAt: now };
+      if (existing) await tx.federatedCredentials.update(credential);
+      else await tx.federatedCredentials.create(credential);
+      batch.add(`${OP}/write`, credential.id, { ...fields, created: !existing });
+      return { credential, created: !existing };
     });
-    await recordChange(this, actor, `${OP}/write`, result.credential.id, { ...fields, created: result.created });
-    return result;
   }
 
   async list(a: IdentityAddress, limit: number, after?: string): Promise<Page<FederatedCredentialRecord>> {
@@ -113,10 +108,12 @@ export class FederatedCredentialService {
   }
 
   async delete(a: IdentityAddress, name: string, actor: Actor): Promise<boolean> {
-    const identity = await this.requireIdentity(a);
-    const id = `${identity.id}/federatedIdentityCredentials/${name}`;
-    const deleted = await this.store.federatedCredentials.delete(id);
-    if (deleted) await recordChange(this, actor, `${OP}/delete`, id);
-    return deleted;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const identity = await this.requireIdentity(a, tx);
+      const id = `${identity.id}/federatedIdentityCredentials/${name}`;
+      const deleted = await tx.federatedCredentials.delete(id);
+      if (deleted) batch.add(`${OP}/delete`, id);
+      return deleted;
+    });
   }
 }

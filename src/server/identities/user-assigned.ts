@@ -1,5 +1,5 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
-import { changeInTransaction, recordChange, type ChangeBatch } from '../audit/changes-batch.js';
+import { changeInTransaction, type ChangeBatch } from '../audit/changes-batch.js';
 import { requireResource, requireScope } from '../resources/scope-checks.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/ids.js';
@@ -99,19 +99,21 @@ export class UserAssignedIdentityService {
 
   /** PATCH: tags (replaced as a whole) and isolationScope; location is create-only. */
   async patch(a: IdentityAddress, input: IdentityInput, actor: Actor): Promise<UserAssignedIdentityRecord> {
-    const existing = await this.get(a);
-    if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
-      throw invalid(`The location of user-assigned identity '${a.name}' cannot be changed.`, { code: 'InvalidResourceLocation', target: 'location' });
-    }
-    const identity = {
-      ...existing,
-      tags: input.tags !== undefined ? checkTags(input.tags) : existing.tags,
-      isolationScope: checkIsolationScope(input.isolationScope, existing.isolationScope),
-      updatedAt: this.clock.now(),
-    };
-    await this.store.identities.update(identity);
-    await recordChange(this, actor, `${OP}/write`, identity.id, { tags: identity.tags });
-    return identity;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const existing = await requireResource(tx, a, UAI_TYPE, await tx.identities.get(identityId(a)));
+      if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
+        throw invalid(`The location of user-assigned identity '${a.name}' cannot be changed.`, { code: 'InvalidResourceLocation', target: 'location' });
+      }
+      const identity = {
+        ...existing,
+        tags: input.tags !== undefined ? checkTags(input.tags) : existing.tags,
+        isolationScope: checkIsolationScope(input.isolationScope, existing.isolationScope),
+        updatedAt: this.clock.now(),
+      };
+      await tx.identities.update(identity);
+      batch.add(`${OP}/write`, identity.id, { tags: identity.tags });
+      return identity;
+    });
   }
 
   async list(where: ResourceListing, limit: number, after?: string): Promise<Page<UserAssignedIdentityRecord>> {

@@ -1,10 +1,10 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
-import { changeInTransaction, recordChange } from '../audit/changes-batch.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import type { Clock } from '../../kernel/clock.js';
 import { deleteGroupContents } from './group-contents.js';
 import { DomainError, invalid, notFound } from '../../kernel/errors.js';
 import type { ResourceGroupRecord } from '../../store/records.js';
-import type { Page, Store } from '../../store/store.js';
+import type { Page, Store, StoreRepos } from '../../store/store.js';
 import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
 import { checkTags } from './tags.js';
 
@@ -46,47 +46,50 @@ export class ResourceGroupService {
     readonly recorder: ChangeRecorder,
   ) {}
 
-  async requireSubscription(subscriptionId: string): Promise<void> {
-    const sub = await this.store.subscriptions.get(subscriptionId.toLowerCase());
+  async requireSubscription(subscriptionId: string, repos: StoreRepos = this.store): Promise<void> {
+    const sub = await repos.subscriptions.get(subscriptionId.toLowerCase());
     if (!sub) throw notFound(`The subscription '${subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
   }
 
-  async get(subscriptionId: string, name: string): Promise<ResourceGroupRecord> {
-    await this.requireSubscription(subscriptionId);
-    const rg = await this.store.resourceGroups.get(subscriptionId, name);
+  async get(subscriptionId: string, name: string, repos: StoreRepos = this.store): Promise<ResourceGroupRecord> {
+    await this.requireSubscription(subscriptionId, repos);
+    const rg = await repos.resourceGroups.get(subscriptionId, name);
     if (!rg) throw notFound(`Resource group '${name}' could not be found.`, { code: 'ResourceGroupNotFound' });
     return rg;
   }
 
   /** PUT: create, or replace tags/managedBy of an existing group. Location is create-only. */
   async put(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
-    const result = await this.putGroup(subscriptionId, name, input);
-    await recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
-    return result;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const result = await this.putGroup(tx, subscriptionId, name, input);
+      batch.add('Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
+      return result;
+    });
   }
 
-  private async putGroup(subscriptionId: string, name: string, input: ResourceGroupInput): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
-    await this.requireSubscription(subscriptionId);
+  private async putGroup(tx: StoreRepos, subscriptionId: string, name: string, input: ResourceGroupInput): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
+    await this.requireSubscription(subscriptionId, tx);
     checkResourceGroupName(name);
     const location = checkLocation(input.location);
     const tags = checkTags(input.tags);
     const managedBy = typeof input.managedBy === 'string' ? input.managedBy : null;
     const now = this.clock.now();
-    const existing = await this.store.resourceGroups.get(subscriptionId, name);
+    const existing = await tx.resourceGroups.get(subscriptionId, name);
     if (existing) {
       if (existing.location !== location) {
         throw invalid(`Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
       }
       const rg = { ...existing, tags, managedBy, updatedAt: now };
-      await this.store.resourceGroups.update(rg);
+      await tx.resourceGroups.update(rg);
       return { rg, created: false };
     }
     const rg: ResourceGroupRecord = { id: `/subscriptions/${subscriptionId}/resourceGroups/${name}`, subscriptionId, name, location, tags, managedBy, createdAt: now, updatedAt: now };
     try {
-      await this.store.resourceGroups.create(rg);
+      await tx.resourceGroups.create(rg);
     } catch (e) {
-      // A concurrent PUT created it first: PUT is idempotent, so answer with what is stored.
-      if (e instanceof DomainError && e.kind === 'conflict') return { rg: await this.get(subscriptionId, name), created: false };
+      // A concurrent PUT created it first: PUT is idempotent, so answer with what is stored. The
+      // insert does nothing on a duplicate (sql/conflict.ts), so the transaction is still usable.
+      if (e instanceof DomainError && e.kind === 'conflict') return { rg: await this.get(subscriptionId, name, tx), created: false };
       throw e;
     }
     return { rg, created: true };
@@ -94,19 +97,21 @@ export class ResourceGroupService {
 
   /** PATCH: tags (replaced as a whole when given) and managedBy. */
   async patch(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<ResourceGroupRecord> {
-    const existing = await this.get(subscriptionId, name);
-    if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
-      throw invalid(`The location of resource group '${name}' cannot be changed.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
-    }
-    const rg = {
-      ...existing,
-      tags: input.tags !== undefined ? checkTags(input.tags) : existing.tags,
-      managedBy: input.managedBy !== undefined ? (typeof input.managedBy === 'string' ? input.managedBy : null) : existing.managedBy,
-      updatedAt: this.clock.now(),
-    };
-    await this.store.resourceGroups.update(rg);
-    await recordChange(this, actor, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg.id, { tags: rg.tags });
-    return rg;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const existing = await this.get(subscriptionId, name, tx);
+      if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
+        throw invalid(`The location of resource group '${name}' cannot be changed.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
+      }
+      const rg = {
+        ...existing,
+        tags: input.tags !== undefined ? checkTags(input.tags) : existing.tags,
+        managedBy: input.managedBy !== undefined ? (typeof input.managedBy === 'string' ? input.managedBy : null) : existing.managedBy,
+        updatedAt: this.clock.now(),
+      };
+      await tx.resourceGroups.update(rg);
+      batch.add('Microsoft.Resources/subscriptions/resourceGroups/write', rg.id, { tags: rg.tags });
+      return rg;
+    });
   }
 
   async list(subscriptionId: string, limit: number, after?: string): Promise<Page<ResourceGroupRecord>> {

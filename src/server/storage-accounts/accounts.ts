@@ -5,7 +5,9 @@ import { seal, unseal } from '../../kernel/sealing.js';
 import { requireResource, requireScope } from '../resources/scope-checks.js';
 import { normalizeLocation } from '../resources/locations.js';
 import { checkTags } from '../resources/tags.js';
-import type { Page, ResourceListing, Store } from '../../store/store.js';
+import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store.js';
+import type { Actor, ChangeRecorder } from '../audit/changes.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
 
 export const STORAGE_TYPE = 'Microsoft.Storage/storageAccounts';
@@ -55,13 +57,15 @@ const newKey = (): string => randomBytes(64).toString('base64');
  */
 export class StorageAccountService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    readonly store: Store,
+    readonly clock: Clock,
     private readonly masterKey: Buffer,
+    /** Hears of each write after it committed; its activity row is written by the write's own transaction. */
+    readonly recorder: ChangeRecorder,
   ) {}
 
-  async get(a: AccountAddress): Promise<StorageAccountRecord> {
-    return requireResource(this.store, a, STORAGE_TYPE, await this.store.storageAccounts.get(accountIdOf(a)));
+  async get(a: AccountAddress, repos: StoreRepos = this.store): Promise<StorageAccountRecord> {
+    return requireResource(repos, a, STORAGE_TYPE, await repos.storageAccounts.get(accountIdOf(a)));
   }
 
   /** checkNameAvailability in Azure's words: account names are global, as they are the blob host's label. */
@@ -80,18 +84,26 @@ export class StorageAccountService {
     return this.store.storageAccounts.list(where, limit, after);
   }
 
-  async put(a: AccountAddress, body: unknown): Promise<{ record: StorageAccountRecord; created: boolean }> {
+  async put(a: AccountAddress, body: unknown, actor: Actor): Promise<{ record: StorageAccountRecord; created: boolean }> {
     if (!NAME.test(a.name)) throw invalid(invalidNameMessage(a.name), { code: 'AccountNameInvalid' });
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
     const b = body as Record<string, unknown>;
     checkProperties(b);
-    await requireScope(this.store, a.subscriptionId, a.resourceGroup);
-    const existing = await this.store.storageAccounts.get(accountIdOf(a));
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const result = await this.upsert(tx, a, b);
+      batch.add(`${STORAGE_TYPE}/write`, result.record.id, { created: result.created, tags: result.record.tags });
+      return result;
+    });
+  }
+
+  private async upsert(tx: StoreRepos, a: AccountAddress, b: Record<string, unknown>): Promise<{ record: StorageAccountRecord; created: boolean }> {
+    await requireScope(tx, a.subscriptionId, a.resourceGroup);
+    const existing = await tx.storageAccounts.get(accountIdOf(a));
     const now = this.clock.now();
     const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
     if (existing) {
       const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: rest, updatedAt: now };
-      await this.store.storageAccounts.update(record);
+      await tx.storageAccounts.update(record);
       return { record, created: false };
     }
     if (typeof b['location'] !== 'string') throw invalid("The 'location' property is required.", { code: 'LocationRequired' });
@@ -100,7 +112,7 @@ export class StorageAccountService {
       id, subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location: normalizeLocation(b['location']),
       tags: checkTags(b['tags'] ?? {}), body: rest, keys: (['key1', 'key2'] as const).map((k) => this.sealKey(id, k, newKey(), now)), createdAt: now, updatedAt: now,
     };
-    await this.store.storageAccounts.create(record);
+    await tx.storageAccounts.create(record);
     return { record, created: true };
   }
 
@@ -108,15 +120,18 @@ export class StorageAccountService {
    * PATCH (`storageAccounts.update`, `az storage account update`): tags are replaced when given,
    * `properties` merged key by key, other top-level fields (sku, kind) replaced; location is fixed.
    */
-  async patch(a: AccountAddress, body: unknown): Promise<StorageAccountRecord> {
+  async patch(a: AccountAddress, body: unknown, actor: Actor): Promise<StorageAccountRecord> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object, e.g. {"tags":{"env":"test"}}.', { code: 'InvalidRequestContent' });
     const b = body as Record<string, unknown>;
-    const existing = await this.get(a);
-    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
-    const props = { ...(existing.body['properties'] as object | undefined), ...(rest['properties'] as object | undefined) };
-    const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: { ...existing.body, ...rest, properties: props }, updatedAt: this.clock.now() };
-    await this.store.storageAccounts.update(record);
-    return record;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const existing = await this.get(a, tx);
+      const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+      const props = { ...(existing.body['properties'] as object | undefined), ...(rest['properties'] as object | undefined) };
+      const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: { ...existing.body, ...rest, properties: props }, updatedAt: this.clock.now() };
+      await tx.storageAccounts.update(record);
+      batch.add(`${STORAGE_TYPE}/write`, record.id, { created: false, tags: record.tags });
+      return record;
+    });
   }
 
   /** The keys in clear, in key1, key2 order. */
@@ -129,14 +144,18 @@ export class StorageAccountService {
     return this.keysOf(r).find((k) => k.keyName === name)!.value;
   }
 
-  async regenerate(a: AccountAddress, keyName: unknown): Promise<StorageAccountRecord> {
+  async regenerate(a: AccountAddress, keyName: unknown, actor: Actor): Promise<StorageAccountRecord> {
     if (keyName !== 'key1' && keyName !== 'key2') throw invalid(`Invalid keyName '${String(keyName)}': expected key1 or key2.`, { code: 'InvalidValuesForRequestParameters' });
-    const r = await this.get(a);
-    const now = this.clock.now();
-    const keys = r.keys.map((k) => (k.keyName === keyName ? this.sealKey(r.id, keyName, newKey(), now) : k));
-    const next = { ...r, keys, updatedAt: now };
-    await this.store.storageAccounts.update(next);
-    return next;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const r = await this.get(a, tx);
+      const now = this.clock.now();
+      const keys = r.keys.map((k) => (k.keyName === keyName ? this.sealKey(r.id, keyName, newKey(), now) : k));
+      const next = { ...r, keys, updatedAt: now };
+      await tx.storageAccounts.update(next);
+      // The key name only: values never reach the activity log.
+      batch.add(`${STORAGE_TYPE}/regeneratekey/action`, next.id, { keyName });
+      return next;
+    });
   }
 
   /** For the data plane: the account by host label with its keys in clear. */

@@ -2,7 +2,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
 import { seal, unseal } from '../../kernel/sealing.js';
 import type { SigningKeyRecord, SigningKeyStatus } from '../../store/records.js';
-import type { Store } from '../../store/store.js';
+import type { Store, StoreRepos } from '../../store/store.js';
 import { JwtSigner } from './jwt/signer.js';
 import { generateSigningKey, importPrivateKey, jwksDocument, type PublicJwk } from './keys/signing-key.js';
 
@@ -127,8 +127,11 @@ export class KeyRing {
    * or no next key, and a failed step rolls everything back. The key that starts signing was
    * published as `next` since the previous rotation, and the retired one stays published, so a
    * verifier never meets a signature by an unpublished key.
+   *
+   * `inTx` runs last inside that transaction when this call wins, so what it writes (the activity
+   * row) commits with the rotation or not at all.
    */
-  async rotate(maxTokenLifetimeMs: number): Promise<RotationResult> {
+  async rotate(maxTokenLifetimeMs: number, inTx?: (tx: StoreRepos, result: RotationResult) => Promise<void>): Promise<RotationResult> {
     if (!Number.isFinite(maxTokenLifetimeMs) || maxTokenLifetimeMs <= 0) throw new Error(`maxTokenLifetimeMs must be positive, got ${maxTokenLifetimeMs}`);
     const seen = await this.store.signingKeys.list();
     const target = oldestNext(seen);
@@ -137,22 +140,24 @@ export class KeyRing {
     const fresh = await this.newRecord('next');
     const now = this.clock.now();
     const retiring = seen.filter((k) => k.status === 'current').map((k) => k.kid);
-    const won = await this.promote(target.kid, retiring, fresh, now, now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS);
+    const result = { retiredKid: previous.kid, currentKid: target.kid, nextKid: fresh.kid };
+    const won = await this.promote(target.kid, retiring, fresh, { now, publishUntil: now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS }, async (tx) => inTx?.(tx, result));
     await this.reload();
-    if (won) return { retiredKid: previous.kid, currentKid: target.kid, nextKid: fresh.kid };
+    if (won) return result;
     return this.winnersResult(previous.kid);
   }
 
   /** The rotation transaction; false when another rotation promoted (or retired) first. */
-  private async promote(nextKid: string, currentKids: string[], fresh: SigningKeyRecord, now: number, publishUntil: number): Promise<boolean> {
+  private async promote(nextKid: string, currentKids: string[], fresh: SigningKeyRecord, t: { now: number; publishUntil: number }, last: (tx: StoreRepos) => Promise<void>): Promise<boolean> {
     try {
       return await this.store.tx(async (tx) => {
-        if (!(await tx.signingKeys.transition(nextKid, 'next', 'current', { activatedAt: now }))) return false;
+        if (!(await tx.signingKeys.transition(nextKid, 'next', 'current', { activatedAt: t.now }))) return false;
         for (const kid of currentKids) {
-          const retired = await tx.signingKeys.transition(kid, 'current', 'retired', { retiredAt: now, publishUntil });
+          const retired = await tx.signingKeys.transition(kid, 'current', 'retired', { retiredAt: t.now, publishUntil: t.publishUntil });
           if (!retired) throw new RotationConflict(`signing key ${kid} is no longer current`);
         }
         await tx.signingKeys.insert(fresh);
+        await last(tx);
         return true;
       });
     } catch (e) {

@@ -3,6 +3,8 @@ import { DomainError, invalid } from '../../kernel/errors.js';
 import type { Random } from '../../kernel/ids.js';
 import type { LoginCodeRecord, PrincipalRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
+import type { Actor, ChangeRecorder } from '../audit/changes.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import { hashSecret } from './client-credentials.js';
 
 /** The public client the portal's browser code signs in as; the only client_id the login-link grant accepts. */
@@ -12,6 +14,8 @@ export const LOGIN_LINK_GRANT_TYPE = 'urn:openmi:params:oauth:grant-type:login-l
 /** The domain error code of a login link that cannot be redeemed (the token service answers invalid_grant). */
 export const INVALID_LOGIN_LINK = 'invalid_login_link';
 
+export const LOGIN_LINKS_PATH = '/providers/OpenMI.Portal/loginLinks';
+export const LOGIN_LINK_OPERATION = 'OpenMI.Portal/loginLinks/action';
 export const DEFAULT_LOGIN_LINK_TTL_SECONDS = 300;
 const MAX_TTL_SECONDS = 3600;
 /** 32 random bytes in base64url are 43 characters; anything much longer is not a code of ours. */
@@ -33,29 +37,36 @@ const unusable = () =>
  */
 export class LoginLinkService {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    readonly store: Store,
+    readonly clock: Clock,
     private readonly random: Random,
+    /** Hears of each link after it committed; only creation is a control-plane change. */
+    readonly recorder: ChangeRecorder = { record: () => undefined },
   ) {}
 
-  async create(principal: PrincipalRecord, ttlSeconds = DEFAULT_LOGIN_LINK_TTL_SECONDS): Promise<CreatedLoginLink> {
+  /** A link for `principal`, asked for by `actor`; the code and its activity row commit together. */
+  async create(actor: Actor, principal: PrincipalRecord, ttlSeconds = DEFAULT_LOGIN_LINK_TTL_SECONDS): Promise<CreatedLoginLink> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
       throw invalid(`A login link lives from 1 to ${MAX_TTL_SECONDS} seconds, not ${ttlSeconds}.`, { target: 'ttlSeconds' });
     }
-    const now = this.clock.now();
-    // Purge on the way: codes are few and short-lived, so no background job is needed.
-    await this.store.loginCodes.deleteExpired(now);
-    const code = this.random.bytes(32).toString('base64url');
-    const record: LoginCodeRecord = {
-      codeHash: hashSecret(code),
-      principalObjectId: principal.objectId,
-      tenantId: principal.tenantId,
-      createdAt: now,
-      expiresAt: now + ttlSeconds * 1000,
-      consumedAt: null,
-    };
-    await this.store.loginCodes.create(record);
-    return { code, expiresAt: record.expiresAt };
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const now = this.clock.now();
+      // Purge on the way: codes are few and short-lived, so no background job is needed.
+      await tx.loginCodes.deleteExpired(now);
+      const code = this.random.bytes(32).toString('base64url');
+      const record: LoginCodeRecord = {
+        codeHash: hashSecret(code),
+        principalObjectId: principal.objectId,
+        tenantId: principal.tenantId,
+        createdAt: now,
+        expiresAt: now + ttlSeconds * 1000,
+        consumedAt: null,
+      };
+      await tx.loginCodes.create(record);
+      // The code itself is a credential: the activity log gets who and until when, never the code.
+      batch.add(LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, { principalId: principal.objectId, expiresOn: new Date(record.expiresAt).toISOString() });
+      return { code, expiresAt: record.expiresAt };
+    });
   }
 
   /** Consumes the code (compare-and-set: of two racing browsers, one wins) and returns the principal it signs in. */

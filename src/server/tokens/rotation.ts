@@ -3,7 +3,9 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/log.js';
 import type { SigningKeyStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import type { KeyRing } from './key-ring.js';
+import type { KeyRing, RotationResult } from './key-ring.js';
+import type { Actor } from '../audit/changes.js';
+import { ChangeBatch, changeInTransaction, type ChangeSink } from '../audit/changes-batch.js';
 
 /** How often each node re-reads the key table and drops keys whose tokens have all expired. */
 export const KEY_MAINTENANCE_INTERVAL_MS = 30_000;
@@ -21,6 +23,30 @@ export interface SigningKeyInfo {
   activatedAt: number | null;
   retiredAt: number | null;
   publishUntil: number | null;
+}
+
+const SIGNING_KEYS_TYPE = 'OpenMI.Tokens/signingKeys';
+/** The tenant-wide collection of signing keys: the resource id rotations are logged under. */
+export const SIGNING_KEYS_PATH = `/providers/${SIGNING_KEYS_TYPE}`;
+export const ROTATE_OPERATION = `${SIGNING_KEYS_TYPE}/rotate/action`;
+
+/**
+ * Rotates the signing keys for `actor`: the activity row is written by the rotation's own
+ * transaction (docs/audit.md). When another node's rotation won the race this call changed
+ * nothing; its row, naming the slots as the winner left them, then commits on its own.
+ */
+export async function rotateSigningKeys(ring: KeyRing, sink: ChangeSink, actor: Actor, maxTokenLifetimeMs: number): Promise<RotationResult> {
+  const batch = new ChangeBatch(sink.clock, actor);
+  const result = await ring.rotate(maxTokenLifetimeMs, async (tx, won) => {
+    batch.add(ROTATE_OPERATION, SIGNING_KEYS_PATH, { ...won });
+    await batch.persist(tx);
+  });
+  if (batch.pending.length > 0) {
+    batch.flush(sink.recorder);
+    return result;
+  }
+  await changeInTransaction(sink, actor, async (_tx, b) => b.add(ROTATE_OPERATION, SIGNING_KEYS_PATH, { ...result }));
+  return result;
 }
 
 export async function listSigningKeys(store: Store): Promise<SigningKeyInfo[]> {

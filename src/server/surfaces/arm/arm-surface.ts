@@ -8,7 +8,7 @@ import { requireApiVersion } from './api-version.js';
 import { ArmError, armHeaders, renderArmError, toArmError } from './arm-errors.js';
 import type { FailedCallRecorder } from '../../audit/failed-calls.js';
 import type { ArmAuthenticator } from './authenticate.js';
-import type { ArmResult, ArmRouter, HttpMethod } from './router.js';
+import type { ArmResult, ArmRoute, ArmRouter, HttpMethod } from './router.js';
 
 export interface ArmSurfaceDeps {
   router: ArmRouter;
@@ -53,6 +53,11 @@ export class ArmSurface implements Surface {
 
   matches(): boolean {
     return true;
+  }
+
+  /** The route table, in matching order. */
+  routes(): readonly ArmRoute[] {
+    return this.d.router.routes();
   }
 
   renderError(ctx: RequestContext, err: unknown): void {

@@ -1,5 +1,5 @@
 import type { Actor, ChangeRecorder } from '../../audit/changes.js';
-import { recordChange } from '../../audit/changes-batch.js';
+import { changeInTransaction } from '../../audit/changes-batch.js';
 import type { Clock } from '../../../kernel/clock.js';
 import { invalid, notFound } from '../../../kernel/errors.js';
 import type { FederationIssuerRecord } from '../../../store/records.js';
@@ -64,12 +64,14 @@ export class FederationIssuerService {
     checkName(name);
     const issuer = checkIssuer(input.issuer, this.ownIssuer);
     const jwks = checkJwks(input.jwks);
-    const existing = await this.store.federationIssuers.get(name);
-    const now = this.clock.now();
-    await this.store.federationIssuers.put({ name, issuer, jwks, createdBy: actor.principalId, createdAt: now, updatedAt: now });
-    const record = (await this.store.federationIssuers.get(name))!;
-    await recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), { issuer, keys: (jwks.keys as unknown[]).length, created: !existing });
-    return { record, created: !existing };
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const existing = await tx.federationIssuers.get(name);
+      const now = this.clock.now();
+      await tx.federationIssuers.put({ name, issuer, jwks, createdBy: actor.principalId, createdAt: now, updatedAt: now });
+      const record = (await tx.federationIssuers.get(name))!;
+      batch.add(`${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), { issuer, keys: (jwks.keys as unknown[]).length, created: !existing });
+      return { record, created: !existing };
+    });
   }
 
   async get(name: string): Promise<FederationIssuerRecord> {
@@ -83,9 +85,11 @@ export class FederationIssuerService {
   }
 
   async delete(name: string, actor: Actor): Promise<boolean> {
-    const deleted = await this.store.federationIssuers.delete(name);
-    if (deleted) await recordChange(this, actor, `${FEDERATION_ISSUER_TYPE}/delete`, resourceIdOf(name));
-    return deleted;
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const deleted = await tx.federationIssuers.delete(name);
+      if (deleted) batch.add(`${FEDERATION_ISSUER_TYPE}/delete`, resourceIdOf(name));
+      return deleted;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AgentRecord } from '../../../../store/records.js';
-import type { Store } from '../../../../store/store.js';
+import { agentIdOf, AGENTS_TYPE, type AgentService } from '../../../agents/agents.js';
 import type { JoinTokenService } from '../../../agents/join-tokens.js';
 import type { TokenRevocationService } from '../../../tokens/revocation.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
@@ -8,7 +8,7 @@ import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import type { AgentWire, JoinTokenRequest, JoinTokenWire } from '../../../../wire/agents.js';
 
 export interface AgentRouteDeps {
-  store: Store;
+  agents: AgentService;
   joinTokens: JoinTokenService;
   revocations: TokenRevocationService;
 }
@@ -16,9 +16,9 @@ export interface AgentRouteDeps {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const agentWire = (a: AgentRecord): AgentWire => ({
-  id: `${a.resourceId}/providers/OpenMI.Agents/agents/${a.id}`,
+  id: agentIdOf(a),
   name: a.id,
-  type: 'OpenMI.Agents/agents',
+  type: AGENTS_TYPE,
   properties: { resourceId: a.resourceId, hostname: a.hostname, createdAt: iso(a.createdAt), expiresAt: iso(a.expiresAt), ephemeral: a.expiresAt !== null },
 });
 
@@ -29,12 +29,6 @@ function joinTokenInput(c: ArmCall): JoinTokenRequest {
   if (b['ephemeral'] !== undefined) out.ephemeral = b['ephemeral'] === true;
   if (b['expiresInSeconds'] !== undefined) out.expiresInSeconds = Number(b['expiresInSeconds']);
   return out;
-}
-
-async function requireResource(store: Store, scope: string): Promise<string> {
-  const r = await store.computeResources.get(scope);
-  if (!r) throw new ArmError(404, 'ResourceNotFound', `The resource '${scope}' was not found. Agents speak for compute resources (openmi resource create).`);
-  return r.id;
 }
 
 /** openmi's agent administration: join tokens, enrolled agents, and token revocation. */
@@ -63,12 +57,7 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
       methods: {
         DELETE: {
           action: 'OpenMI.Agents/agents/delete',
-          handle: async (c) => {
-            const a = await d.store.agents.get(c.params['agentId']!);
-            const mine = a && a.resourceId.toLowerCase() === c.params['scope']!.toLowerCase();
-            if (mine) await d.store.agents.delete(a.id);
-            return { status: mine ? 200 : 204 };
-          },
+          handle: async (c) => ({ status: (await d.agents.delete(c.params['scope']!, c.params['agentId']!, actorOf(c))) ? 200 : 204 }),
         },
       },
     },
@@ -79,7 +68,7 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
       methods: {
         GET: {
           action: 'OpenMI.Agents/agents/read',
-          handle: async (c) => ({ status: 200, body: { value: (await d.store.agents.listForResource(await requireResource(d.store, c.params['scope']!))).map(agentWire) } }),
+          handle: async (c) => ({ status: 200, body: { value: (await d.agents.listForResource(c.params['scope']!)).map(agentWire) } }),
         },
       },
     },

@@ -1,17 +1,14 @@
-import { recordChange, type ChangeSink } from '../../../audit/changes-batch.js';
-import type { LoginLinkService } from '../../../tokens/login-links.js';
+import { LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, type LoginLinkService } from '../../../tokens/login-links.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { actorOf, type ArmRoute } from '../router.js';
 
-export const LOGIN_LINKS_PATH = '/providers/OpenMI.Portal/loginLinks';
+export { LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH };
 const LOGIN_LINKS_TYPE = 'OpenMI.Portal/loginLinks';
-export const LOGIN_LINK_OPERATION = `${LOGIN_LINKS_TYPE}/action`;
 
 export interface LoginLinkRouteDeps {
   links: LoginLinkService;
   baseUrl: string;
-  sink: ChangeSink;
 }
 
 /** The browser reads tenant and code from the fragment, which never reaches a server or its access log. */
@@ -33,10 +30,8 @@ export function loginLinkRoutes(d: LoginLinkRouteDeps): ArmRoute[] {
           everyone: true,
           handle: async (c) => {
             if (!c.caller) throw new ArmError(401, 'AuthenticationFailed', 'A login link is made for the signed-in caller; send a bearer token.');
-            const link = await d.links.create(c.caller);
+            const link = await d.links.create(actorOf(c), c.caller);
             const expiresOn = new Date(link.expiresAt).toISOString();
-            // The code itself is a credential: the activity log gets who and until when, never the code.
-            await recordChange(d.sink, actorOf(c), LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, { principalId: c.caller.objectId, expiresOn });
             return {
               status: 200,
               body: { url: portalSignInUrl(d.baseUrl, c.caller.tenantId, link.code), expiresOn, principalId: c.caller.objectId },

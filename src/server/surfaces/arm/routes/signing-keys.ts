@@ -1,13 +1,13 @@
-import { recordChange, type ChangeSink } from '../../../audit/changes-batch.js';
+import type { ChangeSink } from '../../../audit/changes-batch.js';
 import type { KeyRing } from '../../../tokens/key-ring.js';
-import { listSigningKeys, type SigningKeyInfo } from '../../../tokens/rotation.js';
+import { listSigningKeys, ROTATE_OPERATION, rotateSigningKeys, SIGNING_KEYS_PATH, type SigningKeyInfo } from '../../../tokens/rotation.js';
 import { actorOf, type ArmRoute } from '../router.js';
 
 /** openmi's own provider: no Azure client sends these, so one api-version is enough. */
 export const SIGNING_KEYS_API_VERSIONS = ['2025-01-01'] as const;
 const TYPE = 'OpenMI.Tokens/signingKeys';
-const COLLECTION = `/providers/${TYPE}`;
-export const ROTATE_ACTION = `${TYPE}/rotate/action`;
+const COLLECTION = SIGNING_KEYS_PATH;
+export const ROTATE_ACTION = ROTATE_OPERATION;
 
 export interface SigningKeyRouteDeps {
   keys: KeyRing;
@@ -43,11 +43,7 @@ export function signingKeyRoutes(d: SigningKeyRouteDeps): ArmRoute[] {
       methods: {
         POST: {
           action: ROTATE_ACTION,
-          handle: async (call) => {
-            const result = await d.keys.rotate(d.maxTokenLifetimeMs);
-            await recordChange(d.sink, actorOf(call), ROTATE_ACTION, COLLECTION, { ...result });
-            return { status: 200, body: result };
-          },
+          handle: async (call) => ({ status: 200, body: await rotateSigningKeys(d.keys, d.sink, actorOf(call), d.maxTokenLifetimeMs) }),
         },
       },
     },

@@ -5,7 +5,6 @@ import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import { createdStatus, withSucceeded } from '../write-statuses.js';
-import { recordChange, type ChangeSink } from '../../../audit/changes-batch.js';
 import { checkNameRoute } from './check-name.js';
 import { deleteResource } from '../../../resources/group-contents.js';
 
@@ -15,8 +14,6 @@ export interface StorageRouteDeps {
   dataPlaneZone: string;
   /** The listener's port, when not 443: data-plane URLs must reach it. */
   port?: number;
-  /** Where writes, deletes and key regenerations are recorded as control-plane changes. */
-  sink: ChangeSink;
 }
 
 export const blobEndpointOf = (d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>, name: string): string =>
@@ -51,10 +48,7 @@ function actionRoutes(d: StorageRouteDeps, base: string): ArmRoute[] {
     post('listKeys', `${STORAGE_TYPE}/listkeys/action`, async (c) => keysWire(d, await d.accounts.get(addr(c)))),
     post('regenerateKey', `${STORAGE_TYPE}/regeneratekey/action`, async (c) => {
       const keyName = (c.body as Record<string, unknown> | undefined)?.['keyName'];
-      const r = await d.accounts.regenerate(addr(c), keyName);
-      // The key names only: values never reach the activity log.
-      await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/regeneratekey/action`, r.id, { keyName });
-      return keysWire(d, r);
+      return keysWire(d, await d.accounts.regenerate(addr(c), keyName, actorOf(c)));
     }),
     post('listServiceSas', `${STORAGE_TYPE}/listServiceSas/action`, async (c) => {
       const r = await d.accounts.get(addr(c));
@@ -94,22 +88,21 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
         PUT: {
           action: `${STORAGE_TYPE}/write`,
           handle: async (c) => {
-            const { record, created } = await d.accounts.put(addr(c), c.body ?? {});
-            await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/write`, record.id, { created, tags: record.tags });
+            const { record, created } = await d.accounts.put(addr(c), c.body ?? {}, actorOf(c));
             return { status: created ? createdStatus(STORAGE_TYPE) : 200, body: wire(d, record) };
           },
         },
         PATCH: {
           action: `${STORAGE_TYPE}/write`,
           handle: async (c) => {
-            const record = await d.accounts.patch(addr(c), c.body ?? {});
-            await recordChange(d.sink, actorOf(c), `${STORAGE_TYPE}/write`, record.id, { created: false, tags: record.tags });
+            const record = await d.accounts.patch(addr(c), c.body ?? {}, actorOf(c));
             return { status: 200, body: wire(d, record) };
           },
         },
         DELETE: {
           action: `${STORAGE_TYPE}/delete`,
-          handle: async (c) => ({ status: (await deleteResource(d.sink, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204 }),
+          // The account service is the sink: the deletion and its rows commit in one transaction.
+          handle: async (c) => ({ status: (await deleteResource(d.accounts, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204 }),
         },
       },
     },
