@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { COMPUTE_TYPES } from '../../src/server/resources/compute-types.js';
+import { COMPUTE_TYPES } from '../../src/wire/compute-types.js';
 import { ArmRouter, type ArmRoute } from '../../src/server/surfaces/arm/router.js';
 import type { HttpsResponse } from './https.js';
 import { RawAgent } from './raw-agent.js';
