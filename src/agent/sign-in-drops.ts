@@ -1,8 +1,8 @@
 import type { Logger } from '../kernel/log.js';
-import type { SignInDropCause } from '../wire/agent-protocol.js';
+import { AGENT_SIGNINS_DROPPED, type SignInDropCause } from '../wire/agent-protocol.js';
 import type { AgentSignIn } from './sign-in-aggregator.js';
 
-export const DROPPED_CODE = 'agent_signins_dropped';
+export const DROPPED_CODE = AGENT_SIGNINS_DROPPED;
 
 const CAUSES: readonly SignInDropCause[] = ['unreachable', 'refused', 'bound'];
 const none = (): Record<SignInDropCause, number> => ({ unreachable: 0, refused: 0, bound: 0 });

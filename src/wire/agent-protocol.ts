@@ -36,6 +36,9 @@ export interface MintedToken {
  */
 export type SignInDropCause = 'unreachable' | 'refused' | 'bound';
 
+/** The error code of an agent's notice that it dropped sign-in rows (with `dropped` set). */
+export const AGENT_SIGNINS_DROPPED = 'agent_signins_dropped';
+
 /**
  * One row of `POST /openmi/agent/v1/signins` `{"events": [...]}`: the requests an agent answered
  * without a mint (cache hits, its own refusals) that share identity, audience, result and window.
