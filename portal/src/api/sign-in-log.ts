@@ -17,7 +17,14 @@ export interface SignInWire {
   result: 'success' | 'failure';
   durationMs: number;
   source: 'server' | 'agentCache';
+  /** How many requests the row counts, when more than one: refusals folded under a flood, or an agent's cached answers of one minute. */
+  requestCount?: number;
+  /** When the last of them arrived (with requestCount). */
+  lastDateTime?: string;
 }
+
+/** Requests a row stands for: charts and totals count these, not rows. */
+export const requestsOf = (s: Pick<SignInWire, 'requestCount'>): number => s.requestCount ?? 1;
 
 /** The flows the server records (src/server/tokens/sign-ins.ts), with words for people. */
 export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
