@@ -16,21 +16,82 @@ export const AGGREGATOR_LIMITS: AggregatorLimits = { windowMs: 60_000, maxKeys: 
 
 type Bucket = AgentSignIn & { count: number; lastAt: number };
 
-/** Fields a row keeps only while every request it counts agrees on them (else null). */
-const VARYING = ['audience', 'principalId', 'clientId', 'identityResourceId', 'errorCode', 'reason'] as const;
+/**
+ * The key's fields, outermost first (result, error code, identity, principal, client id; then
+ * audience and reason, which coarse keys leave out): a bucket is found by one map lookup per
+ * field. A busy key's strings are the same objects on every request (the cached token's, the
+ * memoized query's), whose hashes V8 keeps: far cheaper than building a key string per request.
+ * Fields are read by a switch, not `e[name]`, which would make every read megamorphic.
+ */
+function keyField(e: AgentSignIn, i: number): string | null {
+  switch (i) {
+    case 0: return e.result;
+    case 1: return e.errorCode;
+    case 2: return e.identityResourceId;
+    case 3: return e.principalId;
+    case 4: return e.clientId;
+    case 5: return e.audience;
+    default: return e.reason;
+  }
+}
+const FINE_DEPTH = 7;
+const COARSE_DEPTH = 5;
 
-const coarseKey = (e: AgentSignIn): string => `${e.result}\n${e.errorCode}\n${e.identityResourceId}\n${e.principalId}\n${e.clientId}`;
-const fineKey = (e: AgentSignIn): string => `${coarseKey(e)}\n${e.audience}\n${e.reason}`;
+type Level = Map<string | null, unknown>;
+
+/** Buckets keyed by the first `depth` key fields, with how many there are. */
+class KeyTree {
+  private root: Level = new Map();
+  size = 0;
+
+  constructor(private readonly depth: number) {}
+
+  get(e: AgentSignIn): Bucket | undefined {
+    let level = this.root;
+    for (let i = 0; i < this.depth - 1; i++) {
+      const next = level.get(keyField(e, i)) as Level | undefined;
+      if (next === undefined) return undefined;
+      level = next;
+    }
+    return level.get(keyField(e, this.depth - 1)) as Bucket | undefined;
+  }
+
+  set(e: AgentSignIn, b: Bucket): void {
+    let level = this.root;
+    for (let i = 0; i < this.depth - 1; i++) {
+      const k = keyField(e, i);
+      let next = level.get(k) as Level | undefined;
+      if (next === undefined) level.set(k, (next = new Map()));
+      level = next;
+    }
+    level.set(keyField(e, this.depth - 1), b);
+    this.size += 1;
+  }
+
+  clear(): void {
+    this.root = new Map();
+    this.size = 0;
+  }
+}
 
 function seed(b: Bucket, e: AgentSignIn): void {
   b.at = e.at;
   b.lastAt = e.at;
   b.latencyMs = e.latencyMs;
   b.correlationId = e.correlationId;
-  for (const k of VARYING) b[k] = e[k];
+  b.result = e.result;
+  b.errorCode = e.errorCode;
+  b.identityResourceId = e.identityResourceId;
+  b.principalId = e.principalId;
+  b.clientId = e.clientId;
+  b.audience = e.audience;
+  b.reason = e.reason;
 }
 
-/** Counts one more request into a bucket. Any field a request disagrees on becomes null. */
+/**
+ * Counts one more request into a bucket. A field a request disagrees on becomes null (only a
+ * coarse bucket's audience and reason can: the others are its key).
+ */
 function merge(b: Bucket, e: AgentSignIn): void {
   if (b.count === 0) seed(b, e);
   b.count += 1;
@@ -38,7 +99,8 @@ function merge(b: Bucket, e: AgentSignIn): void {
   if (e.at > b.lastAt) b.lastAt = e.at;
   if (e.latencyMs > b.latencyMs) b.latencyMs = e.latencyMs;
   b.correlationId ??= e.correlationId;
-  for (const k of VARYING) if (b[k] !== e[k]) b[k] = null;
+  if (b.audience !== e.audience) b.audience = null;
+  if (b.reason !== e.reason) b.reason = null;
 }
 
 const row = (b: Bucket): AgentSignIn => ({ ...b });
@@ -55,8 +117,10 @@ const row = (b: Bucket): AgentSignIn => ({ ...b });
 export class SignInAggregator {
   private readonly limits: AggregatorLimits;
   private window = Number.NEGATIVE_INFINITY;
-  private fine = new Map<string, Bucket>();
-  private coarse = new Map<string, Bucket>();
+  private readonly fine = new KeyTree(FINE_DEPTH);
+  private readonly coarse = new KeyTree(COARSE_DEPTH);
+  /** Every bucket of the open window, for the roll. */
+  private buckets: Bucket[] = [];
   /** Buckets opened since the last take: their first requests go out at once. */
   private fresh: Bucket[] = [];
   private closed: AgentSignIn[] = [];
@@ -77,7 +141,7 @@ export class SignInAggregator {
     return `${l.maxKeys} keys, then ${l.maxCoarseKeys} without audience and reason, per ${l.windowMs / 1000} s window`;
   }
 
-  /** Hot path (every cached answer): one key string and a map lookup. False when dropped at the key bound. */
+  /** Hot path (every cached answer): a few map lookups. False when dropped at the key bound. */
   add(e: AgentSignIn): boolean {
     const w = Math.floor(e.at / this.limits.windowMs);
     // A clock stepping back counts into the open window rather than reopening a closed one.
@@ -113,28 +177,28 @@ export class SignInAggregator {
   }
 
   private bucket(e: AgentSignIn): Bucket | undefined {
-    const fine = fineKey(e);
-    const known = this.fine.get(fine);
+    const known = this.fine.get(e);
     if (known !== undefined) return known;
-    if (this.fine.size < this.limits.maxKeys) return this.open(this.fine, fine);
-    const coarse = coarseKey(e);
-    const folded = this.coarse.get(coarse);
+    if (this.fine.size < this.limits.maxKeys) return this.open(this.fine, e);
+    const folded = this.coarse.get(e);
     if (folded !== undefined) return folded;
-    return this.coarse.size < this.limits.maxCoarseKeys ? this.open(this.coarse, coarse) : undefined;
+    return this.coarse.size < this.limits.maxCoarseKeys ? this.open(this.coarse, e) : undefined;
   }
 
-  private open(map: Map<string, Bucket>, key: string): Bucket {
+  private open(tree: KeyTree, e: AgentSignIn): Bucket {
     const b = { count: 0 } as Bucket;
-    map.set(key, b);
+    tree.set(e, b);
+    this.buckets.push(b);
     this.fresh.push(b);
     return b;
   }
 
   /** Ends the open window: every bucket that counted a request since it was last handed out becomes a row. */
   private roll(w: number): void {
-    for (const map of [this.fine, this.coarse]) for (const b of map.values()) if (b.count > 0) this.closed.push(row(b));
-    this.fine = new Map();
-    this.coarse = new Map();
+    for (const b of this.buckets) if (b.count > 0) this.closed.push(row(b));
+    this.buckets = [];
+    this.fine.clear();
+    this.coarse.clear();
     this.fresh = [];
     this.window = w;
   }
