@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { Agent as HttpAgent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createLogger } from '../../src/kernel/log.js';
 import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
 import { httpLoad } from '../helpers/http-load.js';
@@ -21,6 +24,7 @@ const DEPTH = 16;
 /** Short windows (a minute in production) so the test sees several windows close while it drives. */
 const WINDOW_MS = 2_000;
 const AUDIENCES = ['https://vault.azure.net', 'https://storage.azure.com'];
+const cli = (args: string[]) => promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args]);
 
 interface Setup {
   t: TestServer;
@@ -136,6 +140,9 @@ await forEachStore((kind, storeSpec) => {
         assert.deepEqual(usage.json.usage.map((u: { successes: number; failures: number }) => [u.successes, u.failures]), [[total, 0]]);
         assert.equal(await metric(t, 'openmi_agent_sign_in_requests_total{result="success"}'), served);
         assert.equal(await metric(t, 'openmi_agent_sign_ins_dropped_total'), 0);
+        const listed = (await cli(['signins', 'list', '--data-dir', t.dataDir, '--identity', identityId])).stdout;
+        const counts = [...listed.matchAll(/success ×(\d+)/g)].map((m) => Number(m[1]));
+        assert.ok(counts.some((n) => n > 1), `openmi signins list shows the counts:\n${listed}`);
       } finally {
         if (!stopped) await setup?.agent.close({ leave: true });
         await setup?.t.stop();
