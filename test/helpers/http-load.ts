@@ -15,6 +15,9 @@ export interface LoadOptions {
   connections: number;
   depth: number;
   durationMs: number;
+  /** Goes on past durationMs until this many are answered (a slow machine still gets the volume), for at most maxMs. */
+  minRequests?: number;
+  maxMs?: number;
 }
 
 /** Parses answers off one connection as they arrive: status of each, in order. */
@@ -39,7 +42,7 @@ class ResponseReader {
 }
 
 /** One connection: keeps `depth` requests in flight until the deadline, then waits for the last answers. */
-function runConnection(o: LoadOptions, until: number, count: (status: number) => void, offset: number): Promise<void> {
+function runConnection(o: LoadOptions, running: () => boolean, count: (status: number) => void, offset: number): Promise<void> {
   const headers = Object.entries({ host: `${o.host}:${o.port}`, ...o.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   const requests = o.targets.map((t) => Buffer.from(`GET ${t} HTTP/1.1\r\n${headers}\r\n`, 'latin1'));
   return new Promise((resolve, reject) => {
@@ -60,7 +63,7 @@ function runConnection(o: LoadOptions, until: number, count: (status: number) =>
         return void socket.destroy(err as Error);
       }
       // Refills what this chunk answered, in one write; after the deadline, ends once all are answered.
-      if (Date.now() < until) send(o.depth - (sent - answered));
+      if (running()) send(o.depth - (sent - answered));
       else if (answered === sent) socket.end();
     });
     socket.on('error', reject);
@@ -68,11 +71,16 @@ function runConnection(o: LoadOptions, until: number, count: (status: number) =>
   });
 }
 
-/** Drives the load; how many requests were answered, by status. */
-export async function httpLoad(o: LoadOptions): Promise<Map<number, number>> {
+/** Drives the load; how many requests were answered, by status, and for how long. */
+export async function httpLoad(o: LoadOptions): Promise<{ statuses: Map<number, number>; ms: number }> {
   const statuses = new Map<number, number>();
-  const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-  const until = Date.now() + o.durationMs;
-  await Promise.all(Array.from({ length: o.connections }, (_, i) => runConnection(o, until, count, i)));
-  return statuses;
+  let answered = 0;
+  const count = (status: number) => (statuses.set(status, (statuses.get(status) ?? 0) + 1), (answered += 1));
+  const start = Date.now();
+  const running = () => {
+    const ms = Date.now() - start;
+    return ms < o.durationMs || (answered < (o.minRequests ?? 0) && ms < (o.maxMs ?? o.durationMs));
+  };
+  await Promise.all(Array.from({ length: o.connections }, (_, i) => runConnection(o, running, count, i)));
+  return { statuses, ms: Date.now() - start };
 }
