@@ -115,4 +115,13 @@ describe('SignInBuffer', () => {
     assert.ok(Date.now() - start >= 20 + 40 - 15, 'waited out the backoff');
     await b.close();
   });
+
+  it('keeps each upload under the server\'s body bound, however long the audiences', async () => {
+    const { b, clock, state, uploaded } = setup();
+    for (let i = 0; i < 200; i++) b.record(hit(clock.now(), `api://${i}/${'x'.repeat(7_000)}`));
+    await b.close();
+    assert.equal(sum(uploaded()), 200);
+    assert.ok(state.batches.length > 1);
+    for (const batch of state.batches) assert.ok(Buffer.byteLength(JSON.stringify({ events: batch })) <= 1024 * 1024, 'each body within 1 MiB');
+  });
 });

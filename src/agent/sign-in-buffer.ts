@@ -34,6 +34,13 @@ export const DEFAULT_MAX_ROWS = 50_000;
 /** The server refuses bigger batches (src/server/agents/agent-sign-ins.ts). */
 export const MAX_BATCH = 500;
 
+/** Half the server's bound on an upload's body (MAX_UPLOAD_BYTES in src/server/agents/agent-sign-ins.ts). */
+const MAX_BATCH_BYTES = 512 * 1024;
+const textBytes = (v: string | null): number => (v === null ? 4 : v.length * 6);
+/** An upper bound of a row's JSON: every character of its strings at most 6 bytes (a \uXXXX escape). */
+const rowBytes = (r: AgentSignIn): number =>
+  256 + textBytes(r.correlationId) + textBytes(r.audience) + textBytes(r.principalId) + textBytes(r.clientId) + textBytes(r.identityResourceId) + textBytes(r.errorCode) + textBytes(r.reason);
+
 const requestsIn = (rows: readonly AgentSignIn[]): number => rows.reduce((n, r) => n + (r.count ?? 1), 0);
 
 /**
@@ -150,9 +157,24 @@ export class SignInBuffer {
 
   private take(withNotices: boolean): { rows: AgentSignIn[]; notices: AgentSignIn[] } {
     const notices = withNotices ? this.drops.take(this.o.clock.now(), () => this.o.random.uuid()) : [];
-    const rows = this.pending.splice(0, Math.max(0, this.o.batchSize - notices.length));
+    const rows = this.pending.splice(0, this.fitting(Math.max(0, this.o.batchSize - notices.length)));
     for (const e of rows) e.correlationId ??= this.o.random.uuid();
     return { rows, notices };
+  }
+
+  /**
+   * How many of the oldest rows (at most `max`, at least one) fit in half the server's body bound:
+   * rows of refusals can carry a long audience or reason, and a body over the bound is refused.
+   */
+  private fitting(max: number): number {
+    let bytes = 0;
+    let n = 0;
+    while (n < max && n < this.pending.length) {
+      bytes += rowBytes(this.pending[n]!);
+      if (n > 0 && bytes > MAX_BATCH_BYTES) break;
+      n += 1;
+    }
+    return n;
   }
 
   /** Puts an unsent batch back in front (its notices' counts restored), still bounded. */
