@@ -3,8 +3,8 @@
  *
  *   node dist/bench/http-server.js bare <bodyBytes>   bare node:http answering GET / with a fixed JSON body
  *   node dist/bench/http-server.js imds <fixture.json> the real metadata server, its TokenCache warm
- *   node dist/bench/http-server.js imds-signins <fixture.json>  the same, recording a sign-in row per answer
- *     (G3, docs/audit.md) into the agent's real SignInBuffer; its uploads are serialized as the agent sends them,
+ *   node dist/bench/http-server.js imds-signins <fixture.json>  the same, counting a sign-in per answer
+ *     (G3, docs/performance.md) in the agent's real SignInBuffer; its uploads are serialized as the agent sends them,
  *     then dropped (the server's cost is on another machine's CPU in a real deployment)
  *
  * Prints one JSON line `{"port":…}` once it listens; exits on SIGTERM (so --cpu-prof is written).

@@ -36,6 +36,8 @@ export interface AgentRuntimeOptions {
   allowedHosts?: readonly string[];
   /** Open connections one workload address may hold on the metadata endpoints (default METADATA_LIMITS: 128). */
   maxConnectionsPerClient?: number;
+  /** Sign-ins of requests the agent answers are counted per window of this many ms (default a minute; tests shorten it). */
+  signInWindowMs?: number;
 }
 
 export interface RunningAgent {
@@ -142,7 +144,8 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
   const cache = new TokenCache({ upstream: client, clock, log });
   const identityHeader = opts.identityHeader ?? random.bytes(32).toString('base64url');
   const msiSecret = opts.msiSecret ?? random.bytes(32).toString('base64url');
-  const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random });
+  const aggregation = opts.signInWindowMs === undefined ? {} : { aggregation: { windowMs: opts.signInWindowMs } };
+  const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random, ...aggregation });
   const signIns = new MetadataSignIns(buffer, clock);
   const allowedHosts = opts.allowedHosts ?? [];
   const limits = opts.maxConnectionsPerClient === undefined ? METADATA_LIMITS : { ...METADATA_LIMITS, maxConnectionsPerClient: opts.maxConnectionsPerClient };

@@ -12,8 +12,9 @@ const requestId = (req: IncomingMessage): string | null => {
 };
 
 /**
- * Turns the metadata endpoints' answers into sign-in rows for the requests the server never saw
- * (docs/audit.md: one row per token request). Requests that went to the server are its to record.
+ * Turns the metadata endpoints' answers into sign-ins for the requests the server never saw; the
+ * buffer counts them into rows per identity, audience, result and minute (docs/audit.md).
+ * Requests that went to the server are its to record, one row each.
  */
 export class MetadataSignIns {
   constructor(
@@ -21,7 +22,7 @@ export class MetadataSignIns {
     private readonly clock: Clock,
   ) {}
 
-  /** A token answered from the cache. Hot path: one object pushed. */
+  /** A token answered from the cache. Hot path: one object counted. */
   hit(req: IncomingMessage, audience: string, token: MintedToken, latencyMs: number): void {
     this.buffer.record({
       at: this.clock.now(),

@@ -48,6 +48,7 @@ import { TokenRevocationService } from './tokens/revocation.js';
 import { AgentEnrollment } from './agents/enrollment.js';
 import { AgentAuthenticator } from './agents/assertion.js';
 import { ManagedIdentityMinter } from './agents/mint.js';
+import { observeAgentSignIns } from './agents/agent-sign-ins.js';
 import { AgentSurface } from './surfaces/agent-api/agent-surface.js';
 import { LogSignInRecorder, type SignInRecorder } from './tokens/sign-ins.js';
 import { BuiltinAndCustomRoleCatalog } from './rbac/role-catalog.js';
@@ -154,6 +155,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
     authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
     minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns, perAgent),
+    observeSignIns: (upload, agent) => observeAgentSignIns(upload, agent, d.metrics, d.log),
   });
   // One revocation list for every verifier in this process (ARM, Graph, Key Vault, Blob); the hub
   // marks principals revoked here (revokeTokens, identity deletion) so the next request sees them.

@@ -18,7 +18,7 @@ export interface AuditQuery {
   anyOf?: { columns: string[]; value: string };
 }
 
-/** Sign-ins of one identity from one calling resource with one result, aggregated (`count` sums `requests`). Keys are lower-cased. */
+/** Sign-ins of one identity from one calling resource with one result, aggregated (`count` sums `requests`, `last` is the latest `last_at`). Keys are lower-cased. */
 export interface SignInUsageRow {
   identityKey: string;
   callingKey: string;
@@ -39,7 +39,8 @@ export interface SignInUsageQuery {
  * The hash-chained activity and sign-in logs. Filter columns: activity — subscription_key,
  * resource_group_key, resource_key, correlation_key, caller_key; signIns — principal_key,
  * client_key, identity_key, calling_key, result, correlation_key, requests (how many requests a
- * row stands for: '1' unless refusals were folded into it; defaults to '1' when left out).
+ * row stands for: '1' unless refusals were folded into it or an agent counted its cached answers
+ * into it; defaults to '1' when left out), last_at (when the last of them arrived; defaults to `at`).
  */
 export interface AuditRepo {
   /**

@@ -8,8 +8,8 @@ export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' |
 /**
  * A sign-in in the terms of Microsoft Graph's signIn resource
  * (https://learn.microsoft.com/en-us/graph/api/resources/signin), with openmi's flow, agent and
- * source added. A row that refused requests were folded into also says how many and when the
- * last one arrived.
+ * source added. A row that counts several requests (refusals folded under a flood, or an agent's
+ * cached answers of one minute) also says how many and when the last one arrived.
  */
 export interface SignInWire {
   id: string;

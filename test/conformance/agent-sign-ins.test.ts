@@ -10,6 +10,7 @@ import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js'
 import { loadState } from '../../src/agent/agent-state.js';
 import type { AgentSignIn } from '../../src/agent/sign-in-buffer.js';
 import { httpGet as get } from '../helpers/http.js';
+import { httpsRequest } from '../helpers/https.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
@@ -84,5 +85,25 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
     assert.ok(row, 'the upload is durable once acknowledged');
     assert.equal(row.managedServiceIdentity.associatedResourceId, vmId);
     assert.equal(row.managedServiceIdentity.agentId, state.agentId);
+  });
+
+  it("an agent's drop notice reaches the log and the server's Prometheus counter, by cause", async () => {
+    const state = loadState(stateDir)!;
+    const client = new AgentClient({ serverUrl: t.server.baseUrl, ca: t.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem) });
+    const id = randomUUID();
+    const notice: AgentSignIn = {
+      at: Date.now(), correlationId: id, audience: null, principalId: null, clientId: null, identityResourceId: null, result: 'failure',
+      errorCode: 'agent_signins_dropped', reason: 'the agent dropped the sign-in rows of 7 requests: the server was unreachable (ECONNREFUSED)', latencyMs: 0,
+      dropped: { requests: 7, cause: 'unreachable' },
+    };
+    try {
+      await client.uploadSignIns([notice]);
+    } finally {
+      client.close();
+    }
+    const [row] = await rowsFor(id);
+    assert.match(row.status.failureReason, /server was unreachable/);
+    const metrics = await httpsRequest(`${t.server.baseUrl}/metrics`, { method: 'GET', ca: t.ca });
+    assert.match(metrics.text, /^openmi_agent_sign_ins_dropped_total\{cause="unreachable"\} 7$/m);
   });
 });

@@ -98,5 +98,17 @@ export function auditContract(newStore: () => Promise<Store>): void {
       const usage = await store().audit.signInUsage({ identityKey: keys.identity_key });
       assert.deepEqual(usage.map((r) => [r.result, r.count, r.first, r.last]), [['failure', 42, T0 + 60, T0 + 70]]);
     });
+
+    it('usage reports the last use from last_at (the last request a row counts), which defaults to at', async () => {
+      const keys = { identity_key: '/subscriptions/u8/x/id-g', calling_key: '/vm/8', result: 'success' };
+      await store().tx((tx) => tx.audit.append('signIns', [
+        { at: T0 + 100, data: '{"count":500}', keys: { ...keys, requests: '500', last_at: String(T0 + 59_000) } },
+        { at: T0 + 200, data: '{}', keys },
+      ]));
+      const rows = await store().audit.query('signIns', { eq: { identity_key: keys.identity_key } }, 10);
+      assert.deepEqual(rows.items.map((r) => r.keys['last_at']), [String(T0 + 200), String(T0 + 59_000)]);
+      const usage = await store().audit.signInUsage({ identityKey: keys.identity_key });
+      assert.deepEqual(usage.map((r) => [r.count, r.first, r.last]), [[501, T0 + 100, T0 + 59_000]]);
+    });
   });
 }

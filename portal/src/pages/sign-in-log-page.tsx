@@ -65,7 +65,7 @@ export function SignInLogPage({ query }: { query: URLSearchParams }) {
   };
   const columns: Column<SignInWire>[] = [
     { key: 'time', header: 'Time', className: 'nowrap', render: (s) => <Time iso={s.createdDateTime} />, sortValue: (s) => s.createdDateTime },
-    { key: 'result', header: 'Result', render: (s) => <ResultBadge result={s.result} />, sortValue: (s) => s.result },
+    { key: 'result', header: 'Result', render: (s) => <><ResultBadge result={s.result} />{s.requestCount ? <span className="muted"> ×{s.requestCount}</span> : null}</>, sortValue: (s) => s.result },
     { key: 'identity', header: 'Identity', render: identity, sortValue: (s) => s.managedServiceIdentity.identityResourceId ?? s.appId ?? '' },
     { key: 'calling', header: 'Calling resource', render: (s) => <ResourceName id={s.managedServiceIdentity.associatedResourceId} />, sortValue: (s) => s.managedServiceIdentity.associatedResourceId ?? '' },
     { key: 'aud', header: 'Audience', render: (s) => (s.resourceId ? <OperationText op={s.resourceId} dots /> : '—'), sortValue: (s) => s.resourceId ?? '' },

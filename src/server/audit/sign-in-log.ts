@@ -12,7 +12,8 @@ const low = (s: string | null): string => (s ?? '').toLowerCase();
 
 /**
  * The filter columns of a row, derived only from what is hashed (verify re-derives them).
- * `requests` is how many requests the row stands for, so usage can sum folded refusals.
+ * `requests` is how many requests the row stands for and `last_at` when the last arrived, so usage
+ * can sum folded refusals and an agent's counted cache hits, and report their last use.
  */
 export function signInKeys(e: SignInEvent): Record<string, string> {
   return {
@@ -23,6 +24,7 @@ export function signInKeys(e: SignInEvent): Record<string, string> {
     result: e.result,
     correlation_key: low(e.correlationId),
     requests: String(e.count ?? 1),
+    last_at: String(e.lastAt ?? e.at),
   };
 }
 

@@ -5,7 +5,8 @@ export type { SignInFlow };
 
 /**
  * One token request, successful or not: the sign-in log's row. One row per request, except that
- * repeats of a refused request beyond the log's budget are folded into one row with a `count`
+ * repeats of a refused request beyond the log's budget are folded into one row with a `count`, and
+ * an agent counts the requests it answers itself per identity, audience, result and minute
  * (docs/audit.md). Never carries tokens, secrets or assertions.
  */
 export interface SignInEvent {
@@ -34,7 +35,7 @@ export interface SignInEvent {
    * means server (rows written before this field existed).
    */
   source?: 'server' | 'agentCache';
-  /** Requests this row stands for, when refusals were folded into it (absent: 1). */
+  /** Requests this row stands for, when refusals were folded into it or an agent counted them (absent: 1). */
   count?: number;
   /** Epoch ms when the last of the `count` requests arrived (with `count` only). */
   lastAt?: number;

@@ -10,6 +10,7 @@ import { migration as postgres0007 } from './postgres/0007-storage.js';
 import { migration as postgres0008 } from './postgres/0008-login-codes.js';
 import { migration as postgres0009 } from './postgres/0009-agent-assertion-jtis.js';
 import { migration as postgres0010 } from './postgres/0010-sign-in-requests.js';
+import { migration as postgres0011 } from './postgres/0011-sign-in-last-at.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -20,9 +21,10 @@ import { migration as sqlite0007 } from './sqlite/0007-storage.js';
 import { migration as sqlite0008 } from './sqlite/0008-login-codes.js';
 import { migration as sqlite0009 } from './sqlite/0009-agent-assertion-jtis.js';
 import { migration as sqlite0010 } from './sqlite/0010-sign-in-requests.js';
+import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
 
 export type { Migration } from './migration.js';
 
 /** Append new steps at the end; never edit or reorder a released one. */
-export const sqliteMigrations: readonly Migration[] = checkOrder([sqlite0001, sqlite0002, sqlite0003, sqlite0004, sqlite0005, sqlite0006, sqlite0007, sqlite0008, sqlite0009, sqlite0010]);
-export const postgresMigrations: readonly Migration[] = checkOrder([postgres0001, postgres0002, postgres0003, postgres0004, postgres0005, postgres0006, postgres0007, postgres0008, postgres0009, postgres0010]);
+export const sqliteMigrations: readonly Migration[] = checkOrder([sqlite0001, sqlite0002, sqlite0003, sqlite0004, sqlite0005, sqlite0006, sqlite0007, sqlite0008, sqlite0009, sqlite0010, sqlite0011]);
+export const postgresMigrations: readonly Migration[] = checkOrder([postgres0001, postgres0002, postgres0003, postgres0004, postgres0005, postgres0006, postgres0007, postgres0008, postgres0009, postgres0010, postgres0011]);

@@ -8,11 +8,15 @@ import { checkLimit, Params } from './paging.js';
 
 /**
  * Each log's table and filter columns; column names in SQL come only from here. `defaults` fill a
- * column an append leaves out (`requests`, an integer, cannot take the '' other columns get).
+ * column an append leaves out (`requests` and `last_at`, integers, cannot take the '' other columns get).
  */
-const TABLES: Record<AuditLogName, { table: string; keys: readonly string[]; defaults: Record<string, string> }> = {
+const TABLES: Record<AuditLogName, { table: string; keys: readonly string[]; defaults: Record<string, (e: AuditAppend) => string> }> = {
   activity: { table: 'activity_log', keys: ['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'], defaults: {} },
-  signIns: { table: 'sign_in_log', keys: ['principal_key', 'client_key', 'identity_key', 'calling_key', 'result', 'correlation_key', 'requests'], defaults: { requests: '1' } },
+  signIns: {
+    table: 'sign_in_log',
+    keys: ['principal_key', 'client_key', 'identity_key', 'calling_key', 'result', 'correlation_key', 'requests', 'last_at'],
+    defaults: { requests: () => '1', last_at: (e) => String(e.at) },
+  },
 };
 
 type Row = Record<string, string | number> & { seq: number; at: number; data: string; prev_hash: string; hash: string };
@@ -58,7 +62,7 @@ export class SqlAuditRepo implements AuditRepo {
     const placeholders = cols.map((_c, i) => `$${i + 1}`).join(', ');
     for (const e of entries) {
       const next = chainHash(hash, seq + 1, e.at, e.data);
-      await this.db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders})`, [seq + 1, e.at, ...keys.map((k) => e.keys[k] ?? defaults[k] ?? ''), e.data, hash, next]);
+      await this.db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders})`, [seq + 1, e.at, ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''), e.data, hash, next]);
       seq += 1;
       hash = next;
     }
@@ -98,7 +102,7 @@ export class SqlAuditRepo implements AuditRepo {
     }
     if (q.from !== undefined) conds.push(`at >= ${p.add(q.from)}`);
     const rows = await this.db.all<{ identity_key: string; calling_key: string; result: string; first: number | string; last: number | string; n: number | string }>(
-      `SELECT identity_key, calling_key, result, MIN(at) AS first, MAX(at) AS last, SUM(requests) AS n FROM sign_in_log WHERE ${conds.join(' AND ')} GROUP BY identity_key, calling_key, result ORDER BY identity_key, calling_key, result`,
+      `SELECT identity_key, calling_key, result, MIN(at) AS first, MAX(last_at) AS last, SUM(requests) AS n FROM sign_in_log WHERE ${conds.join(' AND ')} GROUP BY identity_key, calling_key, result ORDER BY identity_key, calling_key, result`,
       p.values,
     );
     return rows.map((r) => ({ identityKey: r.identity_key, callingKey: r.calling_key, result: r.result, first: Number(r.first), last: Number(r.last), count: Number(r.n) }));

@@ -1,4 +1,5 @@
 import type { SignInWire } from '../../api/sign-ins.js';
+import { requestsOf } from '../../api/sign-in-log.js';
 
 export type Period = '24h' | '7d';
 
@@ -37,8 +38,9 @@ export function bucketize(rows: SignInWire[], starts: Date[]): Bucket[] {
     const t = Date.parse(r.createdDateTime);
     const b = buckets.find((x) => t >= x.start.getTime() && t < x.end.getTime());
     if (!b) continue;
-    if (r.result === 'success') b.ok++;
-    else b.bad++;
+    // A row can count many requests (an agent's cached answers of one minute): the chart counts requests.
+    if (r.result === 'success') b.ok += requestsOf(r);
+    else b.bad += requestsOf(r);
   }
   return buckets;
 }

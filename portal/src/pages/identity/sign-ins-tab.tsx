@@ -19,7 +19,12 @@ const COLUMNS: Column<SignInWire>[] = [
     key: 'result',
     header: 'Result',
     sortValue: (s) => s.result,
-    render: (s) => <ResultBadge result={s.result} />,
+    render: (s) => (
+      <>
+        <ResultBadge result={s.result} />
+        {s.requestCount ? <span className="muted"> ×{s.requestCount}</span> : null}
+      </>
+    ),
   },
   { key: 'calling', header: 'Calling resource', render: (s) => <ResourceName id={s.managedServiceIdentity.associatedResourceId} /> },
   { key: 'audience', header: 'Audience', className: 'mi-col-mid', render: (s) => <span className="mono">{s.resourceId ?? '—'}</span> },

@@ -10,6 +10,7 @@ export function signInDetail(s: SignInWire, principalName: string | undefined): 
   return [
     { label: 'Time', value: <Time iso={s.createdDateTime} /> },
     { label: 'Result', value: <ResultBadge result={s.result} /> },
+    ...(s.requestCount ? [{ label: 'Requests', value: String(s.requestCount) }, { label: 'Last request', value: <Time iso={s.lastDateTime ?? s.createdDateTime} /> }] : []),
     { label: 'Error code', value: mono(s.status.errorCode) },
     { label: 'Failure reason', value: s.status.failureReason ?? '' },
     { label: 'Flow', value: flowLabel(s.flow) },

@@ -14,7 +14,7 @@ import { AgentApiError, renderAgentError } from './agent-errors.js';
 import { streamInvalidations } from './events.js';
 import type { SignInRecorder } from '../../tokens/sign-ins.js';
 import type { AgentRecord } from '../../../store/records.js';
-import { MAX_UPLOAD_BYTES, recordAgentSignIns } from '../../agents/agent-sign-ins.js';
+import { MAX_UPLOAD_BYTES, recordAgentSignIns, type AgentSignInUpload } from '../../agents/agent-sign-ins.js';
 
 export interface AgentSurfaceDeps {
   store: Store;
@@ -24,6 +24,8 @@ export interface AgentSurfaceDeps {
   hub: InvalidationHub;
   /** The minter's sign-in recorder: answers wait until the request's row is durable. */
   signIns?: SignInRecorder;
+  /** Told of every durable sign-in upload (metrics, and the log line of a drop the agent reports). */
+  observeSignIns?: (upload: AgentSignInUpload, agent: AgentRecord) => void;
 }
 
 /** Agent requests are small JSON documents; anything bigger is not an agent. */
@@ -91,8 +93,9 @@ export class AgentSurface implements Surface {
   private async signIns(ctx: RequestContext, agent: AgentRecord): Promise<void> {
     const recorder = this.d.signIns;
     if (!recorder) throw new AgentApiError(503, 'temporarily_unavailable', 'This server keeps no sign-in log.');
-    recordAgentSignIns(await jsonBody(ctx, MAX_UPLOAD_BYTES), agent, recorder);
+    const upload = recordAgentSignIns(await jsonBody(ctx, MAX_UPLOAD_BYTES), agent, recorder);
     await recorder.flushed?.();
+    this.d.observeSignIns?.(upload, agent);
     sendEmpty(ctx.res, 204);
   }
 

@@ -18,6 +18,19 @@ export class Metrics implements HttpObserver {
     registers: [this.registry],
   });
 
+  private readonly agentSignInRequests = new Counter({
+    name: 'openmi_agent_sign_in_requests_total',
+    help: 'Requests agents answered themselves (cache hits, their own refusals) whose sign-in rows they uploaded, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly agentSignInDrops = new Counter({
+    name: 'openmi_agent_sign_ins_dropped_total',
+    help: 'Requests whose sign-in rows agents reported dropping, by cause: unreachable (server unreachable past the agent backlog), refused (an upload refused), bound (more distinct keys or rows than the agent holds)',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'openmi_' });
   }
@@ -25,5 +38,13 @@ export class Metrics implements HttpObserver {
   onResponse(surface: string, method: string, status: number, seconds: number): void {
     this.requests.inc({ surface, method, status: String(status) });
     this.duration.observe({ surface }, seconds);
+  }
+
+  agentSignIns(result: 'success' | 'failure', requests: number): void {
+    this.agentSignInRequests.inc({ result }, requests);
+  }
+
+  agentSignInsDropped(cause: string, requests: number): void {
+    this.agentSignInDrops.inc({ cause }, requests);
   }
 }
