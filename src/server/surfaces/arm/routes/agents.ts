@@ -23,7 +23,7 @@ const agentWire = (a: AgentRecord) => ({
 
 function joinTokenInput(c: ArmCall): { ephemeral?: boolean; expiresInSeconds?: number } {
   const b = (c.body ?? {}) as Record<string, unknown>;
-  if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError(400, 'InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
+  if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError('InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
   const out: { ephemeral?: boolean; expiresInSeconds?: number } = {};
   if (b['ephemeral'] !== undefined) out.ephemeral = b['ephemeral'] === true;
   if (b['expiresInSeconds'] !== undefined) out.expiresInSeconds = Number(b['expiresInSeconds']);
@@ -32,7 +32,7 @@ function joinTokenInput(c: ArmCall): { ephemeral?: boolean; expiresInSeconds?: n
 
 async function requireResource(store: Store, scope: string): Promise<string> {
   const r = await store.computeResources.get(scope);
-  if (!r) throw new ArmError(404, 'ResourceNotFound', `The resource '${scope}' was not found. Agents speak for compute resources (openmi resource create).`);
+  if (!r) throw new ArmError('ResourceNotFound', `The resource '${scope}' was not found. Agents speak for compute resources (openmi resource create).`);
   return r.id;
 }
 
