@@ -20,7 +20,7 @@ export type StatusOf<T extends ErrorTable, C extends keyof T> = T[C] extends rea
  * one of its statuses otherwise. Tested as "is `C` one of the several-status codes" so that a
  * misspelt code is reported as a wrong code, not as a missing status.
  */
-export type StatusArg<T extends ErrorTable, C extends keyof T> = [C] extends [MultiStatusCode<T>] ? [status: StatusOf<T, C>] : [];
+export type StatusArg<T extends ErrorTable, C extends keyof T> = [C] extends [MultiStatusCode<T>] ? [status: StatusOf<T, C> & number] : [];
 
 /** The status of `code`: `given` for a code with several (its type checked by `StatusArg`), else the table's. */
 export function statusOf<T extends ErrorTable>(table: T, code: keyof T, given?: number): number {
