@@ -10,11 +10,14 @@ import { ARM_ERROR_STATUS, type ArmErrorCode } from '../../../wire/arm-error-cod
 /** Codes an ARM error response can carry: the surface's own, and a domain error's code as it is. */
 export type ArmWireCode = ArmErrorCode | DomainErrorCode;
 
+/** The codes the table gives one status: the ones ArmError takes. */
+export type ArmFixedStatusCode = FixedStatusCode<typeof ARM_ERROR_STATUS>;
+
 /** An error the ARM surface raises itself; its status is its code's (wire/arm-error-codes.ts). */
 export class ArmError extends Error {
   readonly status: number;
   constructor(
-    readonly code: FixedStatusCode<typeof ARM_ERROR_STATUS>,
+    readonly code: ArmFixedStatusCode,
     message: string,
     readonly target?: string,
     readonly headers: Record<string, string> = {},
@@ -37,7 +40,7 @@ export interface ArmFailure {
  * A domain error's status is that of its kind's own code, whatever code it carries: the kind says
  * what went wrong (one code, RoleDefinitionDoesNotExist, is thrown with two kinds).
  */
-const KIND: Record<DomainErrorKind, FixedStatusCode<typeof ARM_ERROR_STATUS>> = {
+const KIND: Record<DomainErrorKind, ArmFixedStatusCode> = {
   not_found: 'ResourceNotFound',
   conflict: 'Conflict',
   invalid: 'BadRequest',
