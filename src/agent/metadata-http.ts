@@ -3,24 +3,48 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RenderedBody } from './metadata-bodies.js';
 import { UpstreamRefusal, UpstreamUnavailable } from './upstream.js';
 
+/** The codes the metadata endpoints answer with themselves, and their status. */
+export const METADATA_ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  browser_request_refused: 403,
+  host_not_allowed: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_too_large: 413,
+  server_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type MetadataErrorCode = keyof typeof METADATA_ERROR_STATUS;
+
 /**
  * What a metadata endpoint answers when it cannot give a token. Always rendered as JSON
  * `{error, error_description}`: MSAL reads failures from the body, and reports a non-JSON error
  * body as "network unreachable", hiding the real reason from the user.
  */
-export class EndpointError extends Error {
+export interface EndpointFailure {
+  readonly status: number;
+  /** A MetadataErrorCode, or the openmi server's own code when its refusal is relayed (docs/agent-protocol.md). */
+  readonly error: string;
+  readonly description: string;
+  readonly headers: Record<string, string>;
+}
+
+/** A failure the agent decides itself; its status is its code's. */
+export class EndpointError extends Error implements EndpointFailure {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly error: string,
+    readonly error: MetadataErrorCode,
     readonly description: string,
     readonly headers: Record<string, string> = {},
   ) {
     super(description);
+    this.status = METADATA_ERROR_STATUS[error];
   }
 }
 
-export const badRequest = (description: string, error = 'invalid_request'): EndpointError =>
-  new EndpointError(400, error, description);
+export const badRequest = (description: string): EndpointError => new EndpointError('invalid_request', description);
 
 /** Every JSON answer's headers; tokens must never sit in a shared cache. */
 export const jsonHeaders = (length: number): Record<string, string | number> => ({
@@ -41,7 +65,7 @@ export function sendRendered(res: ServerResponse, rendered: RenderedBody): void 
   res.end(rendered.body);
 }
 
-export function sendError(res: ServerResponse, err: EndpointError): void {
+export function sendError(res: ServerResponse, err: EndpointFailure): void {
   sendJson(res, err.status, { error: err.error, error_description: err.description }, err.headers);
 }
 
@@ -50,14 +74,15 @@ export function sendError(res: ServerResponse, err: EndpointError): void {
 const RELAYED = new Set([400, 401, 403]);
 
 /** One place decides how the openmi server's answers reach the workload. */
-export function toEndpointError(err: unknown): EndpointError {
+export function toEndpointError(err: unknown): EndpointFailure {
   if (err instanceof EndpointError) return err;
   if (err instanceof UpstreamRefusal) {
-    if (err.status === 429) return new EndpointError(429, err.error, err.description, { 'retry-after': '1' });
-    return new EndpointError(RELAYED.has(err.status) ? err.status : 400, err.error, err.description);
+    const { error, description } = err;
+    if (err.status === 429) return { status: 429, error, description, headers: { 'retry-after': '1' } };
+    return { status: RELAYED.has(err.status) ? err.status : 400, error, description, headers: {} };
   }
   if (err instanceof UpstreamUnavailable) return unavailable(err.message);
-  return new EndpointError(500, 'server_error', 'The openmi agent failed unexpectedly; see its log.');
+  return new EndpointError('server_error', 'The openmi agent failed unexpectedly; see its log.');
 }
 
 /**
@@ -66,7 +91,6 @@ export function toEndpointError(err: unknown): EndpointError {
  */
 export function unavailable(detail: string): EndpointError {
   return new EndpointError(
-    503,
     'service_unavailable',
     `The openmi server is unreachable and no cached token can be served (${detail}). Retry shortly.`,
     { 'retry-after': '1' },

@@ -96,7 +96,7 @@ export function requireDatedVersion(params: URLSearchParams, minimum: string): s
  */
 export function requireMetadataHeader(req: IncomingMessage): void {
   if (!hasMetadataHeader(req)) {
-    throw new EndpointError(400, 'invalid_request', 'Required metadata header not specified: send the header "Metadata: true".');
+    throw new EndpointError('invalid_request', 'Required metadata header not specified: send the header "Metadata: true".');
   }
 }
 

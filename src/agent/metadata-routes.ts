@@ -92,7 +92,6 @@ export async function appServiceToken(deps: RouteDeps, ctx: RouteContext): Promi
   const version = single(ctx.query, 'api-version');
   if (version !== APP_SERVICE_VERSION && version !== LEGACY_VERSION) {
     throw new EndpointError(
-      400,
       'invalid_request',
       `Unsupported or missing 'api-version' (${version === undefined ? 'none was given' : `got '${version}'`}); accepted here: ` +
         `${APP_SERVICE_VERSION} with header X-IDENTITY-HEADER (IDENTITY_ENDPOINT + IDENTITY_HEADER), ` +
@@ -117,7 +116,6 @@ function checkSecret(req: IncomingMessage, header: 'x-identity-header' | 'secret
   if (secretMatches(req.headers[header], expected)) return;
   const state = req.headers[header] === undefined ? 'missing' : 'wrong';
   throw new EndpointError(
-    401,
     'unauthorized',
     `The '${header === 'secret' ? 'secret' : 'X-IDENTITY-HEADER'}' header is ${state}: send the value of ${SECRET_SOURCE[header]} that the openmi agent gave this workload.`,
   );
@@ -143,7 +141,7 @@ async function readForm(req: IncomingMessage): Promise<string> {
     return (await readBody(req, MAX_FORM_BYTES)).toString('utf8');
   } catch (err) {
     if (err instanceof BodyTooLargeError) {
-      throw new EndpointError(413, 'request_too_large', `The form body exceeds ${MAX_FORM_BYTES} bytes; send only resource and one identity selector.`);
+      throw new EndpointError('request_too_large', `The form body exceeds ${MAX_FORM_BYTES} bytes; send only resource and one identity selector.`);
     }
     throw err;
   }

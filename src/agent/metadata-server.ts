@@ -64,12 +64,12 @@ function routeFor(routes: Routes, path: string, method: string): Handler | Endpo
   const methods = routes.get(path);
   if (methods === undefined) {
     const served = [...routes.keys()].join(', ');
-    return new EndpointError(404, 'not_found', `No metadata endpoint at '${path}'. Served here: ${served}.`);
+    return new EndpointError('not_found', `No metadata endpoint at '${path}'. Served here: ${served}.`);
   }
   const handler = methods[method];
   if (handler !== undefined) return handler;
   const allowed = Object.keys(methods).join(', ');
-  return new EndpointError(405, 'method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, { allow: allowed });
+  return new EndpointError('method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, { allow: allowed });
 }
 
 const TOKEN_HANDLERS = new Set<Handler>([imdsToken, appServiceToken, cloudShellToken]);

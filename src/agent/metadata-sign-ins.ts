@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../kernel/clock.js';
 import { IMDS_TOKEN_PATH } from './imds-fast-path.js';
-import type { EndpointError } from './metadata-http.js';
+import type { EndpointFailure } from './metadata-http.js';
 import { hasMetadataHeader } from './metadata-params.js';
 import type { SignInBuffer } from './sign-in-buffer.js';
 import { UpstreamRefusal, type MintedToken } from './upstream.js';
@@ -43,7 +43,7 @@ export class MetadataSignIns {
    * header-less, query-less IMDS GET is DefaultAzureCredential's "is there an IMDS?" probe,
    * not a token request, so it is not logged either.
    */
-  failure(req: IncomingMessage, path: string, query: URLSearchParams, err: unknown, out: EndpointError, fromServer: boolean, latencyMs: number): void {
+  failure(req: IncomingMessage, path: string, query: URLSearchParams, err: unknown, out: EndpointFailure, fromServer: boolean, latencyMs: number): void {
     if (fromServer && err instanceof UpstreamRefusal) return;
     if (path === IMDS_TOKEN_PATH && !hasMetadataHeader(req) && query.size === 0) return;
     this.buffer.record({

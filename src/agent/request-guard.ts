@@ -23,7 +23,6 @@ import { EndpointError } from './metadata-http.js';
 export const IMDS_ADDRESS = '169.254.169.254';
 
 const BROWSER_REFUSED = new EndpointError(
-  403,
   'browser_request_refused',
   'The openmi agent does not answer browsers: this request carried an Origin or Sec-Fetch-Site header, which only browsers send. ' +
     'Request tokens from an Azure SDK or tool running on this host.',
@@ -115,7 +114,6 @@ export class RequestGuard {
 
   private hostError(where: string): EndpointError {
     return new EndpointError(
-      403,
       'host_not_allowed',
       `The Host header does not name this openmi agent (a defence against DNS rebinding). Reach it as one of: ${where}; ` +
         'or start the agent with --allow-host NAME:PORT for a name it is reached by.',

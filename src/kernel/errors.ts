@@ -1,3 +1,5 @@
+import type { DomainErrorCode } from './error-codes.js';
+
 /**
  * The one error type domain code throws. Each wire surface (ARM, OAuth, IMDS, data planes)
  * maps `kind` to its own envelope in exactly one place; domain code never builds HTTP bodies.
@@ -13,7 +15,7 @@ export type DomainErrorKind =
 
 export interface DomainErrorFields {
   /** A surface-specific code to use instead of the default for the kind (e.g. `InvalidResourceName`). */
-  code?: string;
+  code?: DomainErrorCode;
   /** What the error is about: a parameter, property or resource id. */
   target?: string;
   /** Extra structured detail; never secrets. */
@@ -22,7 +24,7 @@ export interface DomainErrorFields {
 
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;
-  readonly code: string | undefined;
+  readonly code: DomainErrorCode | undefined;
   readonly target: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 

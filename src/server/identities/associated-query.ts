@@ -1,4 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
+import type { DomainErrorCode } from '../../kernel/error-codes.js';
 
 /**
  * The query language of `POST …/userAssignedIdentities/{name}/listAssociatedResources`
@@ -139,7 +140,7 @@ class Cursor {
   }
 }
 
-function failWith(code: string, target: string): Fail {
+function failWith(code: DomainErrorCode, target: string): Fail {
   return (message) => {
     throw invalid(message, { code, target });
   };

@@ -17,7 +17,7 @@ export interface SecretInput {
 }
 
 const notFound = (name: string, version?: string): KeyVaultError =>
-  new KeyVaultError(404, 'SecretNotFound', `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`);
+  new KeyVaultError('SecretNotFound', `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`);
 
 /** The additional data binds a sealed value to its row, so values cannot be swapped between secrets. */
 const aadOf = (vaultId: string, name: string, version: string): string => `keyvault-secret:${vaultId.toLowerCase()}/${name.toLowerCase()}/${version}`;
@@ -31,9 +31,9 @@ export class SecretService {
   ) {}
 
   async set(v: KeyVaultRecord, name: string, input: SecretInput): Promise<SecretVersionRecord> {
-    if (typeof input.value !== 'string') throw new KeyVaultError(400, 'BadParameter', "The request body must carry the secret's 'value' as a string.");
+    if (typeof input.value !== 'string') throw new KeyVaultError('BadParameter', "The request body must carry the secret's 'value' as a string.");
     if (await this.store.keyVaultSecrets.getDeleted(v.id, name)) {
-      throw new KeyVaultError(409, 'Conflict', `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`, 'ObjectIsDeletedButRecoverable');
+      throw new KeyVaultError('Conflict', `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`, 'ObjectIsDeletedButRecoverable');
     }
     const prev = await this.store.keyVaultSecrets.latest(v.id, name);
     // Strictly increasing per secret, so "latest" never depends on two writes in the same millisecond.
@@ -59,7 +59,7 @@ export class SecretService {
 
   /** Disabled versions keep their metadata readable but not their value, as in Azure. */
   valueOf(rec: SecretVersionRecord): string {
-    if (!rec.enabled) throw new KeyVaultError(403, 'Forbidden', `Operation get is not allowed on a disabled secret.`, 'SecretDisabled');
+    if (!rec.enabled) throw new KeyVaultError('Forbidden', `Operation get is not allowed on a disabled secret.`, 'SecretDisabled');
     return unseal(this.masterKey, rec.sealedValue, aadOf(rec.vaultId, rec.name, rec.version)).toString('utf8');
   }
 
@@ -92,7 +92,7 @@ export class SecretService {
   async getDeleted(v: KeyVaultRecord, name: string): Promise<{ latest: SecretVersionRecord; deleted: DeletedSecretRecord }> {
     const deleted = await this.store.keyVaultSecrets.getDeleted(v.id, name);
     const latest = deleted && (await this.store.keyVaultSecrets.latest(v.id, name));
-    if (!deleted || !latest) throw new KeyVaultError(404, 'SecretNotFound', `Deleted Secret not found: ${name}`);
+    if (!deleted || !latest) throw new KeyVaultError('SecretNotFound', `Deleted Secret not found: ${name}`);
     return { latest, deleted };
   }
 
@@ -113,7 +113,7 @@ export class SecretService {
 
   async purge(v: KeyVaultRecord, name: string): Promise<void> {
     const ok = await this.store.tx((tx) => tx.keyVaultSecrets.purge(v.id, name));
-    if (!ok) throw new KeyVaultError(404, 'SecretNotFound', `Deleted Secret not found: ${name}`);
+    if (!ok) throw new KeyVaultError('SecretNotFound', `Deleted Secret not found: ${name}`);
   }
 }
 
@@ -123,7 +123,7 @@ function applyProperties(rec: SecretVersionRecord, input: SecretInput): void {
   if (input.tags !== undefined) rec.tags = checkTags(input.tags);
   const a = input.attributes;
   if (a === undefined || a === null) return;
-  if (typeof a !== 'object') throw new KeyVaultError(400, 'BadParameter', "'attributes' must be an object.");
+  if (typeof a !== 'object') throw new KeyVaultError('BadParameter', "'attributes' must be an object.");
   if (a.enabled !== undefined) rec.enabled = a.enabled !== false;
   if (a.nbf !== undefined) rec.notBefore = seconds(a.nbf, 'nbf');
   if (a.exp !== undefined) rec.expires = seconds(a.exp, 'exp');
@@ -131,14 +131,14 @@ function applyProperties(rec: SecretVersionRecord, input: SecretInput): void {
 
 function seconds(v: unknown, what: string): number | null {
   if (v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KeyVaultError(400, 'BadParameter', `'attributes.${what}' must be Unix seconds.`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KeyVaultError('BadParameter', `'attributes.${what}' must be Unix seconds.`);
   return v * 1000;
 }
 
 function checkTags(tags: unknown): Record<string, string> {
   if (tags === null) return {};
   if (typeof tags !== 'object' || Array.isArray(tags) || !Object.values(tags as object).every((t) => typeof t === 'string')) {
-    throw new KeyVaultError(400, 'BadParameter', "'tags' must be an object of strings.");
+    throw new KeyVaultError('BadParameter', "'tags' must be an object of strings.");
   }
   return { ...(tags as Record<string, string>) };
 }

@@ -1,4 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
+import type { DomainErrorCode } from '../../kernel/error-codes.js';
 import { isGuid } from './scopes.js';
 
 /** The writable properties of a role assignment as the wire gives them (unchecked). */
@@ -24,7 +25,7 @@ export interface CheckedAssignment {
 const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'];
 const ROLE_ID = /^(?:\/subscriptions\/[^/]+)?(?:\/resourceGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i;
 
-const bad = (message: string, code: string, target: string) => invalid(message, { code, target: `properties.${target}` });
+const bad = (message: string, code: DomainErrorCode, target: string) => invalid(message, { code, target: `properties.${target}` });
 
 function optionalString(v: unknown, name: string, max: number): string | null {
   if (v === undefined || v === null) return null;

@@ -1,4 +1,5 @@
 import { invalid, isDomainError } from '../../kernel/errors.js';
+import type { DomainErrorCode } from '../../kernel/error-codes.js';
 import type { RolePermission } from '../../store/records.js';
 import type { StoreRepos } from '../../store/store.js';
 import { normalizeScope, requireScopeExists } from './scopes.js';
@@ -23,7 +24,7 @@ export interface CheckedDefinition {
 const OPERATION = /^[A-Za-z0-9*][A-Za-z0-9._*/-]*$/;
 const PERMISSION_KEYS = ['actions', 'notActions', 'dataActions', 'notDataActions'] as const;
 
-const bad = (message: string, code: string, target: string) => invalid(message, { code, target: `properties.${target}` });
+const bad = (message: string, code: DomainErrorCode, target: string) => invalid(message, { code, target: `properties.${target}` });
 
 function operations(v: unknown, where: string): string[] {
   if (v === undefined || v === null) return [];

@@ -40,7 +40,7 @@ async function jsonBody(ctx: RequestContext, limit = MAX_BODY): Promise<Record<s
   } catch {
     // fall through to the error below
   }
-  throw new AgentApiError(400, 'invalid_request', 'The body must be a JSON object (see docs/agent-protocol.md).');
+  throw new AgentApiError('invalid_request', 'The body must be a JSON object (see docs/agent-protocol.md).', 400);
 }
 
 /** The API agents call: enrollment, minting, instance metadata, invalidation events (docs/agent-protocol.md). */
@@ -62,7 +62,7 @@ export class AgentSurface implements Surface {
     if (route === 'POST enroll') return this.enroll(ctx);
     const known = ['POST token', 'POST signins', 'GET instance', 'GET events', 'DELETE self'];
     if (!known.includes(route)) {
-      throw new AgentApiError(404, 'invalid_request', `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, POST signins, GET instance, GET events, DELETE self under /openmi/agent/v1.`);
+      throw new AgentApiError('invalid_request', `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, POST signins, GET instance, GET events, DELETE self under /openmi/agent/v1.`, 404);
     }
     const agent = await this.d.authenticator.authenticate(ctx.req.headers.authorization);
     if (route === 'POST token') {
@@ -80,7 +80,7 @@ export class AgentSurface implements Surface {
     if (route === 'POST signins') return this.signIns(ctx, agent);
     if (route === 'GET instance') {
       const r = await this.d.store.computeResources.get(agent.resourceId);
-      if (!r) throw new AgentApiError(401, 'invalid_agent', `The resource '${agent.resourceId}' no longer exists.`);
+      if (!r) throw new AgentApiError('invalid_agent', `The resource '${agent.resourceId}' no longer exists.`);
       return sendJson(ctx.res, 200, instanceDocument(r));
     }
     if (route === 'GET events') return streamInvalidations(ctx.res, this.d.hub, agent, this.streams);
@@ -92,7 +92,7 @@ export class AgentSurface implements Surface {
   /** Cache hits the agent answered: 204 only once they are durable, so the agent may drop them. */
   private async signIns(ctx: RequestContext, agent: AgentRecord): Promise<void> {
     const recorder = this.d.signIns;
-    if (!recorder) throw new AgentApiError(503, 'temporarily_unavailable', 'This server keeps no sign-in log.');
+    if (!recorder) throw new AgentApiError('temporarily_unavailable', 'This server keeps no sign-in log.');
     const upload = recordAgentSignIns(await jsonBody(ctx, MAX_UPLOAD_BYTES), agent, recorder);
     await recorder.flushed?.();
     this.d.observeSignIns?.(upload, agent);

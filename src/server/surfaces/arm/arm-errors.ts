@@ -3,66 +3,63 @@ import { sendJson } from '../../../kernel/http/context.js';
 import { isDomainError, type DomainErrorKind } from '../../../kernel/errors.js';
 import { BodyTooLargeError } from '../../../kernel/http/body.js';
 import { headerText } from '../../../kernel/http/header-text.js';
+import type { FixedStatusCode } from '../../../kernel/http/error-table.js';
+import type { DomainErrorCode } from '../../../kernel/error-codes.js';
+import { ARM_ERROR_STATUS, type ArmErrorCode } from '../../../wire/arm-error-codes.js';
 
-/** ARM error codes openmi emits (docs/wire/arm.md#errors). Codes are exact; clients switch on them. */
-export type ArmErrorCode =
-  | 'MissingApiVersionParameter'
-  | 'InvalidApiVersionParameter'
-  | 'NoRegisteredProviderFound'
-  | 'InvalidResourceType'
-  | 'InvalidResourceName'
-  | 'InvalidResourceLocation'
-  | 'LocationNotAvailableForResourceType'
-  | 'InvalidRequestContent'
-  | 'RequestEntityTooLarge'
-  | 'SubscriptionNotFound'
-  | 'ResourceGroupNotFound'
-  | 'ResourceNotFound'
-  | 'NotFound'
-  | 'MethodNotAllowed'
-  | 'Conflict'
-  | 'BadRequest'
-  | 'AuthenticationFailed'
-  | 'InvalidAuthenticationToken'
-  | 'ExpiredAuthenticationToken'
-  | 'AuthorizationFailed'
-  | 'LinkedAuthorizationFailed'
-  | 'PreconditionFailed'
-  | 'ServiceUnavailable'
-  | 'InternalServerError';
+/** Codes an ARM error response can carry: the surface's own, and a domain error's code as it is. */
+export type ArmWireCode = ArmErrorCode | DomainErrorCode;
 
+/** The codes the table gives one status: the ones ArmError takes. */
+export type ArmFixedStatusCode = FixedStatusCode<typeof ARM_ERROR_STATUS>;
+
+/** An error the ARM surface raises itself; its status is its code's (wire/arm-error-codes.ts). */
 export class ArmError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: ArmErrorCode | string,
+    readonly code: ArmFixedStatusCode,
     message: string,
     readonly target?: string,
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.status = ARM_ERROR_STATUS[code];
   }
 }
 
-const KIND: Record<DomainErrorKind, [number, ArmErrorCode]> = {
-  not_found: [404, 'ResourceNotFound'],
-  conflict: [409, 'Conflict'],
-  invalid: [400, 'BadRequest'],
-  unauthenticated: [401, 'AuthenticationFailed'],
-  forbidden: [403, 'AuthorizationFailed'],
-  precondition_failed: [412, 'PreconditionFailed'],
-  unavailable: [503, 'ServiceUnavailable'],
+/** What an ARM error response says: an ArmError, or a domain error as ARM shows it. */
+export interface ArmFailure {
+  readonly status: number;
+  readonly code: ArmWireCode;
+  readonly message: string;
+  readonly target?: string | undefined;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * A domain error's status is that of its kind's own code, whatever code it carries: the kind says
+ * what went wrong (one code, RoleDefinitionDoesNotExist, is thrown with two kinds).
+ */
+const KIND: Record<DomainErrorKind, ArmFixedStatusCode> = {
+  not_found: 'ResourceNotFound',
+  conflict: 'Conflict',
+  invalid: 'BadRequest',
+  unauthenticated: 'AuthenticationFailed',
+  forbidden: 'AuthorizationFailed',
+  precondition_failed: 'PreconditionFailed',
+  unavailable: 'ServiceUnavailable',
 };
 
-export function toArmError(err: unknown): ArmError {
+export function toArmError(err: unknown): ArmFailure {
   if (err instanceof ArmError) return err;
   if (err instanceof BodyTooLargeError) {
-    return new ArmError(413, 'RequestEntityTooLarge', `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`);
+    return new ArmError('RequestEntityTooLarge', `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`);
   }
   if (isDomainError(err)) {
-    const [status, code] = KIND[err.kind];
-    return new ArmError(status, err.code ?? code, err.message, err.target);
+    const kindCode = KIND[err.kind];
+    return { status: ARM_ERROR_STATUS[kindCode], code: err.code ?? kindCode, message: err.message, target: err.target, headers: {} };
   }
-  return new ArmError(500, 'InternalServerError', 'The server hit an unexpected error. Quote the x-ms-request-id header when reporting it.');
+  return new ArmError('InternalServerError', 'The server hit an unexpected error. Quote the x-ms-request-id header when reporting it.');
 }
 
 /** Headers every ARM response carries, errors included (docs/wire/arm.md). */

@@ -27,9 +27,9 @@ function unknownRoute(ctx: RequestContext): ArmError {
   if (i !== -1 && ctx.segments.length > i + 2) {
     const ns = ctx.segments[i + 1]!;
     const type = ctx.segments[i + 2]!;
-    return new ArmError(400, 'InvalidResourceType', `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${ctx.query.get('api-version') ?? ''}'.`);
+    return new ArmError('InvalidResourceType', `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${ctx.query.get('api-version') ?? ''}'.`);
   }
-  return new ArmError(404, 'NotFound', `No Resource Manager operation matches '${ctx.method} ${ctx.path}'. Paths start with /subscriptions, /providers or /tenants.`);
+  return new ArmError('NotFound', `No Resource Manager operation matches '${ctx.method} ${ctx.path}'. Paths start with /subscriptions, /providers or /tenants.`);
 }
 
 async function parseJson(ctx: RequestContext, limit: number): Promise<unknown> {
@@ -39,7 +39,7 @@ async function parseJson(ctx: RequestContext, limit: number): Promise<unknown> {
   try {
     return parseJsonText(raw.toString('utf8'));
   } catch (e) {
-    throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(e as Error).message}. Send a JSON body.`);
+    throw new ArmError('InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(e as Error).message}. Send a JSON body.`);
   }
 }
 
@@ -72,7 +72,7 @@ export class ArmSurface implements Surface {
     if (!match.route.anonymous) caller = await this.d.authenticator.authenticate(ctx);
     if (!op) {
       const allowed = Object.keys(match.route.methods).join(', ');
-      throw new ArmError(405, 'MethodNotAllowed', `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`);
+      throw new ArmError('MethodNotAllowed', `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`);
     }
     let result: ArmResult;
     try {
@@ -104,7 +104,6 @@ export class ArmSurface implements Surface {
     const decision = await this.d.authorizer.check(caller.objectId, action, scope);
     if (decision.allowed) return;
     throw new ArmError(
-      403,
       'AuthorizationFailed',
       `The client '${caller.appId}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials. (${decision.reason})`,
     );

@@ -36,9 +36,9 @@ export class ArmAuthenticator {
   }
 
   /** The description echoes the token's own header (kid, alg): bounded and ASCII, or writing the header throws. */
-  private fail(code: string, message: string): ArmError {
+  private fail(code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken', message: string): ArmError {
     const desc = quotedHeaderText(message, 400);
-    return new ArmError(401, code, message, undefined, {
+    return new ArmError(code, message, undefined, {
       'www-authenticate': `Bearer authorization_uri="${this.authorizationUri}", error="invalid_token", error_description="${desc}"`,
     });
   }

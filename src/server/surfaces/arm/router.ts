@@ -112,7 +112,7 @@ export function actorOf(call: ArmCall): { principalId: string; correlationId: st
 export function bodyObject(call: ArmCall, example: string): Record<string, unknown> {
   const b = call.body;
   if (b === undefined || typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new ArmError(400, 'InvalidRequestContent', `The request content must be a JSON object, e.g. ${example}.`);
+    throw new ArmError('InvalidRequestContent', `The request content must be a JSON object, e.g. ${example}.`);
   }
   return b as Record<string, unknown>;
 }

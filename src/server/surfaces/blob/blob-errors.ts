@@ -1,15 +1,46 @@
 import type { RequestContext } from '../../../kernel/http/context.js';
 import { headerText } from '../../../kernel/http/header-text.js';
 
+/**
+ * The Storage error codes openmi's blob service sends, with their status (Azure's lists:
+ * https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes and
+ * https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes).
+ */
+export const STORAGE_ERROR_STATUS = {
+  InvalidHeaderValue: 400,
+  InvalidQueryParameterValue: 400,
+  InvalidResourceName: 400,
+  InvalidBlockList: 400,
+  UnsupportedHeader: 400,
+  UnsupportedHttpVerb: 400,
+  NoAuthenticationInformation: 401,
+  InvalidAuthenticationInfo: 401,
+  AuthenticationFailed: 403,
+  AuthorizationFailure: 403,
+  AuthorizationPermissionMismatch: 403,
+  KeyBasedAuthenticationNotPermitted: 403,
+  ResourceNotFound: 404,
+  ContainerNotFound: 404,
+  BlobNotFound: 404,
+  ContainerAlreadyExists: 409,
+  BlockCountExceedsLimit: 409,
+  RequestBodyTooLarge: 413,
+  InvalidRange: 416,
+  InternalError: 500,
+} as const;
+
+export type StorageErrorCode = keyof typeof STORAGE_ERROR_STATUS;
+
 /** A Storage REST error: the SDK reads `code` from `x-ms-error-code`, the message from the XML. */
 export class StorageError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: StorageErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.status = STORAGE_ERROR_STATUS[code];
   }
 }
 
@@ -17,7 +48,7 @@ const escapeXml = (s: string): string =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 export { escapeXml as xml };
 
-export const notFoundError = (code: 'ContainerNotFound' | 'BlobNotFound' | 'ResourceNotFound', message: string) => new StorageError(404, code, message);
+export const notFoundError = (code: 'ContainerNotFound' | 'BlobNotFound' | 'ResourceNotFound', message: string) => new StorageError(code, message);
 
 /** `<Error><Code/><Message/></Error>`, as Azure writes it; HEAD responses carry only the header. */
 export function renderStorageError(ctx: RequestContext, e: StorageError): void {

@@ -29,7 +29,7 @@ async function body(t: Target): Promise<Buffer> {
   try {
     return await readBody(t.ctx.req, MAX_BLOB_BYTES);
   } catch (e) {
-    if (e instanceof BodyTooLargeError) throw new StorageError(413, 'RequestBodyTooLarge', `The request body is too large and exceeds the maximum permissible limit (${MAX_BLOB_BYTES} bytes, ADR 0007).`);
+    if (e instanceof BodyTooLargeError) throw new StorageError('RequestBodyTooLarge', `The request body is too large and exceeds the maximum permissible limit (${MAX_BLOB_BYTES} bytes, ADR 0007).`);
     throw e;
   }
 }
@@ -55,7 +55,7 @@ export class BlobHandlers {
     try {
       await this[t.op.name](t);
     } catch (e) {
-      if (isDomainError(e) && e.kind === 'conflict') throw new StorageError(409, 'ContainerAlreadyExists', 'The specified container already exists.');
+      if (isDomainError(e) && e.kind === 'conflict') throw new StorageError('ContainerAlreadyExists', 'The specified container already exists.');
       throw e;
     }
   }
@@ -71,7 +71,7 @@ export class BlobHandlers {
 
   private async CreateContainer(t: Target): Promise<void> {
     const name = t.op.container!;
-    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) throw new StorageError(400, 'InvalidResourceName', 'The specifed resource name contains invalid characters.');
+    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) throw new StorageError('InvalidResourceName', 'The specifed resource name contains invalid characters.');
     const rec = { account: t.account, name, metadata: metadataOf(t), etag: etag(), createdAt: this.clock.now() };
     await this.store.blobs.createContainer(rec);
     send(t, 201, { etag: rec.etag, 'last-modified': httpDate(rec.createdAt) });
@@ -128,15 +128,15 @@ export class BlobHandlers {
 
   private async PutBlob(t: Target): Promise<void> {
     const type = t.ctx.req.headers['x-ms-blob-type'];
-    if (type !== undefined && type !== 'BlockBlob') throw new StorageError(400, 'UnsupportedHeader', 'Only block blobs are supported (ADR 0007).');
+    if (type !== undefined && type !== 'BlockBlob') throw new StorageError('UnsupportedHeader', 'Only block blobs are supported (ADR 0007).');
     await this.commit(t, await body(t), true);
   }
 
   private async PutBlock(t: Target): Promise<void> {
     const id = t.ctx.query.get('blockid');
-    if (!id) throw new StorageError(400, 'InvalidQueryParameterValue', 'blockid is required.');
+    if (!id) throw new StorageError('InvalidQueryParameterValue', 'blockid is required.');
     await this.container(t);
-    if ((await this.store.blobs.countBlocks(t.account, t.op.container!, t.op.blob!)) >= MAX_BLOCKS) throw new StorageError(409, 'BlockCountExceedsLimit', 'The uncommitted block count cannot exceed the maximum limit of 50,000 blocks.');
+    if ((await this.store.blobs.countBlocks(t.account, t.op.container!, t.op.blob!)) >= MAX_BLOCKS) throw new StorageError('BlockCountExceedsLimit', 'The uncommitted block count cannot exceed the maximum limit of 50,000 blocks.');
     const content = await body(t);
     await this.store.blobs.putBlock(t.account, t.op.container!, t.op.blob!, id, content, this.clock.now());
     send(t, 201, { 'content-md5': createHash('md5').update(content).digest('base64'), 'x-ms-request-server-encrypted': 'true' });
@@ -146,9 +146,9 @@ export class BlobHandlers {
     const ids = parseBlockList((await body(t)).toString('utf8'));
     const blocks = await this.store.blobs.getBlocks(t.account, t.op.container!, t.op.blob!);
     const parts = ids.map((id) => blocks.get(id));
-    if (parts.some((p) => p === undefined)) throw new StorageError(400, 'InvalidBlockList', 'The specified block list is invalid.');
+    if (parts.some((p) => p === undefined)) throw new StorageError('InvalidBlockList', 'The specified block list is invalid.');
     const total = parts.reduce((n, p) => n + p!.length, 0);
-    if (total > MAX_BLOB_BYTES) throw new StorageError(413, 'RequestBodyTooLarge', `The blob would exceed ${MAX_BLOB_BYTES} bytes (ADR 0007).`);
+    if (total > MAX_BLOB_BYTES) throw new StorageError('RequestBodyTooLarge', `The blob would exceed ${MAX_BLOB_BYTES} bytes (ADR 0007).`);
     await this.commit(t, Buffer.concat(parts as Buffer[], total), false);
   }
 
@@ -196,6 +196,6 @@ function rangeOf(t: Target, size: number): [number, number] | undefined {
   if (!m) return undefined;
   const start = Number(m[1]);
   const end = Math.min(m[2] ? Number(m[2]) : size - 1, size - 1);
-  if (start >= size || end < start) throw new StorageError(416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', { 'content-range': `bytes */${size}` });
+  if (start >= size || end < start) throw new StorageError('InvalidRange', 'The range specified is invalid for the current size of the resource.', { 'content-range': `bytes */${size}` });
   return [start, end];
 }

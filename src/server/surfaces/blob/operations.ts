@@ -27,7 +27,7 @@ const blobOp = (name: OpName, verb: 'read' | 'write' | 'delete', letter: string,
   name, rbac: { action: `${P}/blobs/${verb}`, kind: 'dataAction' }, letter, srt, serviceSas: true,
 });
 
-const unsupported = (what: string) => new StorageError(400, 'UnsupportedHttpVerb', `The operation '${what}' is not supported by openmi's blob service (ADR 0007).`);
+const unsupported = (what: string) => new StorageError('UnsupportedHttpVerb', `The operation '${what}' is not supported by openmi's blob service (ADR 0007).`);
 
 /** Classifies a request from its method, path depth and `restype`/`comp` (the Storage REST routing rules). */
 export function classify(method: string, segments: readonly string[], q: URLSearchParams): Operation {

@@ -3,8 +3,8 @@ import type { Operation } from './operations.js';
 import { accountStringToSign, serviceStringToSign, type AccountSasFields, type ServiceSasFields } from './sas.js';
 import { signedByAny } from './signing.js';
 
-const refused = (message: string) => new StorageError(403, 'AuthorizationFailure', `This request is not authorized to perform this operation. ${message}`);
-const failed = () => new StorageError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+const refused = (message: string) => new StorageError('AuthorizationFailure', `This request is not authorized to perform this operation. ${message}`);
+const failed = () => new StorageError('AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
 
 const get = (q: URLSearchParams, k: string): string | undefined => q.get(k) ?? undefined;
 

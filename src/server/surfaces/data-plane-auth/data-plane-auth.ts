@@ -14,14 +14,26 @@ export interface DataPlaneCaller {
   issuedAt: number;
 }
 
+/** The codes a data plane's authentication and authorization refuse with, and their status. */
+export const DATA_PLANE_AUTH_ERROR_STATUS = {
+  Unauthorized: 401,
+  InvalidAuthenticationToken: 401,
+  TokenRevoked: 401,
+  NoAuthenticationInformation: 401,
+  Forbidden: 403,
+} as const;
+
+export type DataPlaneAuthErrorCode = keyof typeof DATA_PLANE_AUTH_ERROR_STATUS;
+
 /** 401 (authentication) or 403 (authorization); each data plane renders it in its own envelope. */
 export class DataPlaneAuthError extends Error {
+  readonly status: (typeof DATA_PLANE_AUTH_ERROR_STATUS)[DataPlaneAuthErrorCode];
   constructor(
-    readonly status: 401 | 403,
-    readonly code: string,
+    readonly code: DataPlaneAuthErrorCode,
     message: string,
   ) {
     super(message);
+    this.status = DATA_PLANE_AUTH_ERROR_STATUS[code];
   }
 }
 
@@ -35,8 +47,8 @@ export interface DataPlaneAuthOptions {
   alsoAccept?: readonly string[];
 }
 
-const unauthenticated = (message: string, code = 'Unauthorized'): never => {
-  throw new DataPlaneAuthError(401, code, message);
+const unauthenticated = (message: string, code: 'Unauthorized' | 'InvalidAuthenticationToken' | 'TokenRevoked' = 'Unauthorized'): never => {
+  throw new DataPlaneAuthError(code, message);
 };
 
 /** Accept the audience as advertised and with/without its trailing slash (docs/data-planes.md). */
@@ -83,7 +95,6 @@ export class DataPlaneAuthenticator {
     const d = await this.o.authorizer.check(caller.principalId, dataAction, scope, 'dataAction');
     if (d.allowed) return;
     throw new DataPlaneAuthError(
-      403,
       'Forbidden',
       `Caller is not authorized to perform action on resource. Caller: oid=${caller.principalId}; Action: '${dataAction}'; Resource: '${scope}'. ${d.reason}`,
     );

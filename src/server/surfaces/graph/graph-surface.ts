@@ -6,13 +6,23 @@ import type { Store } from '../../../store/store.js';
 import type { ArmAuthenticator } from '../arm/authenticate.js';
 import { ArmError } from '../arm/arm-errors.js';
 
+/** The Microsoft Graph error codes this slice sends, with their status (https://learn.microsoft.com/graph/errors). */
+const GRAPH_ERROR_STATUS = {
+  BadRequest: 400,
+  Request_BadRequest: 400,
+  Request_UnsupportedQuery: 400,
+  Request_ResourceNotFound: 404,
+  generalException: 500,
+} as const;
+
 class GraphError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: keyof typeof GRAPH_ERROR_STATUS,
     message: string,
   ) {
     super(message);
+    this.status = GRAPH_ERROR_STATUS[code];
   }
 }
 
@@ -52,7 +62,8 @@ export class GraphSurface implements Surface {
   }
 
   renderError(ctx: RequestContext, err: unknown): void {
-    const e = err instanceof GraphError ? err : err instanceof ArmError ? new GraphError(err.status, err.code, err.message) : new GraphError(500, 'generalException', 'Unexpected error.');
+    // The bearer check is Resource Manager's: its 401 keeps ARM's code, status and challenge.
+    const e: GraphError | ArmError = err instanceof GraphError || err instanceof ArmError ? err : new GraphError('generalException', 'Unexpected error.');
     if (e.status >= 500) ctx.log.error({ err }, 'graph surface error');
     const inner = { date: new Date().toISOString(), 'request-id': ctx.requestId, 'client-request-id': ctx.correlationId };
     sendJson(ctx.res, e.status, { error: { code: e.code, message: e.message, innerError: inner } }, { 'request-id': ctx.requestId, ...(err instanceof ArmError ? err.headers : {}) });
@@ -63,16 +74,16 @@ export class GraphSurface implements Surface {
     const [, collection, id, ...rest] = ctx.segments;
     if (ctx.method === 'POST' && `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' && rest.length === 0) return this.getByIds(ctx);
     if (ctx.method !== 'GET' || collection?.toLowerCase() !== 'serviceprincipals' || rest.length > 0) {
-      throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`);
+      throw new GraphError('BadRequest', `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`);
     }
     if (id) {
       const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
-      if (!p) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      if (!p) throw new GraphError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
       return sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity', ...spWire(p) });
     }
     const filter = ctx.query.get('$filter') ?? '';
     const appId = APP_ID_FILTER.exec(filter.trim())?.[1] ?? SPN_FILTER.exec(filter.trim())?.[2];
-    if (appId === undefined) throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
+    if (appId === undefined) throw new GraphError('Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
     const p = await this.store.principals.getByAppId(appId);
     sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: p ? [spWire(p)] : [] });
   }
@@ -86,7 +97,7 @@ export class GraphSurface implements Surface {
       ids = undefined;
     }
     if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string') || ids.length > 1000) {
-      throw new GraphError(400, 'Request_BadRequest', 'Send a JSON body {"ids": ["{objectId}", …]} with at most 1000 ids.');
+      throw new GraphError('Request_BadRequest', 'Send a JSON body {"ids": ["{objectId}", …]} with at most 1000 ids.');
     }
     const found = await Promise.all(ids.map((i: string) => this.store.principals.getByObjectId(i)));
     const value = found.filter((p): p is PrincipalRecord => p !== undefined).map((p) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...spWire(p) }));

@@ -66,7 +66,7 @@ function deletedRoutes(c: Call, method: string, name: string, rest: string[]): V
 /** Maps method + path (relative to the vault origin) to an operation, or throws 400/405 like Key Vault. */
 export function vaultOperation(c: Call, method: string, segments: readonly string[]): VaultOperation {
   const [collection, name, ...rest] = segments;
-  if (name !== undefined && !SECRET_NAME.test(name)) throw new KeyVaultError(400, 'BadParameter', `Secret name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
+  if (name !== undefined && !SECRET_NAME.test(name)) throw new KeyVaultError('BadParameter', `Secret name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
   let found: VaultOperation | undefined;
   if (collection === 'secrets' && name === undefined && method === 'GET') {
     found = op('readMetadata/action', c.vault.id, async () => ({ status: 200, body: listPage((await c.secrets.list(c.vault)).map((r) => secretItem(c.origin, r, false))) }));
@@ -77,6 +77,6 @@ export function vaultOperation(c: Call, method: string, segments: readonly strin
   } else if (collection === 'deletedsecrets' && name) {
     found = deletedRoutes(c, method, name, rest);
   }
-  if (!found) throw new KeyVaultError(400, 'BadParameter', `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets only).`);
+  if (!found) throw new KeyVaultError('BadParameter', `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets only).`);
   return found;
 }

@@ -29,6 +29,8 @@ export interface VaultSurfaceDeps {
  */
 export const vaultResource = (zone: string, port = ''): string => `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
 
+const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string, string> = {}): void => sendJson(ctx.res, e.status, e.body(), headers);
+
 /**
  * Key Vault secrets, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
  * expects. Authentication comes before anything else, so the SDK's body-less first request gets
@@ -50,7 +52,7 @@ export class VaultSurface implements Surface {
     const caller = await this.d.auth.authenticate(ctx.req.headers.authorization);
     const name = ctx.hostname.slice(0, -this.suffix.length);
     const vault = await this.d.store.keyVaults.getByName(name);
-    if (!vault) throw new KeyVaultError(404, 'VaultNotFound', `Vault '${name}' does not exist.`);
+    if (!vault) throw new KeyVaultError('VaultNotFound', `Vault '${name}' does not exist.`);
     const origin = `https://${ctx.req.headers.host}`;
     const operation = vaultOperation({ vault, origin, secrets: this.d.secrets }, ctx.method, ctx.segments);
     await this.d.auth.authorize(caller, operation.dataAction, operation.scope);
@@ -65,14 +67,13 @@ export class VaultSurface implements Surface {
       const headers: Record<string, string> = {};
       // No spaces inside quoted values: the SDK's challenge parser splits on them.
       if (err.status === 401) headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
-      const inner = err.status === 403 ? { innererror: { code: 'ForbiddenByRbac' } } : {};
-      sendJson(ctx.res, err.status, { error: { code: err.status === 401 ? 'Unauthorized' : 'Forbidden', message: err.message, ...inner } }, headers);
-      return;
+      const e = err.status === 401 ? new KeyVaultError('Unauthorized', err.message) : new KeyVaultError('Forbidden', err.message, 'ForbiddenByRbac');
+      return sendError(ctx, e, headers);
     }
-    if (err instanceof KeyVaultError) return sendJson(ctx.res, err.status, err.body());
-    if (err instanceof BodyTooLargeError) return sendJson(ctx.res, 413, { error: { code: 'RequestTooLarge', message: err.message } });
+    if (err instanceof KeyVaultError) return sendError(ctx, err);
+    if (err instanceof BodyTooLargeError) return sendError(ctx, new KeyVaultError('RequestTooLarge', err.message));
     ctx.log.error({ err }, 'key vault request failed');
-    sendJson(ctx.res, 500, { error: { code: 'InternalServerError', message: 'The vault could not process the request.' } });
+    sendError(ctx, new KeyVaultError('InternalServerError', 'The vault could not process the request.'));
   }
 
   private async readInput(ctx: RequestContext): Promise<SecretInput> {
@@ -81,9 +82,9 @@ export class VaultSurface implements Surface {
     try {
       body = parseJson(raw.toString('utf8') || '{}');
     } catch {
-      throw new KeyVaultError(400, 'BadParameter', 'The request body is not valid JSON.');
+      throw new KeyVaultError('BadParameter', 'The request body is not valid JSON.');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new KeyVaultError(400, 'BadParameter', 'The request body must be a JSON object.');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new KeyVaultError('BadParameter', 'The request body must be a JSON object.');
     return body as SecretInput;
   }
 }

@@ -47,13 +47,13 @@ async function loginLink(d: GrantDeps, tenantId: string, form: TokenForm): Promi
 
 async function federated(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
   if (form.clientSecret !== undefined) {
-    throw new OAuthError(400, 'invalid_request', 900144, 'Send either client_secret or client_assertion, not both.');
+    throw new OAuthError('invalid_request', 900144, 'Send either client_secret or client_assertion, not both.', 400);
   }
   if (form.clientAssertionType !== JWT_BEARER_ASSERTION_TYPE) {
-    throw new OAuthError(400, 'invalid_request', 900144, `The request body must contain 'client_assertion_type' with the value '${JWT_BEARER_ASSERTION_TYPE}'.`);
+    throw new OAuthError('invalid_request', 900144, `The request body must contain 'client_assertion_type' with the value '${JWT_BEARER_ASSERTION_TYPE}'.`, 400);
   }
   if ((form.clientAssertion ?? '').trim() === '') {
-    throw new OAuthError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion'.");
+    throw new OAuthError('invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion'.", 400);
   }
   const g = await d.federation.verify(tenantId, form.clientId, form.clientAssertion!);
   return {
@@ -71,11 +71,11 @@ async function federated(d: GrantDeps, tenantId: string, form: TokenForm): Promi
 export async function authenticateGrant(d: GrantDeps, tenantId: string, form: TokenForm): Promise<Grant> {
   if (form.grantType === LOGIN_LINK_GRANT_TYPE) return loginLink(d, tenantId, form);
   if (form.grantType !== 'client_credentials') {
-    throw new OAuthError(400, 'unsupported_grant_type', 70003, `The grant type '${form.grantType.slice(0, 80)}' is not supported. Use client_credentials.`);
+    throw new OAuthError('unsupported_grant_type', 70003, `The grant type '${form.grantType.slice(0, 80)}' is not supported. Use client_credentials.`);
   }
   if (flowOf(form) === 'federated') return federated(d, tenantId, form);
   if (form.clientSecret === undefined) {
-    throw new OAuthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_secret' or 'client_assertion' (or use HTTP Basic authentication).");
+    throw new OAuthError('invalid_client', 7000218, "The request body must contain the following parameter: 'client_secret' or 'client_assertion' (or use HTTP Basic authentication).", 401);
   }
   const principal = await authenticateClientSecret(d.store, d.clock, tenantId, form.clientId, form.clientSecret);
   return { principal, appidacr: '1', lifetimeSeconds: d.appTokenLifetimeSeconds, identityResourceId: null, flow: 'clientCredentials' };

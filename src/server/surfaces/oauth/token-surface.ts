@@ -114,14 +114,14 @@ export class TokenSurface implements Surface {
     if (ctx.method === 'GET' && (tail === 'discovery/keys' || tail === 'discovery/v2.0/keys')) {
       return sendJson(ctx.res, 200, this.d.keys.jwks(), { 'cache-control': 'public, max-age=300' });
     }
-    throw new OAuthError(404, 'invalid_request', 90010, `No token-service endpoint at '${ctx.path}'. Endpoints: /{tenant}/oauth2/v2.0/token, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys.`);
+    throw new OAuthError('invalid_request', 90010, `No token-service endpoint at '${ctx.path}'. Endpoints: /{tenant}/oauth2/v2.0/token, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys.`, 404);
   }
 
   private async requireTenant(seg: string): Promise<string> {
     if (seg.toLowerCase() === ADFS && this.d.adfsTenantId) return this.d.adfsTenantId;
     const t = await this.d.store.tenants.get(seg.toLowerCase());
     if (!t) {
-      throw new OAuthError(400, 'invalid_request', 90002, `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`);
+      throw new OAuthError('invalid_request', 90002, `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`, 400);
     }
     return t.id;
   }
@@ -131,7 +131,7 @@ export class TokenSurface implements Surface {
     const event = newSignIn(ctx, this.d.clock.now());
     let body: unknown;
     try {
-      if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 900561, 'The token endpoint only accepts POST requests.');
+      if (ctx.method !== 'POST') throw new OAuthError('invalid_request', 900561, 'The token endpoint only accepts POST requests.', 405);
       const tenantId = await this.requireTenant(tenantSeg);
       const raw = await readBody(ctx.req, this.d.maxBodyBytes);
       // ADFS's one token endpoint takes a v1 `resource` or, from MSAL, a v2 `scope`.

@@ -24,7 +24,7 @@ const agentWire = (a: AgentRecord): AgentWire => ({
 
 function joinTokenInput(c: ArmCall): JoinTokenRequest {
   const b = (c.body ?? {}) as Record<string, unknown>;
-  if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError(400, 'InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
+  if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError('InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
   const out: { ephemeral?: boolean; expiresInSeconds?: number } = {};
   if (b['ephemeral'] !== undefined) out.ephemeral = b['ephemeral'] === true;
   if (b['expiresInSeconds'] !== undefined) out.expiresInSeconds = Number(b['expiresInSeconds']);

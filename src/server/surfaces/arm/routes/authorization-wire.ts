@@ -55,7 +55,7 @@ export function pageOf<T>(baseUrl: string, c: ArmCall, items: T[], size: number)
   const token = readSkipToken(c.ctx) ?? '0';
   const offset = Number(token);
   if (!/^\d+$/.test(token) || offset > items.length) {
-    throw new ArmError(400, 'InvalidParameter', 'The $skiptoken is not valid. Follow the nextLink of the previous page as given.', '$skiptoken');
+    throw new ArmError('InvalidParameter', 'The $skiptoken is not valid. Follow the nextLink of the previous page as given.', '$skiptoken');
   }
   const next = offset + size < items.length ? String(offset + size) : undefined;
   return page(items.slice(offset, offset + size), nextLink(baseUrl, c.ctx, next));
@@ -69,7 +69,6 @@ export function scopesAccessCheck(authorizer: Authorizer, c: ArmCall): ScopesAcc
       const decision = await authorizer.check(caller.objectId, action, scope);
       if (decision.allowed) continue;
       throw new ArmError(
-        403,
         'LinkedAuthorizationFailed',
         `The client '${caller.appId}' with object id '${caller.objectId}' has permission to perform action '${c.ctx.method}' on scope '${c.ctx.path}'; however, it does not have permission to perform action(s) '${action}' on the linked scope(s) '${scope}' or the linked scope(s) are invalid. (${decision.reason})`,
       );
@@ -82,7 +81,7 @@ export function propertiesOf(c: ArmCall, example: string): Record<string, unknow
   const b = c.body;
   const props = typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>)['properties'] : undefined;
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw new ArmError(400, 'InvalidRequestContent', `The request content must be a JSON object with 'properties', e.g. ${example}.`);
+    throw new ArmError('InvalidRequestContent', `The request content must be a JSON object with 'properties', e.g. ${example}.`);
   }
   return props as Record<string, unknown>;
 }

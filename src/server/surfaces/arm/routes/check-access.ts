@@ -19,7 +19,7 @@ function input(c: ArmCall): CheckInput {
   const action = str('action');
   const dataAction = str('dataAction');
   if (!principalId || !scope || !scope.startsWith('/') || (action === undefined) === (dataAction === undefined)) {
-    throw new ArmError(400, 'InvalidRequestContent', 'Send {"principalId", "scope" (a resource id or scope starting with /) and exactly one of "action" or "dataAction"}.');
+    throw new ArmError('InvalidRequestContent', 'Send {"principalId", "scope" (a resource id or scope starting with /) and exactly one of "action" or "dataAction"}.');
   }
   return { principalId, scope, operation: (action ?? dataAction)!, kind: action !== undefined ? 'action' : 'dataAction' };
 }
@@ -44,7 +44,7 @@ export function checkAccessRoutes(authorizer: RbacAuthorizer): ArmRoute[] {
             const i = input(c);
             const own = await authorizer.check(c.caller!.objectId, 'Microsoft.Authorization/roleAssignments/read', i.scope);
             if (!own.allowed) {
-              throw new ArmError(403, 'AuthorizationFailed', `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`);
+              throw new ArmError('AuthorizationFailed', `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`);
             }
             const e = await authorizer.explain(i.principalId, i.operation, i.scope, i.kind);
             const asked = i.kind === 'action' ? { action: i.operation } : { dataAction: i.operation };

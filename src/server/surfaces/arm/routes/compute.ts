@@ -51,7 +51,6 @@ function attachCheck(d: ComputeRouteDeps, c: ArmCall) {
       const decision = await d.authorizer.check(c.caller!.objectId, ASSIGN, id);
       if (!decision.allowed) {
         throw new ArmError(
-          403,
           'LinkedAuthorizationFailed',
           `The client '${c.caller!.appId}' with object id '${c.caller!.objectId}' has permission to perform action 'write' on scope '${c.ctx.path}'; however, it does not have permission to perform action(s) '${ASSIGN}' on the linked scope(s) '${id}' or the linked scope(s) are invalid. (${decision.reason})`,
         );

@@ -22,7 +22,7 @@ const identityOf = (d: IdentityUsageRouteDeps, c: ArmCall) =>
 function days(c: ArmCall): number {
   const raw = c.ctx.query.get('days');
   const n = Number(raw);
-  if (raw === null || !/^\d+$/.test(raw) || n < 1) throw new ArmError(400, 'InvalidParameter', `days must be a positive whole number of days, not '${raw ?? ''}'.`, 'days');
+  if (raw === null || !/^\d+$/.test(raw) || n < 1) throw new ArmError('InvalidParameter', `days must be a positive whole number of days, not '${raw ?? ''}'.`, 'days');
   return n;
 }
 

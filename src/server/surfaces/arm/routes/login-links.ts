@@ -29,7 +29,7 @@ export function loginLinkRoutes(d: LoginLinkRouteDeps): ArmRoute[] {
           // caller's own role assignments, so it grants nothing the caller's token does not already.
           everyone: true,
           handle: async (c) => {
-            if (!c.caller) throw new ArmError(401, 'AuthenticationFailed', 'A login link is made for the signed-in caller; send a bearer token.');
+            if (!c.caller) throw new ArmError('AuthenticationFailed', 'A login link is made for the signed-in caller; send a bearer token.');
             const link = await d.links.create(actorOf(c), c.caller);
             const expiresOn = new Date(link.expiresAt).toISOString();
             return {

@@ -38,7 +38,7 @@ export function providerRoutes(allRoutes: () => readonly ArmRoute[]): ArmRoute[]
   const list = (prefix: string) => [...providersOf(allRoutes())].map(([ns, t]) => wire(prefix, ns, t));
   const one = (prefix: string, ns: string) => {
     const found = [...providersOf(allRoutes())].find(([n]) => n.toLowerCase() === ns.toLowerCase());
-    if (!found) throw new ArmError(404, 'InvalidResourceNamespace', `The resource namespace '${ns}' is invalid or not served by openmi.`);
+    if (!found) throw new ArmError('InvalidResourceNamespace', `The resource namespace '${ns}' is invalid or not served by openmi.`);
     return wire(prefix, found[0], found[1]);
   };
   const read = 'Microsoft.Resources/subscriptions/providers/read';

@@ -21,8 +21,8 @@ export const resourceGroupWire = (rg: ResourceGroupRecord): ResourceGroupWire =>
 
 function bodyObject(call: ArmCall): ResourceGroupInput {
   const b = call.body;
-  if (b === undefined) throw new ArmError(400, 'InvalidRequestContent', 'The request content was empty. Send a JSON object such as {"location":"local"}.');
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ArmError(400, 'InvalidRequestContent', 'The request content must be a JSON object.');
+  if (b === undefined) throw new ArmError('InvalidRequestContent', 'The request content was empty. Send a JSON object such as {"location":"local"}.');
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ArmError('InvalidRequestContent', 'The request content must be a JSON object.');
   return b as ResourceGroupInput;
 }
 
@@ -39,7 +39,7 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
         GET: {
           action: `${ACTION}/read`,
           handle: async (c) => {
-            if (c.ctx.query.has('$filter')) throw new ArmError(400, 'InvalidFilterParameter', 'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.');
+            if (c.ctx.query.has('$filter')) throw new ArmError('InvalidFilterParameter', 'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.');
             const p = await groups.list(sub(c), readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
             return { status: 200, body: page(p.items.map(resourceGroupWire), nextLink(baseUrl, c.ctx, p.next)) };
           },

@@ -16,7 +16,7 @@ function time(c: ArmCall, name: string): number | undefined {
   const raw = c.ctx.query.get(name);
   if (raw === null) return undefined;
   const t = parseFilterTime(raw);
-  if (t === undefined) throw new ArmError(400, 'InvalidParameter', `'${raw}' is not a date-time; use ${FILTER_TIME_EXAMPLE} for ${name}.`, name);
+  if (t === undefined) throw new ArmError('InvalidParameter', `'${raw}' is not a date-time; use ${FILTER_TIME_EXAMPLE} for ${name}.`, name);
   return t;
 }
 
@@ -33,7 +33,7 @@ export function signInQuery(c: ArmCall): AuditQuery {
   if (calling) q.eq!['calling_key'] = calling.toLowerCase();
   const result = c.ctx.query.get('result');
   if (result !== null) {
-    if (result !== 'success' && result !== 'failure') throw new ArmError(400, 'InvalidParameter', `result must be 'success' or 'failure', not '${result}'.`, 'result');
+    if (result !== 'success' && result !== 'failure') throw new ArmError('InvalidParameter', `result must be 'success' or 'failure', not '${result}'.`, 'result');
     q.eq!['result'] = result;
   }
   return q;
@@ -75,7 +75,7 @@ function readCursor(c: ArmCall): VerifyCursor | undefined {
   } catch {
     // Falls through to the error below.
   }
-  throw new ArmError(400, 'InvalidParameter', 'The $skiptoken is not one this server issued; follow the nextLink of the previous verify response as is.', '$skiptoken');
+  throw new ArmError('InvalidParameter', 'The $skiptoken is not one this server issued; follow the nextLink of the previous verify response as is.', '$skiptoken');
 }
 
 /**

@@ -31,7 +31,7 @@ const tenantWire = (t: TenantRecord) => ({
 export function subscriptionRoutes(store: Store): ArmRoute[] {
   const loadSub = async (id: string) => {
     const s = await store.subscriptions.get(id.toLowerCase());
-    if (!s) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${id}' could not be found.`);
+    if (!s) throw new ArmError('SubscriptionNotFound', `The subscription '${id}' could not be found.`);
     return s;
   };
   const versions = RESOURCES_API_VERSIONS;

@@ -18,7 +18,7 @@ export function systemAssignedRoutes(store: Store): ArmRoute[] {
             const r = await store.computeResources.get(scope);
             const principal = r?.systemPrincipalId ? await store.principals.getByObjectId(r.systemPrincipalId) : undefined;
             if (!r || !principal) {
-              throw new ArmError(404, 'ResourceNotFound', `The resource '${scope}' does not exist or has no system-assigned identity. Enable it with identity.type 'SystemAssigned' on the resource.`);
+              throw new ArmError('ResourceNotFound', `The resource '${scope}' does not exist or has no system-assigned identity. Enable it with identity.type 'SystemAssigned' on the resource.`);
             }
             return {
               status: 200,
