@@ -8,7 +8,7 @@ import { systemRandom, type Random } from '../kernel/ids.js';
 import { createLogger, type Logger } from '../kernel/log.js';
 import { lockDataDir } from '../kernel/data-dir.js';
 import { tightenPrivateDir, writePrivateFile } from '../kernel/private-files.js';
-import { loadOrCreateMasterKey, masterKeyFromBase64 } from '../kernel/sealing.js';
+import { loadMasterKeyFile, loadOrCreateMasterKey, masterKeyFromBase64 } from '../kernel/sealing.js';
 import type { Surface } from '../kernel/http/context.js';
 import { createListener } from '../kernel/http/server.js';
 import { loadOrCreatePki } from './pki/pki.js';
@@ -75,6 +75,13 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/** From the environment, a file given in the config, or {dataDir}/master.key (created on first start). */
+function masterKeyOf(cfg: Config): Buffer {
+  if (cfg.masterKey) return masterKeyFromBase64(cfg.masterKey);
+  if (cfg.masterKeyFile) return loadMasterKeyFile(cfg.masterKeyFile);
+  return loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+}
+
 /** The composition root: the only place that wires store, keys, services and listeners together. */
 export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
@@ -85,7 +92,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
   let pool: SigningPool | undefined;
   try {
     // The master key first: its loader refuses a key others could read rather than narrowing it.
-    const masterKey = cfg.masterKey ? masterKeyFromBase64(cfg.masterKey) : loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+    const masterKey = masterKeyOf(cfg);
     const narrowed = tightenPrivateDir(cfg.dataDir);
     if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
