@@ -21,6 +21,7 @@ import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.j
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './surfaces/ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
+import { housekeepingLeader } from './housekeeping-leader.js';
 import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
 
 export interface AppOptions {
@@ -112,12 +113,14 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
-    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start();
+    // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
+    const lead = housekeepingLeader(store, log);
+    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start(lead);
     surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit, ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}) }));
     writePrivateFile(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     const openPool = pool;
-    const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log).start();
+    const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log, lead).start();
     return {
       baseUrl,
       port,
