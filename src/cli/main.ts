@@ -15,6 +15,7 @@ import { activityCommand } from './commands/activity.js';
 import { signInsCommand } from './commands/signins.js';
 import { auditCommand } from './commands/audit.js';
 import { portalCommand } from './commands/portal.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { CliError } from './cli-error.js';
 
 const program = new Command('openmi')
@@ -37,6 +38,8 @@ program.addCommand(activityCommand());
 program.addCommand(signInsCommand());
 program.addCommand(auditCommand());
 program.addCommand(portalCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 for (const c of federationCommands()) program.addCommand(c);
 
 try {

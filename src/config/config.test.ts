@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, publicBaseUrl } from './load.js';
 import { renderConfigDoc } from './config-doc.js';
@@ -35,6 +36,13 @@ describe('config', () => {
     for (const bad of ['https://keycloak.example', 'keycloak.example:8443', 'a/b']) {
       assert.throws(() => loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: bad }), /federationAllowedIssuerHosts \(OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS\): must be a host name or IP address/, bad);
     }
+  });
+
+  it('masterKeyFile: from OPENMI_MASTER_KEY_FILE or the flag, resolved to an absolute path, not together with OPENMI_MASTER_KEY', () => {
+    assert.equal(loadConfig({}, { OPENMI_MASTER_KEY_FILE: '/run/secrets/openmi' }).masterKeyFile, '/run/secrets/openmi');
+    assert.equal(loadConfig({ masterKeyFile: 'key.b64' }, {}).masterKeyFile, resolve('key.b64'));
+    assert.equal(loadConfig({}, { OPENMI_MASTER_KEY: 'abc' }).masterKey, 'abc');
+    assert.throws(() => loadConfig({ masterKeyFile: '/k' }, { OPENMI_MASTER_KEY: 'abc' }), /masterKeyFile \(OPENMI_MASTER_KEY_FILE\): give the master key either as OPENMI_MASTER_KEY or as a file, not both/);
   });
 
   it('docs/config.md matches the schema (regenerate with npm run docs:config)', () => {

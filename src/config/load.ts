@@ -45,7 +45,7 @@ export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.e
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const cfg = { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+  const cfg = { ...parsed.data, dataDir: resolve(parsed.data.dataDir), ...(parsed.data.masterKeyFile ? { masterKeyFile: resolve(parsed.data.masterKeyFile) } : {}) };
   return Object.freeze(cfg);
 }
 

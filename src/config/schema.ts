@@ -23,6 +23,11 @@ export const configSchema = z
     store: z.union([z.literal('sqlite'), z.string().regex(/^postgres(ql)?:\/\//, 'must be "sqlite" or a postgres:// URL')]),
     /** Base64 of a 32-byte key; overrides `{dataDir}/master.key`, e.g. from a secret manager. */
     masterKey: z.string().optional(),
+    /**
+     * File holding the base64 master key (e.g. a mounted secret), instead of `masterKey`; must be
+     * private to its owner, as ssh requires of a private key. Read by the server at start.
+     */
+    masterKeyFile: z.string().min(1).optional(),
     /** DNS zone of the data-plane host names (`<vault>.vault.<zone>`, `<account>.blob.<zone>`). */
     dataPlaneZone: z.string().regex(/^[a-z0-9.-]+$/),
     /** Lifetime of access tokens issued to applications (client credentials). Entra uses 60–90 min. */
@@ -66,7 +71,9 @@ export const configSchema = z
     /** Unused, unexpired join tokens a compute resource may have at once. */
     joinTokensPerResource: z.number().int().min(1).max(1000),
   })
-  .strict();
+  .strict()
+  // Two sources of the one key: refuse rather than pick one silently.
+  .refine((c) => c.masterKey === undefined || c.masterKeyFile === undefined, { path: ['masterKeyFile'], message: 'give the master key either as OPENMI_MASTER_KEY or as a file, not both' });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
@@ -98,6 +105,7 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   publicUrl: { env: 'OPENMI_PUBLIC_URL', doc: 'Base URL clients use (issuer, ARM endpoint, nextLink host). Default https://{host}:{port}.' },
   store: { env: 'OPENMI_STORE', doc: '`sqlite` (file openmi.db in the data dir) or a postgres:// URL.' },
   masterKey: { env: 'OPENMI_MASTER_KEY', doc: 'Base64 of 32 bytes; overrides {dataDir}/master.key. Keeps private keys encrypted at rest.' },
+  masterKeyFile: { env: 'OPENMI_MASTER_KEY_FILE', doc: 'Path of a file holding the master key (base64 of 32 bytes, a trailing newline is ignored); overrides {dataDir}/master.key. Also `openmi serve --master-key-file`. The file must not be readable by group or others (chmod 600), or the server refuses to start. Not together with OPENMI_MASTER_KEY.' },
   dataPlaneZone: { env: 'OPENMI_DATA_PLANE_ZONE', doc: 'DNS zone of data-plane host names (<vault>.vault.<zone>, <account>.blob.<zone>).' },
   appTokenLifetimeSeconds: { env: 'OPENMI_APP_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of client-credentials access tokens.' },
   managedIdentityTokenLifetimeSeconds: { env: 'OPENMI_MI_TOKEN_LIFETIME_SECONDS', doc: 'Lifetime of managed-identity and federated tokens (default 1 h; Azure uses ~24 h). At least 600.' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateMasterKey, masterKeyFromBase64, seal, unseal } from './sealing.js';
+import { loadMasterKeyFile, loadOrCreateMasterKey, masterKeyFromBase64, seal, unseal } from './sealing.js';
 
 const key = Buffer.alloc(32, 7);
 const otherKey = Buffer.alloc(32, 8);
@@ -85,4 +85,25 @@ test('loadOrCreateMasterKey refuses a file that is not 32 bytes of base64', (t) 
   const path = join(tempDir(t), 'master.key');
   writeFileSync(path, Buffer.alloc(20).toString('base64'), { mode: 0o600 });
   assert.throws(() => loadOrCreateMasterKey(path), /master key file .* is invalid: .*decodes to 20 bytes/);
+});
+
+test('loadMasterKeyFile: reads a private file, ignores the trailing newline, never creates one', (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'key.b64');
+  assert.throws(() => loadMasterKeyFile(path), /cannot read the master key file .*ENOENT/);
+  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  assert.deepEqual(loadMasterKeyFile(path), key);
+  writeFileSync(path, 'c2hvcnQ=\n');
+  assert.throws(() => loadMasterKeyFile(path), /master key file .* is invalid: master key must be 32 bytes/);
+});
+
+test('loadMasterKeyFile: refuses a file group or others can read, like ssh', { skip: process.platform === 'win32' }, (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'key.b64');
+  writeFileSync(path, key.toString('base64'));
+  for (const mode of [0o640, 0o604, 0o644]) {
+    chmodSync(path, mode);
+    assert.throws(() => loadMasterKeyFile(path), /accessible by group\/others \(mode 6[04][04]\); restrict it with: chmod 600/);
+  }
 });

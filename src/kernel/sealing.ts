@@ -93,6 +93,31 @@ export function loadOrCreateMasterKey(path: string): Buffer {
   }
 }
 
+/**
+ * Reads a master key kept outside the data directory (`--master-key-file`, e.g. a mounted secret).
+ * Never creates it: a key that appeared only on this node would seal what no other node can open.
+ * Like ssh with a private key, refuses a file group or others can access. Surrounding whitespace
+ * (the trailing newline editors and `echo` add) is ignored.
+ */
+export function loadMasterKeyFile(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new Error(`cannot read the master key file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    checkMode(path, fstatSync(fd).mode);
+    try {
+      return masterKeyFromBase64(readFileSync(fd, 'utf8'));
+    } catch (e) {
+      throw new Error(`master key file ${path} is invalid: ${(e as Error).message}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function tryCreate(path: string): Buffer | undefined {
   let fd: number;
   try {

@@ -8,7 +8,7 @@ import { systemRandom, type Random } from '../kernel/ids.js';
 import { createLogger, type Logger } from '../kernel/log.js';
 import { lockDataDir } from '../kernel/data-dir.js';
 import { tightenPrivateDir, writePrivateFile } from '../kernel/private-files.js';
-import { loadOrCreateMasterKey, masterKeyFromBase64 } from '../kernel/sealing.js';
+import { loadMasterKeyFile, loadOrCreateMasterKey, masterKeyFromBase64 } from '../kernel/sealing.js';
 import type { Surface } from '../kernel/http/context.js';
 import { createListener } from '../kernel/http/server.js';
 import { loadOrCreatePki } from './pki/pki.js';
@@ -21,6 +21,7 @@ import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.j
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './surfaces/ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
+import { housekeepingLeader } from './housekeeping-leader.js';
 import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
 
 export interface AppOptions {
@@ -77,6 +78,13 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/** From the environment, a file given in the config, or {dataDir}/master.key (created on first start). */
+function masterKeyOf(cfg: Config): Buffer {
+  if (cfg.masterKey) return masterKeyFromBase64(cfg.masterKey);
+  if (cfg.masterKeyFile) return loadMasterKeyFile(cfg.masterKeyFile);
+  return loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+}
+
 /** The composition root: the only place that wires store, keys, services and listeners together. */
 export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
@@ -87,7 +95,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
   let pool: SigningPool | undefined;
   try {
     // The master key first: its loader refuses a key others could read rather than narrowing it.
-    const masterKey = cfg.masterKey ? masterKeyFromBase64(cfg.masterKey) : loadOrCreateMasterKey(join(cfg.dataDir, 'master.key'));
+    const masterKey = masterKeyOf(cfg);
     const narrowed = tightenPrivateDir(cfg.dataDir);
     if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
     store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
@@ -107,12 +115,14 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
-    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start();
+    // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
+    const lead = housekeepingLeader(store, log);
+    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start(lead);
     surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit, ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}) }));
     writePrivateFile(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     const openPool = pool;
-    const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log).start();
+    const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log, lead).start();
     return {
       baseUrl,
       port,

@@ -76,10 +76,16 @@ export interface Store {
    * and an in-process mutex.
    */
   underInstallLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Whether this node leads housekeeping (retention, expired keys and revocations), which one node
+   * of an installation does. PostgreSQL: the holder of a session advisory lock on a connection of
+   * its own; when that session ends another node wins its next try. SQLite: always (one process).
+   */
+  tryLead(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'underInstallLock' | 'close'>;
+export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'underInstallLock' | 'tryLead' | 'close'>;
 
 /** Small key/value facts about the installation (default tenant id, bootstrap admin id …). */
 export interface MetaRepo {
@@ -289,6 +295,8 @@ export interface TokenRevocationRepo {
   list(): Promise<TokenRevocationRecord[]>;
   /** When the principal itself is deleted. Returns false when absent. */
   delete(principalId: string): Promise<boolean>;
+  /** Deletes revocations made before `before` (epoch ms), whose tokens have all expired; returns how many. */
+  deleteRevokedBefore(before: number): Promise<number>;
 }
 
 export interface FederationIssuerRepo {

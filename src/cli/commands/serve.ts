@@ -15,10 +15,11 @@ export function serveCommand(): Command {
     .option('--host <h>', 'address to listen on (default 127.0.0.1)')
     .addOption(new Option('--store <store>', 'sqlite (default) or a postgres:// URL').argParser(storeFlag))
     .option('--public-url <url>', 'base URL clients use (default https://{host}:{port})')
-    .action(async (o: { dataDir?: string; port?: number; host?: string; store?: string; publicUrl?: string }) => {
+    .option('--master-key-file <path>', 'file holding the master key (base64 of 32 bytes, mode 600) instead of OPENMI_MASTER_KEY or {data-dir}/master.key')
+    .action(async (o: { dataDir?: string; port?: number; host?: string; store?: string; publicUrl?: string; masterKeyFile?: string }) => {
       let cfg;
       try {
-        cfg = loadConfig({ dataDir: o.dataDir, port: o.port, host: o.host, store: o.store, publicUrl: o.publicUrl });
+        cfg = loadConfig({ dataDir: o.dataDir, port: o.port, host: o.host, store: o.store, publicUrl: o.publicUrl, masterKeyFile: o.masterKeyFile });
       } catch (e) {
         throw new CliError((e as Error).message, 2);
       }

@@ -42,10 +42,12 @@ export class AuditLogs {
     this.failures = new FailedCallRecorder(activity, clock);
   }
 
-  /** Runs retention now and then every hour. */
-  start(): this {
+  /** Runs retention now and then every hour, on the housekeeping leader only (`lead`, Store.tryLead). */
+  start(lead: () => Promise<boolean> = async () => true): this {
     const run = () => {
-      this.sweep = pruneAuditLogs(this.store, this.clock.now(), this.retentionDays).catch((err: unknown) => this.log.error({ err }, 'audit retention failed'));
+      this.sweep = lead()
+        .then((leading) => (leading ? pruneAuditLogs(this.store, this.clock.now(), this.retentionDays) : undefined))
+        .catch((err: unknown) => this.log.error({ err }, 'audit retention failed'));
     };
     run();
     this.timer = setInterval(run, RETENTION_INTERVAL_MS);

@@ -8,7 +8,7 @@ import { ManualClock } from '../../kernel/clock.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { KeyRing, RETIRED_KEY_GRACE_MS } from './key-ring.js';
-import { KeyMaintenance, listSigningKeys, maxTokenLifetimeMs } from './rotation.js';
+import { KeyMaintenance, listSigningKeys, maxTokenLifetimeMs, REVOCATION_RETENTION_MS } from './rotation.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -82,10 +82,10 @@ describe('signing key rotation', () => {
     const maintenance = new KeyMaintenance(ring, store, clock);
     const publishUntil = T0 + HOUR + RETIRED_KEY_GRACE_MS;
     clock.set(publishUntil - 1);
-    assert.deepEqual(await maintenance.tick(), { deleted: 0 });
+    assert.deepEqual(await maintenance.tick(), { deleted: 0, revocations: 0 });
     assert.ok(jwksKids(ring).includes(r.retiredKid));
     clock.set(publishUntil + 1);
-    assert.deepEqual(await maintenance.tick(), { deleted: 1 });
+    assert.deepEqual(await maintenance.tick(), { deleted: 1, revocations: 0 });
     assert.deepEqual(jwksKids(ring), [r.currentKid, r.nextKid].sort());
     assert.equal(ring.publicKey(r.retiredKid), undefined);
     assert.deepEqual(await slots(), { current: [r.currentKid], next: [r.nextKid], retired: [] });
@@ -98,6 +98,21 @@ describe('signing key rotation', () => {
     await new KeyMaintenance(other, store, clock).tick();
     assert.equal(other.signer().kid, r.currentKid);
     assert.deepEqual(jwksKids(other), jwksKids(ring));
+  });
+
+  it('only the housekeeping leader deletes expired keys and revocations; every node reloads', async () => {
+    const r = await ring.rotate(HOUR);
+    const other = await new KeyRing(store, masterKey, clock).open();
+    await store.tokenRevocations.put({ principalId: 'old', revokedAt: T0, revokedBy: 'admin' });
+    clock.set(T0 + REVOCATION_RETENTION_MS - HOUR);
+    await store.tokenRevocations.put({ principalId: 'recent', revokedAt: clock.now(), revokedBy: 'admin' });
+    clock.set(T0 + REVOCATION_RETENTION_MS + 1);
+    const second = await ring.rotate(HOUR);
+    assert.deepEqual(await new KeyMaintenance(other, store, clock, 5, undefined, async () => false).tick(), { deleted: 0, revocations: 0 });
+    assert.equal(other.signer().kid, second.currentKid, 'a follower still reloads');
+    assert.equal((await store.signingKeys.list()).some((k) => k.kid === r.retiredKid), true);
+    assert.deepEqual(await new KeyMaintenance(ring, store, clock, 5, undefined, async () => true).tick(), { deleted: 1, revocations: 1 });
+    assert.deepEqual((await store.tokenRevocations.list()).map((x) => x.principalId), ['recent']);
   });
 
   it('start() ticks on its interval until stop()', async () => {

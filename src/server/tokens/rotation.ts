@@ -10,6 +10,14 @@ import { ChangeBatch, changeInTransaction, type ChangeSink } from '../audit/chan
 /** How often each node re-reads the key table and drops keys whose tokens have all expired. */
 export const KEY_MAINTENANCE_INTERVAL_MS = 30_000;
 
+/**
+ * How long a revocation is kept. It refuses tokens issued at or before its time, and no token
+ * outlives 24 h: the most either token lifetime setting allows (config/schema.ts) and the most a
+ * workload token may ask for; login links live at most 1 h. An hour on top covers verifiers'
+ * clock skew (30 s) with room to spare. Older revocations refuse nothing and are deleted.
+ */
+export const REVOCATION_RETENTION_MS = 25 * 3_600_000;
+
 /** A retired key must outlive the longest token any key can sign, whichever kind it is. */
 export function maxTokenLifetimeMs(cfg: Pick<Config, 'appTokenLifetimeSeconds' | 'managedIdentityTokenLifetimeSeconds'>): number {
   return Math.max(cfg.appTokenLifetimeSeconds, cfg.managedIdentityTokenLifetimeSeconds) * 1000;
@@ -56,9 +64,11 @@ export async function listSigningKeys(store: Store): Promise<SigningKeyInfo[]> {
 }
 
 /**
- * Per-node key housekeeping. Rotation happens on one node; the others learn of it here (their
- * verifiers would also reload on an unknown kid, but their signers would not), and keys whose
- * publishUntil has passed are deleted (already hidden from JWKS by reload).
+ * Key housekeeping. Rotation happens on one node; every node learns of it here (their verifiers
+ * would also reload on an unknown kid, but their signers would not). The housekeeping leader
+ * (`lead`, Store.tryLead) also deletes keys whose publishUntil has passed (already hidden from
+ * JWKS by reload) and revocations whose tokens have all expired. Deleting is idempotent, so two
+ * nodes that briefly both believe they lead (a leader whose connection just died) do no harm.
  */
 export class KeyMaintenance {
   private timer: NodeJS.Timeout | undefined;
@@ -70,6 +80,7 @@ export class KeyMaintenance {
     private readonly clock: Clock,
     private readonly intervalMs: number = KEY_MAINTENANCE_INTERVAL_MS,
     private readonly log?: Logger,
+    private readonly lead: () => Promise<boolean> = async () => true,
   ) {}
 
   start(): this {
@@ -87,10 +98,13 @@ export class KeyMaintenance {
     await this.running;
   }
 
-  /** One round: pick up rotations made elsewhere, then delete expired keys. Returns how many were deleted. */
-  async tick(): Promise<{ deleted: number }> {
+  /** One round: pick up rotations made elsewhere; on the leader, delete expired keys and revocations. Returns how many. */
+  async tick(): Promise<{ deleted: number; revocations: number }> {
     await this.ring.reload();
-    return { deleted: await this.store.signingKeys.deleteExpired(this.clock.now()) };
+    if (!(await this.lead())) return { deleted: 0, revocations: 0 };
+    const now = this.clock.now();
+    const deleted = await this.store.signingKeys.deleteExpired(now);
+    return { deleted, revocations: await this.store.tokenRevocations.deleteRevokedBefore(now - REVOCATION_RETENTION_MS) };
   }
 
   private runInBackground(): void {

@@ -51,4 +51,9 @@ export class SqlTokenRevocationRepo implements TokenRevocationRepo {
     const { changes } = await this.db.run('DELETE FROM token_revocations WHERE principal_key = $1', [lookupKey(principalId)]);
     return changes === 1;
   }
+
+  async deleteRevokedBefore(before: number): Promise<number> {
+    const { changes } = await this.db.run('DELETE FROM token_revocations WHERE revoked_at < $1', [before]);
+    return changes;
+  }
 }

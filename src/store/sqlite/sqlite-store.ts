@@ -69,6 +69,8 @@ class SqliteSession {
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
       underInstallLock: (fn) => this.underInstallLock(fn),
+      // One process per database file (the data-dir lock), so it always leads.
+      tryLead: async () => true,
       close: () => this.exclusive(() => void this.db.close()),
     };
   }
