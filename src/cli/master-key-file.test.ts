@@ -25,8 +25,8 @@ function serveOnce(args: string[], env: Record<string, string> = {}): Promise<nu
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      // serve installs its signal handlers just after printing the banner: give it that moment.
-      if (out.includes('admin credentials:')) setTimeout(() => child.kill('SIGTERM'), 200);
+      // serve prints its banner once its signal handlers are in place.
+      if (out.includes('admin credentials:') && child.exitCode === null) child.kill('SIGTERM');
     });
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code, signal) => (out.includes('admin credentials:') ? resolve(code ?? signal) : reject(new Error(`serve exited ${code}: ${out}`))));

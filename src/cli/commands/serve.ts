@@ -37,7 +37,6 @@ export function serveCommand(): Command {
         `  CA certificate:   ${server.caCertPath}`,
         `  admin credentials: ${server.credentialsPath} (print them with: npx openmi env --admin --data-dir ${cfg.dataDir})`,
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -50,5 +49,7 @@ export function serveCommand(): Command {
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      // The banner is the signal that the server is ready, so the handlers are in place before it.
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
