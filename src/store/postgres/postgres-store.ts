@@ -5,6 +5,7 @@ import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, rollback, underAdvisoryLock } from './pg-migrate.js';
+import { PgChangeBus } from './pg-changes.js';
 import { checkConnection, createPool } from './pg-pool.js';
 
 /** Distinct from the migration lock's key, so a node bootstrapping never blocks another's migration step. */
@@ -23,13 +24,18 @@ export async function openPostgresStore(url: string): Promise<Store> {
     await pool.end();
     throw e;
   }
+  const changes = new PgChangeBus(pool, url);
   return {
     kind: 'postgres',
     ...createRepos(pgExecutor(pool)),
+    changes,
     tx: (fn) => runTx(pool, fn),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
-    close: () => pool.end(),
+    close: async () => {
+      await changes.close();
+      await pool.end();
+    },
   };
 }
 
