@@ -16,6 +16,9 @@ export const aadFor = (kid: string) => `openmi-signing-key:${kid}`;
  */
 export const RETIRED_KEY_GRACE_MS = 5 * 60_000;
 
+/** The change-bus kind that tells other nodes to re-read the key table (rotation.ts listens). */
+export const SIGNING_KEYS_CHANGE = 'signing-keys';
+
 export interface RotationResult {
   retiredKid: string;
   currentKid: string;
@@ -139,6 +142,9 @@ export class KeyRing {
     const retiring = seen.filter((k) => k.status === 'current').map((k) => k.kid);
     const won = await this.promote(target.kid, retiring, fresh, now, now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS);
     await this.reload();
+    // Awaited, so the other nodes sign with the new key within the bus's delivery time of the
+    // answer; a lost event leaves them on the old key until their next maintenance round.
+    if (won) await this.store.changes.publish(SIGNING_KEYS_CHANGE, { kid: target.kid });
     if (won) return { retiredKid: previous.kid, currentKid: target.kid, nextKid: fresh.kid };
     return this.winnersResult(previous.kid);
   }
