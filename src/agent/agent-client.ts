@@ -5,8 +5,9 @@ import { epochSeconds, systemClock, type Clock } from '../kernel/clock.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
 import { runEventStream } from './agent-events.js';
-import { interpret, normalizeServerUrl, send, type HttpCall } from './agent-http.js';
+import { interpret, send, type HttpCall } from './agent-http.js';
 import { publicJwkOf, signAssertion } from './agent-jws.js';
+import { ServerList } from './server-list.js';
 import type { AgentSignIn } from './sign-in-buffer.js';
 import { UpstreamUnavailable, type IdentitySelector, type Invalidation, type MintedToken, type TokenUpstream } from './upstream.js';
 
@@ -23,7 +24,8 @@ export interface Enrollment {
 }
 
 export interface EnrollOptions {
-  serverUrl: string;
+  /** One URL, or several nodes of one installation (tried in turn while unreachable). */
+  serverUrl: string | readonly string[];
   /** PEM of the openmi CA: the only root trusted for this connection. */
   ca: string;
   joinToken: string;
@@ -32,7 +34,8 @@ export interface EnrollOptions {
 }
 
 export interface AgentClientOptions {
-  serverUrl: string;
+  /** One URL, or several nodes of one installation: calls fail over between them (server-list.ts). */
+  serverUrl: string | readonly string[];
   ca: string;
   agentId: string;
   privateKey: KeyObject;
@@ -65,14 +68,14 @@ function parseIds(data: string): string[] | undefined {
 
 /** The agent's side of docs/agent-protocol.md over HTTPS. */
 export class AgentClient implements TokenUpstream {
-  readonly serverUrl: string;
+  readonly servers: ServerList;
   private readonly agent: Agent;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: AgentClientOptions) {
-    this.serverUrl = normalizeServerUrl(opts.serverUrl);
+    this.servers = new ServerList(opts.serverUrl);
     // keepAlive: every workload token miss is one call; a TLS handshake each time would dominate.
     this.agent = new Agent({ keepAlive: true, ca: opts.ca, maxSockets: 64 });
     this.clock = opts.clock ?? systemClock;
@@ -82,19 +85,22 @@ export class AgentClient implements TokenUpstream {
 
   /** Generates the agent's key pair (the private key never leaves this host) and enrolls it with a join token. */
   static async enroll(opts: EnrollOptions): Promise<Enrollment> {
-    const serverUrl = normalizeServerUrl(opts.serverUrl);
+    const servers = new ServerList(opts.serverUrl);
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const agent = new Agent({ keepAlive: false, ca: opts.ca });
     try {
-      const call: HttpCall = {
-        agent,
-        url: `${serverUrl}${API_PREFIX}/enroll`,
-        method: 'POST',
-        headers: {},
-        body: { joinToken: opts.joinToken, publicJwk: publicJwkOf(publicKey), hostname: opts.hostname },
-        timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      };
-      const body = asObject(interpret(call, await send(call)), 'enrollment');
+      const answer = await servers.first(async (serverUrl) => {
+        const call: HttpCall = {
+          agent,
+          url: `${serverUrl}${API_PREFIX}/enroll`,
+          method: 'POST',
+          headers: {},
+          body: { joinToken: opts.joinToken, publicJwk: publicJwkOf(publicKey), hostname: opts.hostname },
+          timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        };
+        return interpret(call, await send(call));
+      });
+      const body = asObject(answer, 'enrollment');
       const expiresAt = body.expiresAt === null || body.expiresAt === undefined ? null : field<number>(body, 'expiresAt', 'number');
       return {
         agentId: field<string>(body, 'agentId', 'string'),
@@ -112,11 +118,16 @@ export class AgentClient implements TokenUpstream {
     return this.opts.agentId;
   }
 
-  /** A fresh assertion per call: its jti is single-use on the server. */
-  private authorization(): string {
+  /** The first server URL given: the one the enrollment is saved under. */
+  get serverUrl(): string {
+    return this.servers.primary;
+  }
+
+  /** A fresh assertion per call (its jti is single-use on the server), addressed to the node it goes to. */
+  private authorization(serverUrl: string): string {
     const jws = signAssertion({
       agentId: this.opts.agentId,
-      audience: `${this.serverUrl}${API_PREFIX}`,
+      audience: `${serverUrl}${API_PREFIX}`,
       privateKey: this.opts.privateKey,
       nowSeconds: epochSeconds(this.clock),
       jti: this.random.uuid(),
@@ -124,13 +135,17 @@ export class AgentClient implements TokenUpstream {
     return `OpenMI-Agent ${jws}`;
   }
 
-  private async call(method: string, path: string, correlationId: string, body?: unknown): Promise<unknown> {
+  private call(method: string, path: string, correlationId: string, body?: unknown): Promise<unknown> {
+    return this.servers.first((serverUrl) => this.callOne(serverUrl, method, path, correlationId, body));
+  }
+
+  private async callOne(serverUrl: string, method: string, path: string, correlationId: string, body?: unknown): Promise<unknown> {
     const call: HttpCall = {
       agent: this.agent,
-      url: `${this.serverUrl}${API_PREFIX}${path}`,
+      url: `${serverUrl}${API_PREFIX}${path}`,
       method,
       headers: {
-        authorization: this.authorization(),
+        authorization: this.authorization(serverUrl),
         'x-ms-client-request-id': correlationId,
         'x-ms-correlation-request-id': correlationId,
       },
@@ -170,7 +185,8 @@ export class AgentClient implements TokenUpstream {
   /** Invalidation events until closed; `onReconnect` after every connection but the first, since events may have been missed. */
   subscribe(onEvent: (inv: Invalidation) => void, onReconnect: () => void): { close(): void } {
     return runEventStream({
-      open: (signal) => this.openEvents(signal),
+      // A surviving node takes over the stream; the reconnect flushes what may have been missed.
+      open: (signal) => this.servers.first((serverUrl) => this.openEvents(serverUrl, signal)),
       onEvent: (event, data) => {
         if (event !== 'invalidate') return;
         const ids = parseIds(data);
@@ -185,9 +201,9 @@ export class AgentClient implements TokenUpstream {
     });
   }
 
-  private openEvents(signal: AbortSignal): Promise<IncomingMessage> {
-    const url = `${this.serverUrl}${API_PREFIX}/events`;
-    const headers = { authorization: this.authorization(), accept: 'text/event-stream' };
+  private openEvents(serverUrl: string, signal: AbortSignal): Promise<IncomingMessage> {
+    const url = `${serverUrl}${API_PREFIX}/events`;
+    const headers = { authorization: this.authorization(serverUrl), accept: 'text/event-stream' };
     return new Promise((resolve, reject) => {
       // No overall deadline here (the stream is meant to stay open); the idle timeout covers it.
       const req = request(url, { method: 'GET', headers, agent: this.agent, signal }, (res) => {
@@ -197,7 +213,8 @@ export class AgentClient implements TokenUpstream {
         reject(new UpstreamUnavailable(`GET ${url} answered ${res.statusCode}`));
       });
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
-      req.on('error', reject);
+      // As an unavailability, so the next node is tried (server-list.ts).
+      req.on('error', (err) => reject(new UpstreamUnavailable(`GET ${url} failed: ${err.message}`)));
       req.end();
     });
   }

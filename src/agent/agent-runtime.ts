@@ -7,7 +7,7 @@ import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
 import { tightenPrivateDir } from '../kernel/private-files.js';
 import { AgentClient } from './agent-client.js';
-import { normalizeServerUrl } from './agent-http.js';
+import { parseServerUrls } from './server-list.js';
 import { clearState, loadState, saveState, statePath, type AgentState } from './agent-state.js';
 import { createMetadataServer, DEFAULT_APP_SERVICE_PATH, METADATA_LIMITS } from './metadata-server.js';
 import { MetadataSignIns } from './metadata-sign-ins.js';
@@ -16,7 +16,8 @@ import { TokenCache } from './token-cache.js';
 import { UpstreamRefusal } from './upstream.js';
 
 export interface AgentRuntimeOptions {
-  serverUrl: string;
+  /** One URL, or several nodes of one installation (docs/agent-protocol.md, "Several server URLs"). */
+  serverUrl: string | readonly string[];
   /** PEM of the openmi CA. */
   ca: string;
   /** Needed only when there is no saved enrollment for this server. */
@@ -51,14 +52,16 @@ export interface RunningAgent {
   close(opts: { leave: boolean }): Promise<void>;
 }
 
-function usableSaved(opts: AgentRuntimeOptions, serverUrl: string, clock: Clock): AgentState | undefined {
+function usableSaved(opts: AgentRuntimeOptions, serverUrls: readonly string[], clock: Clock): AgentState | undefined {
   if (opts.stateDir === undefined) return undefined;
   // The state holds the agent's private key in the clear: an older agent wrote it 0644.
   const narrowed = tightenPrivateDir(opts.stateDir);
   if (narrowed.length > 0) opts.log.warn({ paths: narrowed }, `narrowed ${narrowed.length} agent state path(s) that group or others could access to owner-only`);
   const saved = loadState(opts.stateDir);
   if (saved === undefined) return undefined;
-  if (saved.serverUrl !== serverUrl) {
+  // Any of the nodes will do: they serve one installation, which knows this agent.
+  if (!serverUrls.includes(saved.serverUrl)) {
+    const serverUrl = serverUrls.join(', ');
     if (opts.joinToken === undefined) {
       throw new Error(`${statePath(opts.stateDir!)} belongs to ${saved.serverUrl}, not ${serverUrl}: pass --join-token to enroll with ${serverUrl} (that replaces it)`);
     }
@@ -73,16 +76,16 @@ function usableSaved(opts: AgentRuntimeOptions, serverUrl: string, clock: Clock)
 }
 
 /** The saved enrollment for this server, or a new one made with the join token. */
-async function enrollment(opts: AgentRuntimeOptions, serverUrl: string, clock: Clock): Promise<{ state: AgentState; fresh: boolean }> {
-  const saved = usableSaved(opts, serverUrl, clock);
+async function enrollment(opts: AgentRuntimeOptions, serverUrls: readonly string[], clock: Clock): Promise<{ state: AgentState; fresh: boolean }> {
+  const saved = usableSaved(opts, serverUrls, clock);
   if (saved !== undefined) return { state: saved, fresh: false };
   if (opts.joinToken === undefined) {
     const where = opts.stateDir === undefined ? 'this ephemeral agent keeps no state' : `${statePath(opts.stateDir)} does not exist`;
     throw new Error(`cannot start the agent: ${where} and no join token was given (create one with \`openmi resource join-token create\`)`);
   }
-  const e = await AgentClient.enroll({ serverUrl, ca: opts.ca, joinToken: opts.joinToken, hostname: opts.hostname ?? osHostname() });
+  const e = await AgentClient.enroll({ serverUrl: serverUrls, ca: opts.ca, joinToken: opts.joinToken, hostname: opts.hostname ?? osHostname() });
   const privateKeyPem = e.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const state: AgentState = { serverUrl, agentId: e.agentId, resourceId: e.resourceId, tenantId: e.tenantId, expiresAt: e.expiresAt, privateKeyPem };
+  const state: AgentState = { serverUrl: serverUrls[0]!, agentId: e.agentId, resourceId: e.resourceId, tenantId: e.tenantId, expiresAt: e.expiresAt, privateKeyPem };
   if (opts.stateDir !== undefined) saveState(opts.stateDir, state);
   return { state, fresh: true };
 }
@@ -137,10 +140,10 @@ function watchInvalidations(client: AgentClient, cache: TokenCache, resourceId: 
 export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgent> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? systemRandom;
-  const serverUrl = normalizeServerUrl(opts.serverUrl);
-  const { state, fresh } = await enrollment(opts, serverUrl, clock);
+  const serverUrls = parseServerUrls(opts.serverUrl);
+  const { state, fresh } = await enrollment(opts, serverUrls, clock);
   const log = opts.log.child({ agentId: state.agentId });
-  const client = new AgentClient({ serverUrl, ca: opts.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem), clock, random, log });
+  const client = new AgentClient({ serverUrl: serverUrls, ca: opts.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem), clock, random, log });
   const cache = new TokenCache({ upstream: client, clock, log });
   const identityHeader = opts.identityHeader ?? random.bytes(32).toString('base64url');
   const msiSecret = opts.msiSecret ?? random.bytes(32).toString('base64url');

@@ -123,6 +123,8 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const openStoreRef = store;
     const openPool = pool;
     const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log, lead).start();
+    // Serve only once other nodes' changes reach this one; if listening fails the bus keeps retrying.
+    await store.changes.ready().catch((err: unknown) => log.warn({ err }, "cannot listen for other nodes' changes yet; retrying (they reach this node at the next cache reload meanwhile)"));
     return {
       baseUrl,
       port,

@@ -140,7 +140,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
   const authorizer = new RbacAuthorizer(d.store, catalog);
-  const hub = new InvalidationHub(new LogChangeRecorder(d.log));
+  const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes, d.log);
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
@@ -161,6 +161,10 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   // marks principals revoked here (revokeTokens, identity deletion) so the next request sees them.
   const revocations = new RevocationCache(d.store.tokenRevocations, d.clock);
   hub.subscribe((ids) => revocations.invalidate(ids));
+  hub.onResync(() => revocations.forgetAll());
+  // Other nodes' invalidations reach this node's agents and revocation list like local ones.
+  // The subscription ends with the store (closed last by the app).
+  hub.connect();
   const authenticator = new ArmAuthenticator(verifier, revocations, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
   // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.
   const vaultAudience = vaultResource(d.cfg.dataPlaneZone, new URL(d.baseUrl).port);

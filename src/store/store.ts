@@ -23,6 +23,7 @@ export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
+import type { ChangeBus } from './changes.js';
 
 export type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 
@@ -59,6 +60,8 @@ export interface Store {
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;
+  /** Notifications to the other nodes sharing this store (changes.ts); not transactional. */
+  readonly changes: ChangeBus;
 
   /**
    * Runs `fn` in one transaction: all of its writes commit together or none do. Calls made on
@@ -85,7 +88,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type StoreRepos = Omit<Store, 'kind' | 'tx' | 'migrate' | 'underInstallLock' | 'tryLead' | 'close'>;
+export type StoreRepos = Omit<Store, 'kind' | 'changes' | 'tx' | 'migrate' | 'underInstallLock' | 'tryLead' | 'close'>;
 
 /** Small key/value facts about the installation (default tenant id, bootstrap admin id …). */
 export interface MetaRepo {

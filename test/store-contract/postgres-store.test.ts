@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { runStoreContract } from './store.contract.js';
+import { changesContract } from './changes.contract.js';
 import { tenant } from './fixtures.js';
 import { postgresMigrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -38,6 +39,10 @@ if (unreachable !== undefined) {
     });
 
     runStoreContract('postgres', async () => openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) }));
+    changesContract(async () => {
+      const u = withSearchPath(url, await newSchema());
+      return [await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: u })];
+    });
 
     describe('PostgreSQL specifics', () => {
       it('nodes migrating a fresh schema at once apply each version exactly once', async () => {
@@ -65,6 +70,28 @@ if (unreachable !== undefined) {
           assert.match(e.message, /Upgrade this binary/);
           return true;
         });
+      });
+
+      it('keeps change events within one schema, and re-listens after its connection is killed, reporting missed events', async () => {
+        const u = withSearchPath(url, await newSchema());
+        const [a, b, elsewhere] = [await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) })];
+        try {
+          const seen: string[] = [];
+          const strays: string[] = [];
+          b.changes.subscribe((e) => seen.push(e.kind));
+          elsewhere.changes.subscribe((e) => strays.push(e.kind));
+          await Promise.all([b.changes.ready(), elsewhere.changes.ready()]);
+          await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN openmi_changes_%' AND pid <> pg_backend_pid()`);
+          const deadline = Date.now() + 5_000;
+          while (!seen.includes('missed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+          assert.ok(seen.includes('missed'), `the listener reported the gap after reconnecting (saw ${JSON.stringify(seen)})`);
+          await a.changes.publish('after', {});
+          while (!seen.includes('after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+          assert.ok(seen.includes('after'), 'events flow again after the reconnect');
+          assert.deepEqual(strays.filter((k) => k !== 'missed'), [], 'another schema hears nothing of this one');
+        } finally {
+          await Promise.all([a.close(), b.close(), elsewhere.close()]);
+        }
       });
 
       it('parses int8 as a number on its own pools only, leaving the global pg parser alone', () => {

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { tenant } from './fixtures.js';
 import { runStoreContract } from './store.contract.js';
+import { changesContract } from './changes.contract.js';
 import { sqliteMigrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -18,6 +19,11 @@ describe('SQLite store', () => {
 
   runStoreContract('sqlite (temp file)', () => openStore({ kind: 'sqlite', path: freshPath() }));
   runStoreContract('sqlite (:memory:)', () => openStore({ kind: 'sqlite', path: ':memory:' }));
+  // Two stores on one file happen only within one process (the data-dir lock keeps others out).
+  changesContract(async () => {
+    const path = freshPath();
+    return [await openStore({ kind: 'sqlite', path }), await openStore({ kind: 'sqlite', path })];
+  });
 
   describe('SQLite specifics', () => {
     it('uses WAL and keeps committed data across close and reopen', async () => {

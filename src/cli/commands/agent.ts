@@ -10,7 +10,7 @@ import { withResourceRef, type ResourceRef } from './join-token.js';
 
 interface AgentOptions extends ResourceRef {
   joinToken?: string;
-  server?: string;
+  server: string[];
   ca?: string;
   listen: string;
   stateDir: string;
@@ -57,9 +57,9 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
     const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log, allowedHosts: o.allowHost });
     return { agent: r.agent, caPath: r.caCertPath };
   }
-  if (!o.server) throw new CliError('say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).', 2);
+  if (o.server.length === 0) throw new CliError('say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).', 2);
   const agent = await startAgent({
-    serverUrl: o.server.replace(/\/+$/, ''),
+    serverUrl: o.server,
     ca: readCa(o.ca),
     ...(o.joinToken ? { joinToken: o.joinToken } : {}),
     stateDir: o.stateDir,
@@ -77,7 +77,7 @@ export function agentCommand(): Command {
   return withResourceRef(new Command('agent'))
     .description("Serve a resource's managed-identity tokens to the workloads on this host (IMDS and App Service endpoints).")
     .option('--join-token <token>', 'one-time token from `openmi resource join-token create` (not needed after the first start)')
-    .option('--server <url>', 'the openmi server, e.g. https://openmi.example:8443')
+    .option('--server <url>', 'the openmi server, e.g. https://openmi.example:8443; repeat it (or separate by commas) to name several nodes to fail over between', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--ca <file>', "the openmi CA certificate (ca.pem from the server's data dir)")
     .option('--listen <addr:port>', 'where workloads reach the metadata endpoints', '127.0.0.1:50342')
     .option('--allow-host <name:port>', 'a further Host header value workloads reach the agent by, e.g. a container service name (repeatable)', collectHost, [])

@@ -16,6 +16,9 @@ export const aadFor = (kid: string) => `openmi-signing-key:${kid}`;
  */
 export const RETIRED_KEY_GRACE_MS = 5 * 60_000;
 
+/** The change-bus kind that tells other nodes to re-read the key table (rotation.ts listens). */
+export const SIGNING_KEYS_CHANGE = 'signing-keys';
+
 export interface RotationResult {
   retiredKid: string;
   currentKid: string;
@@ -143,6 +146,9 @@ export class KeyRing {
     const result = { retiredKid: previous.kid, currentKid: target.kid, nextKid: fresh.kid };
     const won = await this.promote(target.kid, retiring, fresh, { now, publishUntil: now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS }, async (tx) => inTx?.(tx, result));
     await this.reload();
+    // Awaited, so the other nodes sign with the new key within the bus's delivery time of the
+    // answer; a lost event leaves them on the old key until their next maintenance round.
+    if (won) await this.store.changes.publish(SIGNING_KEYS_CHANGE, { kid: target.kid });
     if (won) return result;
     return this.winnersResult(previous.kid);
   }

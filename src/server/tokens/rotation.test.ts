@@ -132,7 +132,7 @@ describe('signing key rotation', () => {
   it('a failing tick is logged and does not stop the timer', async () => {
     const warnings: unknown[] = [];
     const log = { warn: (o: unknown) => warnings.push(o) } as unknown as import('../../kernel/log.js').Logger;
-    const broken = { signingKeys: { deleteExpired: async () => { throw new Error('db down'); } } } as unknown as Store;
+    const broken = { signingKeys: { deleteExpired: async () => { throw new Error('db down'); } }, changes: { subscribe: () => () => undefined } } as unknown as Store;
     const maintenance = new KeyMaintenance(ring, broken, clock, 5, log).start();
     const deadline = Date.now() + 5_000;
     while (warnings.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));

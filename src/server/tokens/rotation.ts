@@ -2,8 +2,9 @@ import type { Config } from '../../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/log.js';
 import type { SigningKeyStatus } from '../../store/records.js';
+import { MISSED_CHANGES } from '../../store/changes.js';
 import type { Store } from '../../store/store.js';
-import type { KeyRing, RotationResult } from './key-ring.js';
+import { SIGNING_KEYS_CHANGE, type KeyRing, type RotationResult } from './key-ring.js';
 import type { Actor } from '../audit/changes.js';
 import { ChangeBatch, changeInTransaction, type ChangeSink } from '../audit/changes-batch.js';
 
@@ -65,7 +66,8 @@ export async function listSigningKeys(store: Store): Promise<SigningKeyInfo[]> {
 
 /**
  * Key housekeeping. Rotation happens on one node; every node learns of it here (their verifiers
- * would also reload on an unknown kid, but their signers would not). The housekeeping leader
+ * would also reload on an unknown kid, but their signers would not): at once from the store's
+ * change bus, or at the next round if that event was lost. The housekeeping leader
  * (`lead`, Store.tryLead) also deletes keys whose publishUntil has passed (already hidden from
  * JWKS by reload) and revocations whose tokens have all expired. Deleting is idempotent, so two
  * nodes that briefly both believe they lead (a leader whose connection just died) do no harm.
@@ -73,6 +75,9 @@ export async function listSigningKeys(store: Store): Promise<SigningKeyInfo[]> {
 export class KeyMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** Reloads triggered by other nodes' rotations, awaited by stop(). */
+  private readonly reloads = new Set<Promise<void>>();
 
   constructor(
     private readonly ring: KeyRing,
@@ -88,14 +93,25 @@ export class KeyMaintenance {
     this.timer = setInterval(() => this.runInBackground(), this.intervalMs);
     // Housekeeping must never keep the process alive on its own.
     this.timer.unref();
+    this.unsubscribe = this.store.changes.subscribe((e) => {
+      if (e.kind === SIGNING_KEYS_CHANGE || e.kind === MISSED_CHANGES) this.reloadNow();
+    });
     return this;
+  }
+
+  /** Not runInBackground: a round already running may have read the table before the rotation committed. */
+  private reloadNow(): void {
+    const p = this.ring.reload().catch((err: unknown) => this.log?.warn({ err }, 'reloading signing keys after another node rotated failed; retrying next interval'));
+    this.reloads.add(p);
+    void p.finally(() => this.reloads.delete(p));
   }
 
   /** Stops the timer and waits for a round in progress, so the store can be closed afterwards. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    this.unsubscribe?.();
+    await Promise.all([this.running, ...this.reloads]);
   }
 
   /** One round: pick up rotations made elsewhere; on the leader, delete expired keys and revocations. Returns how many. */

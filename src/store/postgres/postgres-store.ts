@@ -6,6 +6,7 @@ import type { Store, StoreRepos } from '../store.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, rollback, underAdvisoryLock } from './pg-migrate.js';
 import { PgLeadership } from './pg-leadership.js';
+import { PgChangeBus } from './pg-changes.js';
 import { checkConnection, createPool } from './pg-pool.js';
 
 /** Distinct from the migration lock's key, so a node bootstrapping never blocks another's migration step. */
@@ -25,14 +26,17 @@ export async function openPostgresStore(url: string): Promise<Store> {
     throw e;
   }
   const leadership = new PgLeadership(url);
+  const changes = new PgChangeBus(pool, url);
   return {
     kind: 'postgres',
     ...createRepos(pgExecutor(pool)),
+    changes,
     tx: (fn) => runTx(pool, fn),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
     close: async () => {
+      await changes.close();
       await leadership.close();
       await pool.end();
     },

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
+import { InProcessChangeBus } from '../changes.js';
 import { transactionScoped } from '../sql/executor.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
@@ -32,7 +33,7 @@ export async function openSqliteStore(path: string | ':memory:'): Promise<Store>
     db.close();
     throw e;
   }
-  return new SqliteSession(db).store();
+  return new SqliteSession(db, new InProcessChangeBus(path)).store();
 }
 
 function configure(db: Database.Database): void {
@@ -58,7 +59,10 @@ class SqliteSession {
   private readonly txContext = new AsyncLocalStorage<object>();
   private txToken: object | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly changes: InProcessChangeBus,
+  ) {
     this.statements = new SqliteStatements(db);
   }
 
@@ -66,12 +70,16 @@ class SqliteSession {
     return {
       kind: 'sqlite',
       ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
+      changes: this.changes,
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
       underInstallLock: (fn) => this.underInstallLock(fn),
       // One process per database file (the data-dir lock), so it always leads.
       tryLead: async () => true,
-      close: () => this.exclusive(() => void this.db.close()),
+      close: () => this.exclusive(() => {
+        this.changes.close();
+        this.db.close();
+      }),
     };
   }
 

@@ -15,12 +15,16 @@ export function streamInvalidations(res: ServerResponse, hub: InvalidationHub, a
   res.socket?.setNoDelay(true);
   res.write(`event: ready\ndata: ${JSON.stringify({ agentId: agent.id, resourceId: agent.resourceId })}\n\n`);
   const unsubscribe = hub.subscribe((ids) => res.write(`event: invalidate\ndata: ${JSON.stringify({ ids })}\n\n`));
+  // Other nodes' invalidations may have been lost: ending the stream makes the agent reconnect,
+  // and an agent drops every cached token on reconnect (docs/agent-protocol.md).
+  const unresync = hub.onResync(() => res.end());
   const ping = setInterval(() => res.write(': ping\n\n'), PING_MS);
   ping.unref();
   streams.add(res);
   res.on('close', () => {
     clearInterval(ping);
     unsubscribe();
+    unresync();
     streams.delete(res);
   });
 }

@@ -8,11 +8,12 @@ export const REVOCATION_RELOAD_MS = 5_000;
 /**
  * Revocations as the data planes read them on every request. A store read per request cost
  * about 4 µs of a ~38 µs validation (bench G7), so the list is kept in memory:
- * - revocations made through this server are pushed by the invalidation hub after they commit
- *   (`invalidate`), and those principals are read from the store until the next reload — so a
- *   local revocation is enforced on the very next request;
+ * - revocations made through this server, or through another node sharing the store (the
+ *   store's change bus), are pushed by the invalidation hub after they commit (`invalidate`),
+ *   and those principals are read from the store until the next reload — so a revocation is
+ *   enforced on the very next request here, or within the bus's delivery time;
  * - the whole list is reloaded in the background at most every 5 s, which bounds how long a
- *   revocation made on another node can go unseen here.
+ *   revocation whose notification was lost (a bus reconnect, a node crash) can go unseen here.
  */
 export class RevocationCache implements Pick<TokenRevocationRepo, 'get'> {
   private map = new Map<string, TokenRevocationRecord>();
@@ -29,6 +30,12 @@ export class RevocationCache implements Pick<TokenRevocationRepo, 'get'> {
   /** Principals (or any ids) whose revocation just committed locally. */
   invalidate(ids: readonly string[]): void {
     for (const id of ids) this.dirty.add(id.toLowerCase());
+  }
+
+  /** Other nodes' notifications may have been lost: read from the store until the next reload. */
+  forgetAll(): void {
+    this.map.clear();
+    this.loadedAt = -Infinity;
   }
 
   async get(principalId: string): Promise<TokenRevocationRecord | undefined> {
