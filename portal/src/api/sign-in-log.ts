@@ -19,7 +19,7 @@ export interface SignInWire {
   source: 'server' | 'agentCache';
 }
 
-/** The flows the server records (src/server/tokens/sign-ins.ts), with words for people. */
+/** The flows the server records (src/server/audit/sign-ins.ts), with words for people. */
 export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'managedIdentity', label: 'Managed identity' },
   { value: 'federated', label: 'Federated credential' },

@@ -1,5 +1,5 @@
 import type { AgentRecord } from '../../store/records.js';
-import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from '../audit/sign-ins.js';
 import { AgentApiError } from '../surfaces/agent-api/agent-errors.js';
 
 /** The agent uploads at most 500 per batch; the margin lets a larger agent buffer setting through. */

@@ -4,7 +4,7 @@ import type { AgentRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { RateLimitExceeded, retryAfterSeconds, type TokenBuckets } from '../../kernel/token-buckets.js';
 import type { TokenIssuer } from '../tokens/issue.js';
-import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from '../audit/sign-ins.js';
 import { findSelectedIdentity, resolveIdentity } from './resolve-identity.js';
 import type { IdentitySelector, MintedToken } from '../../wire/agent-protocol.js';
 

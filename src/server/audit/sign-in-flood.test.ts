@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../kernel/clock.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { SignInFloodControl, type FloodLimits } from './sign-in-flood.js';
 
 const LIMITS: FloodLimits = { rows: { perSecond: 1, burst: 5 }, perSource: { perSecond: 1, burst: 2 }, windowMs: 60_000, maxSources: 100, maxFolds: 3 };
