@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
 import { invalid } from '../../kernel/errors.js';
 import { seal, unseal } from '../../kernel/sealing.js';
-import { requireResource, requireScope } from '../resources/scope-checks.js';
-import { normalizeLocation } from '../resources/locations.js';
-import { checkTags } from '../resources/tags.js';
+import { requireResource, requireScope } from '../resource-base/scope-checks.js';
+import { normalizeLocation } from '../resource-base/locations.js';
+import { checkTags } from '../resource-base/tags.js';
 import type { Page, ResourceListing, Store } from '../../store/store.js';
 import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
 

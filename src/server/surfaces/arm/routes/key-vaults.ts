@@ -1,8 +1,8 @@
 import { conflict, invalid } from '../../../../kernel/errors.js';
 import type { Clock } from '../../../../kernel/clock.js';
-import { isKnownLocation, normalizeLocation } from '../../../resources/locations.js';
-import { requireResource, requireScope } from '../../../resources/scope-checks.js';
-import { checkTags } from '../../../resources/tags.js';
+import { isKnownLocation, normalizeLocation } from '../../../resource-base/locations.js';
+import { requireResource, requireScope } from '../../../resource-base/scope-checks.js';
+import { checkTags } from '../../../resource-base/tags.js';
 import type { KeyVaultRecord } from '../../../../store/key-vault.js';
 import type { Store } from '../../../../store/store.js';
 import { recordChange, type ChangeSink } from '../../../audit/changes-batch.js';
