@@ -1,13 +1,13 @@
 import type { AgentRecord } from '../../store/records.js';
 import type { SignInEvent, SignInRecorder } from '../audit/sign-ins.js';
-import { AgentApiError } from '../surfaces/agent-api/agent-errors.js';
+import { invalid, type DomainError } from '../../kernel/errors.js';
 
 /** The agent uploads at most 500 per batch; the margin lets a larger agent buffer setting through. */
 export const MAX_UPLOAD_EVENTS = 1_000;
 /** About 1 KiB per event, so 1,000 events fit; each field is cut to its bound when the row is built (audit/bounds.ts). */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 
-const bad = (why: string): AgentApiError => new AgentApiError(400, 'invalid_request', `signins: ${why} (see docs/agent-protocol.md).`);
+const bad = (why: string): DomainError => invalid(`signins: ${why} (see docs/agent-protocol.md).`, { code: 'invalid_request' });
 
 /**
  * A string field. One odd value must not cost the whole batch its rows (the agent drops a refused
