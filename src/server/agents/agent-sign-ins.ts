@@ -59,6 +59,6 @@ export function recordAgentSignIns(body: Record<string, unknown>, agent: AgentRe
   if (!Array.isArray(events)) throw bad("the body must be {events: [...]}");
   if (events.length > MAX_UPLOAD_EVENTS) throw bad(`at most ${MAX_UPLOAD_EVENTS} events per upload (got ${events.length})`);
   const rows = events.map((e) => toEvent(e, agent));
-  for (const row of rows) recorder.record(row);
+  for (const row of rows) void recorder.record(row);
   return rows.length;
 }

@@ -45,7 +45,7 @@ export class ManagedIdentityMinter {
     try {
       this.throttle(r.agent);
       const out = await this.mintNow(r);
-      this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
+      void this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
       return out;
     } catch (e) {
       const code = e instanceof DomainError ? (e.code ?? e.kind) : e instanceof RateLimitExceeded ? 'too_many_requests' : 'server_error';
