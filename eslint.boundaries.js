@@ -90,12 +90,21 @@ export const policies = [
  * (shared wire types in src/wire; the gate no longer importing the CLI or server code). Delete
  * each line as its branch merges; the rule then holds them like every other import.
  */
+function pending(from, to) {
+  return { from: { file: { path: from } }, allow: { to: { file: { path: to } } } };
+}
+
 export const pendingExceptions = [
-  { from: { file: { path: 'src/gate/*.ts' } }, allow: { to: [types('cli', 'store', 'domain', 'surface')] } },
-  {
-    from: { file: { path: ['src/cli/arm-client.ts', 'src/cli/commands/env.ts', 'src/cli/commands/identity-usage.ts', 'src/cli/commands/gate.ts'] } },
-    allow: { to: [named('domain', ['directory', 'audit']), named('surface', 'data-plane-auth')] },
-  },
+  pending(['src/gate/remote-authorizer.ts', 'src/gate/revocation-list.ts'], ['src/cli/arm-client.ts']),
+  pending(['src/gate/revocation-list.ts'], ['src/store/records.ts', 'src/store/store.ts', 'src/server/surfaces/arm/routes/revocations.ts']),
+  pending(['src/gate/remote-authorizer.ts'], ['src/server/rbac/authorizer.ts', 'src/server/surfaces/arm/routes/check-access.ts']),
+  pending(['src/gate/jwks-verifier.ts'], ['src/server/tokens/jwt/verify.ts']),
+  pending(
+    ['src/gate/forward-headers.ts', 'src/gate/jwks-verifier.ts', 'src/gate/middleware.ts', 'src/gate/proxy.ts', 'src/cli/commands/gate.ts'],
+    ['src/server/surfaces/data-plane-auth/data-plane-auth.ts'],
+  ),
+  pending(['src/cli/arm-client.ts', 'src/cli/commands/env.ts'], ['src/server/directory/bootstrap.ts']),
+  pending(['src/cli/commands/identity-usage.ts'], ['src/server/audit/usage.ts', 'src/server/audit/usage-impact.ts']),
 ];
 
 export const settings = {
