@@ -50,6 +50,7 @@ describe('import directions (eslint-plugin-boundaries)', () => {
     ['wire types import nothing but wire types', 'src/wire/zz-fixture.ts', '../kernel/log.js'],
     ['the store never imports a domain', 'src/store/zz-fixture.ts', '../server/audit/changes.js'],
     ['the kernel never imports config', 'src/kernel/zz-fixture.ts', '../config/load.js'],
+    ['product code never imports test helpers', 'src/cli/zz-fixture.ts', '../../test/helpers/server.js'],
     ['a surface never imports the composition root', 'src/server/surfaces/arm/zz-fixture.ts', '../../app.js'],
     ['the portal never imports the server', 'portal/src/zz-fixture.ts', '../../src/server/audit/changes.js'],
   ];
