@@ -68,7 +68,7 @@ export class TokenCache {
    * deadline timer; only misses go on to `get`. The correlation id is asked for only when a
    * background refresh actually starts, so a plain hit generates none.
    */
-  peek(resource: string, selector: IdentitySelector | undefined, correlationId: () => string = systemRandom.uuid): MintedToken | undefined {
+  peek(resource: string, selector: IdentitySelector | undefined, correlationId: () => string = () => systemRandom.uuid()): MintedToken | undefined {
     return this.hit(cacheKey(selector, resource), resource, selector, correlationId);
   }
 

@@ -38,7 +38,7 @@ export class RemoteRevocationList implements Pick<TokenRevocationRepo, 'get'> {
   /** First fetch (throws if the server refuses), then periodic refreshes until stop(). */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer ??= setInterval(() => this.refresh().catch(this.onError), this.refreshMs);
+    this.timer ??= setInterval(() => void this.refresh().catch(this.onError), this.refreshMs);
     this.timer.unref();
   }
 

@@ -41,7 +41,6 @@ export class DomainError extends Error {
 export const notFound = (message: string, fields?: DomainErrorFields) => new DomainError('not_found', message, fields);
 export const conflict = (message: string, fields?: DomainErrorFields) => new DomainError('conflict', message, fields);
 export const invalid = (message: string, fields?: DomainErrorFields) => new DomainError('invalid', message, fields);
-export const forbidden = (message: string, fields?: DomainErrorFields) => new DomainError('forbidden', message, fields);
 
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;

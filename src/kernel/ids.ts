@@ -10,6 +10,3 @@ export const systemRandom: Random = {
   uuid: () => randomUUID(),
   bytes: (n) => randomBytes(n),
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (s: string): boolean => GUID.test(s);

@@ -50,7 +50,7 @@ import { AgentAuthenticator } from './agents/assertion.js';
 import { ManagedIdentityMinter } from './agents/mint.js';
 import { observeAgentSignIns } from './agents/agent-sign-ins.js';
 import { AgentSurface } from './surfaces/agent-api/agent-surface.js';
-import { LogSignInRecorder, type SignInRecorder } from './tokens/sign-ins.js';
+import { LogSignInRecorder, type SignInRecorder } from './audit/sign-ins.js';
 import { BuiltinAndCustomRoleCatalog } from './rbac/role-catalog.js';
 import type { RoleCatalog } from './rbac/roles.js';
 import { RoleAssignmentService } from './rbac/role-assignments.js';

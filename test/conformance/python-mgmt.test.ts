@@ -79,7 +79,7 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
   after(() => t?.stop());
 
   const flow = (name: string, check: (o: Record<string, any>) => void) =>
-    it(name, PENDING[name] ? { todo: PENDING[name] } : NEEDS_HOSTS.has(name) && noHosts ? { skip: noHosts } : {}, () => {
+    void it(name, PENDING[name] ? { todo: PENDING[name] } : NEEDS_HOSTS.has(name) && noHosts ? { skip: noHosts } : {}, () => {
       assert.equal(out[name]?.error, undefined, out[name]?.error);
       check(out[name]!);
     });

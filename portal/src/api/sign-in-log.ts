@@ -8,7 +8,7 @@ export type { SignInWire };
 /** Requests a row stands for: charts and totals count these, not rows. */
 export const requestsOf = (s: Pick<SignInWire, 'requestCount'>): number => s.requestCount ?? 1;
 
-/** The flows the server records (src/server/tokens/sign-ins.ts), with words for people. */
+/** The flows the server records (src/server/audit/sign-ins.ts), with words for people. */
 export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'managedIdentity', label: 'Managed identity' },
   { value: 'federated', label: 'Federated credential' },

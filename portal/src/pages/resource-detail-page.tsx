@@ -76,6 +76,7 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
     const q = new URLSearchParams(route.query);
     q.delete('created');
     navigate(`${resourcePath(resourceGroup, type, name)}${q.size ? `?${q.toString()}` : ''}`, { replace: true });
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once, when the page opens with ?created
   }, [justCreated]);
   const selectTab = (id: string) => {
     setNotice(undefined);

@@ -33,7 +33,7 @@ function columns(names: Map<string, string>): Column<RoleAssignmentWire>[] {
 }
 
 async function printAssignments(client: ArmClient, o: ClientOptions, json: unknown, rows: RoleAssignmentWire[]): Promise<void> {
-  print(o.output, json, rows, columns(o.output === 'table' ? await roleNames(client) : new Map()));
+  print(o.output, json, rows, columns(o.output === 'table' ? await roleNames(client) : new Map<string, string>()));
 }
 
 function createCommand(): Command {

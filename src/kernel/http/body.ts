@@ -28,7 +28,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let out = Buffer.allocUnsafe(Math.min(declared > 0 ? declared : 16 * 1024, limit));
     let size = 0;
     let done = false;
-    const finish = (err?: unknown) => {
+    const finish = (err?: Error) => {
       if (done) return;
       done = true;
       if (err) reject(err);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentRecord } from '../../store/records.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from '../audit/sign-ins.js';
 import { createLogger } from '../../kernel/log.js';
 import { observeAgentSignIns, recordAgentSignIns } from './agent-sign-ins.js';
 import { boundSignIn, signInKeys } from '../audit/sign-in-log.js';

@@ -2,7 +2,7 @@ import type { Logger } from '../../kernel/log.js';
 import type { AgentRecord } from '../../store/records.js';
 import { AGENT_SIGNINS_DROPPED, type SignInDropCause } from '../../wire/agent-protocol.js';
 import { boundNullable, SIGN_IN_FIELD_BOUNDS as B } from '../audit/bounds.js';
-import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from '../audit/sign-ins.js';
 import { invalid, type DomainError } from '../../kernel/errors.js';
 
 /** The agent uploads at most 500 rows per batch; the margin lets a larger agent buffer setting through. */
@@ -121,7 +121,7 @@ export function recordAgentSignIns(body: Record<string, unknown>, agent: AgentRe
   if (!Array.isArray(events)) throw bad("the body must be {events: [...]}");
   if (events.length > MAX_UPLOAD_EVENTS) throw bad(`at most ${MAX_UPLOAD_EVENTS} events per upload (got ${events.length})`);
   const rows = events.map((e) => toEvent(e, agent));
-  for (const row of rows) recorder.record(row);
+  for (const row of rows) void recorder.record(row);
   const drops = events.map(dropOf).filter((d): d is AgentSignInDrop => d !== undefined);
   return { rows, drops };
 }

@@ -4,7 +4,7 @@ import type { AgentRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { RateLimitExceeded, retryAfterSeconds, type TokenBuckets } from '../../kernel/token-buckets.js';
 import type { TokenIssuer } from '../tokens/issue.js';
-import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from '../audit/sign-ins.js';
 import { findSelectedIdentity, resolveIdentity } from './resolve-identity.js';
 import type { IdentitySelector, MintedToken } from '../../wire/agent-protocol.js';
 
@@ -45,7 +45,7 @@ export class ManagedIdentityMinter {
     try {
       this.throttle(r.agent);
       const out = await this.mintNow(r);
-      this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
+      void this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
       return out;
     } catch (e) {
       const code = e instanceof DomainError ? (e.code ?? e.kind) : e instanceof RateLimitExceeded ? 'too_many_requests' : 'server_error';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { activityAppend } from './activity.js';
 import { ANONYMOUS_ROW_MAX_BYTES, boundDetail, boundText, DETAIL_JSON_BOUND, SIGN_IN_FIELD_BOUNDS, SIGN_IN_ROW_MAX_BYTES } from './bounds.js';
 import { signInAppend } from './sign-in-log.js';

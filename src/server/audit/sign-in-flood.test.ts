@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../kernel/clock.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { SignInFloodControl, type FloodLimits } from './sign-in-flood.js';
 
 const LIMITS: FloodLimits = { rows: { perSecond: 1, burst: 5 }, perSource: { perSecond: 1, burst: 2 }, windowMs: 60_000, maxSources: 100, maxFolds: 3 };
@@ -51,8 +51,8 @@ describe('sign-in flood control', () => {
 
   it('keeps refusals against different identities and calling resources in their own rows', async () => {
     const { written, flood } = control({ ...LIMITS, perSource: { perSecond: 1, burst: 1 } });
-    flood.fold(refusal({ identityResourceId: '/id/a' }));
-    flood.fold(refusal({ identityResourceId: '/id/b' }));
+    void flood.fold(refusal({ identityResourceId: '/id/a' }));
+    void flood.fold(refusal({ identityResourceId: '/id/b' }));
     const held = [flood.fold(refusal({ identityResourceId: '/id/a' })), flood.fold(refusal({ identityResourceId: '/id/b' })), flood.fold(refusal({ identityResourceId: '/id/a', callingResourceId: '/vm/2' }))];
     flood.flush();
     await Promise.all(held);
@@ -61,7 +61,7 @@ describe('sign-in flood control', () => {
 
   it('past maxFolds, new fold keys fold by flow and error code alone', async () => {
     const { written, flood } = control({ ...LIMITS, perSource: { perSecond: 1, burst: 1 }, rows: { perSecond: 1, burst: 1 } });
-    flood.fold(refusal());
+    void flood.fold(refusal());
     const held = ['/a', '/b', '/c', '/d', '/e'].map((id) => flood.fold(refusal({ identityResourceId: id })));
     flood.flush();
     await Promise.all(held);
@@ -72,7 +72,7 @@ describe('sign-in flood control', () => {
   it('stores a folded row bounded like any other', async () => {
     const { written, flood } = control({ ...LIMITS, perSource: { perSecond: 1, burst: 1 } });
     const huge = 'x'.repeat(3 * 1024 * 1024);
-    flood.fold(refusal({ clientId: huge }));
+    void flood.fold(refusal({ clientId: huge }));
     const held = flood.fold(refusal({ clientId: huge }));
     flood.flush();
     await held;
@@ -81,7 +81,7 @@ describe('sign-in flood control', () => {
 
   it('a failed write fails every request folded into it', async () => {
     const flood = new SignInFloodControl(() => Promise.reject(new Error('disk full')), new ManualClock(), { ...LIMITS, perSource: { perSecond: 1, burst: 1 } });
-    flood.fold(refusal());
+    void flood.fold(refusal());
     const held = flood.fold(refusal());
     flood.flush();
     await assert.rejects(held!, /disk full/);
@@ -89,7 +89,7 @@ describe('sign-in flood control', () => {
 
   it('writes the window on its own when it ends', async () => {
     const { written, flood } = control({ ...LIMITS, perSource: { perSecond: 1, burst: 1 }, windowMs: 20 });
-    flood.fold(refusal());
+    void flood.fold(refusal());
     await flood.fold(refusal());
     assert.equal(written.length, 1);
   });

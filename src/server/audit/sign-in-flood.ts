@@ -1,6 +1,6 @@
 import type { Clock } from '../../kernel/clock.js';
 import { TokenBuckets, type Rate } from '../../kernel/token-buckets.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { boundSignIn } from './sign-in-log.js';
 
 /** How many refused requests get rows of their own, and how the rest are folded (docs/audit.md). */

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { forEachStore } from '../../../test/helpers/postgres.js';
 import { openStore, type StoreSpec } from '../../store/open-store.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { signInAppend } from './sign-in-log.js';
 import { verifyLog } from './verify.js';
 

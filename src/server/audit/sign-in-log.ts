@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditAppend } from '../../store/store.js';
 import type { AuditEntryRecord } from '../../store/records.js';
 import { canonicalJson } from '../../store/sql/audit-chain.js';
-import type { SignInEvent } from '../tokens/sign-ins.js';
+import type { SignInEvent } from './sign-ins.js';
 import { boundNullable, boundText, SIGN_IN_FIELD_BOUNDS as B } from './bounds.js';
 
 /** A stored sign-in: the event as the token service reported it, plus a unique id. */

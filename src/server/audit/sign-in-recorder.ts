@@ -1,5 +1,5 @@
 import type { Clock } from '../../kernel/clock.js';
-import type { SignInEvent, SignInRecorder } from '../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from './sign-ins.js';
 import type { BatchedAuditWriter } from './batch-writer.js';
 import { FLOOD_LIMITS, SignInFloodControl, type FloodLimits } from './sign-in-flood.js';
 import { signInAppend } from './sign-in-log.js';

@@ -2,7 +2,7 @@ import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import type { Clock } from '../../kernel/clock.js';
 import { changeInTransaction } from '../audit/changes-batch.js';
 import { invalid, notFound } from '../../kernel/errors.js';
-import { resourceNotFound } from '../resources/scope-checks.js';
+import { resourceNotFound } from '../resource-base/scope-checks.js';
 import type { FederatedCredentialRecord } from '../../store/records.js';
 import type { Page, Store, StoreRepos } from '../../store/store.js';
 import type { IssuerHostPolicy } from '../tokens/federation/issuer-hosts.js';

@@ -1,12 +1,12 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import { changeInTransaction, type ChangeBatch } from '../audit/changes-batch.js';
-import { requireResource, requireScope } from '../resources/scope-checks.js';
+import { requireResource, requireScope } from '../resource-base/scope-checks.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/ids.js';
 import { invalid } from '../../kernel/errors.js';
-import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resources/locations.js';
-import { checkTags } from '../resources/tags.js';
-import { removeAssignmentsAtOrBelow } from '../resources/scope-assignments.js';
+import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resource-base/locations.js';
+import { checkTags } from '../resource-base/tags.js';
+import { removeAssignmentsAtOrBelow } from '../resource-base/scope-assignments.js';
 import type { UserAssignedIdentityRecord } from '../../store/records.js';
 import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store.js';
 import { checkIdentityName } from './names.js';

@@ -3,7 +3,7 @@ import { seal, unseal } from '../../kernel/sealing.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
 import type { DeletedSecretRecord, KeyVaultRecord, SecretVersionRecord } from '../../store/key-vault.js';
-import { KeyVaultError } from '../surfaces/keyvault/errors.js';
+import { KeyVaultError } from './errors.js';
 
 /** Soft-deleted secrets stay recoverable this long (Azure's default and maximum). */
 export const RECOVERABLE_DAYS = 90;

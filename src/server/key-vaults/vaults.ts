@@ -5,10 +5,10 @@ import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import { changeInTransaction } from '../audit/changes-batch.js';
 import { deleteResource } from '../resources/group-contents.js';
-import { isKnownLocation, normalizeLocation } from '../resources/locations.js';
+import { isKnownLocation, normalizeLocation } from '../resource-base/locations.js';
 import { KEY_VAULT_TYPE as TYPE } from '../resources/resource-kinds.js';
-import { requireResource, requireScope } from '../resources/scope-checks.js';
-import { checkTags } from '../resources/tags.js';
+import { requireResource, requireScope } from '../resource-base/scope-checks.js';
+import { checkTags } from '../resource-base/tags.js';
 
 /** Azure's rule (3-24 letters, digits and single dashes, starting with a letter); it also keeps every vault name a valid DNS label. */
 const VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;

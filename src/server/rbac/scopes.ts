@@ -1,6 +1,6 @@
 import { invalid } from '../../kernel/errors.js';
 import { computeType } from '../../wire/compute-types.js';
-import { requireScope, resourceNotFound } from '../resources/scope-checks.js';
+import { requireScope, resourceNotFound } from '../resource-base/scope-checks.js';
 import { UAI_TYPE } from '../identities/user-assigned.js';
 import type { StoreRepos } from '../../store/store.js';
 

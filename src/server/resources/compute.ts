@@ -1,6 +1,6 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import { changeInTransaction, type ChangeBatch } from '../audit/changes-batch.js';
-import { requireResource, requireScope } from './scope-checks.js';
+import { requireResource, requireScope } from '../resource-base/scope-checks.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/ids.js';
 import { invalid } from '../../kernel/errors.js';
@@ -9,9 +9,9 @@ import type { ComputeResourceRecord } from '../../store/records.js';
 import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store.js';
 import type { ComputeType } from '../../wire/compute-types.js';
 import { applyIdentityRequest, type IdentityState } from './identity-block.js';
-import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
-import { checkTags } from './tags.js';
-import { removeAssignmentsAtOrBelow } from './scope-assignments.js';
+import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resource-base/locations.js';
+import { checkTags } from '../resource-base/tags.js';
+import { removeAssignmentsAtOrBelow } from '../resource-base/scope-assignments.js';
 
 export interface ResourceAddress {
   subscriptionId: string;

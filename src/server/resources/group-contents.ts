@@ -3,7 +3,7 @@ import { changeInTransaction, type ChangeBatch, type ChangeSink } from '../audit
 import type { ResourceGroupRecord } from '../../store/records.js';
 import type { StoreRepos } from '../../store/store.js';
 import { kindOf, RESOURCE_KINDS } from './resource-kinds.js';
-import { removeAssignmentsAtOrBelow } from './scope-assignments.js';
+import { removeAssignmentsAtOrBelow } from '../resource-base/scope-assignments.js';
 
 /**
  * Deleting a resource group deletes what is in it (ARM semantics): every resource of every kind,

@@ -1,5 +1,5 @@
 import { invalid } from '../../kernel/errors.js';
-import { normalizeLocation } from './locations.js';
+import { normalizeLocation } from '../resource-base/locations.js';
 import type { ArmResource } from './resource-kinds.js';
 
 /**

@@ -5,8 +5,8 @@ import { deleteGroupContents } from './group-contents.js';
 import { DomainError, invalid, notFound } from '../../kernel/errors.js';
 import type { ResourceGroupRecord } from '../../store/records.js';
 import type { Page, Store, StoreRepos } from '../../store/store.js';
-import { isKnownLocation, LOCATIONS, normalizeLocation } from './locations.js';
-import { checkTags } from './tags.js';
+import { isKnownLocation, LOCATIONS, normalizeLocation } from '../resource-base/locations.js';
+import { checkTags } from '../resource-base/tags.js';
 
 /** 1–90 characters: Unicode letters and digits, `_ ( ) - .`, not ending with `.` (docs/wire/arm.md, names). */
 const RG_NAME = /^[\p{L}\p{N}_().-]{1,90}$/u;

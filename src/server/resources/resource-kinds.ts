@@ -7,7 +7,7 @@ import type { StorageAccountRecord } from '../../store/storage.js';
 import type { Page, ResourceListing, StoreRepos } from '../../store/store.js';
 import { deleteComputeCascade } from './compute.js';
 import { COMPUTE_TYPES, computeType } from '../../wire/compute-types.js';
-import { removeAssignmentsAtOrBelow } from './scope-assignments.js';
+import { removeAssignmentsAtOrBelow } from '../resource-base/scope-assignments.js';
 
 export const KEY_VAULT_TYPE = 'Microsoft.KeyVault/vaults';
 

@@ -3,7 +3,7 @@ import { compareListingKeys, resourceCursor } from '../../store/listing-cursor.j
 import type { Page, ResourceListing, StoreRepos } from '../../store/store.js';
 import type { ResourceFilter } from './resource-filter.js';
 import { kindOf, RESOURCE_KINDS, type ArmResource, type ResourceKind } from './resource-kinds.js';
-import { requireScope } from './scope-checks.js';
+import { requireScope } from '../resource-base/scope-checks.js';
 
 export interface ResourceQuery {
   subscriptionId: string;

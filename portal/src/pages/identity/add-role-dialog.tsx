@@ -39,7 +39,7 @@ export function AddRoleDialog({ identity, roles, onClose, onAdded }: Props) {
     setRole(roles.find((r) => r.properties.roleName === 'Reader')?.id ?? roles[0]?.id ?? '');
     setScope(`/subscriptions/${subscriptionId}`);
     listResourceGroups(subscriptionId).then((gs) => setGroups([...gs].sort((a, b) => a.name.localeCompare(b.name))), setError);
-  }, [roles, subscriptionId]);
+  }, [roles, subscriptionId, setError]);
 
   const submit = () =>
     run(async () => {

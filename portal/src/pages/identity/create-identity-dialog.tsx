@@ -41,7 +41,7 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
       setGroups([]);
       set({ group: NEW_GROUP });
     });
-  }, [subscriptionId]);
+  }, [subscriptionId, setError]);
 
   const submit = () =>
     run(async () => {

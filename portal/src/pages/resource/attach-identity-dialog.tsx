@@ -27,7 +27,8 @@ export function AttachIdentityDialog({ resource, resourceKey, attached, open, on
   const { busy, error, setError, run } = useAction();
   useEffect(() => {
     if (open) setError(undefined);
-  }, [open]);
+  }, [open, setError]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `free` derives from these; the joined ids ignore a new array of the same ids
   useEffect(() => setChoice((c) => (free.some((i) => i.id === c) ? c : (free[0]?.id ?? ''))), [all.data, attached.join()]);
 
   const submit = () =>

@@ -37,7 +37,7 @@ export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose
       setForm(BLANK);
       setError(undefined);
     }
-  }, [open]);
+  }, [open, setError]);
   // Default to the first group once they are known, or to a new one when there is none.
   useEffect(() => {
     if (groups.data && !form.group) setForm((f) => ({ ...f, group: groups.data![0]?.name ?? NEW_GROUP }));

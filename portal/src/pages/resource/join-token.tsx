@@ -16,7 +16,7 @@ export function JoinTokenDialog({ resourceId, open, onClose, onCreated }: { reso
   const { busy, error, setError, run } = useAction();
   useEffect(() => {
     if (open) setError(undefined);
-  }, [open]);
+  }, [open, setError]);
   const submit = () =>
     run(async () => {
       const t = await createJoinToken(resourceId, Number(ttl));

@@ -12,7 +12,7 @@ import { instanceDocument } from '../../agents/instance.js';
 import { parseSelector } from '../../agents/resolve-identity.js';
 import { AgentApiError, renderAgentError } from './agent-errors.js';
 import { streamInvalidations } from './events.js';
-import type { SignInRecorder } from '../../tokens/sign-ins.js';
+import type { SignInRecorder } from '../../audit/sign-ins.js';
 import type { AgentRecord } from '../../../store/records.js';
 import { MAX_UPLOAD_BYTES, recordAgentSignIns, type AgentSignInUpload } from '../../agents/agent-sign-ins.js';
 

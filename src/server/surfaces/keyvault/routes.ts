@@ -1,5 +1,5 @@
 import type { KeyVaultRecord } from '../../../store/key-vault.js';
-import { KeyVaultError } from './errors.js';
+import { KeyVaultError } from '../../key-vaults/errors.js';
 import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
 import { deletedSecret, listPage, secretBundle, secretItem } from './wire.js';
 

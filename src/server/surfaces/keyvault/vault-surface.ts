@@ -4,7 +4,7 @@ import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
 import { parseJson } from '../../../kernel/json.js';
 import type { Store } from '../../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
-import { KeyVaultError } from './errors.js';
+import { KeyVaultError } from '../../key-vaults/errors.js';
 import { vaultOperation } from './routes.js';
 import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
 

@@ -3,7 +3,7 @@ import type { PrincipalRecord } from '../../../store/records.js';
 import type { Store } from '../../../store/store.js';
 import { authenticateClientSecret } from '../../tokens/client-credentials.js';
 import { JWT_BEARER_ASSERTION_TYPE, type FederatedAssertionVerifier } from '../../tokens/federation/assertion-verifier.js';
-import type { SignInFlow } from '../../tokens/sign-ins.js';
+import type { SignInFlow } from '../../audit/sign-ins.js';
 import { LOGIN_LINK_GRANT_TYPE } from '../../tokens/login-links.js';
 import { redeemLoginLink, type LoginLinkRedeemer } from './login-link-grant.js';
 import { OAuthError } from './oauth-errors.js';

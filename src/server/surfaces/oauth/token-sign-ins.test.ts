@@ -18,7 +18,7 @@ import { ensureInstallation, type AdminCredentialsFile } from '../../directory/b
 import { KeyRing } from '../../tokens/key-ring.js';
 import { Authority } from '../../tokens/issuers.js';
 import { TokenIssuer } from '../../tokens/issue.js';
-import type { SignInEvent } from '../../tokens/sign-ins.js';
+import type { SignInEvent } from '../../audit/sign-ins.js';
 import { WorkloadTokenMinter } from '../../tokens/federation/workload-issuer.js';
 import { TokenSurface } from './token-surface.js';
 

@@ -6,7 +6,7 @@ import type { Store } from '../../../store/store.js';
 import type { Authority } from '../../tokens/issuers.js';
 import type { KeyRing } from '../../tokens/key-ring.js';
 import type { IssuedToken, TokenIssuer } from '../../tokens/issue.js';
-import type { SignInEvent, SignInRecorder } from '../../tokens/sign-ins.js';
+import type { SignInEvent, SignInRecorder } from '../../audit/sign-ins.js';
 import { FederatedAssertionVerifier } from '../../tokens/federation/assertion-verifier.js';
 import { IssuerKeys } from '../../tokens/federation/issuer-keys.js';
 import { guardedJsonFetcher, type GuardedFetchOptions } from '../../tokens/federation/https-json.js';

@@ -1,4 +1,4 @@
-import { requireScope } from '../../../resources/scope-checks.js';
+import { requireScope } from '../../../resource-base/scope-checks.js';
 import type { Store } from '../../../../store/store.js';
 import { ArmError } from '../arm-errors.js';
 import { bodyObject, type ArmRoute } from '../router.js';

@@ -1,6 +1,6 @@
 import type { Store } from '../../../../store/store.js';
 import type { SubscriptionRecord, TenantRecord } from '../../../../store/records.js';
-import { LOCATIONS } from '../../../resources/locations.js';
+import { LOCATIONS } from '../../../resource-base/locations.js';
 import { visibleSubscriptions } from '../../../resources/subscription-visibility.js';
 import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
