@@ -80,7 +80,7 @@ describe('import directions (eslint-plugin-boundaries)', () => {
 
   it('refuses the gate importing the CLI under the lasting directions (only the pending list lets it through)', async () => {
     const lasting = linter([{ files: ['src/**/*.ts'], rules: { [RULE]: ['error', { default: 'disallow', policies: layout.policies }] } }]);
-    assert.equal((await refusals(lasting, 'src/gate/zz-fixture.ts', '../cli/arm-client.js')).length, 1);
+    assert.equal((await refusals(lasting, 'src/gate/zz-fixture.ts', '../cli/output.js')).length, 1);
     assert.equal((await refusals(lasting, 'src/gate/zz-fixture.ts', '../server/rbac/authorizer.js')).length, 1);
   });
 

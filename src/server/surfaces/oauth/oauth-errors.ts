@@ -66,7 +66,7 @@ const isTokenRefusal = (code: DomainErrorCode | undefined): code is TokenRefusal
 
 /** Any error thrown while serving a token request, as the OAuth error the client will see. */
 export function toOAuthError(err: unknown): OAuthError {
-  if (err instanceof OAuthError) return err;
+  if (err instanceof OAuthError) return err as OAuthError;
   if (err instanceof BodyTooLargeError) return new OAuthError('invalid_request', 90004, err.message, 413);
   // Entra's own throttling answer: 429, temporarily_unavailable, AADSTS90055 (TenantThrottlingError).
   if (err instanceof RateLimitExceeded) return new OAuthError('temporarily_unavailable', 90055, err.message, 429);
