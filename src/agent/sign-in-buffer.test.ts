@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '../../test/helpers/wait.js';
 import { DROPPED_CODE, SignInBuffer, type AgentSignIn } from './sign-in-buffer.js';
 import { UpstreamUnavailable } from './upstream.js';
 
@@ -46,7 +47,7 @@ describe('SignInBuffer', () => {
     b.record(event(1));
     b.record(event(2));
     const start = Date.now();
-    while (got.length < 2 && Date.now() - start < 2_000) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => got.length >= 2, { what: 'both sign-ins to be uploaded past the failures', intervalMs: 5 });
     assert.deepEqual(got.map((e) => e.at), [1, 2]);
     assert.equal(calls, 3);
     assert.ok(Date.now() - start >= 20 + 40 - 15, 'waited out the backoff');
