@@ -39,10 +39,6 @@ export async function pgUnreachable(): Promise<string | undefined> {
 }
 
 /**
- * Runs `suite` for each store. PostgreSQL is skipped with a reason when unreachable, and
- * fails instead when CI=true (CI must test both stores).
- */
-/**
  * `describe(title, suite)` for a suite that needs PostgreSQL: skipped with a reason when it is
  * unreachable, and failed instead when CI=true (CI must test both stores).
  */
@@ -53,6 +49,10 @@ export async function describeOnPostgres(title: string, suite: () => void): Prom
   else describe(title, { skip: `PostgreSQL not reachable at ${PG_URL}: ${why}` }, suite);
 }
 
+/**
+ * Runs `suite` for each store. PostgreSQL is skipped with a reason when unreachable, and
+ * fails instead when CI=true (CI must test both stores).
+ */
 export async function forEachStore(suite: (store: 'sqlite' | 'postgres', storeSpec: () => Promise<{ spec: string; drop: () => Promise<void> }>) => void): Promise<void> {
   suite('sqlite', async () => ({ spec: 'sqlite', drop: async () => undefined }));
   const why = await pgUnreachable();

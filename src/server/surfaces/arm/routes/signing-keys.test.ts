@@ -96,8 +96,8 @@ describe('signing key ARM routes', () => {
     };
     const loops = Array.from({ length: 8 }, loop);
     const rotations: number[] = [];
-    // Each rotation, and the end, waits until every loop has made a round with the keys of the
-    // moment: tokens signed by the newest current key, and their predecessors, called.
+    // Before each rotation and before the end: 16 more ARM calls and, after a rotation, a token
+    // signed by the key it made current, so the load spans every rotation.
     const moreLoad = async (kid?: string) => {
       const mark = requests;
       await waitFor(() => requests >= mark + 16 && (kid === undefined || kids.has(kid)), { what: `16 more ARM calls${kid ? ` and a token signed by ${kid}` : ''}`, timeoutMs: 30_000 });
