@@ -4,6 +4,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { AgentClient, type Enrollment } from './agent-client.js';
 import { SseParser } from './agent-events.js';
 import { TestAgentServer } from '../../test/helpers/agent-server.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { UpstreamRefusal, UpstreamUnavailable, type Invalidation } from './upstream.js';
 
 let srv: TestAgentServer;
@@ -24,14 +25,6 @@ async function enrolled(events?: { minBackoffMs: number; maxBackoffMs: number })
   const client = new AgentClient({ serverUrl: srv.url, ca: srv.ca, agentId: e.agentId, privateKey: e.privateKey, ...(events ? { events } : {}) });
   return { client, e };
 }
-
-const waitFor = async (cond: () => boolean, what: string, ms = 5_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('AgentClient.enroll', () => {
   it('sends only the public half of a fresh P-256 key and returns the enrollment', async () => {
@@ -152,22 +145,22 @@ describe('event stream', () => {
     let reconnects = 0;
     const sub = client.subscribe((inv) => events.push(inv), () => reconnects++);
     try {
-      await waitFor(() => srv.streams.size === 1, 'first connection');
+      await waitFor(() => srv.streams.size === 1, { what: 'first connection' });
       srv.invalidate(['/subscriptions/s/uami1', 'oid-2']);
-      await waitFor(() => events.length === 1, 'the invalidate event');
+      await waitFor(() => events.length === 1, { what: 'the invalidate event' });
       assert.deepEqual(events[0], { ids: ['/subscriptions/s/uami1', 'oid-2'] });
       assert.equal(reconnects, 0, 'not called for the first connection');
       srv.dropStreams();
-      await waitFor(() => reconnects === 1 && srv.streams.size === 1, 'the reconnection');
+      await waitFor(() => reconnects === 1 && srv.streams.size === 1, { what: 'the reconnection' });
       srv.invalidate(['x']);
-      await waitFor(() => events.length === 2, 'an event on the new stream');
+      await waitFor(() => events.length === 2, { what: 'an event on the new stream' });
       srv.sendRaw('event: invalidate\ndata: {"ids": "not-a-list"}\n\n');
-      await waitFor(() => reconnects === 2, 'an unreadable invalidation to count as missed events');
+      await waitFor(() => reconnects === 2, { what: 'an unreadable invalidation to count as missed events' });
       assert.equal(events.length, 2);
     } finally {
       sub.close();
       client.close();
     }
-    await waitFor(() => srv.streams.size === 0, 'the stream to close');
+    await waitFor(() => srv.streams.size === 0, { what: 'the stream to close' });
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '../kernel/log.js';
 import { startAgent, type RunningAgent } from './agent-runtime.js';
 import { loadState } from './agent-state.js';
 import { TestAgentServer } from '../../test/helpers/agent-server.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 let srv: TestAgentServer;
 let dir: string;
@@ -36,23 +37,12 @@ function imds(agent: RunningAgent, resource = 'https://management.azure.com'): P
   });
 }
 
-const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
-  const end = Date.now() + 5_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 /** Asks until the agent serves a token other than `old`: an un-dropped cache would keep serving it. */
 async function untilNewToken(agent: RunningAgent, old: string): Promise<string> {
-  const end = Date.now() + 5_000;
-  while (Date.now() < end) {
+  return waitFor(async () => {
     const token = (await imds(agent)).json.access_token as string;
-    if (token !== old) return token;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`still serving ${old}`);
+    return token !== old && token;
+  }, { what: `a token other than ${old}` });
 }
 
 describe('startAgent', () => {
@@ -88,7 +78,7 @@ describe('startAgent', () => {
     srv.joinTokens.add('jt.two');
     const agent = await startAgent({ ...base(), joinToken: 'jt.two' });
     try {
-      await waitFor(() => srv.streams.size === 1, 'the event stream');
+      await waitFor(() => srv.streams.size === 1, { what: 'the event stream' });
       const t1 = (await imds(agent)).json.access_token;
       assert.equal((await imds(agent)).json.access_token, t1, 'served from cache');
       srv.invalidate([agent.resourceId.toUpperCase()]);

@@ -5,6 +5,7 @@ import { ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { DROPPED_CODE, SignInBuffer, type AgentSignIn, type SignInBufferOptions } from './sign-in-buffer.js';
 import { UpstreamRefusal, UpstreamUnavailable } from './upstream.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -109,7 +110,7 @@ describe('SignInBuffer', () => {
     b.record(hit(Date.now()));
     b.record(hit(Date.now(), 'api://b'));
     const start = Date.now();
-    while (sum(got) < 2 && Date.now() - start < 2_000) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => sum(got) >= 2, { what: 'both sign-ins to be uploaded past the failures', intervalMs: 5 });
     assert.equal(sum(got), 2);
     assert.equal(calls, 3);
     assert.ok(Date.now() - start >= 20 + 40 - 15, 'waited out the backoff');

@@ -3,10 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { CLI_MAIN, spawnServe } from '../../test/helpers/serve-child.js';
 import { startTestServer } from '../../test/helpers/server.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { DataDirLockedError } from './data-dir.js';
 
 const lockPid = (dir: string): number => {
@@ -23,10 +23,6 @@ const procState = (pid: number): string | undefined => {
   }
 };
 
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-}
-
 const exited = (c: ChildProcess) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
 
 /** A restart is never blocked by a server that is gone (docs/security.md, finding 1). */
@@ -36,10 +32,10 @@ describe('the data-dir lock of a dead server', { skip: process.platform !== 'lin
     // The shell starts the server and becomes `sleep`, a parent that never reaps it.
     const parent = spawn('sh', ['-c', `"${process.execPath}" "${CLI_MAIN}" serve --data-dir "${dir}" --port 0 >/dev/null 2>&1 & exec sleep 600`], { stdio: 'ignore', env: { ...process.env, OPENMI_LOG_LEVEL: 'silent' } });
     try {
-      await until('the server to start', () => existsSync(join(dir, 'endpoint.json')) && existsSync(join(dir, 'server.lock')));
+      await waitFor(() => existsSync(join(dir, 'endpoint.json')) && existsSync(join(dir, 'server.lock')), { what: 'the server to start', timeoutMs: 30_000, intervalMs: 50 });
       const pid = lockPid(dir);
       process.kill(pid, 'SIGKILL');
-      await until('the server to become a zombie', () => procState(pid) === 'Z');
+      await waitFor(() => procState(pid) === 'Z', { what: 'the server to become a zombie', timeoutMs: 30_000, intervalMs: 50 });
       const t = await startTestServer({ dataDir: dir });
       assert.equal((await t.arm('GET', '/subscriptions?api-version=2022-12-01')).status, 200);
       await t.stop();

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/kernel/log.js';
 import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
 import { httpGet as get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -56,13 +57,11 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
     assert.equal((await imds(`resource=https://vault.azure.net&client_id=${clientId}`)).json.access_token, first.json.access_token, 'served from the cache');
     const detached = await t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity: { type: 'None' } });
     assert.equal(detached.status, 200, JSON.stringify(detached.json));
-    const start = Date.now();
-    let r = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
-    while (r.status === 200 && Date.now() - start < 1_000) {
-      await new Promise((res) => setTimeout(res, 20));
-      r = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
-    }
-    assert.equal(r.status, 400, `still served ${Date.now() - start} ms after the detach`);
+    const r = await waitFor(async () => {
+      const r = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
+      return r.status !== 200 && r;
+    }, { what: 'the agent to stop serving the detached identity', timeoutMs: 1_000 });
+    assert.equal(r.status, 400, JSON.stringify(r.json));
     assert.match(r.json.error_description, new RegExp(`client_id=${clientId}`));
     assert.match(r.json.error_description, /user-assigned identities attached: none/);
   });

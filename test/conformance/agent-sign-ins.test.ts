@@ -12,6 +12,7 @@ import type { AgentSignIn } from '../../src/agent/sign-in-buffer.js';
 import { httpGet as get } from '../helpers/http.js';
 import { httpsRequest } from '../helpers/https.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
   let t: TestServer;
@@ -22,13 +23,11 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
 
   /** Sign-in rows with this correlation id, polled for up to 3 s. */
   async function rowsFor(correlationId: string, want = 1): Promise<any[]> {
-    const deadline = Date.now() + 3_000;
-    for (;;) {
+    return waitFor(async () => {
       const r = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01');
       const rows = (r.json.value as any[]).filter((s) => s.correlationId === correlationId);
-      if (rows.length >= want || Date.now() > deadline) return rows;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+      return rows.length >= want && rows;
+    }, { what: `${want} sign-in row(s) with correlation id ${correlationId}`, timeoutMs: 3_000, intervalMs: 100 });
   }
 
   before(async () => {

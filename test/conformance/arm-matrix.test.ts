@@ -1,6 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { runClient } from '../helpers/child.js';
 import type { MatrixEnv, Row } from './clients/arm-matrix-kit.js';
 
@@ -9,11 +10,11 @@ import type { MatrixEnv, Row } from './clients/arm-matrix-kit.js';
  * and at its default api-version, drives create/get/update/list/delete (LROs through
  * begin...AndWait) against a real server. The diagnostic lines are the measured matrix.
  */
-describe('@azure/arm-* client matrix (newest majors on Node 20, defaults only)', () => {
+await describeEachStore('@azure/arm-* client matrix (newest majors on Node 20, defaults only)', (store) => {
   let t: TestServer;
   let env: MatrixEnv;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const sub = t.creds.subscriptionId;
     const suffix = Date.now().toString(36);
     env = {

@@ -1,12 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { runClient } from '../helpers/child.js';
 
-describe('@azure/arm-resources ResourceManagementClient + ClientSecretCredential (unmodified)', () => {
+await describeEachStore('@azure/arm-resources ResourceManagementClient + ClientSecretCredential (unmodified)', (store) => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
   });
   after(() => t.stop());
 

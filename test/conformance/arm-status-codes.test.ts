@@ -1,8 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 
 const PYTHON = '/usr/bin/python3';
 const PY_CLIENT = fileURLToPath(new URL('../../../test/conformance/clients/python_mgmt_status.py', import.meta.url));
@@ -50,11 +51,11 @@ const TABLE: Row[] = [
   { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', version: '2024-11-30', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: false },
 ];
 
-describe('ARM status codes per type and operation follow the REST specs', () => {
+await describeEachStore('ARM status codes per type and operation follow the REST specs', (store) => {
   let t: TestServer;
   let rg: string;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-status`;
     assert.equal((await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' })).status, 201);
   });

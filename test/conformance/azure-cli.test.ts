@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { privateHostsMissing, withHosts } from '../helpers/private-hosts.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -28,13 +29,13 @@ const missing = azMissing();
  * MSI_ENDPOINT (docs/wire/managed-identity.md), asks for a token for https://management.core.windows.net/ and
  * lists the subscriptions the identity can see.
  */
-describe('Azure CLI (unmodified) az login --identity under openmi run', { skip: process.env['CI'] !== 'true' && missing }, () => {
+await describeEachStore('Azure CLI (unmodified) az login --identity under openmi run', { skip: process.env['CI'] !== 'true' && missing }, (store) => {
   let t: TestServer;
   let dir: string;
   let vmId: string;
   before(async () => {
     if (missing) throw new Error(missing);
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     dir = mkdtempSync(join(tmpdir(), 'openmi-az-'));
     const sub = t.creds.subscriptionId;
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-az?api-version=2025-04-01`, { location: 'local' });
@@ -95,7 +96,7 @@ const PENDING: Record<string, string> = {};
  */
 const noHosts = privateHostsMissing();
 
-describe('Azure CLI (unmodified) az login --service-principal through the ADFS-style authority', { skip: process.env['CI'] !== 'true' && missing }, () => {
+await describeEachStore('Azure CLI (unmodified) az login --service-principal through the ADFS-style authority', { skip: process.env['CI'] !== 'true' && missing }, (store) => {
   let t: TestServer;
   let dir: string;
   let env: Record<string, string>;
@@ -113,7 +114,7 @@ describe('Azure CLI (unmodified) az login --service-principal through the ADFS-s
 
   before(async () => {
     if (missing) throw new Error(missing);
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     dir = mkdtempSync(join(tmpdir(), 'openmi-az-sp-'));
     const config = join(dir, 'az');
     // az 2.45 writes cloudEndpoints.json before it creates its config directory (docs/clients.md).

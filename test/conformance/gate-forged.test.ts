@@ -5,6 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resignerFor, type Resign } from '../helpers/forged-tokens.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 import { createArmClient } from '../../src/client/arm-client.js';
 import { DataPlaneAuthenticator } from '../../src/server/surfaces/data-plane-auth/data-plane-auth.js';
 import { JwksVerifier } from '../../src/gate/jwks-verifier.js';
@@ -14,7 +15,6 @@ import { createGate } from '../../src/gate/proxy.js';
 import { parseGateConfig } from '../../src/gate/rules.js';
 
 const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function call(port: number, token: string): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
@@ -91,10 +91,11 @@ describe('openmi gate admits re-signed tokens and refuses revoked ones', () => {
     assert.equal(rv.status, 200, rv.text);
     const listed = await t.arm('GET', '/providers/OpenMI.Tokens/revocations?api-version=2025-01-01');
     assert.deepEqual(listed.json.value, [{ principalId: identity.principalId, revokedAt: rv.json.revokedAt }]);
-    const deadline = Date.now() + REVOCATION_REFRESH_MS + 1_000;
-    let r = await call(port, old);
-    while (r.status === 200 && Date.now() < deadline) r = (await sleep(200), await call(port, old));
-    assert.equal(r.status, 401, 'refused within the refresh window');
+    const r = await waitFor(async () => {
+      const r = await call(port, old);
+      return r.status !== 200 && r;
+    }, { what: 'the gate to refuse the revoked token within its refresh window', timeoutMs: REVOCATION_REFRESH_MS + 1_000, intervalMs: 200 });
+    assert.equal(r.status, 401, JSON.stringify(r.json));
     assert.equal(r.json.error.code, 'TokenRevoked');
     assert.match(r.json.error.message, /revoked/);
     const fresh = resign({ oid: identity.principalId, iat: Math.floor(Date.parse(rv.json.revokedAt) / 1000) + 1 });

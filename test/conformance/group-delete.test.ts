@@ -1,7 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { httpsRequest } from '../helpers/https.js';
 import { createOneOfEach, type CreatedResource } from '../helpers/resource-samples.js';
 
@@ -16,7 +17,7 @@ const assertCreated = (status: number) => assert.ok([200, 201, 202].includes(sta
  * (vault secrets, blobs), and the role assignments made inside it; each removal is in the
  * activity log; and nothing comes back when a group, vault or account of the same name is made.
  */
-describe('resource group deletion over ARM: everything in it goes, and nothing comes back', () => {
+await describeEachStore('resource group deletion over ARM: everything in it goes, and nothing comes back', (store) => {
   let t: TestServer;
   let created: CreatedResource[];
   const sub = () => t.creds.subscriptionId;
@@ -40,7 +41,7 @@ describe('resource group deletion over ARM: everything in it goes, and nothing c
   const blobData = (method: string, path: string, body?: string) => data(method, host(byType('Microsoft.Storage/storageAccounts').name, 'blob'), path, 'https://storage.azure.com', body);
 
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     await t.arm('PUT', `${rg()}?${V}`, { location: 'westeurope' });
     created = await createOneOfEach(t, 'rg-doomed', 'doom');
   });

@@ -1,9 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Not compiled: the Python client is read from the source tree.
@@ -21,13 +22,13 @@ function pythonSdkMissing(): string | undefined {
 
 const missing = pythonSdkMissing();
 
-describe('azure-identity for Python (unmodified) under openmi run', { skip: process.env['CI'] !== 'true' && missing }, () => {
+await describeEachStore('azure-identity for Python (unmodified) under openmi run', { skip: process.env['CI'] !== 'true' && missing }, (store) => {
   let t: TestServer;
   let vmId: string;
   let uai: { id: string; clientId: string; principalId: string };
   before(async () => {
     if (missing) throw new Error(missing);
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const sub = t.creds.subscriptionId;
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-py?api-version=2025-04-01`, { location: 'local' });
     const u = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-py/providers/Microsoft.ManagedIdentity/userAssignedIdentities/py-id?api-version=2024-11-30`, { location: 'local' });

@@ -1,9 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { privateHostsMissing, withHosts } from '../helpers/private-hosts.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -29,13 +30,13 @@ const noHosts = privateHostsMissing();
  * challenge resource's `host:port`. openmi serves vaults off port 443, so its challenge names the
  * port: the default client setup must work there, as it does in JavaScript.
  */
-describe('azure-keyvault-secrets for Python (unmodified, default options) on a non-443 port', { skip: (process.env['CI'] !== 'true' && skip) || noHosts }, () => {
+await describeEachStore('azure-keyvault-secrets for Python (unmodified, default options) on a non-443 port', { skip: (process.env['CI'] !== 'true' && skip) || noHosts }, (store) => {
   let t: TestServer;
   let vmId: string;
   let vaultUri: string;
   before(async () => {
     if (skip) throw new Error(skip);
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const sub = t.creds.subscriptionId;
     const rg = `/subscriptions/${sub}/resourceGroups/rg-pykv`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });

@@ -1,9 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { privateHostsMissing, withHosts } from '../helpers/private-hosts.js';
 
 // Not compiled: the Python client is read from the source tree.
@@ -36,7 +37,7 @@ type Out = Record<string, { ok?: true; error?: string } & Record<string, any>>;
  * only: ClientSecretCredential with openmi as authority and instance discovery off, base_url and
  * credential_scopes per client, REQUESTS_CA_BUNDLE, and /etc/hosts lines for vault and blob hosts.
  */
-describe("Debian's Azure SDK for Python (management + data planes), configuration only", { skip: process.env['CI'] !== 'true' && skip }, () => {
+await describeEachStore("Debian's Azure SDK for Python (management + data planes), configuration only", { skip: process.env['CI'] !== 'true' && skip }, (store) => {
   let t: TestServer;
   let out: Out;
   let identity: { id: string; properties: { principalId: string } };
@@ -44,7 +45,7 @@ describe("Debian's Azure SDK for Python (management + data planes), configuratio
 
   before(async () => {
     if (skip) throw new Error(skip);
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const sub = t.creds.subscriptionId;
     const rg = `/subscriptions/${sub}/resourceGroups/rg-py`;
     const data = `/subscriptions/${sub}/resourceGroups/rg-pydata`;

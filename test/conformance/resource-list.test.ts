@@ -1,8 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { RESOURCE_TYPES } from '../../src/server/resources/resource-kinds.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { httpsRequest } from '../helpers/https.js';
 import { createOneOfEach, type CreatedResource } from '../helpers/resource-samples.js';
 
@@ -22,7 +23,7 @@ const NOT_IN_GROUPS = [
   /\/checkNameAvailability$/i, // an action on the provider (Azure lists it as a type too), not a resource
 ];
 
-describe('Resources – List and generic reads over every type openmi serves', () => {
+await describeEachStore('Resources – List and generic reads over every type openmi serves', (store) => {
   let t: TestServer;
   let one: CreatedResource[];
   let two: CreatedResource[];
@@ -37,7 +38,7 @@ describe('Resources – List and generic reads over every type openmi serves', (
   const names = (v: readonly Record<string, any>[]): string[] => v.map((r) => r.name as string).sort();
 
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     for (const rg of ['rg-one', 'rg-two']) await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/${rg}?${V}`, { location: 'westeurope' });
     one = await createOneOfEach(t, 'rg-one', 'alpha', { env: 'Prod', team: 'payments' });
     two = await createOneOfEach(t, 'rg-two', 'beta', { env: 'dev' });

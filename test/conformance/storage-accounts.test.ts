@@ -1,8 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/storage-blob.client.js', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../../src/cli/dns/preload.js', import.meta.url));
@@ -18,7 +19,7 @@ function client(t: TestServer, args: object): Promise<Record<string, any>> {
 
 const ALL_OK = { create: 'ok', upload: 'ok', download: 'hello blob world', range: 'blob', list: ['dir/hello.txt'], delete: 'ok' };
 
-describe('storage accounts: account SAS, regenerateKey, and the activity log', () => {
+await describeEachStore('storage accounts: account SAS, regenerateKey, and the activity log', (store) => {
   let t: TestServer;
   let id: string;
   let name: string;
@@ -30,7 +31,7 @@ describe('storage accounts: account SAS, regenerateKey, and the activity log', (
     return r.json.accountSasToken;
   };
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-stacct`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
     name = `sa${Date.now().toString(36)}`;

@@ -1,8 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/storage-blob.client.js', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../../src/cli/dns/preload.js', import.meta.url));
@@ -15,12 +16,12 @@ function client(t: TestServer, args: object): Promise<Record<string, unknown>> {
   );
 }
 
-describe('@azure/storage-blob 12.32 against the blob plane (SharedKey and SAS)', () => {
+await describeEachStore('@azure/storage-blob 12.32 against the blob plane (SharedKey and SAS)', (store) => {
   let t: TestServer;
   let acct: string;
   let url: string;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     const sub = t.creds.subscriptionId;
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-st?api-version=2025-04-01`, { location: 'westeurope' });
     acct = `st${Date.now().toString(36)}`;

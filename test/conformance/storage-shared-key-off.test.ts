@@ -1,9 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { httpsRequest } from '../helpers/https.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describeEachStore } from '../helpers/postgres.js';
 import { assignContributor, blobSetup, runBlobClient } from './clients/storage-setup.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/storage-blob.client.js', import.meta.url));
@@ -18,7 +19,7 @@ function keyClient(t: TestServer, args: object): Promise<Record<string, unknown>
   );
 }
 
-describe('allowSharedKeyAccess: false is enforced by the blob plane (Shared Key and account-key SAS refused, bearer works)', () => {
+await describeEachStore('allowSharedKeyAccess: false is enforced by the blob plane (Shared Key and account-key SAS refused, bearer works)', (store) => {
   let t: TestServer;
   let s: Awaited<ReturnType<typeof blobSetup>>;
   let name: string;
@@ -28,7 +29,7 @@ describe('allowSharedKeyAccess: false is enforced by the blob plane (Shared Key 
   const se = () => new Date(Date.now() + 3600_000).toISOString();
 
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(await store.options());
     s = await blobSetup(t, 'rg-nokey');
     name = s.accountId.split('/').pop()!;
     // A container and a blob written while keys still work, so reads have something to refuse.

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { AheadClock } from '../helpers/clock.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { httpsRequest, type HttpsResponse } from '../helpers/https.js';
 import { RawAgent } from '../helpers/raw-agent.js';
@@ -32,9 +32,10 @@ await forEachStore((storeName, storeSpec) => {
   describe(`token revocation reaches every verifier, and identity deletion revokes (${storeName})`, () => {
     let t: TestServer;
     let vaultHost: string;
+    const clock = new AheadClock();
     before(async () => {
       const s = await storeSpec();
-      t = await startTestServer({ store: s.spec, onStop: s.drop });
+      t = await startTestServer({ store: s.spec, onStop: s.drop, clock });
       const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-vault`;
       assert.equal((await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' })).status, 201);
       const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-revoke?api-version=2023-07-01`, { location: 'westeurope', properties: {} });
@@ -104,7 +105,7 @@ await forEachStore((storeName, storeSpec) => {
       revoked(await vault(vaultToken), 'Key Vault');
       // The system-assigned identity of the same VM was not revoked.
       assert.equal((await arm(await mint(w, t.server.baseUrl, false), w.rg)).status, 200);
-      await sleep(1100); // iat has second resolution; a token of the revocation's second stays revoked
+      clock.advance(1_000); // iat has second resolution; a token of the revocation's second stays revoked
       assert.equal((await arm(await mint(w, t.server.baseUrl, true), w.rg)).status, 200, 'a token minted after the revocation works');
     });
 

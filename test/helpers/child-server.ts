@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { AdminCredentialsFile } from '../../src/server/directory/bootstrap.js';
 import { httpsRequest, type HttpsResponse } from './https.js';
+import { GiveUp, waitFor } from './wait.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -77,12 +77,12 @@ class ServeProcess {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.child = child;
-    for (let i = 0; i < 600; i++) {
-      if (exited(child)) throw new Error(`openmi serve exited with ${child.exitCode ?? child.signalCode}: ${this.output}`);
-      if (this.readFiles() && (await this.healthy())) return;
-      await sleep(100);
-    }
-    throw new Error(`openmi serve did not become healthy: ${this.output}`);
+    await waitFor(async () => {
+      if (exited(child)) throw new GiveUp(`openmi serve exited with ${child.exitCode ?? child.signalCode}: ${this.output}`);
+      return this.readFiles() && (await this.healthy());
+    }, { what: 'openmi serve to become healthy', timeoutMs: 60_000, intervalMs: 100 }).catch((e: Error) => {
+      throw e instanceof GiveUp ? e : new Error(`${e.message}; its output: ${this.output}`);
+    });
   }
 
   /** The CA and tenant, once the server has written them. */

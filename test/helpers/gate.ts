@@ -10,7 +10,8 @@ export function startGate(args: string[]): Promise<{ child: ChildProcess; port: 
   const child = spawn(process.execPath, [MAIN, 'gate', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`gate did not start: ${out}`))), 15_000);
+    // Generous: on a loaded machine a node process can take many seconds to start.
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`gate did not start within 60 s: ${out}`))), 60_000);
     const onData = (c: Buffer) => {
       out += c.toString();
       const m = /listening on [^\s]*:(\d+)/.exec(out);

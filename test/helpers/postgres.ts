@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { it } from 'node:test';
+import { describe, it, type TestOptions } from 'node:test';
 import pg from 'pg';
 
 /** The PostgreSQL the tests use (trust auth, database `test`); OPENMI_TEST_PG_URL overrides. */
@@ -39,6 +39,17 @@ export async function pgUnreachable(): Promise<string | undefined> {
 }
 
 /**
+ * `describe(title, suite)` for a suite that needs PostgreSQL: skipped with a reason when it is
+ * unreachable, and failed instead when CI=true (CI must test both stores).
+ */
+export async function describeOnPostgres(title: string, suite: () => void): Promise<void> {
+  const why = await pgUnreachable();
+  if (why === undefined) describe(title, suite);
+  else if (process.env['CI'] === 'true') it(`${title}: PostgreSQL is reachable (required when CI=true)`, () => assert.fail(`PostgreSQL not reachable at ${PG_URL}: ${why}`));
+  else describe(title, { skip: `PostgreSQL not reachable at ${PG_URL}: ${why}` }, suite);
+}
+
+/**
  * Runs `suite` for each store. PostgreSQL is skipped with a reason when unreachable, and
  * fails instead when CI=true (CI must test both stores).
  */
@@ -55,4 +66,28 @@ export async function forEachStore(suite: (store: 'sqlite' | 'postgres', storeSp
   } else {
     it('PostgreSQL store', { skip: `PostgreSQL not reachable at ${PG_URL}: ${why}` }, () => undefined);
   }
+}
+
+/** A suite's store, as startTestServer options: `store.options()` makes a fresh schema on PostgreSQL. */
+export interface SuiteStore {
+  name: 'sqlite' | 'postgres';
+  options(): Promise<{ store: string; onStop: () => Promise<void> }>;
+}
+
+/**
+ * `describe(title, [options,] suite)` once per store, as forEachStore: each suite starts its own
+ * server (one per file and store, not per test) with `startTestServer(await store.options())`.
+ */
+export async function describeEachStore(title: string, ...args: [(store: SuiteStore) => void] | [TestOptions, (store: SuiteStore) => void]): Promise<void> {
+  const [options, suite] = args.length === 1 ? [{}, args[0]] : args;
+  await forEachStore((name, storeSpec) => {
+    const store: SuiteStore = {
+      name,
+      options: async () => {
+        const s = await storeSpec();
+        return { store: s.spec, onStop: s.drop };
+      },
+    };
+    describe(`${title} (${name})`, options, () => suite(store));
+  });
 }

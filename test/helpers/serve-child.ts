@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { AdminCredentialsFile } from '../../src/server/directory/bootstrap.js';
 import { httpsRequest } from './https.js';
+import { GiveUp, waitFor } from './wait.js';
 
 export const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -35,10 +35,13 @@ export async function spawnServe(dataDir: string, store = 'sqlite', env: Record<
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const endpoint = join(dataDir, 'endpoint.json');
-  for (let i = 0; i < 600 && !(existsSync(endpoint) && /listening on/.test(out)); i++) {
-    if (!alive()) throw new Error(`openmi serve exited: ${out}`);
-    await sleep(50);
-  }
+  // It prints "listening on" once every surface is mounted, after writing endpoint.json.
+  await waitFor(() => {
+    if (!alive()) throw new GiveUp(`openmi serve exited: ${out}`);
+    return existsSync(endpoint) && /listening on/.test(out);
+  }, { what: 'openmi serve to listen', timeoutMs: 30_000, intervalMs: 50 }).catch((e: Error) => {
+    throw e instanceof GiveUp ? e : new Error(`${e.message}; its output: ${out}`);
+  });
   const { baseUrl } = JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string };
   const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
   const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile;

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { AuditLogName } from '../../store/records.js';
 import { forEachStore } from '../../../test/helpers/postgres.js';
 import { httpsRequest } from '../../../test/helpers/https.js';
+import { spawnServe } from '../../../test/helpers/serve-child.js';
 import { startTestServer } from '../../../test/helpers/server.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 import { verifyLog } from './verify.js';
-
-const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-
-async function spawnServer(dataDir: string, store: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store], { stdio: 'ignore', env: { ...process.env, OPENMI_LOG_LEVEL: 'silent' } });
-  const endpoint = join(dataDir, 'endpoint.json');
-  for (let i = 0; i < 300 && !existsSync(endpoint); i++) await sleep(50);
-  const { baseUrl } = JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string };
-  await sleep(200); // surfaces are mounted right after endpoint.json is written
-  return { child, baseUrl, ca: readFileSync(join(dataDir, 'ca.pem'), 'utf8') };
-}
 
 /** Answered correlation ids: successes and writes must each have a row; refusals may be folded. */
 type Acked = Record<AuditLogName, string[]> & { refused: string[] };
@@ -78,17 +66,18 @@ await forEachStore((kind, storeSpec) => {
       const s = await storeSpec();
       const dataDir = mkdtempSync(join(tmpdir(), 'openmi-kill-'));
       try {
-        const { child, baseUrl, ca } = await spawnServer(dataDir, s.spec);
-        const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8'));
+        const { child, baseUrl, ca, creds } = await spawnServe(dataDir, s.spec);
         let killed = false;
         const progress: Acked = { activity: [], signIns: [], refused: [] };
         const load = drive(progress, baseUrl, ca, creds, () => killed);
         // Kill once enough has been acknowledged to prove something (a loaded CI machine answers
-        // fewer requests per second), but never before 1.5 s nor after 15 s.
-        await sleep(1500);
-        for (let waited = 1500; waited < 15_000 && !(progress.signIns.length > 50 && progress.activity.length > 10); waited += 250) await sleep(250);
-        child.kill('SIGKILL');
-        killed = true;
+        // fewer requests per second).
+        try {
+          await waitFor(() => progress.signIns.length > 50 && progress.activity.length > 10, { what: 'more than 50 acknowledged sign-ins and 10 writes', timeoutMs: 30_000, intervalMs: 50 });
+        } finally {
+          child.kill('SIGKILL');
+          killed = true;
+        }
         const acked = await load;
         await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
         assert.ok(acked.signIns.length > 50 && acked.activity.length > 10, `too little load to prove anything: ${JSON.stringify({ s: acked.signIns.length, a: acked.activity.length })}`);

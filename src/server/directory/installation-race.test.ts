@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import pg from 'pg';
 import { credentialsPathOf, startServer, type RunningServer } from '../app.js';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../kernel/log.js';
 import { httpsRequest } from '../../../test/helpers/https.js';
-import { freshPgSchema, pgUnreachable, PG_URL } from '../../../test/helpers/postgres.js';
+import { describeOnPostgres, freshPgSchema } from '../../../test/helpers/postgres.js';
 
 const TRIALS = 20;
 const dirs: string[] = [];
@@ -60,8 +60,7 @@ async function trial(nodes: number): Promise<void> {
   }
 }
 
-const unreachable = await pgUnreachable();
-describe('nodes started together on an empty PostgreSQL schema', { skip: unreachable && `PostgreSQL not reachable at ${PG_URL}: ${unreachable}` }, () => {
+await describeOnPostgres('nodes started together on an empty PostgreSQL schema', () => {
   for (const nodes of [2, 3]) {
     it(`${nodes} nodes: one tenant, subscription, admin, current and next key, ${TRIALS} trials`, async () => {
       for (let i = 0; i < TRIALS; i++) await trial(nodes);

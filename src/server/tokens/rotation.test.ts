@@ -7,6 +7,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../../kernel/clock.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 import { KeyRing, RETIRED_KEY_GRACE_MS } from './key-ring.js';
 import { KeyMaintenance, listSigningKeys, maxTokenLifetimeMs, REVOCATION_RETENTION_MS } from './rotation.js';
 
@@ -119,12 +120,10 @@ describe('signing key rotation', () => {
     const other = await new KeyRing(store, masterKey, clock).open();
     const maintenance = new KeyMaintenance(other, store, clock, 5).start();
     const r = await ring.rotate(HOUR);
-    const deadline = Date.now() + 5_000;
-    while (other.signer().kid !== r.currentKid && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
-    assert.equal(other.signer().kid, r.currentKid);
+    await waitFor(() => other.signer().kid === r.currentKid, { what: 'a tick to load the rotated key', intervalMs: 5 });
     await maintenance.stop();
     const second = await ring.rotate(HOUR);
-    await new Promise((res) => setTimeout(res, 50));
+    await new Promise((res) => setTimeout(res, 50)); // ten intervals in which no tick may come
     assert.equal(other.signer().kid, r.currentKid, 'no tick after stop()');
     assert.notEqual(second.currentKid, r.currentKid);
   });
@@ -134,10 +133,11 @@ describe('signing key rotation', () => {
     const log = { warn: (o: unknown) => warnings.push(o) } as unknown as import('../../kernel/log.js').Logger;
     const broken = { signingKeys: { deleteExpired: async () => { throw new Error('db down'); } }, changes: { subscribe: () => () => undefined } } as unknown as Store;
     const maintenance = new KeyMaintenance(ring, broken, clock, 5, log).start();
-    const deadline = Date.now() + 5_000;
-    while (warnings.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
-    await maintenance.stop();
-    assert.ok(warnings.length >= 2, `expected repeated warnings, got ${warnings.length}`);
+    try {
+      await waitFor(() => warnings.length >= 2, { what: 'a second warning from the failing ticks', intervalMs: 5 });
+    } finally {
+      await maintenance.stop();
+    }
   });
 
   it('refuses a non-positive lifetime', async () => {

@@ -10,6 +10,7 @@ import { ManualClock } from '../../../../kernel/clock.js';
 import { openStore } from '../../../../store/open-store.js';
 import { httpsRequest } from '../../../../../test/helpers/https.js';
 import { startTestServer, type TestServer } from '../../../../../test/helpers/server.js';
+import { waitFor } from '../../../../../test/helpers/wait.js';
 import { KeyRing } from '../../../tokens/key-ring.js';
 import type { ArmCall } from '../router.js';
 import { signingKeyRoutes } from './signing-keys.js';
@@ -95,11 +96,20 @@ describe('signing key ARM routes', () => {
     };
     const loops = Array.from({ length: 8 }, loop);
     const rotations: number[] = [];
+    // Before each rotation and before the end: 16 more ARM calls and, after a rotation, a token
+    // signed by the key it made current, so the load spans every rotation.
+    const moreLoad = async (kid?: string) => {
+      const mark = requests;
+      await waitFor(() => requests >= mark + 16 && (kid === undefined || kids.has(kid)), { what: `16 more ARM calls${kid ? ` and a token signed by ${kid}` : ''}`, timeoutMs: 30_000 });
+    };
+    let current: string | undefined;
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      rotations.push((await t.arm('POST', ROTATE)).status);
+      await moreLoad(current);
+      const r = await t.arm('POST', ROTATE);
+      rotations.push(r.status);
+      current = r.json?.currentKid as string | undefined;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await moreLoad(current);
     stop = true;
     await Promise.all(loops);
     assert.deepEqual(rotations, [200, 200, 200]);
