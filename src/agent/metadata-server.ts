@@ -7,7 +7,7 @@ import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guar
 import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
-import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
+import { correlationIdOf, EndpointError, SecretDigest, sendError, toEndpointError } from './metadata-http.js';
 import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
 import type { MetadataSignIns } from './metadata-sign-ins.js';
 import { RequestGuard } from './request-guard.js';
@@ -109,8 +109,8 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   const deps: RouteDeps = {
     cache: opts.cache,
     instance: new InstanceCache(opts.upstream, opts.clock),
-    identityHeader: opts.identityHeader,
-    msiSecret: opts.msiSecret,
+    identityHeader: new SecretDigest(opts.identityHeader),
+    msiSecret: new SecretDigest(opts.msiSecret),
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
     guard: new RequestGuard(opts.allowedHosts),
