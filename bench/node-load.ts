@@ -78,9 +78,14 @@ async function main(): Promise<void> {
   await phase(job, agent, next, job.warmupSeconds * 1000);
   // The runner starts charging the server's CPU time here.
   process.stdout.write(`${JSON.stringify({ measuring: true })}\n`);
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const result = await phase(job, agent, next, job.seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // How busy the generator itself was: near 1 means it, not the server, set the rate.
+  const loadgenBusy = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
+  process.stdout.write(`${JSON.stringify({ ...result, loadgenBusy })}\n`);
 }
 
 main().catch((err: unknown) => {
