@@ -3,7 +3,10 @@
  * generator that out-runs one Node server core), otherwise autocannon (docs/adr/0005).
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export type LoadGenName = 'wrk' | 'autocannon';
@@ -23,6 +26,11 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   cpu: string;
+  /** Default GET. */
+  method?: string;
+  body?: string;
+  /** PEM file of the CA an https URL's certificate chains to (autocannon trusts it; wrk does not check). */
+  caFile?: string;
 }
 
 export function wrkOnPath(): boolean {
@@ -34,9 +42,10 @@ export function autocannonPath(): string {
   return join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
+function run(cmd: string, args: string[], timeoutMs: number, env?: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const withEnv = env === undefined ? {} : { env: { ...process.env, ...env } };
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, ...withEnv }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -86,15 +95,26 @@ export function parseAutocannon(out: string): LoadResult {
   };
 }
 
+/** wrk sends a method and body only from a Lua script; written once per distinct request. */
+function wrkScript(method: string, body: string | undefined): string {
+  const lua = `wrk.method = ${JSON.stringify(method)}\n${body === undefined ? '' : `wrk.body = ${JSON.stringify(body)}\n`}`;
+  const path = join(tmpdir(), `openmi-bench-wrk-${createHash('sha256').update(lua).digest('hex').slice(0, 16)}.lua`);
+  if (!existsSync(path)) writeFileSync(path, lua);
+  return path;
+}
+
 export async function runLoad(gen: LoadGenName, s: LoadSpec): Promise<LoadResult> {
   const timeoutMs = (s.seconds + 30) * 1000;
+  const method = s.method ?? 'GET';
   if (gen === 'wrk') {
     const headers = Object.entries(s.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-    const out = await run('taskset', ['-c', s.cpu, 'wrk', '-t1', `-c${s.connections}`, `-d${s.seconds}s`, '--latency', ...headers, s.url], timeoutMs);
+    const script = method === 'GET' && s.body === undefined ? [] : ['-s', wrkScript(method, s.body)];
+    const out = await run('taskset', ['-c', s.cpu, 'wrk', '-t1', `-c${s.connections}`, `-d${s.seconds}s`, '--latency', ...script, ...headers, s.url], timeoutMs);
     return parseWrk(out);
   }
   // `K=V`: autocannon splits on the first ':' or '=', and `K: V` would keep the leading space.
   const headers = Object.entries(s.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
-  const args = ['-c', s.cpu, process.execPath, autocannonPath(), '-j', '-c', String(s.connections), '-d', String(s.seconds), ...headers, s.url];
-  return parseAutocannon(await run('taskset', args, timeoutMs));
+  const request = [...(method === 'GET' ? [] : ['-m', method]), ...(s.body === undefined ? [] : ['-b', s.body])];
+  const args = ['-c', s.cpu, process.execPath, autocannonPath(), '-j', '-c', String(s.connections), '-d', String(s.seconds), ...request, ...headers, s.url];
+  return parseAutocannon(await run('taskset', args, timeoutMs, s.caFile === undefined ? undefined : { NODE_EXTRA_CA_CERTS: s.caFile }));
 }

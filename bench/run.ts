@@ -1,46 +1,63 @@
 /**
- * `npm run bench`: the performance goals of docs/performance.md as ratios to baselines measured in the same
- * run. Each round runs every case once, baseline and target back to back (their order alternates
- * from round to round), so the machine's noise hits both sides of a ratio alike. Reports, never
- * fails: the exit code is 0 whatever the verdicts (1 only when the harness itself breaks).
+ * `npm run bench`: the performance goals of docs/performance.md as ratios to baselines measured in
+ * the same run. The real-process cases run the product as it ships: `openmi serve`, and the agent
+ * as `openmi agent` and `openmi run` start it, each a child of dist/src/cli/main.js. Each round
+ * runs every case once (the order rotates from round to round), so the machine's noise hits both
+ * sides of a ratio alike. Reports, never fails: the exit code is 0 whatever the verdicts (1 only
+ * when the harness itself breaks).
  *
- *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g3,g4,g6,g7,rbac]
+ *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,g1,g3,g4,g6,g7,rbac]
  *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR]
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { IMDS_TOKEN_PATH } from '../src/agent/metadata-server.js';
-import { BENCH_CLIENT_ID, BENCH_RESOURCE, createFixture, openIssuer, type FixtureSpec } from './fixture.js';
-import { autocannonPath, runLoad, wrkOnPath, type LoadGenName, type LoadResult } from './loadgen.js';
-import type { MintChildResult } from './mint-child.js';
-import { POOL_IN_FLIGHT, type MintCase } from './mint-loops.js';
+import { createFixture } from './fixture.js';
+import { FIXTURE_GROUPS, fixtureReport, fixtureRoundLine, probeImds, runFixtureRound, type FixtureOptions, type FixtureRound, type Probe } from './fixture-run.js';
+import { goalTable, type Goal } from './goals.js';
+import { autocannonPath, wrkOnPath, type LoadGenName } from './loadgen.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
-import { fmt, fmtSpread, spread, table, type Spread } from './stats.js';
+import { casesOf, runCase, type CaseOptions, type RealCase } from './real-cases.js';
+import { GROUPS, LOAD_CPU, openLab, SERVER_CPU, type Group, type Lab } from './real-lab.js';
+import { realReport, type RealRound } from './real-report.js';
+import { fmt, type Spread } from './stats.js';
 import { g7Report, runG7, type G7Report } from './verify.js';
 
-const SERVER_CPU = '0';
-const LOAD_CPU = '1';
-const BOTH_CPUS = '0,1';
 const WARMUP_SECONDS = 1;
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface Options {
+interface Options extends CaseOptions, FixtureOptions {
   rounds: number;
-  seconds: number;
-  mintMs: number;
-  connections: number;
-  only: Set<string>;
-  loadgen: LoadGenName;
+  groups: Set<Group>;
   loadgenWhy: string;
   json: string | undefined;
   cpuProf: string | undefined;
+}
+
+const HELP = `npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only GROUP,…] [--loadgen wrk|autocannon]
+                 [--connections 50] [--json FILE|-] [--cpu-prof DIR]
+Real processes (default: all of them):
+  imds: cached IMDS answers of openmi run's and openmi agent's agent vs bare node:http (R1, R3)
+  app: the same for App Service answers (R2)
+  cc: client_credentials on openmi serve (one core) vs oidc-provider and a bare crypto.sign loop (R4, R5)
+  cores: client_credentials on openmi serve with two cores vs one (R6)
+  miss: IMDS cache misses, each a mint through the agent and the server (R7)
+  arm: an ARM read and an ARM write on openmi serve
+Fixture cases (explain gaps; not run by default):
+  g1: the metadata server alone (bench/http-server.js) vs bare node:http; g3: with a sign-in row per answer
+  g4: TokenIssuer / JwtSigner vs crypto.sign; g6: SigningPool of 2 workers vs 1; g7: token validation
+  rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (~1 min to load, runs once)
+--cpu-prof DIR: run openmi serve and the agents (and g1's server) under node --cpu-prof, profiles
+  written to DIR when they stop; profiling slows them, so ratios of that run are not meaningful.
+`;
+
+function chooseLoadgen(asked: string | undefined): { loadgen: LoadGenName; loadgenWhy: string } {
+  const wrk = wrkOnPath();
+  if (asked === undefined) return wrk ? { loadgen: 'wrk', loadgenWhy: 'wrk is on PATH' } : { loadgen: 'autocannon', loadgenWhy: 'wrk is not on PATH (apt-get install wrk for honest ceilings)' };
+  if (asked !== 'wrk' && asked !== 'autocannon') throw new Error(`--loadgen must be wrk or autocannon, got ${asked}`);
+  if (asked === 'wrk' && !wrk) throw new Error('--loadgen wrk: wrk is not on PATH');
+  return { loadgen: asked, loadgenWhy: 'chosen with --loadgen' };
 }
 
 function options(): Options {
@@ -50,7 +67,7 @@ function options(): Options {
       seconds: { type: 'string', default: '3' },
       'mint-ms': { type: 'string', default: '2000' },
       connections: { type: 'string', default: '50' },
-      only: { type: 'string', default: 'g1,g3,g4,g6,g7' },
+      only: { type: 'string', default: GROUPS.join(',') },
       loadgen: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -58,15 +75,7 @@ function options(): Options {
     },
   });
   if (values.help) {
-    process.stdout.write(
-      'npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only g1,g3,g4,g6,g7,rbac] [--loadgen wrk|autocannon]\n' +
-        '                 [--connections 50] [--json FILE|-] [--cpu-prof DIR]\n' +
-        '  g1: cached IMDS vs bare node:http (G1, G2); g4: minting on one core (G4, G5); g6: minting with a 1- vs 2-worker SigningPool (G6)\n' +
-        '  g3: the cached IMDS path with a sign-in row recorded per answer vs without (G3)\n' +
-        '  g7: token validation (DataPlaneAuthenticator) vs raw crypto.verify on one core (G7)\n' +
-        '  rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (p99 < 1 ms; ~1 min to load, runs once)\n' +
-        '  --cpu-prof DIR: run the IMDS server under node --cpu-prof (slows it: the G1 ratio is then not meaningful)\n',
-    );
+    process.stdout.write(HELP);
     process.exit(0);
   }
   const positive = (name: string, v: string | undefined) => {
@@ -74,190 +83,56 @@ function options(): Options {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
     return n;
   };
-  const wrk = wrkOnPath();
-  let loadgen: LoadGenName;
-  let loadgenWhy: string;
-  if (values.loadgen === undefined) {
-    loadgen = wrk ? 'wrk' : 'autocannon';
-    loadgenWhy = wrk ? 'wrk is on PATH' : 'wrk is not on PATH (apt-get install wrk for honest ceilings)';
-  } else if (values.loadgen === 'wrk' || values.loadgen === 'autocannon') {
-    if (values.loadgen === 'wrk' && !wrk) throw new Error('--loadgen wrk: wrk is not on PATH');
-    loadgen = values.loadgen;
-    loadgenWhy = 'chosen with --loadgen';
-  } else throw new Error(`--loadgen must be wrk or autocannon, got ${values.loadgen}`);
+  const only = new Set(values.only!.toLowerCase().split(',').map((s) => s.trim()));
+  const known = new Set<string>([...GROUPS, ...FIXTURE_GROUPS, 'rbac']);
+  const unknown = [...only].filter((g) => !known.has(g));
+  if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  const cpuProf = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
   return {
     rounds: Math.round(positive('rounds', values.rounds)),
     seconds: Math.max(1, Math.round(positive('seconds', values.seconds))),
+    warmupSeconds: WARMUP_SECONDS,
     mintMs: positive('mint-ms', values['mint-ms']),
     connections: Math.round(positive('connections', values.connections)),
-    only: new Set(values.only!.toLowerCase().split(',').map((s) => s.trim())),
-    loadgen,
-    loadgenWhy,
+    only,
+    groups: new Set(GROUPS.filter((g) => only.has(g))),
+    ...chooseLoadgen(values.loadgen),
     json: values.json,
-    cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    cpuProf,
+    nodeFlags: cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`],
   };
 }
 
-// ---------------------------------------------------------------- child processes
-
-interface RunningServer {
-  child: ChildProcess;
-  port: number;
-}
-
-function startServer(args: string[], nodeFlags: string[] = []): Promise<RunningServer> {
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeFlags, here('./http-server.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolveStart, rejectStart) => {
-    let stdout = '';
-    const fail = (why: string) => {
-      child.kill('SIGKILL');
-      rejectStart(new Error(`benchmark server ${args[0]} ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('did not start within 60 s'), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const nl = stdout.indexOf('\n');
-      if (nl === -1) return;
-      clearTimeout(timer);
-      resolveStart({ child, port: (JSON.parse(stdout.slice(0, nl)) as { port: number }).port });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`benchmark server ${args[0]} exited with ${code}\n${stderr}`));
-    });
-  });
-}
-
-function stopServer(s: RunningServer): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveStop) => {
-    const kill = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-    s.child.once('exit', () => {
-      clearTimeout(kill);
-      resolveStop();
-    });
-    s.child.kill('SIGTERM');
-  });
-}
-
-function mintChild(fixturePath: string, which: MintCase, workers: number, ms: number, cpusArg: string): Promise<MintChildResult> {
-  const args = ['-c', cpusArg, process.execPath, here('./mint-child.js'), fixturePath, which, String(workers), String(ms)];
-  return new Promise((resolveRun, rejectRun) => {
-    execFile('taskset', args, { timeout: ms + 120_000 }, (err, stdout, stderr) => {
-      if (err) rejectRun(new Error(`mint-child ${which} ×${workers} failed: ${err.message}\n${stderr}`));
-      else resolveRun(JSON.parse(stdout) as MintChildResult);
-    });
-  });
-}
-
-// ---------------------------------------------------------------- G1/G2: HTTP
-
-const IMDS_QUERY = `api-version=2018-02-01&resource=${encodeURIComponent(BENCH_RESOURCE)}&client_id=${BENCH_CLIENT_ID}`;
-const IMDS_URL_PATH = `${IMDS_TOKEN_PATH}?${IMDS_QUERY}`;
-const IMDS_HEADERS = { Metadata: 'true' };
-
-type HttpCase = 'bare' | 'imds' | 'imds-signins';
-
-function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolveGet, rejectGet) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', rejectGet);
-    req.end();
-  });
-}
-
-/** Starts the real IMDS server once: checks it answers a real, verifiable RS256 JWT and measures the body. */
-async function probeImds(fixturePath: string, spec: FixtureSpec): Promise<{ bodyBytes: number; tokenBytes: number; claims: Record<string, unknown> }> {
-  const server = await startServer(['imds', fixturePath]);
-  try {
-    const { status, body } = await get(server.port, IMDS_URL_PATH, IMDS_HEADERS);
-    if (status !== 200) throw new Error(`the IMDS server answered ${status}: ${body}`);
-    const token = (JSON.parse(body) as { access_token: string }).access_token;
-    const [h, p, sig] = token.split('.');
-    const header = JSON.parse(Buffer.from(h!, 'base64url').toString()) as { alg: string; kid: string };
-    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
-    const { ring } = await openIssuer(spec);
-    const key = ring.publicKey(header.kid);
-    const valid = key !== undefined && header.alg === 'RS256' && verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig!, 'base64url'));
-    if (!valid || claims['aud'] !== BENCH_RESOURCE || claims['appid'] !== BENCH_CLIENT_ID) {
-      throw new Error(`the cached token is not a valid RS256 JWT for ${BENCH_RESOURCE}: ${JSON.stringify({ header, claims })}`);
-    }
-    return { bodyBytes: Buffer.byteLength(body), tokenBytes: token.length, claims };
-  } finally {
-    await stopServer(server);
-  }
-}
-
-interface HttpRun extends LoadResult {
-  case: HttpCase;
-  /** Server CPU time (user + system) per answered request: steadier than req/s when neighbours steal time. */
-  cpuUsPerReq: number;
-}
-
-/** User + system CPU seconds of a process so far, from /proc (NaN where there is none). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    // Fields after the parenthesized command name; utime and stime are fields 14 and 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node supports
-
-async function httpRun(o: Options, which: HttpCase, fixturePath: string, bodyBytes: number): Promise<HttpRun> {
-  const profFlags = which === 'imds' && o.cpuProf !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
-  const server = await startServer(which === 'bare' ? ['bare', String(bodyBytes)] : [which, fixturePath], profFlags);
-  try {
-    const url = `http://127.0.0.1:${server.port}${which === 'bare' ? '/' : IMDS_URL_PATH}`;
-    const headers = which === 'bare' ? {} : IMDS_HEADERS;
-    const load = { url, headers, connections: o.connections, cpu: LOAD_CPU };
-    await runLoad(o.loadgen, { ...load, seconds: WARMUP_SECONDS });
-    const cpu0 = cpuSeconds(server.child.pid);
-    const result = await runLoad(o.loadgen, { ...load, seconds: o.seconds });
-    const cpuUsPerReq = ((cpuSeconds(server.child.pid) - cpu0) * 1e6) / result.requests;
-    return { case: which, ...result, cpuUsPerReq };
-  } finally {
-    await stopServer(server);
-  }
-}
-
-// ---------------------------------------------------------------- the run
-
-interface Round {
-  round: number;
-  http: HttpRun[];
-  mint: MintChildResult[];
-  workers: MintChildResult[];
-}
-
-interface Goal {
-  id: string;
-  label: string;
-  ratios: Spread;
-  target: number;
-  /** 'min': the ratio must be at least the target; 'max': at most. */
-  kind: 'min' | 'max';
-  verdict: 'met' | 'missed' | 'no data';
-  note?: string;
-}
-
-function goal(id: string, label: string, values: number[], target: number, kind: 'min' | 'max', note?: string): Goal {
-  const ratios = spread(values);
-  const verdict = ratios.n === 0 ? 'no data' : (kind === 'min' ? ratios.median >= target : ratios.median <= target) ? 'met' : 'missed';
-  return { id, label, ratios, target, kind, verdict, ...(note === undefined ? {} : { note }) };
-}
-
 const rotate = <T>(items: readonly T[], by: number): T[] => items.map((_, i) => items[(i + by) % items.length]!);
+
+interface Results {
+  real: RealRound[];
+  fixture: FixtureRound[];
+  probe?: Probe;
+  g7?: G7Report;
+}
+
+async function runRounds(o: Options, dir: string, lab: Lab | undefined, results: Results): Promise<void> {
+  const fixturePath = join(dir, 'fixture.json');
+  const fixtureWanted = FIXTURE_GROUPS.some((g) => o.only.has(g));
+  if (fixtureWanted) {
+    log('creating the key ring fixture (RSA key generation)…');
+    const spec = await createFixture(dir);
+    writeFileSync(fixturePath, JSON.stringify(spec), { mode: 0o600 });
+    if (o.only.has('g1') || o.only.has('g3')) results.probe = await probeImds(fixturePath, spec);
+  }
+  const cases = casesOf(o.groups);
+  for (let r = 0; r < o.rounds; r++) {
+    const round: RealRound = [];
+    for (const c of rotate<RealCase>(cases, r)) round.push(await runCase(lab!, c, o));
+    results.real.push(round);
+    const fixture = fixtureWanted ? await runFixtureRound(o, fixturePath, results.probe, r) : undefined;
+    if (fixture !== undefined) results.fixture.push(fixture);
+    const parts = round.map((c) => `${c.case} ${fmt(c.rps)}/s ${fmt(c.cpuUsPerReq, 0)} µs CPU${c.failures > 0 ? ` (${c.failures} FAILED)` : ''}`);
+    log(`round ${r + 1}/${o.rounds}: ${[...parts, ...(fixture ? fixtureRoundLine(fixture) : [])].join(', ')}`);
+  }
+  if (o.only.has('g7')) results.g7 = g7Report(await runG7(fixturePath, o.rounds, o.mintMs, SERVER_CPU, log), o.mintMs, SERVER_CPU);
+}
 
 async function main(): Promise<void> {
   const o = options();
@@ -266,145 +141,48 @@ async function main(): Promise<void> {
   if ([...o.only].every((g) => g === 'rbac')) return;
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'openmi-bench-'));
-  const fixturePath = join(dir, 'fixture.json');
-  const rounds: Round[] = [];
-  let probe: Awaited<ReturnType<typeof probeImds>> | undefined;
-  let g7: G7Report | undefined;
+  const results: Results = { real: [], fixture: [] };
+  let lab: Lab | undefined;
   try {
     log(`openmi bench: ${o.rounds} rounds; HTTP ${o.seconds} s per case (+${WARMUP_SECONDS} s warm-up), c=${o.connections}, ${o.loadgen} (${o.loadgenWhy}); mint loops ${o.mintMs} ms`);
-    log('creating the key ring fixture (RSA key generation)…');
-    const spec = await createFixture(dir);
-    writeFileSync(fixturePath, JSON.stringify(spec), { mode: 0o600 });
-    if (o.only.has('g1') || o.only.has('g3')) {
-      probe = await probeImds(fixturePath, spec);
-      log(`IMDS answers a verified RS256 JWT of ${probe.tokenBytes} chars; body ${probe.bodyBytes} bytes (the bare server answers as many)`);
-    }
-    for (let r = 0; r < o.rounds; r++) {
-      const round: Round = { round: r + 1, http: [], mint: [], workers: [] };
-      if (probe !== undefined) {
-        const cases: HttpCase[] = o.only.has('g3') ? ['bare', 'imds', 'imds-signins'] : ['bare', 'imds'];
-        for (const which of rotate<HttpCase>(cases, r)) round.http.push(await httpRun(o, which, fixturePath, probe.bodyBytes));
-      }
-      if (o.only.has('g4')) {
-        for (const which of rotate<MintCase>(['sign', 'signer', 'issue'], r)) round.mint.push(await mintChild(fixturePath, which, 0, o.mintMs, SERVER_CPU));
-      }
-      if (o.only.has('g6')) {
-        for (const n of rotate([1, 2], r)) round.workers.push(await mintChild(fixturePath, 'pool', n, o.mintMs, BOTH_CPUS));
-      }
-      rounds.push(round);
-      log(`round ${r + 1}/${o.rounds}: ${roundLine(round)}`);
-    }
-    if (o.only.has('g7')) g7 = g7Report(await runG7(fixturePath, o.rounds, o.mintMs, SERVER_CPU, log), o.mintMs, SERVER_CPU);
+    if (o.groups.size > 0) lab = await openLab({ groups: o.groups, nodeFlags: o.nodeFlags, log }, dir);
+    await runRounds(o, dir, lab, results);
   } finally {
+    await lab?.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  report(o, rounds, probe, (performance.now() - t0) / 1000, g7);
+  report(o, results, (performance.now() - t0) / 1000);
 }
 
-function roundLine(r: Round): string {
-  const parts: string[] = [];
-  for (const h of r.http) parts.push(`${h.case} ${fmt(h.rps)} req/s p99 ${fmt(h.p99Ms, 1)} ms ${fmt(h.cpuUsPerReq, 1)} µs CPU/req${h.failures > 0 ? ` (${h.failures} FAILED)` : ''}`);
-  for (const m of r.mint) parts.push(`${m.which} ${fmt(m.opsPerSec)}/s`);
-  for (const w of r.workers) parts.push(`pool ${w.workers}w ${fmt(w.opsPerSec)}/s on ${fmt(w.coresBusy, 2)} cores`);
-  return parts.join(', ');
-}
-
-// ---------------------------------------------------------------- report
-
-function report(o: Options, rounds: Round[], probe: { bodyBytes: number; tokenBytes: number } | undefined, elapsedS: number, g7?: G7Report): void {
-  const out: string[] = [];
+function report(o: Options, results: Results, elapsedS: number): void {
+  const out: string[] = [`openmi bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${o.rounds} rounds, interleaved (order rotates per round)`];
   const goals: Goal[] = [];
   const cases: Record<string, Record<string, Spread>> = {};
-  out.push(`openmi bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${rounds.length} rounds, interleaved (order alternates per round)`);
-
-  const httpOf = (r: Round, c: HttpCase) => r.http.find((h) => h.case === c && h.failures === 0);
-  if (probe !== undefined) {
-    const failed = rounds.flatMap((r) => r.http).filter((h) => h.failures > 0);
-    const rows = [['case', 'req/s median [min–max]', 'p50 ms', 'p99 ms median [min–max]', 'server CPU µs/req']];
-    const labelled = [['bare', 'bare node:http GET / (same body size)'], ['imds', 'IMDS token, TokenCache hit'], ['imds-signins', 'IMDS token, cache hit + sign-in row']] as const;
-    for (const [c, label] of labelled.filter(([c]) => rounds.some((r) => httpOf(r, c)))) {
-      const runs = rounds.map((r) => httpOf(r, c)).filter((h): h is HttpRun => h !== undefined);
-      const rps = spread(runs.map((h) => h.rps));
-      const p50 = spread(runs.map((h) => h.p50Ms));
-      const p99 = spread(runs.map((h) => h.p99Ms));
-      const cpu = spread(runs.map((h) => h.cpuUsPerReq));
-      cases[c] = { rps, p50Ms: p50, p99Ms: p99, cpuUsPerReq: cpu };
-      rows.push([label, fmtSpread(rps), fmt(p50.median, 2), fmtSpread(p99, 2), fmtSpread(cpu, 1)]);
-    }
-    out.push('', `G1/G2 HTTP: server on CPU ${SERVER_CPU}, ${o.loadgen} on CPU ${LOAD_CPU}, c=${o.connections}, keep-alive, ${o.seconds} s per case; body ${probe.bodyBytes} B, JWT ${probe.tokenBytes} chars`);
-    out.push(table(rows));
-    if (failed.length > 0) out.push(`WARNING: ${failed.length} runs had non-2xx answers or socket errors and were left out`);
-    const pairs = rounds.map((r) => [httpOf(r, 'imds'), httpOf(r, 'bare')] as const).filter(([a, b]) => a !== undefined && b !== undefined);
-    goals.push(goal('G1', 'cached IMDS / bare node:http req/s', pairs.map(([a, b]) => a!.rps / b!.rps), 0.8, 'min', 'stretch 0.90'));
-    goals.push(
-      goal('G1cpu', 'G1 by server CPU µs/req (bare / IMDS)', pairs.map(([a, b]) => b!.cpuUsPerReq / a!.cpuUsPerReq), 0.8, 'min'),
-    );
-    goals.push(goal('G2', 'cached IMDS p99 / bare node:http p99', pairs.map(([a, b]) => a!.p99Ms / b!.p99Ms), 2, 'max'));
-    const logged = rounds.map((r) => [httpOf(r, 'imds-signins'), httpOf(r, 'imds')] as const).filter(([a, b]) => a !== undefined && b !== undefined);
-    if (logged.length > 0) goals.push(goal('G3', 'cached IMDS with sign-in logging / without', logged.map(([a, b]) => a!.rps / b!.rps), 0.8, 'min'));
+  if (results.real.length > 0 && results.real[0]!.length > 0) {
+    const header = [
+      `Real processes (dist/src/cli/main.js): process under test on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU} (with openmi serve while an agent answers from its cache), ${o.seconds} s per case after ${WARMUP_SECONDS} s warm-up.`,
+      `Cache hits: ${o.loadgen}, c=${o.connections}. Tokens, misses, ARM: bench/node-load.js, keep-alive connections kept from the warm-up (no TLS handshakes measured), c=50.`,
+      `crypto.sign loop ${o.mintMs} ms. CPU µs/req: CPU time of the process under test (all its threads) per answer; steadier than req/s on a shared machine.`,
+    ].join('\n');
+    const real = realReport(results.real, header);
+    out.push(...real.lines);
+    goals.push(...real.goals);
+    Object.assign(cases, real.cases);
   }
-
-  const mintOf = (r: Round, c: MintCase) => r.mint.find((m) => m.which === c);
-  if (rounds.some((r) => r.mint.length > 0)) {
-    const rows = [['case (one core, one at a time)', 'ops/s median [min–max]', 'µs/op']];
-    const labels: Record<Exclude<MintCase, 'pool'>, string> = {
-      sign: 'bare crypto.sign RS256, 600 B payload',
-      signer: 'JwtSigner.sign (claims → JWT)',
-      issue: 'TokenIssuer.issueAsync, no pool (MI claims → JWT)',
-    };
-    for (const c of ['sign', 'signer', 'issue'] as const) {
-      const s = spread(rounds.map((r) => mintOf(r, c)?.opsPerSec ?? Number.NaN));
-      cases[`mint_${c}`] = { opsPerSec: s };
-      rows.push([labels[c], fmtSpread(s), fmt(1e6 / s.median)]);
-    }
-    out.push('', `G4/G5 minting: one process on CPU ${SERVER_CPU}, ${o.mintMs} ms per case`, table(rows));
-    const ratio = (c: MintCase) => rounds.map((r) => (mintOf(r, c)?.opsPerSec ?? Number.NaN) / (mintOf(r, 'sign')?.opsPerSec ?? Number.NaN));
-    goals.push(goal('G4', 'TokenIssuer.issueAsync (no pool) / bare crypto.sign', ratio('issue'), 0.75, 'min'));
-    goals.push(goal('G5', 'JwtSigner.sign / bare crypto.sign', ratio('signer'), 0.95, 'min'));
-  }
-
-  const workersOf = (r: Round, n: number) => r.workers.find((w) => w.workers === n);
-  if (rounds.some((r) => r.workers.length > 0)) {
-    const rows = [['case (TokenIssuer.issueAsync)', 'total mints/s median [min–max]', 'cores busy median [min–max]']];
-    for (const n of [1, 2]) {
-      const s = spread(rounds.map((r) => workersOf(r, n)?.opsPerSec ?? Number.NaN));
-      const busy = spread(rounds.map((r) => workersOf(r, n)?.coresBusy ?? Number.NaN));
-      cases[`pool_${n}`] = { opsPerSec: s, coresBusy: busy };
-      rows.push([`SigningPool of ${n} worker${n === 1 ? '' : 's'}`, fmtSpread(s), fmtSpread(busy, 2)]);
-    }
-    out.push('', `G6 minting as the server does (signingWorkers 1 vs 2): one process on CPUs ${BOTH_CPUS}, ${POOL_IN_FLIGHT} mints in flight, ${o.mintMs} ms per case`, table(rows));
-    goals.push(goal('G6', 'mints/s pool of 2 / pool of 1', rounds.map((r) => (workersOf(r, 2)?.opsPerSec ?? Number.NaN) / (workersOf(r, 1)?.opsPerSec ?? Number.NaN)), 1.7, 'min'));
-    out.push('(the main thread builds claims, the workers sign; cores busy = CPU time of all threads over wall time, so 2 workers well under 2 means other processes held a core)');
-  }
-
-  if (g7 !== undefined) {
-    out.push(...g7.lines);
-    Object.assign(cases, g7.cases);
-    goals.push(goal('G7', 'DataPlaneAuthenticator.authenticate / raw crypto.verify + claims', g7.ratios, 0.8, 'min', `jose jwtVerify ${fmt(spread(g7.joseRatios).median, 2)}×, reference`));
-  }
-  const rows = [['goal', 'median', '[min–max]', 'target', 'verdict']];
-  for (const g of goals) {
-    rows.push([`${g.id} ${g.label}`, fmt(g.ratios.median, 2), `[${fmt(g.ratios.min, 2)}–${fmt(g.ratios.max, 2)}]`, `${g.kind === 'min' ? '≥' : '≤'}${fmt(g.target, 2)}`, g.verdict + (g.note ? ` (${g.note})` : '')]);
-  }
-  out.push('', `Summary: per-round ratios (target over baseline, same round), n=${rounds.length}`, table(rows));
+  const fixture = fixtureReport(o, results.fixture, results.probe, results.g7);
+  out.push(...fixture.lines);
+  goals.push(...fixture.goals);
+  Object.assign(cases, fixture.cases);
+  out.push('', `Summary: per-round ratios (target over baseline, same round), n=${o.rounds}`, goalTable(goals));
   out.push('', `${fmt(elapsedS)} s in all. Ratios vary; judge a goal by the median of at least 5 rounds.`);
   if (o.loadgen === 'autocannon') {
-    out.push('Note: autocannon is a single-core Node client and saturates near a Node server core (docs/performance.md: 0.62× wrk), so G1 may read closer to 1 than it is; install wrk for ceilings.');
+    out.push('Note: autocannon is a single-core Node client and saturates near a Node server core (docs/performance.md: 0.62× wrk), so cached-answer ratios may read closer to 1 than they are; install wrk for ceilings.');
   }
-  if (o.cpuProf !== undefined) out.push(`CPU profiles of the IMDS server are in ${o.cpuProf} (profiling slows it: G1 is not meaningful in this run).`);
+  if (o.cpuProf !== undefined) out.push(`CPU profiles are in ${o.cpuProf} (profiling slows the processes: ratios of this run are not meaningful).`);
   process.stdout.write(`${out.join('\n')}\n`);
-
   if (o.json !== undefined) {
-    const doc = {
-      node: process.version,
-      cpu: cpus()[0]?.model,
-      settings: { rounds: o.rounds, seconds: o.seconds, mintMs: o.mintMs, connections: o.connections, loadgen: o.loadgen, loadgenPath: o.loadgen === 'autocannon' ? autocannonPath() : 'wrk' },
-      body: probe,
-      goals,
-      cases,
-      rounds,
-      elapsedSeconds: elapsedS,
-    };
+    const settings = { rounds: o.rounds, seconds: o.seconds, mintMs: o.mintMs, connections: o.connections, loadgen: o.loadgen, loadgenPath: o.loadgen === 'autocannon' ? autocannonPath() : 'wrk' };
+    const doc = { node: process.version, cpu: cpus()[0]?.model, settings, body: results.probe, goals, cases, rounds: { real: results.real, fixture: results.fixture }, elapsedSeconds: elapsedS };
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     if (o.json === '-') process.stdout.write(text);
     else writeFileSync(o.json, text);

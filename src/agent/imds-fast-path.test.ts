@@ -5,7 +5,7 @@ import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { epochSeconds, ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
-import { ImdsFastPath, IMDS_TOKEN_PATH, parseImdsTarget, QUERY_MEMO_ENTRIES } from './imds-fast-path.js';
+import { ImdsFastPath, IMDS_TOKEN_PATH, parseAppServiceTarget, parseImdsTarget, QUERY_MEMO_ENTRIES } from './imds-fast-path.js';
 import { createMetadataServer } from './metadata-server.js';
 import { RequestGuard } from './request-guard.js';
 import { TokenCache } from './token-cache.js';
@@ -108,6 +108,61 @@ describe('IMDS fast path (cached hits)', () => {
     clock.advance((3600 - 59) * 1000);
     const r = await call('GET', URL_ARM);
     assert.match(r.text, /"access_token":"tok-2"/);
+  });
+});
+
+describe('App Service fast path (cached hits)', () => {
+  const APP = `/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(ARM)}`;
+  const LEGACY = `/msi/token?api-version=2017-09-01&resource=${encodeURIComponent(ARM)}`;
+  const identity = { 'X-IDENTITY-HEADER': 'h'.repeat(32) };
+
+  it('answers a hit with the same bytes and headers as the full route, making no correlation id', async () => {
+    const miss = await call('GET', APP, identity);
+    const made = uuids;
+    const hit = await call('GET', APP, identity);
+    assert.equal(hit.status, 200);
+    assert.equal(hit.text, miss.text);
+    assert.deepEqual(wireHeaders(hit), wireHeaders(miss));
+    assert.equal(uuids, made, 'no uuid for a hit');
+    assert.equal(JSON.parse(hit.text).expires_in, 3600, 'the 2019 body: numbers');
+    assert.equal(upstream.asked.length, 1);
+  });
+
+  it('checks the secret of every request to a memoized target, each version its own header', async () => {
+    await call('GET', APP, identity);
+    assert.equal((await call('GET', APP, identity)).status, 200);
+    for (const headers of [{}, { 'X-IDENTITY-HEADER': 'guess' }, { secret: 's'.repeat(32) }] as Record<string, string>[]) {
+      assert.equal((await call('GET', APP, headers)).status, 401, JSON.stringify(headers));
+    }
+    assert.equal((await call('GET', LEGACY, identity)).status, 401);
+    const legacy = await call('GET', LEGACY, { secret: 's'.repeat(32) });
+    assert.equal(legacy.status, 200);
+    assert.equal(typeof JSON.parse(legacy.text).expires_on, 'string', 'the 2017 body: expires_on a string');
+    assert.equal(upstream.asked.length, 1);
+  });
+});
+
+describe('parseAppServiceTarget', () => {
+  it('accepts what appServiceToken accepts, with the body kind of the version', () => {
+    assert.deepEqual(parseAppServiceTarget('/MSI/token/?api-version=2019-08-01&resource=x&mi_res_id=%2Fid', '/msi/token'), {
+      kind: 'appService', resource: 'x', selector: { name: 'mi_res_id', value: '/id' },
+    });
+    assert.deepEqual(parseAppServiceTarget('/msi/token?api-version=2017-09-01&resource=x&clientid=c', '/msi/token'), {
+      kind: 'legacy', resource: 'x', selector: { name: 'client_id', value: 'c' },
+    });
+  });
+
+  it('declines everything the full route refuses or does not serve there', () => {
+    for (const url of [
+      '/msi/token?api-version=2018-02-01&resource=x',
+      '/msi/token?api-version=2019-08-01',
+      '/msi/token?api-version=2019-08-01&resource=x&resource=y',
+      '/msi/token?api-version=2019-08-01&api-version=2019-08-01&resource=x',
+      '/msi/token?api-version=2017-09-01&resource=x&clientid=a&client_id=b',
+      `${IMDS_TOKEN_PATH}?api-version=2019-08-01&resource=x`,
+    ]) {
+      assert.equal(parseAppServiceTarget(url, '/msi/token'), undefined, url);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { epochSeconds, type Clock } from '../kernel/clock.js';
 import { BodyTooLargeError, readBody } from '../kernel/http/body.js';
 import type { InstanceCache } from './instance-cache.js';
 import { renderedBody } from './metadata-bodies.js';
-import { EndpointError, secretMatches, sendJson, sendRendered, unavailable } from './metadata-http.js';
+import { EndpointError, sendJson, sendRendered, unavailable, type SecretDigest } from './metadata-http.js';
 import {
   APP_SERVICE_SELECTORS,
   IMDS_SELECTORS,
@@ -22,8 +22,8 @@ import type { IdentitySelector, MintedToken } from './upstream.js';
 export interface RouteDeps {
   cache: TokenCache;
   instance: InstanceCache;
-  identityHeader: string;
-  msiSecret: string;
+  identityHeader: SecretDigest;
+  msiSecret: SecretDigest;
   clock: Clock;
   /** The SDKs set no timeout on token calls, so we bound our own wait for the server. */
   answerTimeoutMs: number;
@@ -43,8 +43,8 @@ export interface RouteContext {
 
 /** Cloud Shell bodies are one short form line; anything near this size is not a token request. */
 export const MAX_FORM_BYTES = 64 * 1024;
-const APP_SERVICE_VERSION = '2019-08-01';
-const LEGACY_VERSION = '2017-09-01';
+export const APP_SERVICE_VERSION = '2019-08-01';
+export const LEGACY_VERSION = '2017-09-01';
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -112,8 +112,8 @@ const SECRET_SOURCE: Record<string, string> = {
 };
 
 /** The App Service protocols' only defence against SSRF and other local users. The secret is never echoed. */
-function checkSecret(req: IncomingMessage, header: 'x-identity-header' | 'secret', expected: string): void {
-  if (secretMatches(req.headers[header], expected)) return;
+function checkSecret(req: IncomingMessage, header: 'x-identity-header' | 'secret', expected: SecretDigest): void {
+  if (expected.matches(req.headers[header])) return;
   const state = req.headers[header] === undefined ? 'missing' : 'wrong';
   throw new EndpointError(
     'unauthorized',

@@ -7,7 +7,7 @@ import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guar
 import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
-import { correlationIdOf, EndpointError, sendError, toEndpointError } from './metadata-http.js';
+import { correlationIdOf, EndpointError, SecretDigest, sendError, toEndpointError } from './metadata-http.js';
 import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
 import type { MetadataSignIns } from './metadata-sign-ins.js';
 import { RequestGuard } from './request-guard.js';
@@ -104,13 +104,14 @@ function logAccess(log: Logger, res: ServerResponse, path: string, started: numb
  * the resource is harmless but the protocols differ on what else travels there.
  */
 export function createMetadataServer(opts: MetadataServerOptions): Server {
-  const routes = buildRoutes(normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH));
+  const appServicePath = normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH);
+  const routes = buildRoutes(appServicePath);
   const random = opts.random ?? systemRandom;
   const deps: RouteDeps = {
     cache: opts.cache,
     instance: new InstanceCache(opts.upstream, opts.clock),
-    identityHeader: opts.identityHeader,
-    msiSecret: opts.msiSecret,
+    identityHeader: new SecretDigest(opts.identityHeader),
+    msiSecret: new SecretDigest(opts.msiSecret),
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
     guard: new RequestGuard(opts.allowedHosts),
@@ -119,7 +120,7 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   let started = 0;
   const signIns = opts.signIns;
   const onHit = signIns && ((req: IncomingMessage, resource: string, token: MintedToken) => signIns.hit(req, resource, token, performance.now() - started));
-  const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit);
+  const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit, { path: appServicePath, identityHeader: deps.identityHeader, msiSecret: deps.msiSecret });
   const newId = () => random.uuid();
   const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
@@ -130,12 +131,12 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     if (!admit(req, res)) return undefined;
     started = performance.now();
     const begun = started;
-    // Cached IMDS hits are answered here, synchronously (G1, docs/performance.md); the correlation id is only
-    // made if the hit starts a background refresh or the access line is logged.
+    // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md); the
+    // correlation id is only made if the hit starts a background refresh or the access line is logged.
     let id: string | undefined;
     const correlationId = () => (id ??= correlationIdOf(req, newId));
     if (fast.tryAnswer(req, res, correlationId)) {
-      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, IMDS_TOKEN_PATH, begun, correlationId());
+      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, correlationId());
       return undefined;
     }
     const target = splitTarget(req.url ?? '/');
