@@ -62,9 +62,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.ts'],
+    files: ['tools/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      // The tools read SDK packages' and the browser's untyped JSON, as tests do.
+      // The tools and the bench read SDK packages', servers' and the browser's untyped JSON, as tests do.
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

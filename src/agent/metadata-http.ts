@@ -123,10 +123,6 @@ export class SecretDigest {
   }
 }
 
-export function secretMatches(given: string | string[] | undefined, expected: string): boolean {
-  return new SecretDigest(expected).matches(given);
-}
-
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The SDK's own request id when it looks like one, so agent, server and client logs line up. */
