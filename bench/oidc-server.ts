@@ -1,5 +1,5 @@
 /**
- * The client_credentials baseline: oidc-provider (docs/adr/0009-oidc-provider-baseline.md), a
+ * The client_credentials baseline: oidc-provider (docs/adr/0010-oidc-provider-baseline.md), a
  * mature OAuth server, issuing RS256 JWT access tokens for one resource from its in-memory
  * adapter over plain HTTP. The runner pins it to one core.
  *
