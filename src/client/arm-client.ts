@@ -20,8 +20,8 @@ export interface ArmClient {
 }
 
 export interface ArmClientOptions {
-  dataDir?: string;
-  subscription?: string;
+  dataDir?: string | undefined;
+  subscription?: string | undefined;
 }
 
 /** A refusal or a failure to reach the server, with a one-line message that says what to do. */

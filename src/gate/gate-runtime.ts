@@ -17,9 +17,9 @@ export interface GateRuntimeOptions {
   /** ARM id of the protected resource (the RBAC scope). */
   resourceId: string;
   /** Token audience the gate accepts; default api://{resource name}. */
-  audience?: string;
+  audience?: string | undefined;
   /** JSON rules file (docs/data-planes.md); default: DEFAULT_POLICY. */
-  configPath?: string;
+  configPath?: string | undefined;
   host: string;
   port: number;
   /** A refresh of the revocation list failed; the last list stays in force. */

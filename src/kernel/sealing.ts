@@ -44,7 +44,7 @@ export function unseal(key: Buffer, sealed: string, aad: string): Buffer {
   const parts = sealed.trim().split('.');
   if (parts.length !== 4 || parts[0] !== VERSION || !parts.every((p) => B64URL.test(p))) throw fail();
   const [iv, tag, ciphertext] = parts.slice(1).map((p) => Buffer.from(p, 'base64url'));
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw fail();
+  if (!iv || !tag || !ciphertext || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw fail();
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));

@@ -29,7 +29,7 @@ export interface AppOptions {
   random?: Random;
   log?: Logger;
   /** Trust anchors and bounds of OpenID discovery fetches; tests use a local CA and short timeouts. */
-  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'> | undefined;
 }
 
 export interface RunningServer {

@@ -89,11 +89,11 @@ export interface SurfaceDeps {
   /** Seals data-plane secrets at rest (Key Vault values). */
   masterKey: Buffer;
   /** Token signatures go to these worker threads; absent, they are made on the event loop. */
-  pool?: SigningPool;
+  pool?: SigningPool | undefined;
   /** The persisted activity and sign-in logs; absent, sign-ins are only logged. */
   audit?: AuditLogs;
   /** Trust anchors and bounds of OpenID discovery fetches (tests: a local CA, short timeouts). */
-  federationFetch?: Omit<GuardedFetchOptions, 'policy'>;
+  federationFetch?: Omit<GuardedFetchOptions, 'policy'> | undefined;
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */

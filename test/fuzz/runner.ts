@@ -40,7 +40,7 @@ export interface FuzzReport {
   hangs: Finding[];
   /** Well-formed requests whose connection closed without an answer. */
   dropped: Finding[];
-  stoppedBecause?: string;
+  stoppedBecause?: string | undefined;
   ms: number;
 }
 

@@ -7,11 +7,11 @@ export type { ActivityEventWire, ArmPage as LogPage };
 
 /** The server-side `$filter` terms (docs/audit.md): timestamp range and exact-match fields. */
 export interface ActivityFilter {
-  from?: string;
-  to?: string;
-  resourceUri?: string;
-  resourceGroupName?: string;
-  caller?: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  resourceUri?: string | undefined;
+  resourceGroupName?: string | undefined;
+  caller?: string | undefined;
 }
 
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;

@@ -20,11 +20,11 @@ export const flowLabel = (flow: string) => SIGN_IN_FLOWS.find((f) => f.value ===
 
 /** Server-side filters: time range, identity (principal id, client id or resource id), calling resource, result. */
 export interface SignInFilter {
-  from?: string;
-  to?: string;
-  identity?: string;
-  callingResource?: string;
-  result?: 'success' | 'failure';
+  from?: string | undefined;
+  to?: string | undefined;
+  identity?: string | undefined;
+  callingResource?: string | undefined;
+  result?: 'success' | 'failure' | undefined;
 }
 
 export function signInPage(f: SignInFilter, nextLink?: string): Promise<ArmPage<SignInWire>> {

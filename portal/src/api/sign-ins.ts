@@ -7,12 +7,12 @@ export type { SignInWire } from './sign-in-log.js';
 
 export interface SignInQuery {
   /** Principal (object) id, client id or identity resource id. */
-  identity?: string;
+  identity?: string | undefined;
   /** ARM id of the compute resource that asked. */
-  callingResource?: string;
-  result?: 'success' | 'failure';
-  from?: Date;
-  to?: Date;
+  callingResource?: string | undefined;
+  result?: 'success' | 'failure' | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 /** The sign-in log, newest first, following nextLink up to `max` rows. */

@@ -49,7 +49,7 @@ interface PairFiles {
 }
 
 /** Reads a cert + sealed key pair; undefined parts are missing files. */
-function readPair(files: PairFiles, masterKey: Buffer): { certPem?: string; keyPem?: string } {
+function readPair(files: PairFiles, masterKey: Buffer): { certPem?: string | undefined; keyPem?: string | undefined } {
   const certPem = readIfExists(files.certPath);
   const sealed = readIfExists(files.keyPath);
   if (sealed === undefined) return { certPem };

@@ -34,7 +34,7 @@ export function rangeToQuery(t: TimeRange, q: URLSearchParams): void {
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 /** ISO bounds for the server; relative ranges are resolved now, so a reload shows fresh events. */
-export function rangeBounds(t: TimeRange, now = Date.now()): { from?: string; to?: string } {
+export function rangeBounds(t: TimeRange, now = Date.now()): { from?: string | undefined; to?: string | undefined } {
   if (t.range === 'custom') return { from: isoOf(t.from), to: isoOf(t.to) };
   const ms = RANGES.find((r) => r.value === t.range)?.ms ?? 86_400_000;
   return { from: new Date(now - ms).toISOString() };

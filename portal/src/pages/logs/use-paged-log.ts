@@ -21,7 +21,7 @@ const MAX_PAGES_PER_CLICK = 10;
  * then a page may hold few matches, so one load fetches several pages to fill the table.
  */
 export function usePagedLog<T>(fetchPage: (nextLink?: string) => Promise<LogPage<T>>, key: string, keep: (row: T) => boolean): PagedLog<T> {
-  const [state, setState] = useState<{ rows: T[]; scanned: number; next?: string; done: boolean; loading: boolean; error?: unknown }>({ rows: [], scanned: 0, done: false, loading: true });
+  const [state, setState] = useState<{ rows: T[]; scanned: number; next?: string | undefined; done: boolean; loading: boolean; error?: unknown }>({ rows: [], scanned: 0, done: false, loading: true });
   const seq = useRef(0);
   const [tick, setTick] = useState(0);
   // Latest closures: a reload re-resolves relative ranges ("Last hour" ends now, not at first load).
@@ -29,7 +29,7 @@ export function usePagedLog<T>(fetchPage: (nextLink?: string) => Promise<LogPage
   latest.current = { fetchPage, keep };
 
   const run = useCallback(
-    async (start: { rows: T[]; scanned: number; next?: string }, mine: number) => {
+    async (start: { rows: T[]; scanned: number; next?: string | undefined }, mine: number) => {
       let { rows, scanned, next } = start;
       let found = 0;
       try {

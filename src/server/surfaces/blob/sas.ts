@@ -4,12 +4,12 @@ import { hmacBase64 } from './signing.js';
 export const SAS_VERSION = '2022-11-02';
 
 export interface ServiceSasFields {
-  sp: string; st?: string; se: string; si?: string; sip?: string; spr?: string; sv: string; sr: string;
-  snapshot?: string; ses?: string; rscc?: string; rscd?: string; rsce?: string; rscl?: string; rsct?: string;
+  sp: string; st?: string | undefined; se: string; si?: string | undefined; sip?: string | undefined; spr?: string | undefined; sv: string; sr: string;
+  snapshot?: string | undefined; ses?: string | undefined; rscc?: string | undefined; rscd?: string | undefined; rsce?: string | undefined; rscl?: string | undefined; rsct?: string | undefined;
 }
 
 export interface AccountSasFields {
-  sp: string; ss: string; srt: string; st?: string; se: string; sip?: string; spr?: string; sv: string; ses?: string;
+  sp: string; ss: string; srt: string; st?: string | undefined; se: string; sip?: string | undefined; spr?: string | undefined; sv: string; ses?: string | undefined;
 }
 
 const v = (s: string | undefined): string => s ?? '';

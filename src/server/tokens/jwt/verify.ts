@@ -13,7 +13,7 @@ export interface VerifyOptions {
   /** Accepted `aud` values, compared exactly. */
   audiences: readonly string[];
   /** If set, `tid` must equal it exactly. */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /** Allowed clock difference for exp/nbf. Default 30. */
   clockSkewSeconds?: number;
   nowSeconds: number;

@@ -21,7 +21,7 @@ export interface FederationRouteDeps {
   baseUrl: string;
   recorder: ChangeRecorder;
   /** Signs workload tokens on worker threads when the server runs a pool. */
-  pool?: SigningPool;
+  pool?: SigningPool | undefined;
 }
 
 const issuerWire = (r: FederationIssuerRecord) => ({
