@@ -56,7 +56,10 @@ const lowerDomains = DOMAINS.map((d, i) => ({
 const lowerSurfaces = SURFACES.map((s, i) => ({
   from: named('surface', s),
   allow: {
-    to: [types('kernel', 'config', 'store', 'wire', 'domain'), ...(i > 0 ? [named('surface', SURFACES.slice(0, i))] : [])],
+    to: [
+      types('kernel', 'config', 'store', 'wire', 'domain'),
+      ...(i > 0 ? [named('surface', SURFACES.slice(0, i))] : []),
+    ],
   },
 }));
 
@@ -69,7 +72,10 @@ export const policies = [
   { from: type('store'), allow: { to: types('store', 'kernel') } },
   ...lowerDomains,
   ...lowerSurfaces,
-  { from: type('server-entry'), allow: { to: types('server-entry', 'surface', 'domain', 'store', 'config', 'kernel', 'wire') } },
+  {
+    from: type('server-entry'),
+    allow: { to: types('server-entry', 'surface', 'domain', 'store', 'config', 'kernel', 'wire') },
+  },
   // The processes besides the server talk to it over the wire only.
   { from: type('agent'), allow: { to: types('agent', 'wire', 'kernel') } },
   { from: type('gate'), allow: { to: types('gate', 'client', 'wire', 'kernel') } },
@@ -103,11 +109,24 @@ function pending(from, to) {
 }
 
 export const pendingExceptions = [
-  pending(['src/gate/revocation-list.ts'], ['src/store/records.ts', 'src/store/store.ts', 'src/server/surfaces/arm/routes/revocations.ts']),
-  pending(['src/gate/remote-authorizer.ts'], ['src/server/rbac/authorizer.ts', 'src/server/surfaces/arm/routes/check-access.ts']),
+  pending(
+    ['src/gate/revocation-list.ts'],
+    ['src/store/records.ts', 'src/store/store.ts', 'src/server/surfaces/arm/routes/revocations.ts'],
+  ),
+  pending(
+    ['src/gate/remote-authorizer.ts'],
+    ['src/server/rbac/authorizer.ts', 'src/server/surfaces/arm/routes/check-access.ts'],
+  ),
   pending(['src/gate/jwks-verifier.ts'], ['src/server/tokens/jwt/verify.ts']),
   pending(
-    ['src/gate/forward-headers.ts', 'src/gate/jwks-verifier.ts', 'src/gate/middleware.ts', 'src/gate/proxy.ts', 'src/gate/gate-runtime.ts', 'src/cli/commands/gate.ts'],
+    [
+      'src/gate/forward-headers.ts',
+      'src/gate/jwks-verifier.ts',
+      'src/gate/middleware.ts',
+      'src/gate/proxy.ts',
+      'src/gate/gate-runtime.ts',
+      'src/cli/commands/gate.ts',
+    ],
     ['src/server/surfaces/data-plane-auth/data-plane-auth.ts'],
   ),
   pending(['src/client/arm-client.ts', 'src/cli/commands/env.ts'], ['src/server/directory/bootstrap.ts']),
@@ -117,5 +136,7 @@ export const pendingExceptions = [
 export const settings = {
   'boundaries/elements': elements,
   'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
-  'import/resolver': { typescript: { project: ['tsconfig.json', 'portal/tsconfig.json'], noWarnOnMultipleProjects: true } },
+  'import/resolver': {
+    typescript: { project: ['tsconfig.json', 'portal/tsconfig.json'], noWarnOnMultipleProjects: true },
+  },
 };

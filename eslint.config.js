@@ -15,7 +15,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['portal/vite.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['portal/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // Off: the code writes `!` on indexed reads ahead of noUncheckedIndexedAccess; turn back on with it.
@@ -33,13 +36,24 @@ export default tseslint.config(
       // A closure may read the variable before its one assignment (a server handler and its owner).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Re-rejecting what was caught (unknown) is fine; building a literal non-Error is not.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingUnknown: true, allowThrowingAny: true },
+      ],
       // TypeScript narrows a variable assigned in a callback to `never` at the use (TypeScript#9998).
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNever: true, allowNumber: true }],
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's describe/it return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
     },
   },
@@ -97,10 +111,19 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'portal/src/**/*.ts', 'portal/src/**/*.tsx'],
     ignores: [...TESTS, 'src/config/load.ts', 'src/cli/dns/preload.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config/load.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through src/config/load.ts.' },
+      ],
       'no-restricted-imports': [
         'error',
-        { paths: ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: 'Read settings through src/config/load.ts.' })) },
+        {
+          paths: ['process', 'node:process'].map((name) => ({
+            name,
+            importNames: ['env'],
+            message: 'Read settings through src/config/load.ts.',
+          })),
+        },
       ],
     },
   },
@@ -110,7 +133,10 @@ export default tseslint.config(
     plugins: { boundaries },
     settings: layout.settings,
     rules: {
-      'boundaries/dependencies': ['error', { default: 'disallow', policies: [...layout.policies, ...layout.pendingExceptions] }],
+      'boundaries/dependencies': [
+        'error',
+        { default: 'disallow', policies: [...layout.policies, ...layout.pendingExceptions] },
+      ],
       // Every file under src/ and portal/ belongs to a folder the directions name, and imports only such files.
       'boundaries/no-unknown-files': 'error',
       'boundaries/no-unknown-dependencies': 'error',

@@ -13,8 +13,15 @@ export interface RunningServer {
 
 export const benchScript = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-export function startServer(script: string, args: string[], cpus: string, nodeFlags: string[] = []): Promise<RunningServer> {
-  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, benchScript(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(
+  script: string,
+  args: string[],
+  cpus: string,
+  nodeFlags: string[] = [],
+): Promise<RunningServer> {
+  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, benchScript(script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8000)));
   return new Promise((resolveStart, rejectStart) => {

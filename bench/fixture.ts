@@ -74,7 +74,10 @@ export async function createFixture(dir: string): Promise<FixtureSpec> {
 }
 
 /** Opens the key ring from the store (as `openmi serve` does) and returns the real issuer, signing on `pool` if given. */
-export async function openIssuer(spec: FixtureSpec, pool?: SigningPool): Promise<{ issuer: TokenIssuer; ring: KeyRing }> {
+export async function openIssuer(
+  spec: FixtureSpec,
+  pool?: SigningPool,
+): Promise<{ issuer: TokenIssuer; ring: KeyRing }> {
   const store = await openStore({ kind: 'sqlite', path: spec.storePath });
   try {
     const ring = await new KeyRing(store, Buffer.from(spec.masterKeyHex, 'hex'), systemClock).open();
@@ -105,6 +108,9 @@ export class IssuerUpstream implements TokenUpstream {
   }
 
   async instanceMetadata(): Promise<Record<string, unknown>> {
-    return { compute: { name: 'bench-vm', resourceId: VM_ID, vmId: randomUUID() }, timestamp: epochSeconds(systemClock) };
+    return {
+      compute: { name: 'bench-vm', resourceId: VM_ID, vmId: randomUUID() },
+      timestamp: epochSeconds(systemClock),
+    };
   }
 }

@@ -31,7 +31,11 @@ function bareServer(bodyBytes: number): Server {
   const length = Buffer.byteLength(body);
   // The same response headers the metadata server sends, so both answers are the same size.
   return createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': length, 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': length,
+      'cache-control': 'no-store',
+    });
     res.end(body);
   });
 }
@@ -50,7 +54,14 @@ async function imdsServer(spec: FixtureSpec, signIns: boolean): Promise<Server> 
     msiSecret: 'bench-msi-secret-0123456789abcdef',
     log,
     clock: systemClock,
-    ...(signIns ? { signIns: new MetadataSignIns(new SignInBuffer({ upload: async (events) => void JSON.stringify({ events }), clock: systemClock, log }), systemClock) } : {}),
+    ...(signIns
+      ? {
+          signIns: new MetadataSignIns(
+            new SignInBuffer({ upload: async (events) => void JSON.stringify({ events }), clock: systemClock, log }),
+            systemClock,
+          ),
+        }
+      : {}),
   });
 }
 
@@ -58,7 +69,8 @@ async function main(): Promise<void> {
   const [kind, arg] = process.argv.slice(2);
   let server: Server;
   if (kind === 'bare') server = bareServer(Number(arg));
-  else if (kind === 'imds' || kind === 'imds-signins') server = await imdsServer(JSON.parse(readFileSync(arg!, 'utf8')) as FixtureSpec, kind === 'imds-signins');
+  else if (kind === 'imds' || kind === 'imds-signins')
+    server = await imdsServer(JSON.parse(readFileSync(arg!, 'utf8')) as FixtureSpec, kind === 'imds-signins');
   else throw new Error(`usage: http-server.js bare <bodyBytes> | imds <fixture.json> (got ${kind})`);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -109,12 +109,31 @@ export async function runLoad(gen: LoadGenName, s: LoadSpec): Promise<LoadResult
   if (gen === 'wrk') {
     const headers = Object.entries(s.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
     const script = method === 'GET' && s.body === undefined ? [] : ['-s', wrkScript(method, s.body)];
-    const out = await run('taskset', ['-c', s.cpu, 'wrk', '-t1', `-c${s.connections}`, `-d${s.seconds}s`, '--latency', ...script, ...headers, s.url], timeoutMs);
+    const out = await run(
+      'taskset',
+      ['-c', s.cpu, 'wrk', '-t1', `-c${s.connections}`, `-d${s.seconds}s`, '--latency', ...script, ...headers, s.url],
+      timeoutMs,
+    );
     return parseWrk(out);
   }
   // `K=V`: autocannon splits on the first ':' or '=', and `K: V` would keep the leading space.
   const headers = Object.entries(s.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
   const request = [...(method === 'GET' ? [] : ['-m', method]), ...(s.body === undefined ? [] : ['-b', s.body])];
-  const args = ['-c', s.cpu, process.execPath, autocannonPath(), '-j', '-c', String(s.connections), '-d', String(s.seconds), ...request, ...headers, s.url];
-  return parseAutocannon(await run('taskset', args, timeoutMs, s.caFile === undefined ? undefined : { NODE_EXTRA_CA_CERTS: s.caFile }));
+  const args = [
+    '-c',
+    s.cpu,
+    process.execPath,
+    autocannonPath(),
+    '-j',
+    '-c',
+    String(s.connections),
+    '-d',
+    String(s.seconds),
+    ...request,
+    ...headers,
+    s.url,
+  ];
+  return parseAutocannon(
+    await run('taskset', args, timeoutMs, s.caFile === undefined ? undefined : { NODE_EXTRA_CA_CERTS: s.caFile }),
+  );
 }

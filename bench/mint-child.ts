@@ -24,7 +24,8 @@ export interface MintChildResult {
 async function main(): Promise<void> {
   const [specPath, whichArg, workersArg, msArg, warmupArg] = process.argv.slice(2);
   const which = whichArg as MintCase;
-  if (specPath === undefined || !MINT_CASES.includes(which)) throw new Error('usage: mint-child.js <fixture.json> <sign|signer|issue|pool> <workers> <ms> [warmupMs]');
+  if (specPath === undefined || !MINT_CASES.includes(which))
+    throw new Error('usage: mint-child.js <fixture.json> <sign|signer|issue|pool> <workers> <ms> [warmupMs]');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as FixtureSpec;
   const workers = which === 'pool' ? Number(workersArg ?? 1) : 0;
   const ms = Number(msArg ?? 2000);
@@ -37,7 +38,14 @@ async function main(): Promise<void> {
     const loop = await runLoop(prepared, ms);
     const cpu = process.cpuUsage(cpu0);
     const coresBusy = (cpu.user + cpu.system) / 1000 / loop.elapsedMs;
-    const out: MintChildResult = { which, workers, inFlight: prepared.inFlight, opsPerSec: (loop.ops * 1000) / loop.elapsedMs, coresBusy, loop };
+    const out: MintChildResult = {
+      which,
+      workers,
+      inFlight: prepared.inFlight,
+      opsPerSec: (loop.ops * 1000) / loop.elapsedMs,
+      coresBusy,
+      loop,
+    };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await prepared.close();

@@ -52,7 +52,9 @@ export async function prepareOp(spec: FixtureSpec, which: MintCase, workers: num
   }
   // The claims TokenIssuer would build, fixed: what JwtSigner alone costs on top of crypto.sign.
   const now = Math.floor(Date.now() / 1000);
-  const claims = JSON.parse(Buffer.from((await issuer.issueAsync(request)).accessToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  const claims = JSON.parse(
+    Buffer.from((await issuer.issueAsync(request)).accessToken.split('.')[1]!, 'base64url').toString(),
+  ) as Record<string, unknown>;
   claims['iat'] = claims['nbf'] = now;
   return { op: () => ring.signer().sign(claims).length, inFlight: 1, close: done };
 }

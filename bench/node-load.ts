@@ -30,7 +30,8 @@ export interface LoadJob {
 }
 
 function send(job: LoadJob, agent: HttpAgent, url: string): Promise<number> {
-  const headers = job.body === undefined ? job.headers : { ...job.headers, 'content-length': String(Buffer.byteLength(job.body)) };
+  const headers =
+    job.body === undefined ? job.headers : { ...job.headers, 'content-length': String(Buffer.byteLength(job.body)) };
   const opts: RequestOptions = { method: job.method, headers, agent };
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -44,7 +45,8 @@ function send(job: LoadJob, agent: HttpAgent, url: string): Promise<number> {
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 /** Keeps `connections` requests in flight until `ms` have passed. */
 async function phase(job: LoadJob, agent: HttpAgent, next: () => string, ms: number): Promise<LoadResult> {
@@ -62,19 +64,30 @@ async function phase(job: LoadJob, agent: HttpAgent, next: () => string, ms: num
   await Promise.all(Array.from({ length: job.connections }, loop));
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures };
+  return {
+    rps: latencies.length / elapsed,
+    requests: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    failures,
+  };
 }
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]!) as LoadJob;
   const tls = job.url.startsWith('https:');
-  const agentOpts = { keepAlive: true, maxSockets: job.connections, ...(job.caFile === undefined ? {} : { ca: readFileSync(job.caFile, 'utf8') }) };
+  const agentOpts = {
+    keepAlive: true,
+    maxSockets: job.connections,
+    ...(job.caFile === undefined ? {} : { ca: readFileSync(job.caFile, 'utf8') }),
+  };
   const agent = tls ? new HttpsAgent(agentOpts) : new HttpAgent(agentOpts);
   // A run-unique prefix: every resource is new to the agent's cache, also across rounds.
   const prefix = `https://miss-${randomBytes(6).toString('hex')}.bench.example/`;
   let n = 0;
   const base = new URL(job.url);
-  const next = job.unique === 'resource' ? () => (base.searchParams.set('resource', `${prefix}${n++}`), base.href) : () => job.url;
+  const next =
+    job.unique === 'resource' ? () => (base.searchParams.set('resource', `${prefix}${n++}`), base.href) : () => job.url;
   await phase(job, agent, next, job.warmupSeconds * 1000);
   // The runner starts charging the server's CPU time here.
   process.stdout.write(`${JSON.stringify({ measuring: true })}\n`);

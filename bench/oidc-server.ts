@@ -17,7 +17,16 @@ import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } from './oidc-client.js';
 function provider(issuer: string, keyPem: string): Provider {
   const jwk = { ...createPrivateKey(keyPem).export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' };
   return new Provider(issuer, {
-    clients: [{ client_id: OIDC_CLIENT_ID, client_secret: OIDC_CLIENT_SECRET, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], token_endpoint_auth_method: 'client_secret_post' }],
+    clients: [
+      {
+        client_id: OIDC_CLIENT_ID,
+        client_secret: OIDC_CLIENT_SECRET,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     jwks: { keys: [jwk] },
     cookies: { keys: ['bench-cookie-key-0123456789abcdef'] },
     features: {
@@ -28,7 +37,13 @@ function provider(issuer: string, keyPem: string): Provider {
         defaultResource: () => undefined,
         useGrantedResource: () => true,
         // Entra-like: a one-hour RS256 JWT for whichever resource was named.
-        getResourceServerInfo: (_ctx: unknown, resource: string) => ({ audience: resource, scope: '', accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: (_ctx: unknown, resource: string) => ({
+          audience: resource,
+          scope: '',
+          accessTokenTTL: 3600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
       },
     },
   });

@@ -16,7 +16,8 @@ export interface RbacLoadChildResult {
 
 async function main(): Promise<void> {
   const [path, specJson, seedArg] = process.argv.slice(2);
-  if (path === undefined || specJson === undefined) throw new Error('usage: rbac-load-child.js <db path> <spec JSON> <seed>');
+  if (path === undefined || specJson === undefined)
+    throw new Error('usage: rbac-load-child.js <db path> <spec JSON> <seed>');
   const times = await loadRbacData(path, JSON.parse(specJson) as RbacLoadSpec, Number(seedArg ?? 1));
   // resourceUsage reports maxRSS in KiB.
   const out: RbacLoadChildResult = { ...times, maxRssMiB: process.resourceUsage().maxRSS / 1024 };

@@ -118,7 +118,12 @@ async function createAssignment(tx: StoreRepos, n: number, spec: RbacLoadSpec, r
 const CHUNK = 50_000;
 
 /** Writes `count` rows, `write(repos, i)` each, in transactions of CHUNK rows. */
-async function bulk(db: Database.Database, repos: StoreRepos, count: number, write: (repos: StoreRepos, i: number) => Promise<void>): Promise<void> {
+async function bulk(
+  db: Database.Database,
+  repos: StoreRepos,
+  count: number,
+  write: (repos: StoreRepos, i: number) => Promise<void>,
+): Promise<void> {
   for (let start = 0; start < count; start += CHUNK) {
     db.exec('BEGIN');
     for (let i = start; i < Math.min(count, start + CHUNK); i++) await write(repos, i);
@@ -131,7 +136,11 @@ async function bulk(db: Database.Database, repos: StoreRepos, count: number, wri
  * The file is flushed to disk before returning, so the measurement that follows does not
  * compete with the kernel writing it back.
  */
-export async function loadRbacData(path: string, spec: RbacLoadSpec, seed: number): Promise<{ principalsS: number; assignmentsS: number }> {
+export async function loadRbacData(
+  path: string,
+  spec: RbacLoadSpec,
+  seed: number,
+): Promise<{ principalsS: number; assignmentsS: number }> {
   await (await openStore({ kind: 'sqlite', path })).close();
   const db = new Database(path);
   try {

@@ -123,7 +123,9 @@ async function timeStoreReads(store: Store, spec: typeof RBAC_DEFAULTS, seed: nu
 function queryPlan(path: string): string[] {
   const db = new Database(path, { readonly: true });
   try {
-    const rows = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM role_assignments WHERE principal_key = ? ORDER BY created_at, id_key').all('x') as Array<{ detail: string }>;
+    const rows = db
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM role_assignments WHERE principal_key = ? ORDER BY created_at, id_key')
+      .all('x') as Array<{ detail: string }>;
     return rows.map((r) => r.detail);
   } finally {
     db.close();
@@ -134,14 +136,22 @@ function queryPlan(path: string): string[] {
 function loadInChild(path: string, spec: RbacLoadSpec, seed: number): Promise<RbacLoadChildResult> {
   const child = fileURLToPath(new URL('./rbac-load-child.js', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [child, path, JSON.stringify(spec), String(seed)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`loading the RBAC store failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as RbacLoadChildResult);
-    });
+    execFile(
+      process.execPath,
+      [child, path, JSON.stringify(spec), String(seed)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`loading the RBAC store failed: ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as RbacLoadChildResult);
+      },
+    );
   });
 }
 
-export async function runRbacBench(spec = RBAC_DEFAULTS, log: (line: string) => void = () => {}): Promise<RbacBenchResult> {
+export async function runRbacBench(
+  spec = RBAC_DEFAULTS,
+  log: (line: string) => void = () => {},
+): Promise<RbacBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'openmi-bench-rbac-'));
   const path = join(dir, 'rbac.db');
   try {
@@ -187,7 +197,12 @@ export function formatRbacReport(r: RbacBenchResult): string {
     table([
       ['case', 'p50 ms', 'p99 ms', 'max ms'],
       ['RbacAuthorizer.check (wall)', ms(r.check.p50), ms(r.check.p99), ms(r.check.max)],
-      [`  the ${fmt(r.checkUnpreempted.n)} not preempted`, ms(r.checkUnpreempted.p50), ms(r.checkUnpreempted.p99), ms(r.checkUnpreempted.max)],
+      [
+        `  the ${fmt(r.checkUnpreempted.n)} not preempted`,
+        ms(r.checkUnpreempted.p50),
+        ms(r.checkUnpreempted.p99),
+        ms(r.checkUnpreempted.max),
+      ],
       ['roleAssignments.listForPrincipal alone', ms(r.storeRead.p50), ms(r.storeRead.p99), ms(r.storeRead.max)],
     ]),
     `machine: load average ${r.loadAverage.map((l) => fmt(l, 2)).join(' ')} on ${cpus().length} CPUs; ${fmt(r.spec.checks - r.checkUnpreempted.n)} of the timed checks were preempted by other processes${r.checkUnpreempted.n < r.spec.checks * 0.98 ? ' (a busy machine: wall p99 overstates the cost, see the "not preempted" row)' : ''}`,

@@ -10,7 +10,18 @@ import type { LoadJob } from './node-load.js';
 import { OIDC_TOKEN_PATH, oidcForm } from './oidc-client.js';
 import { clientCredentialsForm, type Serve } from './real-serve.js';
 import { IDENTITY_API } from './real-setup.js';
-import { appHeaders, appUrl, IMDS_HEADERS, imdsUrl, LOAD_CPU, place, SERVER_CPU, TOKEN_RESOURCE, type Group, type Lab } from './real-lab.js';
+import {
+  appHeaders,
+  appUrl,
+  IMDS_HEADERS,
+  imdsUrl,
+  LOAD_CPU,
+  place,
+  SERVER_CPU,
+  TOKEN_RESOURCE,
+  type Group,
+  type Lab,
+} from './real-lab.js';
 
 export const CASES = {
   'bare-imds': { group: 'imds', label: 'bare node:http, IMDS-sized body' },
@@ -30,7 +41,8 @@ export const CASES = {
 
 export type RealCase = keyof typeof CASES;
 
-export const casesOf = (groups: Set<Group>): RealCase[] => (Object.keys(CASES) as RealCase[]).filter((c) => groups.has(CASES[c].group) || (c === 'cc-1' && groups.has('cores')));
+export const casesOf = (groups: Set<Group>): RealCase[] =>
+  (Object.keys(CASES) as RealCase[]).filter((c) => groups.has(CASES[c].group) || (c === 'cc-1' && groups.has('cores')));
 
 export interface CaseRun extends LoadResult {
   case: RealCase;
@@ -61,7 +73,13 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
  */
 const TOKEN = { connections: 50 };
 const serverUrl = (s: RunningServer | undefined, path: string) => `http://127.0.0.1:${s!.port}${path}`;
-const ccLoad = (s: Serve) => ({ url: s.tokenUrl, headers: FORM, method: 'POST', body: clientCredentialsForm(s, TOKEN_RESOURCE), caFile: s.caPath });
+const ccLoad = (s: Serve) => ({
+  url: s.tokenUrl,
+  headers: FORM,
+  method: 'POST',
+  body: clientCredentialsForm(s, TOKEN_RESOURCE),
+  caFile: s.caPath,
+});
 
 /** Where the processes sit for `c`: the process under test on CPU 0, the load (and whatever stands for another machine) on CPU 1. */
 async function placeFor(lab: Lab, c: RealCase): Promise<void> {
@@ -79,33 +97,86 @@ function plan(lab: Lab, c: RealCase): Plan {
   const armUrl = `${lab.serve.baseUrl}${lab.inst.identityId}?api-version=${IDENTITY_API}`;
   const armHeaders = { authorization: `Bearer ${lab.inst.token}` };
   switch (c) {
-    case 'bare-imds': return { pid: lab.bare.imds?.child.pid, load: { url: serverUrl(lab.bare.imds, '/'), headers: {} } };
-    case 'bare-app': return { pid: lab.bare.app?.child.pid, load: { url: serverUrl(lab.bare.app, '/'), headers: {} } };
-    case 'run-imds': return { pid: run!.pid, load: { url: imdsUrl(run!, id), headers: IMDS_HEADERS } };
-    case 'agent-imds': return { pid: agent!.pid, load: { url: imdsUrl(agent!, id), headers: IMDS_HEADERS } };
-    case 'run-app': return { pid: run!.pid, load: { url: appUrl(run!, id), headers: appHeaders(run!) } };
-    case 'agent-app': return { pid: agent!.pid, load: { url: appUrl(agent!, id), headers: appHeaders(agent!) } };
-    case 'cc-1': return { pid: lab.serve.pid, load: ccLoad(lab.serve), node: TOKEN };
-    case 'cc-2': return { pid: lab.serve2!.pid, load: ccLoad(lab.serve2!), node: TOKEN };
-    case 'oidc': return { pid: lab.oidc?.child.pid, load: { url: serverUrl(lab.oidc, OIDC_TOKEN_PATH), headers: FORM, method: 'POST', body: oidcForm(TOKEN_RESOURCE) }, node: TOKEN };
-    case 'miss': return { pid: lab.serve.pid, load: { url: imdsUrl(agent!, id), headers: IMDS_HEADERS }, node: { ...TOKEN, unique: 'resource' } };
-    case 'arm-read': return { pid: lab.serve.pid, load: { url: armUrl, headers: armHeaders, caFile: lab.serve.caPath }, node: TOKEN };
-    case 'arm-write': return { pid: lab.serve.pid, load: { url: armUrl, headers: { ...armHeaders, 'content-type': 'application/json' }, method: 'PUT', body: lab.inst.writeBody, caFile: lab.serve.caPath }, node: TOKEN };
-    case 'sign': throw new Error('sign is not an HTTP case');
+    case 'bare-imds':
+      return { pid: lab.bare.imds?.child.pid, load: { url: serverUrl(lab.bare.imds, '/'), headers: {} } };
+    case 'bare-app':
+      return { pid: lab.bare.app?.child.pid, load: { url: serverUrl(lab.bare.app, '/'), headers: {} } };
+    case 'run-imds':
+      return { pid: run!.pid, load: { url: imdsUrl(run!, id), headers: IMDS_HEADERS } };
+    case 'agent-imds':
+      return { pid: agent!.pid, load: { url: imdsUrl(agent!, id), headers: IMDS_HEADERS } };
+    case 'run-app':
+      return { pid: run!.pid, load: { url: appUrl(run!, id), headers: appHeaders(run!) } };
+    case 'agent-app':
+      return { pid: agent!.pid, load: { url: appUrl(agent!, id), headers: appHeaders(agent!) } };
+    case 'cc-1':
+      return { pid: lab.serve.pid, load: ccLoad(lab.serve), node: TOKEN };
+    case 'cc-2':
+      return { pid: lab.serve2!.pid, load: ccLoad(lab.serve2!), node: TOKEN };
+    case 'oidc':
+      return {
+        pid: lab.oidc?.child.pid,
+        load: {
+          url: serverUrl(lab.oidc, OIDC_TOKEN_PATH),
+          headers: FORM,
+          method: 'POST',
+          body: oidcForm(TOKEN_RESOURCE),
+        },
+        node: TOKEN,
+      };
+    case 'miss':
+      return {
+        pid: lab.serve.pid,
+        load: { url: imdsUrl(agent!, id), headers: IMDS_HEADERS },
+        node: { ...TOKEN, unique: 'resource' },
+      };
+    case 'arm-read':
+      return { pid: lab.serve.pid, load: { url: armUrl, headers: armHeaders, caFile: lab.serve.caPath }, node: TOKEN };
+    case 'arm-write':
+      return {
+        pid: lab.serve.pid,
+        load: {
+          url: armUrl,
+          headers: { ...armHeaders, 'content-type': 'application/json' },
+          method: 'PUT',
+          body: lab.inst.writeBody,
+          caFile: lab.serve.caPath,
+        },
+        node: TOKEN,
+      };
+    case 'sign':
+      throw new Error('sign is not an HTTP case');
   }
 }
 
 /** The loop the RSA signature sets the ceiling with: crypto.sign back to back on CPU 0. */
 function signLoop(lab: Lab, ms: number): Promise<MintChildResult> {
-  const args = ['-c', SERVER_CPU, process.execPath, benchScript('./mint-child.js'), lab.signSpecPath, 'sign', '0', String(ms)];
+  const args = [
+    '-c',
+    SERVER_CPU,
+    process.execPath,
+    benchScript('./mint-child.js'),
+    lab.signSpecPath,
+    'sign',
+    '0',
+    String(ms),
+  ];
   return new Promise((resolve, reject) => {
-    execFile('taskset', args, { timeout: ms + 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`mint-child sign: ${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as MintChildResult)));
+    execFile('taskset', args, { timeout: ms + 120_000 }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`mint-child sign: ${err.message}\n${stderr}`))
+        : resolve(JSON.parse(stdout) as MintChildResult),
+    );
   });
 }
 
 /** node-load.ts on CPU 1; the server's CPU time is charged from the line that says the measured run began. */
 function nodeLoad(job: LoadJob, pid: number | undefined): Promise<LoadResult & { cpuSeconds: number }> {
-  const child = spawn('taskset', ['-c', LOAD_CPU, process.execPath, benchScript('./node-load.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'taskset',
+    ['-c', LOAD_CPU, process.execPath, benchScript('./node-load.js'), JSON.stringify(job)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   let cpu0 = Number.NaN;
@@ -128,7 +199,15 @@ function nodeLoad(job: LoadJob, pid: number | undefined): Promise<LoadResult & {
 export async function runCase(lab: Lab, c: RealCase, o: CaseOptions): Promise<CaseRun> {
   if (c === 'sign') {
     const r = await signLoop(lab, o.mintMs);
-    return { case: c, rps: r.opsPerSec, requests: r.loop.ops, p50Ms: Number.NaN, p99Ms: Number.NaN, failures: 0, cpuUsPerReq: (r.coresBusy * 1e6) / r.opsPerSec };
+    return {
+      case: c,
+      rps: r.opsPerSec,
+      requests: r.loop.ops,
+      p50Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      failures: 0,
+      cpuUsPerReq: (r.coresBusy * 1e6) / r.opsPerSec,
+    };
   }
   await placeFor(lab, c);
   const p = plan(lab, c);

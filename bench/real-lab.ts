@@ -65,14 +65,16 @@ export function getText(url: string, headers: Record<string, string>): Promise<{
 
 export const imdsUrl = (a: AgentProc, clientId: string) =>
   `${a.imds}${IMDS_TOKEN_PATH}?api-version=2018-02-01&resource=${encodeURIComponent(TOKEN_RESOURCE)}&client_id=${clientId}`;
-export const appUrl = (a: AgentProc, clientId: string) => `${a.identityEndpoint}?api-version=2019-08-01&resource=${encodeURIComponent(TOKEN_RESOURCE)}&client_id=${clientId}`;
+export const appUrl = (a: AgentProc, clientId: string) =>
+  `${a.identityEndpoint}?api-version=2019-08-01&resource=${encodeURIComponent(TOKEN_RESOURCE)}&client_id=${clientId}`;
 export const IMDS_HEADERS = { Metadata: 'true' };
 export const appHeaders = (a: AgentProc) => ({ 'X-IDENTITY-HEADER': a.identityHeader });
 
 /** Fetches one answer (filling the agent's cache) and returns its size: the bare server answers as many bytes. */
 async function warm(url: string, headers: Record<string, string>): Promise<number> {
   const r = await getText(url, headers);
-  if (r.status !== 200 || typeof (JSON.parse(r.body) as { access_token?: unknown }).access_token !== 'string') throw new Error(`${url} answered ${r.status}: ${r.body}`);
+  if (r.status !== 200 || typeof (JSON.parse(r.body) as { access_token?: unknown }).access_token !== 'string')
+    throw new Error(`${url} answered ${r.status}: ${r.body}`);
   return Buffer.byteLength(r.body);
 }
 
@@ -81,10 +83,14 @@ type Keep = <T extends { stop(): Promise<void> }>(p: T) => T;
 /** One RSA-2048 key for the baselines: oidc-provider's signing key and the crypto.sign loop's. */
 function baselineKey(dir: string): { keyPath: string; signSpecPath: string } {
   const keyPath = join(dir, 'rsa-key.pem');
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   writeFileSync(keyPath, pem, { mode: 0o600 });
   const signSpecPath = join(dir, 'sign-spec.json');
-  writeFileSync(signSpecPath, JSON.stringify({ storePath: '', masterKeyHex: '', baselineKeyPem: pem }), { mode: 0o600 });
+  writeFileSync(signSpecPath, JSON.stringify({ storePath: '', masterKeyHex: '', baselineKeyPem: pem }), {
+    mode: 0o600,
+  });
   return { keyPath, signSpecPath };
 }
 
@@ -113,14 +119,26 @@ export async function openLab(o: LabOptions, dir: string): Promise<Lab> {
   try {
     o.log('starting openmi serve (SQLite, TLS, sign-in log) on CPU 0…');
     const serve = keep(await startServe(mkdir(join(dir, 'serve-1core')), SERVER_CPU, o.nodeFlags));
-    const lab: Lab = { dir, serve, inst: await install(serve), agents: {}, bare: {}, ...baselineKey(dir), bodyBytes: {}, placed: new Map([[serve.pid, SERVER_CPU]]), close: async () => undefined };
+    const lab: Lab = {
+      dir,
+      serve,
+      inst: await install(serve),
+      agents: {},
+      bare: {},
+      ...baselineKey(dir),
+      bodyBytes: {},
+      placed: new Map([[serve.pid, SERVER_CPU]]),
+      close: async () => undefined,
+    };
     if (o.groups.has('cores')) {
       o.log('starting a second openmi serve on CPUs 0,1…');
       lab.serve2 = keep(await startServe(mkdir(join(dir, 'serve-2cores')), BOTH_CPUS, o.nodeFlags));
     }
     await startAgents(lab, o, keep);
-    if (lab.bodyBytes.imds !== undefined) lab.bare.imds = await bench('./http-server.js', ['bare', String(lab.bodyBytes.imds)]);
-    if (lab.bodyBytes.app !== undefined) lab.bare.app = await bench('./http-server.js', ['bare', String(lab.bodyBytes.app)]);
+    if (lab.bodyBytes.imds !== undefined)
+      lab.bare.imds = await bench('./http-server.js', ['bare', String(lab.bodyBytes.imds)]);
+    if (lab.bodyBytes.app !== undefined)
+      lab.bare.app = await bench('./http-server.js', ['bare', String(lab.bodyBytes.app)]);
     if (o.groups.has('cc')) {
       lab.oidc = await bench('./oidc-server.js', [lab.keyPath]);
       await probeTokens(lab);
@@ -137,14 +155,30 @@ export async function openLab(o: LabOptions, dir: string): Promise<Lab> {
 async function probeTokens(lab: Lab): Promise<void> {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const answers = [
-    ['openmi serve', await httpsRequest(lab.serve.tokenUrl, { method: 'POST', ca: lab.serve.ca, body: clientCredentialsForm(lab.serve, TOKEN_RESOURCE), headers: form })],
-    ['oidc-provider', await httpsRequest(`http://127.0.0.1:${lab.oidc!.port}${OIDC_TOKEN_PATH}`, { method: 'POST', body: oidcForm(TOKEN_RESOURCE), headers: form })],
+    [
+      'openmi serve',
+      await httpsRequest(lab.serve.tokenUrl, {
+        method: 'POST',
+        ca: lab.serve.ca,
+        body: clientCredentialsForm(lab.serve, TOKEN_RESOURCE),
+        headers: form,
+      }),
+    ],
+    [
+      'oidc-provider',
+      await httpsRequest(`http://127.0.0.1:${lab.oidc!.port}${OIDC_TOKEN_PATH}`, {
+        method: 'POST',
+        body: oidcForm(TOKEN_RESOURCE),
+        headers: form,
+      }),
+    ],
   ] as const;
   for (const [who, r] of answers) {
     const [h, p] = String(r.json?.access_token ?? '').split('.');
     const alg = h ? (JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string }).alg : undefined;
     const aud = p ? (JSON.parse(Buffer.from(p, 'base64url').toString()) as { aud?: string }).aud : undefined;
-    if (r.status !== 200 || alg !== 'RS256' || aud !== TOKEN_RESOURCE) throw new Error(`${who} did not answer an RS256 JWT for ${TOKEN_RESOURCE}: ${r.status} ${r.text.slice(0, 300)}`);
+    if (r.status !== 200 || alg !== 'RS256' || aud !== TOKEN_RESOURCE)
+      throw new Error(`${who} did not answer an RS256 JWT for ${TOKEN_RESOURCE}: ${r.status} ${r.text.slice(0, 300)}`);
   }
 }
 

@@ -32,9 +32,18 @@ export interface Proc {
 }
 
 /** `node [flags] main.js ARGS` pinned to `cpus`, its output appended to `logPath`. */
-export function spawnCli(args: string[], cpus: string, nodeFlags: string[], logPath: string, env: Record<string, string> = {}): Proc {
+export function spawnCli(
+  args: string[],
+  cpus: string,
+  nodeFlags: string[],
+  logPath: string,
+  env: Record<string, string> = {},
+): Proc {
   const fd = openSync(logPath, 'a');
-  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, CLI_MAIN, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, CLI_MAIN, ...args], {
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ...env },
+  });
   closeSync(fd);
   const alive = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
@@ -53,7 +62,9 @@ export const logTail = (p: Proc): string => (existsSync(p.logPath) ? readFileSyn
 /** Moves every thread of a running process (signing workers included) onto `cpus`. */
 export function pin(pid: number, cpus: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('taskset', ['-a', '-p', '-c', cpus, String(pid)], (err, _out, stderr) => (err ? reject(new Error(`taskset -p ${pid}: ${stderr}`)) : resolve()));
+    execFile('taskset', ['-a', '-p', '-c', cpus, String(pid)], (err, _out, stderr) =>
+      err ? reject(new Error(`taskset -p ${pid}: ${stderr}`)) : resolve(),
+    );
   });
 }
 
@@ -72,11 +83,18 @@ export interface Serve extends Proc {
  * written before each token leaves), default log level. Resolves once OpenID discovery answers.
  */
 export async function startServe(dataDir: string, cpus: string, nodeFlags: string[] = []): Promise<Serve> {
-  const proc = spawnCli(['serve', '--data-dir', dataDir, '--port', '0', '--store', 'sqlite'], cpus, nodeFlags, join(dataDir, 'serve.log'), SERVE_ENV);
+  const proc = spawnCli(
+    ['serve', '--data-dir', dataDir, '--port', '0', '--store', 'sqlite'],
+    cpus,
+    nodeFlags,
+    join(dataDir, 'serve.log'),
+    SERVE_ENV,
+  );
   for (let i = 0; i < 1200; i++) {
     if (!proc.alive()) throw new Error(`openmi serve exited: ${logTail(proc)}`);
     const ready = await readiness(dataDir);
-    if (ready !== undefined) return { ...proc, dataDir, ...ready, tokenUrl: `${ready.baseUrl}/${ready.creds.tenantId}/oauth2/token` };
+    if (ready !== undefined)
+      return { ...proc, dataDir, ...ready, tokenUrl: `${ready.baseUrl}/${ready.creds.tenantId}/oauth2/token` };
     await sleep(100);
   }
   await proc.stop();
@@ -98,11 +116,21 @@ async function readiness(dataDir: string): Promise<Pick<Serve, 'baseUrl' | 'ca' 
 
 /** The form a client_credentials request posts (the bootstrap admin's secret, a v1 `resource`). */
 export function clientCredentialsForm(s: Serve, resource: string): string {
-  return new URLSearchParams({ grant_type: 'client_credentials', client_id: s.creds.clientId, client_secret: s.creds.clientSecret, resource }).toString();
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: s.creds.clientId,
+    client_secret: s.creds.clientSecret,
+    resource,
+  }).toString();
 }
 
 export async function adminToken(s: Serve): Promise<string> {
-  const r = await httpsRequest(s.tokenUrl, { method: 'POST', ca: s.ca, body: clientCredentialsForm(s, s.baseUrl), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const r = await httpsRequest(s.tokenUrl, {
+    method: 'POST',
+    ca: s.ca,
+    body: clientCredentialsForm(s, s.baseUrl),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
   return r.json.access_token as string;
 }

@@ -26,7 +26,12 @@ export interface Installation {
 async function arm(s: Serve, token: string, method: string, path: string, body?: unknown): Promise<any> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const r = await httpsRequest(`${s.baseUrl}${path}`, { method, ca: s.ca, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const r = await httpsRequest(`${s.baseUrl}${path}`, {
+    method,
+    ca: s.ca,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
   return r.json;
 }
@@ -36,12 +41,30 @@ export async function install(s: Serve): Promise<Installation> {
   const rg = `/subscriptions/${s.creds.subscriptionId}/resourceGroups/bench-rg`;
   await arm(s, token, 'PUT', `${rg}?api-version=${GROUP_API}`, { location: 'local' });
   const writeBody = { location: 'local', tags: { purpose: 'bench' } };
-  const identity = await arm(s, token, 'PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/bench-identity?api-version=${IDENTITY_API}`, writeBody);
-  const vm = await arm(s, token, 'PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/bench-vm?api-version=${VM_API}`, {
-    location: 'local',
-    identity: { type: 'UserAssigned', userAssignedIdentities: { [identity.id]: {} } },
-  });
-  return { token, vmId: vm.id, identityId: identity.id, clientId: identity.properties.clientId, writeBody: JSON.stringify(writeBody) };
+  const identity = await arm(
+    s,
+    token,
+    'PUT',
+    `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/bench-identity?api-version=${IDENTITY_API}`,
+    writeBody,
+  );
+  const vm = await arm(
+    s,
+    token,
+    'PUT',
+    `${rg}/providers/Microsoft.Compute/virtualMachines/bench-vm?api-version=${VM_API}`,
+    {
+      location: 'local',
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [identity.id]: {} } },
+    },
+  );
+  return {
+    token,
+    vmId: vm.id,
+    identityId: identity.id,
+    clientId: identity.properties.clientId,
+    writeBody: JSON.stringify(writeBody),
+  };
 }
 
 /** A running agent and what a workload is handed to reach it. */
@@ -59,20 +82,34 @@ export interface AgentProc extends Proc {
  * or `openmi run --resource … -- node` (the same agent, serving an idle child that reports the
  * environment it was given).
  */
-export async function startAgentCli(kind: 'agent' | 'run', s: Serve, vmId: string, dir: string, cpus: string, nodeFlags: string[] = []): Promise<AgentProc> {
+export async function startAgentCli(
+  kind: 'agent' | 'run',
+  s: Serve,
+  vmId: string,
+  dir: string,
+  cpus: string,
+  nodeFlags: string[] = [],
+): Promise<AgentProc> {
   const envFile = join(dir, `${kind}-env.json`);
   const common = ['--resource', vmId, '--data-dir', s.dataDir];
   const report = `require('fs').writeFileSync(${JSON.stringify(envFile)}, JSON.stringify(process.env)); setInterval(() => {}, 1 << 30)`;
-  const args = kind === 'agent'
-    ? ['agent', ...common, '--listen', '127.0.0.1:0', '--ready-file', envFile]
-    : ['run', ...common, '--', process.execPath, '-e', report];
+  const args =
+    kind === 'agent'
+      ? ['agent', ...common, '--listen', '127.0.0.1:0', '--ready-file', envFile]
+      : ['run', ...common, '--', process.execPath, '-e', report];
   const proc = spawnCli(args, cpus, nodeFlags, join(dir, `${kind}.log`));
   for (let i = 0; i < 1200; i++) {
     if (!proc.alive()) throw new Error(`openmi ${kind} exited: ${logTail(proc)}`);
     const env = readEnv(envFile, kind);
     if (env !== undefined) {
       const identityEndpoint = env['IDENTITY_ENDPOINT']!;
-      return { ...proc, kind, imds: env['AZURE_POD_IDENTITY_AUTHORITY_HOST']!, identityEndpoint, identityHeader: env['IDENTITY_HEADER']! };
+      return {
+        ...proc,
+        kind,
+        imds: env['AZURE_POD_IDENTITY_AUTHORITY_HOST']!,
+        identityEndpoint,
+        identityHeader: env['IDENTITY_HEADER']!,
+      };
     }
     await sleep(100);
   }

@@ -14,7 +14,16 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFixture } from './fixture.js';
-import { FIXTURE_GROUPS, fixtureReport, fixtureRoundLine, probeImds, runFixtureRound, type FixtureOptions, type FixtureRound, type Probe } from './fixture-run.js';
+import {
+  FIXTURE_GROUPS,
+  fixtureReport,
+  fixtureRoundLine,
+  probeImds,
+  runFixtureRound,
+  type FixtureOptions,
+  type FixtureRound,
+  type Probe,
+} from './fixture-run.js';
 import { goalTable, type Goal } from './goals.js';
 import { autocannonPath, wrkOnPath, type LoadGenName } from './loadgen.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
@@ -54,7 +63,10 @@ Fixture cases (explain gaps; not run by default):
 
 function chooseLoadgen(asked: string | undefined): { loadgen: LoadGenName; loadgenWhy: string } {
   const wrk = wrkOnPath();
-  if (asked === undefined) return wrk ? { loadgen: 'wrk', loadgenWhy: 'wrk is on PATH' } : { loadgen: 'autocannon', loadgenWhy: 'wrk is not on PATH (apt-get install wrk for honest ceilings)' };
+  if (asked === undefined)
+    return wrk
+      ? { loadgen: 'wrk', loadgenWhy: 'wrk is on PATH' }
+      : { loadgen: 'autocannon', loadgenWhy: 'wrk is not on PATH (apt-get install wrk for honest ceilings)' };
   if (asked !== 'wrk' && asked !== 'autocannon') throw new Error(`--loadgen must be wrk or autocannon, got ${asked}`);
   if (asked === 'wrk' && !wrk) throw new Error('--loadgen wrk: wrk is not on PATH');
   return { loadgen: asked, loadgenWhy: 'chosen with --loadgen' };
@@ -83,7 +95,12 @@ function options(): Options {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
     return n;
   };
-  const only = new Set(values.only!.toLowerCase().split(',').map((s) => s.trim()));
+  const only = new Set(
+    values
+      .only!.toLowerCase()
+      .split(',')
+      .map((s) => s.trim()),
+  );
   const known = new Set<string>([...GROUPS, ...FIXTURE_GROUPS, 'rbac']);
   const unknown = [...only].filter((g) => !known.has(g));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
@@ -128,10 +145,14 @@ async function runRounds(o: Options, dir: string, lab: Lab | undefined, results:
     results.real.push(round);
     const fixture = fixtureWanted ? await runFixtureRound(o, fixturePath, results.probe, r) : undefined;
     if (fixture !== undefined) results.fixture.push(fixture);
-    const parts = round.map((c) => `${c.case} ${fmt(c.rps)}/s ${fmt(c.cpuUsPerReq, 0)} µs CPU${c.failures > 0 ? ` (${c.failures} FAILED)` : ''}`);
+    const parts = round.map(
+      (c) =>
+        `${c.case} ${fmt(c.rps)}/s ${fmt(c.cpuUsPerReq, 0)} µs CPU${c.failures > 0 ? ` (${c.failures} FAILED)` : ''}`,
+    );
     log(`round ${r + 1}/${o.rounds}: ${[...parts, ...(fixture ? fixtureRoundLine(fixture) : [])].join(', ')}`);
   }
-  if (o.only.has('g7')) results.g7 = g7Report(await runG7(fixturePath, o.rounds, o.mintMs, SERVER_CPU, log), o.mintMs, SERVER_CPU);
+  if (o.only.has('g7'))
+    results.g7 = g7Report(await runG7(fixturePath, o.rounds, o.mintMs, SERVER_CPU, log), o.mintMs, SERVER_CPU);
 }
 
 async function main(): Promise<void> {
@@ -144,7 +165,9 @@ async function main(): Promise<void> {
   const results: Results = { real: [], fixture: [] };
   let lab: Lab | undefined;
   try {
-    log(`openmi bench: ${o.rounds} rounds; HTTP ${o.seconds} s per case (+${WARMUP_SECONDS} s warm-up), c=${o.connections}, ${o.loadgen} (${o.loadgenWhy}); mint loops ${o.mintMs} ms`);
+    log(
+      `openmi bench: ${o.rounds} rounds; HTTP ${o.seconds} s per case (+${WARMUP_SECONDS} s warm-up), c=${o.connections}, ${o.loadgen} (${o.loadgenWhy}); mint loops ${o.mintMs} ms`,
+    );
     if (o.groups.size > 0) lab = await openLab({ groups: o.groups, nodeFlags: o.nodeFlags, log }, dir);
     await runRounds(o, dir, lab, results);
   } finally {
@@ -155,7 +178,9 @@ async function main(): Promise<void> {
 }
 
 function report(o: Options, results: Results, elapsedS: number): void {
-  const out: string[] = [`openmi bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${o.rounds} rounds, interleaved (order rotates per round)`];
+  const out: string[] = [
+    `openmi bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${o.rounds} rounds, interleaved (order rotates per round)`,
+  ];
   const goals: Goal[] = [];
   const cases: Record<string, Record<string, Spread>> = {};
   if (results.real.length > 0 && results.real[0]!.length > 0) {
@@ -176,13 +201,34 @@ function report(o: Options, results: Results, elapsedS: number): void {
   out.push('', `Summary: per-round ratios (target over baseline, same round), n=${o.rounds}`, goalTable(goals));
   out.push('', `${fmt(elapsedS)} s in all. Ratios vary; judge a goal by the median of at least 5 rounds.`);
   if (o.loadgen === 'autocannon') {
-    out.push('Note: autocannon is a single-core Node client and saturates near a Node server core (docs/performance.md: 0.62× wrk), so cached-answer ratios may read closer to 1 than they are; install wrk for ceilings.');
+    out.push(
+      'Note: autocannon is a single-core Node client and saturates near a Node server core (docs/performance.md: 0.62× wrk), so cached-answer ratios may read closer to 1 than they are; install wrk for ceilings.',
+    );
   }
-  if (o.cpuProf !== undefined) out.push(`CPU profiles are in ${o.cpuProf} (profiling slows the processes: ratios of this run are not meaningful).`);
+  if (o.cpuProf !== undefined)
+    out.push(
+      `CPU profiles are in ${o.cpuProf} (profiling slows the processes: ratios of this run are not meaningful).`,
+    );
   process.stdout.write(`${out.join('\n')}\n`);
   if (o.json !== undefined) {
-    const settings = { rounds: o.rounds, seconds: o.seconds, mintMs: o.mintMs, connections: o.connections, loadgen: o.loadgen, loadgenPath: o.loadgen === 'autocannon' ? autocannonPath() : 'wrk' };
-    const doc = { node: process.version, cpu: cpus()[0]?.model, settings, body: results.probe, goals, cases, rounds: { real: results.real, fixture: results.fixture }, elapsedSeconds: elapsedS };
+    const settings = {
+      rounds: o.rounds,
+      seconds: o.seconds,
+      mintMs: o.mintMs,
+      connections: o.connections,
+      loadgen: o.loadgen,
+      loadgenPath: o.loadgen === 'autocannon' ? autocannonPath() : 'wrk',
+    };
+    const doc = {
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      settings,
+      body: results.probe,
+      goals,
+      cases,
+      rounds: { real: results.real, fixture: results.fixture },
+      elapsedSeconds: elapsedS,
+    };
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     if (o.json === '-') process.stdout.write(text);
     else writeFileSync(o.json, text);

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
         row[c] = (loop.ops * 1000) / loop.elapsedMs;
       }
       out.rounds.push(row);
-      process.stderr.write(`g7 round ${r + 1}/${rounds}: ${VERIFY_CASES.map((c) => `${c} ${Math.round(row[c])}/s`).join(', ')}\n`);
+      process.stderr.write(
+        `g7 round ${r + 1}/${rounds}: ${VERIFY_CASES.map((c) => `${c} ${Math.round(row[c])}/s`).join(', ')}\n`,
+      );
     }
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {

@@ -17,7 +17,14 @@ import type { Authorizer } from '../src/server/rbac/authorizer.js';
 import { openStore } from '../src/store/open-store.js';
 import { Authority } from '../src/server/tokens/issuers.js';
 import { TokenVerifier } from '../src/server/tokens/verify.js';
-import { BENCH_AUTHORITY, BENCH_PRINCIPAL, BENCH_RESOURCE, mintRequest, openIssuer, type FixtureSpec } from './fixture.js';
+import {
+  BENCH_AUTHORITY,
+  BENCH_PRINCIPAL,
+  BENCH_RESOURCE,
+  mintRequest,
+  openIssuer,
+  type FixtureSpec,
+} from './fixture.js';
 
 export const VERIFY_CASES = ['raw', 'product', 'jose'] as const;
 export type VerifyCase = (typeof VERIFY_CASES)[number];
@@ -33,14 +40,24 @@ export interface VerifyBench {
 
 const SKEW = 30;
 
-function rawVerifier(key: KeyObject, issuers: readonly string[], audiences: readonly string[], tenantId: string): VerifyOp {
+function rawVerifier(
+  key: KeyObject,
+  issuers: readonly string[],
+  audiences: readonly string[],
+  tenantId: string,
+): VerifyOp {
   return (token) => {
     const d1 = token.indexOf('.');
     const d2 = token.indexOf('.', d1 + 1);
     if (d1 < 0 || d2 < 0) throw new Error('malformed');
     const header = JSON.parse(Buffer.from(token.slice(0, d1), 'base64url').toString('utf8')) as Record<string, unknown>;
     if (header['alg'] !== 'RS256') throw new Error('alg');
-    const ok = verify('sha256', Buffer.from(token.slice(0, d2), 'latin1'), key, Buffer.from(token.slice(d2 + 1), 'base64url'));
+    const ok = verify(
+      'sha256',
+      Buffer.from(token.slice(0, d2), 'latin1'),
+      key,
+      Buffer.from(token.slice(d2 + 1), 'base64url'),
+    );
     if (!ok) throw new Error('bad signature');
     const c = JSON.parse(Buffer.from(token.slice(d1 + 1, d2), 'base64url').toString('utf8')) as Record<string, unknown>;
     const now = Math.floor(Date.now() / 1000);
@@ -62,7 +79,8 @@ const noAuthorizer: Authorizer = {
 export async function prepareVerify(spec: FixtureSpec): Promise<VerifyBench> {
   const { issuer, ring } = await openIssuer(spec);
   const tokens: string[] = [];
-  for (let i = 0; i < TOKEN_POOL_SIZE; i++) tokens.push((await issuer.issueAsync(mintRequest(BENCH_RESOURCE))).accessToken);
+  for (let i = 0; i < TOKEN_POOL_SIZE; i++)
+    tokens.push((await issuer.issueAsync(mintRequest(BENCH_RESOURCE))).accessToken);
   const kid = (JSON.parse(Buffer.from(tokens[0]!.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
   const key = ring.publicKey(kid);
   if (key === undefined) throw new Error(`the key ring has no public key ${kid}`);
@@ -84,7 +102,12 @@ export async function prepareVerify(spec: FixtureSpec): Promise<VerifyBench> {
   const product: VerifyOp = async (token) => (await auth.authenticate(headers.get(token)!)).principalId.length;
 
   const jose: VerifyOp = async (token) => {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'], issuer: issuers, audience: audiences, clockTolerance: SKEW });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['RS256'],
+      issuer: issuers,
+      audience: audiences,
+      clockTolerance: SKEW,
+    });
     if (payload['tid'] !== tenantId) throw new Error('tid');
     return (payload['oid'] as string).length;
   };

@@ -13,7 +13,13 @@ export interface G7Report {
   cases: Record<string, Record<string, Spread>>;
 }
 
-export function runG7(fixturePath: string, rounds: number, ms: number, cpu: string, log: (line: string) => void): Promise<VerifyChildResult> {
+export function runG7(
+  fixturePath: string,
+  rounds: number,
+  ms: number,
+  cpu: string,
+  log: (line: string) => void,
+): Promise<VerifyChildResult> {
   const child = fileURLToPath(new URL('./verify-child.js', import.meta.url));
   const args = ['-c', cpu, process.execPath, child, fixturePath, String(rounds), String(ms)];
   return new Promise((resolveRun, rejectRun) => {
@@ -39,6 +45,10 @@ export function g7Report(r: VerifyChildResult, ms: number, cpu: string): G7Repor
     cases[`verify_${c}`] = { opsPerSec: s, ratioToRaw: spread(ratio(c)) };
     rows.push([labels[c], fmtSpread(s), fmt(1e6 / s.median, 1), c === 'raw' ? '1' : fmtSpread(spread(ratio(c)), 2)]);
   }
-  const lines = ['', `G7 token validation: one process on CPU ${cpu}, ${r.rounds.length} interleaved rounds, ${ms} ms per case, pool of ${r.poolSize} TokenIssuer tokens (${r.tokenChars} chars)`, table(rows)];
+  const lines = [
+    '',
+    `G7 token validation: one process on CPU ${cpu}, ${r.rounds.length} interleaved rounds, ${ms} ms per case, pool of ${r.poolSize} TokenIssuer tokens (${r.tokenChars} chars)`,
+    table(rows),
+  ];
   return { lines, ratios: ratio('product'), joseRatios: ratio('jose'), cases };
 }

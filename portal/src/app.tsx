@@ -32,7 +32,11 @@ function Page({ route }: { route: Route }) {
     case 'identities':
       return rest.length === 2 ? <IdentityDetailPage resourceGroup={rest[0]!} name={rest[1]!} /> : <IdentitiesPage />;
     case 'resources':
-      return rest.length === 4 ? <ResourceDetailPage resourceGroup={rest[0]!} type={`${rest[1]}/${rest[2]}`} name={rest[3]!} /> : <ResourcesPage />;
+      return rest.length === 4 ? (
+        <ResourceDetailPage resourceGroup={rest[0]!} type={`${rest[1]}/${rest[2]}`} name={rest[3]!} />
+      ) : (
+        <ResourcesPage />
+      );
     case 'activity':
       return <ActivityLogPage query={route.query} />;
     case 'sign-ins':
@@ -46,7 +50,8 @@ function Page({ route }: { route: Route }) {
         <section>
           <h1>Page not found</h1>
           <p>
-            There is no portal page at <code>{route.path}</code>. Go to <Link to="/identities">Managed identities</Link>.
+            There is no portal page at <code>{route.path}</code>. Go to <Link to="/identities">Managed identities</Link>
+            .
           </p>
         </section>
       );
@@ -57,11 +62,21 @@ function Shell({ session, route, onSignOut }: { session: Session; route: Route; 
   const [sub, setSub] = useState<SubscriptionInfo | null>(null);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    armList<SubscriptionWire>('/subscriptions', { apiVersion: API.resources }).then((subs) => {
-      const s = subs[0];
-      if (!s) throw new Error('You can sign in but see no subscription: ask an Owner to assign you a role (Reader at least) on the subscription.');
-      setSub({ subscriptionId: s.subscriptionId, displayName: s.displayName, tenantId: session.tenantId, principalId: session.principalId });
-    }).catch(setError);
+    armList<SubscriptionWire>('/subscriptions', { apiVersion: API.resources })
+      .then((subs) => {
+        const s = subs[0];
+        if (!s)
+          throw new Error(
+            'You can sign in but see no subscription: ask an Owner to assign you a role (Reader at least) on the subscription.',
+          );
+        setSub({
+          subscriptionId: s.subscriptionId,
+          displayName: s.displayName,
+          tenantId: session.tenantId,
+          principalId: session.principalId,
+        });
+      })
+      .catch(setError);
   }, [session]);
   const top = `/${route.segments[0] ?? 'identities'}`;
   // On a page change (not a tab or filter change), say so: new title, and focus at the top of the content.
@@ -130,7 +145,8 @@ export function App() {
     setReason(undefined);
     setSession(s);
   }, []);
-  if (route.segments[0] === 'sign-in' || !session) return <SignInPage route={route} onSignedIn={onSignedIn} reason={reason} />;
+  if (route.segments[0] === 'sign-in' || !session)
+    return <SignInPage route={route} onSignedIn={onSignedIn} reason={reason} />;
   return (
     <Shell
       session={session}

@@ -44,7 +44,11 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   }
 }
 
-export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+export function Link({
+  to,
+  children,
+  ...rest
+}: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
   return (
     <a href={`#${to}`} {...rest}>
       {children}

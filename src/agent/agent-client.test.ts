@@ -18,11 +18,20 @@ after(async () => {
   await other.close();
 });
 
-async function enrolled(events?: { minBackoffMs: number; maxBackoffMs: number }): Promise<{ client: AgentClient; e: Enrollment }> {
+async function enrolled(events?: {
+  minBackoffMs: number;
+  maxBackoffMs: number;
+}): Promise<{ client: AgentClient; e: Enrollment }> {
   const joinToken = `jt.${Math.random()}`;
   srv.joinTokens.add(joinToken);
   const e = await AgentClient.enroll({ serverUrl: `${srv.url}/`, ca: srv.ca, joinToken, hostname: 'host-1' });
-  const client = new AgentClient({ serverUrl: srv.url, ca: srv.ca, agentId: e.agentId, privateKey: e.privateKey, ...(events ? { events } : {}) });
+  const client = new AgentClient({
+    serverUrl: srv.url,
+    ca: srv.ca,
+    agentId: e.agentId,
+    privateKey: e.privateKey,
+    ...(events ? { events } : {}),
+  });
   return { client, e };
 }
 
@@ -47,8 +56,14 @@ describe('AgentClient.enroll', () => {
   });
 
   it('refuses http URLs and servers whose certificate is not from the given CA', async () => {
-    await assert.rejects(AgentClient.enroll({ serverUrl: 'http://127.0.0.1:1', ca: srv.ca, joinToken: 'jt.secret', hostname: 'h' }), /must be https/);
-    await assert.rejects(AgentClient.enroll({ serverUrl: other.url, ca: srv.ca, joinToken: 'jt.secret', hostname: 'h' }), UpstreamUnavailable);
+    await assert.rejects(
+      AgentClient.enroll({ serverUrl: 'http://127.0.0.1:1', ca: srv.ca, joinToken: 'jt.secret', hostname: 'h' }),
+      /must be https/,
+    );
+    await assert.rejects(
+      AgentClient.enroll({ serverUrl: other.url, ca: srv.ca, joinToken: 'jt.secret', hostname: 'h' }),
+      UpstreamUnavailable,
+    );
     assert.ok(other.joinTokens.has('jt.secret'), 'the untrusted server never saw the token');
   });
 });
@@ -76,17 +91,32 @@ describe('AgentClient calls', () => {
     const { e } = await enrolled();
     const { e: e2 } = await enrolled();
     const impostor = new AgentClient({ serverUrl: srv.url, ca: srv.ca, agentId: e.agentId, privateKey: e2.privateKey });
-    await assert.rejects(impostor.mint('r', undefined, 'c'), (err: unknown) => err instanceof UpstreamRefusal && err.status === 401 && err.error === 'invalid_agent');
+    await assert.rejects(
+      impostor.mint('r', undefined, 'c'),
+      (err: unknown) => err instanceof UpstreamRefusal && err.status === 401 && err.error === 'invalid_agent',
+    );
     impostor.close();
   });
 
   it('maps a JSON 4xx to UpstreamRefusal and a 5xx to UpstreamUnavailable', async () => {
     const { client } = await enrolled();
-    srv.onMint = () => ({ status: 400, json: { error: 'identity_not_found', error_description: 'client_id x is not attached' } });
-    await assert.rejects(client.mint('r', { name: 'client_id', value: 'x' }, 'c'), (err: unknown) =>
-      err instanceof UpstreamRefusal && err.status === 400 && err.error === 'identity_not_found' && err.description === 'client_id x is not attached');
+    srv.onMint = () => ({
+      status: 400,
+      json: { error: 'identity_not_found', error_description: 'client_id x is not attached' },
+    });
+    await assert.rejects(
+      client.mint('r', { name: 'client_id', value: 'x' }, 'c'),
+      (err: unknown) =>
+        err instanceof UpstreamRefusal &&
+        err.status === 400 &&
+        err.error === 'identity_not_found' &&
+        err.description === 'client_id x is not attached',
+    );
     srv.onMint = () => ({ status: 502, json: { error: 'bad_gateway' } });
-    await assert.rejects(client.mint('r', undefined, 'c'), (err: unknown) => err instanceof UpstreamUnavailable && /answered 502/.test(err.message));
+    await assert.rejects(
+      client.mint('r', undefined, 'c'),
+      (err: unknown) => err instanceof UpstreamUnavailable && /answered 502/.test(err.message),
+    );
     srv.onMint = () => ({ status: 404, json: 'not json of ours' });
     await assert.rejects(client.mint('r', undefined, 'c'), UpstreamUnavailable);
     srv.onMint = () => ({ status: 200, json: { accessToken: 'x' } });
@@ -100,8 +130,16 @@ describe('AgentClient calls', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const dead = new AgentClient({ serverUrl: `https://127.0.0.1:${deadPort}`, ca: srv.ca, agentId: e.agentId, privateKey: e.privateKey });
-    await assert.rejects(dead.instanceMetadata('c'), (err: unknown) => err instanceof UpstreamUnavailable && err.message.includes(`127.0.0.1:${deadPort}`));
+    const dead = new AgentClient({
+      serverUrl: `https://127.0.0.1:${deadPort}`,
+      ca: srv.ca,
+      agentId: e.agentId,
+      privateKey: e.privateKey,
+    });
+    await assert.rejects(
+      dead.instanceMetadata('c'),
+      (err: unknown) => err instanceof UpstreamUnavailable && err.message.includes(`127.0.0.1:${deadPort}`),
+    );
     dead.close();
 
     // Accepts the connection and never says a word, not even the TLS handshake. Its sockets are
@@ -113,8 +151,17 @@ describe('AgentClient calls', () => {
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
-    const slow = new AgentClient({ serverUrl: `https://127.0.0.1:${port}`, ca: srv.ca, agentId: e.agentId, privateKey: e.privateKey, timeoutMs: 200 });
-    await assert.rejects(slow.instanceMetadata('c'), (err: unknown) => err instanceof UpstreamUnavailable && /no answer within 0.2 s/.test(err.message));
+    const slow = new AgentClient({
+      serverUrl: `https://127.0.0.1:${port}`,
+      ca: srv.ca,
+      agentId: e.agentId,
+      privateKey: e.privateKey,
+      timeoutMs: 200,
+    });
+    await assert.rejects(
+      slow.instanceMetadata('c'),
+      (err: unknown) => err instanceof UpstreamUnavailable && /no answer within 0.2 s/.test(err.message),
+    );
     slow.close();
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => silent.close(() => r()));
@@ -123,7 +170,9 @@ describe('AgentClient calls', () => {
   it('reads instance metadata and leaves with DELETE /self', async () => {
     srv.onMint = (b) => ({ status: 200, json: b });
     const { client } = await enrolled();
-    assert.deepEqual(await client.instanceMetadata('c'), { compute: { resourceId: srv.resourceId, location: 'local' } });
+    assert.deepEqual(await client.instanceMetadata('c'), {
+      compute: { resourceId: srv.resourceId, location: 'local' },
+    });
     await client.leave();
     assert.equal(srv.seen.at(-1)!.method, 'DELETE');
     assert.equal(srv.seen.at(-1)!.path, '/self');
@@ -135,15 +184,31 @@ describe('event stream', () => {
   it('parses events across chunk boundaries, ignores comments, and dispatches on blank lines', () => {
     const got: Array<[string, string]> = [];
     const p = new SseParser((event, data) => got.push([event, data]));
-    for (const chunk of [': ping\n', 'event: inval', 'idate\r', '\ndata: {"ids":\rdata:["a"]}\r\n', '\r\n', 'data: x\n\n', 'event: ready\n\n']) p.push(chunk);
-    assert.deepEqual(got, [['invalidate', '{"ids":\n["a"]}'], ['message', 'x'], ['ready', '']]);
+    for (const chunk of [
+      ': ping\n',
+      'event: inval',
+      'idate\r',
+      '\ndata: {"ids":\rdata:["a"]}\r\n',
+      '\r\n',
+      'data: x\n\n',
+      'event: ready\n\n',
+    ])
+      p.push(chunk);
+    assert.deepEqual(got, [
+      ['invalidate', '{"ids":\n["a"]}'],
+      ['message', 'x'],
+      ['ready', ''],
+    ]);
   });
 
   it('delivers invalidations and reconnects after a drop, calling onReconnect only then', async () => {
     const { client } = await enrolled({ minBackoffMs: 20, maxBackoffMs: 40 });
     const events: Invalidation[] = [];
     let reconnects = 0;
-    const sub = client.subscribe((inv) => events.push(inv), () => reconnects++);
+    const sub = client.subscribe(
+      (inv) => events.push(inv),
+      () => reconnects++,
+    );
     try {
       await waitFor(() => srv.streams.size === 1, { what: 'first connection' });
       srv.invalidate(['/subscriptions/s/uami1', 'oid-2']);

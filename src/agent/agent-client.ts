@@ -9,7 +9,13 @@ import { interpret, send, type HttpCall } from './agent-http.js';
 import { publicJwkOf, signAssertion } from './agent-jws.js';
 import { ServerList } from './server-list.js';
 import type { AgentSignIn } from './sign-in-buffer.js';
-import { UpstreamUnavailable, type IdentitySelector, type Invalidation, type MintedToken, type TokenUpstream } from './upstream.js';
+import {
+  UpstreamUnavailable,
+  type IdentitySelector,
+  type Invalidation,
+  type MintedToken,
+  type TokenUpstream,
+} from './upstream.js';
 
 export const API_PREFIX = '/openmi/agent/v1';
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -53,7 +59,8 @@ function field<T>(body: Record<string, unknown>, name: string, type: 'string' | 
 }
 
 const asObject = (json: unknown, what: string): Record<string, unknown> => {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UpstreamUnavailable(`the openmi server sent no ${what} object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new UpstreamUnavailable(`the openmi server sent no ${what} object`);
   return json as Record<string, unknown>;
 };
 
@@ -101,7 +108,8 @@ export class AgentClient implements TokenUpstream {
         return interpret(call, await send(call));
       });
       const body = asObject(answer, 'enrollment');
-      const expiresAt = body.expiresAt === null || body.expiresAt === undefined ? null : field<number>(body, 'expiresAt', 'number');
+      const expiresAt =
+        body.expiresAt === null || body.expiresAt === undefined ? null : field<number>(body, 'expiresAt', 'number');
       return {
         agentId: field<string>(body, 'agentId', 'string'),
         resourceId: field<string>(body, 'resourceId', 'string'),
@@ -139,7 +147,13 @@ export class AgentClient implements TokenUpstream {
     return this.servers.first((serverUrl) => this.callOne(serverUrl, method, path, correlationId, body));
   }
 
-  private async callOne(serverUrl: string, method: string, path: string, correlationId: string, body?: unknown): Promise<unknown> {
+  private async callOne(
+    serverUrl: string,
+    method: string,
+    path: string,
+    correlationId: string,
+    body?: unknown,
+  ): Promise<unknown> {
     const call: HttpCall = {
       agent: this.agent,
       url: `${serverUrl}${API_PREFIX}${path}`,
@@ -156,7 +170,10 @@ export class AgentClient implements TokenUpstream {
   }
 
   async mint(resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
-    const body = asObject(await this.call('POST', '/token', correlationId, selector ? { resource, selector } : { resource }), 'token');
+    const body = asObject(
+      await this.call('POST', '/token', correlationId, selector ? { resource, selector } : { resource }),
+      'token',
+    );
     return {
       accessToken: field<string>(body, 'accessToken', 'string'),
       issuedAt: field<number>(body, 'issuedAt', 'number'),

@@ -103,7 +103,8 @@ export function runEventStream(opts: EventStreamOptions): { close(): void } {
         await consume(res, parser(), idleTimeoutMs);
         if (!signal.aborted) opts.log?.warn('event stream from the openmi server ended; reconnecting');
       } catch (err) {
-        if (!signal.aborted) opts.log?.warn({ err, retryInMs: delay }, 'event stream from the openmi server unavailable');
+        if (!signal.aborted)
+          opts.log?.warn({ err, retryInMs: delay }, 'event stream from the openmi server unavailable');
       }
       await sleep(delay, undefined, { signal }).catch(() => undefined);
       delay = Math.min(delay * 2, max);

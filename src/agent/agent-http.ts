@@ -25,7 +25,8 @@ export interface HttpAnswer {
  */
 export function normalizeServerUrl(serverUrl: string): string {
   const url = new URL(serverUrl);
-  if (url.protocol !== 'https:') throw new Error(`the openmi server URL must be https (got ${url.protocol}//${url.host})`);
+  if (url.protocol !== 'https:')
+    throw new Error(`the openmi server URL must be https (got ${url.protocol}//${url.host})`);
   if (url.search !== '' || url.hash !== '') throw new Error('the openmi server URL must have no query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -55,8 +56,13 @@ export function send(call: HttpCall): Promise<HttpAnswer> {
   }
   return new Promise<HttpAnswer>((resolve, reject) => {
     const fail = (err: Error) => reject(new UpstreamUnavailable(`${call.method} ${call.url} failed: ${err.message}`));
-    const req = request(call.url, { method: call.method, headers, agent: call.agent }, (res) => collect(res, resolve, fail));
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${call.timeoutMs / 1000} s`)), call.timeoutMs);
+    const req = request(call.url, { method: call.method, headers, agent: call.agent }, (res) =>
+      collect(res, resolve, fail),
+    );
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer within ${call.timeoutMs / 1000} s`)),
+      call.timeoutMs,
+    );
     req.on('close', () => clearTimeout(timer));
     req.on('error', fail);
     req.end(payload);
@@ -79,17 +85,23 @@ function parseJson(text: string): unknown {
 export function interpret(call: HttpCall, answer: HttpAnswer): unknown {
   const json = parseJson(answer.text);
   if (answer.status >= 200 && answer.status < 300) {
-    if (answer.text !== '' && json === undefined) throw new UpstreamUnavailable(`${call.method} ${call.url} answered ${answer.status} with a non-JSON body`);
+    if (answer.text !== '' && json === undefined)
+      throw new UpstreamUnavailable(`${call.method} ${call.url} answered ${answer.status} with a non-JSON body`);
     return json;
   }
   if (answer.status >= 400 && answer.status < 500 && isErrorBody(json)) {
     throw new UpstreamRefusal(answer.status, json.error, json.error_description ?? json.error);
   }
-  throw new UpstreamUnavailable(`${call.method} ${call.url} answered ${answer.status}${answer.status >= 500 ? '' : ' without an openmi error body'}`);
+  throw new UpstreamUnavailable(
+    `${call.method} ${call.url} answered ${answer.status}${answer.status >= 500 ? '' : ' without an openmi error body'}`,
+  );
 }
 
 function isErrorBody(json: unknown): json is { error: string; error_description?: string } {
   if (typeof json !== 'object' || json === null) return false;
   const body = json as Record<string, unknown>;
-  return typeof body.error === 'string' && (body.error_description === undefined || typeof body.error_description === 'string');
+  return (
+    typeof body.error === 'string' &&
+    (body.error_description === undefined || typeof body.error_description === 'string')
+  );
 }

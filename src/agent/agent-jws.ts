@@ -29,7 +29,10 @@ export function signAssertion(input: AssertionInput): string {
     jti: input.jti,
   };
   const signingInput = `${b64url(header)}.${b64url(claims)}`;
-  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: input.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), {
+    key: input.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 

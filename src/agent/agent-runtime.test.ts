@@ -39,10 +39,13 @@ function imds(agent: RunningAgent, resource = 'https://management.azure.com'): P
 
 /** Asks until the agent serves a token other than `old`: an un-dropped cache would keep serving it. */
 async function untilNewToken(agent: RunningAgent, old: string): Promise<string> {
-  return waitFor(async () => {
-    const token = (await imds(agent)).json.access_token as string;
-    return token !== old && token;
-  }, { what: `a token other than ${old}` });
+  return waitFor(
+    async () => {
+      const token = (await imds(agent)).json.access_token as string;
+      return token !== old && token;
+    },
+    { what: `a token other than ${old}` },
+  );
 }
 
 describe('startAgent', () => {

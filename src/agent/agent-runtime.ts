@@ -56,36 +56,65 @@ function usableSaved(opts: AgentRuntimeOptions, serverUrls: readonly string[], c
   if (opts.stateDir === undefined) return undefined;
   // The state holds the agent's private key in the clear: an older agent wrote it 0644.
   const narrowed = tightenPrivateDir(opts.stateDir);
-  if (narrowed.length > 0) opts.log.warn({ paths: narrowed }, `narrowed ${narrowed.length} agent state path(s) that group or others could access to owner-only`);
+  if (narrowed.length > 0)
+    opts.log.warn(
+      { paths: narrowed },
+      `narrowed ${narrowed.length} agent state path(s) that group or others could access to owner-only`,
+    );
   const saved = loadState(opts.stateDir);
   if (saved === undefined) return undefined;
   // Any of the nodes will do: they serve one installation, which knows this agent.
   if (!serverUrls.includes(saved.serverUrl)) {
     const serverUrl = serverUrls.join(', ');
     if (opts.joinToken === undefined) {
-      throw new Error(`${statePath(opts.stateDir!)} belongs to ${saved.serverUrl}, not ${serverUrl}: pass --join-token to enroll with ${serverUrl} (that replaces it)`);
+      throw new Error(
+        `${statePath(opts.stateDir!)} belongs to ${saved.serverUrl}, not ${serverUrl}: pass --join-token to enroll with ${serverUrl} (that replaces it)`,
+      );
     }
     return undefined;
   }
   if (saved.expiresAt !== null && saved.expiresAt <= clock.now()) {
-    if (opts.joinToken === undefined) throw new Error(`the saved agent ${saved.agentId} expired: enroll again with a new join token`);
+    if (opts.joinToken === undefined)
+      throw new Error(`the saved agent ${saved.agentId} expired: enroll again with a new join token`);
     return undefined;
   }
-  if (opts.joinToken !== undefined) opts.log.warn({ agentId: saved.agentId }, 'a saved enrollment exists: the join token was not used');
+  if (opts.joinToken !== undefined)
+    opts.log.warn({ agentId: saved.agentId }, 'a saved enrollment exists: the join token was not used');
   return saved;
 }
 
 /** The saved enrollment for this server, or a new one made with the join token. */
-async function enrollment(opts: AgentRuntimeOptions, serverUrls: readonly string[], clock: Clock): Promise<{ state: AgentState; fresh: boolean }> {
+async function enrollment(
+  opts: AgentRuntimeOptions,
+  serverUrls: readonly string[],
+  clock: Clock,
+): Promise<{ state: AgentState; fresh: boolean }> {
   const saved = usableSaved(opts, serverUrls, clock);
   if (saved !== undefined) return { state: saved, fresh: false };
   if (opts.joinToken === undefined) {
-    const where = opts.stateDir === undefined ? 'this ephemeral agent keeps no state' : `${statePath(opts.stateDir)} does not exist`;
-    throw new Error(`cannot start the agent: ${where} and no join token was given (create one with \`openmi resource join-token create\`)`);
+    const where =
+      opts.stateDir === undefined
+        ? 'this ephemeral agent keeps no state'
+        : `${statePath(opts.stateDir)} does not exist`;
+    throw new Error(
+      `cannot start the agent: ${where} and no join token was given (create one with \`openmi resource join-token create\`)`,
+    );
   }
-  const e = await AgentClient.enroll({ serverUrl: serverUrls, ca: opts.ca, joinToken: opts.joinToken, hostname: opts.hostname ?? osHostname() });
+  const e = await AgentClient.enroll({
+    serverUrl: serverUrls,
+    ca: opts.ca,
+    joinToken: opts.joinToken,
+    hostname: opts.hostname ?? osHostname(),
+  });
   const privateKeyPem = e.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const state: AgentState = { serverUrl: serverUrls[0]!, agentId: e.agentId, resourceId: e.resourceId, tenantId: e.tenantId, expiresAt: e.expiresAt, privateKeyPem };
+  const state: AgentState = {
+    serverUrl: serverUrls[0]!,
+    agentId: e.agentId,
+    resourceId: e.resourceId,
+    tenantId: e.tenantId,
+    expiresAt: e.expiresAt,
+    privateKeyPem,
+  };
   if (opts.stateDir !== undefined) saveState(opts.stateDir, state);
   return { state, fresh: true };
 }
@@ -123,7 +152,12 @@ async function leave(client: AgentClient, stateDir: string | undefined): Promise
   if (stateDir !== undefined) clearState(stateDir);
 }
 
-function watchInvalidations(client: AgentClient, cache: TokenCache, resourceId: string, log: Logger): { close(): void } {
+function watchInvalidations(
+  client: AgentClient,
+  cache: TokenCache,
+  resourceId: string,
+  log: Logger,
+): { close(): void } {
   return client.subscribe(
     (inv) => {
       log.info({ ids: inv.ids }, 'invalidation: dropping cached tokens');
@@ -143,16 +177,44 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
   const serverUrls = parseServerUrls(opts.serverUrl);
   const { state, fresh } = await enrollment(opts, serverUrls, clock);
   const log = opts.log.child({ agentId: state.agentId });
-  const client = new AgentClient({ serverUrl: serverUrls, ca: opts.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem), clock, random, log });
+  const client = new AgentClient({
+    serverUrl: serverUrls,
+    ca: opts.ca,
+    agentId: state.agentId,
+    privateKey: createPrivateKey(state.privateKeyPem),
+    clock,
+    random,
+    log,
+  });
   const cache = new TokenCache({ upstream: client, clock, log });
   const identityHeader = opts.identityHeader ?? random.bytes(32).toString('base64url');
   const msiSecret = opts.msiSecret ?? random.bytes(32).toString('base64url');
   const aggregation = opts.signInWindowMs === undefined ? {} : { aggregation: { windowMs: opts.signInWindowMs } };
-  const buffer = new SignInBuffer({ upload: (events) => client.uploadSignIns(events), clock, log, random, ...aggregation });
+  const buffer = new SignInBuffer({
+    upload: (events) => client.uploadSignIns(events),
+    clock,
+    log,
+    random,
+    ...aggregation,
+  });
   const signIns = new MetadataSignIns(buffer, clock);
   const allowedHosts = opts.allowedHosts ?? [];
-  const limits = opts.maxConnectionsPerClient === undefined ? METADATA_LIMITS : { ...METADATA_LIMITS, maxConnectionsPerClient: opts.maxConnectionsPerClient };
-  const server = createMetadataServer({ cache, upstream: client, identityHeader, msiSecret, log, clock, random, signIns, limits, allowedHosts });
+  const limits =
+    opts.maxConnectionsPerClient === undefined
+      ? METADATA_LIMITS
+      : { ...METADATA_LIMITS, maxConnectionsPerClient: opts.maxConnectionsPerClient };
+  const server = createMetadataServer({
+    cache,
+    upstream: client,
+    identityHeader,
+    msiSecret,
+    log,
+    clock,
+    random,
+    signIns,
+    limits,
+    allowedHosts,
+  });
   const port = await listen(server, opts.listenHost, opts.listenPort).catch(async (err: unknown) => {
     // An ephemeral agent nobody will ever resume must not stay enrolled on the server.
     if (fresh && opts.stateDir === undefined) await leave(client, undefined).catch(() => undefined);
@@ -175,5 +237,14 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
     }
   };
   const endpoints = { imds, identityEndpoint: `${imds}${DEFAULT_APP_SERVICE_PATH}` };
-  return { host: opts.listenHost, port, resourceId: state.resourceId, agentId: state.agentId, identityHeader, msiSecret, endpoints, close };
+  return {
+    host: opts.listenHost,
+    port,
+    resourceId: state.resourceId,
+    agentId: state.agentId,
+    identityHeader,
+    msiSecret,
+    endpoints,
+    close,
+  };
 }

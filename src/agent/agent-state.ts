@@ -38,7 +38,9 @@ export function loadState(stateDir: string): AgentState | undefined {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON (${(e as Error).message}); delete it and enroll again with a new join token`);
+    throw new Error(
+      `${path} is not valid JSON (${(e as Error).message}); delete it and enroll again with a new join token`,
+    );
   }
   const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const missing = STRING_FIELDS.filter((k) => typeof obj[k] !== 'string');

@@ -5,7 +5,13 @@ import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { epochSeconds, ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
-import { ImdsFastPath, IMDS_TOKEN_PATH, parseAppServiceTarget, parseImdsTarget, QUERY_MEMO_ENTRIES } from './imds-fast-path.js';
+import {
+  ImdsFastPath,
+  IMDS_TOKEN_PATH,
+  parseAppServiceTarget,
+  parseImdsTarget,
+  QUERY_MEMO_ENTRIES,
+} from './imds-fast-path.js';
 import { createMetadataServer } from './metadata-server.js';
 import { RequestGuard } from './request-guard.js';
 import { TokenCache } from './token-cache.js';
@@ -20,7 +26,15 @@ class Upstream implements TokenUpstream {
   async mint(resource: string, _selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
     this.asked.push({ resource, correlationId });
     const now = epochSeconds(this.clock);
-    return { accessToken: `tok-${this.asked.length}`, issuedAt: now, expiresOn: now + 3600, resource, clientId: 'c', objectId: 'o', identityResourceId: '/x' };
+    return {
+      accessToken: `tok-${this.asked.length}`,
+      issuedAt: now,
+      expiresOn: now + 3600,
+      resource,
+      clientId: 'c',
+      objectId: 'o',
+      identityResourceId: '/x',
+    };
   }
   async instanceMetadata(): Promise<Record<string, unknown>> {
     return {};
@@ -53,7 +67,15 @@ const cache = new TokenCache({ upstream, clock });
 let uuids = 0;
 const random = { uuid: () => `uuid-${++uuids}`, bytes: (n: number) => randomBytes(n) };
 const log = createLogger('silent');
-const server = createMetadataServer({ cache, upstream, identityHeader: 'h'.repeat(32), msiSecret: 's'.repeat(32), log, clock, random });
+const server = createMetadataServer({
+  cache,
+  upstream,
+  identityHeader: 'h'.repeat(32),
+  msiSecret: 's'.repeat(32),
+  log,
+  clock,
+  random,
+});
 
 before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,7 +107,8 @@ describe('IMDS fast path (cached hits)', () => {
     const proxied = await call('GET', URL_ARM, { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' });
     assert.equal(proxied.status, 400);
     assert.match(proxied.text, /X-Forwarded-For/);
-    for (const headers of [{}, { Metadata: 'false' }] as Record<string, string>[]) assert.equal((await call('GET', URL_ARM, headers)).status, 400);
+    for (const headers of [{}, { Metadata: 'false' }] as Record<string, string>[])
+      assert.equal((await call('GET', URL_ARM, headers)).status, 400);
     assert.equal((await call('GET', URL_ARM, { Metadata: 'TRUE' })).status, 200);
     assert.equal((await call('DELETE', URL_ARM)).status, 405);
   });
@@ -131,7 +154,10 @@ describe('App Service fast path (cached hits)', () => {
   it('checks the secret of every request to a memoized target, each version its own header', async () => {
     await call('GET', APP, identity);
     assert.equal((await call('GET', APP, identity)).status, 200);
-    for (const headers of [{}, { 'X-IDENTITY-HEADER': 'guess' }, { secret: 's'.repeat(32) }] as Record<string, string>[]) {
+    for (const headers of [{}, { 'X-IDENTITY-HEADER': 'guess' }, { secret: 's'.repeat(32) }] as Record<
+      string,
+      string
+    >[]) {
       assert.equal((await call('GET', APP, headers)).status, 401, JSON.stringify(headers));
     }
     assert.equal((await call('GET', LEGACY, identity)).status, 401);
@@ -144,11 +170,18 @@ describe('App Service fast path (cached hits)', () => {
 
 describe('parseAppServiceTarget', () => {
   it('accepts what appServiceToken accepts, with the body kind of the version', () => {
-    assert.deepEqual(parseAppServiceTarget('/MSI/token/?api-version=2019-08-01&resource=x&mi_res_id=%2Fid', '/msi/token'), {
-      kind: 'appService', resource: 'x', selector: { name: 'mi_res_id', value: '/id' },
-    });
+    assert.deepEqual(
+      parseAppServiceTarget('/MSI/token/?api-version=2019-08-01&resource=x&mi_res_id=%2Fid', '/msi/token'),
+      {
+        kind: 'appService',
+        resource: 'x',
+        selector: { name: 'mi_res_id', value: '/id' },
+      },
+    );
     assert.deepEqual(parseAppServiceTarget('/msi/token?api-version=2017-09-01&resource=x&clientid=c', '/msi/token'), {
-      kind: 'legacy', resource: 'x', selector: { name: 'client_id', value: 'c' },
+      kind: 'legacy',
+      resource: 'x',
+      selector: { name: 'client_id', value: 'c' },
     });
   });
 
@@ -169,10 +202,15 @@ describe('parseAppServiceTarget', () => {
 describe('parseImdsTarget', () => {
   it('accepts what imdsToken accepts, keeping the resource exact', () => {
     const slash = 'https://management.core.windows.net/';
-    const p = parseImdsTarget(`/METADATA//identity/oauth2/token/?resource=${encodeURIComponent(slash)}&api-version=2025-04-07&client_id=c1`);
+    const p = parseImdsTarget(
+      `/METADATA//identity/oauth2/token/?resource=${encodeURIComponent(slash)}&api-version=2025-04-07&client_id=c1`,
+    );
     assert.deepEqual(p, { resource: slash, selector: { name: 'client_id', value: 'c1' } });
     assert.ok(Object.isFrozen(p) && Object.isFrozen(p!.selector), 'shared between requests, so immutable');
-    assert.deepEqual(parseImdsTarget(`${IMDS_TOKEN_PATH}?api-version=2018-02-01&resource=x&clientid=`), { resource: 'x', selector: undefined });
+    assert.deepEqual(parseImdsTarget(`${IMDS_TOKEN_PATH}?api-version=2018-02-01&resource=x&clientid=`), {
+      resource: 'x',
+      selector: undefined,
+    });
   });
 
   it('declines everything the full route refuses or does not serve there', () => {
@@ -188,16 +226,19 @@ describe('parseImdsTarget', () => {
       assert.equal(parseImdsTarget(url), undefined, url);
     }
   });
-
 });
 
 describe('ImdsFastPath', () => {
   const guard = new RequestGuard();
   guard.bind({ address: '127.0.0.1', family: 'IPv4', port: 50342 });
-  const fakeReq = (url: string, headers: Record<string, string> = { metadata: 'true' }) => ({ method: 'GET', url, headers: { host: '127.0.0.1:50342', ...headers } }) as unknown as IncomingMessage;
+  const fakeReq = (url: string, headers: Record<string, string> = { metadata: 'true' }) =>
+    ({ method: 'GET', url, headers: { host: '127.0.0.1:50342', ...headers } }) as unknown as IncomingMessage;
   const fakeRes = () => {
     const wrote: unknown[] = [];
-    const res = { writeHead: (...a: unknown[]) => wrote.push(a), end: (b: unknown) => wrote.push(b) } as unknown as ServerResponse;
+    const res = {
+      writeHead: (...a: unknown[]) => wrote.push(a),
+      end: (b: unknown) => wrote.push(b),
+    } as unknown as ServerResponse;
     return { res, wrote };
   };
   const target = (i: number) => `${IMDS_TOKEN_PATH}?api-version=2018-02-01&resource=api%3A%2F%2Fr${i}`;
@@ -205,22 +246,42 @@ describe('ImdsFastPath', () => {
   it('memoizes only valid targets, in a bounded map, and writes nothing when it declines', async () => {
     const fast = new ImdsFastPath(cache, clock, guard);
     const { res, wrote } = fakeRes();
-    assert.equal(fast.tryAnswer(fakeReq(`${IMDS_TOKEN_PATH}?resource=x`), res, () => 'id'), false);
-    assert.equal(fast.tryAnswer(fakeReq(target(0)), res, () => 'id'), false, 'a valid target, but a miss');
+    assert.equal(
+      fast.tryAnswer(fakeReq(`${IMDS_TOKEN_PATH}?resource=x`), res, () => 'id'),
+      false,
+    );
+    assert.equal(
+      fast.tryAnswer(fakeReq(target(0)), res, () => 'id'),
+      false,
+      'a valid target, but a miss',
+    );
     assert.equal(fast.memoized, 1, 'the invalid target was not kept');
     assert.deepEqual(wrote, []);
     for (let i = 1; i < QUERY_MEMO_ENTRIES + 10; i++) fast.tryAnswer(fakeReq(target(i)), res, () => 'id');
     assert.ok(fast.memoized <= QUERY_MEMO_ENTRIES);
     await cache.get('api://r3', undefined, 'warm');
-    assert.equal(fast.tryAnswer(fakeReq(target(3), { metadata: 'true', 'x-forwarded-for': '1.2.3.4' }), res, () => 'id'), false);
-    assert.equal(fast.tryAnswer(fakeReq(target(3)), res, () => 'id'), true);
+    assert.equal(
+      fast.tryAnswer(fakeReq(target(3), { metadata: 'true', 'x-forwarded-for': '1.2.3.4' }), res, () => 'id'),
+      false,
+    );
+    assert.equal(
+      fast.tryAnswer(fakeReq(target(3)), res, () => 'id'),
+      true,
+    );
     assert.equal(JSON.parse(String(wrote[1])).resource, 'api://r3');
   });
 
   it('leaves a request to the full route when something throws before anything was written', () => {
-    const broken = { peek: () => { throw new Error('boom'); } } as unknown as TokenCache;
+    const broken = {
+      peek: () => {
+        throw new Error('boom');
+      },
+    } as unknown as TokenCache;
     const { res, wrote } = fakeRes();
-    assert.equal(new ImdsFastPath(broken, clock, guard).tryAnswer(fakeReq(target(1)), res, () => 'id'), false);
+    assert.equal(
+      new ImdsFastPath(broken, clock, guard).tryAnswer(fakeReq(target(1)), res, () => 'id'),
+      false,
+    );
     assert.deepEqual(wrote, []);
   });
 });

@@ -3,7 +3,17 @@ import { epochSeconds, type Clock } from '../kernel/clock.js';
 import { splitTarget } from '../kernel/http/path.js';
 import { renderedBody, type BodyKind } from './metadata-bodies.js';
 import { sendRendered, type SecretDigest } from './metadata-http.js';
-import { APP_SERVICE_SELECTORS, hasMetadataHeader, IMDS_SELECTORS, isForwarded, LEGACY_SELECTORS, parseSelector, requireDatedVersion, requireResource, single } from './metadata-params.js';
+import {
+  APP_SERVICE_SELECTORS,
+  hasMetadataHeader,
+  IMDS_SELECTORS,
+  isForwarded,
+  LEGACY_SELECTORS,
+  parseSelector,
+  requireDatedVersion,
+  requireResource,
+  single,
+} from './metadata-params.js';
 import { APP_SERVICE_VERSION, LEGACY_VERSION } from './metadata-routes.js';
 import type { RequestGuard } from './request-guard.js';
 import type { TokenCache } from './token-cache.js';
@@ -133,14 +143,19 @@ export class ImdsFastPath {
   private headersPass(req: IncomingMessage, kind: BodyKind): boolean {
     if (kind === 'imds') return !isForwarded(req) && hasMetadataHeader(req);
     const app = this.appService!;
-    return kind === 'legacy' ? app.msiSecret.matches(req.headers['secret']) : app.identityHeader.matches(req.headers['x-identity-header']);
+    return kind === 'legacy'
+      ? app.msiSecret.matches(req.headers['secret'])
+      : app.identityHeader.matches(req.headers['x-identity-header']);
   }
 
   private query(rawUrl: string): TokenQuery | undefined {
     const known = this.memo.get(rawUrl);
     if (known !== undefined) return known;
     const imds = parseImdsTarget(rawUrl);
-    const parsed = imds !== undefined ? frozen('imds', imds.resource, imds.selector) : this.appService && parseAppServiceTarget(rawUrl, this.appService.path);
+    const parsed =
+      imds !== undefined
+        ? frozen('imds', imds.resource, imds.selector)
+        : this.appService && parseAppServiceTarget(rawUrl, this.appService.path);
     if (parsed === undefined) return undefined;
     if (this.memo.size >= QUERY_MEMO_ENTRIES) this.memo.clear();
     this.memo.set(rawUrl, parsed);

@@ -10,7 +10,15 @@ const clock = new ManualClock(Date.UTC(2026, 0, 1, 0, 0, 0, 200));
 const now = () => epochSeconds(clock);
 
 function tokenAt(issuedAt: number, n = 1): MintedToken {
-  return { accessToken: `tok-${n}`, issuedAt, expiresOn: issuedAt + 3600, resource: R, clientId: 'cid', objectId: 'oid', identityResourceId: '/uami' };
+  return {
+    accessToken: `tok-${n}`,
+    issuedAt,
+    expiresOn: issuedAt + 3600,
+    resource: R,
+    clientId: 'cid',
+    objectId: 'oid',
+    identityResourceId: '/uami',
+  };
 }
 
 const parsed = (b: { body: Buffer }) => JSON.parse(b.body.toString('utf8')) as Record<string, unknown>;
@@ -18,12 +26,24 @@ const parsed = (b: { body: Buffer }) => JSON.parse(b.body.toString('utf8')) as R
 describe('renderedBody', () => {
   it('serializes exactly what the body functions build, with matching headers', () => {
     const token = tokenAt(now());
-    for (const [kind, build] of [['imds', imdsBody], ['appService', appServiceBody], ['legacy', legacyBody]] as const) {
+    for (const [kind, build] of [
+      ['imds', imdsBody],
+      ['appService', appServiceBody],
+      ['legacy', legacyBody],
+    ] as const) {
       const out = renderedBody(kind, token, R, now());
       assert.equal(out.body.toString('utf8'), JSON.stringify(build(token, R, now())));
-      assert.deepEqual(out.headers, { 'content-type': 'application/json; charset=utf-8', 'content-length': out.body.length, 'cache-control': 'no-store' });
+      assert.deepEqual(out.headers, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': out.body.length,
+        'cache-control': 'no-store',
+      });
     }
-    assert.equal(parsed(renderedBody('imds', token, R, now())).refresh_in, 1800, 'a number: Python MSAL computes now + refresh_in');
+    assert.equal(
+      parsed(renderedBody('imds', token, R, now())).refresh_in,
+      1800,
+      'a number: Python MSAL computes now + refresh_in',
+    );
     assert.equal(parsed(renderedBody('imds', token, R, now())).expires_in, '3600');
     assert.equal(parsed(renderedBody('appService', token, R, now())).expires_in, 3600);
   });

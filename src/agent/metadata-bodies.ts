@@ -34,7 +34,11 @@ export function imdsBody(token: MintedToken, resource: string, nowSeconds: numbe
 }
 
 /** App Service 2019-08-01: numbers for the times. */
-export function appServiceBody(token: MintedToken, resource: string, nowSeconds: number): Record<string, string | number> {
+export function appServiceBody(
+  token: MintedToken,
+  resource: string,
+  nowSeconds: number,
+): Record<string, string | number> {
   const { expiresIn, refreshIn } = lifetimes(token, nowSeconds);
   return {
     access_token: token.accessToken,
@@ -89,4 +93,3 @@ export function renderedBody(kind: BodyKind, token: MintedToken, resource: strin
   slots[kind] = fresh;
   return fresh;
 }
-

@@ -16,15 +16,28 @@ const upstream: TokenUpstream = {
   mint: async (resource) => {
     if (resource === 'api://broken') throw new Error('upstream bug');
     const now = epochSeconds(clock);
-    return { accessToken: 'tok', issuedAt: now, expiresOn: now + 3600, resource, clientId: 'c', objectId: 'o', identityResourceId: '/x' } satisfies MintedToken;
+    return {
+      accessToken: 'tok',
+      issuedAt: now,
+      expiresOn: now + 3600,
+      resource,
+      clientId: 'c',
+      objectId: 'o',
+      identityResourceId: '/x',
+    } satisfies MintedToken;
   },
   instanceMetadata: async () => ({ compute: {} }),
 };
 
 /** A sign-in hook with a bug: it throws from inside the endpoints' own error handling. */
-const throwingSignIns = { hit: () => undefined, failure: () => { throw new Error('sign-in hook bug'); } } as unknown as MetadataSignIns;
+const throwingSignIns = {
+  hit: () => undefined,
+  failure: () => {
+    throw new Error('sign-in hook bug');
+  },
+} as unknown as MetadataSignIns;
 
-describe('the agent\'s metadata endpoints: no request ends the agent (docs/security.md, finding 1)', () => {
+describe("the agent's metadata endpoints: no request ends the agent (docs/security.md, finding 1)", () => {
   let server: Server;
   let port = 0;
   const send = async (text: string, method = 'GET'): Promise<Outcome> => {
@@ -36,13 +49,21 @@ describe('the agent\'s metadata endpoints: no request ends the agent (docs/secur
     }
   };
   const status = (o: Outcome) => (o.kind === 'answer' ? o.status : o.kind);
-  const json = (o: Outcome) => (o.kind === 'answer' ? (JSON.parse(o.body.toString()) as { error: string; error_description: string }) : undefined);
-  const imds = (resource: string) => `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=${resource} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nmetadata: true\r\n\r\n`;
+  const json = (o: Outcome) =>
+    o.kind === 'answer' ? (JSON.parse(o.body.toString()) as { error: string; error_description: string }) : undefined;
+  const imds = (resource: string) =>
+    `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=${resource} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nmetadata: true\r\n\r\n`;
 
   before(async () => {
     server = createMetadataServer({
-      cache: new TokenCache({ upstream, clock }), upstream, identityHeader: 'ih', msiSecret: 'ms', clock, log: createLogger('silent'),
-      signIns: throwingSignIns, limits: { maxHeaderBytes: 4096, maxUrlBytes: 1024, maxConnectionsPerClient: 3 },
+      cache: new TokenCache({ upstream, clock }),
+      upstream,
+      identityHeader: 'ih',
+      msiSecret: 'ms',
+      clock,
+      log: createLogger('silent'),
+      signIns: throwingSignIns,
+      limits: { maxHeaderBytes: 4096, maxUrlBytes: 1024, maxConnectionsPerClient: 3 },
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
@@ -52,7 +73,7 @@ describe('the agent\'s metadata endpoints: no request ends the agent (docs/secur
     server.close();
   });
 
-  it('an error that escapes the endpoints\' error handling is answered 500 in the MSAL shape, and the agent keeps serving', async () => {
+  it("an error that escapes the endpoints' error handling is answered 500 in the MSAL shape, and the agent keeps serving", async () => {
     // In a real agent an unhandled rejection ends the process: there must be none.
     const escaped: unknown[] = [];
     const onEscape = (e: unknown) => escaped.push(e);
@@ -70,7 +91,12 @@ describe('the agent\'s metadata endpoints: no request ends the agent (docs/secur
     const bad = await send(`GET /metadata/instance HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-nul: a\u0000b\r\n\r\n`);
     assert.equal(status(bad), 400);
     assert.equal(typeof json(bad)?.error_description, 'string');
-    assert.equal(status(await send(`GET /metadata/instance HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-big: ${'b'.repeat(5000)}\r\n\r\n`)), 431);
+    assert.equal(
+      status(
+        await send(`GET /metadata/instance HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-big: ${'b'.repeat(5000)}\r\n\r\n`),
+      ),
+      431,
+    );
     const long = await send(imds(`api://${'x'.repeat(2000)}`));
     assert.equal(status(long), 414);
     assert.equal(json(long)?.error, 'invalid_request');
@@ -78,11 +104,15 @@ describe('the agent\'s metadata endpoints: no request ends the agent (docs/secur
   });
 
   it('connections past the per-client bound are answered 429 with Retry-After', async () => {
-    const held = await Promise.all([1, 2, 3].map(() => RawConnection.open({ host: '127.0.0.1', port, tls: false }, 10_000)));
+    const held = await Promise.all(
+      [1, 2, 3].map(() => RawConnection.open({ host: '127.0.0.1', port, tls: false }, 10_000)),
+    );
     const over = await send(imds('api://fine'));
     assert.equal(status(over), 429);
     assert.equal(json(over)?.error, 'too_many_connections');
     for (const c of held) c.close();
-    await waitFor(async () => status(await send(imds('api://fine'))) === 200, { what: 'a 200 once the held connections are closed' });
+    await waitFor(async () => status(await send(imds('api://fine'))) === 200, {
+      what: 'a 200 once the held connections are closed',
+    });
   });
 });

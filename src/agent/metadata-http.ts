@@ -53,7 +53,12 @@ export const jsonHeaders = (length: number): Record<string, string | number> => 
   'cache-control': 'no-store',
 });
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...jsonHeaders(Buffer.byteLength(text)), ...headers });
   res.end(text);
@@ -102,7 +107,8 @@ export function unavailable(detail: string): EndpointError {
  * not imported, so Node 20.11 (package.json engines) still loads this module.
  */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
-const sha256 = (s: string): Buffer => (oneShot !== undefined ? oneShot('sha256', s, 'buffer') : crypto.createHash('sha256').update(s, 'utf8').digest());
+const sha256 = (s: string): Buffer =>
+  oneShot !== undefined ? oneShot('sha256', s, 'buffer') : crypto.createHash('sha256').update(s, 'utf8').digest();
 
 /**
  * Constant-time check of one secret. Hashing both sides gives equal-length buffers for

@@ -42,10 +42,14 @@ const MALFORMED = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/;
 /** Refuses an over-long or malformed value with 400, naming the parameter but never echoing it. */
 export function requireWellFormed(name: string, value: string): string {
   if (value.length > MAX_PARAM_CHARS) {
-    throw badRequest(`The '${name}' parameter is ${value.length} characters long; at most ${MAX_PARAM_CHARS} are accepted.`);
+    throw badRequest(
+      `The '${name}' parameter is ${value.length} characters long; at most ${MAX_PARAM_CHARS} are accepted.`,
+    );
   }
   if (MALFORMED.test(value)) {
-    throw badRequest(`The '${name}' parameter contains control characters or bytes that are not UTF-8; send the value percent-encoded UTF-8, exactly as registered.`);
+    throw badRequest(
+      `The '${name}' parameter contains control characters or bytes that are not UTF-8; send the value percent-encoded UTF-8, exactly as registered.`,
+    );
   }
   return value;
 }
@@ -53,7 +57,9 @@ export function requireWellFormed(name: string, value: string): string {
 export function requireResource(params: URLSearchParams): string {
   const resource = single(params, 'resource');
   if (resource === undefined || resource.trim() === '') {
-    throw badRequest("Required query parameter 'resource' is missing: name the audience, e.g. resource=https://management.azure.com.");
+    throw badRequest(
+      "Required query parameter 'resource' is missing: name the audience, e.g. resource=https://management.azure.com.",
+    );
   }
   return requireWellFormed('resource', resource);
 }
@@ -72,7 +78,9 @@ export function parseSelector(params: URLSearchParams, spelling: SelectorSpellin
     names.push(param);
   }
   if (found.length > 1) {
-    throw badRequest(`Give at most one identity selector; got ${names.join(', ')}. Accepted: ${Object.keys(spelling).join(', ')}.`);
+    throw badRequest(
+      `Give at most one identity selector; got ${names.join(', ')}. Accepted: ${Object.keys(spelling).join(', ')}.`,
+    );
   }
   return found[0];
 }
@@ -84,7 +92,9 @@ export function requireDatedVersion(params: URLSearchParams, minimum: string): s
   const version = single(params, 'api-version');
   if (version === undefined || !DATE_VERSION.test(version) || version < minimum) {
     const got = version === undefined ? 'none was given' : `got '${version}'`;
-    throw badRequest(`Missing or unsupported 'api-version' (${got}); accepted: any YYYY-MM-DD version from ${minimum} on, e.g. 2018-02-01.`);
+    throw badRequest(
+      `Missing or unsupported 'api-version' (${got}); accepted: any YYYY-MM-DD version from ${minimum} on, e.g. 2018-02-01.`,
+    );
   }
   return version;
 }
@@ -96,7 +106,10 @@ export function requireDatedVersion(params: URLSearchParams, minimum: string): s
  */
 export function requireMetadataHeader(req: IncomingMessage): void {
   if (!hasMetadataHeader(req)) {
-    throw new EndpointError('invalid_request', 'Required metadata header not specified: send the header "Metadata: true".');
+    throw new EndpointError(
+      'invalid_request',
+      'Required metadata header not specified: send the header "Metadata: true".',
+    );
   }
 }
 
@@ -106,7 +119,9 @@ export function requireMetadataHeader(req: IncomingMessage): void {
  */
 export function rejectForwarded(req: IncomingMessage): void {
   if (isForwarded(req)) {
-    throw badRequest('Requests carrying X-Forwarded-For are refused: the metadata endpoint is never reached through a proxy. Add this address to NO_PROXY.');
+    throw badRequest(
+      'Requests carrying X-Forwarded-For are refused: the metadata endpoint is never reached through a proxy. Add this address to NO_PROXY.',
+    );
   }
 }
 

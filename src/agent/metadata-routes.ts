@@ -58,7 +58,12 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * A hit is answered without the deadline: its timer, promise and race cost ≈ 7 µs, a third of
  * the cached-hit budget of G1 (docs/performance.md). Only a miss waits for the server, and only that wait is bounded.
  */
-async function token(deps: RouteDeps, ctx: RouteContext, resource: string, selector: IdentitySelector | undefined): Promise<MintedToken> {
+async function token(
+  deps: RouteDeps,
+  ctx: RouteContext,
+  resource: string,
+  selector: IdentitySelector | undefined,
+): Promise<MintedToken> {
   const id = () => ctx.correlationId;
   const hit = deps.cache.peek(resource, selector, id);
   if (hit !== undefined) return (ctx.hit = hit);
@@ -141,7 +146,10 @@ async function readForm(req: IncomingMessage): Promise<string> {
     return (await readBody(req, MAX_FORM_BYTES)).toString('utf8');
   } catch (err) {
     if (err instanceof BodyTooLargeError) {
-      throw new EndpointError('request_too_large', `The form body exceeds ${MAX_FORM_BYTES} bytes; send only resource and one identity selector.`);
+      throw new EndpointError(
+        'request_too_large',
+        `The form body exceeds ${MAX_FORM_BYTES} bytes; send only resource and one identity selector.`,
+      );
     }
     throw err;
   }

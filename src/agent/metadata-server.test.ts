@@ -6,7 +6,13 @@ import { epochSeconds, ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { createMetadataServer } from './metadata-server.js';
 import { TokenCache } from './token-cache.js';
-import { UpstreamRefusal, UpstreamUnavailable, type IdentitySelector, type MintedToken, type TokenUpstream } from './upstream.js';
+import {
+  UpstreamRefusal,
+  UpstreamUnavailable,
+  type IdentitySelector,
+  type MintedToken,
+  type TokenUpstream,
+} from './upstream.js';
 
 const IDENTITY_HEADER = 'identity-header-secret-0123456789';
 const MSI_SECRET = 'msi-secret-abcdefghijklmnop';
@@ -25,7 +31,15 @@ class ScriptedUpstream implements TokenUpstream {
     this.asked.push({ resource, selector, correlationId });
     if (this.failure) throw this.failure;
     const now = epochSeconds(this.clock);
-    return { accessToken: `tok-${this.asked.length}`, issuedAt: now, expiresOn: now + 3600, resource, clientId: 'cid-1', objectId: 'oid-1', identityResourceId: '/x' };
+    return {
+      accessToken: `tok-${this.asked.length}`,
+      issuedAt: now,
+      expiresOn: now + 3600,
+      resource,
+      clientId: 'cid-1',
+      objectId: 'oid-1',
+      identityResourceId: '/x',
+    };
   }
 
   async instanceMetadata(): Promise<Record<string, unknown>> {
@@ -49,7 +63,9 @@ function call(method: string, path: string, headers: Record<string, string> = {}
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: text ? JSON.parse(text) : undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: text ? JSON.parse(text) : undefined }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -84,15 +100,35 @@ const errorShape = (r: Reply) => assert.deepEqual(Object.keys(r.json).sort(), ['
 
 describe('IMDS token endpoint', () => {
   it('answers with the IMDS shape, strings except refresh_in, echoing the resource', async () => {
-    const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, { ...md, 'x-ms-client-request-id': 'req-123' });
+    const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, {
+      ...md,
+      'x-ms-client-request-id': 'req-123',
+    });
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /^application\/json/);
-    assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'client_id', 'expires_in', 'expires_on', 'ext_expires_in', 'not_before', 'refresh_in', 'resource', 'token_type']);
+    assert.deepEqual(Object.keys(r.json).sort(), [
+      'access_token',
+      'client_id',
+      'expires_in',
+      'expires_on',
+      'ext_expires_in',
+      'not_before',
+      'refresh_in',
+      'resource',
+      'token_type',
+    ]);
     assert.ok(Object.entries(r.json).every(([k, v]) => typeof v === (k === 'refresh_in' ? 'number' : 'string')));
     const now = epochSeconds(clock);
     assert.deepEqual(r.json, {
-      access_token: 'tok-1', client_id: 'cid-1', expires_in: '3600', expires_on: String(now + 3600), ext_expires_in: '3600',
-      not_before: String(now), refresh_in: 1800, resource: ARM, token_type: 'Bearer',
+      access_token: 'tok-1',
+      client_id: 'cid-1',
+      expires_in: '3600',
+      expires_on: String(now + 3600),
+      ext_expires_in: '3600',
+      not_before: String(now),
+      refresh_in: 1800,
+      resource: ARM,
+      token_type: 'Bearer',
     });
     assert.deepEqual(upstream.asked, [{ resource: ARM, selector: undefined, correlationId: 'req-123' }]);
   });
@@ -116,7 +152,11 @@ describe('IMDS token endpoint', () => {
   });
 
   it('accepts the lower-cased, slash-terminated path and newer api-versions', async () => {
-    const r = await call('GET', `/METADATA/identity/oauth2/token/?api-version=2025-04-07&resource=${ARM_ENC}&msi_res_id=%2Fsubscriptions%2Fs%2Fx`, md);
+    const r = await call(
+      'GET',
+      `/METADATA/identity/oauth2/token/?api-version=2025-04-07&resource=${ARM_ENC}&msi_res_id=%2Fsubscriptions%2Fs%2Fx`,
+      md,
+    );
     assert.equal(r.status, 200);
     assert.deepEqual(upstream.asked[0]!.selector, { name: 'msi_res_id', value: '/subscriptions/s/x' });
   });
@@ -133,14 +173,21 @@ describe('IMDS token endpoint', () => {
   });
 
   it('refuses proxied requests (X-Forwarded-For)', async () => {
-    const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, { ...md, 'X-Forwarded-For': '10.0.0.1' });
+    const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}`, {
+      ...md,
+      'X-Forwarded-For': '10.0.0.1',
+    });
     assert.equal(r.status, 400);
     assert.match(r.json.error_description, /X-Forwarded-For/);
     assert.equal(upstream.asked.length, 0);
   });
 
   it('names the accepted api-versions when the version is missing or too old', async () => {
-    for (const q of [`resource=${ARM_ENC}`, `api-version=2017-09-01&resource=${ARM_ENC}`, `api-version=latest&resource=${ARM_ENC}`]) {
+    for (const q of [
+      `resource=${ARM_ENC}`,
+      `api-version=2017-09-01&resource=${ARM_ENC}`,
+      `api-version=latest&resource=${ARM_ENC}`,
+    ]) {
       const r = await call('GET', `${IMDS}?${q}`, md);
       assert.equal(r.status, 400);
       assert.match(r.json.error_description, /2018-02-01/);
@@ -160,10 +207,17 @@ describe('IMDS token endpoint', () => {
 
 describe('errors from the openmi server', () => {
   it('relays a refusal with its status, code and explanation', async () => {
-    upstream.failure = new UpstreamRefusal(400, 'identity_not_found', 'client_id abc is not attached to vm1; attached: uami1');
+    upstream.failure = new UpstreamRefusal(
+      400,
+      'identity_not_found',
+      'client_id abc is not attached to vm1; attached: uami1',
+    );
     const r = await call('GET', `${IMDS}?api-version=2018-02-01&resource=${ARM_ENC}&client_id=abc`, md);
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json, { error: 'identity_not_found', error_description: 'client_id abc is not attached to vm1; attached: uami1' });
+    assert.deepEqual(r.json, {
+      error: 'identity_not_found',
+      error_description: 'client_id abc is not attached to vm1; attached: uami1',
+    });
   });
 
   it('never answers 404 for an identity problem (the SDKs retry 404 for ~25 s)', async () => {
@@ -197,15 +251,29 @@ describe('App Service 2019-08-01', () => {
   const path = `/msi/token?api-version=2019-08-01&resource=${ARM_ENC}`;
 
   it('answers with numbers for the times when X-IDENTITY-HEADER matches', async () => {
-    const r = await call('GET', `${path}&mi_res_id=%2Fsubscriptions%2Fs%2Fuami`, { 'X-IDENTITY-HEADER': IDENTITY_HEADER });
+    const r = await call('GET', `${path}&mi_res_id=%2Fsubscriptions%2Fs%2Fuami`, {
+      'X-IDENTITY-HEADER': IDENTITY_HEADER,
+    });
     assert.equal(r.status, 200);
     const now = epochSeconds(clock);
-    assert.deepEqual(r.json, { access_token: 'tok-1', expires_on: now + 3600, expires_in: 3600, refresh_in: 1800, resource: ARM, token_type: 'Bearer', client_id: 'cid-1' });
+    assert.deepEqual(r.json, {
+      access_token: 'tok-1',
+      expires_on: now + 3600,
+      expires_in: 3600,
+      refresh_in: 1800,
+      resource: ARM,
+      token_type: 'Bearer',
+      client_id: 'cid-1',
+    });
     assert.deepEqual(upstream.asked[0]!.selector, { name: 'mi_res_id', value: '/subscriptions/s/uami' });
   });
 
   it('answers 401 JSON for a missing or wrong header, without echoing either secret', async () => {
-    for (const headers of [{}, { 'X-IDENTITY-HEADER': 'guess-guess-guess' }, { 'X-IDENTITY-HEADER': IDENTITY_HEADER.slice(0, -1) }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { 'X-IDENTITY-HEADER': 'guess-guess-guess' },
+      { 'X-IDENTITY-HEADER': IDENTITY_HEADER.slice(0, -1) },
+    ] as Record<string, string>[]) {
       const r = await call('GET', path, headers);
       assert.equal(r.status, 401);
       errorShape(r);
@@ -223,7 +291,9 @@ describe('App Service 2019-08-01', () => {
 
 describe('legacy 2017-09-01 (MSI_ENDPOINT + MSI_SECRET)', () => {
   it("answers the CLI's slash-appended URL with expires_on as a string, mapping clientid", async () => {
-    const r = await call('GET', `/msi/token/?resource=${ARM}&api-version=2017-09-01&clientid=cid-9`, { secret: MSI_SECRET });
+    const r = await call('GET', `/msi/token/?resource=${ARM}&api-version=2017-09-01&clientid=cid-9`, {
+      secret: MSI_SECRET,
+    });
     assert.equal(r.status, 200);
     assert.equal(typeof r.json.expires_on, 'string');
     assert.equal(r.json.expires_on, String(epochSeconds(clock) + 3600));
@@ -232,10 +302,14 @@ describe('legacy 2017-09-01 (MSI_ENDPOINT + MSI_SECRET)', () => {
   });
 
   it('refuses a wrong secret with 401 and an unknown api-version with 400', async () => {
-    const wrong = await call('GET', `/msi/token?resource=${ARM_ENC}&api-version=2017-09-01`, { secret: IDENTITY_HEADER });
+    const wrong = await call('GET', `/msi/token?resource=${ARM_ENC}&api-version=2017-09-01`, {
+      secret: IDENTITY_HEADER,
+    });
     assert.equal(wrong.status, 401);
     assert.match(wrong.json.error_description, /'secret' header is wrong/);
-    const version = await call('GET', `/msi/token?resource=${ARM_ENC}&api-version=2019-07-01-preview`, { secret: MSI_SECRET });
+    const version = await call('GET', `/msi/token?resource=${ARM_ENC}&api-version=2019-07-01-preview`, {
+      secret: MSI_SECRET,
+    });
     assert.equal(version.status, 400);
     assert.match(version.json.error_description, /2019-08-01.*2017-09-01/);
   });
@@ -246,7 +320,12 @@ describe('Cloud Shell / az login --identity (POST)', () => {
 
   it('takes the form body and answers like IMDS', async () => {
     const resource = 'https://management.core.windows.net/';
-    const r = await call('POST', '/msi/token', form, `resource=${encodeURIComponent(resource)}&msi_res_id=%2Fsubscriptions%2Fs%2Fuami`);
+    const r = await call(
+      'POST',
+      '/msi/token',
+      form,
+      `resource=${encodeURIComponent(resource)}&msi_res_id=%2Fsubscriptions%2Fs%2Fuami`,
+    );
     assert.equal(r.status, 200);
     assert.equal(r.json.resource, resource);
     assert.equal(r.json.token_type, 'Bearer');
@@ -255,7 +334,12 @@ describe('Cloud Shell / az login --identity (POST)', () => {
   });
 
   it('requires Metadata: true and refuses oversized bodies with 413', async () => {
-    const noHeader = await call('POST', '/msi/token', { 'content-type': 'application/x-www-form-urlencoded' }, `resource=${ARM_ENC}`);
+    const noHeader = await call(
+      'POST',
+      '/msi/token',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      `resource=${ARM_ENC}`,
+    );
     assert.equal(noHeader.status, 400);
     const big = await call('POST', '/msi/token', form, `resource=${ARM_ENC}&pad=${'x'.repeat(70 * 1024)}`);
     assert.equal(big.status, 413);

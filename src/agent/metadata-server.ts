@@ -8,7 +8,14 @@ import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, SecretDigest, sendError, toEndpointError } from './metadata-http.js';
-import { appServiceToken, cloudShellToken, imdsToken, instanceDocument, type RouteContext, type RouteDeps } from './metadata-routes.js';
+import {
+  appServiceToken,
+  cloudShellToken,
+  imdsToken,
+  instanceDocument,
+  type RouteContext,
+  type RouteDeps,
+} from './metadata-routes.js';
 import type { MetadataSignIns } from './metadata-sign-ins.js';
 import { RequestGuard } from './request-guard.js';
 import type { TokenCache } from './token-cache.js';
@@ -38,7 +45,11 @@ export interface MetadataServerOptions {
  * Workload requests are a short GET with a few headers and no bearer token; 128 connections
  * from one address leaves room for every process on a busy host (all of them come from loopback).
  */
-export const METADATA_LIMITS: ListenerLimits = { maxHeaderBytes: 16 * 1024, maxUrlBytes: 8 * 1024, maxConnectionsPerClient: 128 };
+export const METADATA_LIMITS: ListenerLimits = {
+  maxHeaderBytes: 16 * 1024,
+  maxUrlBytes: 8 * 1024,
+  maxConnectionsPerClient: 128,
+};
 
 export { IMDS_TOKEN_PATH };
 export const INSTANCE_PATH = '/metadata/instance';
@@ -69,19 +80,29 @@ function routeFor(routes: Routes, path: string, method: string): Handler | Endpo
   const handler = methods[method];
   if (handler !== undefined) return handler;
   const allowed = Object.keys(methods).join(', ');
-  return new EndpointError('method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, { allow: allowed });
+  return new EndpointError('method_not_allowed', `${method} is not supported on ${path}; use ${allowed}.`, {
+    allow: allowed,
+  });
 }
 
 const TOKEN_HANDLERS = new Set<Handler>([imdsToken, appServiceToken, cloudShellToken]);
 
-async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: string, opts: MetadataServerOptions, started: number): Promise<void> {
+async function serve(
+  routes: Routes,
+  deps: RouteDeps,
+  ctx: RouteContext,
+  path: string,
+  opts: MetadataServerOptions,
+  started: number,
+): Promise<void> {
   const route = routeFor(routes, path, (ctx.req.method ?? 'GET').toUpperCase());
   try {
     // Before routing: a browser or a rebound name learns nothing, not even which paths exist.
     deps.guard.check(ctx.req);
     if (route instanceof EndpointError) throw route;
     await route(deps, ctx);
-    if (ctx.hit !== undefined) opts.signIns?.hit(ctx.req, ctx.query.get('resource') ?? ctx.hit.resource, ctx.hit, performance.now() - started);
+    if (ctx.hit !== undefined)
+      opts.signIns?.hit(ctx.req, ctx.query.get('resource') ?? ctx.hit.resource, ctx.hit, performance.now() - started);
   } catch (err) {
     const out = toEndpointError(err);
     if (out.status >= 500) opts.log.warn({ err, correlationId: ctx.correlationId }, 'metadata request failed');
@@ -95,7 +116,10 @@ async function serve(routes: Routes, deps: RouteDeps, ctx: RouteContext, path: s
 
 function logAccess(log: Logger, res: ServerResponse, path: string, started: number, correlationId: string): void {
   const ms = Math.round(performance.now() - started);
-  log.debug({ method: res.req.method, path: logText(path), status: res.statusCode, ms, correlationId }, 'metadata request');
+  log.debug(
+    { method: res.req.method, path: logText(path), status: res.statusCode, ms, correlationId },
+    'metadata request',
+  );
 }
 
 /**
@@ -119,31 +143,44 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   // The fast path answers synchronously, so the hook reads the start time of the request at hand.
   let started = 0;
   const signIns = opts.signIns;
-  const onHit = signIns && ((req: IncomingMessage, resource: string, token: MintedToken) => signIns.hit(req, resource, token, performance.now() - started));
-  const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit, { path: appServicePath, identityHeader: deps.identityHeader, msiSecret: deps.msiSecret });
+  const onHit =
+    signIns &&
+    ((req: IncomingMessage, resource: string, token: MintedToken) =>
+      signIns.hit(req, resource, token, performance.now() - started));
+  const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit, {
+    path: appServicePath,
+    identityHeader: deps.identityHeader,
+    msiSecret: deps.msiSecret,
+  });
   const newId = () => random.uuid();
   const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
   const admit = guardListener(server, { log: opts.log, limits, envelope: 'oauth' });
   // The boundary answers 500 to anything the routes' own error handling let through (docs/security.md, finding 1).
-  server.on('request', guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
-    if (!admit(req, res)) return undefined;
-    started = performance.now();
-    const begun = started;
-    // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md); the
-    // correlation id is only made if the hit starts a background refresh or the access line is logged.
-    let id: string | undefined;
-    const correlationId = () => (id ??= correlationIdOf(req, newId));
-    if (fast.tryAnswer(req, res, correlationId)) {
-      if (opts.log.isLevelEnabled('debug')) logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, correlationId());
-      return undefined;
-    }
-    const target = splitTarget(req.url ?? '/');
-    const path = target.path.toLowerCase();
-    const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
-    return serve(routes, deps, ctx, path, opts, begun).then(() => logAccess(opts.log, res, path, begun, ctx.correlationId));
-  }));
+  server.on(
+    'request',
+    guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
+      if (!admit(req, res)) return undefined;
+      started = performance.now();
+      const begun = started;
+      // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md); the
+      // correlation id is only made if the hit starts a background refresh or the access line is logged.
+      let id: string | undefined;
+      const correlationId = () => (id ??= correlationIdOf(req, newId));
+      if (fast.tryAnswer(req, res, correlationId)) {
+        if (opts.log.isLevelEnabled('debug'))
+          logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, correlationId());
+        return undefined;
+      }
+      const target = splitTarget(req.url ?? '/');
+      const path = target.path.toLowerCase();
+      const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
+      return serve(routes, deps, ctx, path, opts, begun).then(() =>
+        logAccess(opts.log, res, path, begun, ctx.correlationId),
+      );
+    }),
+  );
   server.on('listening', () => deps.guard.bind(server.address()));
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.
   server.headersTimeout = 10_000;

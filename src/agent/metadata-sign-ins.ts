@@ -43,7 +43,15 @@ export class MetadataSignIns {
    * header-less, query-less IMDS GET is DefaultAzureCredential's "is there an IMDS?" probe,
    * not a token request, so it is not logged either.
    */
-  failure(req: IncomingMessage, path: string, query: URLSearchParams, err: unknown, out: EndpointFailure, fromServer: boolean, latencyMs: number): void {
+  failure(
+    req: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+    err: unknown,
+    out: EndpointFailure,
+    fromServer: boolean,
+    latencyMs: number,
+  ): void {
     if (fromServer && err instanceof UpstreamRefusal) return;
     if (path === IMDS_TOKEN_PATH && !hasMetadataHeader(req) && query.size === 0) return;
     this.buffer.record({

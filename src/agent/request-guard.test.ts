@@ -20,7 +20,14 @@ let agent: RunningAgent;
 let port = 0;
 before(async () => {
   srv = await TestAgentServer.start();
-  agent = await startAgent({ serverUrl: srv.url, ca: srv.ca, joinToken: 'jt.secret', listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent') });
+  agent = await startAgent({
+    serverUrl: srv.url,
+    ca: srv.ca,
+    joinToken: 'jt.secret',
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    log: createLogger('silent'),
+  });
   port = agent.port;
 });
 after(async () => {
@@ -36,13 +43,45 @@ interface Family {
 
 const q = (r: string) => encodeURIComponent(r);
 const FAMILIES: Family[] = [
-  { name: 'IMDS token', request: (r) => ({ line: `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=${q(r)} HTTP/1.1`, headers: ['Metadata: true'], body: '' }) },
-  { name: 'instance', request: () => ({ line: 'GET /metadata/instance?api-version=2021-02-01 HTTP/1.1', headers: ['Metadata: true'], body: '' }) },
-  { name: 'App Service 2019', request: (r) => ({ line: `GET /msi/token?api-version=2019-08-01&resource=${q(r)} HTTP/1.1`, headers: [`X-IDENTITY-HEADER: ${agent.identityHeader}`], body: '' }) },
-  { name: 'App Service 2017', request: (r) => ({ line: `GET /msi/token?api-version=2017-09-01&resource=${q(r)} HTTP/1.1`, headers: [`secret: ${agent.msiSecret}`], body: '' }) },
+  {
+    name: 'IMDS token',
+    request: (r) => ({
+      line: `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=${q(r)} HTTP/1.1`,
+      headers: ['Metadata: true'],
+      body: '',
+    }),
+  },
+  {
+    name: 'instance',
+    request: () => ({
+      line: 'GET /metadata/instance?api-version=2021-02-01 HTTP/1.1',
+      headers: ['Metadata: true'],
+      body: '',
+    }),
+  },
+  {
+    name: 'App Service 2019',
+    request: (r) => ({
+      line: `GET /msi/token?api-version=2019-08-01&resource=${q(r)} HTTP/1.1`,
+      headers: [`X-IDENTITY-HEADER: ${agent.identityHeader}`],
+      body: '',
+    }),
+  },
+  {
+    name: 'App Service 2017',
+    request: (r) => ({
+      line: `GET /msi/token?api-version=2017-09-01&resource=${q(r)} HTTP/1.1`,
+      headers: [`secret: ${agent.msiSecret}`],
+      body: '',
+    }),
+  },
   {
     name: 'Cloud Shell form',
-    request: (r) => ({ line: 'POST /msi/token HTTP/1.1', headers: ['Metadata: true', 'Content-Type: application/x-www-form-urlencoded'], body: `resource=${q(r)}` }),
+    request: (r) => ({
+      line: 'POST /msi/token HTTP/1.1',
+      headers: ['Metadata: true', 'Content-Type: application/x-www-form-urlencoded'],
+      body: `resource=${q(r)}`,
+    }),
   },
 ];
 
@@ -53,7 +92,12 @@ function send(f: Family, resource: string, headers: string[], line?: string): Pr
   return rawRequest(port, [line ?? req.line, ...headers, ...req.headers].join('\r\n'), req.body);
 }
 
-const noCors = (r: RawReply) => assert.deepEqual(Object.keys(r.headers).filter((h) => h.startsWith('access-control-')), [], 'no Access-Control-* header');
+const noCors = (r: RawReply) =>
+  assert.deepEqual(
+    Object.keys(r.headers).filter((h) => h.startsWith('access-control-')),
+    [],
+    'no Access-Control-* header',
+  );
 
 function refused(r: RawReply, status: number, error: string, what: string): void {
   assert.equal(r.status, status, `${what}: ${r.text}`);
@@ -76,7 +120,11 @@ const ATTACKS: Array<[string, () => string[], string]> = [
   ['our own Origin', () => [own(), `Origin: http://127.0.0.1:${port}`], 'browser_request_refused'],
   ['Sec-Fetch-Site: cross-site', () => [own(), 'Sec-Fetch-Site: cross-site'], 'browser_request_refused'],
   ['Sec-Fetch-Site: same-site', () => [own(), 'Sec-Fetch-Site: same-site'], 'browser_request_refused'],
-  ['Sec-Fetch-Site: same-origin (what rebinding looks like)', () => [own(), 'Sec-Fetch-Site: same-origin'], 'browser_request_refused'],
+  [
+    'Sec-Fetch-Site: same-origin (what rebinding looks like)',
+    () => [own(), 'Sec-Fetch-Site: same-origin'],
+    'browser_request_refused',
+  ],
   ['Sec-Fetch-Site: none', () => [own(), 'Sec-Fetch-Site: none'], 'browser_request_refused'],
 ];
 
@@ -87,7 +135,8 @@ describe('metadata endpoints refuse browsers and foreign Host headers', () => {
         const resource = `api://guard-${f.name.replace(/\W/g, '')}-${cached}`;
         if (cached) assert.equal((await send(f, resource, [own()])).status, 200, 'warm the cache');
         const mints = srv.mints;
-        for (const [what, headers, error] of ATTACKS) refused(await send(f, resource, headers()), 403, error, `${f.name}: ${what}`);
+        for (const [what, headers, error] of ATTACKS)
+          refused(await send(f, resource, headers()), 403, error, `${f.name}: ${what}`);
         const http10 = await send(f, resource, [], f.request(resource).line.replace('HTTP/1.1', 'HTTP/1.0'));
         refused(http10, 403, 'host_not_allowed', `${f.name}: HTTP/1.0 without Host`);
         assert.equal(srv.mints, mints, 'nothing refused reached the server');
@@ -100,7 +149,13 @@ describe('metadata endpoints refuse browsers and foreign Host headers', () => {
 
   it('answers the addresses the agent is reached at, in any case', async () => {
     const imds = FAMILIES[0]!;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, '169.254.169.254', '169.254.169.254:80']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LocalHost:${port}`,
+      '169.254.169.254',
+      '169.254.169.254:80',
+    ]) {
       assert.equal((await send(imds, 'api://hosts', [`Host: ${host}`])).status, 200, host);
     }
   });
@@ -109,7 +164,14 @@ describe('metadata endpoints refuse browsers and foreign Host headers', () => {
     for (const path of ['/metadata/identity/oauth2/token', '/metadata/instance', '/msi/token', '/nothing']) {
       const preflight = await rawRequest(
         port,
-        [`OPTIONS ${path} HTTP/1.1`, own(), 'Origin: https://evil.example', 'Access-Control-Request-Method: GET', 'Access-Control-Request-Headers: metadata', 'Sec-Fetch-Site: cross-site'].join('\r\n'),
+        [
+          `OPTIONS ${path} HTTP/1.1`,
+          own(),
+          'Origin: https://evil.example',
+          'Access-Control-Request-Method: GET',
+          'Access-Control-Request-Headers: metadata',
+          'Sec-Fetch-Site: cross-site',
+        ].join('\r\n'),
       );
       refused(preflight, 403, 'browser_request_refused', `preflight ${path}`);
     }
@@ -133,21 +195,37 @@ describe('metadata endpoints refuse malformed parameters', () => {
   for (const f of FAMILIES.filter((x) => x.name !== 'instance')) {
     it(`${f.name}: control characters, invalid UTF-8 and over-long values in resource or selector → 400`, async () => {
       const mints = srv.mints;
-      for (const [what, resource] of BAD) refused(await send(f, resource, [own()]), 400, 'invalid_request', `${f.name}: resource with ${what}`);
+      for (const [what, resource] of BAD)
+        refused(await send(f, resource, [own()]), 400, 'invalid_request', `${f.name}: resource with ${what}`);
       const { line, headers, body } = f.request('api://x');
       const invalidUtf8 = body === '' ? line.replace('api%3A%2F%2Fx', 'api%3A%2F%2Fx%FF') : line;
-      refused(await rawRequest(port, [invalidUtf8, own(), ...headers].join('\r\n'), body === '' ? '' : 'resource=api%3A%2F%2Fx%C0%AF'), 400, 'invalid_request', `${f.name}: invalid UTF-8`);
+      refused(
+        await rawRequest(
+          port,
+          [invalidUtf8, own(), ...headers].join('\r\n'),
+          body === '' ? '' : 'resource=api%3A%2F%2Fx%C0%AF',
+        ),
+        400,
+        'invalid_request',
+        `${f.name}: invalid UTF-8`,
+      );
       const selector = f.name === 'App Service 2017' ? 'clientid' : 'client_id';
       const withSelector = body === '' ? line.replace(' HTTP/1.1', `&${selector}=a%0Db HTTP/1.1`) : line;
       const formSelector = body === '' ? '' : `${body}&client_id=a%0Db`;
-      refused(await rawRequest(port, [withSelector, own(), ...headers].join('\r\n'), formSelector), 400, 'invalid_request', `${f.name}: selector with CR`);
+      refused(
+        await rawRequest(port, [withSelector, own(), ...headers].join('\r\n'), formSelector),
+        400,
+        'invalid_request',
+        `${f.name}: selector with CR`,
+      );
       assert.equal(srv.mints, mints, 'nothing malformed reached the server');
     });
   }
 });
 
 describe('RequestGuard: which Host values name the agent', () => {
-  const admits = (guard: RequestGuard, host: string | undefined) => guard.admits({ headers: host === undefined ? {} : { host } } as IncomingMessage);
+  const admits = (guard: RequestGuard, host: string | undefined) =>
+    guard.admits({ headers: host === undefined ? {} : { host } } as IncomingMessage);
   const bound = (address: string, port: number, extra: string[] = []) => {
     const g = new RequestGuard(extra);
     g.bind({ address, family: address.includes(':') ? 'IPv6' : 'IPv4', port });
@@ -156,14 +234,25 @@ describe('RequestGuard: which Host values name the agent', () => {
 
   it('admits nothing before it knows its address, and never an empty Host', () => {
     const unbound = new RequestGuard(['openmi-agent:50342']);
-    for (const host of ['', '\n', undefined, '169.254.169.254', 'openmi-agent:50342']) assert.ok(!admits(unbound, host), JSON.stringify(host));
+    for (const host of ['', '\n', undefined, '169.254.169.254', 'openmi-agent:50342'])
+      assert.ok(!admits(unbound, host), JSON.stringify(host));
     assert.ok(!admits(bound('0.0.0.0', 50342), '') && !admits(bound('127.0.0.1', 50342), ''));
   });
 
   it('bound to a wildcard address: any IP literal on its port (rebinding needs a name), localhost, never a name', () => {
     const g = bound('0.0.0.0', 50342);
-    for (const host of ['10.0.0.5:50342', '127.0.0.1:50342', '[fe80::1]:50342', 'localhost:50342', '169.254.169.254']) assert.ok(admits(g, host), host);
-    for (const host of ['evil.example:50342', '10.0.0.5:50343', '10.0.0.5', '[fe80::1', 'fe80::1:50342', '1.2.3.4.nip.io:50342', undefined]) assert.ok(!admits(g, host), String(host));
+    for (const host of ['10.0.0.5:50342', '127.0.0.1:50342', '[fe80::1]:50342', 'localhost:50342', '169.254.169.254'])
+      assert.ok(admits(g, host), host);
+    for (const host of [
+      'evil.example:50342',
+      '10.0.0.5:50343',
+      '10.0.0.5',
+      '[fe80::1',
+      'fe80::1:50342',
+      '1.2.3.4.nip.io:50342',
+      undefined,
+    ])
+      assert.ok(!admits(g, host), String(host));
   });
 
   it('bound to IPv6 loopback, and on port 80 (where clients omit the port)', () => {

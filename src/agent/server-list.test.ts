@@ -30,8 +30,16 @@ describe('ServerList', () => {
   it('never retries a refusal elsewhere, and rethrows the last unavailability when all are down', async () => {
     const list = new ServerList([A, B]);
     const asked: string[] = [];
-    await assert.rejects(list.first(async (url) => (asked.push(url), Promise.reject(new UpstreamRefusal(400, 'invalid_request', 'detached')))), UpstreamRefusal);
+    await assert.rejects(
+      list.first(
+        async (url) => (asked.push(url), Promise.reject(new UpstreamRefusal(400, 'invalid_request', 'detached'))),
+      ),
+      UpstreamRefusal,
+    );
     assert.deepEqual(asked, [A]);
-    await assert.rejects(list.first(async (url) => Promise.reject(new UpstreamUnavailable(`${url} down`))), /b\.test.*down/);
+    await assert.rejects(
+      list.first(async (url) => Promise.reject(new UpstreamUnavailable(`${url} down`))),
+      /b\.test.*down/,
+    );
   });
 });

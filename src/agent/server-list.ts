@@ -3,7 +3,10 @@ import { UpstreamUnavailable } from './upstream.js';
 
 /** `--server` values: repeated, or comma-separated in one value; normalized, duplicates dropped. */
 export function parseServerUrls(values: string | readonly string[]): string[] {
-  const all = (typeof values === 'string' ? [values] : values).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const all = (typeof values === 'string' ? [values] : values)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const urls = [...new Set(all.map(normalizeServerUrl))];
   if (urls.length === 0) throw new Error('no openmi server URL given');
   return urls;

@@ -7,8 +7,17 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 const hit = (at: number, over: Partial<AgentSignIn> = {}): AgentSignIn => ({
-  at, correlationId: null, audience: 'https://vault.azure.net', principalId: 'oid', clientId: 'cid', identityResourceId: '/id/a',
-  result: 'success', errorCode: null, reason: null, latencyMs: 0.2, ...over,
+  at,
+  correlationId: null,
+  audience: 'https://vault.azure.net',
+  principalId: 'oid',
+  clientId: 'cid',
+  identityResourceId: '/id/a',
+  result: 'success',
+  errorCode: null,
+  reason: null,
+  latencyMs: 0.2,
+  ...over,
 });
 
 const sum = (rows: readonly AgentSignIn[]) => rows.reduce((n, r) => n + (r.count ?? 1), 0);
@@ -20,7 +29,16 @@ describe('SignInAggregator', () => {
     a.add(hit(T0 + 20, { latencyMs: 3 }));
     const early = a.take(T0 + 1_000);
     assert.equal(early.rows.length, 1);
-    assert.deepEqual([early.rows[0]!.count, early.rows[0]!.at, early.rows[0]!.lastAt, early.rows[0]!.correlationId, early.rows[0]!.latencyMs], [2, T0 + 10, T0 + 20, 'first', 3]);
+    assert.deepEqual(
+      [
+        early.rows[0]!.count,
+        early.rows[0]!.at,
+        early.rows[0]!.lastAt,
+        early.rows[0]!.correlationId,
+        early.rows[0]!.latencyMs,
+      ],
+      [2, T0 + 10, T0 + 20, 'first', 3],
+    );
     for (let i = 0; i < 1_000; i++) a.add(hit(T0 + 1_000 + i * 50, i === 7 ? { correlationId: 'sample' } : {}));
     assert.deepEqual(a.take(T0 + MIN - 1).rows, [], 'nothing more until the minute ends');
     const rest = a.take(T0 + MIN);
@@ -41,7 +59,13 @@ describe('SignInAggregator', () => {
     a.add(hit(T0 + MIN + 1));
     const at60 = a.take(T0 + MIN + 2);
     // The minute that ended, and the new minute's first requests (its key is new in the window).
-    assert.deepEqual(at60.rows.map((r) => [r.at, r.lastAt, r.count]), [[T0 + MIN - 1, T0 + MIN - 1, 1], [T0 + MIN, T0 + MIN + 1, 2]]);
+    assert.deepEqual(
+      at60.rows.map((r) => [r.at, r.lastAt, r.count]),
+      [
+        [T0 + MIN - 1, T0 + MIN - 1, 1],
+        [T0 + MIN, T0 + MIN + 1, 2],
+      ],
+    );
   });
 
   it('keeps identities, audiences and results apart', () => {
@@ -49,7 +73,16 @@ describe('SignInAggregator', () => {
     a.add(hit(T0));
     a.add(hit(T0, { audience: 'https://storage.azure.com' }));
     a.add(hit(T0, { identityResourceId: '/id/b', principalId: 'oid-b', clientId: 'cid-b' }));
-    a.add(hit(T0, { result: 'failure', errorCode: 'invalid_request', reason: 'no Metadata header', principalId: null, clientId: null, identityResourceId: null }));
+    a.add(
+      hit(T0, {
+        result: 'failure',
+        errorCode: 'invalid_request',
+        reason: 'no Metadata header',
+        principalId: null,
+        clientId: null,
+        identityResourceId: null,
+      }),
+    );
     a.add(hit(T0));
     const { rows } = a.take(T0 + MIN);
     assert.equal(rows.length, 4);
@@ -62,7 +95,14 @@ describe('SignInAggregator', () => {
     assert.equal(a.add(hit(T0, { identityResourceId: '/id/other' })), false, 'a second folded key is over the bound');
     const { rows, dropped } = a.take(T0 + MIN);
     assert.equal(dropped, 1);
-    assert.deepEqual(new Map(rows.map((r) => [r.audience, r.count])), new Map([['a', 1], ['b', 1], [null, 3]]));
+    assert.deepEqual(
+      new Map(rows.map((r) => [r.audience, r.count])),
+      new Map([
+        ['a', 1],
+        ['b', 1],
+        [null, 3],
+      ]),
+    );
     assert.equal(a.take(T0 + 2 * MIN).dropped, 0, 'the dropped count is handed out once');
   });
 
@@ -72,7 +112,13 @@ describe('SignInAggregator', () => {
     assert.equal(a.add(hit(T0 + 1, { audience: 'b' })), false);
     assert.ok(a.add(hit(T0 + MIN, { audience: 'b' })));
     const { rows, dropped } = a.take(T0 + 2 * MIN);
-    assert.deepEqual(rows.map((r) => [r.audience, r.at]), [['a', T0], ['b', T0 + MIN]]);
+    assert.deepEqual(
+      rows.map((r) => [r.audience, r.at]),
+      [
+        ['a', T0],
+        ['b', T0 + MIN],
+      ],
+    );
     assert.equal(dropped, 1);
   });
 
@@ -81,7 +127,10 @@ describe('SignInAggregator', () => {
     a.add(hit(T0 + MIN + 5));
     a.add(hit(T0 + 5)); // NTP stepped the clock back into the previous minute
     const all = a.take(T0 + MIN + 10, true);
-    assert.deepEqual(all.rows.map((r) => [r.count, r.at, r.lastAt]), [[2, T0 + 5, T0 + MIN + 5]]);
+    assert.deepEqual(
+      all.rows.map((r) => [r.count, r.at, r.lastAt]),
+      [[2, T0 + 5, T0 + MIN + 5]],
+    );
     assert.deepEqual(a.take(T0 + MIN + 20, true).rows, []);
   });
 

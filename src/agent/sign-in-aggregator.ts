@@ -25,13 +25,20 @@ type Bucket = AgentSignIn & { count: number; lastAt: number };
  */
 function keyField(e: AgentSignIn, i: number): string | null {
   switch (i) {
-    case 0: return e.result;
-    case 1: return e.errorCode;
-    case 2: return e.identityResourceId;
-    case 3: return e.principalId;
-    case 4: return e.clientId;
-    case 5: return e.audience;
-    default: return e.reason;
+    case 0:
+      return e.result;
+    case 1:
+      return e.errorCode;
+    case 2:
+      return e.identityResourceId;
+    case 3:
+      return e.principalId;
+    case 4:
+      return e.clientId;
+    case 5:
+      return e.audience;
+    default:
+      return e.reason;
   }
 }
 const FINE_DEPTH = 7;

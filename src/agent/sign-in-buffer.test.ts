@@ -10,8 +10,16 @@ import { waitFor } from '../../test/helpers/wait.js';
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 const hit = (at: number, audience = 'api://a'): AgentSignIn => ({
-  at, correlationId: null, audience, principalId: 'p', clientId: 'c', identityResourceId: 'r',
-  result: 'success', errorCode: null, reason: null, latencyMs: 0.1,
+  at,
+  correlationId: null,
+  audience,
+  principalId: 'p',
+  clientId: 'c',
+  identityResourceId: 'r',
+  result: 'success',
+  errorCode: null,
+  reason: null,
+  latencyMs: 0.1,
 });
 
 const sum = (rows: readonly AgentSignIn[]) => rows.reduce((n, r) => n + (r.count ?? 1), 0);
@@ -20,13 +28,23 @@ const sum = (rows: readonly AgentSignIn[]) => rows.reduce((n, r) => n + (r.count
 function setup(opts: Partial<SignInBufferOptions> = {}) {
   const clock = new ManualClock(T0);
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString('utf8'))), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString('utf8'))), done()),
+  });
   const state = { fail: undefined as Error | undefined, batches: [] as AgentSignIn[][] };
   const upload = async (events: AgentSignIn[]) => {
     if (state.fail) throw state.fail;
     state.batches.push(events.map((e) => ({ ...e })));
   };
-  const b = new SignInBuffer({ upload, clock, log: createLogger('info', sink), intervalMs: 3_600_000, minBackoffMs: 0, maxBackoffMs: 0, ...opts });
+  const b = new SignInBuffer({
+    upload,
+    clock,
+    log: createLogger('info', sink),
+    intervalMs: 3_600_000,
+    minBackoffMs: 0,
+    maxBackoffMs: 0,
+    ...opts,
+  });
   const uploaded = () => state.batches.flat().filter((e) => e.errorCode !== DROPPED_CODE);
   const notices = () => state.batches.flat().filter((e) => e.errorCode === DROPPED_CODE);
   return { b, clock, lines, state, uploaded, notices };
@@ -44,7 +62,10 @@ describe('SignInBuffer', () => {
     const rows = uploaded();
     assert.equal(sum(rows), 180 * 1_666);
     assert.ok(rows.length <= 3 * 2 * 2, `${rows.length} rows for 2 keys over 3 minutes`);
-    assert.ok(rows.every((r) => typeof r.correlationId === 'string' && r.correlationId.length > 0), 'ids are filled in at upload');
+    assert.ok(
+      rows.every((r) => typeof r.correlationId === 'string' && r.correlationId.length > 0),
+      'ids are filled in at upload',
+    );
     assert.deepEqual(b.dropped, { unreachable: 0, refused: 0, bound: 0 });
   });
 
@@ -80,12 +101,18 @@ describe('SignInBuffer', () => {
     state.fail = new UpstreamRefusal(400, 'invalid_request', "signins: 'at' must be a non-negative number");
     await b.flush();
     assert.equal(b.dropped.refused, 2);
-    assert.match(String(lines.find((l) => l['cause'] === 'refused')?.['msg']), /the server refused their upload \(400 invalid_request: signins: 'at' must be/);
+    assert.match(
+      String(lines.find((l) => l['cause'] === 'refused')?.['msg']),
+      /the server refused their upload \(400 invalid_request: signins: 'at' must be/,
+    );
     state.fail = undefined;
     b.record(hit(clock.now()));
     await b.close();
     assert.equal(sum(uploaded()), 1);
-    assert.deepEqual(notices().map((n) => n.dropped), [{ requests: 2, cause: 'refused' }]);
+    assert.deepEqual(
+      notices().map((n) => n.dropped),
+      [{ requests: 2, cause: 'refused' }],
+    );
   });
 
   it('more distinct keys than the bound are dropped as "bound", not blamed on the server', async () => {
@@ -93,7 +120,10 @@ describe('SignInBuffer', () => {
     for (let i = 0; i < 10; i++) b.record(hit(clock.now(), `api://${i}`));
     await b.close();
     assert.equal(sum(uploaded()), 3);
-    assert.deepEqual(notices().map((n) => n.dropped), [{ requests: 7, cause: 'bound' }]);
+    assert.deepEqual(
+      notices().map((n) => n.dropped),
+      [{ requests: 7, cause: 'bound' }],
+    );
     const line = lines.find((l) => l['cause'] === 'bound');
     assert.match(String(line?.['msg']), /distinct sign-in keys .* not the server/);
     assert.doesNotMatch(String(line?.['msg']), /unreachable/);
@@ -106,7 +136,13 @@ describe('SignInBuffer', () => {
       if (++calls < 3) throw new UpstreamUnavailable('server down');
       got.push(...events);
     };
-    const b = new SignInBuffer({ upload, clock: { now: () => Date.now() }, intervalMs: 10, minBackoffMs: 20, maxBackoffMs: 40 });
+    const b = new SignInBuffer({
+      upload,
+      clock: { now: () => Date.now() },
+      intervalMs: 10,
+      minBackoffMs: 20,
+      maxBackoffMs: 40,
+    });
     b.record(hit(Date.now()));
     b.record(hit(Date.now(), 'api://b'));
     const start = Date.now();
@@ -117,12 +153,13 @@ describe('SignInBuffer', () => {
     await b.close();
   });
 
-  it('keeps each upload under the server\'s body bound, however long the audiences', async () => {
+  it("keeps each upload under the server's body bound, however long the audiences", async () => {
     const { b, clock, state, uploaded } = setup();
     for (let i = 0; i < 200; i++) b.record(hit(clock.now(), `api://${i}/${'x'.repeat(7_000)}`));
     await b.close();
     assert.equal(sum(uploaded()), 200);
     assert.ok(state.batches.length > 1);
-    for (const batch of state.batches) assert.ok(Buffer.byteLength(JSON.stringify({ events: batch })) <= 1024 * 1024, 'each body within 1 MiB');
+    for (const batch of state.batches)
+      assert.ok(Buffer.byteLength(JSON.stringify({ events: batch })) <= 1024 * 1024, 'each body within 1 MiB');
   });
 });

@@ -39,7 +39,14 @@ const MAX_BATCH_BYTES = 512 * 1024;
 const textBytes = (v: string | null): number => (v === null ? 4 : v.length * 6);
 /** An upper bound of a row's JSON: every character of its strings at most 6 bytes (a \uXXXX escape). */
 const rowBytes = (r: AgentSignIn): number =>
-  256 + textBytes(r.correlationId) + textBytes(r.audience) + textBytes(r.principalId) + textBytes(r.clientId) + textBytes(r.identityResourceId) + textBytes(r.errorCode) + textBytes(r.reason);
+  256 +
+  textBytes(r.correlationId) +
+  textBytes(r.audience) +
+  textBytes(r.principalId) +
+  textBytes(r.clientId) +
+  textBytes(r.identityResourceId) +
+  textBytes(r.errorCode) +
+  textBytes(r.reason);
 
 const requestsIn = (rows: readonly AgentSignIn[]): number => rows.reduce((n, r) => n + (r.count ?? 1), 0);
 
@@ -63,7 +70,16 @@ export class SignInBuffer {
   private readonly o: Required<Omit<SignInBufferOptions, 'log' | 'aggregation'>> & { log: Logger | undefined };
 
   constructor(opts: SignInBufferOptions) {
-    this.o = { random: systemRandom, maxRows: DEFAULT_MAX_ROWS, batchSize: MAX_BATCH, intervalMs: 1_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, ...opts, log: opts.log };
+    this.o = {
+      random: systemRandom,
+      maxRows: DEFAULT_MAX_ROWS,
+      batchSize: MAX_BATCH,
+      intervalMs: 1_000,
+      minBackoffMs: 1_000,
+      maxBackoffMs: 30_000,
+      ...opts,
+      log: opts.log,
+    };
     this.aggregator = new SignInAggregator(opts.aggregation);
     this.drops = new SignInDropLedger(opts.log);
     this.timer = setInterval(() => this.tick(), this.o.intervalMs);
@@ -99,7 +115,10 @@ export class SignInBuffer {
     this.collect(true);
     await this.drain();
     if (this.pending.length > 0) {
-      this.o.log?.warn({ cause: 'unreachable', requests: requestsIn(this.pending), rows: this.pending.length }, `sign-in rows not uploaded before the agent stopped: the server was unreachable (${this.lastError})`);
+      this.o.log?.warn(
+        { cause: 'unreachable', requests: requestsIn(this.pending), rows: this.pending.length },
+        `sign-in rows not uploaded before the agent stopped: the server was unreachable (${this.lastError})`,
+      );
     }
   }
 
@@ -111,7 +130,11 @@ export class SignInBuffer {
   /** Moves the rows the aggregator has ready into the upload queue, keeping it bounded. */
   private collect(all: boolean): void {
     const { rows, dropped } = this.aggregator.take(this.o.clock.now(), all);
-    this.drops.add('bound', dropped, `more distinct sign-in keys (identity, audience, result) in one window than the agent counts (${this.aggregator.describeBound()}): the workloads' requests, not the server`);
+    this.drops.add(
+      'bound',
+      dropped,
+      `more distinct sign-in keys (identity, audience, result) in one window than the agent counts (${this.aggregator.describeBound()}): the workloads' requests, not the server`,
+    );
     for (const r of rows) this.pending.push(r);
     this.trim();
   }
@@ -121,8 +144,18 @@ export class SignInBuffer {
     const over = this.pending.length - this.o.maxRows;
     if (over <= 0) return;
     const lost = requestsIn(this.pending.splice(0, over));
-    if (this.failures > 0) this.drops.add('unreachable', lost, `the server was unreachable (${this.lastError}) and ${this.o.maxRows} rows were waiting for upload`);
-    else this.drops.add('bound', lost, `more than ${this.o.maxRows} rows were waiting for upload while the server was reachable`);
+    if (this.failures > 0)
+      this.drops.add(
+        'unreachable',
+        lost,
+        `the server was unreachable (${this.lastError}) and ${this.o.maxRows} rows were waiting for upload`,
+      );
+    else
+      this.drops.add(
+        'bound',
+        lost,
+        `more than ${this.o.maxRows} rows were waiting for upload while the server was reachable`,
+      );
   }
 
   /** Starts an upload unless one is running or the server is being given time to come back. */
@@ -144,7 +177,11 @@ export class SignInBuffer {
       } catch (err) {
         if (err instanceof UpstreamRefusal && err.definitive) {
           // The server read and refused this batch: sending it again would be refused again.
-          this.drops.add('refused', requestsIn(rows), `the server refused their upload (${err.status} ${err.error}: ${err.description})`);
+          this.drops.add(
+            'refused',
+            requestsIn(rows),
+            `the server refused their upload (${err.status} ${err.error}: ${err.description})`,
+          );
           refused = true;
           continue;
         }

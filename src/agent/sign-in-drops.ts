@@ -43,7 +43,19 @@ export class SignInDropLedger {
       const requests = this.unsent[cause];
       if (requests === 0) continue;
       const reason = `the agent dropped the sign-in rows of ${requests} requests: ${this.why[cause]}`;
-      out.push({ at: now, correlationId: uuid(), audience: null, principalId: null, clientId: null, identityResourceId: null, result: 'failure', errorCode: DROPPED_CODE, reason, latencyMs: 0, dropped: { requests, cause } });
+      out.push({
+        at: now,
+        correlationId: uuid(),
+        audience: null,
+        principalId: null,
+        clientId: null,
+        identityResourceId: null,
+        result: 'failure',
+        errorCode: DROPPED_CODE,
+        reason,
+        latencyMs: 0,
+        dropped: { requests, cause },
+      });
     }
     this.unsent = none();
     return out;

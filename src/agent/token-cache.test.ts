@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { epochSeconds, ManualClock } from '../kernel/clock.js';
 import { TokenCache } from './token-cache.js';
-import { UpstreamRefusal, UpstreamUnavailable, type IdentitySelector, type MintedToken, type TokenUpstream } from './upstream.js';
+import {
+  UpstreamRefusal,
+  UpstreamUnavailable,
+  type IdentitySelector,
+  type MintedToken,
+  type TokenUpstream,
+} from './upstream.js';
 
 const UAMI = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uami1';
 const VM = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1';
@@ -147,13 +153,21 @@ describe('TokenCache', () => {
       assert.equal((await cache.get(R, uami, 'c')).accessToken, 't1', 'the hit that starts the refresh is served');
       await settle();
       await assert.rejects(cache.get(R, uami, 'c'), UpstreamRefusal);
-      assert.equal(cache.peek('api://other', uami), undefined, 'the same identity\'s token for another resource is gone too');
+      assert.equal(
+        cache.peek('api://other', uami),
+        undefined,
+        "the same identity's token for another resource is gone too",
+      );
       upstream.failure = undefined;
       assert.equal(cache.peek(R, undefined)?.accessToken, 't3', 'other identities keep theirs');
     });
   }
 
-  for (const [name, failure] of [['429', new UpstreamRefusal(429, 'too_many_requests', 'slow down')], ['408', new UpstreamRefusal(408, 'timeout', 'timeout')], ['5xx', new UpstreamUnavailable('503')]] as const) {
+  for (const [name, failure] of [
+    ['429', new UpstreamRefusal(429, 'too_many_requests', 'slow down')],
+    ['408', new UpstreamRefusal(408, 'timeout', 'timeout')],
+    ['5xx', new UpstreamUnavailable('503')],
+  ] as const) {
     it(`keeps serving the cached token when the refresh answers ${name} (not now, rather than no)`, async () => {
       const { clock, upstream, cache } = setup();
       await cache.get(R, uami, 'c');

@@ -1,7 +1,13 @@
 import type { Clock } from '../kernel/clock.js';
 import { systemRandom } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
-import { UpstreamRefusal, type IdentitySelector, type Invalidation, type MintedToken, type TokenUpstream } from './upstream.js';
+import {
+  UpstreamRefusal,
+  type IdentitySelector,
+  type Invalidation,
+  type MintedToken,
+  type TokenUpstream,
+} from './upstream.js';
 
 /**
  * A token is served only while more than this remains. Normally a token is replaced at half-life,
@@ -68,7 +74,11 @@ export class TokenCache {
    * deadline timer; only misses go on to `get`. The correlation id is asked for only when a
    * background refresh actually starts, so a plain hit generates none.
    */
-  peek(resource: string, selector: IdentitySelector | undefined, correlationId: () => string = () => systemRandom.uuid()): MintedToken | undefined {
+  peek(
+    resource: string,
+    selector: IdentitySelector | undefined,
+    correlationId: () => string = () => systemRandom.uuid(),
+  ): MintedToken | undefined {
     return this.hit(cacheKey(selector, resource), resource, selector, correlationId);
   }
 
@@ -91,7 +101,9 @@ export class TokenCache {
     this.inflight.clear();
     for (const [key, { token }] of this.entries) {
       const named =
-        ids.has(token.identityResourceId.toLowerCase()) || ids.has(token.objectId.toLowerCase()) || ids.has(token.clientId.toLowerCase());
+        ids.has(token.identityResourceId.toLowerCase()) ||
+        ids.has(token.objectId.toLowerCase()) ||
+        ids.has(token.clientId.toLowerCase());
       if (named) this.entries.delete(key);
     }
   }
@@ -102,7 +114,12 @@ export class TokenCache {
     this.entries.clear();
   }
 
-  private mint(key: string, resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
+  private mint(
+    key: string,
+    resource: string,
+    selector: IdentitySelector | undefined,
+    correlationId: string,
+  ): Promise<MintedToken> {
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
     const generation = this.generation;
@@ -120,7 +137,11 @@ export class TokenCache {
   }
 
   /** A synchronous throw from an upstream becomes a rejection, so every waiter sees it. */
-  private startMint(resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
+  private startMint(
+    resource: string,
+    selector: IdentitySelector | undefined,
+    correlationId: string,
+  ): Promise<MintedToken> {
     try {
       return this.upstream.mint(resource, selector, correlationId);
     } catch (err) {
@@ -129,7 +150,12 @@ export class TokenCache {
   }
 
   /** A fresh entry's token (starting its half-life refresh when due); an expired entry is dropped. */
-  private hit(key: string, resource: string, selector: IdentitySelector | undefined, correlationId: () => string): MintedToken | undefined {
+  private hit(
+    key: string,
+    resource: string,
+    selector: IdentitySelector | undefined,
+    correlationId: () => string,
+  ): MintedToken | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const now = this.clock.now();
@@ -141,7 +167,14 @@ export class TokenCache {
     return entry.token;
   }
 
-  private refresh(key: string, entry: Entry, resource: string, selector: IdentitySelector | undefined, correlationId: () => string, now: number): void {
+  private refresh(
+    key: string,
+    entry: Entry,
+    resource: string,
+    selector: IdentitySelector | undefined,
+    correlationId: () => string,
+    now: number,
+  ): void {
     if (this.inflight.has(key)) return;
     // Whatever happens, this entry starts no other refresh until the retry delay has passed; a
     // success replaces the entry altogether.
@@ -159,7 +192,10 @@ export class TokenCache {
    * revoked, deleted): drop its tokens now, so the next request asks and gets the refusal.
    */
   private dropRefused(key: string, entry: Entry, err: UpstreamRefusal, correlationId: string): void {
-    this.log?.warn({ status: err.status, error: err.error, correlationId }, 'the server refused a token refresh; dropped the cached tokens of that identity');
+    this.log?.warn(
+      { status: err.status, error: err.error, correlationId },
+      'the server refused a token refresh; dropped the cached tokens of that identity',
+    );
     if (this.entries.get(key) !== entry) return;
     this.invalidate({ ids: [entry.token.identityResourceId] }, '');
   }

@@ -25,7 +25,12 @@ export function identityCollectionPath(subscriptionId: string, resourceGroup?: s
   return `${scopePath(subscriptionId, resourceGroup)}/providers/${IDENTITY_TYPE}`;
 }
 
-export function federatedCredentialPath(subscriptionId: string, resourceGroup: string, identity: string, name?: string): string {
+export function federatedCredentialPath(
+  subscriptionId: string,
+  resourceGroup: string,
+  identity: string,
+  name?: string,
+): string {
   const base = `${identityId(subscriptionId, resourceGroup, identity)}/federatedIdentityCredentials`;
   return name === undefined ? base : `${base}/${seg(name)}`;
 }
@@ -42,5 +47,7 @@ export function nameOf(id: string): string {
 }
 
 export function isIdentityId(id: string): boolean {
-  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(id);
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(
+    id,
+  );
 }

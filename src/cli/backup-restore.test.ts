@@ -25,11 +25,17 @@ async function auditRows(store: Store): Promise<Map<string, string>> {
 
 /** One identity, a role assignment for it and a sign-in; resolves with the ARM ids once all are acknowledged. */
 async function writeSome(t: TestServer, rg: string, name: string): Promise<string[]> {
-  const id = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}?${API}`, { location: 'local' });
+  const id = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}?${API}`, {
+    location: 'local',
+  });
   assert.equal(id.status, 201, id.text);
   const raId = `${rg}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
   const ra = await t.arm('PUT', `${raId}?api-version=2022-04-01`, {
-    properties: { roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: id.json.properties.principalId, principalType: 'ServicePrincipal' },
+    properties: {
+      roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      principalId: id.json.properties.principalId,
+      principalType: 'ServicePrincipal',
+    },
   });
   assert.equal(ra.status, 201, ra.text);
   await t.adminToken();
@@ -64,20 +70,30 @@ describe('openmi backup and restore (SQLite)', () => {
       const newDir = join(root, 'new');
       const busy = await runCli(['restore', '--in', out, '--data-dir', oldDir, '--force']);
       assert.equal(busy.code, 1);
-      assert.match(busy.stderr, /refusing to restore: another openmi server \(pid \d+\) is already using the data directory/);
+      assert.match(
+        busy.stderr,
+        /refusing to restore: another openmi server \(pid \d+\) is already using the data directory/,
+      );
       await t.stop();
 
       const r = await runCli(['restore', '--in', out, '--data-dir', newDir]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /master key/);
-      assert.equal((await runCli(['restore', '--in', out, '--data-dir', newDir])).code, 1, 'refuses to replace a store without --force');
+      assert.equal(
+        (await runCli(['restore', '--in', out, '--data-dir', newDir])).code,
+        1,
+        'refuses to replace a store without --force',
+      );
       // What the restore output asks for: the same master key, and the admin credentials file.
       copyFileSync(join(oldDir, 'master.key'), join(newDir, 'master.key'));
       copyFileSync(join(oldDir, 'admin-credentials.json'), join(newDir, 'admin-credentials.json'));
       const restored = await startTestServer({ dataDir: newDir });
       try {
         for (const id of acked) {
-          const g = await restored.arm('GET', `${id}?${id.includes('roleAssignments') ? 'api-version=2022-04-01' : API}`);
+          const g = await restored.arm(
+            'GET',
+            `${id}?${id.includes('roleAssignments') ? 'api-version=2022-04-01' : API}`,
+          );
           assert.equal(g.status, 200, `${id}: ${g.text}`);
         }
         const after = await auditRows(restored.server.store);

@@ -11,13 +11,23 @@ const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Appends `n` sign-ins straight through the store, in big transactions (fast: no HTTP, no minting). */
 async function bulkSignIns(t: TestServer, n: number): Promise<void> {
   const at = Date.now() - n;
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const batch = Math.min(10_000, n - done);
     const rows = Array.from({ length: batch }, (_, i) =>
       signInAppend({
-        at: at + done + i, correlationId: `c-${done + i}`, flow: 'clientCredentials', principalId: null, clientId: `app-${(done + i) % 7}`,
-        identityResourceId: null, callingResourceId: null, agentId: null, audience: 'https://management.azure.com/',
-        result: 'failure', errorCode: 'invalid_client', reason: 'bulk test row', latencyMs: 1,
+        at: at + done + i,
+        correlationId: `c-${done + i}`,
+        flow: 'clientCredentials',
+        principalId: null,
+        clientId: `app-${(done + i) % 7}`,
+        identityResourceId: null,
+        callingResourceId: null,
+        agentId: null,
+        audience: 'https://management.azure.com/',
+        result: 'failure',
+        errorCode: 'invalid_client',
+        reason: 'bulk test row',
+        latencyMs: 1,
       }),
     );
     await t.server.store.tx((tx) => tx.audit.append('signIns', rows));
@@ -31,7 +41,9 @@ async function bulkSignIns(t: TestServer, n: number): Promise<void> {
  */
 function runCounting(args: string[]): Promise<{ code: number; lines: number; first: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=64', '--stack-size=984', MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '' } });
+    const child = spawn(process.execPath, ['--max-old-space-size=64', '--stack-size=984', MAIN, ...args], {
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
     let [lines, first, stderr] = [0, '', ''];
     child.stdout.on('data', (c: Buffer) => {
       if (first.length < 4096) first += c.toString('utf8');
@@ -55,7 +67,7 @@ describe(`the CLI on a sign-in log of ${ROWS} rows (SQLite)`, () => {
     assert.equal(r.code, 0, r.stderr);
     // The CLI's own token requests add a few rows of their own.
     assert.ok(r.lines >= ROWS && r.lines < ROWS + 20, `${r.lines} lines`);
-    assert.ok(r.first.includes(`"correlationId":"c-${ROWS - 1}"`), "newest first");
+    assert.ok(r.first.includes(`"correlationId":"c-${ROWS - 1}"`), 'newest first');
   });
 
   it('signins list (table) streams a header, a rule and every row', async () => {
@@ -81,7 +93,9 @@ describe(`the CLI on a sign-in log of ${ROWS} rows (SQLite)`, () => {
   it('audit verify walks the whole log and says it is intact', async () => {
     const r = await runCounting(['audit', 'verify', '-o', 'json', '--data-dir', t.dataDir]);
     assert.equal(r.code, 0, r.stderr);
-    const signIns = (JSON.parse(r.first) as { value: { log: string; ok: boolean; rows: number }[] }).value.find((v) => v.log === 'signIns');
+    const signIns = (JSON.parse(r.first) as { value: { log: string; ok: boolean; rows: number }[] }).value.find(
+      (v) => v.log === 'signIns',
+    );
     assert.equal(signIns?.ok, true);
     assert.ok(signIns!.rows >= ROWS);
   });

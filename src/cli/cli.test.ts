@@ -17,7 +17,9 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Starts `openmi serve` and resolves with the child and its banner once it is listening. */
 function serve(dataDir: string): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dataDir], { env: { PATH: process.env['PATH'] ?? '', OPENMI_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { PATH: process.env['PATH'] ?? '', OPENMI_LOG_LEVEL: 'warn' },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -49,12 +51,34 @@ describe('openmi CLI', () => {
     const json = await run(['env', '--admin', '--data-dir', dir, '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const env = JSON.parse(json.stdout);
-    assert.deepEqual(Object.keys(env).sort(), ['armEndpoint', 'authorityHost', 'caCertPath', 'clientId', 'clientSecret', 'subscriptionId', 'tenantId']);
+    assert.deepEqual(Object.keys(env).sort(), [
+      'armEndpoint',
+      'authorityHost',
+      'caCertPath',
+      'clientId',
+      'clientSecret',
+      'subscriptionId',
+      'tenantId',
+    ]);
     assert.ok(banner.includes(env.armEndpoint));
-    assert.equal(statSync(join(dir, 'admin-credentials.json')).mode & 0o077, 0, 'credentials readable by the owner only');
+    assert.equal(
+      statSync(join(dir, 'admin-credentials.json')).mode & 0o077,
+      0,
+      'credentials readable by the owner only',
+    );
 
     const sh = await run(['env', '--admin', '--data-dir', dir]);
-    for (const v of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_AUTHORITY_HOST', 'AZURE_SUBSCRIPTION_ID', 'OPENMI_ARM_ENDPOINT', 'NODE_EXTRA_CA_CERTS', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE']) {
+    for (const v of [
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_AUTHORITY_HOST',
+      'AZURE_SUBSCRIPTION_ID',
+      'OPENMI_ARM_ENDPOINT',
+      'NODE_EXTRA_CA_CERTS',
+      'REQUESTS_CA_BUNDLE',
+      'SSL_CERT_FILE',
+    ]) {
       assert.match(sh.stdout, new RegExp(`^export ${v}='`, 'm'));
     }
 

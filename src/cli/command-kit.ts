@@ -39,7 +39,8 @@ export function parseTags(pairs: readonly string[] | undefined): Record<string, 
 /** A commander argument parser for whole numbers ≥ 1. */
 export function positiveInt(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('use a whole number of 1 or more.');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('use a whole number of 1 or more.');
   return n;
 }
 
@@ -51,6 +52,7 @@ export function parseJsonObject(text: string, flag: string): Record<string, unkn
   } catch (e) {
     throw new CliError(`${flag} is not valid JSON: ${(e as Error).message}`, 2);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${flag} must be a JSON object, such as '{"key":"value"}'`, 2);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new CliError(`${flag} must be a JSON object, such as '{"key":"value"}'`, 2);
   return v as Record<string, unknown>;
 }

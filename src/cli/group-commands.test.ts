@@ -13,7 +13,10 @@ describe('openmi group (over the ARM wire)', () => {
   it('creates, lists and deletes a resource group', async () => {
     const cli = cliFor(t);
     assert.equal((await cli.json<{ location: string }>('group', 'create', '-n', 'cli-rg')).location, 'local');
-    assert.deepEqual((await cli.json<{ name: string }[]>('group', 'list')).map((g) => g.name), ['cli-rg']);
+    assert.deepEqual(
+      (await cli.json<{ name: string }[]>('group', 'list')).map((g) => g.name),
+      ['cli-rg'],
+    );
     assert.match(await cli.ok('group', 'delete', '-n', 'cli-rg'), /deleted cli-rg/);
     assert.match(await cli.ok('group', 'delete', '-n', 'cli-rg'), /did not exist/);
   });

@@ -56,11 +56,15 @@ function withDefault(change: IdentityChange): IdentityChange {
 export function resolveUserAssignedId(value: string, subscriptionId: string, resourceGroup: string): string {
   if (value.startsWith('/')) {
     if (!isIdentityId(value)) {
-      throw new CliError(`'${value}' is not a user-assigned identity id; expected /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}`, 2);
+      throw new CliError(
+        `'${value}' is not a user-assigned identity id; expected /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}`,
+        2,
+      );
     }
     return value;
   }
-  if (value.includes('/') || value === '') throw new CliError(`'${value}' is neither an identity name nor a full identity id`, 2);
+  if (value.includes('/') || value === '')
+    throw new CliError(`'${value}' is neither an identity name nor a full identity id`, 2);
   return identityId(subscriptionId, resourceGroup, value);
 }
 

@@ -14,7 +14,9 @@ const baseEnv = { PATH: process.env['PATH'] ?? '', OPENMI_LOG_LEVEL: 'warn', OPE
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...baseEnv, ...env } }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+    execFile(process.execPath, [MAIN, ...args], { env: { ...baseEnv, ...env } }, (err, _stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+    );
   });
 }
 
@@ -29,7 +31,9 @@ function serveOnce(args: string[], env: Record<string, string> = {}): Promise<nu
       if (out.includes('admin credentials:') && child.exitCode === null) child.kill('SIGTERM');
     });
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code, signal) => (out.includes('admin credentials:') ? resolve(code ?? signal) : reject(new Error(`serve exited ${code}: ${out}`))));
+    child.on('exit', (code, signal) =>
+      out.includes('admin credentials:') ? resolve(code ?? signal) : reject(new Error(`serve exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -48,24 +52,33 @@ describe('openmi serve --master-key-file', () => {
     assert.equal(await serveOnce(['--data-dir', dir], { OPENMI_MASTER_KEY_FILE: keyFile }), 0);
   });
 
-  it('refuses a key file group or others can read, and a wrong key', { skip: process.platform === 'win32' }, async () => {
-    const dir = join(root, 'refused');
-    const open = join(root, 'open.b64');
-    writeFileSync(open, `${key}\n`);
-    chmodSync(open, 0o644);
-    const r = await run(['serve', '--port', '0', '--data-dir', dir, '--master-key-file', open]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /master key file .*open\.b64 is accessible by group\/others \(mode 644\); restrict it with: chmod 600/);
-    assert.equal(await serveOnce(['--data-dir', dir, '--master-key-file', keyFile]), 0);
-    const other = join(root, 'other.b64');
-    writeFileSync(other, randomBytes(32).toString('base64'), { mode: 0o600 });
-    const wrong = await run(['serve', '--port', '0', '--data-dir', dir, '--master-key-file', other]);
-    assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /wrong master key/);
-  });
+  it(
+    'refuses a key file group or others can read, and a wrong key',
+    { skip: process.platform === 'win32' },
+    async () => {
+      const dir = join(root, 'refused');
+      const open = join(root, 'open.b64');
+      writeFileSync(open, `${key}\n`);
+      chmodSync(open, 0o644);
+      const r = await run(['serve', '--port', '0', '--data-dir', dir, '--master-key-file', open]);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        /master key file .*open\.b64 is accessible by group\/others \(mode 644\); restrict it with: chmod 600/,
+      );
+      assert.equal(await serveOnce(['--data-dir', dir, '--master-key-file', keyFile]), 0);
+      const other = join(root, 'other.b64');
+      writeFileSync(other, randomBytes(32).toString('base64'), { mode: 0o600 });
+      const wrong = await run(['serve', '--port', '0', '--data-dir', dir, '--master-key-file', other]);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /wrong master key/);
+    },
+  );
 
   it('refuses the file and OPENMI_MASTER_KEY together', async () => {
-    const r = await run(['serve', '--data-dir', join(root, 'both'), '--master-key-file', keyFile], { OPENMI_MASTER_KEY: key });
+    const r = await run(['serve', '--data-dir', join(root, 'both'), '--master-key-file', keyFile], {
+      OPENMI_MASTER_KEY: key,
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not both/);
   });

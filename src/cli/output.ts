@@ -13,7 +13,8 @@ export function outputOption(): Option {
   return new Option('-o, --output <format>', 'output format').choices(['json', 'table']).default('table');
 }
 
-const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const cell = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** Left-aligned columns separated by two spaces; the last column is not padded so lines have no trailing blanks. */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
@@ -26,7 +27,10 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 }
 
 const tableLine = (line: readonly string[], widths: readonly number[]): string =>
-  line.map((v, i) => (i === line.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  line
+    .map((v, i) => (i === line.length - 1 ? v : v.padEnd(widths[i]!)))
+    .join('  ')
+    .trimEnd();
 
 /** Writes rows as they arrive, one page at a time, so a listing of millions of rows holds one page in memory. */
 export interface RowStream<T> {
@@ -39,8 +43,13 @@ export interface RowStream<T> {
  * widths from the first page (later, longer cells widen their line only), since the widths of
  * rows not yet fetched are unknown.
  */
-export function printStream<T>(format: OutputFormat | 'jsonl', columns: readonly Column<T>[], out: (s: string) => void = (s) => void process.stdout.write(s)): RowStream<T> {
-  if (format === 'jsonl') return { write: (rows) => out(rows.map((r) => `${JSON.stringify(r)}\n`).join('')), end: () => undefined };
+export function printStream<T>(
+  format: OutputFormat | 'jsonl',
+  columns: readonly Column<T>[],
+  out: (s: string) => void = (s) => void process.stdout.write(s),
+): RowStream<T> {
+  if (format === 'jsonl')
+    return { write: (rows) => out(rows.map((r) => `${JSON.stringify(r)}\n`).join('')), end: () => undefined };
   if (format === 'json') return jsonArrayStream(out);
   let widths: number[] | undefined;
   return {
@@ -48,7 +57,10 @@ export function printStream<T>(format: OutputFormat | 'jsonl', columns: readonly
       const grid = rows.map((r) => columns.map((c) => cell(c.get(r))));
       if (!widths) {
         const head = renderTable(rows, columns);
-        widths = head.split('\n')[1]!.split('  ').map((rule) => rule.length);
+        widths = head
+          .split('\n')[1]!
+          .split('  ')
+          .map((rule) => rule.length);
         out(head);
         return;
       }

@@ -20,9 +20,19 @@ describe('openmi portal (over the ARM wire)', () => {
     assert.equal(rest, '');
     assert.ok(url!.startsWith(`${t.server.baseUrl}/portal/#/sign-in?tenant=${t.creds.tenantId}&code=`), url);
     const form = (code: string) =>
-      new URLSearchParams({ grant_type: 'urn:openmi:params:oauth:grant-type:login-link', client_id: 'openmi-portal', code, scope: `${t.server.baseUrl}/.default` }).toString();
+      new URLSearchParams({
+        grant_type: 'urn:openmi:params:oauth:grant-type:login-link',
+        client_id: 'openmi-portal',
+        code,
+        scope: `${t.server.baseUrl}/.default`,
+      }).toString();
     const exchange = () =>
-      httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/oauth2/v2.0/token`, { method: 'POST', ca: t.ca, body: form(codeOf(url!)), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        ca: t.ca,
+        body: form(codeOf(url!)),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     assert.equal((await exchange()).status, 200);
     assert.equal((await exchange()).json.error, 'invalid_grant');
   });

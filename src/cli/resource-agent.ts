@@ -17,7 +17,14 @@ export interface ResourceAgent {
  * resource is trusted locally: the server binds the agent to the resource named in the token.
  */
 export async function startResourceAgent(
-  o: ResourceRef & { dataDir?: string; listenHost: string; listenPort: number; log: Logger; allowedHosts?: readonly string[]; maxConnectionsPerClient?: number },
+  o: ResourceRef & {
+    dataDir?: string;
+    listenHost: string;
+    listenPort: number;
+    log: Logger;
+    allowedHosts?: readonly string[];
+    maxConnectionsPerClient?: number;
+  },
 ): Promise<ResourceAgent> {
   const client = createArmClient({ dataDir: o.dataDir });
   const resourceId = resourceIdOf(o, client.subscriptionId);

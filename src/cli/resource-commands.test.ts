@@ -29,7 +29,17 @@ describe('openmi resource (over the ARM wire)', () => {
   let t: TestServer;
   let cli: ReturnType<typeof cliFor>;
   let uai: Identity;
-  const vm = (verb: string, name: string, ...rest: string[]) => ['resource', ...verb.split(' '), '--type', VM, '-g', 'rg-res', '-n', name, ...rest];
+  const vm = (verb: string, name: string, ...rest: string[]) => [
+    'resource',
+    ...verb.split(' '),
+    '--type',
+    VM,
+    '-g',
+    'rg-res',
+    '-n',
+    name,
+    ...rest,
+  ];
   before(async () => {
     t = await startTestServer();
     cli = cliFor(t);
@@ -39,7 +49,9 @@ describe('openmi resource (over the ARM wire)', () => {
   after(() => t.stop());
 
   it('create, show, list and delete a VM', async () => {
-    const created = await cli.json<Resource>(...vm('create', 'vm-plain', '--properties', '{"hardwareProfile":{"vmSize":"Standard_B1s"}}'));
+    const created = await cli.json<Resource>(
+      ...vm('create', 'vm-plain', '--properties', '{"hardwareProfile":{"vmSize":"Standard_B1s"}}'),
+    );
     assert.equal(created.name, 'vm-plain');
     assert.equal(created.type, VM);
     assert.equal(created.location, 'local');
@@ -47,7 +59,14 @@ describe('openmi resource (over the ARM wire)', () => {
     const table = await cli.ok(...vm('show', 'vm-plain'));
     assert.match(table, /^name\s+type\s+resourceGroup\s+location\s+identity\n/);
     assert.deepEqual(tableRows(table), [['vm-plain', VM, 'rg-res', 'local', 'None']]);
-    const listed = await cli.json<Resource[]>('resource', 'list', '--type', 'microsoft.compute/VIRTUALMACHINES', '-g', 'rg-res');
+    const listed = await cli.json<Resource[]>(
+      'resource',
+      'list',
+      '--type',
+      'microsoft.compute/VIRTUALMACHINES',
+      '-g',
+      'rg-res',
+    );
     assert.ok(listed.some((r) => r.name === 'vm-plain'));
     assert.ok((await cli.json<Resource[]>('resource', 'list', '--type', VM)).some((r) => r.name === 'vm-plain'));
     assert.match(await cli.ok(...vm('delete', 'vm-plain')), /deleted vm-plain/);
@@ -55,16 +74,34 @@ describe('openmi resource (over the ARM wire)', () => {
   });
 
   it('uses the api-version of each type', async () => {
-    for (const type of ['Microsoft.Web/sites', 'Microsoft.ContainerInstance/containerGroups', 'Microsoft.App/containerApps', 'Microsoft.HybridCompute/machines', 'Microsoft.Compute/virtualMachineScaleSets']) {
+    for (const type of [
+      'Microsoft.Web/sites',
+      'Microsoft.ContainerInstance/containerGroups',
+      'Microsoft.App/containerApps',
+      'Microsoft.HybridCompute/machines',
+      'Microsoft.Compute/virtualMachineScaleSets',
+    ]) {
       const r = await cli.json<Resource>('resource', 'create', '--type', type, '-g', 'rg-res', '-n', 'typed-1');
       assert.equal(r.type.toLowerCase(), type.toLowerCase());
     }
   });
 
   it('rejects unknown types, bad --properties and list without --type before calling the server', async () => {
-    const unknown = await cli.run('resource', 'create', '--type', 'Microsoft.Storage/storageAccounts', '-g', 'rg-res', '-n', 'x');
+    const unknown = await cli.run(
+      'resource',
+      'create',
+      '--type',
+      'Microsoft.Storage/storageAccounts',
+      '-g',
+      'rg-res',
+      '-n',
+      'x',
+    );
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown resource type 'Microsoft.Storage\/storageAccounts'; use one of: Microsoft.Compute\/virtualMachines/);
+    assert.match(
+      unknown.stderr,
+      /unknown resource type 'Microsoft.Storage\/storageAccounts'; use one of: Microsoft.Compute\/virtualMachines/,
+    );
     const badJson = await cli.run(...vm('create', 'x', '--properties', '{nope'));
     assert.equal(badJson.code, 2);
     assert.match(badJson.stderr, /--properties is not valid JSON/);
@@ -83,13 +120,21 @@ describe('openmi resource (over the ARM wire)', () => {
     const both = await cli.json<Block>(...vm('identity assign', 'vm-id', '--user-assigned', 'uai-one'));
     assert.equal(both.type, 'SystemAssigned, UserAssigned');
     assert.equal(both.principalId, sys.principalId, 'the system identity survives adding a user-assigned one');
-    assert.deepEqual(Object.values(both.userAssignedIdentities ?? {}), [{ principalId: uai.properties.principalId, clientId: uai.properties.clientId }]);
+    assert.deepEqual(Object.values(both.userAssignedIdentities ?? {}), [
+      { principalId: uai.properties.principalId, clientId: uai.properties.clientId },
+    ]);
     assert.equal(Object.keys(both.userAssignedIdentities ?? {})[0]?.toLowerCase(), uai.id.toLowerCase());
 
     const table = await cli.ok(...vm('identity assign', 'vm-id', '--user-assigned', uai.id));
     assert.match(table, /^kind\s+name\s+principalId\s+clientId\s+tenantId\n/);
-    assert.match(table, new RegExp(`^UserAssigned\\s+uai-one\\s+${uai.properties.principalId}\\s+${uai.properties.clientId}$`, 'm'));
-    assert.match(table, new RegExp(`^SystemAssigned\\s+\\(system\\)\\s+${sys.principalId}\\s+${t.creds.tenantId}$`, 'm'));
+    assert.match(
+      table,
+      new RegExp(`^UserAssigned\\s+uai-one\\s+${uai.properties.principalId}\\s+${uai.properties.clientId}$`, 'm'),
+    );
+    assert.match(
+      table,
+      new RegExp(`^SystemAssigned\\s+\\(system\\)\\s+${sys.principalId}\\s+${t.creds.tenantId}$`, 'm'),
+    );
 
     const userOnly = await cli.json<Block>(...vm('identity remove', 'vm-id', '--system-assigned'));
     assert.equal(userOnly.type, 'UserAssigned');
@@ -97,7 +142,10 @@ describe('openmi resource (over the ARM wire)', () => {
 
     const notThere = await cli.run(...vm('identity remove', 'vm-id', '--user-assigned', 'uai-missing'));
     assert.equal(notThere.code, 1);
-    assert.match(notThere.stderr, /uai-missing' is not assigned to this resource \(user-assigned identities: .*uai-one\)/);
+    assert.match(
+      notThere.stderr,
+      /uai-missing' is not assigned to this resource \(user-assigned identities: .*uai-one\)/,
+    );
 
     const none = await cli.json<Block>(...vm('identity remove', 'vm-id', '--user-assigned', 'uai-one'));
     assert.equal(none.type, 'None');
@@ -110,21 +158,72 @@ describe('openmi resource (over the ARM wire)', () => {
       await cli.ok(...vm('identity assign', n, '--user-assigned', 'uai-shared'));
     }
     await cli.ok('resource', 'create', '--type', 'Microsoft.Web/sites', '-g', 'rg-res', '-n', 'site-shared');
-    await cli.ok('resource', 'identity', 'assign', '--type', 'Microsoft.Web/sites', '-g', 'rg-res', '-n', 'site-shared', '--user-assigned', 'uai-shared');
+    await cli.ok(
+      'resource',
+      'identity',
+      'assign',
+      '--type',
+      'Microsoft.Web/sites',
+      '-g',
+      'rg-res',
+      '-n',
+      'site-shared',
+      '--user-assigned',
+      'uai-shared',
+    );
 
-    const all = await cli.json<{ value: { name: string; type: string }[]; totalCount: number }>('identity', 'list-resources', '-g', 'rg-res', '-n', 'uai-shared', '--top', '1');
+    const all = await cli.json<{ value: { name: string; type: string }[]; totalCount: number }>(
+      'identity',
+      'list-resources',
+      '-g',
+      'rg-res',
+      '-n',
+      'uai-shared',
+      '--top',
+      '1',
+    );
     assert.equal(all.totalCount, 4);
-    assert.deepEqual(all.value.map((r) => r.name), ['site-shared', 'vm-a', 'vm-b', 'vm-c'], 'every page, in order, exactly once');
+    assert.deepEqual(
+      all.value.map((r) => r.name),
+      ['site-shared', 'vm-a', 'vm-b', 'vm-c'],
+      'every page, in order, exactly once',
+    );
 
     const vms = await cli.json<{ value: { name: string }[]; totalCount: number }>(
-      'identity', 'list-resources', '-g', 'rg-res', '-n', 'uai-shared', '--filter', `type eq '${VM}'`, '--orderby', 'name desc', '--top', '2',
+      'identity',
+      'list-resources',
+      '-g',
+      'rg-res',
+      '-n',
+      'uai-shared',
+      '--filter',
+      `type eq '${VM}'`,
+      '--orderby',
+      'name desc',
+      '--top',
+      '2',
     );
     assert.equal(vms.totalCount, 3);
-    assert.deepEqual(vms.value.map((r) => r.name), ['vm-c', 'vm-b', 'vm-a']);
+    assert.deepEqual(
+      vms.value.map((r) => r.name),
+      ['vm-c', 'vm-b', 'vm-a'],
+    );
 
-    const table = await cli.ok('identity', 'list-resources', '-g', 'rg-res', '-n', 'uai-shared', '--filter', "contains(name, 'site')");
+    const table = await cli.ok(
+      'identity',
+      'list-resources',
+      '-g',
+      'rg-res',
+      '-n',
+      'uai-shared',
+      '--filter',
+      "contains(name, 'site')",
+    );
     assert.match(table, /^name\s+type\s+resourceGroup\n/);
-    assert.deepEqual(tableRows(table).map((r) => r[0]), ['site-shared']);
+    assert.deepEqual(
+      tableRows(table).map((r) => r[0]),
+      ['site-shared'],
+    );
 
     const badTop = await cli.run('identity', 'list-resources', '-g', 'rg-res', '-n', 'uai-shared', '--top', '0');
     assert.notEqual(badTop.code, 0);

@@ -8,7 +8,11 @@ export type ResourceType = Pick<ComputeType, 'type' | 'apiVersion'>;
 /** Resource types are case-insensitive in ARM; resolve to the canonical spelling. */
 export function resourceType(type: string): ResourceType {
   const t = computeType(type);
-  if (!t) throw new CliError(`unknown resource type '${type}'; use one of: ${COMPUTE_TYPES.map((c) => c.type).join(', ')}`, 2);
+  if (!t)
+    throw new CliError(
+      `unknown resource type '${type}'; use one of: ${COMPUTE_TYPES.map((c) => c.type).join(', ')}`,
+      2,
+    );
   return { type: t.type, apiVersion: t.apiVersion };
 }
 

@@ -22,21 +22,33 @@ export function scopeOf(client: ArmClient, o: { scope?: string; resourceGroup?: 
 
 /** An object id as given, or the object id of the service principal whose client (app) id it is — via openmi's Graph slice. */
 export async function resolveAssignee(client: ArmClient, assignee: string): Promise<string> {
-  const byObject = await client.call<{ id?: string }>('GET', `/v1.0/servicePrincipals/${encodeURIComponent(assignee)}`).catch(() => undefined);
+  const byObject = await client
+    .call<{ id?: string }>('GET', `/v1.0/servicePrincipals/${encodeURIComponent(assignee)}`)
+    .catch(() => undefined);
   if (byObject?.body?.id) return byObject.body.id;
   const filter = encodeURIComponent(`appId eq '${assignee.replace(/'/g, "''")}'`);
   const byApp = await client.request<{ value?: { id: string }[] }>('GET', `/v1.0/servicePrincipals?$filter=${filter}`);
   const found = byApp?.value?.[0]?.id;
-  if (!found) throw new CliError(`no principal has object id or client id '${assignee}'. Use the principalId or clientId of an identity (openmi identity show).`);
+  if (!found)
+    throw new CliError(
+      `no principal has object id or client id '${assignee}'. Use the principalId or clientId of an identity (openmi identity show).`,
+    );
   return found;
 }
 
 /** A role by GUID or by name, as the server reports it at the scope. */
 export async function resolveRole(client: ArmClient, role: string, scope: string): Promise<RoleDefinitionWire> {
-  if (isGuid(role)) return client.request<RoleDefinitionWire>('GET', `${under(scope, `${RD_PATH}/${role}`)}?${AUTHORIZATION_API}`);
+  if (isGuid(role))
+    return client.request<RoleDefinitionWire>('GET', `${under(scope, `${RD_PATH}/${role}`)}?${AUTHORIZATION_API}`);
   const filter = encodeURIComponent(`roleName eq '${role.replace(/'/g, "''")}'`);
-  const { value } = await listAll<RoleDefinitionWire>(client, `${under(scope, RD_PATH)}?${AUTHORIZATION_API}&$filter=${filter}`);
-  if (value.length === 0) throw new CliError(`no role named '${role}' can be used at scope '${scope}'. List them with 'openmi role definition list --scope ${scope}'.`);
+  const { value } = await listAll<RoleDefinitionWire>(
+    client,
+    `${under(scope, RD_PATH)}?${AUTHORIZATION_API}&$filter=${filter}`,
+  );
+  if (value.length === 0)
+    throw new CliError(
+      `no role named '${role}' can be used at scope '${scope}'. List them with 'openmi role definition list --scope ${scope}'.`,
+    );
   return value[0]!;
 }
 

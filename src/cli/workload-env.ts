@@ -28,7 +28,15 @@ function withDnsPreload(inherited: string | undefined): string {
  * inherited one would steer the child elsewhere (IDENTITY_SERVER_THUMBPRINT flips to Service
  * Fabric, MSI_SECRET to Azure ML, IMDS_ENDPOINT to Arc), so all are cleared first.
  */
-const SOURCE_VARS = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'IDENTITY_SERVER_THUMBPRINT', 'IMDS_ENDPOINT', 'MSI_ENDPOINT', 'MSI_SECRET', 'AZURE_POD_IDENTITY_AUTHORITY_HOST'];
+const SOURCE_VARS = [
+  'IDENTITY_ENDPOINT',
+  'IDENTITY_HEADER',
+  'IDENTITY_SERVER_THUMBPRINT',
+  'IMDS_ENDPOINT',
+  'MSI_ENDPOINT',
+  'MSI_SECRET',
+  'AZURE_POD_IDENTITY_AUTHORITY_HOST',
+];
 
 /**
  * The environment that makes unmodified SDKs and the Azure CLI find the agent:
@@ -41,7 +49,12 @@ const SOURCE_VARS = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'IDENTITY_SERVER_TH
  * - Loopback in `NO_PROXY`: the SDKs honour HTTPS_PROXY, and a proxy cannot reach the agent.
  * - For Node, a preload that resolves `*.{zone}` (vault host names) to the server: no DNS needed.
  */
-export function workloadEnvironment(a: AgentEndpoints, caCertPath: string, mode: MetadataMode, inherited: Record<string, string> = {}): Record<string, string> {
+export function workloadEnvironment(
+  a: AgentEndpoints,
+  caCertPath: string,
+  mode: MetadataMode,
+  inherited: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = { ...inherited };
   for (const k of SOURCE_VARS) delete env[k];
   if (mode !== 'imds') {

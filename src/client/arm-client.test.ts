@@ -25,7 +25,10 @@ describe('listAll', () => {
   it('follows absolute nextLinks with the same method until there is none', async () => {
     const c = fakeClient({
       '/items?api-version=1': { value: [1, 2], nextLink: `${BASE}/items?api-version=1&$skiptoken=a` },
-      [`${BASE}/items?api-version=1&$skiptoken=a`]: { value: [3], nextLink: `${BASE}/items?api-version=1&$skiptoken=b` },
+      [`${BASE}/items?api-version=1&$skiptoken=a`]: {
+        value: [3],
+        nextLink: `${BASE}/items?api-version=1&$skiptoken=b`,
+      },
       [`${BASE}/items?api-version=1&$skiptoken=b`]: { value: [], totalCount: 3 },
     });
     const r = await listAll<number>(c, '/items?api-version=1', 'POST');

@@ -41,11 +41,20 @@ function readDataFile(path: string, what: string, dataDir: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
-    throw new ArmClientError(`cannot read the ${what} at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create it.`);
+    throw new ArmClientError(
+      `cannot read the ${what} at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create it.`,
+    );
   }
 }
 
-function send(url: string, method: string, ca: string, headers: Record<string, string>, body: string | undefined, dataDir: string): Promise<RawResponse> {
+function send(
+  url: string,
+  method: string,
+  ca: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  dataDir: string,
+): Promise<RawResponse> {
   const h: Record<string, string> = { 'user-agent': 'openmi-cli/0.1.0', accept: 'application/json', ...headers };
   // An explicit zero length keeps body-less POSTs (ARM actions) unambiguous to every server.
   if (body !== undefined || method === 'POST') h['content-length'] = String(Buffer.byteLength(body ?? ''));
@@ -60,7 +69,11 @@ function send(url: string, method: string, ca: string, headers: Record<string, s
     req.on('error', (e: NodeJS.ErrnoException) => {
       const origin = new URL(url).origin;
       if (e.code && NETWORK_CODES.has(e.code)) {
-        reject(new ArmClientError(`the openmi server at ${origin} is not reachable (${e.code}). Start it with 'openmi serve --data-dir ${dataDir}'.`));
+        reject(
+          new ArmClientError(
+            `the openmi server at ${origin} is not reachable (${e.code}). Start it with 'openmi serve --data-dir ${dataDir}'.`,
+          ),
+        );
       } else {
         reject(new ArmClientError(`request to ${origin} failed: ${e.message}`));
       }
@@ -84,24 +97,35 @@ function armFailure(method: string, url: string, r: RawResponse): ArmClientError
   const err = (parseJson(r.text) as { error?: { code?: string; message?: string } } | undefined)?.error;
   if (err && typeof err === 'object' && err.code) return new ArmClientError(`${err.code}: ${err.message ?? ''}`.trim());
   const path = new URL(url).pathname;
-  return new ArmClientError(`${method} ${path} failed with HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 300)}` : ''}`);
+  return new ArmClientError(
+    `${method} ${path} failed with HTTP ${r.status}${r.text ? `: ${r.text.slice(0, 300)}` : ''}`,
+  );
 }
 
 async function fetchToken(baseUrl: string, ca: string, creds: AdminCredentialsFile, dataDir: string): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, resource: baseUrl }).toString();
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: creds.clientId,
+    client_secret: creds.clientSecret,
+    resource: baseUrl,
+  }).toString();
   const url = `${baseUrl}/${encodeURIComponent(creds.tenantId)}/oauth2/token`;
   const r = await send(url, 'POST', ca, { 'content-type': 'application/x-www-form-urlencoded' }, body, dataDir);
   const json = parseJson(r.text) as { access_token?: string; error?: string; error_description?: string } | undefined;
   if (r.status === 200 && json?.access_token) return json.access_token;
   const why = json?.error ? `${json.error}: ${json.error_description ?? ''}`.trim() : `HTTP ${r.status}`;
-  throw new ArmClientError(`the admin credentials in ${dataDir} were refused (${why}). Were they created by this server?`);
+  throw new ArmClientError(
+    `the admin credentials in ${dataDir} were refused (${why}). Were they created by this server?`,
+  );
 }
 
 /** Resolves a relative path against the base URL; refuses absolute URLs elsewhere so the token never leaves this server. */
 export function resolveUrl(baseUrl: string, path: string): string {
   if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path}`;
   if (new URL(path).origin !== new URL(baseUrl).origin) {
-    throw new ArmClientError(`the server returned a link to ${new URL(path).origin}, not ${new URL(baseUrl).origin}; refusing to send credentials there.`);
+    throw new ArmClientError(
+      `the server returned a link to ${new URL(path).origin}, not ${new URL(baseUrl).origin}; refusing to send credentials there.`,
+    );
   }
   return path;
 }
@@ -109,7 +133,9 @@ export function resolveUrl(baseUrl: string, path: string): string {
 export function createArmClient(opts: ArmClientOptions = {}): ArmClient {
   const cfg = loadConfig({ dataDir: opts.dataDir });
   const dataDir = cfg.dataDir;
-  const creds = JSON.parse(readDataFile(join(dataDir, 'admin-credentials.json'), 'admin credentials', dataDir)) as AdminCredentialsFile;
+  const creds = JSON.parse(
+    readDataFile(join(dataDir, 'admin-credentials.json'), 'admin credentials', dataDir),
+  ) as AdminCredentialsFile;
   const ca = readDataFile(join(dataDir, 'ca.pem'), 'CA certificate', dataDir);
   const endpoint = readEndpoint(dataDir);
   const baseUrl = (endpoint ?? publicBaseUrl(cfg)).replace(/\/+$/, '');
@@ -145,7 +171,12 @@ function readEndpoint(dataDir: string): string | undefined {
  * Yields a collection page by page, following `nextLink` until the server says there is no more,
  * so a caller that prints as it goes holds one page at a time (sign-in logs run to millions of rows).
  */
-export async function* eachPage<T>(client: ArmClient, path: string, method = 'GET', body?: unknown): AsyncGenerator<{ value: T[]; page: Json }> {
+export async function* eachPage<T>(
+  client: ArmClient,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): AsyncGenerator<{ value: T[]; page: Json }> {
   let next: string | undefined = path;
   for (let n = 0; next !== undefined; n++) {
     if (n >= 1_000_000) throw new ArmClientError(`gave up following nextLink after ${n} pages of ${path}`);
@@ -156,7 +187,12 @@ export async function* eachPage<T>(client: ArmClient, path: string, method = 'GE
 }
 
 /** Every item of a collection in memory; for collections that stay small (resources, roles). */
-export async function listAll<T>(client: ArmClient, path: string, method = 'GET', body?: unknown): Promise<{ value: T[]; pages: Json[] }> {
+export async function listAll<T>(
+  client: ArmClient,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ value: T[]; pages: Json[] }> {
   const value: T[] = [];
   const pages: Json[] = [];
   for await (const p of eachPage<T>(client, path, method, body)) {

@@ -19,4 +19,3 @@ export function renderConfigDoc(): string {
     '',
   ].join('\n');
 }
-

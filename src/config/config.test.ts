@@ -18,7 +18,10 @@ describe('config', () => {
   });
 
   it('names the bad setting and its variable', () => {
-    assert.throws(() => loadConfig({}, { OPENMI_PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /port \(OPENMI_PORT\)/.test(e.message));
+    assert.throws(
+      () => loadConfig({}, { OPENMI_PORT: 'eighty' }),
+      (e: Error) => e instanceof ConfigError && /port \(OPENMI_PORT\)/.test(e.message),
+    );
     assert.throws(() => loadConfig({ store: 'mysql://x' }, {}), /store/);
   });
 
@@ -32,17 +35,31 @@ describe('config', () => {
 
   it('federationAllowedIssuerHosts: none by default, a comma-separated list of hosts, nothing with a scheme or port', () => {
     assert.equal(loadConfig({}, {}).federationAllowedIssuerHosts, undefined);
-    assert.deepEqual(loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: 'keycloak.corp.example, 10.0.0.5,[fd00::1]' }).federationAllowedIssuerHosts, ['keycloak.corp.example', '10.0.0.5', '[fd00::1]']);
+    assert.deepEqual(
+      loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: 'keycloak.corp.example, 10.0.0.5,[fd00::1]' })
+        .federationAllowedIssuerHosts,
+      ['keycloak.corp.example', '10.0.0.5', '[fd00::1]'],
+    );
     for (const bad of ['https://keycloak.example', 'keycloak.example:8443', 'a/b']) {
-      assert.throws(() => loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: bad }), /federationAllowedIssuerHosts \(OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS\): must be a host name or IP address/, bad);
+      assert.throws(
+        () => loadConfig({}, { OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS: bad }),
+        /federationAllowedIssuerHosts \(OPENMI_FEDERATION_ALLOWED_ISSUER_HOSTS\): must be a host name or IP address/,
+        bad,
+      );
     }
   });
 
   it('masterKeyFile: from OPENMI_MASTER_KEY_FILE or the flag, resolved to an absolute path, not together with OPENMI_MASTER_KEY', () => {
-    assert.equal(loadConfig({}, { OPENMI_MASTER_KEY_FILE: '/run/secrets/openmi' }).masterKeyFile, '/run/secrets/openmi');
+    assert.equal(
+      loadConfig({}, { OPENMI_MASTER_KEY_FILE: '/run/secrets/openmi' }).masterKeyFile,
+      '/run/secrets/openmi',
+    );
     assert.equal(loadConfig({ masterKeyFile: 'key.b64' }, {}).masterKeyFile, resolve('key.b64'));
     assert.equal(loadConfig({}, { OPENMI_MASTER_KEY: 'abc' }).masterKey, 'abc');
-    assert.throws(() => loadConfig({ masterKeyFile: '/k' }, { OPENMI_MASTER_KEY: 'abc' }), /masterKeyFile \(OPENMI_MASTER_KEY_FILE\): give the master key either as OPENMI_MASTER_KEY or as a file, not both/);
+    assert.throws(
+      () => loadConfig({ masterKeyFile: '/k' }, { OPENMI_MASTER_KEY: 'abc' }),
+      /masterKeyFile \(OPENMI_MASTER_KEY_FILE\): give the master key either as OPENMI_MASTER_KEY or as a file, not both/,
+    );
   });
 
   it('docs/config.md matches the schema (regenerate with npm run docs:config)', () => {

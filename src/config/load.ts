@@ -4,7 +4,21 @@ import { configDefaults, configDocs, configSchema, type Config } from './schema.
 
 type Input = Partial<Record<keyof Config, unknown>>;
 const LISTS = new Set<keyof Config>(['federationAllowedIssuerHosts']);
-const NUMERIC = new Set<keyof Config>(['port', 'appTokenLifetimeSeconds', 'managedIdentityTokenLifetimeSeconds', 'maxBodyBytes', 'maxHeaderBytes', 'maxUrlBytes', 'maxConnectionsPerClient', 'requestTimeoutMs', 'signingWorkers', 'auditRetentionDays', 'tokenRequestsPerSecondPerClient', 'agentTokenRequestsPerSecond', 'joinTokensPerResource']);
+const NUMERIC = new Set<keyof Config>([
+  'port',
+  'appTokenLifetimeSeconds',
+  'managedIdentityTokenLifetimeSeconds',
+  'maxBodyBytes',
+  'maxHeaderBytes',
+  'maxUrlBytes',
+  'maxConnectionsPerClient',
+  'requestTimeoutMs',
+  'signingWorkers',
+  'auditRetentionDays',
+  'tokenRequestsPerSecondPerClient',
+  'agentTokenRequestsPerSecond',
+  'joinTokensPerResource',
+]);
 
 /** Reads OPENMI_* variables. The only place in openmi that reads `process.env`. */
 function fromEnv(env: NodeJS.ProcessEnv): Input {
@@ -12,7 +26,14 @@ function fromEnv(env: NodeJS.ProcessEnv): Input {
   for (const [key, { env: name }] of Object.entries(configDocs) as [keyof Config, { env: string }][]) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    out[key] = NUMERIC.has(key) ? Number(raw) : LISTS.has(key) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
+    out[key] = NUMERIC.has(key)
+      ? Number(raw)
+      : LISTS.has(key)
+        ? raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : raw;
   }
   return out;
 }
@@ -35,7 +56,12 @@ export const defaultSigningWorkers = (): number => Math.min(availableParallelism
  * Validates once and freezes. Throws ConfigError naming each bad setting and its variable.
  */
 export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const merged = { ...configDefaults, signingWorkers: defaultSigningWorkers(), ...fromEnv(env), ...dropUndefined(flags) };
+  const merged = {
+    ...configDefaults,
+    signingWorkers: defaultSigningWorkers(),
+    ...fromEnv(env),
+    ...dropUndefined(flags),
+  };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -45,7 +71,11 @@ export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.e
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const cfg = { ...parsed.data, dataDir: resolve(parsed.data.dataDir), ...(parsed.data.masterKeyFile ? { masterKeyFile: resolve(parsed.data.masterKeyFile) } : {}) };
+  const cfg = {
+    ...parsed.data,
+    dataDir: resolve(parsed.data.dataDir),
+    ...(parsed.data.masterKeyFile ? { masterKeyFile: resolve(parsed.data.masterKeyFile) } : {}),
+  };
   return Object.freeze(cfg);
 }
 

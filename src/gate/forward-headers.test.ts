@@ -45,15 +45,31 @@ describe('gate forwarded headers', () => {
     assert.equal(forwardHeaders({ 'content-length': '5', connection: 'content-length' }, ctx)['content-length'], '5');
     assert.equal(forwardHeaders({ 'transfer-encoding': 'gzip, chunked' }, ctx)['transfer-encoding'], 'chunked');
     const none = forwardHeaders({ 'x-openmi-principal-id': 'spoofed' }, ctx);
-    assert.deepEqual(none, { host: 'u', 'x-forwarded-proto': 'http' }, 'an unauthenticated forward carries no identity at all');
+    assert.deepEqual(
+      none,
+      { host: 'u', 'x-forwarded-proto': 'http' },
+      'an unauthenticated forward carries no identity at all',
+    );
   });
 
   it('answers without the upstream hop-by-hop headers', () => {
-    assert.deepEqual(responseHeaders({ connection: 'close, x-hop', 'x-hop': '1', 'transfer-encoding': 'chunked', 'content-type': 'text/plain' }), { 'content-type': 'text/plain' });
+    assert.deepEqual(
+      responseHeaders({
+        connection: 'close, x-hop',
+        'x-hop': '1',
+        'transfer-encoding': 'chunked',
+        'content-type': 'text/plain',
+      }),
+      { 'content-type': 'text/plain' },
+    );
   });
 
   it('the middleware replaces every client-sent x-openmi-* header', () => {
-    const h: Record<string, string> = { 'x-openmi-principal-id': 'spoofed', 'x-openmi-tenant': 'spoofed', accept: '*/*' };
+    const h: Record<string, string> = {
+      'x-openmi-principal-id': 'spoofed',
+      'x-openmi-tenant': 'spoofed',
+      accept: '*/*',
+    };
     setIdentityHeaders(h, caller);
     assert.deepEqual(h, { accept: '*/*', 'x-openmi-principal-id': 'p-1', 'x-openmi-client-id': 'c-1' });
   });

@@ -6,12 +6,31 @@ import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-pl
 export const IDENTITY_PREFIX = 'x-openmi-';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and their common non-standard kin: they describe one connection, not the request. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'http2-settings']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'http2-settings',
+]);
 /**
  * Headers upstreams use to learn who connected and how. The client can write anything in them,
  * and the upstream trusts the gate's: the gate drops the client's and sets its own.
  */
-const CLIENT_ADDRESS = new Set(['forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'x-original-url', 'x-rewrite-url', 'x-original-uri']);
+const CLIENT_ADDRESS = new Set([
+  'forwarded',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-uri',
+]);
 const isClientAddress = (h: string): boolean => CLIENT_ADDRESS.has(h) || h.startsWith('x-forwarded-');
 
 /** What the gate knows about the connection the request came on. */
@@ -40,10 +59,21 @@ export function identityHeaders(caller: DataPlaneCaller | undefined): OutgoingHt
  * the gate), with framing set by the gate, and identity and address headers only from the gate.
  */
 export function forwardHeaders(incoming: IncomingHttpHeaders, ctx: ForwardContext): OutgoingHttpHeaders {
-  const named = new Set(String(incoming.connection ?? '').split(',').map((s) => s.trim().toLowerCase()));
+  const named = new Set(
+    String(incoming.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase()),
+  );
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || isClientAddress(name) || name.startsWith(IDENTITY_PREFIX)) continue;
+    if (
+      value === undefined ||
+      HOP_BY_HOP.has(name) ||
+      named.has(name) ||
+      isClientAddress(name) ||
+      name.startsWith(IDENTITY_PREFIX)
+    )
+      continue;
     if (name === 'host' || name === 'content-length') continue;
     out[name] = value;
   }
@@ -59,9 +89,14 @@ export function forwardHeaders(incoming: IncomingHttpHeaders, ctx: ForwardContex
 
 /** Upstream answer headers without hop-by-hop ones: the gate's own connection to the client decides those. */
 export function responseHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(String(incoming.connection ?? '').split(',').map((s) => s.trim().toLowerCase()));
+  const named = new Set(
+    String(incoming.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase()),
+  );
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(incoming)) if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(incoming))
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) out[name] = value;
   return out;
 }
 

@@ -15,7 +15,8 @@ import { JwksVerifier } from './jwks-verifier.js';
 import { createGate } from './proxy.js';
 import { RemoteAuthorizer } from './remote-authorizer.js';
 
-const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+const listen = (s: Server) =>
+  new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
 /** The gate in front of a real service, with tokens from a real agent (docs/security.md, finding 1). */
 describe('openmi gate: no request ends it', () => {
@@ -43,21 +44,64 @@ describe('openmi gate: no request ends it', () => {
     // A resource group name outside Latin-1 is valid in ARM, so it reaches the token's xms_mirid.
     const rg = `${sub}/resourceGroups/${encodeURIComponent('rg-ğüş')}`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-    const uai = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`, { location: 'westeurope' });
+    const uai = await t.arm(
+      'PUT',
+      `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`,
+      { location: 'westeurope' },
+    );
     uaiId = uai.json.id;
     clientId = uai.json.properties.clientId;
-    const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, { location: 'westeurope', identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } } });
+    const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
+      location: 'westeurope',
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } },
+    });
     const roleId = `${sub}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`;
-    await t.arm('PUT', `${roleId}?api-version=2022-04-01`, { properties: { roleName: 'Orders Reader', description: 'reads', type: 'CustomRole', permissions: [{ actions: [], notActions: [], dataActions: ['Contoso.Orders/orders/read'], notDataActions: [] }], assignableScopes: [sub] } });
-    await t.arm('PUT', `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { roleDefinitionId: roleId, principalId: uai.json.properties.principalId, principalType: 'ServicePrincipal' } });
+    await t.arm('PUT', `${roleId}?api-version=2022-04-01`, {
+      properties: {
+        roleName: 'Orders Reader',
+        description: 'reads',
+        type: 'CustomRole',
+        permissions: [{ actions: [], notActions: [], dataActions: ['Contoso.Orders/orders/read'], notDataActions: [] }],
+        assignableScopes: [sub],
+      },
+    });
+    await t.arm(
+      'PUT',
+      `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+      {
+        properties: {
+          roleDefinitionId: roleId,
+          principalId: uai.json.properties.principalId,
+          principalType: 'ServicePrincipal',
+        },
+      },
+    );
     const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken: jt.json.token, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent') });
+    agent = await startAgent({
+      serverUrl: t.server.baseUrl,
+      ca: t.ca,
+      joinToken: jt.json.token,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      log: createLogger('silent'),
+    });
     upstream = createServer((req, res) => (seen.push(req.headers), res.end('{}')));
     const upstreamPort = await listen(upstream);
-    const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca), revocations: { get: async () => undefined }, authorizer: new RemoteAuthorizer(createArmClient({ dataDir: t.dataDir })), resource: 'api://orders' });
+    const auth = new DataPlaneAuthenticator({
+      verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca),
+      revocations: { get: async () => undefined },
+      authorizer: new RemoteAuthorizer(createArmClient({ dataDir: t.dataDir })),
+      resource: 'api://orders',
+    });
     gate = createGate({
-      auth, policy: parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] }), resourceId: `${sub}/resourceGroups/rg-app/providers/Contoso.Orders/services/orders`,
-      upstream: `http://127.0.0.1:${upstreamPort}`, log: createLogger('silent'), limits: { maxHeaderBytes: 8192, maxUrlBytes: 1024, maxConnectionsPerClient: 50 },
+      auth,
+      policy: parseGateConfig({
+        rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }],
+      }),
+      resourceId: `${sub}/resourceGroups/rg-app/providers/Contoso.Orders/services/orders`,
+      upstream: `http://127.0.0.1:${upstreamPort}`,
+      log: createLogger('silent'),
+      limits: { maxHeaderBytes: 8192, maxUrlBytes: 1024, maxConnectionsPerClient: 50 },
     });
     port = await listen(gate);
   });
@@ -70,9 +114,14 @@ describe('openmi gate: no request ends it', () => {
   });
 
   it('forwards an identity from a Unicode-named resource group percent-encoded, and keeps serving', async () => {
-    const tok = await httpGet(`${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${clientId}`, { Metadata: 'true' });
+    const tok = await httpGet(
+      `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${clientId}`,
+      { Metadata: 'true' },
+    );
     assert.equal(tok.status, 200, JSON.stringify(tok.json));
-    const out = await raw(`GET /orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${tok.json.access_token}\r\n\r\n`);
+    const out = await raw(
+      `GET /orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${tok.json.access_token}\r\n\r\n`,
+    );
     assert.equal(status(out), 200);
     const forwarded = String(seen.at(-1)?.['x-openmi-identity-resource-id']);
     assert.match(forwarded, /^[\x20-\x7e]+$/);
@@ -84,9 +133,19 @@ describe('openmi gate: no request ends it', () => {
     assert.equal(status(await raw('G@T / HTTP/1.1\r\nhost: gate\r\n\r\n')), 400);
     assert.equal(status(await raw(`GET /orders/1 HTTP/1.1\r\nhost: gate\r\nx-big: ${'b'.repeat(9000)}\r\n\r\n`)), 431);
     assert.equal(status(await raw(`GET /orders/${'u'.repeat(2000)} HTTP/1.1\r\nhost: gate\r\n\r\n`)), 414);
-    const token = await httpGet(`${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${clientId}`, { Metadata: 'true' });
+    const token = await httpGet(
+      `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${clientId}`,
+      { Metadata: 'true' },
+    );
     // `//` makes the target a URL with a host, and these bytes are no host: 500 before, now 400.
-    assert.equal(status(await raw(`GET //%1D%00x/orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${token.json.access_token}\r\n\r\n`)), 400);
+    assert.equal(
+      status(
+        await raw(
+          `GET //%1D%00x/orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${token.json.access_token}\r\n\r\n`,
+        ),
+      ),
+      400,
+    );
     assert.equal(status(await raw('GET /orders/1 HTTP/1.1\r\nhost: gate\r\n\r\n')), 401);
   });
 });

@@ -46,12 +46,19 @@ function loadPolicy(path: string | undefined): GatePolicy {
  * `openmi gate` starts it, as `openmi agent` starts the agent.
  */
 export async function startGate(o: GateRuntimeOptions): Promise<RunningGate> {
-  const { tenantId } = JSON.parse(readFileSync(join(o.client.dataDir, 'endpoint.json'), 'utf8')) as { tenantId: string };
+  const { tenantId } = JSON.parse(readFileSync(join(o.client.dataDir, 'endpoint.json'), 'utf8')) as {
+    tenantId: string;
+  };
   const ca = readFileSync(join(o.client.dataDir, 'ca.pem'), 'utf8');
   const audience = o.audience ?? `api://${o.resourceId.split('/').filter(Boolean).pop()}`;
   const revocations = new RemoteRevocationList(o.client, o.onRefreshError);
   await revocations.start();
-  const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(o.client.baseUrl, tenantId, ca), revocations, authorizer: new RemoteAuthorizer(o.client), resource: audience });
+  const auth = new DataPlaneAuthenticator({
+    verifier: new JwksVerifier(o.client.baseUrl, tenantId, ca),
+    revocations,
+    authorizer: new RemoteAuthorizer(o.client),
+    resource: audience,
+  });
   const server = createGate({ auth, policy: loadPolicy(o.configPath), resourceId: o.resourceId, upstream: o.upstream });
   await new Promise<void>((r) => server.listen(o.port, o.host, r));
   return { server, audience };

@@ -12,7 +12,11 @@ function fetchJson(url: string, ca: string): Promise<unknown> {
     const req = request(url, { ca, timeout: FETCH_TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`GET ${url}: ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+          : reject(new Error(`GET ${url}: ${res.statusCode}`)),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
     req.on('error', reject);
@@ -40,7 +44,12 @@ export class JwksVerifier implements BearerVerifier {
     try {
       return this.verifyNow(token, audiences);
     } catch (e) {
-      if (!(e instanceof JwtVerifyError) || e.code !== 'unknown_kid' || this.now() - this.lastFetch < RELOAD_COOLDOWN_MS) throw e;
+      if (
+        !(e instanceof JwtVerifyError) ||
+        e.code !== 'unknown_kid' ||
+        this.now() - this.lastFetch < RELOAD_COOLDOWN_MS
+      )
+        throw e;
       await this.reload();
       return this.verifyNow(token, audiences);
     }
@@ -48,14 +57,24 @@ export class JwksVerifier implements BearerVerifier {
 
   private verifyNow(token: string, audiences: readonly string[]): VerifiedJwt {
     const base = `${this.serverUrl}/${this.tenantId}`;
-    return verifyJwt(token, { keyFor: (kid) => this.keys.get(kid), issuers: [`${base}/`, `${base}/v2.0`], audiences, tenantId: this.tenantId, nowSeconds: Math.floor(this.now() / 1000) });
+    return verifyJwt(token, {
+      keyFor: (kid) => this.keys.get(kid),
+      issuers: [`${base}/`, `${base}/v2.0`],
+      audiences,
+      tenantId: this.tenantId,
+      nowSeconds: Math.floor(this.now() / 1000),
+    });
   }
 
   private async reload(): Promise<void> {
     this.lastFetch = this.now();
-    const jwks = (await fetchJson(`${this.serverUrl}/${this.tenantId}/discovery/v2.0/keys`, this.ca)) as { keys?: { kid?: string; kty?: string }[] };
+    const jwks = (await fetchJson(`${this.serverUrl}/${this.tenantId}/discovery/v2.0/keys`, this.ca)) as {
+      keys?: { kid?: string; kty?: string }[];
+    };
     const next = new Map<string, KeyObject>();
-    for (const k of jwks.keys ?? []) if (typeof k.kid === 'string' && k.kty === 'RSA') next.set(k.kid, createPublicKey({ key: k as never, format: 'jwk' }));
+    for (const k of jwks.keys ?? [])
+      if (typeof k.kid === 'string' && k.kty === 'RSA')
+        next.set(k.kid, createPublicKey({ key: k as never, format: 'jwk' }));
     this.keys = next;
   }
 }

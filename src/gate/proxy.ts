@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
@@ -15,21 +21,46 @@ function fail(res: ServerResponse, status: 500 | 502, code: string, message: str
 }
 
 /** Sends `target` (the normalized path and query that were authorized, never req.url) upstream. */
-function forward(upstream: URL, req: IncomingMessage, res: ServerResponse, target: string, caller: DataPlaneCaller | undefined): void {
+function forward(
+  upstream: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  caller: DataPlaneCaller | undefined,
+): void {
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
   const path = `${upstream.pathname.replace(/\/$/, '')}${target}`;
-  const headers = forwardHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, upstreamHost: upstream.host, caller });
-  const out = send({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path, headers, timeout: UPSTREAM_TIMEOUT_MS }, (up) => {
-    res.writeHead(up.statusCode ?? 502, responseHeaders(up.headers));
-    up.pipe(res);
+  const headers = forwardHeaders(req.headers, {
+    remoteAddress: req.socket.remoteAddress,
+    upstreamHost: upstream.host,
+    caller,
   });
+  const out = send(
+    {
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path,
+      headers,
+      timeout: UPSTREAM_TIMEOUT_MS,
+    },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, responseHeaders(up.headers));
+      up.pipe(res);
+    },
+  );
   out.on('timeout', () => out.destroy(new Error('upstream timed out')));
   out.on('error', () => fail(res, 502, 'BadGateway', 'The upstream did not answer.'));
   req.pipe(out);
 }
 
 /** A bearer token may take 16 KiB, plus the application's own headers. */
-export const GATE_LIMITS: ListenerLimits = { maxHeaderBytes: 32 * 1024, maxUrlBytes: 8 * 1024, maxConnectionsPerClient: 256 };
+export const GATE_LIMITS: ListenerLimits = {
+  maxHeaderBytes: 32 * 1024,
+  maxUrlBytes: 8 * 1024,
+  maxConnectionsPerClient: 256,
+};
 
 /** `openmi gate`: verifies the caller, checks RBAC, forwards with the caller's identity in headers. */
 export function createGate(o: GateCheckOptions & { upstream: string; log?: Logger; limits?: ListenerLimits }): Server {
@@ -39,12 +70,15 @@ export function createGate(o: GateCheckOptions & { upstream: string; log?: Logge
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
   const admit = guardListener(server, { log, limits, envelope: 'arm' });
   // No request ends the gate: what the check or the forwarding throws is answered 500 by the boundary (docs/security.md, finding 1).
-  server.on('request', guarded(log, 'arm', async (req, res) => {
-    if (!admit(req, res)) return;
-    const d = await checkRequest(o, req);
-    if (d.ok) forward(upstream, req, res, d.target, d.caller);
-    else sendRefusal(res, d, o);
-  }));
+  server.on(
+    'request',
+    guarded(log, 'arm', async (req, res) => {
+      if (!admit(req, res)) return;
+      const d = await checkRequest(o, req);
+      if (d.ok) forward(upstream, req, res, d.target, d.caller);
+      else sendRefusal(res, d, o);
+    }),
+  );
   server.requestTimeout = UPSTREAM_TIMEOUT_MS * 2;
   server.headersTimeout = 10_000;
   return server;

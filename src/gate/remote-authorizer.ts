@@ -6,8 +6,14 @@ import { CHECK_ACCESS_PATH, type CheckAccessRequest, type CheckAccessWire } from
 export class RemoteAuthorizer implements Authorizer {
   constructor(private readonly client: Pick<ArmClient, 'request'>) {}
 
-  async check(principalId: string, action: string, scope: string, kind: 'action' | 'dataAction' = 'action'): Promise<AccessDecision> {
-    const body: CheckAccessRequest = kind === 'action' ? { principalId, scope, action } : { principalId, scope, dataAction: action };
+  async check(
+    principalId: string,
+    action: string,
+    scope: string,
+    kind: 'action' | 'dataAction' = 'action',
+  ): Promise<AccessDecision> {
+    const body: CheckAccessRequest =
+      kind === 'action' ? { principalId, scope, action } : { principalId, scope, dataAction: action };
     const r = await this.client.request<CheckAccessWire>('POST', `${CHECK_ACCESS_PATH}?api-version=2025-01-01`, body);
     return { allowed: r.allowed === true, reason: r.reason };
   }

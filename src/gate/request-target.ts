@@ -46,19 +46,32 @@ function show(c: string): string {
 }
 
 function refuseForm(target: string): never {
-  if (target === '*') return refuse("the request target '*' (asterisk form) names no path; the gate forwards only paths such as /orders/1");
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) return refuse('the request target is a full URL (absolute form); send only the path and query, e.g. GET /orders/1, and the host in the Host header');
-  return refuse('the request target does not start with /; send a path such as /orders/1 (authority form and relative targets are not forwarded)');
+  if (target === '*')
+    return refuse(
+      "the request target '*' (asterisk form) names no path; the gate forwards only paths such as /orders/1",
+    );
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target))
+    return refuse(
+      'the request target is a full URL (absolute form); send only the path and query, e.g. GET /orders/1, and the host in the Host header',
+    );
+  return refuse(
+    'the request target does not start with /; send a path such as /orders/1 (authority form and relative targets are not forwarded)',
+  );
 }
 
 /** One escape at `i` (the `%`): its canonical spelling and its byte, or a refusal saying why. */
 function escapeAt(raw: string, i: number): { text: string; byte: number } {
   const hex = raw.slice(i + 1, i + 3);
-  if (!HEX2.test(hex)) return refuse(`invalid percent-encoding at offset ${i}: '%' must be followed by two hex digits (write a literal % as %25)`);
+  if (!HEX2.test(hex))
+    return refuse(
+      `invalid percent-encoding at offset ${i}: '%' must be followed by two hex digits (write a literal % as %25)`,
+    );
   const byte = parseInt(hex, 16);
   const c = String.fromCharCode(byte);
-  if (byte === 0x2f) return refuse(`encoded '/' (%${hex}) at offset ${i}: servers disagree on whether it separates segments; refused`);
-  if (byte === 0x5c) return refuse(`encoded '\\' (%${hex}) at offset ${i}: some servers read it as a separator; refused`);
+  if (byte === 0x2f)
+    return refuse(`encoded '/' (%${hex}) at offset ${i}: servers disagree on whether it separates segments; refused`);
+  if (byte === 0x5c)
+    return refuse(`encoded '\\' (%${hex}) at offset ${i}: some servers read it as a separator; refused`);
   if (byte < 0x20 || byte === 0x7f) return refuse(`encoded control character (%${hex}) at offset ${i}; refused`);
   return { text: UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`, byte };
 }
@@ -74,9 +87,14 @@ function decodeUnreserved(raw: string): string {
       out += e.text;
       bytes.push(e.byte);
       i += 2;
-    } else if (c === '\\') refuse(`'\\' at offset ${i}: some servers read it as '/'; send '/' (an encoded %5C is refused too)`);
-    else if (c === ';') refuse(`';' at offset ${i}: some servers (Tomcat, Jetty, Spring) cut path parameters at ';' and others do not; send it as %3B`);
-    else if (!RAW_PATH_CHAR.test(c)) refuse(`${show(c)} at offset ${i} is not allowed in a path; percent-encode it (RFC 3986 §3.3)`);
+    } else if (c === '\\')
+      refuse(`'\\' at offset ${i}: some servers read it as '/'; send '/' (an encoded %5C is refused too)`);
+    else if (c === ';')
+      refuse(
+        `';' at offset ${i}: some servers (Tomcat, Jetty, Spring) cut path parameters at ';' and others do not; send it as %3B`,
+      );
+    else if (!RAW_PATH_CHAR.test(c))
+      refuse(`${show(c)} at offset ${i} is not allowed in a path; percent-encode it (RFC 3986 §3.3)`);
     else {
       out += c;
       bytes.push(c.charCodeAt(0));
@@ -91,7 +109,10 @@ function decodeUnreserved(raw: string): string {
   if (CONTROL.test(text)) refuse('the decoded path contains a control character (U+0080–U+009F); refused');
   // Checked on the output: `%25%36%31` becomes `%2561` only once the unreserved escapes are decoded.
   const twice = /%25[0-9A-Fa-f]{2}/.exec(out);
-  if (twice) refuse(`'${twice[0]}' is a double encoding (an encoded '%' followed by hex digits), which servers that decode twice read as another character; refused`);
+  if (twice)
+    refuse(
+      `'${twice[0]}' is a double encoding (an encoded '%' followed by hex digits), which servers that decode twice read as another character; refused`,
+    );
   return out;
 }
 
@@ -111,7 +132,8 @@ function removeDotSegments(path: string): string[] {
 function checkQuery(query: string): void {
   // Node refuses controls, spaces and raw non-ASCII in the target before we see it; '#' it lets through.
   const bad = /[^\x21-\x7e]|#/.exec(query);
-  if (bad) refuse(`${show(bad[0])} in the query is not allowed; percent-encode it (a fragment is never sent to a server)`);
+  if (bad)
+    refuse(`${show(bad[0])} in the query is not allowed; percent-encode it (a fragment is never sent to a server)`);
 }
 
 /** Normalizes `req.url` once, or says why it cannot be forwarded unambiguously (the gate answers 400). */

@@ -18,15 +18,32 @@ const fakeClient = (pages: unknown[]) => {
 
 describe('RemoteRevocationList', () => {
   it('fetches on first use, keeps the latest time per principal and ignores malformed rows', async () => {
-    const c = fakeClient([{ value: [{ principalId: 'p1', revokedAt: '2025-01-01T00:00:01.000Z' }, { principalId: 'p1', revokedAt: '2025-01-01T00:00:00.000Z' }, { principalId: 'p2', revokedAt: 'nope' }, { revokedAt: '2025-01-01T00:00:00.000Z' }] }]);
+    const c = fakeClient([
+      {
+        value: [
+          { principalId: 'p1', revokedAt: '2025-01-01T00:00:01.000Z' },
+          { principalId: 'p1', revokedAt: '2025-01-01T00:00:00.000Z' },
+          { principalId: 'p2', revokedAt: 'nope' },
+          { revokedAt: '2025-01-01T00:00:00.000Z' },
+        ],
+      },
+    ]);
     const list = new RemoteRevocationList(c);
-    assert.deepEqual(await list.get('p1'), { principalId: 'p1', revokedAt: Date.parse('2025-01-01T00:00:01.000Z'), revokedBy: '' });
+    assert.deepEqual(await list.get('p1'), {
+      principalId: 'p1',
+      revokedAt: Date.parse('2025-01-01T00:00:01.000Z'),
+      revokedBy: '',
+    });
     assert.equal(await list.get('p2'), undefined);
     assert.deepEqual(c.calls, ['GET /providers/OpenMI.Tokens/revocations?api-version=2025-01-01']);
   });
 
   it('refuses to answer before a first successful fetch; a failed refresh keeps the last list', async () => {
-    const c = fakeClient([new Error('down'), { value: [{ principalId: 'p1', revokedAt: '2025-01-01T00:00:00.000Z' }] }, new Error('down again')]);
+    const c = fakeClient([
+      new Error('down'),
+      { value: [{ principalId: 'p1', revokedAt: '2025-01-01T00:00:00.000Z' }] },
+      new Error('down again'),
+    ]);
     const list = new RemoteRevocationList(c);
     await assert.rejects(list.get('p1'), /down/);
     assert.ok(await list.get('p1'));

@@ -15,7 +15,8 @@ function parse(body: { value?: WireRevocation[] } | undefined): Map<string, numb
   const next = new Map<string, number>();
   for (const r of body.value) {
     const at = typeof r.revokedAt === 'string' ? Date.parse(r.revokedAt) : NaN;
-    if (typeof r.principalId === 'string' && Number.isFinite(at)) next.set(r.principalId, Math.max(at, next.get(r.principalId) ?? 0));
+    if (typeof r.principalId === 'string' && Number.isFinite(at))
+      next.set(r.principalId, Math.max(at, next.get(r.principalId) ?? 0));
   }
   return next;
 }
@@ -48,7 +49,10 @@ export class RemoteRevocationList implements Pick<TokenRevocationRepo, 'get'> {
   }
 
   async refresh(): Promise<void> {
-    const body = await this.client.request<{ value?: WireRevocation[] }>('GET', `${REVOCATIONS_PATH}?api-version=2025-01-01`);
+    const body = await this.client.request<{ value?: WireRevocation[] }>(
+      'GET',
+      `${REVOCATIONS_PATH}?api-version=2025-01-01`,
+    );
     this.byPrincipal = parse(body);
   }
 

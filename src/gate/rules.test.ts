@@ -33,11 +33,17 @@ describe('gate rules', () => {
 
   it('OPTIONS (under "authorize") needs a rule naming it or *', () => {
     assert.deepEqual(matchRule(policy('sensitive'), 'OPTIONS', seg('/public/a')), { kind: 'none' });
-    assert.deepEqual(matchRule(policy('sensitive'), 'OPTIONS', seg('/admin/a')), { kind: 'action', dataAction: 'admin' });
+    assert.deepEqual(matchRule(policy('sensitive'), 'OPTIONS', seg('/admin/a')), {
+      kind: 'action',
+      dataAction: 'admin',
+    });
   });
 
   it('pathCase: sensitive compares exactly, insensitive folds ASCII only, strict refuses a rule that depends on case', () => {
-    assert.deepEqual(matchRule(policy('sensitive'), 'GET', seg('/ADMIN/x')), { kind: 'action', dataAction: 'read-any' });
+    assert.deepEqual(matchRule(policy('sensitive'), 'GET', seg('/ADMIN/x')), {
+      kind: 'action',
+      dataAction: 'read-any',
+    });
     assert.deepEqual(matchRule(policy('insensitive'), 'GET', seg('/ADMIN/x')), { kind: 'action', dataAction: 'admin' });
     assert.deepEqual(matchRule(policy('strict'), 'GET', seg('/ADMIN/x')), { kind: 'case-ambiguous' });
     assert.deepEqual(matchRule(policy('strict'), 'GET', seg('/Other/x')), { kind: 'action', dataAction: 'read-any' });
@@ -57,7 +63,10 @@ describe('gate rules', () => {
   it('refuses configs that could silently mean something else', () => {
     const bad: [unknown, RegExp][] = [
       [{ rules: [], caseSensitive: false }, /unknown key 'caseSensitive'/],
-      [{ rules: [{ method: 'GET', path: '/a', dataAction: 'x', ignoreCase: true }] }, /gate rule 0 has an unknown key 'ignoreCase'/],
+      [
+        { rules: [{ method: 'GET', path: '/a', dataAction: 'x', ignoreCase: true }] },
+        /gate rule 0 has an unknown key 'ignoreCase'/,
+      ],
       [{ rules: [], pathCase: 'maybe' }, /"pathCase" must be one of "strict", "sensitive", "insensitive"/],
       [{ rules: [], options: 'allow' }, /"options" must be one of "authorize", "forward-unauthenticated"/],
       [{ rules: [{ method: 'GET', path: '/a/../b', dataAction: 'x' }] }, /dot segments never match/],

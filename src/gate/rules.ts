@@ -25,7 +25,11 @@ export interface GatePolicy {
 }
 
 /** No config: every request needs one catch-all action, so RBAC still decides. */
-export const DEFAULT_POLICY: GatePolicy = { rules: [{ method: '*', path: '/**', dataAction: 'OpenMI.Gate/requests/action' }], pathCase: 'strict', options: 'authorize' };
+export const DEFAULT_POLICY: GatePolicy = {
+  rules: [{ method: '*', path: '/**', dataAction: 'OpenMI.Gate/requests/action' }],
+  pathCase: 'strict',
+  options: 'authorize',
+};
 
 const PATH_CASES: readonly PathCase[] = ['strict', 'sensitive', 'insensitive'];
 const OPTIONS_MODES: readonly OptionsMode[] = ['authorize', 'forward-unauthenticated'];
@@ -39,7 +43,8 @@ function onlyKeys(o: object, keys: readonly string[], where: string): void {
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new Error(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  if (!allowed.includes(value as T))
+    throw new Error(`"${key}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
   return value as T;
 }
 
@@ -47,18 +52,30 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: str
 function checkPattern(path: string, i: number): void {
   const where = `gate rule ${i} path '${path}'`;
   const segments = path.split('/').slice(1);
-  if (/[\u0000-\u001f\u007f\\?#%;]/.test(path)) throw new Error(`${where}: write the path decoded, without '\\', '?', '#', '%', ';' or control characters`);
+  if (/[\u0000-\u001f\u007f\\?#%;]/.test(path))
+    throw new Error(`${where}: write the path decoded, without '\\', '?', '#', '%', ';' or control characters`);
   segments.forEach((s, k) => {
-    if (s === '.' || s === '..') throw new Error(`${where}: dot segments never match (the gate removes them from requests)`);
-    if (s === '' && k < segments.length - 1) throw new Error(`${where}: empty segments never match (the gate collapses '//')`);
+    if (s === '.' || s === '..')
+      throw new Error(`${where}: dot segments never match (the gate removes them from requests)`);
+    if (s === '' && k < segments.length - 1)
+      throw new Error(`${where}: empty segments never match (the gate collapses '//')`);
     if (s === '**' && k < segments.length - 1) throw new Error(`${where}: '**' is allowed only as the last segment`);
   });
 }
 
 function parseRule(r: unknown, i: number): GateRule {
   const { method, path, dataAction } = (r ?? {}) as Record<string, unknown>;
-  if (typeof method !== 'string' || !/^(\*|[A-Za-z]+)$/.test(method) || typeof path !== 'string' || !path.startsWith('/') || typeof dataAction !== 'string' || dataAction === '') {
-    throw new Error(`gate rule ${i} needs "method" (a method name or *), "path" (starting with /) and "dataAction" strings`);
+  if (
+    typeof method !== 'string' ||
+    !/^(\*|[A-Za-z]+)$/.test(method) ||
+    typeof path !== 'string' ||
+    !path.startsWith('/') ||
+    typeof dataAction !== 'string' ||
+    dataAction === ''
+  ) {
+    throw new Error(
+      `gate rule ${i} needs "method" (a method name or *), "path" (starting with /) and "dataAction" strings`,
+    );
   }
   onlyKeys(r as object, RULE_KEYS, `gate rule ${i}`);
   checkPattern(path, i);
@@ -68,7 +85,10 @@ function parseRule(r: unknown, i: number): GateRule {
 /** `{"rules":[…], "pathCase"?: …, "options"?: …}`: refuses unknown keys, so a typo cannot silently weaken the policy. */
 export function parseGateConfig(json: unknown): GatePolicy {
   const c = json as { rules?: unknown; pathCase?: unknown; options?: unknown } | null;
-  if (typeof c !== 'object' || c === null || !Array.isArray(c.rules)) throw new Error('gate config must be {"rules":[{"method","path","dataAction"}, …]} (optional "pathCase", "options")');
+  if (typeof c !== 'object' || c === null || !Array.isArray(c.rules))
+    throw new Error(
+      'gate config must be {"rules":[{"method","path","dataAction"}, …]} (optional "pathCase", "options")',
+    );
   onlyKeys(c, CONFIG_KEYS, 'the gate config');
   return {
     rules: c.rules.map(parseRule),

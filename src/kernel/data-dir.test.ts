@@ -23,19 +23,32 @@ const procState = (pid: number): string | undefined => {
   }
 };
 
-const exited = (c: ChildProcess) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
+const exited = (c: ChildProcess) =>
+  new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('exit', r)));
 
 /** A restart is never blocked by a server that is gone (docs/security.md, finding 1). */
 describe('the data-dir lock of a dead server', { skip: process.platform !== 'linux' && 'needs /proc' }, () => {
   it('is taken over when the killed server is still a zombie (its parent has not reaped it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openmi-lock-'));
     // The shell starts the server and becomes `sleep`, a parent that never reaps it.
-    const parent = spawn('sh', ['-c', `"${process.execPath}" "${CLI_MAIN}" serve --data-dir "${dir}" --port 0 >/dev/null 2>&1 & exec sleep 600`], { stdio: 'ignore', env: { ...process.env, OPENMI_LOG_LEVEL: 'silent' } });
+    const parent = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" "${CLI_MAIN}" serve --data-dir "${dir}" --port 0 >/dev/null 2>&1 & exec sleep 600`],
+      { stdio: 'ignore', env: { ...process.env, OPENMI_LOG_LEVEL: 'silent' } },
+    );
     try {
-      await waitFor(() => existsSync(join(dir, 'endpoint.json')) && existsSync(join(dir, 'server.lock')), { what: 'the server to start', timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(() => existsSync(join(dir, 'endpoint.json')) && existsSync(join(dir, 'server.lock')), {
+        what: 'the server to start',
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
       const pid = lockPid(dir);
       process.kill(pid, 'SIGKILL');
-      await waitFor(() => procState(pid) === 'Z', { what: 'the server to become a zombie', timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(() => procState(pid) === 'Z', {
+        what: 'the server to become a zombie',
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
       const t = await startTestServer({ dataDir: dir });
       assert.equal((await t.arm('GET', '/subscriptions?api-version=2022-12-01')).status, 200);
       await t.stop();
@@ -46,7 +59,7 @@ describe('the data-dir lock of a dead server', { skip: process.platform !== 'lin
     }
   });
 
-  it('is taken over when the killed server\'s pid now belongs to another process', async () => {
+  it("is taken over when the killed server's pid now belongs to another process", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openmi-lock-'));
     let other: ReturnType<typeof spawn> | undefined;
     try {
@@ -74,7 +87,10 @@ describe('the data-dir lock of a dead server', { skip: process.platform !== 'lin
     const dir = mkdtempSync(join(tmpdir(), 'openmi-lock-'));
     const s = await spawnServe(dir);
     try {
-      await assert.rejects(startTestServer({ dataDir: dir }), (e: unknown) => e instanceof DataDirLockedError && /already using the data directory/.test(e.message));
+      await assert.rejects(
+        startTestServer({ dataDir: dir }),
+        (e: unknown) => e instanceof DataDirLockedError && /already using the data directory/.test(e.message),
+      );
       assert.ok(s.alive());
     } finally {
       await s.stop();

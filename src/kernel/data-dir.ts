@@ -85,10 +85,14 @@ export function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = parseOwner(readProc(path) ?? '');
       if (owner !== undefined && holderRuns(owner)) {
-        throw new DataDirLockedError(`another openmi server (pid ${owner.pid}) is already using the data directory ${dir}. Stop it first, or start this one with --data-dir pointing elsewhere.`);
+        throw new DataDirLockedError(
+          `another openmi server (pid ${owner.pid}) is already using the data directory ${dir}. Stop it first, or start this one with --data-dir pointing elsewhere.`,
+        );
       }
       rmSync(path, { force: true });
     }
   }
-  throw new DataDirLockedError(`could not lock the data directory ${dir}; remove ${path} if no openmi server is running.`);
+  throw new DataDirLockedError(
+    `could not lock the data directory ${dir}; remove ${path} if no openmi server is running.`,
+  );
 }

@@ -5,13 +5,7 @@ import type { DomainErrorCode } from './error-codes.js';
  * maps `kind` to its own envelope in exactly one place; domain code never builds HTTP bodies.
  */
 export type DomainErrorKind =
-  | 'not_found'
-  | 'conflict'
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'precondition_failed'
-  | 'unavailable';
+  'not_found' | 'conflict' | 'invalid' | 'unauthenticated' | 'forbidden' | 'precondition_failed' | 'unavailable';
 
 export interface DomainErrorFields {
   /** A surface-specific code to use instead of the default for the kind (e.g. `InvalidResourceName`). */

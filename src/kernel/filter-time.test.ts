@@ -22,13 +22,24 @@ const ACCEPTED: Array<[string, number, string]> = [
   ["datetimeoffset'2026-12-07T02:05:25.449Z'", AT, 'OData v3 datetimeoffset literal'],
   ["DateTime'2026-12-07T02:05:25.449Z'", AT, 'literal prefix in any case'],
   ['"2026-12-07T02:05:25.449Z"', AT, 'double quotes'],
-  ['2026-12-07 02:05:25.449878', AT, "Python str(datetime): a space instead of T"],
+  ['2026-12-07 02:05:25.449878', AT, 'Python str(datetime): a space instead of T'],
   ['2026-12-07t02:05:25.449z', AT, 'lower-case t and z'],
   ['2026-12-07', Date.UTC(2026, 11, 7), 'a date alone is its midnight UTC'],
   ['  2026-12-07T02:05:25.449Z  ', AT, 'surrounding blanks'],
 ];
 
-const REFUSED = ['yesterday', '2026-13-01', '2026-02-30T00:00:00Z', '2026-12-07T25:00:00Z', '2026-12-07T02:61:00Z', '2026-12-07T02:05:25.12345678Z', '1733537125', "'2026-12-07", "datetime'x'", ''];
+const REFUSED = [
+  'yesterday',
+  '2026-13-01',
+  '2026-02-30T00:00:00Z',
+  '2026-12-07T25:00:00Z',
+  '2026-12-07T02:61:00Z',
+  '2026-12-07T02:05:25.12345678Z',
+  '1733537125',
+  "'2026-12-07",
+  "datetime'x'",
+  '',
+];
 
 describe('parseFilterTime', () => {
   for (const [raw, want, why] of ACCEPTED) {

@@ -21,7 +21,15 @@ export function parseFilterTime(raw: string): number | undefined {
   const utc = Date.UTC(...parts, Number(frac.padEnd(3, '0').slice(0, 3)));
   const check = new Date(utc);
   // Rejects 2026-02-30, 25:00 and the like instead of rolling them over.
-  if (check.getUTCFullYear() !== parts[0] || check.getUTCMonth() !== parts[1] || check.getUTCDate() !== parts[2] || check.getUTCHours() !== parts[3] || check.getUTCMinutes() !== parts[4] || check.getUTCSeconds() !== parts[5]) return undefined;
+  if (
+    check.getUTCFullYear() !== parts[0] ||
+    check.getUTCMonth() !== parts[1] ||
+    check.getUTCDate() !== parts[2] ||
+    check.getUTCHours() !== parts[3] ||
+    check.getUTCMinutes() !== parts[4] ||
+    check.getUTCSeconds() !== parts[5]
+  )
+    return undefined;
   return utc - offsetMinutes(zone) * 60_000;
 }
 
@@ -33,4 +41,4 @@ function offsetMinutes(zone: string): number {
 }
 
 /** What every "not a date-time" error tells the caller to send. */
-export const FILTER_TIME_EXAMPLE = "ISO 8601, e.g. 2026-01-01T00:00:00Z (quoted or not; without an offset it is UTC)";
+export const FILTER_TIME_EXAMPLE = 'ISO 8601, e.g. 2026-01-01T00:00:00Z (quoted or not; without an offset it is UTC)';

@@ -7,11 +7,16 @@ describe('parseJson', () => {
     const nested = (d: number) => '['.repeat(d) + ']'.repeat(d);
     assert.deepEqual(parseJson('{"a":[1,{"b":"c"}]}'), { a: [1, { b: 'c' }] });
     assert.doesNotThrow(() => parseJson(nested(MAX_JSON_DEPTH)));
-    assert.throws(() => parseJson(nested(MAX_JSON_DEPTH + 1)), (e: unknown) => e instanceof JsonDepthError && e instanceof SyntaxError);
+    assert.throws(
+      () => parseJson(nested(MAX_JSON_DEPTH + 1)),
+      (e: unknown) => e instanceof JsonDepthError && e instanceof SyntaxError,
+    );
     assert.throws(() => parseJson(`{"a":${nested(100_000)}}`), JsonDepthError);
   });
 
   it('brackets inside strings, escaped quotes included, do not count', () => {
-    assert.deepEqual(parseJson(JSON.stringify({ s: '['.repeat(1000) + '\\"{'.repeat(100) })), { s: '['.repeat(1000) + '\\"{'.repeat(100) });
+    assert.deepEqual(parseJson(JSON.stringify({ s: '['.repeat(1000) + '\\"{'.repeat(100) })), {
+      s: '['.repeat(1000) + '\\"{'.repeat(100),
+    });
   });
 });

@@ -53,11 +53,14 @@ test('masterKeyFromBase64 validates length without echoing the value', () => {
   const b64 = Buffer.alloc(32, 9).toString('base64');
   assert.deepEqual(masterKeyFromBase64(` ${b64}\n`), Buffer.alloc(32, 9));
   const short = Buffer.alloc(16, 1).toString('base64');
-  assert.throws(() => masterKeyFromBase64(short), (e: Error) => {
-    assert.match(e.message, /32 bytes encoded as base64.*decodes to 16 bytes/);
-    assert.ok(!e.message.includes(short));
-    return true;
-  });
+  assert.throws(
+    () => masterKeyFromBase64(short),
+    (e: Error) => {
+      assert.match(e.message, /32 bytes encoded as base64.*decodes to 16 bytes/);
+      assert.ok(!e.message.includes(short));
+      return true;
+    },
+  );
   assert.throws(() => masterKeyFromBase64('!!!not base64!!!'), /decodes to 0 bytes/);
 });
 
@@ -98,12 +101,19 @@ test('loadMasterKeyFile: reads a private file, ignores the trailing newline, nev
   assert.throws(() => loadMasterKeyFile(path), /master key file .* is invalid: master key must be 32 bytes/);
 });
 
-test('loadMasterKeyFile: refuses a file group or others can read, like ssh', { skip: process.platform === 'win32' }, (t) => {
-  const dir = tempDir(t);
-  const path = join(dir, 'key.b64');
-  writeFileSync(path, key.toString('base64'));
-  for (const mode of [0o640, 0o604, 0o644]) {
-    chmodSync(path, mode);
-    assert.throws(() => loadMasterKeyFile(path), /accessible by group\/others \(mode 6[04][04]\); restrict it with: chmod 600/);
-  }
-});
+test(
+  'loadMasterKeyFile: refuses a file group or others can read, like ssh',
+  { skip: process.platform === 'win32' },
+  (t) => {
+    const dir = tempDir(t);
+    const path = join(dir, 'key.b64');
+    writeFileSync(path, key.toString('base64'));
+    for (const mode of [0o640, 0o604, 0o644]) {
+      chmodSync(path, mode);
+      assert.throws(
+        () => loadMasterKeyFile(path),
+        /accessible by group\/others \(mode 6[04][04]\); restrict it with: chmod 600/,
+      );
+    }
+  },
+);

@@ -104,7 +104,9 @@ export function loadMasterKeyFile(path: string): Buffer {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new Error(`cannot read the master key file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `cannot read the master key file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     checkMode(path, fstatSync(fd).mode);
@@ -143,8 +145,7 @@ function checkMode(path: string, mode: number): void {
   if ((mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(3, '0');
     throw new Error(
-      `master key file ${path} is accessible by group/others (mode ${octal}); ` +
-        `restrict it with: chmod 600 ${path}`,
+      `master key file ${path} is accessible by group/others (mode ${octal}); ` + `restrict it with: chmod 600 ${path}`,
     );
   }
 }

@@ -14,7 +14,11 @@ describe('token buckets', () => {
     clock.advance(50);
     assert.equal(b.take('a'), 0);
     clock.advance(10_000);
-    assert.deepEqual([b.take('a'), b.take('a'), b.take('a'), b.take('a') > 0], [0, 0, 0, true], 'refills to the burst, never past it');
+    assert.deepEqual(
+      [b.take('a'), b.take('a'), b.take('a'), b.take('a') > 0],
+      [0, 0, 0, true],
+      'refills to the burst, never past it',
+    );
   });
 
   it('keeps keys apart', () => {

@@ -29,7 +29,8 @@ export class TokenBuckets {
     private readonly clock: Clock,
     private readonly maxKeys = 10_000,
   ) {
-    if (!(rate.perSecond > 0) || !(rate.burst >= 1)) throw new Error(`a rate needs perSecond > 0 and burst >= 1 (got ${rate.perSecond}/s, burst ${rate.burst})`);
+    if (!(rate.perSecond > 0) || !(rate.burst >= 1))
+      throw new Error(`a rate needs perSecond > 0 and burst >= 1 (got ${rate.perSecond}/s, burst ${rate.burst})`);
   }
 
   /** Takes one token for `key`: 0 when there was one, else the milliseconds until there will be. */
@@ -60,7 +61,10 @@ export class TokenBuckets {
     this.buckets.delete(k);
     // A clock that moved back refills nothing (and takes nothing away).
     const elapsed = Math.max(0, now - b.at);
-    return { tokens: Math.min(this.rate.burst, b.tokens + (elapsed * this.rate.perSecond) / 1000), at: Math.max(now, b.at) };
+    return {
+      tokens: Math.min(this.rate.burst, b.tokens + (elapsed * this.rate.perSecond) / 1000),
+      at: Math.max(now, b.at),
+    };
   }
 }
 

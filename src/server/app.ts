@@ -66,13 +66,21 @@ const serverLimits = (cfg: Config) => ({
   maxHeaderBytes: cfg.maxHeaderBytes,
   maxUrlBytes: cfg.maxUrlBytes,
   maxConnectionsPerClient: cfg.maxConnectionsPerClient,
-  settings: { header: 'OPENMI_MAX_HEADER_BYTES', url: 'OPENMI_MAX_URL_BYTES', connections: 'OPENMI_MAX_CONNECTIONS_PER_CLIENT' },
+  settings: {
+    header: 'OPENMI_MAX_HEADER_BYTES',
+    url: 'OPENMI_MAX_URL_BYTES',
+    connections: 'OPENMI_MAX_CONNECTIONS_PER_CLIENT',
+  },
 });
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; start with --port N to choose another`) : e),
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use; start with --port N to choose another`)
+          : e,
+      ),
     );
     server.listen(port, host, () => resolve((server.address() as { port: number }).port));
   });
@@ -97,34 +105,82 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     // The master key first: its loader refuses a key others could read rather than narrowing it.
     const masterKey = masterKeyOf(cfg);
     const narrowed = tightenPrivateDir(cfg.dataDir);
-    if (narrowed.length > 0) log.warn({ paths: narrowed }, `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`);
-    store = await openStore(cfg.store === 'sqlite' ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') } : { kind: 'postgres', url: cfg.store });
+    if (narrowed.length > 0)
+      log.warn(
+        { paths: narrowed },
+        `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`,
+      );
+    store = await openStore(
+      cfg.store === 'sqlite'
+        ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') }
+        : { kind: 'postgres', url: cfg.store },
+    );
     const credentialsPath = credentialsPathOf(cfg.dataDir);
     const opened = store;
     // Under the lock: nodes started together on an empty store make one installation and one key pair.
     // The CA lives in the store too, so every node's certificate chains to the one ca.pem clients trust.
-    const sharedCa = { get: () => opened.meta.get(CA_META_KEY), setIfAbsent: (v: string) => opened.meta.setIfAbsent(CA_META_KEY, v) };
+    const sharedCa = {
+      get: () => opened.meta.get(CA_META_KEY),
+      setIfAbsent: (v: string) => opened.meta.setIfAbsent(CA_META_KEY, v),
+    };
     const { installation, keys, pki } = await store.underInstallLock(async () => ({
       installation: await ensureInstallation(opened, clock, random, credentialsPath),
       keys: await new KeyRing(opened, masterKey, clock).open(),
-      pki: await loadOrCreatePki({ dir: cfg.dataDir, masterKey, clock, sharedCa, ...certificateNames(cfg, publicBaseUrl(cfg)) }),
+      pki: await loadOrCreatePki({
+        dir: cfg.dataDir,
+        masterKey,
+        clock,
+        sharedCa,
+        ...certificateNames(cfg, publicBaseUrl(cfg)),
+      }),
     }));
     const surfaces: Surface[] = [];
     const metrics = new Metrics();
-    const server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces, log, observer: metrics, requestTimeoutMs: cfg.requestTimeoutMs, limits: serverLimits(cfg) });
+    const server = createListener({
+      cert: pki.serverCertPem,
+      key: pki.serverKeyPem,
+      surfaces,
+      log,
+      observer: metrics,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      limits: serverLimits(cfg),
+    });
     const port = await listen(server, cfg.host, cfg.port);
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
     const lead = housekeepingLeader(store, log);
     const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start(lead);
-    surfaces.push(...buildSurfaces({ cfg, baseUrl, store, keys, clock, random, installation, metrics, log, pool, masterKey, audit, ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}) }));
+    surfaces.push(
+      ...buildSurfaces({
+        cfg,
+        baseUrl,
+        store,
+        keys,
+        clock,
+        random,
+        installation,
+        metrics,
+        log,
+        pool,
+        masterKey,
+        audit,
+        ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
+      }),
+    );
     writePrivateFile(endpointPathOf(cfg.dataDir), `${JSON.stringify({ baseUrl, tenantId: installation.tenantId })}\n`);
     const openStoreRef = store;
     const openPool = pool;
     const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log, lead).start();
     // Serve only once other nodes' changes reach this one; if listening fails the bus keeps retrying.
-    await store.changes.ready().catch((err: unknown) => log.warn({ err }, "cannot listen for other nodes' changes yet; retrying (they reach this node at the next cache reload meanwhile)"));
+    await store.changes
+      .ready()
+      .catch((err: unknown) =>
+        log.warn(
+          { err },
+          "cannot listen for other nodes' changes yet; retrying (they reach this node at the next cache reload meanwhile)",
+        ),
+      );
     return {
       baseUrl,
       port,

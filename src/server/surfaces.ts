@@ -97,7 +97,14 @@ export interface SurfaceDeps {
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCatalog, recorder: ChangeRecorder, joinTokens: JoinTokenService, loginLinks: LoginLinkService): ArmRoute[] {
+function armRoutes(
+  d: SurfaceDeps,
+  authorizer: RbacAuthorizer,
+  catalog: RoleCatalog,
+  recorder: ChangeRecorder,
+  joinTokens: JoinTokenService,
+  loginLinks: LoginLinkService,
+): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
   const credentials = new FederatedCredentialService(d.store, d.clock, recorder, issuerHostPolicy(d));
@@ -111,19 +118,51 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
-    ...federationRoutes({ store: d.store, keys: d.keys, clock: d.clock, random: d.random, baseUrl: d.baseUrl, recorder, pool: d.pool }),
-    ...signingKeyRoutes({ keys: d.keys, sink: { store: d.store, clock: d.clock, recorder }, maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg) }),
-    ...agentRoutes({ agents: new AgentService(d.store, d.clock, recorder), joinTokens, revocations: new TokenRevocationService(d.store, d.clock, recorder) }),
-    ...roleAssignmentRoutes({ assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog), baseUrl: d.baseUrl }),
-    ...roleDefinitionRoutes({ definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog), authorizer, baseUrl: d.baseUrl }),
+    ...federationRoutes({
+      store: d.store,
+      keys: d.keys,
+      clock: d.clock,
+      random: d.random,
+      baseUrl: d.baseUrl,
+      recorder,
+      pool: d.pool,
+    }),
+    ...signingKeyRoutes({
+      keys: d.keys,
+      sink: { store: d.store, clock: d.clock, recorder },
+      maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg),
+    }),
+    ...agentRoutes({
+      agents: new AgentService(d.store, d.clock, recorder),
+      joinTokens,
+      revocations: new TokenRevocationService(d.store, d.clock, recorder),
+    }),
+    ...roleAssignmentRoutes({
+      assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog),
+      baseUrl: d.baseUrl,
+    }),
+    ...roleDefinitionRoutes({
+      definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog),
+      authorizer,
+      baseUrl: d.baseUrl,
+    }),
     ...checkAccessRoutes(authorizer),
     ...revocationRoutes(d.store.tokenRevocations),
     ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...keyVaultRoutes({ vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone }),
-    ...storageAccountRoutes({ accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), baseUrl: d.baseUrl, dataPlaneZone: d.cfg.dataPlaneZone, port: Number(new URL(d.baseUrl).port) || 443 }),
+    ...keyVaultRoutes({
+      vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
+      baseUrl: d.baseUrl,
+      dataPlaneZone: d.cfg.dataPlaneZone,
+    }),
+    ...storageAccountRoutes({
+      accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
+      baseUrl: d.baseUrl,
+      dataPlaneZone: d.cfg.dataPlaneZone,
+      port: Number(new URL(d.baseUrl).port) || 443,
+    }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
   );
@@ -131,7 +170,8 @@ function armRoutes(d: SurfaceDeps, authorizer: RbacAuthorizer, catalog: RoleCata
 }
 
 /** Where OpenID discovery may connect: public hosts, the operator's allow-list, openmi itself. */
-const issuerHostPolicy = (d: SurfaceDeps) => new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
+const issuerHostPolicy = (d: SurfaceDeps) =>
+  new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
 
 /** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
 export function buildSurfaces(d: SurfaceDeps): Surface[] {
@@ -145,8 +185,14 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
   // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
-  const perAgent = new TokenBuckets({ perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond }, d.clock);
-  const perClient = new TokenBuckets({ perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient }, d.clock);
+  const perAgent = new TokenBuckets(
+    { perSecond: d.cfg.agentTokenRequestsPerSecond, burst: 2 * d.cfg.agentTokenRequestsPerSecond },
+    d.clock,
+  );
+  const perClient = new TokenBuckets(
+    { perSecond: d.cfg.tokenRequestsPerSecondPerClient, burst: 2 * d.cfg.tokenRequestsPerSecondPerClient },
+    d.clock,
+  );
   const loginLinks = new LoginLinkService(d.store, d.clock, d.random, recorder);
   const agents = new AgentSurface({
     store: d.store,
@@ -154,7 +200,14 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     signIns,
     enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
     authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
-    minter: new ManagedIdentityMinter(d.store, issuer, d.clock, d.cfg.managedIdentityTokenLifetimeSeconds, signIns, perAgent),
+    minter: new ManagedIdentityMinter(
+      d.store,
+      issuer,
+      d.clock,
+      d.cfg.managedIdentityTokenLifetimeSeconds,
+      signIns,
+      perAgent,
+    ),
     observeSignIns: (upload, agent) => observeAgentSignIns(upload, agent, d.metrics, d.log),
   });
   // One revocation list for every verifier in this process (ARM, Graph, Key Vault, Blob); the hub
@@ -165,12 +218,24 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   // Other nodes' invalidations reach this node's agents and revocation list like local ones.
   // The subscription ends with the store (closed last by the app).
   hub.connect();
-  const authenticator = new ArmAuthenticator(verifier, revocations, d.store, armAudiences(d.baseUrl), authority.tenantUrl(d.installation.tenantId));
+  const authenticator = new ArmAuthenticator(
+    verifier,
+    revocations,
+    d.store,
+    armAudiences(d.baseUrl),
+    authority.tenantUrl(d.installation.tenantId),
+  );
   // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.
   const vaultAudience = vaultResource(d.cfg.dataPlaneZone, new URL(d.baseUrl).port);
   const vault = new VaultSurface({
     store: d.store,
-    auth: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: vaultAudience, alsoAccept: [vaultResource(d.cfg.dataPlaneZone)] }),
+    auth: new DataPlaneAuthenticator({
+      verifier,
+      revocations,
+      authorizer,
+      resource: vaultAudience,
+      alsoAccept: [vaultResource(d.cfg.dataPlaneZone)],
+    }),
     resource: vaultAudience,
     secrets: new SecretService(d.store, d.masterKey, d.clock),
     zone: d.cfg.dataPlaneZone,
@@ -178,9 +243,14 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     maxBodyBytes: d.cfg.maxBodyBytes,
   });
   const blob = new BlobSurface({
-    store: d.store, clock: d.clock, accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder), authorizer,
+    store: d.store,
+    clock: d.clock,
+    accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
+    authorizer,
     bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
-    zone: d.cfg.dataPlaneZone, tenantId: d.installation.tenantId, loginUrl: d.baseUrl,
+    zone: d.cfg.dataPlaneZone,
+    tenantId: d.installation.tenantId,
+    loginUrl: d.baseUrl,
   });
   return [
     vault,
@@ -190,8 +260,31 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     new PortalSurface(),
     agents,
     new GraphSurface(d.store, authenticator),
-    new TokenSurface({ store: d.store, clock: d.clock, authority, keys: d.keys, issuer, appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds, managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds, maxBodyBytes: d.cfg.maxBodyBytes, signIns, loginLinks, perClient, adfsTenantId: d.installation.tenantId,
-      issuerDiscovery: { policy: issuerHostPolicy(d), log: d.log, ...(d.federationFetch ? { fetch: d.federationFetch } : {}) } }),
-    new ArmSurface({ router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)), authenticator, authorizer, maxBodyBytes: d.cfg.maxBodyBytes, ...(d.audit ? { failures: d.audit.failures } : {}) }),
+    new TokenSurface({
+      store: d.store,
+      clock: d.clock,
+      authority,
+      keys: d.keys,
+      issuer,
+      appTokenLifetimeSeconds: d.cfg.appTokenLifetimeSeconds,
+      managedIdentityTokenLifetimeSeconds: d.cfg.managedIdentityTokenLifetimeSeconds,
+      maxBodyBytes: d.cfg.maxBodyBytes,
+      signIns,
+      loginLinks,
+      perClient,
+      adfsTenantId: d.installation.tenantId,
+      issuerDiscovery: {
+        policy: issuerHostPolicy(d),
+        log: d.log,
+        ...(d.federationFetch ? { fetch: d.federationFetch } : {}),
+      },
+    }),
+    new ArmSurface({
+      router: new ArmRouter(armRoutes(d, authorizer, catalog, recorder, joinTokens, loginLinks)),
+      authenticator,
+      authorizer,
+      maxBodyBytes: d.cfg.maxBodyBytes,
+      ...(d.audit ? { failures: d.audit.failures } : {}),
+    }),
   ];
 }

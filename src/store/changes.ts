@@ -46,7 +46,8 @@ interface Envelope {
 export function encodeChange(origin: string, kind: string, payload: Record<string, unknown>): string {
   const text = JSON.stringify({ o: origin, k: kind, p: payload } satisfies Envelope);
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_CHANGE_EVENT_BYTES + 512) throw new RangeError(`change event '${kind}' is ${bytes} bytes; split it (limit ${MAX_CHANGE_EVENT_BYTES})`);
+  if (bytes > MAX_CHANGE_EVENT_BYTES + 512)
+    throw new RangeError(`change event '${kind}' is ${bytes} bytes; split it (limit ${MAX_CHANGE_EVENT_BYTES})`);
   return text;
 }
 

@@ -31,5 +31,7 @@ export const resourceCursor = (name: string, id: string): string => encodeCursor
  */
 export function compareListingKeys(a: { name: string; id: string }, b: { name: string; id: string }): number {
   const byName = Buffer.compare(Buffer.from(a.name.toLowerCase(), 'utf8'), Buffer.from(b.name.toLowerCase(), 'utf8'));
-  return byName !== 0 ? byName : Buffer.compare(Buffer.from(a.id.toLowerCase(), 'utf8'), Buffer.from(b.id.toLowerCase(), 'utf8'));
+  return byName !== 0
+    ? byName
+    : Buffer.compare(Buffer.from(a.id.toLowerCase(), 'utf8'), Buffer.from(b.id.toLowerCase(), 'utf8'));
 }

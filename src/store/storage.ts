@@ -66,7 +66,14 @@ export interface BlobRepo {
   listBlobs(account: string, container: string, prefix: string, limit: number, after?: string): Promise<BlobRecord[]>;
   deleteBlob(account: string, container: string, name: string): Promise<boolean>;
   /** Stages (or replaces) one uncommitted block. */
-  putBlock(account: string, container: string, blob: string, blockId: string, content: Buffer, now: number): Promise<void>;
+  putBlock(
+    account: string,
+    container: string,
+    blob: string,
+    blockId: string,
+    content: Buffer,
+    now: number,
+  ): Promise<void>;
   /** Uncommitted blocks of a blob by block id. */
   getBlocks(account: string, container: string, blob: string): Promise<Map<string, Buffer>>;
   countBlocks(account: string, container: string, blob: string): Promise<number>;

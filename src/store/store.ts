@@ -327,4 +327,3 @@ export interface RoleDefinitionRepo {
   list(): Promise<RoleDefinitionRecord[]>;
   delete(id: string): Promise<boolean>;
 }
-

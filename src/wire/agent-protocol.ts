@@ -6,7 +6,13 @@
 /** The ways a workload can name a user-assigned identity (IMDS, App Service and the 2017 API). */
 export type SelectorName = 'client_id' | 'object_id' | 'principal_id' | 'msi_res_id' | 'mi_res_id';
 
-export const SELECTOR_NAMES: readonly SelectorName[] = ['client_id', 'object_id', 'principal_id', 'msi_res_id', 'mi_res_id'];
+export const SELECTOR_NAMES: readonly SelectorName[] = [
+  'client_id',
+  'object_id',
+  'principal_id',
+  'msi_res_id',
+  'mi_res_id',
+];
 
 export interface IdentitySelector {
   name: SelectorName;

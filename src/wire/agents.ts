@@ -19,5 +19,11 @@ export interface AgentWire {
   id: string;
   name: string;
   type: string;
-  properties: { resourceId: string; hostname: string; createdAt: string | null; expiresAt: string | null; ephemeral: boolean };
+  properties: {
+    resourceId: string;
+    hostname: string;
+    createdAt: string | null;
+    expiresAt: string | null;
+    ephemeral: boolean;
+  };
 }

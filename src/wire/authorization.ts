@@ -60,7 +60,8 @@ export const CHECK_ACCESS_PATH = '/providers/OpenMI.Authorization/checkAccess';
 export type CheckAccessRequest = { principalId: string; scope: string } & ({ action: string } | { dataAction: string });
 
 /** What one of the principal's assignments contributed to a decision. */
-export type AssignmentVerdict = 'grants' | 'outOfScope' | 'roleLacksOperation' | 'unknownRole' | 'conditionNotEvaluated';
+export type AssignmentVerdict =
+  'grants' | 'outOfScope' | 'roleLacksOperation' | 'unknownRole' | 'conditionNotEvaluated';
 
 export interface ConsideredAssignmentWire {
   id: string;

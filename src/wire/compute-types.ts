@@ -21,12 +21,48 @@ export interface ComputeType {
 }
 
 export const COMPUTE_TYPES: readonly ComputeType[] = [
-  { type: 'Microsoft.Compute/virtualMachines', label: 'Virtual machine', apiVersion: '2024-07-01', combined: 'SystemAssigned, UserAssigned', userAssigned: true },
-  { type: 'Microsoft.Compute/virtualMachineScaleSets', label: 'Virtual machine scale set', apiVersion: '2024-07-01', combined: 'SystemAssigned, UserAssigned', userAssigned: true },
-  { type: 'Microsoft.Web/sites', label: 'App Service / Function app', apiVersion: '2023-12-01', combined: 'SystemAssigned, UserAssigned', userAssigned: true },
-  { type: 'Microsoft.ContainerInstance/containerGroups', label: 'Container group', apiVersion: '2023-05-01', combined: 'SystemAssigned, UserAssigned', userAssigned: true },
-  { type: 'Microsoft.App/containerApps', label: 'Container app', apiVersion: '2024-03-01', combined: 'SystemAssigned,UserAssigned', userAssigned: true },
-  { type: 'Microsoft.HybridCompute/machines', label: 'Arc-style machine', apiVersion: '2024-07-10', combined: 'SystemAssigned,UserAssigned', userAssigned: false },
+  {
+    type: 'Microsoft.Compute/virtualMachines',
+    label: 'Virtual machine',
+    apiVersion: '2024-07-01',
+    combined: 'SystemAssigned, UserAssigned',
+    userAssigned: true,
+  },
+  {
+    type: 'Microsoft.Compute/virtualMachineScaleSets',
+    label: 'Virtual machine scale set',
+    apiVersion: '2024-07-01',
+    combined: 'SystemAssigned, UserAssigned',
+    userAssigned: true,
+  },
+  {
+    type: 'Microsoft.Web/sites',
+    label: 'App Service / Function app',
+    apiVersion: '2023-12-01',
+    combined: 'SystemAssigned, UserAssigned',
+    userAssigned: true,
+  },
+  {
+    type: 'Microsoft.ContainerInstance/containerGroups',
+    label: 'Container group',
+    apiVersion: '2023-05-01',
+    combined: 'SystemAssigned, UserAssigned',
+    userAssigned: true,
+  },
+  {
+    type: 'Microsoft.App/containerApps',
+    label: 'Container app',
+    apiVersion: '2024-03-01',
+    combined: 'SystemAssigned,UserAssigned',
+    userAssigned: true,
+  },
+  {
+    type: 'Microsoft.HybridCompute/machines',
+    label: 'Arc-style machine',
+    apiVersion: '2024-07-10',
+    combined: 'SystemAssigned,UserAssigned',
+    userAssigned: false,
+  },
 ];
 
 /** Resource types are case-insensitive in ARM: the table's entry for any spelling, if hosted. */

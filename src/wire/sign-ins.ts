@@ -20,7 +20,11 @@ export interface SignInWire {
   appId: string | null;
   /** The audience asked for. */
   resourceId: string | null;
-  managedServiceIdentity: { associatedResourceId: string | null; identityResourceId: string | null; agentId: string | null };
+  managedServiceIdentity: {
+    associatedResourceId: string | null;
+    identityResourceId: string | null;
+    agentId: string | null;
+  };
   status: { errorCode: string | null; failureReason: string | null };
   result: 'success' | 'failure';
   durationMs: number;

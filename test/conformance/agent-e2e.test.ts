@@ -23,15 +23,31 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
     t = await startTestServer();
     const sub = t.creds.subscriptionId;
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-e2e?api-version=2025-04-01`, { location: 'local' });
-    const u = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-e2e/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`, { location: 'local' });
+    const u = await t.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg-e2e/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     uaiId = u.json.id;
     clientId = u.json.properties.clientId;
-    const vm = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-e2e/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-      location: 'local', identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } },
-    });
+    const vm = await t.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg-e2e/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+      {
+        location: 'local',
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } },
+      },
+    );
     vmId = vm.json.id;
     const jt = await t.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken: jt.json.token, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent') });
+    agent = await startAgent({
+      serverUrl: t.server.baseUrl,
+      ca: t.ca,
+      joinToken: jt.json.token,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      log: createLogger('silent'),
+    });
   });
   after(async () => {
     await agent.close({ leave: true });
@@ -41,46 +57,83 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
   it('refuses requests without Metadata: true, with X-Forwarded-For, and without the identity header', async () => {
     const noHeader = await imds(`resource=api://x&client_id=${clientId}`, {});
     assert.equal(noHeader.status, 400);
-    const proxied = await imds(`resource=api://x&client_id=${clientId}`, { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' });
+    const proxied = await imds(`resource=api://x&client_id=${clientId}`, {
+      Metadata: 'true',
+      'X-Forwarded-For': '10.0.0.1',
+    });
     assert.equal(proxied.status, 400);
-    const appService = await get(`${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`);
+    const appService = await get(
+      `${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`,
+    );
     assert.equal(appService.status, 401);
-    const wrong = await get(`${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`, { 'X-IDENTITY-HEADER': 'guess' });
+    const wrong = await get(
+      `${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`,
+      { 'X-IDENTITY-HEADER': 'guess' },
+    );
     assert.equal(wrong.status, 401);
-    const right = await get(`${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`, { 'X-IDENTITY-HEADER': agent.identityHeader });
+    const right = await get(
+      `${agent.endpoints.identityEndpoint}?api-version=2019-08-01&resource=api://x&client_id=${clientId}`,
+      { 'X-IDENTITY-HEADER': agent.identityHeader },
+    );
     assert.equal(right.status, 200);
   });
 
   it('after a detach, the next token request fails within 1 s with a 400 and the cached token is gone', async () => {
     const first = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
     assert.equal(first.status, 200);
-    assert.equal((await imds(`resource=https://vault.azure.net&client_id=${clientId}`)).json.access_token, first.json.access_token, 'served from the cache');
+    assert.equal(
+      (await imds(`resource=https://vault.azure.net&client_id=${clientId}`)).json.access_token,
+      first.json.access_token,
+      'served from the cache',
+    );
     const detached = await t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity: { type: 'None' } });
     assert.equal(detached.status, 200, JSON.stringify(detached.json));
-    const r = await waitFor(async () => {
-      const r = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
-      return r.status !== 200 && r;
-    }, { what: 'the agent to stop serving the detached identity', timeoutMs: 1_000 });
+    const r = await waitFor(
+      async () => {
+        const r = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
+        return r.status !== 200 && r;
+      },
+      { what: 'the agent to stop serving the detached identity', timeoutMs: 1_000 },
+    );
     assert.equal(r.status, 400, JSON.stringify(r.json));
     assert.match(r.json.error_description, new RegExp(`client_id=${clientId}`));
     assert.match(r.json.error_description, /user-assigned identities attached: none/);
   });
 
-  it('openmi run returns the command\'s exit code and forwards signals', async () => {
-    const run = (args: string[]) => spawn(process.execPath, [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', process.execPath, ...args], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  it("openmi run returns the command's exit code and forwards signals", async () => {
+    const run = (args: string[]) =>
+      spawn(
+        process.execPath,
+        [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', process.execPath, ...args],
+        { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
     const exit = (c: ReturnType<typeof run>) => new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
     assert.equal(await exit(run(['-e', 'process.exit(7)'])), 7);
-    const waiting = run(['-e', "process.on('SIGTERM', () => process.exit(42)); console.log('ready'); setInterval(() => {}, 1000)"]);
+    const waiting = run([
+      '-e',
+      "process.on('SIGTERM', () => process.exit(42)); console.log('ready'); setInterval(() => {}, 1000)",
+    ]);
     await new Promise<void>((r) => waiting.stdout!.once('data', () => r()));
     waiting.kill('SIGTERM');
     assert.equal(await exit(waiting), 42);
-    const missing = await new Promise<number>((r) => execFile(process.execPath, [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', 'no-such-command-xyz'], (e) => r((e as { code?: number } | null)?.code ?? 0)));
+    const missing = await new Promise<number>((r) =>
+      execFile(
+        process.execPath,
+        [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', 'no-such-command-xyz'],
+        (e) => r((e as { code?: number } | null)?.code ?? 0),
+      ),
+    );
     assert.equal(missing, 127);
   });
 
   it('openmi env --resource starts a background agent and prints the variables that reach it', async () => {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [MAIN, 'env', '--resource', vmId, '--data-dir', t.dataDir, '--format', 'json'], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        [MAIN, 'env', '--resource', vmId, '--data-dir', t.dataDir, '--format', 'json'],
+        { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 },
+        (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout)),
+      ),
     );
     const env = JSON.parse(out) as Record<string, string>;
     const pid = Number(env['OPENMI_AGENT_PID']);
@@ -89,7 +142,9 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
       assert.match(env['AZURE_POD_IDENTITY_AUTHORITY_HOST']!, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(env['MSI_ENDPOINT'], env['IDENTITY_ENDPOINT']);
       await t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity: { type: 'SystemAssigned' } });
-      const r = await get(`${env['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=api://x`, { 'X-IDENTITY-HEADER': env['IDENTITY_HEADER']! });
+      const r = await get(`${env['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=api://x`, {
+        'X-IDENTITY-HEADER': env['IDENTITY_HEADER']!,
+      });
       assert.equal(r.status, 200, JSON.stringify(r.json));
       assert.equal(r.json.resource, 'api://x');
     } finally {

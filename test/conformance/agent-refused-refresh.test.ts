@@ -32,7 +32,11 @@ await describeOnPostgres('a refused refresh drops the cached token (agent on nod
   let agent: RunningAgent;
   let vmId: string;
   let clientId: string;
-  const imds = () => get(`${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net&client_id=${clientId}`, { Metadata: 'true' });
+  const imds = () =>
+    get(
+      `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net&client_id=${clientId}`,
+      { Metadata: 'true' },
+    );
 
   before(async () => {
     const schema = await freshPgSchema();
@@ -42,18 +46,38 @@ await describeOnPostgres('a refused refresh drops the cached token (agent on nod
     a = await startTestServer({ store: schema.url, clock, config });
     const dataDir = mkdtempSync(join(tmpdir(), 'openmi-node-b-'));
     dirs.push(dataDir);
-    b = await startServer(loadConfig({ dataDir, port: 0, store: schema.url, logLevel: 'silent', ...config }, {}), { clock, log: createLogger('silent') });
+    b = await startServer(loadConfig({ dataDir, port: 0, store: schema.url, logLevel: 'silent', ...config }, {}), {
+      clock,
+      log: createLogger('silent'),
+    });
     const sub = a.creds.subscriptionId;
     await a.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg?api-version=2025-04-01`, { location: 'local' });
-    const u = await a.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`, { location: 'local' });
+    const u = await a.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     clientId = u.json.properties.clientId;
-    const vm = await a.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-      location: 'local', identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
-    });
+    const vm = await a.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+      {
+        location: 'local',
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
+      },
+    );
     vmId = vm.json.id;
     const jt = await a.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
     const caB = readFileSync(b.caCertPath, 'utf8');
-    agent = await startAgent({ serverUrl: b.baseUrl, ca: caB, joinToken: jt.json.token, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent'), clock });
+    agent = await startAgent({
+      serverUrl: b.baseUrl,
+      ca: caB,
+      joinToken: jt.json.token,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      log: createLogger('silent'),
+      clock,
+    });
   });
   after(async () => {
     await agent?.close({ leave: false });
@@ -67,17 +91,27 @@ await describeOnPostgres('a refused refresh drops the cached token (agent on nod
     const first = await imds();
     assert.equal(first.status, 200, JSON.stringify(first.json));
     const vm = (await a.server.store.computeResources.get(vmId))!;
-    assert.ok(await a.server.store.computeResources.update({ ...vm, userAssignedIdentityIds: [] }), 'detached in the store, unannounced');
+    assert.ok(
+      await a.server.store.computeResources.update({ ...vm, userAssignedIdentityIds: [] }),
+      'detached in the store, unannounced',
+    );
     await new Promise((r) => setTimeout(r, 300)); // a window for an invalidation that must not come
-    assert.equal((await imds()).json.access_token, first.json.access_token, 'no invalidation reached the agent (the premise of this test)');
+    assert.equal(
+      (await imds()).json.access_token,
+      first.json.access_token,
+      'no invalidation reached the agent (the premise of this test)',
+    );
 
     clock.advance((LIFETIME_S / 2) * 1000 + 1000);
     const atHalfLife = await imds();
     assert.equal(atHalfLife.status, 200, 'the hit that starts the refresh is still served from the cache');
-    const r = await waitFor(async () => {
-      const r = await imds();
-      return r.status !== 200 && r;
-    }, { what: "the agent to stop serving the detached identity's token after the refused refresh", timeoutMs: 2_000 });
+    const r = await waitFor(
+      async () => {
+        const r = await imds();
+        return r.status !== 200 && r;
+      },
+      { what: "the agent to stop serving the detached identity's token after the refused refresh", timeoutMs: 2_000 },
+    );
     assert.equal(r.status, 400, JSON.stringify(r.json));
     assert.match(r.json.error_description, /user-assigned identities attached: none/);
   });

@@ -26,7 +26,8 @@ const DEPTH = 16;
 /** Short windows (a minute in production) so the test sees several windows close while it drives. */
 const WINDOW_MS = 2_000;
 const AUDIENCES = ['https://vault.azure.net', 'https://storage.azure.com'];
-const cli = (args: string[]) => promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args]);
+const cli = (args: string[]) =>
+  promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)), ...args]);
 
 interface Setup {
   t: TestServer;
@@ -39,12 +40,31 @@ async function setUp(store: string): Promise<Setup> {
   const t = await startTestServer({ store });
   const sub = `/subscriptions/${t.creds.subscriptionId}`;
   await t.arm('PUT', `${sub}/resourceGroups/rg-rate?api-version=2025-04-01`, { location: 'local' });
-  const u = await t.arm('PUT', `${sub}/resourceGroups/rg-rate/providers/Microsoft.ManagedIdentity/userAssignedIdentities/busy?api-version=2024-11-30`, { location: 'local' });
-  const vm = await t.arm('PUT', `${sub}/resourceGroups/rg-rate/providers/Microsoft.Compute/virtualMachines/vm-rate?api-version=2024-07-01`, {
-    location: 'local', identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
+  const u = await t.arm(
+    'PUT',
+    `${sub}/resourceGroups/rg-rate/providers/Microsoft.ManagedIdentity/userAssignedIdentities/busy?api-version=2024-11-30`,
+    { location: 'local' },
+  );
+  const vm = await t.arm(
+    'PUT',
+    `${sub}/resourceGroups/rg-rate/providers/Microsoft.Compute/virtualMachines/vm-rate?api-version=2024-07-01`,
+    {
+      location: 'local',
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
+    },
+  );
+  const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {
+    ephemeral: true,
   });
-  const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, { ephemeral: true });
-  const agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken: jt.json.token, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent'), signInWindowMs: WINDOW_MS });
+  const agent = await startAgent({
+    serverUrl: t.server.baseUrl,
+    ca: t.ca,
+    joinToken: jt.json.token,
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    log: createLogger('silent'),
+    signInWindowMs: WINDOW_MS,
+  });
   return { t, agent, identityId: u.json.id, clientId: u.json.properties.clientId };
 }
 
@@ -54,7 +74,9 @@ function get(pool: HttpAgent, url: string): Promise<number> {
     request(url, { agent: pool, headers: { Metadata: 'true' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -67,7 +89,8 @@ interface Tally {
 /** Sums the requests the sign-in log counts for the identity (a row of requestCount N counts N). */
 async function tally(t: TestServer, identityId: string): Promise<Tally> {
   const out: Tally = { requests: 0, cached: 0, rows: 0 };
-  let next: string | undefined = `/providers/OpenMI.Audit/signIns?api-version=2025-01-01&identity=${encodeURIComponent(identityId)}&$top=1000`;
+  let next: string | undefined =
+    `/providers/OpenMI.Audit/signIns?api-version=2025-01-01&identity=${encodeURIComponent(identityId)}&$top=1000`;
   while (next !== undefined) {
     const r = await t.arm('GET', next);
     assert.equal(r.status, 200, r.text);
@@ -106,7 +129,10 @@ await forEachStore((kind, storeSpec) => {
       try {
         setup = await setUp(s.spec);
         const { t, agent, identityId, clientId } = setup;
-        const urls = AUDIENCES.map((a) => `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(a)}&client_id=${clientId}`);
+        const urls = AUDIENCES.map(
+          (a) =>
+            `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(a)}&client_id=${clientId}`,
+        );
         // The first request per audience is a miss: the server mints it and writes its own row.
         const pool = new HttpAgent({ keepAlive: true });
         for (const u of urls) assert.equal(await get(pool, u), 200);
@@ -114,7 +140,17 @@ await forEachStore((kind, storeSpec) => {
 
         const { host, port } = agent;
         const targets = urls.map((u) => u.slice(agent.endpoints.imds.length));
-        const { statuses, ms } = await httpLoad({ targets, host, port, headers: { Metadata: 'true' }, connections: CONNECTIONS, depth: DEPTH, durationMs: DRIVE_MS, minRequests: MIN_ANSWERS, maxMs: 20_000 });
+        const { statuses, ms } = await httpLoad({
+          targets,
+          host,
+          port,
+          headers: { Metadata: 'true' },
+          connections: CONNECTIONS,
+          depth: DEPTH,
+          durationMs: DRIVE_MS,
+          minRequests: MIN_ANSWERS,
+          maxMs: 20_000,
+        });
         const served = statuses.get(200) ?? 0;
         assert.deepEqual([...statuses.keys()], [200], `every request answered 200: ${JSON.stringify([...statuses])}`);
         const rate = Math.round(served / (ms / 1000));
@@ -124,10 +160,17 @@ await forEachStore((kind, storeSpec) => {
         const total = served + urls.length;
         // The last window closes WINDOW_MS after the drive at most, and is uploaded at the next tick.
         const got = await waitForCount(t, identityId, total, 20_000);
-        assert.equal(got.requests, total, `the log counts ${got.requests} requests for ${total} answers (${got.cached} from the agent's cache, ${got.rows} rows)`);
+        assert.equal(
+          got.requests,
+          total,
+          `the log counts ${got.requests} requests for ${total} answers (${got.cached} from the agent's cache, ${got.rows} rows)`,
+        );
         assert.equal(got.cached, served);
         const windows = Math.ceil(ms / WINDOW_MS) + 2;
-        assert.ok(got.rows <= urls.length + AUDIENCES.length * windows * 2, `${got.rows} rows: bounded by keys and windows, not by ${served} requests`);
+        assert.ok(
+          got.rows <= urls.length + AUDIENCES.length * windows * 2,
+          `${got.rows} rows: bounded by keys and windows, not by ${served} requests`,
+        );
         ctx.diagnostic(`${kind}: ${got.requests} requests counted in ${got.rows} rows`);
 
         // Nothing arrives twice: another window later, and after the agent has stopped (which uploads the rest).
@@ -138,12 +181,18 @@ await forEachStore((kind, storeSpec) => {
 
         const usage = await t.arm('GET', `${identityId}/providers/OpenMI.Audit/usage?api-version=2025-01-01`);
         assert.equal(usage.status, 200, usage.text);
-        assert.deepEqual(usage.json.usage.map((u: { successes: number; failures: number }) => [u.successes, u.failures]), [[total, 0]]);
+        assert.deepEqual(
+          usage.json.usage.map((u: { successes: number; failures: number }) => [u.successes, u.failures]),
+          [[total, 0]],
+        );
         assert.equal(await metric(t, 'openmi_agent_sign_in_requests_total{result="success"}'), served);
         assert.equal(await metric(t, 'openmi_agent_sign_ins_dropped_total'), 0);
         const listed = (await cli(['signins', 'list', '--data-dir', t.dataDir, '--identity', identityId])).stdout;
         const counts = [...listed.matchAll(/success ×(\d+)/g)].map((m) => Number(m[1]));
-        assert.ok(counts.some((n) => n > 1), `openmi signins list shows the counts:\n${listed}`);
+        assert.ok(
+          counts.some((n) => n > 1),
+          `openmi signins list shows the counts:\n${listed}`,
+        );
       } finally {
         if (!stopped) await setup?.agent.close({ leave: true });
         await setup?.t.stop();

@@ -23,11 +23,14 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
 
   /** Sign-in rows with this correlation id, polled for up to 3 s. */
   async function rowsFor(correlationId: string, want = 1): Promise<any[]> {
-    return waitFor(async () => {
-      const r = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01');
-      const rows = (r.json.value as any[]).filter((s) => s.correlationId === correlationId);
-      return rows.length >= want && rows;
-    }, { what: `${want} sign-in row(s) with correlation id ${correlationId}`, timeoutMs: 3_000, intervalMs: 100 });
+    return waitFor(
+      async () => {
+        const r = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01');
+        const rows = (r.json.value as any[]).filter((s) => s.correlationId === correlationId);
+        return rows.length >= want && rows;
+      },
+      { what: `${want} sign-in row(s) with correlation id ${correlationId}`, timeoutMs: 3_000, intervalMs: 100 },
+    );
   }
 
   before(async () => {
@@ -35,14 +38,31 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'openmi-signins-'));
     const sub = t.creds.subscriptionId;
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-s?api-version=2025-04-01`, { location: 'local' });
-    const u = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-s/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`, { location: 'local' });
+    const u = await t.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg-s/providers/Microsoft.ManagedIdentity/userAssignedIdentities/worker?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     clientId = u.json.properties.clientId;
-    const vm = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-s/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-      location: 'local', identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
-    });
+    const vm = await t.arm(
+      'PUT',
+      `/subscriptions/${sub}/resourceGroups/rg-s/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+      {
+        location: 'local',
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
+      },
+    );
     vmId = vm.json.id;
     const jt = await t.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken: jt.json.token, stateDir, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent') });
+    agent = await startAgent({
+      serverUrl: t.server.baseUrl,
+      ca: t.ca,
+      joinToken: jt.json.token,
+      stateDir,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      log: createLogger('silent'),
+    });
   });
   after(async () => {
     await agent?.close({ leave: true });
@@ -59,8 +79,14 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
     assert.equal((await get(url, { 'x-ms-client-request-id': refusedId })).status, 400);
     const [hit] = await rowsFor(hitId);
     assert.ok(hit, 'the cache hit has a sign-in row');
-    assert.deepEqual([hit.result, hit.source, hit.flow, hit.appId, hit.resourceId], ['success', 'agentCache', 'managedIdentity', clientId, 'https://vault.azure.net']);
-    assert.deepEqual([hit.managedServiceIdentity.associatedResourceId, hit.managedServiceIdentity.agentId], [vmId, agent.agentId]);
+    assert.deepEqual(
+      [hit.result, hit.source, hit.flow, hit.appId, hit.resourceId],
+      ['success', 'agentCache', 'managedIdentity', clientId, 'https://vault.azure.net'],
+    );
+    assert.deepEqual(
+      [hit.managedServiceIdentity.associatedResourceId, hit.managedServiceIdentity.agentId],
+      [vmId, agent.agentId],
+    );
     const [refused] = await rowsFor(refusedId);
     assert.ok(refused, 'the local refusal has a sign-in row');
     assert.equal(refused.result, 'failure');
@@ -69,11 +95,26 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
 
   it('an uploaded event naming another calling resource or agent is recorded as the authenticated agent', async () => {
     const state = loadState(stateDir)!;
-    const client = new AgentClient({ serverUrl: t.server.baseUrl, ca: t.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem) });
+    const client = new AgentClient({
+      serverUrl: t.server.baseUrl,
+      ca: t.ca,
+      agentId: state.agentId,
+      privateKey: createPrivateKey(state.privateKeyPem),
+    });
     const id = randomUUID();
     const forged = {
-      at: Date.now(), correlationId: id, audience: 'api://x', principalId: null, clientId: null, identityResourceId: null,
-      result: 'success', errorCode: null, reason: null, latencyMs: 1, callingResourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/other', agentId: 'someone-else',
+      at: Date.now(),
+      correlationId: id,
+      audience: 'api://x',
+      principalId: null,
+      clientId: null,
+      identityResourceId: null,
+      result: 'success',
+      errorCode: null,
+      reason: null,
+      latencyMs: 1,
+      callingResourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/other',
+      agentId: 'someone-else',
     } as AgentSignIn;
     try {
       await client.uploadSignIns([forged]);
@@ -88,11 +129,24 @@ describe('agent cache hits reach the sign-in log (docs/audit.md)', () => {
 
   it("an agent's drop notice reaches the log and the server's Prometheus counter, by cause", async () => {
     const state = loadState(stateDir)!;
-    const client = new AgentClient({ serverUrl: t.server.baseUrl, ca: t.ca, agentId: state.agentId, privateKey: createPrivateKey(state.privateKeyPem) });
+    const client = new AgentClient({
+      serverUrl: t.server.baseUrl,
+      ca: t.ca,
+      agentId: state.agentId,
+      privateKey: createPrivateKey(state.privateKeyPem),
+    });
     const id = randomUUID();
     const notice: AgentSignIn = {
-      at: Date.now(), correlationId: id, audience: null, principalId: null, clientId: null, identityResourceId: null, result: 'failure',
-      errorCode: 'agent_signins_dropped', reason: 'the agent dropped the sign-in rows of 7 requests: the server was unreachable (ECONNREFUSED)', latencyMs: 0,
+      at: Date.now(),
+      correlationId: id,
+      audience: null,
+      principalId: null,
+      clientId: null,
+      identityResourceId: null,
+      result: 'failure',
+      errorCode: 'agent_signins_dropped',
+      reason: 'the agent dropped the sign-in rows of 7 requests: the server was unreachable (ECONNREFUSED)',
+      latencyMs: 0,
       dropped: { requests: 7, cause: 'unreachable' },
     };
     try {

@@ -12,12 +12,18 @@ await forEachStore((storeName, storeSpec) => {
       const s = await storeSpec();
       t = await startTestServer({ store: s.spec, onStop: s.drop });
       const sub = t.creds.subscriptionId;
-      await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-ci?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-ci/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
+      await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-ci?api-version=2025-04-01`, {
         location: 'westeurope',
-        identity: { type: 'SystemAssigned' },
-        properties: { hardwareProfile: { vmSize: 'Standard_B1s' } },
       });
+      const vm = await t.arm(
+        'PUT',
+        `/subscriptions/${sub}/resourceGroups/rg-ci/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+        {
+          location: 'westeurope',
+          identity: { type: 'SystemAssigned' },
+          properties: { hardwareProfile: { vmSize: 'Standard_B1s' } },
+        },
+      );
       assert.equal(vm.status, 201, vm.text);
       vmId = vm.json.id;
     });
@@ -25,10 +31,18 @@ await forEachStore((storeName, storeSpec) => {
 
     it('performs identity, federated credential and system-assigned operations', async () => {
       const env = {
-        tenantId: t.creds.tenantId, clientId: t.creds.clientId, clientSecret: t.creds.clientSecret,
-        authorityHost: t.server.baseUrl, armEndpoint: t.server.baseUrl, subscriptionId: t.creds.subscriptionId, rg: 'rg-ci', vmId,
+        tenantId: t.creds.tenantId,
+        clientId: t.creds.clientId,
+        clientSecret: t.creds.clientSecret,
+        authorityHost: t.server.baseUrl,
+        armEndpoint: t.server.baseUrl,
+        subscriptionId: t.creds.subscriptionId,
+        rg: 'rg-ci',
+        vmId,
       };
-      const r = await runClient('arm-msi.client.js', [JSON.stringify(env)], { NODE_EXTRA_CA_CERTS: t.server.caCertPath });
+      const r = await runClient('arm-msi.client.js', [JSON.stringify(env)], {
+        NODE_EXTRA_CA_CERTS: t.server.caCertPath,
+      });
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.equal(out.created.name, 'build-agent');

@@ -37,18 +37,81 @@ interface Row {
 }
 
 const TABLE: Row[] = [
-  { type: 'Microsoft.Compute/virtualMachines', version: '2026-03-01', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.Compute/virtualMachineScaleSets', version: '2026-03-01', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.Web/sites', version: '2025-05-01', create: [200, 202], body: () => ({ location: 'westeurope', kind: 'app' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.ContainerInstance/containerGroups', version: '2023-05-01', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.App/containerApps', version: '2025-07-01', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.HybridCompute/machines', version: '2022-08-11-preview', create: [200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: true },
   {
-    type: 'Microsoft.KeyVault/vaults', version: '2026-02-01', create: [201, 200], patch: true, provisioningState: true,
-    body: (t) => ({ location: 'westeurope', properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } } }),
+    type: 'Microsoft.Compute/virtualMachines',
+    version: '2026-03-01',
+    create: [201, 200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: true,
   },
-  { type: 'Microsoft.Storage/storageAccounts', version: '2025-08-01', create: [200, 202], body: () => ({ location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }), patch: true, provisioningState: true },
-  { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', version: '2024-11-30', create: [201, 200], body: () => ({ location: 'westeurope' }), patch: true, provisioningState: false },
+  {
+    type: 'Microsoft.Compute/virtualMachineScaleSets',
+    version: '2026-03-01',
+    create: [201, 200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.Web/sites',
+    version: '2025-05-01',
+    create: [200, 202],
+    body: () => ({ location: 'westeurope', kind: 'app' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.ContainerInstance/containerGroups',
+    version: '2023-05-01',
+    create: [201, 200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.App/containerApps',
+    version: '2025-07-01',
+    create: [201, 200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.HybridCompute/machines',
+    version: '2022-08-11-preview',
+    create: [200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.KeyVault/vaults',
+    version: '2026-02-01',
+    create: [201, 200],
+    patch: true,
+    provisioningState: true,
+    body: (t) => ({
+      location: 'westeurope',
+      properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
+    }),
+  },
+  {
+    type: 'Microsoft.Storage/storageAccounts',
+    version: '2025-08-01',
+    create: [200, 202],
+    body: () => ({ location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }),
+    patch: true,
+    provisioningState: true,
+  },
+  {
+    type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    version: '2024-11-30',
+    create: [201, 200],
+    body: () => ({ location: 'westeurope' }),
+    patch: true,
+    provisioningState: false,
+  },
 ];
 
 await describeEachStore('ARM status codes per type and operation follow the REST specs', (store) => {
@@ -67,7 +130,10 @@ await describeEachStore('ARM status codes per type and operation follow the REST
       const url = `${rg}/providers/${row.type}/${name}?api-version=${row.version}`;
       const created = await t.arm('PUT', url, row.body(t));
       assert.equal(created.status, row.create[0], `${row.type} create: ${created.text}`);
-      assert.ok(!created.headers['azure-asyncoperation'] && !created.headers['location'], 'a finished write names no operation to poll');
+      assert.ok(
+        !created.headers['azure-asyncoperation'] && !created.headers['location'],
+        'a finished write names no operation to poll',
+      );
       const again = await t.arm('PUT', url, row.body(t));
       assert.equal(again.status, 200, again.text);
       if (row.patch) {
@@ -78,24 +144,46 @@ await describeEachStore('ARM status codes per type and operation follow the REST
       const got = await t.arm('GET', url);
       assert.equal(got.status, 200, got.text);
       for (const r of [created, again, got]) {
-        if (row.provisioningState) assert.equal(r.json.properties?.provisioningState, 'Succeeded', `${row.type}: ${r.text}`);
+        if (row.provisioningState)
+          assert.equal(r.json.properties?.provisioningState, 'Succeeded', `${row.type}: ${r.text}`);
       }
       assert.equal((await t.arm('DELETE', url)).status, 200);
       assert.equal((await t.arm('DELETE', url)).status, 204);
     });
   }
 
-  it("Debian's Python SDK creates, updates and deletes storage accounts, web apps and vaults (it refuses statuses outside the spec)", { skip: process.env['CI'] !== 'true' && pythonMissing() }, async () => {
-    const suffix = Date.now().toString(36);
-    const env = { arm: t.server.baseUrl, ca: t.server.caCertPath, token: await t.adminToken('https://management.azure.com/'), sub: t.creds.subscriptionId, tenant: t.creds.tenantId, rg: 'rg-status', account: `py${suffix}`, vault: `py-${suffix}` };
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(PYTHON, [PY_CLIENT, JSON.stringify(env)], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 120_000 }, (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr })),
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as Record<string, { ok: boolean; value?: unknown; error?: string }>;
-    assert.deepEqual(Object.entries(out).filter(([, v]) => !v.ok), []);
-    assert.equal(out['storage_accounts.begin_create']!.value, 'Succeeded');
-    assert.equal(out['storage_accounts.check_name_availability']!.value, 'AlreadyExists');
-    assert.equal(out['vaults.begin_create_or_update']!.value, 'Succeeded');
-  });
+  it(
+    "Debian's Python SDK creates, updates and deletes storage accounts, web apps and vaults (it refuses statuses outside the spec)",
+    { skip: process.env['CI'] !== 'true' && pythonMissing() },
+    async () => {
+      const suffix = Date.now().toString(36);
+      const env = {
+        arm: t.server.baseUrl,
+        ca: t.server.caCertPath,
+        token: await t.adminToken('https://management.azure.com/'),
+        sub: t.creds.subscriptionId,
+        tenant: t.creds.tenantId,
+        rg: 'rg-status',
+        account: `py${suffix}`,
+        vault: `py-${suffix}`,
+      };
+      const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          PYTHON,
+          [PY_CLIENT, JSON.stringify(env)],
+          { env: { PATH: process.env['PATH'] ?? '' }, timeout: 120_000 },
+          (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, { ok: boolean; value?: unknown; error?: string }>;
+      assert.deepEqual(
+        Object.entries(out).filter(([, v]) => !v.ok),
+        [],
+      );
+      assert.equal(out['storage_accounts.begin_create']!.value, 'Succeeded');
+      assert.equal(out['storage_accounts.check_name_availability']!.value, 'AlreadyExists');
+      assert.equal(out['vaults.begin_create_or_update']!.value, 'Succeeded');
+    },
+  );
 });

@@ -2,7 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnChildServer, type ChildServer } from '../helpers/child-server.js';
 import { forEachStore } from '../helpers/postgres.js';
-import { FORGED_CASES, VERIFIERS, casesFor, outcomeTable, type ForgedCase, type Verifier } from '../helpers/forged/corpus.js';
+import {
+  FORGED_CASES,
+  VERIFIERS,
+  casesFor,
+  outcomeTable,
+  type ForgedCase,
+  type Verifier,
+} from '../helpers/forged/corpus.js';
 import { buildForgedWorld, type ForgedWorld } from '../helpers/forged/world.js';
 
 const MIN_CASES = 40;
@@ -27,7 +34,9 @@ await forEachStore((storeName, storeSpec) => {
     after(async () => {
       await w?.close();
       await s?.stop();
-      const lines = [...tally].map(([v, n]) => `${v.padEnd(12)} ${String(n.refused).padStart(3)} refused, ${n.skipped} n/a`);
+      const lines = [...tally].map(
+        ([v, n]) => `${v.padEnd(12)} ${String(n.refused).padStart(3)} refused, ${n.skipped} n/a`,
+      );
       console.log(`forged-token corpus on ${storeName}: ${FORGED_CASES.length} cases\n  ${lines.join('\n  ')}`);
     });
 
@@ -51,7 +60,8 @@ await forEachStore((storeName, storeSpec) => {
       }
       if (probe.refused(r)) return undefined;
       if (c.transport && (r.status === 413 || r.status === 431)) return undefined;
-      const verdict = r.status >= 200 && r.status < 300 ? 'ACCEPTED' : r.status >= 500 ? '5xx' : 'not the documented refusal';
+      const verdict =
+        r.status >= 200 && r.status < 300 ? 'ACCEPTED' : r.status >= 500 ? '5xx' : 'not the documented refusal';
       return `${c.name}: ${verdict}: ${r.status} ${r.text.slice(0, 300)}`;
     };
 
@@ -75,7 +85,10 @@ await forEachStore((storeName, storeSpec) => {
         }
         t.diagnostic(`${v}: ${n.refused} of ${casesFor(v).length} cases refused (${n.skipped} n/a)`);
         assert.deepEqual(failures, []);
-        assert.ok((await w.probes[v].send(await w.controls[v]())).status < 300, 'still accepts a real credential afterwards');
+        assert.ok(
+          (await w.probes[v].send(await w.controls[v]())).status < 300,
+          'still accepts a real credential afterwards',
+        );
       });
     }
 

@@ -42,15 +42,26 @@ function lenientRoute(url: string): string {
   } catch {
     /* routed undecoded */
   }
-  const segments = p.split('\0')[0]!.replace(/\\/g, '/').split('/').map((s) => s.split(';')[0]!);
+  const segments = p
+    .split('\0')[0]!
+    .replace(/\\/g, '/')
+    .split('/')
+    .map((s) => s.split(';')[0]!);
   const out: string[] = [];
-  for (const s of segments) if (s === '..') out.pop();
-  else if (s !== '' && s !== '.') out.push(s);
+  for (const s of segments)
+    if (s === '..') out.pop();
+    else if (s !== '' && s !== '.') out.push(s);
   return `/${out.join('/')}`.toLowerCase();
 }
 const reachesAdmin = (url: string) => /^\/admin(\/|$)/.test(lenientRoute(url));
 
-function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let text = '';
@@ -82,7 +93,13 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
   let ports: { strict: number; insensitive: number; sensitive: number };
   const auth = () => ({ authorization: `Bearer ${token}` });
   /** Sends through a gate and returns the answer and what the upstream got for it (if anything). */
-  const through = async (port: number, method: string, path: string, headers: Record<string, string> = auth(), body?: string) => {
+  const through = async (
+    port: number,
+    method: string,
+    path: string,
+    headers: Record<string, string> = auth(),
+    body?: string,
+  ) => {
     const before = seen.length;
     const r = await send(port, method, path, headers, body);
     return { ...r, got: seen.slice(before) };
@@ -102,13 +119,28 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
     const start = async (name: string, config: object) => {
       const file = join(t.dataDir, `gate-${name}.json`);
       writeFileSync(file, JSON.stringify(config));
-      const g = await startGate(['--upstream', upstreamUrl, '--resource', resource, '--config', file, '--listen', '127.0.0.1:0', '--data-dir', t.dataDir]);
+      const g = await startGate([
+        '--upstream',
+        upstreamUrl,
+        '--resource',
+        resource,
+        '--config',
+        file,
+        '--listen',
+        '127.0.0.1:0',
+        '--data-dir',
+        t.dataDir,
+      ]);
       gates.push(g.child);
       return g.port;
     };
     const [strict, insensitive, sensitive] = await Promise.all([
       start('strict', { rules: RULES }),
-      start('insensitive', { rules: [{ method: 'HEAD', path: '/public/**', dataAction: 'Contoso.Orders/probe/action' }, ...RULES], pathCase: 'insensitive', options: 'forward-unauthenticated' }),
+      start('insensitive', {
+        rules: [{ method: 'HEAD', path: '/public/**', dataAction: 'Contoso.Orders/probe/action' }, ...RULES],
+        pathCase: 'insensitive',
+        options: 'forward-unauthenticated',
+      }),
       start('sensitive', { rules: RULES, pathCase: 'sensitive' }),
     ]);
     ports = { strict: strict!, insensitive: insensitive!, sensitive: sensitive! };
@@ -125,7 +157,10 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
   it('admits the read caller on public paths and refuses the admin path (the baseline)', async () => {
     const ok = await through(ports.strict, 'GET', '/public/a');
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
-    assert.deepEqual(ok.got.map((s) => s.url), ['/public/a']);
+    assert.deepEqual(
+      ok.got.map((s) => s.url),
+      ['/public/a'],
+    );
     const admin = await through(ports.strict, 'GET', '/admin/users');
     assert.equal(admin.status, 403);
     assert.match(admin.json.error.message, /Contoso\.Orders\/admin\/action/);
@@ -134,15 +169,42 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
 
   it('no spelling of the admin path gets there: each is refused with 400 or 403 and the upstream never sees it', async () => {
     const spellings = [
-      '//admin/users', '///admin/users', '/%61dmin/users', '/%61%64%6D%69%6E/users', '/x/..%2fadmin/users', '/public/..%2fadmin%2fusers',
-      '/public/..%2Fadmin/users', '/./admin/users', '/public/../admin/users', '/public/%2e%2e/admin/users', '/public/%2E%2E/admin/users',
-      '/public/.%2e/admin/users', '/public/%2e%2e%2fadmin/users', '/public/..%5cadmin/users', '/\\admin/users', '/public\\..\\admin/users',
-      '/admin%00/users', '/public/x%00/../../admin/users', '/ad%ZZmin/users', '/public/..%c0%afadmin/users', '/public/%c0%ae%c0%ae/admin/users',
-      '/%2561dmin/users', '/public/..%252fadmin/users', '/public/..;/admin/users', '/admin;x=1/users', '/ADMIN/users', '/Admin/users', '/public/../ADMIN/users', 'http://127.0.0.1/admin/users',
+      '//admin/users',
+      '///admin/users',
+      '/%61dmin/users',
+      '/%61%64%6D%69%6E/users',
+      '/x/..%2fadmin/users',
+      '/public/..%2fadmin%2fusers',
+      '/public/..%2Fadmin/users',
+      '/./admin/users',
+      '/public/../admin/users',
+      '/public/%2e%2e/admin/users',
+      '/public/%2E%2E/admin/users',
+      '/public/.%2e/admin/users',
+      '/public/%2e%2e%2fadmin/users',
+      '/public/..%5cadmin/users',
+      '/\\admin/users',
+      '/public\\..\\admin/users',
+      '/admin%00/users',
+      '/public/x%00/../../admin/users',
+      '/ad%ZZmin/users',
+      '/public/..%c0%afadmin/users',
+      '/public/%c0%ae%c0%ae/admin/users',
+      '/%2561dmin/users',
+      '/public/..%252fadmin/users',
+      '/public/..;/admin/users',
+      '/admin;x=1/users',
+      '/ADMIN/users',
+      '/Admin/users',
+      '/public/../ADMIN/users',
+      'http://127.0.0.1/admin/users',
     ];
     for (const path of spellings) {
       const r = await through(ports.strict, 'GET', path);
-      assert.ok(r.status === 400 || r.status === 403, `${path}: ${r.status} ${JSON.stringify(r.json)} upstream got ${JSON.stringify(r.got.map((s) => s.url))}`);
+      assert.ok(
+        r.status === 400 || r.status === 403,
+        `${path}: ${r.status} ${JSON.stringify(r.json)} upstream got ${JSON.stringify(r.got.map((s) => s.url))}`,
+      );
       assert.deepEqual(r.got, [], `${path} reached the upstream`);
     }
     assert.equal(seen.filter((s) => reachesAdmin(s.url)).length, 0);
@@ -177,25 +239,43 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
     for (const [path, forwarded] of cases) {
       const r = await through(ports.strict, 'GET', path);
       assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.json)}`);
-      assert.deepEqual(r.got.map((s) => s.url), [forwarded], path);
+      assert.deepEqual(
+        r.got.map((s) => s.url),
+        [forwarded],
+        path,
+      );
     }
   });
 
   it('HEAD follows the GET rules unless a rule names HEAD', async () => {
     const head = await through(ports.strict, 'HEAD', '/public/a');
     assert.equal(head.status, 200);
-    assert.deepEqual(head.got.map((s) => `${s.method} ${s.url}`), ['HEAD /public/a']);
+    assert.deepEqual(
+      head.got.map((s) => `${s.method} ${s.url}`),
+      ['HEAD /public/a'],
+    );
     assert.equal((await through(ports.strict, 'HEAD', '/admin/users')).status, 403);
     assert.equal((await through(ports.strict, 'HEAD', '//admin/users')).status, 403);
     const named = await through(ports.insensitive, 'HEAD', '/public/a');
     assert.equal(named.status, 403, 'the HEAD rule names an action the caller lacks');
-    assert.equal((await through(ports.insensitive, 'HEAD', '/other')).status, 200, 'no HEAD rule for /other: the GET rule decides');
+    assert.equal(
+      (await through(ports.insensitive, 'HEAD', '/other')).status,
+      200,
+      'no HEAD rule for /other: the GET rule decides',
+    );
   });
 
   it('OPTIONS: "authorize" (default) needs a token and a rule; "forward-unauthenticated" forwards without identity', async () => {
     assert.equal((await through(ports.strict, 'OPTIONS', '/public/a', {})).status, 401);
-    assert.equal((await through(ports.strict, 'OPTIONS', '/public/a')).status, 403, 'no rule names OPTIONS for /public');
-    const pre = await through(ports.insensitive, 'OPTIONS', '/public//a', { origin: 'https://app.example', 'x-openmi-principal-id': 'spoofed' });
+    assert.equal(
+      (await through(ports.strict, 'OPTIONS', '/public/a')).status,
+      403,
+      'no rule names OPTIONS for /public',
+    );
+    const pre = await through(ports.insensitive, 'OPTIONS', '/public//a', {
+      origin: 'https://app.example',
+      'x-openmi-principal-id': 'spoofed',
+    });
     assert.equal(pre.status, 200);
     assert.equal(pre.got[0]!.url, '/public/a', 'still normalized');
     assert.equal(pre.got[0]!.headers['x-openmi-principal-id'], undefined, 'no identity on an unauthenticated forward');
@@ -209,10 +289,17 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
     assert.equal((await through(ports.insensitive, 'GET', '/ADMIN/users')).status, 403);
     const folded = await through(ports.insensitive, 'GET', '/PUBLIC/a');
     assert.equal(folded.status, 200);
-    assert.deepEqual(folded.got.map((s) => s.url), ['/PUBLIC/a'], 'case is compared, not rewritten');
+    assert.deepEqual(
+      folded.got.map((s) => s.url),
+      ['/PUBLIC/a'],
+      'case is compared, not rewritten',
+    );
     const exact = await through(ports.sensitive, 'GET', '/ADMIN/users');
     assert.equal(exact.status, 200, 'sensitive: /ADMIN is another path, read by the catch-all rule');
-    assert.deepEqual(exact.got.map((s) => s.url), ['/ADMIN/users']);
+    assert.deepEqual(
+      exact.got.map((s) => s.url),
+      ['/ADMIN/users'],
+    );
   });
 
   it('identity, address and hop-by-hop headers reach the upstream only as the gate sets them', async () => {
@@ -243,19 +330,57 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
   });
 
   it('bodies keep their framing: a length, a chunked body, and no request smuggled inside one', async () => {
-    const sized = await through(ports.strict, 'POST', '/public/echo', { ...auth(), 'content-type': 'text/plain', 'content-length': '5' }, 'hello');
+    const sized = await through(
+      ports.strict,
+      'POST',
+      '/public/echo',
+      { ...auth(), 'content-type': 'text/plain', 'content-length': '5' },
+      'hello',
+    );
     assert.equal(sized.status, 200);
     assert.equal(sized.got[0]!.body, 'hello');
     const hidden = 'GET /admin/users HTTP/1.1\r\nHost: upstream\r\n\r\n';
     const before = seen.length;
-    const raw = await rawRequest(ports.strict, `GET /public/a HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${hidden.length.toString(16)}\r\n${hidden}\r\n0\r\n\r\n`);
+    const raw = await rawRequest(
+      ports.strict,
+      `GET /public/a HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${hidden.length.toString(16)}\r\n${hidden}\r\n0\r\n\r\n`,
+    );
     assert.match(raw, /^HTTP\/1\.1 200/);
     await new Promise((r) => setTimeout(r, 200)); // a window for a smuggled request that must not come
-    assert.deepEqual(seen.slice(before).map((s) => [s.url, s.body]), [['/public/a', hidden]], 'the body stays a body');
+    assert.deepEqual(
+      seen.slice(before).map((s) => [s.url, s.body]),
+      [['/public/a', hidden]],
+      'the body stays a body',
+    );
   });
 
   it('property: whatever the spelling, the upstream gets a canonical path that is never the admin path', async () => {
-    const pieces = ['/', '//', '.', '..', '%2e', '%2E', '%2f', '%5c', '\\', ';', 'admin', 'ADMIN', 'Admin', 'public', 'x', '%61', '%41', '%25', '%00', '%', '%c0%af', '%c3%a9', '?q=%2f', '#'];
+    const pieces = [
+      '/',
+      '//',
+      '.',
+      '..',
+      '%2e',
+      '%2E',
+      '%2f',
+      '%5c',
+      '\\',
+      ';',
+      'admin',
+      'ADMIN',
+      'Admin',
+      'public',
+      'x',
+      '%61',
+      '%41',
+      '%25',
+      '%00',
+      '%',
+      '%c0%af',
+      '%c3%a9',
+      '?q=%2f',
+      '#',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 10 }), async (parts) => {
         const path = `/${parts.join('')}`;
@@ -265,7 +390,11 @@ describe('openmi gate: one path authorized, the same path forwarded', () => {
         const url = r.got[0]!.url;
         const [p, ...q] = url.split('?');
         assert.doesNotMatch(p!, /\/\/|\/\.\.?(\/|$)|\\|%2f|%5c|%00|;/i, `${path} -> ${url}`);
-        assert.equal(q.join('?'), path.includes('?') ? path.slice(path.indexOf('?') + 1) : '', `${path}: the query is forwarded unchanged`);
+        assert.equal(
+          q.join('?'),
+          path.includes('?') ? path.slice(path.indexOf('?') + 1) : '',
+          `${path}: the query is forwarded unchanged`,
+        );
         assert.ok(!reachesAdmin(url), `${path} -> ${url} reaches /admin`);
       }),
       { numRuns: 300 },

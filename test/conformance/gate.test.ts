@@ -12,9 +12,15 @@ import { createGate } from '../../src/gate/proxy.js';
 import { gateMiddleware, type GateCheckOptions } from '../../src/gate/middleware.js';
 import { parseGateConfig } from '../../src/gate/rules.js';
 
-const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+const listen = (s: Server) =>
+  new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
-function call(port: number, method: string, path: string, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+function call(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';
@@ -42,8 +48,15 @@ describe('openmi gate in front of a Node service', () => {
     const sub = `/subscriptions/${t.creds.subscriptionId}`;
     resourceId = `${sub}/resourceGroups/rg-app/providers/Contoso.Orders/services/orders`;
     const client = createArmClient({ dataDir: t.dataDir });
-    const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca), revocations: { get: async () => undefined }, authorizer: new RemoteAuthorizer(client), resource: 'api://orders' });
-    const policy = parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }] });
+    const auth = new DataPlaneAuthenticator({
+      verifier: new JwksVerifier(t.server.baseUrl, t.creds.tenantId, t.ca),
+      revocations: { get: async () => undefined },
+      authorizer: new RemoteAuthorizer(client),
+      resource: 'api://orders',
+    });
+    const policy = parseGateConfig({
+      rules: [{ method: 'GET', path: '/orders/*', dataAction: 'Contoso.Orders/orders/read' }],
+    });
     options = { auth, policy, resourceId };
     gate = createGate({ ...options, upstream: `http://127.0.0.1:${upstreamPort}` });
     port = await listen(gate);
@@ -73,11 +86,26 @@ describe('openmi gate in front of a Node service', () => {
     assert.match(denied.json.error.message, /Contoso\.Orders\/orders\/read/);
     const sub = `/subscriptions/${t.creds.subscriptionId}`;
     const roleId = `${sub}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`;
-    const role = await t.arm('PUT', `${roleId}?api-version=2022-04-01`, { properties: { roleName: 'Orders Reader', description: 'reads orders', type: 'CustomRole', permissions: [{ actions: [], notActions: [], dataActions: ['Contoso.Orders/orders/read'], notDataActions: [] }], assignableScopes: [sub] } });
+    const role = await t.arm('PUT', `${roleId}?api-version=2022-04-01`, {
+      properties: {
+        roleName: 'Orders Reader',
+        description: 'reads orders',
+        type: 'CustomRole',
+        permissions: [{ actions: [], notActions: [], dataActions: ['Contoso.Orders/orders/read'], notDataActions: [] }],
+        assignableScopes: [sub],
+      },
+    });
     assert.equal(role.status, 201, JSON.stringify(role.json));
-    const ra = await t.arm('PUT', `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { roleDefinitionId: roleId, principalId: oid, principalType: 'ServicePrincipal' } });
+    const ra = await t.arm(
+      'PUT',
+      `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+      { properties: { roleDefinitionId: roleId, principalId: oid, principalType: 'ServicePrincipal' } },
+    );
     assert.equal(ra.status, 201, JSON.stringify(ra.json));
-    const ok = await call(port, 'GET', '/orders/1', { authorization: `Bearer ${token}`, 'x-openmi-principal-id': 'spoofed' });
+    const ok = await call(port, 'GET', '/orders/1', {
+      authorization: `Bearer ${token}`,
+      'x-openmi-principal-id': 'spoofed',
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.json.path, '/orders/1');
     assert.equal(ok.json.headers['x-openmi-principal-id'], oid, 'the caller-sent header is replaced');
@@ -88,10 +116,24 @@ describe('openmi gate in front of a Node service', () => {
 
   it('as in-process middleware, the app routes the normalized path it authorized and sees only the verified identity', async () => {
     const check = gateMiddleware(options);
-    const app = createServer((req, res) => check(req, res, () => res.end(JSON.stringify({ path: req.url, principal: req.headers['x-openmi-principal-id'], other: req.headers['x-openmi-other'] }))));
+    const app = createServer((req, res) =>
+      check(req, res, () =>
+        res.end(
+          JSON.stringify({
+            path: req.url,
+            principal: req.headers['x-openmi-principal-id'],
+            other: req.headers['x-openmi-other'],
+          }),
+        ),
+      ),
+    );
     const appPort = await listen(app);
     try {
-      const headers = { authorization: `Bearer ${token}`, 'x-openmi-principal-id': 'spoofed', 'x-openmi-other': 'spoofed' };
+      const headers = {
+        authorization: `Bearer ${token}`,
+        'x-openmi-principal-id': 'spoofed',
+        'x-openmi-other': 'spoofed',
+      };
       const ok = await call(appPort, 'GET', '//orders/./1?x=%2F', headers);
       assert.equal(ok.status, 200, JSON.stringify(ok.json));
       assert.deepEqual(ok.json, { path: '/orders/1?x=%2F', principal: oid });

@@ -15,7 +15,11 @@ type Answer = { ok: boolean; result?: any; statusCode?: number; code?: string; m
 
 /** `openmi run` as a user types it (clean environment), driving the SDK client line by line. */
 function runClient(dataDir: string, vmId: string, vaultUrl: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, vaultUrl], { env: { PATH: process.env['PATH'] ?? '' } });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, vaultUrl],
+    { env: { PATH: process.env['PATH'] ?? '' } },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -41,10 +45,16 @@ await forEachStore((storeName, storeSpec) => {
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
       const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-kv`;
       await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, { location: 'westeurope', identity: { type: 'SystemAssigned' } });
+      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
+        location: 'westeurope',
+        identity: { type: 'SystemAssigned' },
+      });
       vmId = vm.json.id;
       principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-conf1?api-version=2023-07-01`, { location: 'westeurope', properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } } });
+      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-conf1?api-version=2023-07-01`, {
+        location: 'westeurope',
+        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
+      });
       assert.equal(kv.status, 201, kv.text);
       vault = kv.json;
     });
@@ -67,17 +77,31 @@ await forEachStore((storeName, storeSpec) => {
         assert.match(denied.message!, /setSecret\/action/);
         assert.match(denied.message!, new RegExp(principalId));
         const assignment = `${vault.id}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-        const ra = await t.arm('PUT', `${assignment}?api-version=2022-04-01`, { properties: { roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${OFFICER}`, principalId, principalType: 'ServicePrincipal' } });
+        const ra = await t.arm('PUT', `${assignment}?api-version=2022-04-01`, {
+          properties: {
+            roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${OFFICER}`,
+            principalId,
+            principalType: 'ServicePrincipal',
+          },
+        });
         assert.equal(ra.status, 201, ra.text);
         const v1 = await c.call({ op: 'set', name: 'db-password', value: 's3cret' });
         assert.ok(v1.ok, JSON.stringify(v1));
         const v2 = await c.call({ op: 'set', name: 'db-password', value: 'rotated' });
         await c.call({ op: 'set', name: 'api-key', value: 'k' });
-        assert.deepEqual((await c.call({ op: 'get', name: 'db-password' })).result, { value: 'rotated', version: v2.result, vaultUrl: vault.properties.vaultUri.replace(/\/$/, ''), contentType: 'text/plain' });
+        assert.deepEqual((await c.call({ op: 'get', name: 'db-password' })).result, {
+          value: 'rotated',
+          version: v2.result,
+          vaultUrl: vault.properties.vaultUri.replace(/\/$/, ''),
+          contentType: 'text/plain',
+        });
         assert.equal((await c.call({ op: 'get', name: 'db-password', version: v1.result })).result.value, 's3cret');
         assert.deepEqual((await c.call({ op: 'list' })).result, ['api-key', 'db-password']);
         assert.deepEqual((await c.call({ op: 'versions', name: 'db-password' })).result, [v1.result, v2.result].sort());
-        assert.deepEqual((await c.call({ op: 'update', name: 'db-password', version: v2.result, tags: { env: 'prod' } })).result, { env: 'prod' });
+        assert.deepEqual(
+          (await c.call({ op: 'update', name: 'db-password', version: v2.result, tags: { env: 'prod' } })).result,
+          { env: 'prod' },
+        );
         await lifecycle(c.call);
         assert.equal((await t.arm('DELETE', `${assignment}?api-version=2022-04-01`)).status, 200);
         const after = await c.call({ op: 'get', name: 'db-password' });
@@ -90,7 +114,10 @@ await forEachStore((storeName, storeSpec) => {
     it('stores secret values sealed, never in clear', async () => {
       const rows = await t.server.store.keyVaultSecrets.listVersions(vault.id, 'db-password');
       assert.ok(rows.length >= 2);
-      for (const r of rows) assert.ok(r.sealedValue.startsWith('v1.') && !r.sealedValue.includes('rotated') && !r.sealedValue.includes('s3cret'));
+      for (const r of rows)
+        assert.ok(
+          r.sealedValue.startsWith('v1.') && !r.sealedValue.includes('rotated') && !r.sealedValue.includes('s3cret'),
+        );
     });
   });
 });

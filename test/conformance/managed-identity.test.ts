@@ -11,11 +11,32 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/managed-identity.client.js', import.meta.url));
 
 /** `openmi run` exactly as a user types it, with a clean environment. */
-function openmiRun(dataDir: string, resourceId: string, metadata: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function openmiRun(
+  dataDir: string,
+  resourceId: string,
+  metadata: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const argv = [MAIN, 'run', '--data-dir', dataDir, '--resource', resourceId, '--metadata', metadata, '--', process.execPath, CLIENT, ...args];
-    execFile(process.execPath, argv, { env: { PATH: process.env['PATH'] ?? '' }, timeout: 90_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const argv = [
+      MAIN,
+      'run',
+      '--data-dir',
+      dataDir,
+      '--resource',
+      resourceId,
+      '--metadata',
+      metadata,
+      '--',
+      process.execPath,
+      CLIENT,
+      ...args,
+    ];
+    execFile(
+      process.execPath,
+      argv,
+      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 90_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -29,21 +50,39 @@ interface Setup {
 async function setup(t: TestServer): Promise<Setup> {
   const sub = t.creds.subscriptionId;
   await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-mi?api-version=2025-04-01`, { location: 'westeurope' });
-  const uai = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-mi/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app-id?api-version=2024-11-30`, { location: 'westeurope' });
+  const uai = await t.arm(
+    'PUT',
+    `/subscriptions/${sub}/resourceGroups/rg-mi/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app-id?api-version=2024-11-30`,
+    { location: 'westeurope' },
+  );
   assert.equal(uai.status, 201, uai.text);
-  const vm = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-mi/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-    location: 'westeurope',
-    identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [uai.json.id]: {} } },
-  });
+  const vm = await t.arm(
+    'PUT',
+    `/subscriptions/${sub}/resourceGroups/rg-mi/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+    {
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [uai.json.id]: {} } },
+    },
+  );
   assert.equal(vm.status, 201, vm.text);
-  return { vmId: vm.json.id, uai: { id: uai.json.id, ...uai.json.properties }, systemPrincipalId: vm.json.identity.principalId };
+  return {
+    vmId: vm.json.id,
+    uai: { id: uai.json.id, ...uai.json.properties },
+    systemPrincipalId: vm.json.identity.principalId,
+  };
 }
 
 async function verifier(t: TestServer) {
   const jwks = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca });
   const keys = createLocalJWKSet(jwks.json);
   return async (token: string, audience: string): Promise<JWTPayload> =>
-    (await jwtVerify(token, keys, { issuer: `${t.server.baseUrl}/${t.creds.tenantId}/`, audience, algorithms: ['RS256'] })).payload;
+    (
+      await jwtVerify(token, keys, {
+        issuer: `${t.server.baseUrl}/${t.creds.tenantId}/`,
+        audience,
+        algorithms: ['RS256'],
+      })
+    ).payload;
 }
 
 await forEachStore((storeName, storeSpec) => {
@@ -60,10 +99,16 @@ await forEachStore((storeName, storeSpec) => {
     for (const metadata of ['app-service', 'imds']) {
       it(`gets system-assigned and user-assigned tokens (clientId, objectId, resourceId, DAC) through ${metadata}`, async () => {
         const scope = 'https://management.azure.com/.default';
-        const r = await openmiRun(t.dataDir, s.vmId, metadata, [JSON.stringify({ clientId: s.uai.clientId, objectId: s.uai.principalId, resourceId: s.uai.id, scope })]);
+        const r = await openmiRun(t.dataDir, s.vmId, metadata, [
+          JSON.stringify({ clientId: s.uai.clientId, objectId: s.uai.principalId, resourceId: s.uai.id, scope }),
+        ]);
         assert.equal(r.code, 0, r.stderr);
         const { out, env } = JSON.parse(r.stdout);
-        assert.equal(env.IDENTITY_ENDPOINT === null, metadata === 'imds', 'the endpoint family asked for is the one the SDK saw');
+        assert.equal(
+          env.IDENTITY_ENDPOINT === null,
+          metadata === 'imds',
+          'the endpoint family asked for is the one the SDK saw',
+        );
         const verify = await verifier(t);
         const system = await verify(out.system.token, 'https://management.azure.com');
         assert.equal(system.oid, s.systemPrincipalId);

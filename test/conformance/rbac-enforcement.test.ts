@@ -20,7 +20,9 @@ function imdsToken(agent: RunningAgent): Promise<string> {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text).access_token) : reject(new Error(text))));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -36,28 +38,60 @@ await forEachStore((storeName, storeSpec) => {
     const rg = (name: string) => `/subscriptions/${sub()}/resourceGroups/${name}`;
     const as = (method: string, path: string, body?: unknown): Promise<HttpsResponse> =>
       httpsRequest(`${t.server.baseUrl}${path}`, {
-        method, ca: t.ca,
+        method,
+        ca: t.ca,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
     const assign = async (scope: string, role: string): Promise<string> => {
       const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, { properties: { roleDefinitionId: `/subscriptions/${sub()}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: operator, principalType: 'ServicePrincipal' } });
+      const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
+        properties: {
+          roleDefinitionId: `/subscriptions/${sub()}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+          principalId: operator,
+          principalType: 'ServicePrincipal',
+        },
+      });
       assert.equal(r.status, 201, r.text);
       return id;
     };
-    const attach = () => as('PATCH', `${vmId}?api-version=2024-07-01`, { identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } } });
+    const attach = () =>
+      as('PATCH', `${vmId}?api-version=2024-07-01`, {
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [uaiId]: {} } },
+      });
 
     before(async () => {
       const s = await storeSpec();
       t = await startTestServer({ store: s.spec, onStop: s.drop });
-      for (const name of ['rg-ops', 'rg-app', 'rg-ids']) await t.arm('PUT', `${rg(name)}?api-version=2025-04-01`, { location: 'local' });
-      const ops = await t.arm('PUT', `${rg('rg-ops')}/providers/Microsoft.Compute/virtualMachines/ops?api-version=2024-07-01`, { location: 'local', identity: { type: 'SystemAssigned' } });
+      for (const name of ['rg-ops', 'rg-app', 'rg-ids'])
+        await t.arm('PUT', `${rg(name)}?api-version=2025-04-01`, { location: 'local' });
+      const ops = await t.arm(
+        'PUT',
+        `${rg('rg-ops')}/providers/Microsoft.Compute/virtualMachines/ops?api-version=2024-07-01`,
+        { location: 'local', identity: { type: 'SystemAssigned' } },
+      );
       operator = ops.json.identity.principalId;
-      uaiId = (await t.arm('PUT', `${rg('rg-ids')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared?api-version=2024-11-30`, { location: 'local' })).json.id;
-      vmId = (await t.arm('PUT', `${rg('rg-app')}/providers/Microsoft.Compute/virtualMachines/app?api-version=2024-07-01`, { location: 'local' })).json.id;
+      uaiId = (
+        await t.arm(
+          'PUT',
+          `${rg('rg-ids')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared?api-version=2024-11-30`,
+          { location: 'local' },
+        )
+      ).json.id;
+      vmId = (
+        await t.arm('PUT', `${rg('rg-app')}/providers/Microsoft.Compute/virtualMachines/app?api-version=2024-07-01`, {
+          location: 'local',
+        })
+      ).json.id;
       const jt = await t.arm('POST', `${ops.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-      agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken: jt.json.token, listenHost: '127.0.0.1', listenPort: 0, log: createLogger('silent') });
+      agent = await startAgent({
+        serverUrl: t.server.baseUrl,
+        ca: t.ca,
+        joinToken: jt.json.token,
+        listenHost: '127.0.0.1',
+        listenPort: 0,
+        log: createLogger('silent'),
+      });
       token = await imdsToken(agent);
     });
     after(async () => {
@@ -71,10 +105,19 @@ await forEachStore((storeName, storeSpec) => {
       assert.equal(before.json.error.code, 'AuthorizationFailed');
       await assign(rg('rg-app'), READER);
       assert.equal((await as('GET', `${rg('rg-app')}?api-version=2025-04-01`)).status, 200);
-      const write = await as('PUT', `${rg('rg-app')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope?api-version=2024-11-30`, { location: 'local' });
+      const write = await as(
+        'PUT',
+        `${rg('rg-app')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope?api-version=2024-11-30`,
+        { location: 'local' },
+      );
       assert.equal(write.status, 403, write.text);
       assert.equal(write.json.error.code, 'AuthorizationFailed');
-      assert.match(write.json.error.message, new RegExp(`object id '${operator}' does not have authorization to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/write' over scope '${rg('rg-app')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope'`));
+      assert.match(
+        write.json.error.message,
+        new RegExp(
+          `object id '${operator}' does not have authorization to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/write' over scope '${rg('rg-app')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope'`,
+        ),
+      );
       assert.match(write.json.error.message, /Reader at/, 'the explanation lists what the principal holds');
     });
 
@@ -100,20 +143,44 @@ await forEachStore((storeName, storeSpec) => {
     it('lists only the subscriptions the principal can see', async () => {
       const r = await as('GET', '/subscriptions?api-version=2022-12-01');
       assert.equal(r.status, 200);
-      assert.deepEqual(r.json.value.map((s: { subscriptionId: string }) => s.subscriptionId), [sub()]);
+      assert.deepEqual(
+        r.json.value.map((s: { subscriptionId: string }) => s.subscriptionId),
+        [sub()],
+      );
     });
 
     it('checkAccess and openmi role explain say which assignment decides', async () => {
       const scope = `${rg('rg-app')}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x`;
-      const check = await t.arm('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', { principalId: operator, action: 'Microsoft.ManagedIdentity/userAssignedIdentities/write', scope });
+      const check = await t.arm('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', {
+        principalId: operator,
+        action: 'Microsoft.ManagedIdentity/userAssignedIdentities/write',
+        scope,
+      });
       assert.equal(check.status, 200, check.text);
       assert.equal(check.json.allowed, true);
       assert.match(check.json.reason, /allowed by assignment .* \(role Contributor\) at scope /);
-      const data = await t.arm('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', { principalId: operator, dataAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action', scope });
+      const data = await t.arm('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', {
+        principalId: operator,
+        dataAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+        scope,
+      });
       assert.equal(data.json.allowed, false, 'Contributor grants no data actions');
-      const out = await cliFor(t).ok('role', 'explain', '--assignee', operator, '--data-action', 'Microsoft.KeyVault/vaults/secrets/getSecret/action', '--scope', scope);
+      const out = await cliFor(t).ok(
+        'role',
+        'explain',
+        '--assignee',
+        operator,
+        '--data-action',
+        'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+        '--scope',
+        scope,
+      );
       assert.match(out, /^denied: no assignment grants Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action/);
-      const asOperator = await as('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', { principalId: operator, action: 'x/read', scope: '/' });
+      const asOperator = await as('POST', '/providers/OpenMI.Authorization/checkAccess?api-version=2025-01-01', {
+        principalId: operator,
+        action: 'x/read',
+        scope: '/',
+      });
       assert.equal(asOperator.status, 403, 'reading access at / needs roleAssignments/read there');
     });
   });

@@ -39,7 +39,8 @@ await describeEachStore('Resources – List and generic reads over every type op
 
   before(async () => {
     t = await startTestServer(await store.options());
-    for (const rg of ['rg-one', 'rg-two']) await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/${rg}?${V}`, { location: 'westeurope' });
+    for (const rg of ['rg-one', 'rg-two'])
+      await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/${rg}?${V}`, { location: 'westeurope' });
     one = await createOneOfEach(t, 'rg-one', 'alpha', { env: 'Prod', team: 'payments' });
     two = await createOneOfEach(t, 'rg-two', 'beta', { env: 'dev' });
   });
@@ -47,15 +48,26 @@ await describeEachStore('Resources – List and generic reads over every type op
 
   it('every top-level type the route table serves is a resource kind, and each kind is served', async () => {
     const providers = await list(`/providers?${V}`);
-    const served = providers.value.flatMap((p) => (p.resourceTypes as { resourceType: string }[]).filter((rt) => !rt.resourceType.includes('/')).map((rt) => `${p.namespace}/${rt.resourceType}`));
+    const served = providers.value.flatMap((p) =>
+      (p.resourceTypes as { resourceType: string }[])
+        .filter((rt) => !rt.resourceType.includes('/'))
+        .map((rt) => `${p.namespace}/${rt.resourceType}`),
+    );
     const topLevel = served.filter((type) => !NOT_IN_GROUPS.some((re) => re.test(type)));
-    assert.deepEqual(topLevel.sort(), [...RESOURCE_TYPES].sort(), 'add new top-level types to RESOURCE_KINDS (resources/resource-kinds.ts)');
+    assert.deepEqual(
+      topLevel.sort(),
+      [...RESOURCE_TYPES].sort(),
+      'add new top-level types to RESOURCE_KINDS (resources/resource-kinds.ts)',
+    );
   });
 
   it('lists every resource at subscription and group scope with the generic envelope, never properties', async () => {
     const all = await list(`/subscriptions/${sub()}/resources?${V}`);
     assert.deepEqual(names(all.value), names([...one, ...two]));
-    assert.deepEqual(names((await list(`/subscriptions/${sub()}/resourceGroups/rg-one/resources?${V}`)).value), names(one));
+    assert.deepEqual(
+      names((await list(`/subscriptions/${sub()}/resourceGroups/rg-one/resources?${V}`)).value),
+      names(one),
+    );
     for (const c of one) {
       const r = all.value.find((x) => x.id === c.id)!;
       assert.equal(r.type, c.type);
@@ -64,7 +76,9 @@ await describeEachStore('Resources – List and generic reads over every type op
       assert.equal(r.properties, undefined, c.type);
       if (c.body.identity?.principalId) assert.equal(r.identity.principalId, c.body.identity.principalId, c.type);
     }
-    const storage = all.value.find((x) => x.type === 'Microsoft.Storage/storageAccounts' && x.name.startsWith('alpha'))!;
+    const storage = all.value.find(
+      (x) => x.type === 'Microsoft.Storage/storageAccounts' && x.name.startsWith('alpha'),
+    )!;
     assert.equal(storage.kind, 'StorageV2');
     assert.equal(storage.sku.name, 'Standard_LRS');
   });
@@ -77,10 +91,12 @@ await describeEachStore('Resources – List and generic reads over every type op
     }
   });
 
-  it("filters as the clients do: resourceType (vaults.list), name, substringof, resourceGroup, location, tags, and/or", async () => {
-    const q = async (filter: string, scope = `/subscriptions/${sub()}`) => names((await list(`${scope}/resources?$filter=${encodeURIComponent(filter)}&${V}`)).value);
+  it('filters as the clients do: resourceType (vaults.list), name, substringof, resourceGroup, location, tags, and/or', async () => {
+    const q = async (filter: string, scope = `/subscriptions/${sub()}`) =>
+      names((await list(`${scope}/resources?$filter=${encodeURIComponent(filter)}&${V}`)).value);
     const ofType = (type: string) => names([...one, ...two].filter((c) => c.type === type));
-    for (const type of RESOURCE_TYPES) assert.deepEqual(await q(`resourceType eq '${type.toLowerCase()}'`), ofType(type), type);
+    for (const type of RESOURCE_TYPES)
+      assert.deepEqual(await q(`resourceType eq '${type.toLowerCase()}'`), ofType(type), type);
     assert.deepEqual(await q("name eq 'ALPHA0'"), ['alpha0']);
     assert.deepEqual(await q("substringof('pha1', name)"), ['alpha1']);
     assert.deepEqual(await q("resourceGroup eq 'RG-TWO'"), names(two));
@@ -89,16 +105,30 @@ await describeEachStore('Resources – List and generic reads over every type op
     assert.deepEqual(await q("tagName eq 'team'"), names(one));
     assert.deepEqual(await q("startswith(tagname, 'te')"), names(one));
     assert.deepEqual(await q("tagValue eq 'prod'"), [], 'tag values compare case-sensitively');
-    assert.deepEqual(await q("name eq 'alpha0' or (name eq 'beta1' and resourceGroup eq 'rg-two')"), ['alpha0', 'beta1']);
-    assert.deepEqual(await q("resourceType eq 'Microsoft.KeyVault/vaults' and resourceGroup ne 'rg-one'"), ofType('Microsoft.KeyVault/vaults').filter((n) => n.startsWith('beta')));
+    assert.deepEqual(await q("name eq 'alpha0' or (name eq 'beta1' and resourceGroup eq 'rg-two')"), [
+      'alpha0',
+      'beta1',
+    ]);
+    assert.deepEqual(
+      await q("resourceType eq 'Microsoft.KeyVault/vaults' and resourceGroup ne 'rg-one'"),
+      ofType('Microsoft.KeyVault/vaults').filter((n) => n.startsWith('beta')),
+    );
     assert.deepEqual(await q("name eq 'beta0'", `/subscriptions/${sub()}/resourceGroups/rg-one`), []);
   });
 
   it('pages with $top through absolute nextLinks that keep $filter, $expand and api-version', async () => {
     const pages: Record<string, any>[][] = [];
-    let link: string | undefined = `${t.server.baseUrl}/subscriptions/${sub()}/resources?$top=4&$filter=${encodeURIComponent("substringof('a', name)")}&$expand=createdTime,changedTime,provisioningState&${V}`;
+    let link: string | undefined =
+      `${t.server.baseUrl}/subscriptions/${sub()}/resources?$top=4&$filter=${encodeURIComponent("substringof('a', name)")}&$expand=createdTime,changedTime,provisioningState&${V}`;
     while (link) {
-      if (pages.length > 0) assert.ok(link.startsWith(`${t.server.baseUrl}/`) && link.includes('api-version=2021-04-01') && link.includes('%24filter=') && link.includes('%24expand='), link);
+      if (pages.length > 0)
+        assert.ok(
+          link.startsWith(`${t.server.baseUrl}/`) &&
+            link.includes('api-version=2021-04-01') &&
+            link.includes('%24filter=') &&
+            link.includes('%24expand='),
+          link,
+        );
       const r = await list(link.slice(t.server.baseUrl.length));
       pages.push(r.value);
       link = r.nextLink;
@@ -113,7 +143,10 @@ await describeEachStore('Resources – List and generic reads over every type op
   });
 
   it('answers an unsupported $filter or $expand with 400 saying what is supported; an unknown group with ResourceGroupNotFound', async () => {
-    const bad = await t.arm('GET', `/subscriptions/${sub()}/resources?$filter=${encodeURIComponent("plan eq 'x'")}&${V}`);
+    const bad = await t.arm(
+      'GET',
+      `/subscriptions/${sub()}/resources?$filter=${encodeURIComponent("plan eq 'x'")}&${V}`,
+    );
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error.code, 'InvalidFilterInQueryString');
     assert.match(bad.json.error.message, /substringof/);
@@ -128,13 +161,26 @@ await describeEachStore('Resources – List and generic reads over every type op
     assert.deepEqual((await list(`/subscriptions/${sub()}/resources?${V}`, caller.token)).value, []);
     const vault = two.find((c) => c.type === 'Microsoft.KeyVault/vaults')!;
     for (const scope of [`/subscriptions/${sub()}/resourceGroups/rg-one`, vault.id]) {
-      const ra = await t.arm('PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, {
-        properties: { roleDefinitionId: `/subscriptions/${sub()}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: caller.principalId },
-      });
+      const ra = await t.arm(
+        'PUT',
+        `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+        {
+          properties: {
+            roleDefinitionId: `/subscriptions/${sub()}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+            principalId: caller.principalId,
+          },
+        },
+      );
       assert.equal(ra.status, 201, ra.text);
     }
-    assert.deepEqual(names((await list(`/subscriptions/${sub()}/resources?${V}`, caller.token)).value), names([...one, vault]));
-    assert.deepEqual(names((await list(`/subscriptions/${sub()}/resourceGroups/rg-two/resources?${V}`, caller.token)).value), [vault.name]);
+    assert.deepEqual(
+      names((await list(`/subscriptions/${sub()}/resources?${V}`, caller.token)).value),
+      names([...one, vault]),
+    );
+    assert.deepEqual(
+      names((await list(`/subscriptions/${sub()}/resourceGroups/rg-two/resources?${V}`, caller.token)).value),
+      [vault.name],
+    );
   });
 });
 
@@ -142,15 +188,33 @@ await describeEachStore('Resources – List and generic reads over every type op
 async function identityToken(t: TestServer): Promise<{ token: string; principalId: string }> {
   const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-caller`;
   await t.arm('PUT', `${rg}?${V}`, { location: 'westeurope' });
-  const uai = (await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/caller?api-version=2024-11-30`, { location: 'westeurope' })).json;
-  const minted = (await t.arm('POST', '/providers/OpenMI.Tokens/workloadTokens?api-version=2025-01-01', { subject: 'caller' })).json;
-  const fic = await t.arm('PUT', `${uai.id}/federatedIdentityCredentials/pipeline?api-version=2024-11-30`, { properties: { issuer: minted.issuer, subject: 'caller', audiences: [minted.audience] } });
+  const uai = (
+    await t.arm(
+      'PUT',
+      `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/caller?api-version=2024-11-30`,
+      { location: 'westeurope' },
+    )
+  ).json;
+  const minted = (
+    await t.arm('POST', '/providers/OpenMI.Tokens/workloadTokens?api-version=2025-01-01', { subject: 'caller' })
+  ).json;
+  const fic = await t.arm('PUT', `${uai.id}/federatedIdentityCredentials/pipeline?api-version=2024-11-30`, {
+    properties: { issuer: minted.issuer, subject: 'caller', audiences: [minted.audience] },
+  });
   assert.equal(fic.status, 201, fic.text);
   const form = new URLSearchParams({
-    grant_type: 'client_credentials', client_id: uai.properties.clientId, scope: 'https://management.azure.com/.default',
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: minted.token,
+    grant_type: 'client_credentials',
+    client_id: uai.properties.clientId,
+    scope: 'https://management.azure.com/.default',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: minted.token,
   }).toString();
-  const r = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/oauth2/v2.0/token`, { method: 'POST', ca: t.ca, body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const r = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    ca: t.ca,
+    body: form,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(r.status, 200, r.text);
   return { token: r.json.access_token, principalId: uai.properties.principalId };
 }

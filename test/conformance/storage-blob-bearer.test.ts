@@ -17,9 +17,17 @@ await forEachStore((storeName, storeSpec) => {
 
     it('403 AuthorizationPermissionMismatch before any assignment; full blob round trip with Storage Blob Data Contributor', async () => {
       const denied = await runBlobClient(t.dataDir, s.vmId, { url: s.url, container: 'mic' });
-      assert.deepEqual(denied['create'], { error: 'AuthorizationPermissionMismatch', status: 403 }, JSON.stringify(denied));
+      assert.deepEqual(
+        denied['create'],
+        { error: 'AuthorizationPermissionMismatch', status: 403 },
+        JSON.stringify(denied),
+      );
       assert.deepEqual(denied['upload'], { error: 'AuthorizationPermissionMismatch', status: 403 });
-      assert.deepEqual(denied['scopes'], ['https://storage.azure.com/.default'], 'the SDK asks for the storage resource scope');
+      assert.deepEqual(
+        denied['scopes'],
+        ['https://storage.azure.com/.default'],
+        'the SDK asks for the storage resource scope',
+      );
       await assignContributor(t, s.accountId, s.principalId);
       const ok = await runBlobClient(t.dataDir, s.vmId, { url: s.url, container: 'mic' });
       assert.equal(ok['create'], 'ok', JSON.stringify(ok));

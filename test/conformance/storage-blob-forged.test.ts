@@ -27,7 +27,10 @@ await forEachStore((storeName, storeSpec) => {
     /** GET the blob the client uploaded, addressed to the account's host name. */
     const get = (token: string) => {
       const host = new URL(s.url).host;
-      return httpsRequest(`${t.server.baseUrl}/forged/dir/hello.txt`, { ca: t.ca, headers: { host, authorization: `Bearer ${token}`, 'x-ms-version': '2025-01-05' } });
+      return httpsRequest(`${t.server.baseUrl}/forged/dir/hello.txt`, {
+        ca: t.ca,
+        headers: { host, authorization: `Bearer ${token}`, 'x-ms-version': '2025-01-05' },
+      });
     };
 
     it('accepts the real token (the baseline every forgery is measured against)', async () => {

@@ -10,9 +10,17 @@ const PRELOAD = fileURLToPath(new URL('../../src/cli/dns/preload.js', import.met
 
 /** The client process, trusting openmi's CA and resolving *.openmi.localhost to loopback. */
 function client(t: TestServer, args: object): Promise<Record<string, unknown>> {
-  const env = { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: t.server.caCertPath, NODE_OPTIONS: `--import ${PRELOAD}`, OPENMI_DATA_PLANE_ZONE: 'openmi.localhost', OPENMI_DATA_PLANE_HOST: '127.0.0.1' };
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    NODE_EXTRA_CA_CERTS: t.server.caCertPath,
+    NODE_OPTIONS: `--import ${PRELOAD}`,
+    OPENMI_DATA_PLANE_ZONE: 'openmi.localhost',
+    OPENMI_DATA_PLANE_HOST: '127.0.0.1',
+  };
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, [CLIENT, JSON.stringify(args)], { env, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)))),
+    execFile(process.execPath, [CLIENT, JSON.stringify(args)], { env, timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)),
+    ),
   );
 }
 
@@ -26,7 +34,11 @@ await describeEachStore('@azure/storage-blob 12.32 against the blob plane (Share
     await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-st?api-version=2025-04-01`, { location: 'westeurope' });
     acct = `st${Date.now().toString(36)}`;
     acct = `/subscriptions/${sub}/resourceGroups/rg-st/providers/Microsoft.Storage/storageAccounts/${acct}`;
-    const r = await t.arm('PUT', `${acct}?api-version=2023-05-01`, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' });
+    const r = await t.arm('PUT', `${acct}?api-version=2023-05-01`, {
+      location: 'westeurope',
+      sku: { name: 'Standard_LRS' },
+      kind: 'StorageV2',
+    });
     assert.equal(r.status, 200, r.text);
     url = r.json.properties.primaryEndpoints.blob;
   });
@@ -37,8 +49,20 @@ await describeEachStore('@azure/storage-blob 12.32 against the blob plane (Share
     assert.equal(keys.status, 200, keys.text);
     const name = acct.split('/').pop()!;
     const out = await client(t, { url, account: name, key: keys.json.keys[1].value, container: 'skc' });
-    assert.deepEqual(out, { create: 'ok', upload: 'ok', download: 'hello blob world', range: 'blob', list: ['dir/hello.txt'], delete: 'ok' });
-    const wrong = await client(t, { url, account: name, key: Buffer.alloc(64, 1).toString('base64'), container: 'sk2c' });
+    assert.deepEqual(out, {
+      create: 'ok',
+      upload: 'ok',
+      download: 'hello blob world',
+      range: 'blob',
+      list: ['dir/hello.txt'],
+      delete: 'ok',
+    });
+    const wrong = await client(t, {
+      url,
+      account: name,
+      key: Buffer.alloc(64, 1).toString('base64'),
+      container: 'sk2c',
+    });
     assert.equal((wrong['create'] as { error: string }).error, 'AuthenticationFailed');
   });
 
@@ -47,16 +71,36 @@ await describeEachStore('@azure/storage-blob 12.32 against the blob plane (Share
     const keys = await t.arm('POST', `${acct}/listKeys?api-version=2016-12-01`);
     await client(t, { url, account: name, key: keys.json.keys[0].value, container: 'sasc' }); // creates the container
     const se = new Date(Date.now() + 3600_000).toISOString();
-    const rw = await t.arm('POST', `${acct}/listServiceSas?api-version=2017-06-01`, { canonicalizedResource: `/blob/${name}/sasc`, signedResource: 'c', signedPermission: 'rwdl', signedExpiry: se, signedProtocol: 'https' });
+    const rw = await t.arm('POST', `${acct}/listServiceSas?api-version=2017-06-01`, {
+      canonicalizedResource: `/blob/${name}/sasc`,
+      signedResource: 'c',
+      signedPermission: 'rwdl',
+      signedExpiry: se,
+      signedProtocol: 'https',
+    });
     assert.equal(rw.status, 200, rw.text);
     const ok = await client(t, { url, account: name, sas: rw.json.serviceSasToken, container: 'sasc' });
-    assert.equal((ok['create'] as { error: string }).error, 'AuthorizationFailure', 'a service SAS cannot create containers');
+    assert.equal(
+      (ok['create'] as { error: string }).error,
+      'AuthorizationFailure',
+      'a service SAS cannot create containers',
+    );
     assert.equal(ok['upload'], 'ok');
     assert.equal(ok['range'], 'blob');
-    const r = await t.arm('POST', `${acct}/listServiceSas?api-version=2017-06-01`, { canonicalizedResource: `/blob/${name}/sasc`, signedResource: 'c', signedPermission: 'r', signedExpiry: se });
+    const r = await t.arm('POST', `${acct}/listServiceSas?api-version=2017-06-01`, {
+      canonicalizedResource: `/blob/${name}/sasc`,
+      signedResource: 'c',
+      signedPermission: 'r',
+      signedExpiry: se,
+    });
     const ro = await client(t, { url, account: name, sas: r.json.serviceSasToken, container: 'sasc' });
     assert.equal((ro['upload'] as { error: string }).error, 'AuthorizationFailure');
-    const tampered = await client(t, { url, account: name, sas: r.json.serviceSasToken.replace('sp=r', 'sp=rw'), container: 'sasc' });
+    const tampered = await client(t, {
+      url,
+      account: name,
+      sas: r.json.serviceSasToken.replace('sp=r', 'sp=rw'),
+      container: 'sasc',
+    });
     // downloadToBuffer starts with a HEAD, whose error has no body: the status is what the SDK reports.
     assert.equal((tampered['download'] as { status: number }).status, 403);
     assert.equal((tampered['upload'] as { error: string }).error, 'AuthenticationFailed');

@@ -12,7 +12,8 @@ import { cliFor } from '../helpers/cli-harness.js';
 const SUBJECT = 'system:serviceaccount:ns:app';
 const AUDIENCE = 'api://AzureADTokenExchange';
 const TOKENS = '/providers/OpenMI.Tokens/workloadTokens?api-version=2025-01-01';
-const issuers = (name = '') => `/providers/OpenMI.Tokens/federationIssuers${name ? `/${name}` : ''}?api-version=2025-01-01`;
+const issuers = (name = '') =>
+  `/providers/OpenMI.Tokens/federationIssuers${name ? `/${name}` : ''}?api-version=2025-01-01`;
 
 interface ClientOut {
   tokens: { token: string; expiresOnTimestamp: number; refreshAfterTimestamp?: number }[];
@@ -25,18 +26,25 @@ await forEachStore((storeName, storeSpec) => {
     let identity: { id: string; properties: { clientId: string; principalId: string } };
     let jwks: ReturnType<typeof createLocalJWKSet>;
     const issuer = () => `${t.server.baseUrl}/openmi/workload`;
-    const identityPath = () => `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-wi/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app`;
+    const identityPath = () =>
+      `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-wi/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app`;
 
     before(async () => {
       const s = await storeSpec();
       t = await startTestServer({ store: s.spec, onStop: s.drop });
-      await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-wi?api-version=2025-04-01`, { location: 'local' });
+      await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-wi?api-version=2025-04-01`, {
+        location: 'local',
+      });
       const created = await t.arm('PUT', `${identityPath()}?api-version=2024-11-30`, { location: 'local' });
       assert.equal(created.status, 201, created.text);
       identity = created.json;
-      const fic = await t.arm('PUT', `${identityPath()}/federatedIdentityCredentials/k8s?api-version=2024-11-30`, { properties: { issuer: issuer(), subject: SUBJECT, audiences: [AUDIENCE] } });
+      const fic = await t.arm('PUT', `${identityPath()}/federatedIdentityCredentials/k8s?api-version=2024-11-30`, {
+        properties: { issuer: issuer(), subject: SUBJECT, audiences: [AUDIENCE] },
+      });
       assert.equal(fic.status, 201, fic.text);
-      jwks = createLocalJWKSet((await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca })).json);
+      jwks = createLocalJWKSet(
+        (await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca })).json,
+      );
     });
     after(() => t.stop());
 
@@ -51,13 +59,23 @@ await forEachStore((storeName, storeSpec) => {
       return file;
     };
     const run = async (mode: 'workload' | 'managed', file: string, scope: string, calls = 1): Promise<ClientOut> => {
-      const env = { AZURE_FEDERATED_TOKEN_FILE: file, AZURE_CLIENT_ID: identity.properties.clientId, AZURE_TENANT_ID: t.creds.tenantId, AZURE_AUTHORITY_HOST: t.server.baseUrl, NODE_EXTRA_CA_CERTS: t.server.caCertPath };
+      const env = {
+        AZURE_FEDERATED_TOKEN_FILE: file,
+        AZURE_CLIENT_ID: identity.properties.clientId,
+        AZURE_TENANT_ID: t.creds.tenantId,
+        AZURE_AUTHORITY_HOST: t.server.baseUrl,
+        NODE_EXTRA_CA_CERTS: t.server.caCertPath,
+      };
       const r = await runClient('workload-identity.client.js', [JSON.stringify({ mode, scope, calls })], env);
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as ClientOut;
     };
     const verifyAccessToken = async (token: string, resource: string): Promise<JWTPayload> => {
-      const { payload } = await jwtVerify(token, jwks, { issuer: `${t.server.baseUrl}/${t.creds.tenantId}/`, audience: resource, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: `${t.server.baseUrl}/${t.creds.tenantId}/`,
+        audience: resource,
+        algorithms: ['RS256'],
+      });
       assert.equal(payload.oid, identity.properties.principalId);
       assert.equal(payload.sub, identity.properties.principalId);
       assert.equal(payload.appid, identity.properties.clientId);
@@ -75,7 +93,11 @@ await forEachStore((storeName, storeSpec) => {
       assert.deepEqual(disco.json.id_token_signing_alg_values_supported, ['RS256']);
       const keys = await httpsRequest(disco.json.jwks_uri, { ca: t.ca });
       const w = await workloadToken();
-      const { payload } = await jwtVerify(w.token, createLocalJWKSet(keys.json), { issuer: issuer(), audience: AUDIENCE, subject: SUBJECT });
+      const { payload } = await jwtVerify(w.token, createLocalJWKSet(keys.json), {
+        issuer: issuer(),
+        audience: AUDIENCE,
+        subject: SUBJECT,
+      });
       assert.deepEqual(Object.keys(payload).sort(), ['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
       assert.equal(payload.exp! - payload.iat!, 3600);
       assert.equal(new Date(w.expiresOn).getTime(), payload.exp! * 1000);
@@ -87,13 +109,22 @@ await forEachStore((storeName, storeSpec) => {
     });
 
     it('WorkloadIdentityCredential exchanges the workload token for an access token', async () => {
-      const out = await run('workload', tokenFile('wi.jwt', (await workloadToken()).token), 'https://management.azure.com/.default');
+      const out = await run(
+        'workload',
+        tokenFile('wi.jwt', (await workloadToken()).token),
+        'https://management.azure.com/.default',
+      );
       assert.equal(out.error, undefined, out.error?.message);
       await verifyAccessToken(out.tokens[0]!.token, 'https://management.azure.com');
     });
 
     it('ManagedIdentityCredential takes the token-exchange path; every token has its own uti', async () => {
-      const out = await run('managed', tokenFile('mi.jwt', `${(await workloadToken()).token}\n`), 'https://vault.azure.net/.default', 2);
+      const out = await run(
+        'managed',
+        tokenFile('mi.jwt', `${(await workloadToken()).token}\n`),
+        'https://vault.azure.net/.default',
+        2,
+      );
       assert.equal(out.error, undefined, out.error?.message);
       assert.equal(out.tokens.length, 2);
       const p = await Promise.all(out.tokens.map((x) => verifyAccessToken(x.token, 'https://vault.azure.net')));
@@ -101,11 +132,24 @@ await forEachStore((storeName, storeSpec) => {
     });
 
     it('refuses a token for another subject and says which issuer and subject it saw', async () => {
-      const out = await run('workload', tokenFile('bad.jwt', (await workloadToken('system:serviceaccount:ns:intruder')).token), 'https://management.azure.com/.default');
+      const out = await run(
+        'workload',
+        tokenFile('bad.jwt', (await workloadToken('system:serviceaccount:ns:intruder')).token),
+        'https://management.azure.com/.default',
+      );
       assert.equal(out.tokens.length, 0);
       assert.match(out.error!.message, /AADSTS70021/);
-      assert.match(out.error!.message, new RegExp(`Assertion issuer: '${issuer().replace(/[.]/g, '\\.')}', subject: 'system:serviceaccount:ns:intruder'`));
-      assert.doesNotMatch(out.error!.message, /ns:app/, 'the configured subjects are not disclosed to an unauthenticated caller');
+      assert.match(
+        out.error!.message,
+        new RegExp(
+          `Assertion issuer: '${issuer().replace(/[.]/g, '\\.')}', subject: 'system:serviceaccount:ns:intruder'`,
+        ),
+      );
+      assert.doesNotMatch(
+        out.error!.message,
+        /ns:app/,
+        'the configured subjects are not disclosed to an unauthenticated caller',
+      );
     });
 
     it('the CLI writes a workload token file with mode 0600 that the SDK accepts', async () => {
@@ -127,17 +171,45 @@ await forEachStore((storeName, storeSpec) => {
       const cli = cliFor(t);
       const jwksFile = join(t.dataDir, 'ci-jwks.json');
       writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
-      const added = await cli.json<{ name: string; properties: { issuer: string } }>('federation-issuer', 'add', '-n', 'ci', '--issuer', ext, '--jwks-file', jwksFile);
+      const added = await cli.json<{ name: string; properties: { issuer: string } }>(
+        'federation-issuer',
+        'add',
+        '-n',
+        'ci',
+        '--issuer',
+        ext,
+        '--jwks-file',
+        jwksFile,
+      );
       assert.equal(added.properties.issuer, ext);
-      const priv = await t.arm('PUT', issuers('leak'), { properties: { issuer: 'https://other.example', jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'x' }] } } });
+      const priv = await t.arm('PUT', issuers('leak'), {
+        properties: {
+          issuer: 'https://other.example',
+          jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'x' }] },
+        },
+      });
       assert.equal(priv.status, 400, priv.text);
       assert.match(priv.json.error.message, /private key members/);
       const dup = await t.arm('PUT', issuers('ci-again'), { properties: { issuer: ext, jwks: { keys: [jwk] } } });
       assert.equal(dup.status, 409, dup.text);
-      assert.deepEqual((await t.arm('GET', issuers())).json.value.map((i: { name: string }) => i.name), ['ci']);
-      const fic = await t.arm('PUT', `${identityPath()}/federatedIdentityCredentials/ci-pipeline?api-version=2024-11-30`, { properties: { issuer: ext, subject: 'pipeline:42', audiences: [AUDIENCE] } });
+      assert.deepEqual(
+        (await t.arm('GET', issuers())).json.value.map((i: { name: string }) => i.name),
+        ['ci'],
+      );
+      const fic = await t.arm(
+        'PUT',
+        `${identityPath()}/federatedIdentityCredentials/ci-pipeline?api-version=2024-11-30`,
+        { properties: { issuer: ext, subject: 'pipeline:42', audiences: [AUDIENCE] } },
+      );
       assert.equal(fic.status, 201, fic.text);
-      const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'ci-1' }).setIssuer(ext).setSubject('pipeline:42').setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'ci-1' })
+        .setIssuer(ext)
+        .setSubject('pipeline:42')
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
       const out = await run('workload', tokenFile('ci.jwt', assertion), 'https://management.azure.com/.default');
       assert.equal(out.error, undefined, out.error?.message);
       assert.equal(decodeJwt(out.tokens[0]!.token).xms_mirid, identity.id);

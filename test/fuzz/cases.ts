@@ -33,6 +33,9 @@ export function nextCase(rng: Rng, f: Fixtures): Case {
   // CONNECT and upgrades take the connection over; a head past the listeners' header bounds
   // (16 KiB on the agent) is refused mid-request, and the client may see a reset: these get
   // a connection of their own and may end without an answer.
-  const fresh = req.method === 'CONNECT' || req.headers.some(([k, v]) => k === 'connection' && v === 'upgrade') || bytes.indexOf('\r\n\r\n') > 16 * 1024;
+  const fresh =
+    req.method === 'CONNECT' ||
+    req.headers.some(([k, v]) => k === 'connection' && v === 'upgrade') ||
+    bytes.indexOf('\r\n\r\n') > 16 * 1024;
   return { target: s.target, surface: s.surface, method: req.method, bytes, ...(fresh ? { fresh } : {}) };
 }

@@ -20,20 +20,30 @@ export const STORE_GROWTH_BOUND = 64 * 1024 * 1024;
 
 function check(r: SessionResult): void {
   const rep = r.report;
-  const show = (fs: Array<{ surface: string; what: string; request: string }>) => fs.slice(0, 5).map((f) => `${f.surface}: ${f.what}: ${f.request.slice(0, 500)}`).join('\n');
+  const show = (fs: Array<{ surface: string; what: string; request: string }>) =>
+    fs
+      .slice(0, 5)
+      .map((f) => `${f.surface}: ${f.what}: ${f.request.slice(0, 500)}`)
+      .join('\n');
   assert.deepEqual(r.died, [], 'no process exits');
   assert.equal(rep.stoppedBecause, undefined);
   assert.equal(rep.sent, REQUESTS, 'every request was sent');
   assert.equal(rep.serverErrors.length, 0, `5xx other than 503:\n${show(rep.serverErrors)}`);
   assert.equal(rep.hangs.length, 0, `unanswered requests:\n${show(rep.hangs)}`);
   assert.equal(rep.dropped.length, 0, `well-formed requests closed without an answer:\n${show(rep.dropped)}`);
-  for (const [name, v] of Object.entries(r.errorLogs)) assert.equal(v.count, 0, `${name} logged errors:\n${v.first.join('\n')}`);
+  for (const [name, v] of Object.entries(r.errorLogs))
+    assert.equal(v.count, 0, `${name} logged errors:\n${v.first.join('\n')}`);
   for (const [name, status] of Object.entries(r.health)) assert.equal(status, 200, `${name} after the fuzz`);
   assert.equal(r.auditVerify.code, 0, `openmi audit verify: ${r.auditVerify.output}`);
   for (const [name, { before, after }] of Object.entries(r.rss)) {
-    if (before !== undefined && after !== undefined) assert.ok(after - before <= RSS_GROWTH_BOUND, `${name} RSS grew ${((after - before) / 1048576).toFixed(1)} MiB`);
+    if (before !== undefined && after !== undefined)
+      assert.ok(after - before <= RSS_GROWTH_BOUND, `${name} RSS grew ${((after - before) / 1048576).toFixed(1)} MiB`);
   }
-  if (r.storeBytes) assert.ok(r.storeBytes.after - r.storeBytes.before <= STORE_GROWTH_BOUND, `the store grew ${r.storeBytes.after - r.storeBytes.before} bytes`);
+  if (r.storeBytes)
+    assert.ok(
+      r.storeBytes.after - r.storeBytes.before <= STORE_GROWTH_BOUND,
+      `the store grew ${r.storeBytes.after - r.storeBytes.before} bytes`,
+    );
 }
 
 await forEachStore((kind, storeSpec) => {

@@ -85,7 +85,13 @@ export class RawConnection {
   static open(ep: Endpoint, timeoutMs: number, session?: Buffer): Promise<RawConnection> {
     return new Promise((resolve, reject) => {
       const socket = ep.tls
-        ? tlsConnect({ host: ep.host, port: ep.port, rejectUnauthorized: false, servername: 'localhost', ...(session ? { session } : {}) })
+        ? tlsConnect({
+            host: ep.host,
+            port: ep.port,
+            rejectUnauthorized: false,
+            servername: 'localhost',
+            ...(session ? { session } : {}),
+          })
         : netConnect({ host: ep.host, port: ep.port });
       const timer = setTimeout(() => socket.destroy(new Error('connect timed out')), timeoutMs);
       socket.once(ep.tls ? 'secureConnect' : 'connect', () => {

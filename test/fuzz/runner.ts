@@ -44,7 +44,11 @@ export interface FuzzReport {
   ms: number;
 }
 
-const printable = (b: Buffer) => b.subarray(0, 2000).toString('latin1').replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '.'));
+const printable = (b: Buffer) =>
+  b
+    .subarray(0, 2000)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '.'));
 
 class Worker {
   private readonly pool = new Map<string, RawConnection>();
@@ -92,7 +96,12 @@ class Worker {
 function note(r: FuzzReport, c: Case, out: Outcome): void {
   r.sent++;
   r.bySurface[c.surface] = (r.bySurface[c.surface] ?? 0) + 1;
-  const finding = (what: string): Finding => ({ surface: c.surface, target: c.target, what, request: printable(c.bytes) });
+  const finding = (what: string): Finding => ({
+    surface: c.surface,
+    target: c.target,
+    what,
+    request: printable(c.bytes),
+  });
   if (out.kind === 'timeout') return void r.hangs.push(finding('no answer and no close'));
   if (out.kind === 'closed') {
     if (c.fresh || c.plaintext) r.closedMalformed++;
@@ -108,7 +117,18 @@ function note(r: FuzzReport, c: Case, out: Outcome): void {
 /** Sends `requests` generated cases with `concurrency` workers; never throws for what the server does. */
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const rng = new Rng(o.seed);
-  const r: FuzzReport = { sent: 0, answered: 0, closedMalformed: 0, byStatus: {}, bySurface: {}, serverErrors: [], deliberate503: {}, hangs: [], dropped: [], ms: 0 };
+  const r: FuzzReport = {
+    sent: 0,
+    answered: 0,
+    closedMalformed: 0,
+    byStatus: {},
+    bySurface: {},
+    serverErrors: [],
+    deliberate503: {},
+    hangs: [],
+    dropped: [],
+    ms: 0,
+  };
   const started = Date.now();
   let issued = 0;
   const every = o.every ?? 1000;

@@ -18,7 +18,10 @@ export class Child {
   errorCount = 0;
   private out = '';
 
-  constructor(readonly name: string, readonly proc: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
     const take = (d: Buffer) => {
       this.out = (this.out + d.toString('utf8')).slice(-100_000);
       let nl: number;
@@ -95,7 +98,9 @@ function upstreamServer(): Promise<{ server: Server; port: number }> {
   // proxy should be: otherwise the two race to close an idle connection and a POST sent on it
   // just then fails with 502 (seen once in a 100,000-request soak).
   server.keepAliveTimeout = 65_000;
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as AddressInfo).port })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as AddressInfo).port })),
+  );
 }
 
 /**
@@ -116,19 +121,57 @@ export async function startTargets(store: string): Promise<Targets> {
     const server = start('openmi serve', ['serve', '--data-dir', dataDir, '--port', '0', '--store', store]);
     children.push(server);
     const endpoint = join(dataDir, 'endpoint.json');
-    const { baseUrl } = await waitFor('endpoint.json', server, () => (existsSync(endpoint) ? (JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string }) : undefined));
+    const { baseUrl } = await waitFor('endpoint.json', server, () =>
+      existsSync(endpoint) ? (JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string }) : undefined,
+    );
     await sleep(300); // surfaces are mounted right after endpoint.json is written
     const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
     const seeded = await seedFixtures(dataDir, baseUrl, ca);
     const ready = join(dataDir, 'agent-ready.json');
-    const agent = start('openmi agent', ['agent', '--resource', seeded.fixtures.vmId, '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--ready-file', ready, '--max-connections-per-client', '64']);
+    const agent = start('openmi agent', [
+      'agent',
+      '--resource',
+      seeded.fixtures.vmId,
+      '--data-dir',
+      dataDir,
+      '--listen',
+      '127.0.0.1:0',
+      '--ready-file',
+      ready,
+      '--max-connections-per-client',
+      '64',
+    ]);
     children.push(agent);
-    const env = await waitFor('its ready file', agent, () => (existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { env: Record<string, string> }).env : undefined));
+    const env = await waitFor('its ready file', agent, () =>
+      existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { env: Record<string, string> }).env : undefined,
+    );
     const up = await upstreamServer();
     upstream = up.server;
     const rules = join(dataDir, 'gate-rules.json');
-    writeFileSync(rules, JSON.stringify({ rules: [{ method: '*', path: '/admin/**', dataAction: 'Contoso.Fuzz/admin/action' }, { method: '*', path: '/**', dataAction: 'Contoso.Fuzz/requests/action' }] }));
-    const gate = start('openmi gate', ['gate', '--upstream', `http://127.0.0.1:${up.port}`, '--resource', seeded.gateResourceId, '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--config', rules, '--audience', 'api://fuzz-app']);
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        rules: [
+          { method: '*', path: '/admin/**', dataAction: 'Contoso.Fuzz/admin/action' },
+          { method: '*', path: '/**', dataAction: 'Contoso.Fuzz/requests/action' },
+        ],
+      }),
+    );
+    const gate = start('openmi gate', [
+      'gate',
+      '--upstream',
+      `http://127.0.0.1:${up.port}`,
+      '--resource',
+      seeded.gateResourceId,
+      '--listen',
+      '127.0.0.1:0',
+      '--data-dir',
+      dataDir,
+      '--config',
+      rules,
+      '--audience',
+      'api://fuzz-app',
+    ]);
     children.push(gate);
     let gateOut = '';
     gate.proc.stdout!.on('data', (d: Buffer) => (gateOut += d.toString()));

@@ -29,7 +29,8 @@ interface Agent {
   resourceId: string;
 }
 
-const RESOURCE_ID = '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1';
+const RESOURCE_ID =
+  '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1';
 export const TEST_TENANT = '11111111-1111-4111-8111-111111111111';
 
 export class TestAgentServer {
@@ -52,9 +53,18 @@ export class TestAgentServer {
   static async start(): Promise<TestAgentServer> {
     const dir = mkdtempSync(join(tmpdir(), 'openmi-agent-srv-'));
     // Real time: the TLS client checks certificate validity against the system clock.
-    const pki = await loadOrCreatePki({ dir, masterKey: Buffer.alloc(32, 7), dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], clock: new ManualClock(Date.now()) });
+    const pki = await loadOrCreatePki({
+      dir,
+      masterKey: Buffer.alloc(32, 7),
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      clock: new ManualClock(Date.now()),
+    });
     let self: TestAgentServer | undefined;
-    const server = createServer({ key: pki.serverKeyPem, cert: pki.serverCertPem }, (req, res) => void self!.handle(req, res));
+    const server = createServer(
+      { key: pki.serverKeyPem, cert: pki.serverCertPem },
+      (req, res) => void self!.handle(req, res),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     self = new TestAgentServer(server, `https://127.0.0.1:${port}`, pki.caCertPem, dir);
@@ -95,7 +105,15 @@ export class TestAgentServer {
     const clientId = selector?.value ?? 'system-client-id';
     return {
       status: 200,
-      json: { accessToken: `token-${this.mints}`, issuedAt: now, expiresOn: now + 3600, resource: body.resource, clientId, objectId: 'oid-1', identityResourceId: RESOURCE_ID },
+      json: {
+        accessToken: `token-${this.mints}`,
+        issuedAt: now,
+        expiresOn: now + 3600,
+        resource: body.resource,
+        clientId,
+        objectId: 'oid-1',
+        identityResourceId: RESOURCE_ID,
+      },
     };
   }
 
@@ -109,14 +127,16 @@ export class TestAgentServer {
     this.seen.push(seen);
     if (req.method === 'POST' && path === '/enroll') return this.reply(res, this.enroll(body));
     const auth = this.authenticate(req.headers.authorization);
-    if ('error' in auth) return this.reply(res, { status: 401, json: { error: 'invalid_agent', error_description: auth.error } });
+    if ('error' in auth)
+      return this.reply(res, { status: 401, json: { error: 'invalid_agent', error_description: auth.error } });
     seen.claims = auth.claims;
     this.route(req.method ?? '', path, body, res);
   }
 
   private route(method: string, path: string, body: Record<string, unknown>, res: ServerResponse): void {
     if (method === 'POST' && path === '/token') return this.reply(res, this.onMint(body));
-    if (method === 'GET' && path === '/instance') return this.reply(res, { status: 200, json: { compute: { resourceId: RESOURCE_ID, location: 'local' } } });
+    if (method === 'GET' && path === '/instance')
+      return this.reply(res, { status: 200, json: { compute: { resourceId: RESOURCE_ID, location: 'local' } } });
     if (method === 'DELETE' && path === '/self') return this.reply(res, { status: 204 });
     if (method === 'GET' && path === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
@@ -133,7 +153,8 @@ export class TestAgentServer {
       return { status: 401, json: { error: 'invalid_join_token', error_description: 'unknown or used join token' } };
     }
     const jwk = body.publicJwk as Record<string, string>;
-    if ('d' in jwk) return { status: 400, json: { error: 'invalid_request', error_description: 'a private key was sent' } };
+    if ('d' in jwk)
+      return { status: 400, json: { error: 'invalid_request', error_description: 'a private key was sent' } };
     const agentId = randomUUID();
     this.agents.set(agentId, { key: createPublicKey({ key: jwk, format: 'jwk' }), resourceId: RESOURCE_ID });
     return { status: 201, json: { agentId, resourceId: RESOURCE_ID, tenantId: TEST_TENANT, expiresAt: null } };
@@ -148,7 +169,12 @@ export class TestAgentServer {
     const claims = decode(m[2]!);
     const agent = this.agents.get(String(h.kid));
     if (h.alg !== 'ES256' || h.typ !== 'JWT' || agent === undefined) return { error: 'bad header or unknown agent' };
-    const ok = verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), { key: agent.key, dsaEncoding: 'ieee-p1363' }, Buffer.from(m[3]!, 'base64url'));
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${m[1]}.${m[2]}`),
+      { key: agent.key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(m[3]!, 'base64url'),
+    );
     if (!ok) return { error: 'bad signature' };
     const now = Math.floor(Date.now() / 1000);
     const iat = Number(claims.iat);

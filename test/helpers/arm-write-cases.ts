@@ -58,7 +58,11 @@ export class ArmWriter {
   }
 
   async vm(): Promise<string> {
-    return (await this.ok('PUT', `${this.rg}/providers/Microsoft.Compute/virtualMachines/${this.name('vm')}`, { location: 'westeurope' })).id;
+    return (
+      await this.ok('PUT', `${this.rg}/providers/Microsoft.Compute/virtualMachines/${this.name('vm')}`, {
+        location: 'westeurope',
+      })
+    ).id;
   }
 }
 
@@ -73,10 +77,20 @@ export interface PlannedWrite {
 /** Makes what the write needs (through the API), then says which request makes the write. */
 export type WriteCase = (w: ArmWriter) => Promise<PlannedWrite>;
 
-const planned = (method: string, path: string, body?: unknown): PlannedWrite => ({ method, path, body, resourceId: path });
+const planned = (method: string, path: string, body?: unknown): PlannedWrite => ({
+  method,
+  path,
+  body,
+  resourceId: path,
+});
 
 /** PUT, PATCH and DELETE of a resource that a PUT with `body` creates. */
-function resourceCases(pattern: string, prefix: string, body: () => Record<string, unknown>, pathOf: (w: ArmWriter, name: string) => string): Record<string, WriteCase> {
+function resourceCases(
+  pattern: string,
+  prefix: string,
+  body: () => Record<string, unknown>,
+  pathOf: (w: ArmWriter, name: string) => string,
+): Record<string, WriteCase> {
   return {
     [`PUT ${pattern}`]: async (w) => planned('PUT', pathOf(w, w.name(prefix)), body()),
     [`PATCH ${pattern}`]: async (w) => {
@@ -95,16 +109,28 @@ function resourceCases(pattern: string, prefix: string, body: () => Record<strin
 const inGroup = (type: string) => (w: ArmWriter, name: string) => `${w.rg}/providers/${type}/${name}`;
 
 function computeCases(): Record<string, WriteCase> {
-  return Object.assign({}, ...COMPUTE_TYPES.map((c) => resourceCases(`${RG}/providers/${c.type}/{name}`, 'cmp', () => ({ location: 'westeurope' }), inGroup(c.type))));
+  return Object.assign(
+    {},
+    ...COMPUTE_TYPES.map((c) =>
+      resourceCases(`${RG}/providers/${c.type}/{name}`, 'cmp', () => ({ location: 'westeurope' }), inGroup(c.type)),
+    ),
+  );
 }
 
 const FIC = `${RG}/providers/${UAI}/{resourceName}/federatedIdentityCredentials/{federatedIdentityCredentialResourceName}`;
-const ficBody = { properties: { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:octo/app:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] } };
+const ficBody = {
+  properties: {
+    issuer: 'https://token.actions.githubusercontent.com',
+    subject: 'repo:octo/app:ref:refs/heads/main',
+    audiences: ['api://AzureADTokenExchange'],
+  },
+};
 
 function identityCases(): Record<string, WriteCase> {
   return {
     ...resourceCases(`${RG}/providers/${UAI}/{resourceName}`, 'uai', () => ({ location: 'westeurope' }), inGroup(UAI)),
-    [`PUT ${FIC}`]: async (w) => planned('PUT', `${(await w.identity()).id}/federatedIdentityCredentials/fic1`, ficBody),
+    [`PUT ${FIC}`]: async (w) =>
+      planned('PUT', `${(await w.identity()).id}/federatedIdentityCredentials/fic1`, ficBody),
     [`DELETE ${FIC}`]: async (w) => {
       const path = `${(await w.identity()).id}/federatedIdentityCredentials/fic1`;
       await w.ok('PUT', path, ficBody);
@@ -119,12 +145,24 @@ const RD = '{*scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefi
 function authorizationCases(): Record<string, WriteCase> {
   const assignment = async (w: ArmWriter) => {
     const { principalId } = await w.identity();
-    const body = { properties: { roleDefinitionId: `${w.sub}/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId } };
+    const body = {
+      properties: {
+        roleDefinitionId: `${w.sub}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+        principalId,
+      },
+    };
     return { path: `${w.rg}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`, body };
   };
   const definition = (w: ArmWriter) => ({
     path: `${w.sub}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`,
-    body: { properties: { roleName: w.name('role'), type: 'CustomRole', permissions: [{ actions: ['*/read'] }], assignableScopes: [w.sub] } },
+    body: {
+      properties: {
+        roleName: w.name('role'),
+        type: 'CustomRole',
+        permissions: [{ actions: ['*/read'] }],
+        assignableScopes: [w.sub],
+      },
+    },
   });
   return {
     [`PUT ${RA}`]: async (w) => {
@@ -154,7 +192,10 @@ function tokenCases(): Record<string, WriteCase> {
   const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
   const issuer = (w: ArmWriter) => {
     const name = w.name('iss');
-    return { path: `/providers/OpenMI.Tokens/federationIssuers/${name}`, body: { properties: { issuer: `https://${name}.issuer.example/oidc`, jwks: { keys: [{ ...jwk, kid: 'k1' }] } } } };
+    return {
+      path: `/providers/OpenMI.Tokens/federationIssuers/${name}`,
+      body: { properties: { issuer: `https://${name}.issuer.example/oidc`, jwks: { keys: [{ ...jwk, kid: 'k1' }] } } },
+    };
   };
   return {
     [`PUT ${ISSUERS}`]: async (w) => {
@@ -166,7 +207,10 @@ function tokenCases(): Record<string, WriteCase> {
       await w.ok('PUT', i.path, i.body);
       return planned('DELETE', i.path);
     },
-    'POST /providers/OpenMI.Tokens/signingKeys/rotate': async () => ({ ...planned('POST', '/providers/OpenMI.Tokens/signingKeys/rotate'), resourceId: '/providers/OpenMI.Tokens/signingKeys' }),
+    'POST /providers/OpenMI.Tokens/signingKeys/rotate': async () => ({
+      ...planned('POST', '/providers/OpenMI.Tokens/signingKeys/rotate'),
+      resourceId: '/providers/OpenMI.Tokens/signingKeys',
+    }),
     'POST {*scope}/providers/OpenMI.Tokens/revokeTokens': async (w) => {
       const { id } = await w.identity();
       return { method: 'POST', path: `${id}/providers/OpenMI.Tokens/revokeTokens`, body: {}, resourceId: id };
@@ -197,7 +241,12 @@ const SA = 'Microsoft.Storage/storageAccounts';
 function dataServiceCases(): Record<string, WriteCase> {
   const account = () => ({ location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' });
   return {
-    ...resourceCases(`${RG}/providers/${KV}/{name}`, 'kv', () => ({ location: 'westeurope', properties: { sku: { family: 'A', name: 'standard' } } }), inGroup(KV)),
+    ...resourceCases(
+      `${RG}/providers/${KV}/{name}`,
+      'kv',
+      () => ({ location: 'westeurope', properties: { sku: { family: 'A', name: 'standard' } } }),
+      inGroup(KV),
+    ),
     ...resourceCases(`${RG}/providers/${SA}/{name}`, 'sa', account, inGroup(SA)),
     [`POST ${RG}/providers/${SA}/{name}/regenerateKey`]: async (w) => {
       const path = `${w.rg}/providers/${SA}/${w.name('sa')}`;
@@ -208,7 +257,12 @@ function dataServiceCases(): Record<string, WriteCase> {
 }
 
 function groupCases(): Record<string, WriteCase> {
-  return resourceCases('/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}', 'rg', () => ({ location: 'westeurope' }), (w, name) => `${w.sub}/resourceGroups/${name}`);
+  return resourceCases(
+    '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}',
+    'rg',
+    () => ({ location: 'westeurope' }),
+    (w, name) => `${w.sub}/resourceGroups/${name}`,
+  );
 }
 
 /**

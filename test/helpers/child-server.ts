@@ -64,7 +64,10 @@ class ServeProcess {
 
   async healthy(): Promise<boolean> {
     try {
-      return (await httpsRequest(`${this.baseUrl}/${this.tenantId}/v2.0/.well-known/openid-configuration`, { ca: this.ca })).status === 200;
+      return (
+        (await httpsRequest(`${this.baseUrl}/${this.tenantId}/v2.0/.well-known/openid-configuration`, { ca: this.ca }))
+          .status === 200
+      );
     } catch {
       return false;
     }
@@ -72,15 +75,22 @@ class ServeProcess {
 
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [MAIN, 'serve', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPENMI_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [MAIN, 'serve', ...this.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OPENMI_LOG_LEVEL: 'warn' },
+    });
     const keep = (c: Buffer) => (this.output = (this.output + c.toString()).slice(-8000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.child = child;
-    await waitFor(async () => {
-      if (exited(child)) throw new GiveUp(`openmi serve exited with ${child.exitCode ?? child.signalCode}: ${this.output}`);
-      return this.readFiles() && (await this.healthy());
-    }, { what: 'openmi serve to become healthy', timeoutMs: 60_000, intervalMs: 100 }).catch((e: Error) => {
+    await waitFor(
+      async () => {
+        if (exited(child))
+          throw new GiveUp(`openmi serve exited with ${child.exitCode ?? child.signalCode}: ${this.output}`);
+        return this.readFiles() && (await this.healthy());
+      },
+      { what: 'openmi serve to become healthy', timeoutMs: 60_000, intervalMs: 100 },
+    ).catch((e: Error) => {
       throw e instanceof GiveUp ? e : new Error(`${e.message}; its output: ${this.output}`);
     });
   }
@@ -89,7 +99,9 @@ class ServeProcess {
   private readFiles(): boolean {
     try {
       this.ca ||= readFileSync(join(this.dataDir, 'ca.pem'), 'utf8');
-      this.tenantId ||= (JSON.parse(readFileSync(join(this.dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile).tenantId;
+      this.tenantId ||= (
+        JSON.parse(readFileSync(join(this.dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile
+      ).tenantId;
       return true;
     } catch {
       return false;
@@ -110,19 +122,41 @@ class ServeProcess {
 export async function spawnChildServer(opts: { store: string; onStop?: () => Promise<void> }): Promise<ChildServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openmi-child-'));
   const port = await freePort();
-  const proc = new ServeProcess(dataDir, `https://127.0.0.1:${port}`, ['--data-dir', dataDir, '--port', String(port), '--store', opts.store]);
+  const proc = new ServeProcess(dataDir, `https://127.0.0.1:${port}`, [
+    '--data-dir',
+    dataDir,
+    '--port',
+    String(port),
+    '--store',
+    opts.store,
+  ]);
   await proc.start();
   const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile;
   const baseUrl = proc.baseUrl;
   const adminToken = async (resource = baseUrl) => {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, resource }).toString();
-    const r = await httpsRequest(`${baseUrl}/${creds.tenantId}/oauth2/token`, { method: 'POST', ca: proc.ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: creds.clientId,
+      client_secret: creds.clientSecret,
+      resource,
+    }).toString();
+    const r = await httpsRequest(`${baseUrl}/${creds.tenantId}/oauth2/token`, {
+      method: 'POST',
+      ca: proc.ca,
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
     return r.json.access_token as string;
   };
   let armToken: string | undefined;
   return {
-    server: { baseUrl }, port, dataDir, ca: proc.ca, creds, store: opts.store,
+    server: { baseUrl },
+    port,
+    dataDir,
+    ca: proc.ca,
+    creds,
+    store: opts.store,
     alive: () => proc.alive(),
     healthy: () => proc.healthy(),
     restart: async () => (await proc.stop(), await proc.start()),
@@ -131,7 +165,12 @@ export async function spawnChildServer(opts: { store: string; onStop?: () => Pro
       armToken ??= await adminToken();
       const headers: Record<string, string> = { authorization: `Bearer ${armToken}` };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      return httpsRequest(`${baseUrl}${path}`, { method, ca: proc.ca, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return httpsRequest(`${baseUrl}${path}`, {
+        method,
+        ca: proc.ca,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
     },
     stop: async () => {
       await proc.stop();

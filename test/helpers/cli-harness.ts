@@ -28,12 +28,17 @@ export function cliFor(t: TestServer) {
     if (r.code !== 0) throw new Error(`openmi ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     return r.stdout;
   };
-  const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => JSON.parse(await ok(...args, '-o', 'json')) as T;
+  const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> =>
+    JSON.parse(await ok(...args, '-o', 'json')) as T;
   return { run, ok, json };
 }
 
 export async function createResourceGroup(t: TestServer, name: string): Promise<void> {
-  const r = await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${name}?api-version=2025-04-01`, { location: 'local' });
+  const r = await t.arm(
+    'PUT',
+    `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${name}?api-version=2025-04-01`,
+    { location: 'local' },
+  );
   if (r.status >= 300) throw new Error(`creating resource group ${name}: ${r.status} ${r.text}`);
 }
 

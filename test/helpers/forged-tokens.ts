@@ -13,6 +13,10 @@ export type Resign = (c: Record<string, unknown>) => string;
 /** A resigner for a real token, with the key ring opened from the test server's store and master key. */
 export async function resignerFor(t: TestServer, real: string): Promise<Resign> {
   const claims = JSON.parse(Buffer.from(real.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-  const ring = await new KeyRing(t.server.store, loadOrCreateMasterKey(join(t.dataDir, 'master.key')), systemClock).open();
+  const ring = await new KeyRing(
+    t.server.store,
+    loadOrCreateMasterKey(join(t.dataDir, 'master.key')),
+    systemClock,
+  ).open();
   return (c) => ring.signer().sign({ ...claims, ...c });
 }

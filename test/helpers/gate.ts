@@ -27,8 +27,20 @@ export function startGate(args: string[]): Promise<{ child: ChildProcess; port: 
 export async function grantDataActions(t: TestServer, principalId: string, dataActions: string[]): Promise<void> {
   const sub = `/subscriptions/${t.creds.subscriptionId}`;
   const roleId = `${sub}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`;
-  const role = await t.arm('PUT', `${roleId}?api-version=2022-04-01`, { properties: { roleName: `Gate test ${roleId.slice(-8)}`, description: 'gate test', type: 'CustomRole', permissions: [{ actions: [], notActions: [], dataActions, notDataActions: [] }], assignableScopes: [sub] } });
+  const role = await t.arm('PUT', `${roleId}?api-version=2022-04-01`, {
+    properties: {
+      roleName: `Gate test ${roleId.slice(-8)}`,
+      description: 'gate test',
+      type: 'CustomRole',
+      permissions: [{ actions: [], notActions: [], dataActions, notDataActions: [] }],
+      assignableScopes: [sub],
+    },
+  });
   if (role.status !== 201) throw new Error(`role: ${role.status} ${role.text}`);
-  const ra = await t.arm('PUT', `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { roleDefinitionId: roleId, principalId, principalType: 'ServicePrincipal' } });
+  const ra = await t.arm(
+    'PUT',
+    `${sub}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+    { properties: { roleDefinitionId: roleId, principalId, principalType: 'ServicePrincipal' } },
+  );
   if (ra.status !== 201) throw new Error(`role assignment: ${ra.status} ${ra.text}`);
 }

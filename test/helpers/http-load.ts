@@ -42,15 +42,24 @@ class ResponseReader {
 }
 
 /** One connection: keeps `depth` requests in flight until the deadline, then waits for the last answers. */
-function runConnection(o: LoadOptions, running: () => boolean, count: (status: number) => void, offset: number): Promise<void> {
-  const headers = Object.entries({ host: `${o.host}:${o.port}`, ...o.headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+function runConnection(
+  o: LoadOptions,
+  running: () => boolean,
+  count: (status: number) => void,
+  offset: number,
+): Promise<void> {
+  const headers = Object.entries({ host: `${o.host}:${o.port}`, ...o.headers })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const requests = o.targets.map((t) => Buffer.from(`GET ${t} HTTP/1.1\r\n${headers}\r\n`, 'latin1'));
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(o.port, o.host);
     socket.setNoDelay(true);
     let sent = 0;
     let answered = 0;
-    const send = (n: number) => n > 0 && socket.write(Buffer.concat(Array.from({ length: n }, () => requests[(offset + sent++) % requests.length]!)));
+    const send = (n: number) =>
+      n > 0 &&
+      socket.write(Buffer.concat(Array.from({ length: n }, () => requests[(offset + sent++) % requests.length]!)));
     const reader = new ResponseReader((status) => {
       count(status);
       answered += 1;
@@ -67,7 +76,11 @@ function runConnection(o: LoadOptions, running: () => boolean, count: (status: n
       else if (answered === sent) socket.end();
     });
     socket.on('error', reject);
-    socket.on('close', () => (answered === sent ? resolve() : reject(new Error(`connection closed with ${sent - answered} requests unanswered`))));
+    socket.on('close', () =>
+      answered === sent
+        ? resolve()
+        : reject(new Error(`connection closed with ${sent - answered} requests unanswered`)),
+    );
   });
 }
 

@@ -8,6 +8,8 @@ export function httpGet(url: string, headers: Record<string, string> = {}): Prom
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }

@@ -38,8 +38,19 @@ export interface IssuerCa {
 /** A CA and a certificate for localhost, 127.0.0.1 and the names given. */
 export async function issuerCa(dnsNames: string[] = []): Promise<IssuerCa> {
   const dir = mkdtempSync(join(tmpdir(), 'openmi-issuer-ca-'));
-  const pki = await loadOrCreatePki({ dir, masterKey: Buffer.alloc(32, 9), dnsNames: ['localhost', ...dnsNames], ipAddresses: ['127.0.0.1'], clock: new ManualClock(Date.now()) });
-  return { ca: pki.caCertPem, cert: pki.serverCertPem, key: pki.serverKeyPem, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const pki = await loadOrCreatePki({
+    dir,
+    masterKey: Buffer.alloc(32, 9),
+    dnsNames: ['localhost', ...dnsNames],
+    ipAddresses: ['127.0.0.1'],
+    clock: new ManualClock(Date.now()),
+  });
+  return {
+    ca: pki.caCertPem,
+    cert: pki.serverCertPem,
+    key: pki.serverKeyPem,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 async function listen(server: Server | HttpsServer, sockets: Set<Socket>): Promise<number> {
@@ -51,7 +62,13 @@ async function listen(server: Server | HttpsServer, sockets: Set<Socket>): Promi
   return (server.address() as { port: number }).port;
 }
 
-function wrap(server: Server | HttpsServer | undefined, port: number, sockets: Set<Socket>, counts: { connections: number; hits: Map<string, number> }, routes: Map<string, () => Answer>): Listener {
+function wrap(
+  server: Server | HttpsServer | undefined,
+  port: number,
+  sockets: Set<Socket>,
+  counts: { connections: number; hits: Map<string, number> },
+  routes: Map<string, () => Answer>,
+): Listener {
   return {
     port,
     url: (host = '127.0.0.1') => `https://${host}:${port}`,

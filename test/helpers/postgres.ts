@@ -45,7 +45,9 @@ export async function pgUnreachable(): Promise<string | undefined> {
 export async function describeOnPostgres(title: string, suite: () => void): Promise<void> {
   const why = await pgUnreachable();
   if (why === undefined) describe(title, suite);
-  else if (process.env['CI'] === 'true') it(`${title}: PostgreSQL is reachable (required when CI=true)`, () => assert.fail(`PostgreSQL not reachable at ${PG_URL}: ${why}`));
+  else if (process.env['CI'] === 'true')
+    it(`${title}: PostgreSQL is reachable (required when CI=true)`, () =>
+      assert.fail(`PostgreSQL not reachable at ${PG_URL}: ${why}`));
   else describe(title, { skip: `PostgreSQL not reachable at ${PG_URL}: ${why}` }, suite);
 }
 
@@ -53,7 +55,9 @@ export async function describeOnPostgres(title: string, suite: () => void): Prom
  * Runs `suite` for each store. PostgreSQL is skipped with a reason when unreachable, and
  * fails instead when CI=true (CI must test both stores).
  */
-export async function forEachStore(suite: (store: 'sqlite' | 'postgres', storeSpec: () => Promise<{ spec: string; drop: () => Promise<void> }>) => void): Promise<void> {
+export async function forEachStore(
+  suite: (store: 'sqlite' | 'postgres', storeSpec: () => Promise<{ spec: string; drop: () => Promise<void> }>) => void,
+): Promise<void> {
   suite('sqlite', async () => ({ spec: 'sqlite', drop: async () => undefined }));
   const why = await pgUnreachable();
   if (why === undefined) {
@@ -62,7 +66,8 @@ export async function forEachStore(suite: (store: 'sqlite' | 'postgres', storeSp
       return { spec: s.url, drop: s.drop };
     });
   } else if (process.env['CI'] === 'true') {
-    it('PostgreSQL is reachable (required when CI=true)', () => assert.fail(`PostgreSQL not reachable at ${PG_URL}: ${why}`));
+    it('PostgreSQL is reachable (required when CI=true)', () =>
+      assert.fail(`PostgreSQL not reachable at ${PG_URL}: ${why}`));
   } else {
     it('PostgreSQL store', { skip: `PostgreSQL not reachable at ${PG_URL}: ${why}` }, () => undefined);
   }
@@ -78,7 +83,10 @@ export interface SuiteStore {
  * `describe(title, [options,] suite)` once per store, as forEachStore: each suite starts its own
  * server (one per file and store, not per test) with `startTestServer(await store.options())`.
  */
-export async function describeEachStore(title: string, ...args: [(store: SuiteStore) => void] | [TestOptions, (store: SuiteStore) => void]): Promise<void> {
+export async function describeEachStore(
+  title: string,
+  ...args: [(store: SuiteStore) => void] | [TestOptions, (store: SuiteStore) => void]
+): Promise<void> {
   const [options, suite] = args.length === 1 ? [{}, args[0]] : args;
   await forEachStore((name, storeSpec) => {
     const store: SuiteStore = {

@@ -33,7 +33,15 @@ export class RawAgent {
   assertion(over: Record<string, unknown> = {}, alg = 'ES256', key: KeyObject = this.key.privateKey): string {
     const iat = Math.floor(this.clock.now() / 1000);
     const header = Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid: this.id })).toString('base64url');
-    const claims = { iss: this.id, sub: this.id, aud: `${this.t.server.baseUrl}/openmi/agent/v1`, iat, exp: iat + 120, jti: randomUUID(), ...over };
+    const claims = {
+      iss: this.id,
+      sub: this.id,
+      aud: `${this.t.server.baseUrl}/openmi/agent/v1`,
+      iat,
+      exp: iat + 120,
+      jti: randomUUID(),
+      ...over,
+    };
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
   }
@@ -43,6 +51,11 @@ export class RawAgent {
     const headers: Record<string, string> = {};
     if (auth) headers['authorization'] = `OpenMI-Agent ${typeof auth === 'string' ? auth : this.assertion()}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return httpsRequest(`${this.t.server.baseUrl}/openmi/agent/v1/${path}`, { method, ca: this.t.ca, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return httpsRequest(`${this.t.server.baseUrl}/openmi/agent/v1/${path}`, {
+      method,
+      ca: this.t.ca,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   }
 }

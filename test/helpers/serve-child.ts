@@ -25,7 +25,11 @@ export interface ServeChild {
  * `openmi serve` as a child process, for tests where the process itself is under test: a crash
  * is an exit the test can see, not the end of the test runner.
  */
-export async function spawnServe(dataDir: string, store = 'sqlite', env: Record<string, string> = {}): Promise<ServeChild> {
+export async function spawnServe(
+  dataDir: string,
+  store = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<ServeChild> {
   const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, OPENMI_LOG_LEVEL: 'error', ...env },
@@ -36,18 +40,31 @@ export async function spawnServe(dataDir: string, store = 'sqlite', env: Record<
   const alive = () => child.exitCode === null && child.signalCode === null;
   const endpoint = join(dataDir, 'endpoint.json');
   // It prints "listening on" once every surface is mounted, after writing endpoint.json.
-  await waitFor(() => {
-    if (!alive()) throw new GiveUp(`openmi serve exited: ${out}`);
-    return existsSync(endpoint) && /listening on/.test(out);
-  }, { what: 'openmi serve to listen', timeoutMs: 30_000, intervalMs: 50 }).catch((e: Error) => {
+  await waitFor(
+    () => {
+      if (!alive()) throw new GiveUp(`openmi serve exited: ${out}`);
+      return existsSync(endpoint) && /listening on/.test(out);
+    },
+    { what: 'openmi serve to listen', timeoutMs: 30_000, intervalMs: 50 },
+  ).catch((e: Error) => {
     throw e instanceof GiveUp ? e : new Error(`${e.message}; its output: ${out}`);
   });
   const { baseUrl } = JSON.parse(readFileSync(endpoint, 'utf8')) as { baseUrl: string };
   const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
   const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentialsFile;
   const token = async (resource = baseUrl) => {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, resource }).toString();
-    const r = await httpsRequest(`${baseUrl}/${creds.tenantId}/oauth2/token`, { method: 'POST', ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: creds.clientId,
+      client_secret: creds.clientSecret,
+      resource,
+    }).toString();
+    const r = await httpsRequest(`${baseUrl}/${creds.tenantId}/oauth2/token`, {
+      method: 'POST',
+      ca,
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
     return r.json.access_token as string;
   };

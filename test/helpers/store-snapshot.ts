@@ -6,7 +6,11 @@ import pg from 'pg';
 export type StoreSnapshot = Record<string, string[]>;
 
 const line = (row: Record<string, unknown>): string =>
-  JSON.stringify(row, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('hex') : v));
+  JSON.stringify(row, (_k, v: unknown) =>
+    v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+      ? Buffer.from((v as { data: number[] }).data).toString('hex')
+      : v,
+  );
 
 /**
  * Reads a running server's store through a connection of its own, as committed data: the
@@ -18,8 +22,11 @@ export async function snapshotStore(where: { dataDir: string } | { pgUrl: string
   if ('dataDir' in where) {
     const db = new Database(join(where.dataDir, 'openmi.db'), { readonly: true, fileMustExist: true });
     try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
-      for (const { name } of tables) out[name] = (db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]).map(line).sort();
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .all() as { name: string }[];
+      for (const { name } of tables)
+        out[name] = (db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]).map(line).sort();
     } finally {
       db.close();
     }
@@ -28,7 +35,9 @@ export async function snapshotStore(where: { dataDir: string } | { pgUrl: string
   const c = new pg.Client({ connectionString: where.pgUrl });
   await c.connect();
   try {
-    const tables = await c.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+    const tables = await c.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    );
     for (const { name } of tables.rows) out[name] = (await c.query(`SELECT * FROM "${name}"`)).rows.map(line).sort();
   } finally {
     await c.end();

@@ -23,7 +23,10 @@ function linter(overrideConfig: Linter.Config[] = []): ESLint {
   return new ESLint({
     cwd: ROOT,
     ruleFilter: ({ ruleId }) => ruleId.startsWith('boundaries/'),
-    overrideConfig: [{ languageOptions: { parserOptions: { projectService: false, project: null } } }, ...overrideConfig],
+    overrideConfig: [
+      { languageOptions: { parserOptions: { projectService: false, project: null } } },
+      ...overrideConfig,
+    ],
   });
 }
 
@@ -79,14 +82,23 @@ describe('import directions (eslint-plugin-boundaries)', () => {
   }
 
   it('refuses the gate importing the CLI under the lasting directions (only the pending list lets it through)', async () => {
-    const lasting = linter([{ files: ['src/**/*.ts'], rules: { [RULE]: ['error', { default: 'disallow', policies: layout.policies }] } }]);
+    const lasting = linter([
+      { files: ['src/**/*.ts'], rules: { [RULE]: ['error', { default: 'disallow', policies: layout.policies }] } },
+    ]);
     assert.equal((await refusals(lasting, 'src/gate/zz-fixture.ts', '../cli/output.js')).length, 1);
     assert.equal((await refusals(lasting, 'src/gate/zz-fixture.ts', '../server/rbac/authorizer.js')).length, 1);
   });
 
   it('places every folder of src/server in the order of domains or surfaces', () => {
-    const dirs = (p: string) => readdirSync(`${ROOT}${p}`, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    assert.deepEqual(dirs('src/server').filter((d) => d !== 'surfaces'), [...layout.DOMAINS].sort());
+    const dirs = (p: string) =>
+      readdirSync(`${ROOT}${p}`, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
+    assert.deepEqual(
+      dirs('src/server').filter((d) => d !== 'surfaces'),
+      [...layout.DOMAINS].sort(),
+    );
     assert.deepEqual(dirs('src/server/surfaces'), [...layout.SURFACES].sort());
   });
 });

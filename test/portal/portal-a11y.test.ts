@@ -23,8 +23,12 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Page scripts are passed as strings: this file is compiled without the DOM library.
   // evaluate() runs over the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
   await page.evaluate(AXE);
-  const found = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations)`)) as AxeViolation[];
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  const found = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations)`,
+  )) as AxeViolation[];
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
 async function open(page: Page, hash: string, heading: string | RegExp): Promise<void> {
@@ -69,7 +73,12 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     await check('resources');
     await open(page, '/resources/rg-payments/Microsoft.Compute/virtualMachines/vm-api-1', 'vm-api-1');
     await check('resource identity tab');
-    for (const [hash, h1] of [['/activity', 'Activity log'], ['/sign-ins', 'Sign-in log'], ['/unused', 'Unused identities'], ['/impact', 'Impact']] as const) {
+    for (const [hash, h1] of [
+      ['/activity', 'Activity log'],
+      ['/sign-ins', 'Sign-in log'],
+      ['/unused', 'Unused identities'],
+      ['/impact', 'Impact'],
+    ] as const) {
       await open(page, hash, h1);
       await check(h1);
     }
@@ -95,16 +104,33 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    assert.equal(await page.evaluate(`!!document.activeElement?.closest('dialog')`), true, 'focus moves into the dialog');
+    assert.equal(
+      await page.evaluate(`!!document.activeElement?.closest('dialog')`),
+      true,
+      'focus moves into the dialog',
+    );
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Add role assignment', 'focus returns to the opener');
+    assert.equal(
+      await page.evaluate('document.activeElement?.textContent'),
+      'Add role assignment',
+      'focus returns to the opener',
+    );
   });
 
   it('fits a 420 px wide window: wide tables scroll inside their frame, the page does not', async () => {
     await page.setViewportSize({ width: 420, height: 860 });
     const overflow: string[] = [];
-    for (const [hash, h1] of [['/identities', 'Managed identities'], ['/identities/rg-payments/payments-api', 'payments-api'], ['/resources', 'Resources'], ['/resources/rg-payments/Microsoft.Compute/virtualMachines/vm-api-1', 'vm-api-1'], ['/activity', 'Activity log'], ['/sign-ins', 'Sign-in log'], ['/unused', 'Unused identities'], ['/impact', 'Impact']] as const) {
+    for (const [hash, h1] of [
+      ['/identities', 'Managed identities'],
+      ['/identities/rg-payments/payments-api', 'payments-api'],
+      ['/resources', 'Resources'],
+      ['/resources/rg-payments/Microsoft.Compute/virtualMachines/vm-api-1', 'vm-api-1'],
+      ['/activity', 'Activity log'],
+      ['/sign-ins', 'Sign-in log'],
+      ['/unused', 'Unused identities'],
+      ['/impact', 'Impact'],
+    ] as const) {
       await open(page, hash, h1);
       const wide = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
       if (wide > 0) overflow.push(`${hash}: ${wide}px too wide`);

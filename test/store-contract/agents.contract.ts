@@ -25,7 +25,12 @@ const joinToken = (resource: string, o: Partial<JoinTokenRecord> = {}): JoinToke
 const agent = (resource: string, o: Partial<AgentRecord> = {}): AgentRecord => ({
   id: mixedGuid(),
   resourceId: resource,
-  publicJwk: { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+  publicJwk: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+    y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+  },
   hostname: 'Build-Host-01.example',
   joinTokenId: mixedGuid(),
   createdAt: T0 + 21,
@@ -98,7 +103,11 @@ export function joinTokenContract(newStore: () => Promise<Store>): void {
 
     it('deleteForResource deletes every token of the resource (any casing), counts them and spares others', async () => {
       const r = resourceId();
-      const mine = [joinToken(r), joinToken(flipCase(r), { usedAt: T0 + 1 }), joinToken(r.toUpperCase(), { ephemeral: true })];
+      const mine = [
+        joinToken(r),
+        joinToken(flipCase(r), { usedAt: T0 + 1 }),
+        joinToken(r.toUpperCase(), { ephemeral: true }),
+      ];
       const other = joinToken(resourceId());
       for (const t of [...mine, other]) await store().joinTokens.create(t);
       assert.equal(await store().joinTokens.deleteForResource(r.toLowerCase()), 3);
@@ -107,11 +116,18 @@ export function joinTokenContract(newStore: () => Promise<Store>): void {
       assert.deepEqual(await store().joinTokens.get(other.id), other);
     });
 
-    it('countOutstanding counts a resource\'s unused, unexpired tokens in any casing', async () => {
+    it("countOutstanding counts a resource's unused, unexpired tokens in any casing", async () => {
       const r = resourceId();
       const now = T0 + 10 * HOUR;
-      const counted = [joinToken(r, { expiresAt: now + 1 }), joinToken(flipCase(r), { expiresAt: now + HOUR, ephemeral: true })];
-      const notCounted = [joinToken(r, { expiresAt: now }), joinToken(r, { expiresAt: now + HOUR, usedAt: T0 + 1 }), joinToken(resourceId(), { expiresAt: now + HOUR })];
+      const counted = [
+        joinToken(r, { expiresAt: now + 1 }),
+        joinToken(flipCase(r), { expiresAt: now + HOUR, ephemeral: true }),
+      ];
+      const notCounted = [
+        joinToken(r, { expiresAt: now }),
+        joinToken(r, { expiresAt: now + HOUR, usedAt: T0 + 1 }),
+        joinToken(resourceId(), { expiresAt: now + HOUR }),
+      ];
       for (const t of [...counted, ...notCounted]) await store().joinTokens.create(t);
       assert.equal(await store().joinTokens.countOutstanding(r.toUpperCase(), now), 2);
       assert.equal(await store().joinTokens.countOutstanding(r, now + HOUR), 0);
@@ -123,7 +139,11 @@ export function joinTokenContract(newStore: () => Promise<Store>): void {
       await store().joinTokens.deleteExpired(Number.MAX_SAFE_INTEGER);
       const now = T0 + 100 * HOUR;
       const r = resourceId();
-      const gone = [joinToken(r, { expiresAt: now - 1 }), joinToken(r, { expiresAt: now, usedAt: T0 + 5 }), joinToken(r, { expiresAt: T0 })];
+      const gone = [
+        joinToken(r, { expiresAt: now - 1 }),
+        joinToken(r, { expiresAt: now, usedAt: T0 + 5 }),
+        joinToken(r, { expiresAt: T0 }),
+      ];
       const kept = [joinToken(r, { expiresAt: now + 1 }), joinToken(r, { expiresAt: now + HOUR, usedAt: T0 + 6 })];
       for (const t of [...gone, ...kept]) await store().joinTokens.create(t);
       assert.equal(await store().joinTokens.deleteExpired(now), 3);
@@ -137,7 +157,8 @@ export function joinTokenContract(newStore: () => Promise<Store>): void {
 export function agentContract(newStore: () => Promise<Store>): void {
   describe('agents', () => {
     const store = useStore(newStore);
-    const order = (x: AgentRecord, y: AgentRecord): number => x.createdAt - y.createdAt || cmp(x.id.toLowerCase(), y.id.toLowerCase());
+    const order = (x: AgentRecord, y: AgentRecord): number =>
+      x.createdAt - y.createdAt || cmp(x.id.toLowerCase(), y.id.toLowerCase());
 
     it('create/get round-trips every field (nested JWK, nulls); get is case-insensitive', async () => {
       const r = resourceId();
@@ -161,7 +182,8 @@ export function agentContract(newStore: () => Promise<Store>): void {
       const r = resourceId('Vm-List');
       // Ties on createdAt, inserted against the expected order, with ids whose order depends on
       // case ('B' < 'a' < 'c' bytewise, 'a' < 'b' < 'c' lower-cased): ties go by lower-cased id.
-      const tied = (first: string, o: Partial<AgentRecord> = {}) => agent(r, { id: first + mixedGuid().slice(1), createdAt: T0 + 2, ...o });
+      const tied = (first: string, o: Partial<AgentRecord> = {}) =>
+        agent(r, { id: first + mixedGuid().slice(1), createdAt: T0 + 2, ...o });
       const made = [
         agent(r, { createdAt: T0 + 3 }),
         tied('c'),
@@ -188,7 +210,8 @@ export function agentContract(newStore: () => Promise<Store>): void {
 
     it('deleteForResource deletes every agent of the resource (any casing), counts them and spares others', async () => {
       const r = resourceId();
-      for (const a of [agent(r), agent(r.toUpperCase()), agent(flipCase(r), { expiresAt: T0 })]) await store().agents.create(a);
+      for (const a of [agent(r), agent(r.toUpperCase()), agent(flipCase(r), { expiresAt: T0 })])
+        await store().agents.create(a);
       const other = agent(resourceId());
       await store().agents.create(other);
       assert.equal(await store().agents.deleteForResource(flipCase(r)), 3);
@@ -202,8 +225,14 @@ export function agentContract(newStore: () => Promise<Store>): void {
       await store().agents.deleteExpired(Number.MAX_SAFE_INTEGER);
       const now = T0 + 100 * HOUR;
       const r = resourceId();
-      const gone = [agent(r, { expiresAt: now - 1, createdAt: T0 + 1 }), agent(r, { expiresAt: now, createdAt: T0 + 2 })];
-      const kept = [agent(r, { expiresAt: now + 1, createdAt: T0 + 3 }), agent(r, { expiresAt: null, createdAt: T0 + 4 })];
+      const gone = [
+        agent(r, { expiresAt: now - 1, createdAt: T0 + 1 }),
+        agent(r, { expiresAt: now, createdAt: T0 + 2 }),
+      ];
+      const kept = [
+        agent(r, { expiresAt: now + 1, createdAt: T0 + 3 }),
+        agent(r, { expiresAt: null, createdAt: T0 + 4 }),
+      ];
       for (const a of [...gone, ...kept]) await store().agents.create(a);
       assert.equal(await store().agents.deleteExpired(now), 2);
       assert.deepEqual(await store().agents.listForResource(r), kept);

@@ -48,7 +48,10 @@ export function changesContract(openPair: () => Promise<[Store, Store]>): void {
       await other;
       await new Promise((r) => setTimeout(r, 50));
       off();
-      assert.deepEqual(own.filter((e) => e.kind !== MISSED_CHANGES), []);
+      assert.deepEqual(
+        own.filter((e) => e.kind !== MISSED_CHANGES),
+        [],
+      );
     });
 
     it('keeps delivering to other subscribers when one handler throws, and stops after unsubscribe', async () => {

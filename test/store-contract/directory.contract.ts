@@ -30,7 +30,10 @@ export function metaContract(newStore: () => Promise<Store>): void {
       const got = await Promise.all(values.map((v) => store().meta.setIfAbsent('race', v)));
       const stored = await store().meta.get('race');
       assert.ok(stored !== undefined && values.includes(stored));
-      assert.deepEqual(got, values.map(() => stored));
+      assert.deepEqual(
+        got,
+        values.map(() => stored),
+      );
     });
   });
 }
@@ -60,7 +63,11 @@ export function tenantContract(newStore: () => Promise<Store>): void {
 
     it('list returns every tenant ordered by lower-cased id', async () => {
       const before = await store().tenants.list();
-      const added = [tenant({ id: 'BBB-tenant' }), tenant({ id: 'aaa-tenant' }), tenant({ id: 'Ccc-tenant', createdAt: T0 })];
+      const added = [
+        tenant({ id: 'BBB-tenant' }),
+        tenant({ id: 'aaa-tenant' }),
+        tenant({ id: 'Ccc-tenant', createdAt: T0 }),
+      ];
       for (const t of added) await store().tenants.create(t);
       const all = await store().tenants.list();
       const expected = [...before, ...added].sort((a, b) => cmp(a.id.toLowerCase(), b.id.toLowerCase()));

@@ -51,7 +51,9 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
       const f = federatedCredential(i.id, 'First-Holder', { issuer: 'https://issuer.example/T1', subject: 'Repo:X' });
       await store().federatedCredentials.create(f);
       const e = await assertConflictCode(
-        store().federatedCredentials.create(federatedCredential(i.id, 'second', { issuer: f.issuer, subject: f.subject })),
+        store().federatedCredentials.create(
+          federatedCredential(i.id, 'second', { issuer: f.issuer, subject: f.subject }),
+        ),
         PAIR_EXISTS,
       );
       assert.match(e.message, /https:\/\/issuer\.example\/T1/);
@@ -65,13 +67,19 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
       const f = federatedCredential(i.id, 'exact', { issuer: 'https://Issuer.example', subject: 'Subject' });
       await store().federatedCredentials.create(f);
       const upperSubject = federatedCredential(i.id, 'upper-subject', { issuer: f.issuer, subject: 'SUBJECT' });
-      const lowerIssuer = federatedCredential(i.id, 'lower-issuer', { issuer: 'https://issuer.example', subject: f.subject });
+      const lowerIssuer = federatedCredential(i.id, 'lower-issuer', {
+        issuer: 'https://issuer.example',
+        subject: f.subject,
+      });
       await store().federatedCredentials.create(upperSubject);
       await store().federatedCredentials.create(lowerIssuer);
       const other = await newIdentity();
       const elsewhere = federatedCredential(other.id, 'exact', { issuer: f.issuer, subject: f.subject });
       await store().federatedCredentials.create(elsewhere);
-      assert.deepEqual(await store().federatedCredentials.findByIssuerSubject(f.issuer, f.subject), [f, elsewhere].sort(byId));
+      assert.deepEqual(
+        await store().federatedCredentials.findByIssuerSubject(f.issuer, f.subject),
+        [f, elsewhere].sort(byId),
+      );
       assert.deepEqual(await store().federatedCredentials.findByIssuerSubject(f.issuer, 'SUBJECT'), [upperSubject]);
       assert.deepEqual(await store().federatedCredentials.findByIssuerSubject('https://issuer.example', 'subject'), []);
     });
@@ -81,7 +89,12 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
       const f = federatedCredential(i.id, 'Upd');
       await store().federatedCredentials.create(f);
       const changed = { ...f, id: flipCase(f.id), name: 'UPD', createdAt: T0 + 999 };
-      const next = { issuer: 'https://new.example', subject: 'new-subject', audiences: ['a', 'b'], updatedAt: T0 + 50_000 };
+      const next = {
+        issuer: 'https://new.example',
+        subject: 'new-subject',
+        audiences: ['a', 'b'],
+        updatedAt: T0 + 50_000,
+      };
       assert.equal(await store().federatedCredentials.update({ ...changed, ...next }), true);
       assert.deepEqual(await store().federatedCredentials.get(f.id), { ...f, ...next });
       // Re-saving its own issuer+subject is not a conflict.
@@ -127,7 +140,9 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
     it('lists 1,000 credentials of one identity completely, by pages of 100 in lower-cased name order', async () => {
       const i = await newIdentity('busy');
       const made = Array.from({ length: 1000 }, (_, n) =>
-        federatedCredential(i.id, `${['Fic-', 'fic_', 'FIC.'][n % 3]}${String(n).padStart(4, '0')}`, { createdAt: T0 + n }),
+        federatedCredential(i.id, `${['Fic-', 'fic_', 'FIC.'][n % 3]}${String(n).padStart(4, '0')}`, {
+          createdAt: T0 + n,
+        }),
       );
       await store().tx(async (tx) => {
         for (const f of made) await tx.federatedCredentials.create(f);
@@ -137,9 +152,15 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
       const pages = await collectPages((after) => store().federatedCredentials.list(flipCase(i.id), 100, after), 20);
       assert.equal(pages.length, 10);
       assert.ok(pages.every((p) => p.items.length === 100));
-      assert.deepEqual(pages.map((p) => p.next !== undefined), [...Array(9).fill(true), false]);
+      assert.deepEqual(
+        pages.map((p) => p.next !== undefined),
+        [...Array(9).fill(true), false],
+      );
       const expected = [...made].sort((a, b) => cmp(a.name.toLowerCase(), b.name.toLowerCase()));
-      assert.deepEqual(pages.flatMap((p) => p.items), expected);
+      assert.deepEqual(
+        pages.flatMap((p) => p.items),
+        expected,
+      );
       assert.deepEqual(await store().federatedCredentials.list(mixedGuid(), 10), { items: [] });
       await assert.rejects(store().federatedCredentials.list(i.id, 0));
     });
@@ -171,4 +192,5 @@ export function federatedCredentialContract(newStore: () => Promise<Store>): voi
   });
 }
 
-const byId = (a: FederatedCredentialRecord, b: FederatedCredentialRecord): number => cmp(a.id.toLowerCase(), b.id.toLowerCase());
+const byId = (a: FederatedCredentialRecord, b: FederatedCredentialRecord): number =>
+  cmp(a.id.toLowerCase(), b.id.toLowerCase());

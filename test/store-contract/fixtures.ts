@@ -61,7 +61,11 @@ export const subscription = (o: Partial<SubscriptionRecord> = {}): SubscriptionR
   ...o,
 });
 
-export function resourceGroup(subscriptionId: string, name: string, o: Partial<ResourceGroupRecord> = {}): ResourceGroupRecord {
+export function resourceGroup(
+  subscriptionId: string,
+  name: string,
+  o: Partial<ResourceGroupRecord> = {},
+): ResourceGroupRecord {
   return {
     id: `/subscriptions/${subscriptionId}/resourceGroups/${name}`,
     subscriptionId,
@@ -111,7 +115,11 @@ export const signingKey = (o: Partial<SigningKeyRecord> = {}): SigningKeyRecord 
   };
 };
 
-export function roleAssignment(scope: string, principalId: string, o: Partial<RoleAssignmentRecord> = {}): RoleAssignmentRecord {
+export function roleAssignment(
+  scope: string,
+  principalId: string,
+  o: Partial<RoleAssignmentRecord> = {},
+): RoleAssignmentRecord {
   const name = mixedGuid();
   return {
     id: `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
@@ -188,7 +196,7 @@ export function computeResource(
     location: 'westeurope',
     tags: { role: 'web' },
     body: {
-      properties: { hardwareProfile: { vmSize: 'Standard_B2s' }, osProfile: null, 'ünïcode': 'välue' },
+      properties: { hardwareProfile: { vmSize: 'Standard_B2s' }, osProfile: null, ünïcode: 'välue' },
       zones: ['1', '2'],
       sku: { name: 'S1', capacity: 3, enabled: true },
     },

@@ -4,7 +4,16 @@ import { isDomainError } from '../../src/kernel/errors.js';
 import type { UserAssignedIdentityRecord } from '../../src/store/records.js';
 import type { ResourceListing, Store } from '../../src/store/store.js';
 import { cmp } from './directory.contract.js';
-import { assertConflict, collectPages, federatedCredential, flipCase, identity, mixedGuid, T0, useStore } from './fixtures.js';
+import {
+  assertConflict,
+  collectPages,
+  federatedCredential,
+  flipCase,
+  identity,
+  mixedGuid,
+  T0,
+  useStore,
+} from './fixtures.js';
 
 export function identityContract(newStore: () => Promise<Store>): void {
   describe('identities', () => {
@@ -36,8 +45,12 @@ export function identityContract(newStore: () => Promise<Store>): void {
       const i = identity(sub, 'rg', 'Dup');
       await store().identities.create(i);
       await assertConflict(store().identities.create(identity(sub.toUpperCase(), 'RG', 'dUP')));
-      await assertConflict(store().identities.create(identity(sub, 'rg', 'other-1', { clientId: flipCase(i.clientId) })));
-      await assertConflict(store().identities.create(identity(sub, 'rg', 'other-2', { principalId: i.principalId.toUpperCase() })));
+      await assertConflict(
+        store().identities.create(identity(sub, 'rg', 'other-1', { clientId: flipCase(i.clientId) })),
+      );
+      await assertConflict(
+        store().identities.create(identity(sub, 'rg', 'other-2', { principalId: i.principalId.toUpperCase() })),
+      );
       assert.deepEqual(await store().identities.get(i.id), i);
       assert.equal(await store().identities.get(identity(sub, 'rg', 'other-1').id), undefined);
     });
@@ -52,7 +65,12 @@ export function identityContract(newStore: () => Promise<Store>): void {
         updatedAt: T0 + 50_000,
       };
       assert.equal(await store().identities.update(changed), true);
-      assert.deepEqual(await store().identities.get(i.id), { ...i, tags: { new: 'tag' }, isolationScope: 'Regional', updatedAt: T0 + 50_000 });
+      assert.deepEqual(await store().identities.get(i.id), {
+        ...i,
+        tags: { new: 'tag' },
+        isolationScope: 'Regional',
+        updatedAt: T0 + 50_000,
+      });
       assert.equal(await store().identities.update(identity(i.subscriptionId, 'rg', 'absent')), false);
       assert.equal(await store().identities.get(identity(i.subscriptionId, 'rg', 'absent').id), undefined);
     });
@@ -73,20 +91,34 @@ export function identityContract(newStore: () => Promise<Store>): void {
       // Same names in several groups (ordered by id then), punctuation and mixed case.
       const names = ['Alpha', 'alpha0', 'beta', 'Beta.2', 'beta_1', 'beta-3', 'Zeta', 'x(1)', 'gamma'];
       const created = groups.flatMap((g, gi) =>
-        names.filter((_, ni) => (ni + gi) % 3 !== 0).map((n, k) => identity(sub, g, n, { createdAt: T0 + gi * 100 + k })),
+        names
+          .filter((_, ni) => (ni + gi) % 3 !== 0)
+          .map((n, k) => identity(sub, g, n, { createdAt: T0 + gi * 100 + k })),
       );
       for (const i of [...created].reverse()) await store().identities.create(i);
       await store().identities.create(identity(mixedGuid(), 'rg-B', 'aaa-other-subscription'));
 
       const pages = await list({ subscriptionId: flipCase(sub) }, 4);
       const expected = [...created].sort(byNameThenId);
-      assert.deepEqual(pages.flatMap((p) => p.items), expected);
+      assert.deepEqual(
+        pages.flatMap((p) => p.items),
+        expected,
+      );
       assert.equal(created.length, 18);
-      assert.deepEqual(pages.map((p) => p.items.length), [4, 4, 4, 4, 2]);
-      assert.deepEqual(pages.map((p) => p.next !== undefined), [true, true, true, true, false]);
+      assert.deepEqual(
+        pages.map((p) => p.items.length),
+        [4, 4, 4, 4, 2],
+      );
+      assert.deepEqual(
+        pages.map((p) => p.next !== undefined),
+        [true, true, true, true, false],
+      );
 
       const inGroup = await list({ subscriptionId: sub, resourceGroup: 'RG-A' }, 2);
-      assert.deepEqual(inGroup.flatMap((p) => p.items), expected.filter((i) => i.resourceGroup === 'RG-a'));
+      assert.deepEqual(
+        inGroup.flatMap((p) => p.items),
+        expected.filter((i) => i.resourceGroup === 'RG-a'),
+      );
       assert.equal(inGroup[inGroup.length - 1]!.next, undefined);
     });
 
@@ -94,11 +126,16 @@ export function identityContract(newStore: () => Promise<Store>): void {
       const sub = mixedGuid();
       for (let n = 0; n < 4; n++) await store().identities.create(identity(sub, `g${n % 2}`, `i${n}`));
       const pages = await list({ subscriptionId: sub }, 2);
-      assert.deepEqual(pages.map((p) => [p.items.map((i) => i.name), p.next !== undefined]), [
-        [['i0', 'i1'], true],
-        [['i2', 'i3'], false],
-      ]);
-      assert.deepEqual(await store().identities.list({ subscriptionId: sub, resourceGroup: 'none' }, 10), { items: [] });
+      assert.deepEqual(
+        pages.map((p) => [p.items.map((i) => i.name), p.next !== undefined]),
+        [
+          [['i0', 'i1'], true],
+          [['i2', 'i3'], false],
+        ],
+      );
+      assert.deepEqual(await store().identities.list({ subscriptionId: sub, resourceGroup: 'none' }, 10), {
+        items: [],
+      });
       assert.deepEqual(await store().identities.list({ subscriptionId: mixedGuid() }, 10), { items: [] });
     });
 

@@ -27,7 +27,12 @@ export function installLockContract(newStore: () => Promise<Store>): void {
 
     it('rethrows fn’s error and releases the lock', async () => {
       const boom = new Error('boom');
-      await assert.rejects(store().underInstallLock(async () => { throw boom; }), (e: unknown) => e === boom);
+      await assert.rejects(
+        store().underInstallLock(async () => {
+          throw boom;
+        }),
+        (e: unknown) => e === boom,
+      );
       assert.equal(await store().underInstallLock(async () => 'again'), 'again');
     });
   });

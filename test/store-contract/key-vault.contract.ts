@@ -6,11 +6,40 @@ import { assertConflict, collectPages, flipCase, mixedGuid, T0, useStore } from 
 
 function vault(sub: string, rg: string, name: string): KeyVaultRecord {
   const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
-  return { id, subscriptionId: sub, resourceGroup: rg, name, location: 'westeurope', tags: { env: 'Test' }, tenantId: mixedGuid(), sku: 'standard', createdAt: T0, updatedAt: T0 };
+  return {
+    id,
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name,
+    location: 'westeurope',
+    tags: { env: 'Test' },
+    tenantId: mixedGuid(),
+    sku: 'standard',
+    createdAt: T0,
+    updatedAt: T0,
+  };
 }
 
-function version(vaultId: string, name: string, n: number, over: Partial<SecretVersionRecord> = {}): SecretVersionRecord {
-  return { vaultId, name, version: n.toString(16).padStart(32, '0'), sealedValue: `v1.sealed-${n}`, contentType: null, tags: {}, enabled: true, notBefore: null, expires: null, createdAt: T0 + n, updatedAt: T0 + n, ...over };
+function version(
+  vaultId: string,
+  name: string,
+  n: number,
+  over: Partial<SecretVersionRecord> = {},
+): SecretVersionRecord {
+  return {
+    vaultId,
+    name,
+    version: n.toString(16).padStart(32, '0'),
+    sealedValue: `v1.sealed-${n}`,
+    contentType: null,
+    tags: {},
+    enabled: true,
+    notBefore: null,
+    expires: null,
+    createdAt: T0 + n,
+    updatedAt: T0 + n,
+    ...over,
+  };
 }
 
 export function keyVaultContract(newStore: () => Promise<Store>): void {
@@ -32,9 +61,15 @@ export function keyVaultContract(newStore: () => Promise<Store>): void {
       const names = ['c-kv', 'A-kv', 'b-kv'].map((n) => `${n}-${mixedGuid().slice(0, 4)}`);
       for (const [i, n] of names.entries()) await store().keyVaults.create(vault(sub, i === 2 ? 'rg2' : 'rg1', n));
       const pages = await collectPages((after) => store().keyVaults.list({ subscriptionId: sub }, 2, after));
-      assert.deepEqual(pages.flatMap((p) => p.items.map((v) => v.name)), [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+      assert.deepEqual(
+        pages.flatMap((p) => p.items.map((v) => v.name)),
+        [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
+      );
       const rg = await store().keyVaults.list({ subscriptionId: sub, resourceGroup: 'RG2' }, 10);
-      assert.deepEqual(rg.items.map((v) => v.name), [names[2]]);
+      assert.deepEqual(
+        rg.items.map((v) => v.name),
+        [names[2]],
+      );
     });
 
     it('deleting a vault removes its secrets', async () => {
@@ -60,7 +95,10 @@ export function keyVaultContract(newStore: () => Promise<Store>): void {
       await assertConflict(store().keyVaultSecrets.putVersion(one));
       assert.deepEqual(await store().keyVaultSecrets.latest(flipCase(vaultId), 'db-password'), two);
       assert.deepEqual(await store().keyVaultSecrets.getVersion(vaultId, 'DB-PASSWORD', one.version), one);
-      assert.deepEqual((await store().keyVaultSecrets.listVersions(vaultId, 'db-password')).map((s) => s.version), [two.version, one.version]);
+      assert.deepEqual(
+        (await store().keyVaultSecrets.listVersions(vaultId, 'db-password')).map((s) => s.version),
+        [two.version, one.version],
+      );
       const updated = { ...one, enabled: false, tags: { x: 'y' }, notBefore: T0, updatedAt: T0 + 50 };
       assert.equal(await store().keyVaultSecrets.updateVersion(updated), true);
       assert.deepEqual(await store().keyVaultSecrets.getVersion(vaultId, 'db-password', one.version), updated);
@@ -70,7 +108,13 @@ export function keyVaultContract(newStore: () => Promise<Store>): void {
     it('lists the latest version of each secret; soft delete, recover and purge', async () => {
       await store().keyVaultSecrets.putVersion(version(vaultId, 'alpha', 3));
       const latest = await store().keyVaultSecrets.listLatest(vaultId);
-      assert.deepEqual(latest.map((s) => [s.name, s.version]), [['alpha', version(vaultId, 'alpha', 3).version], ['Db-Password', version(vaultId, 'x', 2).version]]);
+      assert.deepEqual(
+        latest.map((s) => [s.name, s.version]),
+        [
+          ['alpha', version(vaultId, 'alpha', 3).version],
+          ['Db-Password', version(vaultId, 'x', 2).version],
+        ],
+      );
       const del = { vaultId, name: 'alpha', deletedAt: T0 + 10, scheduledPurgeAt: T0 + 1000 };
       await store().keyVaultSecrets.markDeleted(del);
       await assertConflict(store().keyVaultSecrets.markDeleted(del));

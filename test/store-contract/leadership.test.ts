@@ -39,7 +39,11 @@ describe('housekeeping leadership (Store.tryLead)', () => {
       const a = await openStore({ kind: 'postgres', url: schema.url });
       const b = await openStore({ kind: 'postgres', url: schema.url });
       // A test may already have closed one of them.
-      cleanups.push(schema.drop, () => a.close().catch(() => undefined), () => b.close().catch(() => undefined));
+      cleanups.push(
+        schema.drop,
+        () => a.close().catch(() => undefined),
+        () => b.close().catch(() => undefined),
+      );
       return { a, b, schemaUrl: schema.url };
     };
 
@@ -62,7 +66,10 @@ describe('housekeeping leadership (Store.tryLead)', () => {
       const admin = new pg.Client({ connectionString: PG_URL });
       await admin.connect();
       try {
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`, [0x6f6d696c]);
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`,
+          [0x6f6d696c],
+        );
       } finally {
         await admin.end();
       }
@@ -84,12 +91,17 @@ await forEachStore((kind, spec) => {
   describe(`token revocations are pruned by time (${kind})`, () => {
     it('deleteRevokedBefore deletes only revocations made before the cut-off', async () => {
       const s = await spec();
-      const store = await openStore(s.spec === 'sqlite' ? { kind: 'sqlite', path: ':memory:' } : { kind: 'postgres', url: s.spec });
+      const store = await openStore(
+        s.spec === 'sqlite' ? { kind: 'sqlite', path: ':memory:' } : { kind: 'postgres', url: s.spec },
+      );
       try {
         await store.tokenRevocations.put({ principalId: 'a', revokedAt: 1000, revokedBy: 'x' });
         await store.tokenRevocations.put({ principalId: 'b', revokedAt: 2000, revokedBy: 'x' });
         assert.equal(await store.tokenRevocations.deleteRevokedBefore(2000), 1);
-        assert.deepEqual((await store.tokenRevocations.list()).map((r) => r.principalId), ['b']);
+        assert.deepEqual(
+          (await store.tokenRevocations.list()).map((r) => r.principalId),
+          ['b'],
+        );
         assert.equal(await store.tokenRevocations.deleteRevokedBefore(2000), 0);
       } finally {
         await store.close();

@@ -41,13 +41,19 @@ export function loginCodeContract(newStore: () => Promise<Store>): void {
       await store().loginCodes.create(c);
       assert.equal(await store().loginCodes.consume(c.codeHash, c.expiresAt), undefined);
       assert.equal(await store().loginCodes.consume(c.codeHash, c.expiresAt + 1), undefined);
-      assert.deepEqual(await store().loginCodes.consume(c.codeHash, c.expiresAt - 1), { ...c, consumedAt: c.expiresAt - 1 });
+      assert.deepEqual(await store().loginCodes.consume(c.codeHash, c.expiresAt - 1), {
+        ...c,
+        consumedAt: c.expiresAt - 1,
+      });
     });
 
     it('two concurrent consumes: exactly one wins', async () => {
       const c = loginCode();
       await store().loginCodes.create(c);
-      const results = await Promise.all([store().loginCodes.consume(c.codeHash, T0 + 1), store().loginCodes.consume(c.codeHash, T0 + 2)]);
+      const results = await Promise.all([
+        store().loginCodes.consume(c.codeHash, T0 + 1),
+        store().loginCodes.consume(c.codeHash, T0 + 2),
+      ]);
       assert.equal(results.filter((r) => r !== undefined).length, 1);
     });
 

@@ -38,7 +38,9 @@ if (unreachable !== undefined) {
       await admin.end();
     });
 
-    runStoreContract('postgres', async () => openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) }));
+    runStoreContract('postgres', async () =>
+      openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) }),
+    );
     changesContract(async () => {
       const u = withSearchPath(url, await newSchema());
       return [await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: u })];
@@ -55,7 +57,10 @@ if (unreachable !== undefined) {
           await Promise.all(nodes.map((s) => s.close()));
         }
         const { rows } = await admin.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
-        assert.deepEqual(rows.map((r: { version: number }) => r.version), postgresMigrations.map((m) => m.version));
+        assert.deepEqual(
+          rows.map((r: { version: number }) => r.version),
+          postgresMigrations.map((m) => m.version),
+        );
         const tenants = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.tenants`);
         assert.equal(tenants.rows[0].n, 1);
       });
@@ -64,9 +69,17 @@ if (unreachable !== undefined) {
         const schema = await newSchema();
         await (await openStore({ kind: 'postgres', url: withSearchPath(url, schema) })).close();
         const newer = postgresMigrations.length + 1;
-        await admin.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [newer, Date.now()]);
+        await admin.query(`INSERT INTO ${schema}.schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+          newer,
+          Date.now(),
+        ]);
         await assert.rejects(openStore({ kind: 'postgres', url: withSearchPath(url, schema) }), (e: Error) => {
-          assert.match(e.message, new RegExp(`schema is at version ${newer}, but this openmi knows migrations up to version ${postgresMigrations.length} only`));
+          assert.match(
+            e.message,
+            new RegExp(
+              `schema is at version ${newer}, but this openmi knows migrations up to version ${postgresMigrations.length} only`,
+            ),
+          );
           assert.match(e.message, /Upgrade this binary/);
           return true;
         });
@@ -74,21 +87,34 @@ if (unreachable !== undefined) {
 
       it('keeps change events within one schema, and re-listens after its connection is killed, reporting missed events', async () => {
         const u = withSearchPath(url, await newSchema());
-        const [a, b, elsewhere] = [await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: u }), await openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) })];
+        const [a, b, elsewhere] = [
+          await openStore({ kind: 'postgres', url: u }),
+          await openStore({ kind: 'postgres', url: u }),
+          await openStore({ kind: 'postgres', url: withSearchPath(url, await newSchema()) }),
+        ];
         try {
           const seen: string[] = [];
           const strays: string[] = [];
           b.changes.subscribe((e) => seen.push(e.kind));
           elsewhere.changes.subscribe((e) => strays.push(e.kind));
           await Promise.all([b.changes.ready(), elsewhere.changes.ready()]);
-          await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN openmi_changes_%' AND pid <> pg_backend_pid()`);
+          await admin.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN openmi_changes_%' AND pid <> pg_backend_pid()`,
+          );
           const deadline = Date.now() + 5_000;
           while (!seen.includes('missed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-          assert.ok(seen.includes('missed'), `the listener reported the gap after reconnecting (saw ${JSON.stringify(seen)})`);
+          assert.ok(
+            seen.includes('missed'),
+            `the listener reported the gap after reconnecting (saw ${JSON.stringify(seen)})`,
+          );
           await a.changes.publish('after', {});
           while (!seen.includes('after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
           assert.ok(seen.includes('after'), 'events flow again after the reconnect');
-          assert.deepEqual(strays.filter((k) => k !== 'missed'), [], 'another schema hears nothing of this one');
+          assert.deepEqual(
+            strays.filter((k) => k !== 'missed'),
+            [],
+            'another schema hears nothing of this one',
+          );
         } finally {
           await Promise.all([a.close(), b.close(), elsewhere.close()]);
         }

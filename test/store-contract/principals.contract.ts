@@ -12,7 +12,8 @@ export function principalContract(newStore: () => Promise<Store>): void {
       const mi = principal({
         kind: 'managedIdentity',
         displayName: 'uami-1',
-        resourceId: '/subscriptions/S/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/Uami-1',
+        resourceId:
+          '/subscriptions/S/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/Uami-1',
       });
       await store().principals.create(app);
       await store().principals.create(mi);

@@ -8,7 +8,17 @@ import { deleteGroupContents } from '../../src/server/resources/group-contents.j
 import { KEY_VAULT_TYPE, RESOURCE_KINDS, RESOURCE_TYPES } from '../../src/server/resources/resource-kinds.js';
 import { compareListingKeys, resourceCursor } from '../../src/store/listing-cursor.js';
 import type { Store } from '../../src/store/store.js';
-import { computeResource, federatedCredential, identity, mixedGuid, principal, resourceGroup, roleAssignment, T0, useStore } from './fixtures.js';
+import {
+  computeResource,
+  federatedCredential,
+  identity,
+  mixedGuid,
+  principal,
+  resourceGroup,
+  roleAssignment,
+  T0,
+  useStore,
+} from './fixtures.js';
 
 /** One resource of a type with everything that hangs off it; `remains` names what is still stored. */
 interface Seeded {
@@ -28,30 +38,58 @@ async function assignOn(s: Store, scope: string): Promise<string> {
 const gone = async (what: string, found: Promise<unknown>): Promise<string[]> => ((await found) ? [what] : []);
 const all = async (parts: Promise<string[]>[]): Promise<string[]> => (await Promise.all(parts)).flat();
 
-const computeSeed = (type: string): Seed => async (s, sub, rg) => {
-  const p = principal({ kind: 'managedIdentity' });
-  const r = computeResource(sub, rg, `res-${randomBytes(3).toString('hex')}`, { type, systemPrincipalId: p.objectId });
-  await s.principals.create({ ...p, resourceId: r.id });
-  await s.computeResources.create(r);
-  const ownRole = roleAssignment(`/subscriptions/${sub}`, p.objectId);
-  await s.roleAssignments.create(ownRole);
-  const onIt = await assignOn(s, `${r.id}/extensions/x`);
-  const token = { id: mixedGuid(), resourceId: r.id, hash: 'cd'.repeat(32), ephemeral: false, createdBy: mixedGuid(), createdAt: T0, expiresAt: T0 + 3_600_000, usedAt: null };
-  await s.joinTokens.create(token);
-  await s.agents.create({ id: mixedGuid(), resourceId: r.id, publicJwk: { kty: 'EC' }, hostname: 'h', joinTokenId: token.id, createdAt: T0, expiresAt: null });
-  return {
-    id: r.id,
-    remains: () => all([
-      gone('resource', s.computeResources.get(r.id)), gone('system principal', s.principals.getByObjectId(p.objectId)),
-      gone('its role assignment', s.roleAssignments.get(ownRole.id)), gone('assignment on it', s.roleAssignments.get(onIt)),
-      gone('join token', s.joinTokens.get(token.id)), s.agents.listForResource(r.id).then((a) => (a.length ? ['agent'] : [])),
-    ]),
+const computeSeed =
+  (type: string): Seed =>
+  async (s, sub, rg) => {
+    const p = principal({ kind: 'managedIdentity' });
+    const r = computeResource(sub, rg, `res-${randomBytes(3).toString('hex')}`, {
+      type,
+      systemPrincipalId: p.objectId,
+    });
+    await s.principals.create({ ...p, resourceId: r.id });
+    await s.computeResources.create(r);
+    const ownRole = roleAssignment(`/subscriptions/${sub}`, p.objectId);
+    await s.roleAssignments.create(ownRole);
+    const onIt = await assignOn(s, `${r.id}/extensions/x`);
+    const token = {
+      id: mixedGuid(),
+      resourceId: r.id,
+      hash: 'cd'.repeat(32),
+      ephemeral: false,
+      createdBy: mixedGuid(),
+      createdAt: T0,
+      expiresAt: T0 + 3_600_000,
+      usedAt: null,
+    };
+    await s.joinTokens.create(token);
+    await s.agents.create({
+      id: mixedGuid(),
+      resourceId: r.id,
+      publicJwk: { kty: 'EC' },
+      hostname: 'h',
+      joinTokenId: token.id,
+      createdAt: T0,
+      expiresAt: null,
+    });
+    return {
+      id: r.id,
+      remains: () =>
+        all([
+          gone('resource', s.computeResources.get(r.id)),
+          gone('system principal', s.principals.getByObjectId(p.objectId)),
+          gone('its role assignment', s.roleAssignments.get(ownRole.id)),
+          gone('assignment on it', s.roleAssignments.get(onIt)),
+          gone('join token', s.joinTokens.get(token.id)),
+          s.agents.listForResource(r.id).then((a) => (a.length ? ['agent'] : [])),
+        ]),
+    };
   };
-};
 
 const identitySeed: Seed = async (s, sub, rg) => {
   const i = identity(sub, rg, `id-${randomBytes(3).toString('hex')}`);
-  await s.principals.create(principal({ objectId: i.principalId, appId: i.clientId, kind: 'managedIdentity', resourceId: i.id }));
+  await s.principals.create(
+    principal({ objectId: i.principalId, appId: i.clientId, kind: 'managedIdentity', resourceId: i.id }),
+  );
   await s.identities.create(i);
   const f = federatedCredential(i.id, 'fic');
   await s.federatedCredentials.create(f);
@@ -60,45 +98,103 @@ const identitySeed: Seed = async (s, sub, rg) => {
   const onIt = await assignOn(s, i.id);
   return {
     id: i.id,
-    remains: () => all([
-      gone('identity', s.identities.get(i.id)), gone('principal', s.principals.getByObjectId(i.principalId)), gone('federated credential', s.federatedCredentials.get(f.id)),
-      gone('its role assignment', s.roleAssignments.get(ownRole.id)), gone('assignment on it', s.roleAssignments.get(onIt)),
-    ]),
+    remains: () =>
+      all([
+        gone('identity', s.identities.get(i.id)),
+        gone('principal', s.principals.getByObjectId(i.principalId)),
+        gone('federated credential', s.federatedCredentials.get(f.id)),
+        gone('its role assignment', s.roleAssignments.get(ownRole.id)),
+        gone('assignment on it', s.roleAssignments.get(onIt)),
+      ]),
   };
 };
 
 const vaultSeed: Seed = async (s, sub, rg) => {
   const name = `kv-${randomBytes(4).toString('hex')}`;
   const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/${KEY_VAULT_TYPE}/${name}`;
-  await s.keyVaults.create({ id, subscriptionId: sub, resourceGroup: rg, name, location: 'westeurope', tags: {}, tenantId: mixedGuid(), sku: 'standard', createdAt: T0, updatedAt: T0 });
-  const version = (n: string) => ({ vaultId: id, name: n, version: 'a'.repeat(32), sealedValue: 'v1.x', contentType: null, tags: {}, enabled: true, notBefore: null, expires: null, createdAt: T0, updatedAt: T0 });
+  await s.keyVaults.create({
+    id,
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name,
+    location: 'westeurope',
+    tags: {},
+    tenantId: mixedGuid(),
+    sku: 'standard',
+    createdAt: T0,
+    updatedAt: T0,
+  });
+  const version = (n: string) => ({
+    vaultId: id,
+    name: n,
+    version: 'a'.repeat(32),
+    sealedValue: 'v1.x',
+    contentType: null,
+    tags: {},
+    enabled: true,
+    notBefore: null,
+    expires: null,
+    createdAt: T0,
+    updatedAt: T0,
+  });
   await s.keyVaultSecrets.putVersion(version('live'));
   await s.keyVaultSecrets.putVersion(version('binned'));
   await s.keyVaultSecrets.markDeleted({ vaultId: id, name: 'binned', deletedAt: T0, scheduledPurgeAt: T0 + 1 });
   const onSecret = await assignOn(s, `${id}/secrets/live`);
   return {
     id,
-    remains: () => all([
-      gone('vault', s.keyVaults.get(id)), gone('secret', s.keyVaultSecrets.latest(id, 'live')), gone('soft-deleted secret', s.keyVaultSecrets.getDeleted(id, 'binned')),
-      gone('assignment on a secret', s.roleAssignments.get(onSecret)),
-    ]),
+    remains: () =>
+      all([
+        gone('vault', s.keyVaults.get(id)),
+        gone('secret', s.keyVaultSecrets.latest(id, 'live')),
+        gone('soft-deleted secret', s.keyVaultSecrets.getDeleted(id, 'binned')),
+        gone('assignment on a secret', s.roleAssignments.get(onSecret)),
+      ]),
   };
 };
 
 const storageSeed: Seed = async (s, sub, rg) => {
   const name = `sa${randomBytes(6).toString('hex')}`;
   const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`;
-  await s.storageAccounts.create({ id, subscriptionId: sub, resourceGroup: rg, name, location: 'westeurope', tags: {}, body: { kind: 'StorageV2' }, keys: [], createdAt: T0, updatedAt: T0 });
+  await s.storageAccounts.create({
+    id,
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name,
+    location: 'westeurope',
+    tags: {},
+    body: { kind: 'StorageV2' },
+    keys: [],
+    createdAt: T0,
+    updatedAt: T0,
+  });
   await s.blobs.createContainer({ account: name, name: 'c1', metadata: {}, etag: '"1"', createdAt: T0 });
-  await s.blobs.putBlob({ account: name, container: 'c1', name: 'b', size: 2, properties: {}, metadata: {}, etag: '"2"', createdAt: T0, updatedAt: T0 }, Buffer.from('hi'));
+  await s.blobs.putBlob(
+    {
+      account: name,
+      container: 'c1',
+      name: 'b',
+      size: 2,
+      properties: {},
+      metadata: {},
+      etag: '"2"',
+      createdAt: T0,
+      updatedAt: T0,
+    },
+    Buffer.from('hi'),
+  );
   await s.blobs.putBlock(name, 'c1', 'staged', 'blk', Buffer.from('x'), T0);
   const onContainer = await assignOn(s, `${id}/blobServices/default/containers/c1`);
   return {
     id,
-    remains: () => all([
-      gone('account', s.storageAccounts.get(id)), gone('container', s.blobs.getContainer(name, 'c1')), gone('blob', s.blobs.getBlob(name, 'c1', 'b')),
-      s.blobs.countBlocks(name, 'c1', 'staged').then((n) => (n ? ['uncommitted block'] : [])), gone('assignment on a container', s.roleAssignments.get(onContainer)),
-    ]),
+    remains: () =>
+      all([
+        gone('account', s.storageAccounts.get(id)),
+        gone('container', s.blobs.getContainer(name, 'c1')),
+        gone('blob', s.blobs.getBlob(name, 'c1', 'b')),
+        s.blobs.countBlocks(name, 'c1', 'staged').then((n) => (n ? ['uncommitted block'] : [])),
+        gone('assignment on a container', s.roleAssignments.get(onContainer)),
+      ]),
   };
 };
 
@@ -118,7 +214,13 @@ async function seedGroup(s: Store, sub: string, rg: string): Promise<Map<string,
 }
 
 const listAll = async (s: Store, sub: string, rg?: string) =>
-  (await Promise.all(RESOURCE_KINDS.map((k) => k.list(s, { subscriptionId: sub, ...(rg !== undefined ? { resourceGroup: rg } : {}) }, 1000)))).flatMap((p) => p.items);
+  (
+    await Promise.all(
+      RESOURCE_KINDS.map((k) =>
+        k.list(s, { subscriptionId: sub, ...(rg !== undefined ? { resourceGroup: rg } : {}) }, 1000),
+      ),
+    )
+  ).flatMap((p) => p.items);
 
 const remainsOf = (seeded: Map<string, Seeded>) => Promise.all([...seeded.values()].map((s) => s.remains()));
 
@@ -127,7 +229,11 @@ export function resourceCascadeContract(newStore: () => Promise<Store>): void {
     const store = useStore(newStore);
 
     it('has a cascade fixture for every served type', () => {
-      assert.deepEqual(RESOURCE_TYPES.filter((t) => !SEEDS[t]), [], 'add a seed (resource + dependents) for each new type and make its kind delete them');
+      assert.deepEqual(
+        RESOURCE_TYPES.filter((t) => !SEEDS[t]),
+        [],
+        'add a seed (resource + dependents) for each new type and make its kind delete them',
+      );
     });
 
     it('deleting a group removes every resource of every type with what hangs off it, in one transaction, each removal logged', async () => {
@@ -144,10 +250,19 @@ export function resourceCascadeContract(newStore: () => Promise<Store>): void {
       });
       for (const [type, s] of seeded) {
         assert.deepEqual(await s.remains(), [], `${type}: left behind`);
-        assert.ok(batch.pending.some((c) => c.resourceId === s.id && c.operation.toLowerCase() === `${type}/delete`.toLowerCase()), `${type}: deletion not logged`);
+        assert.ok(
+          batch.pending.some(
+            (c) => c.resourceId === s.id && c.operation.toLowerCase() === `${type}/delete`.toLowerCase(),
+          ),
+          `${type}: deletion not logged`,
+        );
       }
       assert.equal(await store().roleAssignments.get(atGroup), undefined);
-      assert.ok(batch.pending.some((c) => c.resourceId === atGroup && c.operation === 'Microsoft.Authorization/roleAssignments/delete'));
+      assert.ok(
+        batch.pending.some(
+          (c) => c.resourceId === atGroup && c.operation === 'Microsoft.Authorization/roleAssignments/delete',
+        ),
+      );
       await store().resourceGroups.create(resourceGroup(sub, 'Doomed'));
       assert.deepEqual(await listAll(store(), sub, 'Doomed'), [], 'a group of the same name starts empty');
       assert.deepEqual(await remainsOf(neighbour), neighbourBefore, 'the neighbouring group is untouched');
@@ -159,10 +274,17 @@ export function resourceCascadeContract(newStore: () => Promise<Store>): void {
       const sub = mixedGuid();
       const seeded = await seedGroup(store(), sub, 'kept');
       const before = await remainsOf(seeded);
-      await assert.rejects(store().tx(async (tx) => {
-        await deleteGroupContents(tx, new ChangeBatch(new ManualClock(), { principalId: 't', correlationId: 'c' }), (await tx.resourceGroups.get(sub, 'kept'))!);
-        throw new Error('boom');
-      }), /boom/);
+      await assert.rejects(
+        store().tx(async (tx) => {
+          await deleteGroupContents(
+            tx,
+            new ChangeBatch(new ManualClock(), { principalId: 't', correlationId: 'c' }),
+            (await tx.resourceGroups.get(sub, 'kept'))!,
+          );
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
       assert.deepEqual(await remainsOf(seeded), before);
     });
 
@@ -173,8 +295,17 @@ export function resourceCascadeContract(newStore: () => Promise<Store>): void {
       const merged = (await listAll(store(), sub)).sort(compareListingKeys);
       assert.equal(merged.length, 2 * RESOURCE_TYPES.length);
       const pivot = merged[Math.floor(merged.length / 2)]!;
-      const rest = (await Promise.all(RESOURCE_KINDS.map((k) => k.list(store(), { subscriptionId: sub }, 1000, resourceCursor(pivot.name.toUpperCase(), pivot.id))))).flatMap((p) => p.items);
-      assert.deepEqual(rest.sort(compareListingKeys).map((r) => r.id), merged.slice(merged.indexOf(pivot) + 1).map((r) => r.id));
+      const rest = (
+        await Promise.all(
+          RESOURCE_KINDS.map((k) =>
+            k.list(store(), { subscriptionId: sub }, 1000, resourceCursor(pivot.name.toUpperCase(), pivot.id)),
+          ),
+        )
+      ).flatMap((p) => p.items);
+      assert.deepEqual(
+        rest.sort(compareListingKeys).map((r) => r.id),
+        merged.slice(merged.indexOf(pivot) + 1).map((r) => r.id),
+      );
     });
   });
 }

@@ -68,26 +68,41 @@ export function resourceGroupContract(newStore: () => Promise<Store>): void {
     it('pages in lower-cased name order; next is absent on the last page', async () => {
       const sub = mixedGuid();
       // Punctuation and mixed case: a locale collation would order these differently from bytes.
-      const names = Array.from({ length: 25 }, (_, i) => ['rg-', 'Rg_', 'RG.', 'rG('][i % 4] + String(24 - i).padStart(2, '0'));
+      const names = Array.from(
+        { length: 25 },
+        (_, i) => ['rg-', 'Rg_', 'RG.', 'rG('][i % 4] + String(24 - i).padStart(2, '0'),
+      );
       const created = names.map((n, i) => resourceGroup(sub, n, { createdAt: T0 + i }));
       for (const rg of [...created].reverse()) await store().resourceGroups.create(rg);
       await store().resourceGroups.create(resourceGroup(mixedGuid(), 'aaa-other-subscription'));
 
       const pages = await collectPages(store(), flipCase(sub), 10);
-      assert.deepEqual(pages.map((p) => p.items.length), [10, 10, 5]);
-      assert.deepEqual(pages.map((p) => p.next !== undefined), [true, true, false]);
+      assert.deepEqual(
+        pages.map((p) => p.items.length),
+        [10, 10, 5],
+      );
+      assert.deepEqual(
+        pages.map((p) => p.next !== undefined),
+        [true, true, false],
+      );
       const expected = [...created].sort((a, b) => cmp(a.name.toLowerCase(), b.name.toLowerCase()));
-      assert.deepEqual(pages.flatMap((p) => p.items), expected);
+      assert.deepEqual(
+        pages.flatMap((p) => p.items),
+        expected,
+      );
     });
 
     it('an exactly full last page has no next; an empty subscription gives one empty page', async () => {
       const sub = mixedGuid();
       for (let i = 0; i < 4; i++) await store().resourceGroups.create(resourceGroup(sub, `g${i}`));
       const pages = await collectPages(store(), sub, 2);
-      assert.deepEqual(pages.map((p) => [p.items.map((rg) => rg.name), p.next !== undefined]), [
-        [['g0', 'g1'], true],
-        [['g2', 'g3'], false],
-      ]);
+      assert.deepEqual(
+        pages.map((p) => [p.items.map((rg) => rg.name), p.next !== undefined]),
+        [
+          [['g0', 'g1'], true],
+          [['g2', 'g3'], false],
+        ],
+      );
       assert.deepEqual(await store().resourceGroups.list(mixedGuid(), 10), { items: [] });
     });
 

@@ -15,9 +15,19 @@ export function roleAssignmentWriteContract(store: () => Store): void {
     });
     await store().roleAssignments.create(withCondition);
     assert.deepEqual(await store().roleAssignments.get(withCondition.id), withCondition);
-    const { updatedBy: _u, condition: _c, conditionVersion: _v, ...legacy } = roleAssignment(`/subscriptions/${mixedGuid()}`, mixedGuid());
+    const {
+      updatedBy: _u,
+      condition: _c,
+      conditionVersion: _v,
+      ...legacy
+    } = roleAssignment(`/subscriptions/${mixedGuid()}`, mixedGuid());
     await store().roleAssignments.create(legacy);
-    assert.deepEqual(await store().roleAssignments.get(legacy.id), { ...legacy, updatedBy: null, condition: null, conditionVersion: null });
+    assert.deepEqual(await store().roleAssignments.get(legacy.id), {
+      ...legacy,
+      updatedBy: null,
+      condition: null,
+      conditionVersion: null,
+    });
   });
 
   it('update replaces only description, condition, updatedBy and updatedAt; false when absent', async () => {
@@ -35,7 +45,14 @@ export function roleAssignmentWriteContract(store: () => Store): void {
       updatedAt: T0 + 99,
     };
     assert.equal(await store().roleAssignments.update(changed), true);
-    const expected = { ...ra, description: 'now documented', condition: 'x', conditionVersion: '2.0', updatedBy: changed.updatedBy, updatedAt: T0 + 99 };
+    const expected = {
+      ...ra,
+      description: 'now documented',
+      condition: 'x',
+      conditionVersion: '2.0',
+      updatedBy: changed.updatedBy,
+      updatedAt: T0 + 99,
+    };
     assert.deepEqual(await store().roleAssignments.get(ra.id), expected);
     assert.equal(await store().roleAssignments.update(roleAssignment('/', mixedGuid())), false);
   });
@@ -51,7 +68,13 @@ export function roleAssignmentWriteContract(store: () => Store): void {
     const ra = roleAssignment(`/subscriptions/${mixedGuid()}`, mixedGuid());
     await store().roleAssignments.create(ra);
     const elsewhere = `/subscriptions/${mixedGuid()}`;
-    await assertConflict(store().roleAssignments.create({ ...ra, scope: elsewhere, id: `${elsewhere}/providers/Microsoft.Authorization/roleAssignments/${flipCase(ra.name)}` }));
+    await assertConflict(
+      store().roleAssignments.create({
+        ...ra,
+        scope: elsewhere,
+        id: `${elsewhere}/providers/Microsoft.Authorization/roleAssignments/${flipCase(ra.name)}`,
+      }),
+    );
   });
 
   it('scope + principal + role is unique, whichever form of the role id and casing is used', async () => {
@@ -59,7 +82,9 @@ export function roleAssignmentWriteContract(store: () => Store): void {
     const guid = mixedGuid();
     const ra = roleAssignment(`/subscriptions/${sub}`, mixedGuid(), { roleDefinitionId: roleId(guid, sub) });
     await store().roleAssignments.create(ra);
-    const twin = roleAssignment(flipCase(ra.scope), flipCase(ra.principalId), { roleDefinitionId: roleId(flipCase(guid)) });
+    const twin = roleAssignment(flipCase(ra.scope), flipCase(ra.principalId), {
+      roleDefinitionId: roleId(flipCase(guid)),
+    });
     await assertConflict(store().roleAssignments.create(twin));
     const otherRole = roleAssignment(ra.scope, ra.principalId, { roleDefinitionId: roleId(mixedGuid(), sub) });
     await store().roleAssignments.create(otherRole);
@@ -69,7 +94,10 @@ export function roleAssignmentWriteContract(store: () => Store): void {
   it('listForRoleDefinition matches the role GUID in either id form, oldest first', async () => {
     const guid = mixedGuid();
     const sub = mixedGuid();
-    const second = roleAssignment(`/subscriptions/${sub}`, mixedGuid(), { roleDefinitionId: roleId(guid, sub), createdAt: T0 + 2 });
+    const second = roleAssignment(`/subscriptions/${sub}`, mixedGuid(), {
+      roleDefinitionId: roleId(guid, sub),
+      createdAt: T0 + 2,
+    });
     const first = roleAssignment('/', mixedGuid(), { roleDefinitionId: roleId(flipCase(guid)), createdAt: T0 + 1 });
     const other = roleAssignment('/', mixedGuid(), { roleDefinitionId: roleId(mixedGuid()) });
     for (const ra of [second, first, other]) await store().roleAssignments.create(ra);

@@ -15,7 +15,10 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       await store().roleAssignments.create(bare);
       assert.deepEqual(await store().roleAssignments.get(flipCase(full.id)), full);
       assert.deepEqual(await store().roleAssignments.get(bare.id), bare);
-      assert.equal(await store().roleAssignments.get(`/providers/Microsoft.Authorization/roleAssignments/${mixedGuid()}`), undefined);
+      assert.equal(
+        await store().roleAssignments.get(`/providers/Microsoft.Authorization/roleAssignments/${mixedGuid()}`),
+        undefined,
+      );
     });
 
     it('create conflicts on a duplicate id in any casing', async () => {
@@ -53,7 +56,9 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       await store().roleAssignments.create(atRg1);
       await store().roleAssignments.create(atRg2);
       await store().roleAssignments.create(roleAssignment(sub, mixedGuid()));
-      await store().roleAssignments.create(roleAssignment(`${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u`, mixedGuid()));
+      await store().roleAssignments.create(
+        roleAssignment(`${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u`, mixedGuid()),
+      );
       assert.deepEqual(await store().roleAssignments.listAtScope(rg.toUpperCase()), [atRg1, atRg2]);
       assert.deepEqual(await store().roleAssignments.listAtScope(`${sub}/resourceGroups/Other`), []);
     });
@@ -78,10 +83,16 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       const parent = roleAssignment(sub, mixedGuid());
       for (const ra of [at, below, sibling, siblingBelow, parent]) await store().roleAssignments.create(ra);
       assert.deepEqual(await store().roleAssignments.listAtOrBelow(flipCase(rg1)), [below, at]);
-      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/RG10`), [sibling, siblingBelow]);
+      assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/RG10`), [
+        sibling,
+        siblingBelow,
+      ]);
       assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/Rg`), []);
       const inSub = await store().roleAssignments.listAtOrBelow(sub.toUpperCase());
-      assert.deepEqual(new Set(inSub.map((r) => r.id)), new Set([at, below, sibling, siblingBelow, parent].map((r) => r.id)));
+      assert.deepEqual(
+        new Set(inSub.map((r) => r.id)),
+        new Set([at, below, sibling, siblingBelow, parent].map((r) => r.id)),
+      );
     });
 
     it('listAtOrBelow treats LIKE wildcards and the escape character in the scope literally', async () => {
@@ -91,7 +102,8 @@ export function roleAssignmentContract(newStore: () => Promise<Store>): void {
       const percent = roleAssignment(`${sub}/resourceGroups/a%b`, mixedGuid());
       const percentLookalike = roleAssignment(`${sub}/resourceGroups/aXYZb/x`, mixedGuid());
       const backslash = roleAssignment(`${sub}/resourceGroups/back\\slash/x`, mixedGuid());
-      for (const ra of [under, lookalike, percent, percentLookalike, backslash]) await store().roleAssignments.create(ra);
+      for (const ra of [under, lookalike, percent, percentLookalike, backslash])
+        await store().roleAssignments.create(ra);
       assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/MY_RG`), [under]);
       assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/a%b`), [percent]);
       assert.deepEqual(await store().roleAssignments.listAtOrBelow(`${sub}/resourceGroups/back\\slash`), [backslash]);

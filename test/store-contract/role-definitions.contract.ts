@@ -13,8 +13,18 @@ export const roleDefinition = (o: Partial<RoleDefinitionRecord> = {}): RoleDefin
     description: 'Reads "things"',
     assignableScopes: [sub, `${sub}/resourceGroups/Rg1`],
     permissions: [
-      { actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/read', '*/read'], notActions: ['Microsoft.Authorization/*/write'], dataActions: [], notDataActions: [] },
-      { actions: [], notActions: [], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'], notDataActions: ['x/y'] },
+      {
+        actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/read', '*/read'],
+        notActions: ['Microsoft.Authorization/*/write'],
+        dataActions: [],
+        notDataActions: [],
+      },
+      {
+        actions: [],
+        notActions: [],
+        dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+        notDataActions: ['x/y'],
+      },
     ],
     scope: sub,
     createdBy: mixedGuid(),
@@ -26,7 +36,10 @@ export const roleDefinition = (o: Partial<RoleDefinitionRecord> = {}): RoleDefin
 };
 
 async function assertSameName(p: Promise<unknown>): Promise<void> {
-  await assert.rejects(p, (e: unknown) => isDomainError(e) && e.kind === 'conflict' && e.code === 'RoleDefinitionWithSameNameExists');
+  await assert.rejects(
+    p,
+    (e: unknown) => isDomainError(e) && e.kind === 'conflict' && e.code === 'RoleDefinitionWithSameNameExists',
+  );
 }
 
 export function roleDefinitionContract(newStore: () => Promise<Store>): void {
@@ -81,13 +94,23 @@ export function roleDefinitionContract(newStore: () => Promise<Store>): void {
 
     it('list returns every custom role ordered by lower-cased name; delete returns true once, then false', async () => {
       for (const r of await store().roleDefinitions.list()) await store().roleDefinitions.delete(r.id);
-      const made = [roleDefinition({ roleName: 'beta' }), roleDefinition({ roleName: 'Alpha' }), roleDefinition({ roleName: 'Gamma' })];
+      const made = [
+        roleDefinition({ roleName: 'beta' }),
+        roleDefinition({ roleName: 'Alpha' }),
+        roleDefinition({ roleName: 'Gamma' }),
+      ];
       for (const r of made) await store().roleDefinitions.create(r);
-      assert.deepEqual((await store().roleDefinitions.list()).map((r) => r.roleName), ['Alpha', 'beta', 'Gamma']);
+      assert.deepEqual(
+        (await store().roleDefinitions.list()).map((r) => r.roleName),
+        ['Alpha', 'beta', 'Gamma'],
+      );
       assert.equal(await store().roleDefinitions.delete(flipCase(made[0]!.id)), true);
       assert.equal(await store().roleDefinitions.delete(made[0]!.id), false);
       assert.equal(await store().roleDefinitions.get(made[0]!.id), undefined);
-      assert.deepEqual((await store().roleDefinitions.list()).map((r) => r.roleName), ['Alpha', 'Gamma']);
+      assert.deepEqual(
+        (await store().roleDefinitions.list()).map((r) => r.roleName),
+        ['Alpha', 'Gamma'],
+      );
     });
 
     it('a deleted role’s name can be used again', async () => {

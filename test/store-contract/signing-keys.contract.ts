@@ -38,7 +38,10 @@ export function signingKeyContract(newStore: () => Promise<Store>): void {
       await store().signingKeys.insert(k);
       await assertConflict(store().signingKeys.insert(signingKey({ kid: 'Kid-A' })));
       await store().signingKeys.insert(signingKey({ kid: 'kid-a', createdAt: T0 + 99 }));
-      assert.deepEqual((await store().signingKeys.list()).map((x) => x.kid), ['Kid-A', 'kid-a']);
+      assert.deepEqual(
+        (await store().signingKeys.list()).map((x) => x.kid),
+        ['Kid-A', 'kid-a'],
+      );
     });
 
     it('transition is a compare-and-set: the second identical call returns false and changes nothing', async () => {
@@ -99,7 +102,8 @@ export function signingKeyContract(newStore: () => Promise<Store>): void {
       const noDeadline = signingKey({ status: 'retired', publishUntil: null, createdAt: T0 + 5 });
       const current = signingKey({ status: 'current', publishUntil: T0, createdAt: T0 + 6 });
       const next = signingKey({ status: 'next', publishUntil: T0, createdAt: T0 + 7 });
-      for (const k of [expired1, expired2, atNow, future, noDeadline, current, next]) await store().signingKeys.insert(k);
+      for (const k of [expired1, expired2, atNow, future, noDeadline, current, next])
+        await store().signingKeys.insert(k);
       assert.equal(await store().signingKeys.deleteExpired(now), 2);
       assert.deepEqual(await store().signingKeys.list(), [atNow, future, noDeadline, current, next]);
       assert.equal(await store().signingKeys.deleteExpired(now), 0);

@@ -54,7 +54,12 @@ describe('SQLite store', () => {
       raw.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(newer, Date.now());
       raw.close();
       await assert.rejects(openStore({ kind: 'sqlite', path }), (e: Error) => {
-        assert.match(e.message, new RegExp(`schema is at version ${newer}, but this openmi knows migrations up to version ${sqliteMigrations.length} only`));
+        assert.match(
+          e.message,
+          new RegExp(
+            `schema is at version ${newer}, but this openmi knows migrations up to version ${sqliteMigrations.length} only`,
+          ),
+        );
         assert.match(e.message, /Upgrade this binary/);
         return true;
       });
@@ -93,7 +98,10 @@ describe('SQLite store', () => {
           }),
           /inside its own tx/,
         );
-        await assert.rejects(store.tx(() => store.tx(async () => 1)), /inside its own tx/);
+        await assert.rejects(
+          store.tx(() => store.tx(async () => 1)),
+          /inside its own tx/,
+        );
         assert.equal(await store.tenants.get(t.id), undefined);
       } finally {
         await store.close();
@@ -114,7 +122,10 @@ describe('SQLite store', () => {
       const raw = new Database(path, { readonly: true });
       try {
         const versions = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-        assert.deepEqual(versions, sqliteMigrations.map((m) => m.version));
+        assert.deepEqual(
+          versions,
+          sqliteMigrations.map((m) => m.version),
+        );
       } finally {
         raw.close();
       }
@@ -122,7 +133,10 @@ describe('SQLite store', () => {
 
     it('explains a path that cannot be opened', async () => {
       const path = join(dir, 'no-such-dir', 'x.db');
-      await assert.rejects(openSqliteStore(path), (e: unknown) => e instanceof Error && e.message.includes(path) && /directory exists/.test(e.message));
+      await assert.rejects(
+        openSqliteStore(path),
+        (e: unknown) => e instanceof Error && e.message.includes(path) && /directory exists/.test(e.message),
+      );
     });
   });
 });

@@ -21,10 +21,24 @@ export function textContract(newStore: () => Promise<Store>): void {
     });
 
     it('an audit append whose key columns hold NUL commits, with its batch', async () => {
-      const row = (i: number, client: string) => ({ at: T0 + i, data: JSON.stringify({ i, client }), keys: { principal_key: '', client_key: client, identity_key: '', calling_key: '', result: 'failure', correlation_key: `c${i}` } });
+      const row = (i: number, client: string) => ({
+        at: T0 + i,
+        data: JSON.stringify({ i, client }),
+        keys: {
+          principal_key: '',
+          client_key: client,
+          identity_key: '',
+          calling_key: '',
+          result: 'failure',
+          correlation_key: `c${i}`,
+        },
+      });
       await store().tx((tx) => tx.audit.append('signIns', [row(1, 'ok'), row(2, 'x\u0000y'), row(3, 'ok')]));
       const rows = await store().audit.scan('signIns', 0, 10);
-      assert.deepEqual(rows.map((r) => r.keys['client_key']), ['ok', 'x\ufffdy', 'ok']);
+      assert.deepEqual(
+        rows.map((r) => r.keys['client_key']),
+        ['ok', 'x\ufffdy', 'ok'],
+      );
       assert.equal(JSON.parse(rows[1]!.data).client, 'x\u0000y', 'the hashed data keeps the value, escaped as JSON');
     });
   });

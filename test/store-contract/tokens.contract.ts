@@ -16,7 +16,7 @@ const revocation = (o: Partial<TokenRevocationRecord> = {}): TokenRevocationReco
 const federationIssuer = (name: string, o: Partial<FederationIssuerRecord> = {}): FederationIssuerRecord => ({
   name,
   issuer: `https://Issuer.example/${mixedGuid()}`,
-  jwks: { keys: [{ kty: 'RSA', kid: 'K1', n: 'sXch', e: 'AQAB', use: 'sig', alg: 'RS256', 'ünïcode': null }] },
+  jwks: { keys: [{ kty: 'RSA', kid: 'K1', n: 'sXch', e: 'AQAB', use: 'sig', alg: 'RS256', ünïcode: null }] },
   createdBy: mixedGuid(),
   createdAt: T0 + 41,
   updatedAt: T0 + 42,
@@ -49,17 +49,26 @@ export function tokenRevocationContract(newStore: () => Promise<Store>): void {
     it('concurrent puts for one principal leave the latest time, whatever order they land in', async () => {
       const principalId = mixedGuid();
       const times = [5, 1, 9, 3, 7, 2].map((i) => T0 + i * 1000);
-      const put = (revokedAt: number) => store().tokenRevocations.put({ principalId, revokedAt, revokedBy: `by-${revokedAt}` });
+      const put = (revokedAt: number) =>
+        store().tokenRevocations.put({ principalId, revokedAt, revokedBy: `by-${revokedAt}` });
       await Promise.all(times.map(put));
       const max = Math.max(...times);
-      assert.deepEqual(await store().tokenRevocations.get(principalId), { principalId, revokedAt: max, revokedBy: `by-${max}` });
+      assert.deepEqual(await store().tokenRevocations.get(principalId), {
+        principalId,
+        revokedAt: max,
+        revokedBy: `by-${max}`,
+      });
     });
 
     it('list returns every revocation, one per principal; delete returns true once, then false', async () => {
       for (const r of await store().tokenRevocations.list()) await store().tokenRevocations.delete(r.principalId);
       const made = [revocation(), revocation({ revokedAt: T0 + 1 }), revocation({ revokedAt: T0 + 2 })];
       for (const r of made) await store().tokenRevocations.put(r);
-      await store().tokenRevocations.put({ ...made[0]!, principalId: flipCase(made[0]!.principalId), revokedAt: T0 + 50 });
+      await store().tokenRevocations.put({
+        ...made[0]!,
+        principalId: flipCase(made[0]!.principalId),
+        revokedAt: T0 + 50,
+      });
       const byId = (x: TokenRevocationRecord, y: TokenRevocationRecord): number =>
         cmp(x.principalId.toLowerCase(), y.principalId.toLowerCase());
       const expected = [{ ...made[0]!, revokedAt: T0 + 50 }, made[1]!, made[2]!].sort(byId);
@@ -91,7 +100,13 @@ export function federationIssuerContract(newStore: () => Promise<Store>): void {
       const f = federationIssuer('Upsert-Me');
       await store().federationIssuers.put(f);
       const next = { issuer: `https://moved.example/${mixedGuid()}`, jwks: { keys: [] }, updatedAt: T0 + 9_000 };
-      await store().federationIssuers.put({ ...f, ...next, name: 'UPSERT-me', createdAt: T0 + 999, createdBy: mixedGuid() });
+      await store().federationIssuers.put({
+        ...f,
+        ...next,
+        name: 'UPSERT-me',
+        createdAt: T0 + 999,
+        createdBy: mixedGuid(),
+      });
       assert.deepEqual(await store().federationIssuers.get(f.name), { ...f, ...next });
       assert.equal(await store().federationIssuers.getByIssuer(f.issuer), undefined);
       assert.deepEqual(await store().federationIssuers.getByIssuer(next.issuer), { ...f, ...next });
@@ -128,7 +143,8 @@ export function federationIssuerContract(newStore: () => Promise<Store>): void {
       const results = await Promise.allSettled(racers.map((f) => store().federationIssuers.put(f)));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) {
-        if (r.status === 'rejected') assert.ok(isDomainError(r.reason) && r.reason.kind === 'conflict', String(r.reason));
+        if (r.status === 'rejected')
+          assert.ok(isDomainError(r.reason) && r.reason.kind === 'conflict', String(r.reason));
       }
       const winner = racers[results.findIndex((r) => r.status === 'fulfilled')]!;
       assert.deepEqual(await store().federationIssuers.getByIssuer(issuer), winner);

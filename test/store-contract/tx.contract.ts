@@ -66,7 +66,10 @@ export function txContract(newStore: () => Promise<Store>): void {
       const b = tenant();
       await store().tx(async (tx) => {
         await tx.tenants.create(a);
-        await assert.rejects(tx.tenants.create({ ...a, id: a.id.toUpperCase() }), (e: unknown) => isDomainError(e) && e.kind === 'conflict');
+        await assert.rejects(
+          tx.tenants.create({ ...a, id: a.id.toUpperCase() }),
+          (e: unknown) => isDomainError(e) && e.kind === 'conflict',
+        );
         await tx.tenants.create(b);
       });
       assert.deepEqual(await store().tenants.get(a.id), a);

@@ -9,11 +9,16 @@ import { merge, type Found } from './merge.js';
 import { DEBIAN_PYTHON, readAzProfileVersions, readPythonVersions } from './python-source.js';
 import { TRACKED, trackedKeyOf } from './tracked.js';
 
-const REGENERATE = 'run `npm run api-versions:update` (see tools/api-versions/update.ts) and commit api-versions.generated.json';
-const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { devDependencies: Record<string, string> };
+const REGENERATE =
+  'run `npm run api-versions:update` (see tools/api-versions/update.ts) and commit api-versions.generated.json';
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as {
+  devDependencies: Record<string, string>;
+};
 
 function assertListed(found: readonly Found[]): void {
-  const missing = found.filter((f) => !publishedApiVersions(f.key).includes(f.version)).map((f) => `${f.source} sends ${f.version} for ${f.key}`);
+  const missing = found
+    .filter((f) => !publishedApiVersions(f.key).includes(f.version))
+    .map((f) => `${f.source} sends ${f.version} for ${f.key}`);
   assert.deepEqual(missing, [], `not in api-versions.generated.json: ${REGENERATE}`);
 }
 
@@ -30,27 +35,56 @@ describe('api-versions: the generated list covers the installed clients', () => 
   it('every @azure/arm-* dev dependency has a probe, so an added client is checked too', () => {
     const probed = new Set(PROBES.map((p) => p.pkg));
     const arm = Object.keys(pkg.devDependencies).filter((d) => d.startsWith('@azure/arm-'));
-    assert.deepEqual(arm.filter((d) => !probed.has(d)), []);
+    assert.deepEqual(
+      arm.filter((d) => !probed.has(d)),
+      [],
+    );
   });
 
-  it("Debian's Python SDK and the Azure CLI profile send only listed versions", { skip: !existsSync(DEBIAN_PYTHON) && 'python3-azure not installed' }, () => {
-    const found = [...readPythonVersions(), ...readAzProfileVersions()];
-    assert.ok(found.some((f) => f.source === 'py:azure-mgmt-containerinstance'), 'the single-api packages are read too');
-    assertListed(found);
-  });
+  it(
+    "Debian's Python SDK and the Azure CLI profile send only listed versions",
+    { skip: !existsSync(DEBIAN_PYTHON) && 'python3-azure not installed' },
+    () => {
+      const found = [...readPythonVersions(), ...readAzProfileVersions()];
+      assert.ok(
+        found.some((f) => f.source === 'py:azure-mgmt-containerinstance'),
+        'the single-api packages are read too',
+      );
+      assertListed(found);
+    },
+  );
 
   it('each tracked key has published versions, and every route type of a tracked namespace maps to one', () => {
     for (const t of TRACKED) assert.ok(publishedApiVersions(t.key).length > 0, t.key);
-    assert.equal(trackedKeyOf('Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials'), 'Microsoft.ManagedIdentity');
+    assert.equal(
+      trackedKeyOf('Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials'),
+      'Microsoft.ManagedIdentity',
+    );
     assert.equal(trackedKeyOf('microsoft.compute/VIRTUALMACHINES'), 'Microsoft.Compute/virtualMachines');
     assert.equal(trackedKeyOf('Microsoft.Compute/disks'), undefined);
   });
 });
 
 describe('api-versions: merging keeps every version and refreshes its sources', () => {
-  const prev = { comment: '', types: { 'A/b': { '2020-01-01': ['js:@azure/arm-x@1.0.0'], '2021-01-01': ['spec'], '2019-01-01': ['hand-kept before generation'] } } };
+  const prev = {
+    comment: '',
+    types: {
+      'A/b': {
+        '2020-01-01': ['js:@azure/arm-x@1.0.0'],
+        '2021-01-01': ['spec'],
+        '2019-01-01': ['hand-kept before generation'],
+      },
+    },
+  };
   it('a version no source names any more stays; one found again gets the new sources of the consulted kinds', () => {
-    const next = merge(prev, [{ key: 'A/b', version: '2021-01-01', source: 'js:@azure/arm-x@2.0.0' }, { key: 'A/b', version: '2022-01-01-preview', source: 'py:azure-mgmt-x' }], ['A/b']);
+    const next = merge(
+      prev,
+      [
+        { key: 'A/b', version: '2021-01-01', source: 'js:@azure/arm-x@2.0.0' },
+        { key: 'A/b', version: '2022-01-01-preview', source: 'py:azure-mgmt-x' },
+      ],
+      ['A/b'],
+    );
     assert.deepEqual(next.types['A/b'], {
       '2019-01-01': ['hand-kept before generation'],
       '2020-01-01': ['js:@azure/arm-x@1.0.0'],
@@ -65,7 +99,10 @@ describe('api-versions: merging keeps every version and refreshes its sources', 
     assert.deepEqual(merge(next, [], ['A/b']), next, 'merging nothing changes nothing');
   });
   it('refuses a value that is not an api-version', () => {
-    assert.throws(() => merge(prev, [{ key: 'A/b', version: 'latest', source: 'spec' }], ['A/b']), /not an api-version/);
+    assert.throws(
+      () => merge(prev, [{ key: 'A/b', version: 'latest', source: 'spec' }], ['A/b']),
+      /not an api-version/,
+    );
   });
 });
 
@@ -79,9 +116,16 @@ describe('api-versions on the wire', () => {
   it('the provider listing advertises every published version of each served Azure type', async () => {
     const r = await t.arm('GET', `/subscriptions/${t.creds.subscriptionId}/providers?api-version=2025-04-01`);
     assert.equal(r.status, 200, r.text);
-    const served = (r.json.value as Array<{ namespace: string; resourceTypes: Array<{ resourceType: string; apiVersions: string[] }> }>)
+    const served = (
+      r.json.value as Array<{
+        namespace: string;
+        resourceTypes: Array<{ resourceType: string; apiVersions: string[] }>;
+      }>
+    )
       .filter((p) => p.namespace.startsWith('Microsoft.'))
-      .flatMap((p) => p.resourceTypes.map((rt) => ({ type: `${p.namespace}/${rt.resourceType}`, versions: rt.apiVersions })));
+      .flatMap((p) =>
+        p.resourceTypes.map((rt) => ({ type: `${p.namespace}/${rt.resourceType}`, versions: rt.apiVersions })),
+      );
     for (const { type, versions } of served) {
       const key = trackedKeyOf(type);
       assert.ok(key, `${type} is served but its api-versions are not tracked: add it to tools/api-versions/tracked.ts`);
@@ -96,7 +140,10 @@ describe('api-versions on the wire', () => {
     assert.equal(unknown.status, 400);
     assert.equal(unknown.json.error.code, 'NoRegisteredProviderFound');
     assert.match(unknown.json.error.message, /API version '2099-01-01' for type 'Microsoft\.Storage\/storageAccounts'/);
-    assert.ok(unknown.json.error.message.includes(publishedApiVersions('Microsoft.Storage/storageAccounts').at(-1)!), 'the newest is listed');
+    assert.ok(
+      unknown.json.error.message.includes(publishedApiVersions('Microsoft.Storage/storageAccounts').at(-1)!),
+      'the newest is listed',
+    );
     const bad = await t.arm('GET', `${path}?api-version=v2`);
     assert.equal(bad.json.error.code, 'InvalidApiVersionParameter');
   });

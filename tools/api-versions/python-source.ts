@@ -16,14 +16,18 @@ const versionOfDir = (name: string) => {
 function serves(dir: string, marker: string): boolean {
   const ops = join(dir, 'operations');
   if (!existsSync(ops)) return false;
-  return readdirSync(ops).some((f) => f.endsWith('.py') && readFileSync(join(ops, f), 'utf8').toLowerCase().includes(marker));
+  return readdirSync(ops).some(
+    (f) => f.endsWith('.py') && readFileSync(join(ops, f), 'utf8').toLowerCase().includes(marker),
+  );
 }
 
 /** The default of a single-api package: `api_version ... = kwargs.pop("api_version", "2022-10-01")`. */
 function singleApiVersion(dir: string): string | undefined {
   const conf = join(dir, '_configuration.py');
   if (!existsSync(conf)) return undefined;
-  return /kwargs\.pop\(\s*["']api_version["']\s*,\s*["'](\d{4}-\d\d-\d\d(?:-[a-z]+)?)["']/.exec(readFileSync(conf, 'utf8'))?.[1];
+  return /kwargs\.pop\(\s*["']api_version["']\s*,\s*["'](\d{4}-\d\d-\d\d(?:-[a-z]+)?)["']/.exec(
+    readFileSync(conf, 'utf8'),
+  )?.[1];
 }
 
 /** Api-versions per tracked type that the installed `azure-mgmt-*` packages serve. */
@@ -34,9 +38,12 @@ export function readPythonVersions(root = DEBIAN_PYTHON): Found[] {
       const pkg = join(root, 'mgmt', dir);
       if (!existsSync(pkg)) continue;
       const versioned = readdirSync(pkg).filter((n) => versionOfDir(n) && statSync(join(pkg, n)).isDirectory());
-      for (const n of versioned) if (serves(join(pkg, n), marker)) out.push({ key: t.key, version: versionOfDir(n)!, source: `py:azure-mgmt-${dir.split('/')[0]}` });
+      for (const n of versioned)
+        if (serves(join(pkg, n), marker))
+          out.push({ key: t.key, version: versionOfDir(n)!, source: `py:azure-mgmt-${dir.split('/')[0]}` });
       const single = versioned.length === 0 ? singleApiVersion(pkg) : undefined;
-      if (single && serves(pkg, marker)) out.push({ key: t.key, version: single, source: `py:azure-mgmt-${dir.split('/')[0]}` });
+      if (single && serves(pkg, marker))
+        out.push({ key: t.key, version: single, source: `py:azure-mgmt-${dir.split('/')[0]}` });
     }
   }
   return out;
@@ -52,6 +59,11 @@ export function readAzProfileVersions(root = DEBIAN_PYTHON): Found[] {
   const text = readFileSync(file, 'utf8');
   const latest = /['"]latest['"]\s*:\s*\{([\s\S]*?)\n {4}\}/.exec(text)?.[1] ?? '';
   const defaults = new Map<string, string>();
-  for (const m of latest.matchAll(/ResourceType\.(\w+)\s*:\s*(?:SDKProfile\(\s*)?['"](\d{4}-\d\d-\d\d(?:-[a-z]+)?)['"]/g)) defaults.set(m[1]!, m[2]!);
-  return TRACKED.flatMap((t) => t.az.filter((rt) => defaults.has(rt)).map((rt) => ({ key: t.key, version: defaults.get(rt)!, source: 'az-cli' })));
+  for (const m of latest.matchAll(
+    /ResourceType\.(\w+)\s*:\s*(?:SDKProfile\(\s*)?['"](\d{4}-\d\d-\d\d(?:-[a-z]+)?)['"]/g,
+  ))
+    defaults.set(m[1]!, m[2]!);
+  return TRACKED.flatMap((t) =>
+    t.az.filter((rt) => defaults.has(rt)).map((rt) => ({ key: t.key, version: defaults.get(rt)!, source: 'az-cli' })),
+  );
 }

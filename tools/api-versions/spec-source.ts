@@ -23,16 +23,26 @@ export function readSpecVersions(dir: string): Found[] {
       if (key) out.push({ key, version: h[2]!, source: 'spec' });
     }
   }
-  if (out.length === 0) throw new Error(`No types.md with tracked resource types under ${dir}/generated; pass a checkout (or git directory) of Azure/bicep-types-az.`);
+  if (out.length === 0)
+    throw new Error(
+      `No types.md with tracked resource types under ${dir}/generated; pass a checkout (or git directory) of Azure/bicep-types-az.`,
+    );
   return out;
 }
 
 const isGitDir = (dir: string) => existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects'));
 
 function listFiles(dir: string): string[] {
-  if (isGitDir(dir)) return execFileSync('git', ['--git-dir', dir, 'ls-tree', '-r', '--name-only', 'HEAD', 'generated'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').filter(Boolean);
+  if (isGitDir(dir))
+    return execFileSync('git', ['--git-dir', dir, 'ls-tree', '-r', '--name-only', 'HEAD', 'generated'], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    })
+      .split('\n')
+      .filter(Boolean);
   const root = join(dir, 'generated');
-  if (!existsSync(root)) throw new Error(`${dir} has no generated/ folder; pass a checkout (or git directory) of Azure/bicep-types-az.`);
+  if (!existsSync(root))
+    throw new Error(`${dir} has no generated/ folder; pass a checkout (or git directory) of Azure/bicep-types-az.`);
   return walk(dir, 'generated');
 }
 
@@ -44,6 +54,7 @@ function walk(base: string, rel: string): string[] {
 }
 
 function readText(dir: string, path: string): string {
-  if (isGitDir(dir)) return execFileSync('git', ['--git-dir', dir, 'show', `HEAD:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (isGitDir(dir))
+    return execFileSync('git', ['--git-dir', dir, 'show', `HEAD:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return readFileSync(join(dir, path), 'utf8');
 }

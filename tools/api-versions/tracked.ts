@@ -25,12 +25,19 @@ export const TRACKED: readonly TrackedType[] = [
   {
     key: 'Microsoft.Resources',
     spec: ['Microsoft.Resources/resourceGroups'],
-    python: [py('resource/resources', '/resourcegroups/{resourcegroupname}'), py('resource/subscriptions', '/subscriptions/{subscriptionid}/locations')],
+    python: [
+      py('resource/resources', '/resourcegroups/{resourcegroupname}'),
+      py('resource/subscriptions', '/subscriptions/{subscriptionid}/locations'),
+    ],
     az: ['MGMT_RESOURCE_RESOURCES', 'MGMT_RESOURCE_SUBSCRIPTIONS'],
   },
   {
     key: 'Microsoft.ManagedIdentity',
-    spec: ['Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', 'Microsoft.ManagedIdentity/identities'],
+    spec: [
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+      'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      'Microsoft.ManagedIdentity/identities',
+    ],
     python: [py('msi', 'providers/microsoft.managedidentity/')],
     az: ['MGMT_MSI'],
   },
@@ -58,22 +65,42 @@ export const TRACKED: readonly TrackedType[] = [
     python: [py('monitor', 'providers/microsoft.insights/eventtypes/management/values')],
     az: [],
   },
-  { key: 'Microsoft.Compute/virtualMachines', spec: ['Microsoft.Compute/virtualMachines'], python: [py('compute', 'providers/microsoft.compute/virtualmachines/{')], az: ['MGMT_COMPUTE'] },
+  {
+    key: 'Microsoft.Compute/virtualMachines',
+    spec: ['Microsoft.Compute/virtualMachines'],
+    python: [py('compute', 'providers/microsoft.compute/virtualmachines/{')],
+    az: ['MGMT_COMPUTE'],
+  },
   {
     key: 'Microsoft.Compute/virtualMachineScaleSets',
     spec: ['Microsoft.Compute/virtualMachineScaleSets'],
     python: [py('compute', 'providers/microsoft.compute/virtualmachinescalesets/{')],
     az: ['MGMT_COMPUTE'],
   },
-  { key: 'Microsoft.Web/sites', spec: ['Microsoft.Web/sites'], python: [py('web', 'providers/microsoft.web/sites/{')], az: ['MGMT_APPSERVICE'] },
+  {
+    key: 'Microsoft.Web/sites',
+    spec: ['Microsoft.Web/sites'],
+    python: [py('web', 'providers/microsoft.web/sites/{')],
+    az: ['MGMT_APPSERVICE'],
+  },
   {
     key: 'Microsoft.ContainerInstance/containerGroups',
     spec: ['Microsoft.ContainerInstance/containerGroups'],
     python: [py('containerinstance', 'providers/microsoft.containerinstance/containergroups/{')],
     az: ['MGMT_CONTAINERINSTANCE'],
   },
-  { key: 'Microsoft.App/containerApps', spec: ['Microsoft.App/containerApps'], python: [py('appcontainers', 'providers/microsoft.app/containerapps/{')], az: [] },
-  { key: 'Microsoft.HybridCompute/machines', spec: ['Microsoft.HybridCompute/machines'], python: [py('hybridcompute', 'providers/microsoft.hybridcompute/machines/{')], az: [] },
+  {
+    key: 'Microsoft.App/containerApps',
+    spec: ['Microsoft.App/containerApps'],
+    python: [py('appcontainers', 'providers/microsoft.app/containerapps/{')],
+    az: [],
+  },
+  {
+    key: 'Microsoft.HybridCompute/machines',
+    spec: ['Microsoft.HybridCompute/machines'],
+    python: [py('hybridcompute', 'providers/microsoft.hybridcompute/machines/{')],
+    az: [],
+  },
   {
     key: 'Microsoft.KeyVault/vaults',
     spec: ['Microsoft.KeyVault/vaults'],

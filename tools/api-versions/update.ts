@@ -11,7 +11,8 @@ import { TRACKED } from './tracked.js';
  * src/server/surfaces/arm/api-versions.generated.json. DIR for --specs is a checkout (or bare git
  * directory) of Azure/bicep-types-az; without it only the installed clients are read.
  */
-const USAGE = 'usage: npm run api-versions:update -- [--specs <Azure/bicep-types-az checkout or git dir>] [--python <dist-packages/azure>]';
+const USAGE =
+  'usage: npm run api-versions:update -- [--specs <Azure/bicep-types-az checkout or git dir>] [--python <dist-packages/azure>]';
 
 function args(argv: string[]): { specs?: string; python: string } {
   const out: { specs?: string; python: string } = { python: DEBIAN_PYTHON };
@@ -32,17 +33,30 @@ const render = (f: ApiVersionsFile): string =>
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
-  const found: Found[] = [...(await readJsSdkVersions()), ...readPythonVersions(a.python), ...readAzProfileVersions(a.python)];
+  const found: Found[] = [
+    ...(await readJsSdkVersions()),
+    ...readPythonVersions(a.python),
+    ...readAzProfileVersions(a.python),
+  ];
   if (a.specs) found.push(...readSpecVersions(a.specs));
   const previous = existsSync(TARGET) ? (JSON.parse(readFileSync(TARGET, 'utf8')) as ApiVersionsFile) : undefined;
-  const next = merge(previous, found, TRACKED.map((t) => t.key));
+  const next = merge(
+    previous,
+    found,
+    TRACKED.map((t) => t.key),
+  );
   writeFileSync(TARGET, render(next));
   for (const t of TRACKED) {
     const before = Object.keys(previous?.types[t.key] ?? {}).length;
     const after = Object.keys(next.types[t.key] ?? {}).length;
-    process.stdout.write(`${t.key}: ${after} api-versions${after > before ? ` (+${after - before})` : ''}, newest ${Object.keys(next.types[t.key] ?? {}).at(-1)}\n`);
+    process.stdout.write(
+      `${t.key}: ${after} api-versions${after > before ? ` (+${after - before})` : ''}, newest ${Object.keys(next.types[t.key] ?? {}).at(-1)}\n`,
+    );
   }
-  if (!a.specs) process.stdout.write('No --specs given: versions published in the REST specs but not in an installed client were not looked for.\n');
+  if (!a.specs)
+    process.stdout.write(
+      'No --specs given: versions published in the REST specs but not in an installed client were not looked for.\n',
+    );
 }
 
 main().catch((e: unknown) => {

@@ -48,7 +48,11 @@ async function pages(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'payments-api' }).click();
   await page.getByRole('heading', { level: 1, name: 'payments-api' }).waitFor();
   await shoot(page, '03-identity-associated-resources', true);
-  for (const [tab, file] of [['Role assignments', '04-identity-role-assignments'], ['Federated credentials', '05-identity-federated-credentials'], ['Sign-ins', '06-identity-sign-ins']] as const) {
+  for (const [tab, file] of [
+    ['Role assignments', '04-identity-role-assignments'],
+    ['Federated credentials', '05-identity-federated-credentials'],
+    ['Sign-ins', '06-identity-sign-ins'],
+  ] as const) {
     await page.getByRole('tab', { name: tab }).click();
     await shoot(page, file, true);
   }
@@ -58,13 +62,22 @@ async function pages(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Identity' }).click();
   await shoot(page, '08-resource-identity', true);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity log' }).click();
-  await page.getByRole('button', { name: /^Details/ }).first().waitFor();
+  await page
+    .getByRole('button', { name: /^Details/ })
+    .first()
+    .waitFor();
   await shoot(page, '09-activity-log');
-  await page.getByRole('button', { name: /^Details/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Details/ })
+    .first()
+    .click();
   await shoot(page, '10-activity-event');
   await page.keyboard.press('Escape');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign-in log' }).click();
-  await page.getByRole('button', { name: /^Details/ }).first().waitFor();
+  await page
+    .getByRole('button', { name: /^Details/ })
+    .first()
+    .waitFor();
   await shoot(page, '11-sign-in-log');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Unused identities' }).click();
   await shoot(page, '12-unused-identities');

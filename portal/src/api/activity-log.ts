@@ -29,5 +29,8 @@ export function activityFilter(f: ActivityFilter): string {
 /** One page of events, newest first; pass the previous page's nextLink to continue. */
 export function activityPage(sub: string, f: ActivityFilter, nextLink?: string): Promise<ArmPage<ActivityEventWire>> {
   const path = nextLink ?? `/subscriptions/${sub}/providers/Microsoft.Insights/eventtypes/management/values`;
-  return arm<ArmPage<ActivityEventWire>>('GET', path, { apiVersion: API.insights, query: { $filter: activityFilter(f), $top: '200' } });
+  return arm<ArmPage<ActivityEventWire>>('GET', path, {
+    apiVersion: API.insights,
+    query: { $filter: activityFilter(f), $top: '200' },
+  });
 }

@@ -53,7 +53,11 @@ function failure(status: number, body: unknown): ApiError {
 export async function arm<T = unknown>(method: string, path: string, o: CallOptions): Promise<T> {
   const session = loadSession();
   if (!session) {
-    const e = new SignedOutError(401, 'SessionExpired', "Your portal session has ended. Run 'openmi portal' for a new sign-in link.");
+    const e = new SignedOutError(
+      401,
+      'SessionExpired',
+      "Your portal session has ended. Run 'openmi portal' for a new sign-in link.",
+    );
     listeners.forEach((l) => l(e));
     throw e;
   }
@@ -61,9 +65,17 @@ export async function arm<T = unknown>(method: string, path: string, o: CallOpti
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(urlOf(path, o), { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
+    res = await fetch(urlOf(path, o), {
+      method,
+      headers,
+      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    });
   } catch {
-    throw new ApiError(0, 'NetworkError', 'The openmi server did not answer. Check that `openmi serve` is running, then try again.');
+    throw new ApiError(
+      0,
+      'NetworkError',
+      'The openmi server did not answer. Check that `openmi serve` is running, then try again.',
+    );
   }
   const text = await res.text();
   let body: unknown;
@@ -71,7 +83,12 @@ export async function arm<T = unknown>(method: string, path: string, o: CallOpti
     body = text ? (JSON.parse(text) as unknown) : undefined;
   } catch {
     // A proxy's HTML error page, say: report the status rather than a JSON SyntaxError.
-    if (res.ok) throw new ApiError(res.status, 'InvalidResponse', `The server answered ${res.status} with a body that is not JSON. Check that the portal is served by 'openmi serve' directly.`);
+    if (res.ok)
+      throw new ApiError(
+        res.status,
+        'InvalidResponse',
+        `The server answered ${res.status} with a body that is not JSON. Check that the portal is served by 'openmi serve' directly.`,
+      );
   }
   if (!res.ok) {
     const e = failure(res.status, body);

@@ -19,27 +19,42 @@ export const typeLabel = (type: string) => computeType(type)?.label ?? type;
 
 function apiVersionOf(type: string): string {
   const t = computeType(type);
-  if (!t) throw new Error(`'${type}' is not a compute resource type openmi hosts. Use one of: ${COMPUTE_TYPES.map((c) => c.type).join(', ')}.`);
+  if (!t)
+    throw new Error(
+      `'${type}' is not a compute resource type openmi hosts. Use one of: ${COMPUTE_TYPES.map((c) => c.type).join(', ')}.`,
+    );
   return t.apiVersion;
 }
 
-export const resourcePath = (sub: string, k: ResourceKey) => `${groupPath(sub, k.resourceGroup)}/providers/${k.type}/${encodeURIComponent(k.name)}`;
+export const resourcePath = (sub: string, k: ResourceKey) =>
+  `${groupPath(sub, k.resourceGroup)}/providers/${k.type}/${encodeURIComponent(k.name)}`;
 
 /** Every compute resource in the subscription: one list call per type, in parallel. */
 export async function listAllResources(sub: string): Promise<ComputeResourceWire[]> {
-  const lists = await Promise.all(COMPUTE_TYPES.map((t) => armList<ComputeResourceWire>(`/subscriptions/${sub}/providers/${t.type}`, { apiVersion: t.apiVersion })));
+  const lists = await Promise.all(
+    COMPUTE_TYPES.map((t) =>
+      armList<ComputeResourceWire>(`/subscriptions/${sub}/providers/${t.type}`, { apiVersion: t.apiVersion }),
+    ),
+  );
   return lists.flat();
 }
 
-export const getResource = (sub: string, k: ResourceKey) => arm<ComputeResourceWire>('GET', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type) });
+export const getResource = (sub: string, k: ResourceKey) =>
+  arm<ComputeResourceWire>('GET', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type) });
 
-export function createResource(sub: string, k: ResourceKey, location: string, systemAssigned: boolean): Promise<ComputeResourceWire> {
+export function createResource(
+  sub: string,
+  k: ResourceKey,
+  location: string,
+  systemAssigned: boolean,
+): Promise<ComputeResourceWire> {
   // openmi stores `properties` as given and requires none for any type.
   const body = { location, properties: {}, ...(systemAssigned ? { identity: { type: 'SystemAssigned' } } : {}) };
   return arm<ComputeResourceWire>('PUT', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type), body });
 }
 
-export const deleteResource = (sub: string, k: ResourceKey) => arm('DELETE', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type) });
+export const deleteResource = (sub: string, k: ResourceKey) =>
+  arm('DELETE', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type) });
 
 /** ARM's identity type for a combination ("SystemAssigned, UserAssigned" is accepted by every RP). */
 export function identityType(system: boolean, userAssigned: boolean): string {
@@ -52,7 +67,10 @@ export const hasSystem = (r: ComputeResourceWire) => !!r.identity?.principalId;
 export const userAssignedIds = (r: ComputeResourceWire) => Object.keys(r.identity?.userAssignedIdentities ?? {});
 
 function patchIdentity(sub: string, k: ResourceKey, identity: Record<string, unknown>) {
-  return arm<ComputeResourceWire>('PATCH', resourcePath(sub, k), { apiVersion: apiVersionOf(k.type), body: { identity } });
+  return arm<ComputeResourceWire>('PATCH', resourcePath(sub, k), {
+    apiVersion: apiVersionOf(k.type),
+    body: { identity },
+  });
 }
 
 /** PATCH merges the user-assigned map, so the attached identities stay as they are. */
@@ -66,7 +84,10 @@ export const attachIdentity = (sub: string, r: ComputeResourceWire, k: ResourceK
 export function detachIdentity(sub: string, r: ComputeResourceWire, k: ResourceKey, identityId: string) {
   const left = userAssignedIds(r).filter((id) => id.toLowerCase() !== identityId.toLowerCase());
   if (left.length === 0) return patchIdentity(sub, k, { type: identityType(hasSystem(r), false) });
-  return patchIdentity(sub, k, { type: identityType(hasSystem(r), true), userAssignedIdentities: { [identityId]: null } });
+  return patchIdentity(sub, k, {
+    type: identityType(hasSystem(r), true),
+    userAssignedIdentities: { [identityId]: null },
+  });
 }
 
 /** "System-assigned + 2 user-assigned", "1 user-assigned", "None". */
@@ -76,9 +97,13 @@ export function identitySummary(r: ComputeResourceWire): string {
   return parts.length ? parts.join(' + ') : 'None';
 }
 
-export const listAgents = (resourceId: string) => armList<AgentWire>(`${resourceId}/providers/OpenMI.Agents/agents`, { apiVersion: API.openmi });
+export const listAgents = (resourceId: string) =>
+  armList<AgentWire>(`${resourceId}/providers/OpenMI.Agents/agents`, { apiVersion: API.openmi });
 
 export const removeAgent = (agentId: string) => arm('DELETE', agentId, { apiVersion: API.openmi });
 
 export const createJoinToken = (resourceId: string, expiresInSeconds: number) =>
-  arm<JoinTokenWire>('POST', `${resourceId}/providers/OpenMI.Agents/joinTokens`, { apiVersion: API.openmi, body: { ephemeral: false, expiresInSeconds } });
+  arm<JoinTokenWire>('POST', `${resourceId}/providers/OpenMI.Agents/joinTokens`, {
+    apiVersion: API.openmi,
+    body: { ephemeral: false, expiresInSeconds },
+  });

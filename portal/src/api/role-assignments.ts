@@ -13,21 +13,31 @@ const under = (scope: string) => (scope === '/' ? '' : scope.replace(/\/+$/, '')
 export const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split('/').pop()!.toLowerCase();
 
 export const listRoleDefinitions = (sub: string) =>
-  armList<RoleDefinitionWire>(`${subScope(sub)}/providers/Microsoft.Authorization/roleDefinitions`, { apiVersion: API.authorization });
+  armList<RoleDefinitionWire>(`${subScope(sub)}/providers/Microsoft.Authorization/roleDefinitions`, {
+    apiVersion: API.authorization,
+  });
 
 /** The subscription's role definitions by name, and role names by role GUID, so assignments at any scope resolve. */
-export async function roleNames(sub: string): Promise<{ defs: RoleDefinitionWire[]; nameOf: (roleDefinitionId: string) => string }> {
-  const defs = (await listRoleDefinitions(sub)).sort((a, b) => a.properties.roleName.localeCompare(b.properties.roleName));
+export async function roleNames(
+  sub: string,
+): Promise<{ defs: RoleDefinitionWire[]; nameOf: (roleDefinitionId: string) => string }> {
+  const defs = (await listRoleDefinitions(sub)).sort((a, b) =>
+    a.properties.roleName.localeCompare(b.properties.roleName),
+  );
   const byGuid = new Map(defs.map((d) => [d.name.toLowerCase(), d.properties.roleName]));
   return { defs, nameOf: (id) => byGuid.get(roleGuidOf(id)) ?? `Unknown role ${roleGuidOf(id)}` };
 }
 
 /** atScope(): the assignments at this scope (a resource) and those inherited from above it. */
 export const listRoleAssignmentsAt = (scope: string) =>
-  armList<RoleAssignmentWire>(`${under(scope)}/${RA}`, { apiVersion: API.authorization, query: { $filter: 'atScope()' } });
+  armList<RoleAssignmentWire>(`${under(scope)}/${RA}`, {
+    apiVersion: API.authorization,
+    query: { $filter: 'atScope()' },
+  });
 
 /** Every assignment in the subscription and above it. */
-export const listAssignmentsIn = (sub: string) => armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, { apiVersion: API.authorization });
+export const listAssignmentsIn = (sub: string) =>
+  armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, { apiVersion: API.authorization });
 
 /**
  * Every assignment of the principal that touches the subscription: inherited ones (at the tenant
@@ -35,9 +45,16 @@ export const listAssignmentsIn = (sub: string) => armList<RoleAssignmentWire>(`$
  * `assignedTo()` would drop those below the subscription.
  */
 export const listAssignmentsOf = (sub: string, principalId: string) =>
-  armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, { apiVersion: API.authorization, query: { $filter: `principalId eq '${principalId}'` } });
+  armList<RoleAssignmentWire>(`${subScope(sub)}/${RA}`, {
+    apiVersion: API.authorization,
+    query: { $filter: `principalId eq '${principalId}'` },
+  });
 
-export function createRoleAssignment(scope: string, roleDefinitionId: string, principalId: string): Promise<RoleAssignmentWire> {
+export function createRoleAssignment(
+  scope: string,
+  roleDefinitionId: string,
+  principalId: string,
+): Promise<RoleAssignmentWire> {
   return arm<RoleAssignmentWire>('PUT', `${under(scope)}/${RA}/${crypto.randomUUID()}`, {
     apiVersion: API.authorization,
     body: { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' } },

@@ -42,16 +42,26 @@ function claimsOf(token: string): Record<string, unknown> {
 
 /** Exchanges a login-link code for a token; throws an Error whose message says what to do. */
 export async function signInWithCode(tenantId: string, code: string): Promise<Session> {
-  const form = new URLSearchParams({ grant_type: LOGIN_LINK_GRANT, client_id: PORTAL_CLIENT_ID, code, scope: ARM_SCOPE });
+  const form = new URLSearchParams({
+    grant_type: LOGIN_LINK_GRANT,
+    client_id: PORTAL_CLIENT_ID,
+    code,
+    scope: ARM_SCOPE,
+  });
   let res: Response;
   try {
     res = await fetch(`/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`, { method: 'POST', body: form });
   } catch {
-    throw new Error('The openmi server did not answer. Check that `openmi serve` is running, then open the link again.');
+    throw new Error(
+      'The openmi server did not answer. Check that `openmi serve` is running, then open the link again.',
+    );
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
-    const why = typeof body['error_description'] === 'string' ? body['error_description'] : `The token service answered ${res.status}.`;
+    const why =
+      typeof body['error_description'] === 'string'
+        ? body['error_description']
+        : `The token service answered ${res.status}.`;
     throw new Error(why);
   }
   const token = typeof body['access_token'] === 'string' ? body['access_token'] : '';
@@ -61,7 +71,9 @@ export async function signInWithCode(tenantId: string, code: string): Promise<Se
     if (!token || !(lifetime > 0)) throw new Error('no token');
     claims = claimsOf(token);
   } catch {
-    throw new Error("The token service answered without a usable access token. Check that the portal is served by 'openmi serve', then run 'openmi portal' for a new link.");
+    throw new Error(
+      "The token service answered without a usable access token. Check that the portal is served by 'openmi serve', then run 'openmi portal' for a new link.",
+    );
   }
   const session: Session = {
     token,

@@ -14,7 +14,10 @@ export function resourcePath(resourceGroup: string, type: string, name: string):
 
 /** The portal page of an ARM id, when the portal has one (identities and compute resources), in the id's own spelling. */
 export function portalPathOf(id: string): string | undefined {
-  const uai = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i.exec(id);
+  const uai =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i.exec(
+      id,
+    );
   if (uai) return pathOf('identities', segment(uai[1]!), segment(uai[2]!));
   const res = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i.exec(id);
   if (res && computeType(res[2]!)) return resourcePath(segment(res[1]!), res[2]!, segment(res[3]!));
@@ -34,7 +37,8 @@ interface ScopeWording {
  */
 export function describeScope(scope: string, { inSentence = false, from }: ScopeWording = {}): string {
   const s = scope.replace(/\/+$/, '');
-  if (from && s.toLowerCase() === from.replace(/\/+$/, '').toLowerCase()) return inSentence ? 'this resource' : 'This resource';
+  if (from && s.toLowerCase() === from.replace(/\/+$/, '').toLowerCase())
+    return inSentence ? 'this resource' : 'This resource';
   const words = scopeWords(s, inSentence);
   return from ? `${words} (inherited)` : words;
 }

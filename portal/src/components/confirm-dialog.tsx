@@ -21,7 +21,16 @@ export function ConfirmDialog({ title, confirmLabel, onClose, onConfirm, childre
       onClose();
     });
   return (
-    <FormDialog title={title} open onClose={onClose} onSubmit={submit} submitLabel={confirmLabel} busy={busy} error={error} danger>
+    <FormDialog
+      title={title}
+      open
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel={confirmLabel}
+      busy={busy}
+      error={error}
+      danger
+    >
       {children}
     </FormDialog>
   );

@@ -20,7 +20,9 @@ interface Props<T> {
 }
 
 function compare(a: string | number, b: string | number): number {
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true });
+  return typeof a === 'number' && typeof b === 'number'
+    ? a - b
+    : String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true });
 }
 
 /** A table with keyboard-operable sort buttons; it scrolls sideways in a narrow window. */
@@ -44,7 +46,12 @@ export function DataTable<T>({ caption, columns, rows, rowKey, empty, initialSor
             {columns.map((c) => {
               const dir = sort?.key === c.key ? sort.dir : undefined;
               return (
-                <th key={c.key} scope="col" className={c.className} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined}>
+                <th
+                  key={c.key}
+                  scope="col"
+                  className={c.className}
+                  aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined}
+                >
                   {c.sortValue ? (
                     <button type="button" className="sort" onClick={() => toggle(c.key)}>
                       {c.header} <span aria-hidden="true">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}</span>

@@ -54,7 +54,11 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
 export function Time({ iso }: { iso: string | undefined | null }) {
   if (!iso) return <span className="muted">never</span>;
   const d = new Date(iso);
-  return <time dateTime={iso} title={d.toISOString()}>{d.toLocaleString()}</time>;
+  return (
+    <time dateTime={iso} title={d.toISOString()}>
+      {d.toLocaleString()}
+    </time>
+  );
 }
 
 /** A sign-in's result: "Success" in green, anything else "Failure" in red. */

@@ -17,9 +17,11 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => mine === seq.current && setState({ data, loading: false }),
-      (error: unknown) => mine === seq.current && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
+      (error: unknown) =>
+        mine === seq.current &&
+        setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
     );
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps stand for what `load` reads
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps stand for what `load` reads
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };

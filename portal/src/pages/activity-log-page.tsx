@@ -4,7 +4,12 @@ import type { Column } from '../components/data-table.js';
 import { EmptyState, ErrorBanner, PageHeader, Time } from '../components/feedback.js';
 import { navigate } from '../router.js';
 import { useSubscription } from '../subscription.js';
-import { activityFiltersFromQuery, activityFiltersToQuery, ActivityFilterForm, type ActivityFilters } from './logs/activity-filters.js';
+import {
+  activityFiltersFromQuery,
+  activityFiltersToQuery,
+  ActivityFilterForm,
+  type ActivityFilters,
+} from './logs/activity-filters.js';
 import { DetailDialog, type DetailField } from './logs/detail-dialog.js';
 import { usePrincipalNames } from './logs/principals.js';
 import { OperationText, ResourceName } from './logs/resource-link.js';
@@ -22,7 +27,12 @@ const opName = (e: ActivityEventWire) => e.operationName?.localizedValue || e.op
  */
 function serverFilter(f: ActivityFilters) {
   const exactId = f.resource.startsWith('/');
-  return { ...rangeBounds(f.time), resourceUri: exactId ? f.resource : undefined, resourceGroupName: f.group || undefined, caller: f.caller || undefined };
+  return {
+    ...rangeBounds(f.time),
+    resourceUri: exactId ? f.resource : undefined,
+    resourceGroupName: f.group || undefined,
+    caller: f.caller || undefined,
+  };
 }
 
 function browserFilter(f: ActivityFilters): (e: ActivityEventWire) => boolean {
@@ -53,7 +63,10 @@ function detailFields(e: ActivityEventWire, who: string | undefined): DetailFiel
     { label: 'Event id', value: <span className="mono">{e.eventDataId}</span> },
     { label: 'Level', value: e.level },
     { label: 'Principal id', value: p['principalId'] ? <span className="mono">{p['principalId']}</span> : '' },
-    { label: 'Role definition', value: p['roleDefinitionId'] ? <span className="mono">{p['roleDefinitionId']}</span> : '' },
+    {
+      label: 'Role definition',
+      value: p['roleDefinitionId'] ? <span className="mono">{p['roleDefinitionId']}</span> : '',
+    },
     { label: 'Detail', value: p['detail'] ? <span className="mono">{p['detail']}</span> : '' },
   ];
 }
@@ -62,7 +75,11 @@ export function ActivityLogPage({ query }: { query: URLSearchParams }) {
   const { subscriptionId } = useSubscription();
   const qs = query.toString();
   const filters = activityFiltersFromQuery(query);
-  const log = usePagedLog((next) => activityPage(subscriptionId, serverFilter(filters), next), `${subscriptionId}?${qs}`, browserFilter(filters));
+  const log = usePagedLog(
+    (next) => activityPage(subscriptionId, serverFilter(filters), next),
+    `${subscriptionId}?${qs}`,
+    browserFilter(filters),
+  );
   const nameOfCaller = usePrincipalNames();
   const [open, setOpen] = useState<ActivityEventWire | null>(null);
   const apply = (f: ActivityFilters) => {
@@ -71,16 +88,41 @@ export function ActivityLogPage({ query }: { query: URLSearchParams }) {
     else navigate(`/activity${next ? `?${next}` : ''}`, { replace: true });
   };
   const columns: Column<ActivityEventWire>[] = [
-    { key: 'time', header: 'Time', className: 'nowrap', render: (e) => <Time iso={e.eventTimestamp} />, sortValue: (e) => e.eventTimestamp },
+    {
+      key: 'time',
+      header: 'Time',
+      className: 'nowrap',
+      render: (e) => <Time iso={e.eventTimestamp} />,
+      sortValue: (e) => e.eventTimestamp,
+    },
     { key: 'op', header: 'Operation', render: (e) => <OperationText op={opName(e)} />, sortValue: opName },
-    { key: 'status', header: 'Status', render: (e) => <StatusBadge status={e.status.value} />, sortValue: (e) => e.status.value },
-    { key: 'resource', header: 'Resource', render: (e) => <ResourceName id={e.resourceId} />, sortValue: (e) => e.resourceId },
-    { key: 'caller', header: 'Caller', render: (e) => <Caller id={e.caller} name={nameOfCaller(e.caller)} />, sortValue: (e) => nameOfCaller(e.caller) ?? e.caller },
+    {
+      key: 'status',
+      header: 'Status',
+      render: (e) => <StatusBadge status={e.status.value} />,
+      sortValue: (e) => e.status.value,
+    },
+    {
+      key: 'resource',
+      header: 'Resource',
+      render: (e) => <ResourceName id={e.resourceId} />,
+      sortValue: (e) => e.resourceId,
+    },
+    {
+      key: 'caller',
+      header: 'Caller',
+      render: (e) => <Caller id={e.caller} name={nameOfCaller(e.caller)} />,
+      sortValue: (e) => nameOfCaller(e.caller) ?? e.caller,
+    },
     {
       key: 'details',
       header: 'Details',
       render: (e) => (
-        <button type="button" onClick={() => setOpen(e)} aria-label={`Details of ${opName(e)} on ${nameOf(e.resourceId)} at ${new Date(e.eventTimestamp).toLocaleString()}`}>
+        <button
+          type="button"
+          onClick={() => setOpen(e)}
+          aria-label={`Details of ${opName(e)} on ${nameOf(e.resourceId)} at ${new Date(e.eventTimestamp).toLocaleString()}`}
+        >
           Details
         </button>
       ),
@@ -88,11 +130,26 @@ export function ActivityLogPage({ query }: { query: URLSearchParams }) {
   ];
   return (
     <section>
-      <PageHeader title="Activity log" subtitle="Every control-plane write in this subscription (creates, updates, deletes, actions), who made it and whether it succeeded. Reads are not logged." />
+      <PageHeader
+        title="Activity log"
+        subtitle="Every control-plane write in this subscription (creates, updates, deletes, actions), who made it and whether it succeeded. Reads are not logged."
+      />
       <ActivityFilterForm key={qs} initial={filters} onApply={apply} />
       <ErrorBanner error={log.error} title="The activity log could not be read." />
-      <PagedLogTable log={log} noun={['event', 'events'] as const} caption="Activity log events" columns={columns} rowKey={(e) => e.eventDataId} empty={<Empty filters={filters} hasMore={log.hasMore} />} />
-      <DetailDialog title={open ? `${opName(open)}` : 'Event'} fields={open ? detailFields(open, nameOfCaller(open.caller)) : null} raw={open} onClose={() => setOpen(null)} />
+      <PagedLogTable
+        log={log}
+        noun={['event', 'events'] as const}
+        caption="Activity log events"
+        columns={columns}
+        rowKey={(e) => e.eventDataId}
+        empty={<Empty filters={filters} hasMore={log.hasMore} />}
+      />
+      <DetailDialog
+        title={open ? `${opName(open)}` : 'Event'}
+        fields={open ? detailFields(open, nameOfCaller(open.caller)) : null}
+        raw={open}
+        onClose={() => setOpen(null)}
+      />
     </section>
   );
 }
@@ -106,9 +163,13 @@ function Empty({ filters, hasMore }: { filters: ActivityFilters; hasMore: boolea
     <EmptyState title="No activity in this time range">
       <p>
         Nothing matched in the {rangeLabel(filters.time)}
-        {hasMore ? ' among the events read so far; press Load more to search older events' : ''}. Widen the Time range (e.g. Last 30 days) or clear some filters, then press Apply filters.
+        {hasMore ? ' among the events read so far; press Load more to search older events' : ''}. Widen the Time range
+        (e.g. Last 30 days) or clear some filters, then press Apply filters.
       </p>
-      <p>Events appear here when someone creates, changes or deletes something, e.g. <code>openmi identity create -g rg1 -n id1</code>.</p>
+      <p>
+        Events appear here when someone creates, changes or deletes something, e.g.{' '}
+        <code>openmi identity create -g rg1 -n id1</code>.
+      </p>
     </EmptyState>
   );
 }

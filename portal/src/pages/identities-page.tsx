@@ -18,8 +18,20 @@ const COLUMNS: Column<IdentityWire>[] = [
   },
   { key: 'rg', header: 'Resource group', sortValue: (i) => groupOf(i.id), render: (i) => groupOf(i.id) },
   { key: 'location', header: 'Location', sortValue: (i) => i.location, render: (i) => i.location },
-  { key: 'client', header: 'Client ID', className: 'mi-nowrap', sortValue: (i) => i.properties.clientId, render: (i) => <span className="mono">{i.properties.clientId}</span> },
-  { key: 'principal', header: 'Principal ID', className: 'mi-nowrap', sortValue: (i) => i.properties.principalId, render: (i) => <span className="mono">{i.properties.principalId}</span> },
+  {
+    key: 'client',
+    header: 'Client ID',
+    className: 'mi-nowrap',
+    sortValue: (i) => i.properties.clientId,
+    render: (i) => <span className="mono">{i.properties.clientId}</span>,
+  },
+  {
+    key: 'principal',
+    header: 'Principal ID',
+    className: 'mi-nowrap',
+    sortValue: (i) => i.properties.principalId,
+    render: (i) => <span className="mono">{i.properties.principalId}</span>,
+  },
 ];
 
 function matches(i: IdentityWire, text: string): boolean {
@@ -58,10 +70,18 @@ export function IdentitiesPage() {
       {list.data && total > 0 ? (
         <>
           <div className="filters" role="search">
-            <TextField label="Filter identities" type="search" value={filter} onChange={setFilter} placeholder="Name, resource group or client ID" />
+            <TextField
+              label="Filter identities"
+              type="search"
+              value={filter}
+              onChange={setFilter}
+              placeholder="Name, resource group or client ID"
+            />
           </div>
           <p className="muted" role="status">
-            {rows.length === total ? `${total} ${total === 1 ? 'identity' : 'identities'}` : `${rows.length} of ${total} identities match “${filter.trim()}”`}
+            {rows.length === total
+              ? `${total} ${total === 1 ? 'identity' : 'identities'}`
+              : `${rows.length} of ${total} identities match “${filter.trim()}”`}
           </p>
           <DataTable
             caption="User-assigned identities"

@@ -76,11 +76,15 @@ function TabContent({ tab, identity, resourceGroup }: { tab: TabId; identity: Id
 export function IdentityDetailPage({ resourceGroup, name }: { resourceGroup: string; name: string }) {
   const { subscriptionId } = useSubscription();
   const route = useRoute();
-  const identity = useAsync(() => getIdentity(subscriptionId, resourceGroup, name), [subscriptionId, resourceGroup, name]);
+  const identity = useAsync(
+    () => getIdentity(subscriptionId, resourceGroup, name),
+    [subscriptionId, resourceGroup, name],
+  );
   const [deleting, setDeleting] = useState(false);
   const asked = route.query.get('tab');
   const tab: TabId = TABS.some((t) => t.id === asked) ? (asked as TabId) : 'resources';
-  const selectTab = (id: string) => navigate(`${pathOf('identities', resourceGroup, name)}?tab=${id}`, { replace: true });
+  const selectTab = (id: string) =>
+    navigate(`${pathOf('identities', resourceGroup, name)}?tab=${id}`, { replace: true });
   const i = identity.data;
   if (!i) {
     return (
@@ -126,7 +130,9 @@ export function IdentityDetailPage({ resourceGroup, name }: { resourceGroup: str
       <TabPanel id={tab}>
         <TabContent tab={tab} identity={i} resourceGroup={resourceGroup} />
       </TabPanel>
-      {deleting ? <DeleteIdentityDialog identity={i} resourceGroup={resourceGroup} onClose={() => setDeleting(false)} /> : null}
+      {deleting ? (
+        <DeleteIdentityDialog identity={i} resourceGroup={resourceGroup} onClose={() => setDeleting(false)} />
+      ) : null}
     </section>
   );
 }

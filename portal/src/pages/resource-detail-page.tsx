@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { getResource, identitySummary, typeLabel, type ComputeResourceWire, type ResourceKey } from '../api/resources.js';
+import {
+  getResource,
+  identitySummary,
+  typeLabel,
+  type ComputeResourceWire,
+  type ResourceKey,
+} from '../api/resources.js';
 import { ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { TabPanel, Tabs } from '../components/tabs.js';
 import { useAsync } from '../components/use-async.js';
@@ -76,7 +82,7 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
     const q = new URLSearchParams(route.query);
     q.delete('created');
     navigate(`${resourcePath(resourceGroup, type, name)}${q.size ? `?${q.toString()}` : ''}`, { replace: true });
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once, when the page opens with ?created
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once, when the page opens with ?created
   }, [justCreated]);
   const selectTab = (id: string) => {
     setNotice(undefined);

@@ -29,7 +29,9 @@ export function activityFilter(o: ActivityOptions): string {
 
 /** `openmi activity list`: the subscription's activity log (control-plane writes), newest first. */
 export function activityCommand(): Command {
-  const list = withClientOptions(new Command('list').description('List control-plane writes (the activity log), newest first.'))
+  const list = withClientOptions(
+    new Command('list').description('List control-plane writes (the activity log), newest first.'),
+  )
     .option('--from <time>', 'only events at or after this ISO time')
     .option('--to <time>', 'only events at or before this ISO time')
     .option('-g, --resource-group <name>', 'only events in this resource group')
@@ -48,5 +50,7 @@ export function activityCommand(): Command {
         { header: 'resource', get: (e) => e.resourceId },
       ]);
     });
-  return new Command('activity').description('The activity log: who changed what, when, and whether it succeeded.').addCommand(list);
+  return new Command('activity')
+    .description('The activity log: who changed what, when, and whether it succeeded.')
+    .addCommand(list);
 }

@@ -23,7 +23,8 @@ interface AgentOptions extends ResourceRef {
 function parseListen(v: string): { host: string; port: number } {
   const i = v.lastIndexOf(':');
   const port = Number(v.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--listen must be ADDR:PORT, e.g. 127.0.0.1:50342 (got '${v}')`, 2);
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--listen must be ADDR:PORT, e.g. 127.0.0.1:50342 (got '${v}')`, 2);
   return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port };
 }
 
@@ -31,12 +32,20 @@ function parseListen(v: string): { host: string; port: number } {
 const HOST_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 function collectHost(v: string, all: string[]): string[] {
-  if (!HOST_VALUE.test(v)) throw new CliError(`--allow-host must be NAME:PORT as workloads send it in the Host header, e.g. openmi-agent:50342 (got '${v}')`, 2);
+  if (!HOST_VALUE.test(v))
+    throw new CliError(
+      `--allow-host must be NAME:PORT as workloads send it in the Host header, e.g. openmi-agent:50342 (got '${v}')`,
+      2,
+    );
   return [...all, v];
 }
 
 function readCa(path: string | undefined): string {
-  if (!path) throw new CliError("--ca FILE is required with --server: the openmi CA certificate (ca.pem in the server's data dir).", 2);
+  if (!path)
+    throw new CliError(
+      "--ca FILE is required with --server: the openmi CA certificate (ca.pem in the server's data dir).",
+      2,
+    );
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -46,7 +55,8 @@ function readCa(path: string | undefined): string {
 
 function positiveInt(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--max-connections-per-client must be a positive integer (got '${v}')`, 2);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--max-connections-per-client must be a positive integer (got '${v}')`, 2);
   return n;
 }
 
@@ -57,7 +67,11 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
     const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log, allowedHosts: o.allowHost });
     return { agent: r.agent, caPath: r.caCertPath };
   }
-  if (o.server.length === 0) throw new CliError('say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).', 2);
+  if (o.server.length === 0)
+    throw new CliError(
+      'say which server: --server URL with --join-token T (or --resource ID with --data-dir for a local one).',
+      2,
+    );
   const agent = await startAgent({
     serverUrl: o.server,
     ca: readCa(o.ca),
@@ -75,21 +89,62 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
 
 export function agentCommand(): Command {
   return withResourceRef(new Command('agent'))
-    .description("Serve a resource's managed-identity tokens to the workloads on this host (IMDS and App Service endpoints).")
-    .option('--join-token <token>', 'one-time token from `openmi resource join-token create` (not needed after the first start)')
-    .option('--server <url>', 'the openmi server, e.g. https://openmi.example:8443; repeat it (or separate by commas) to name several nodes to fail over between', (v: string, all: string[]) => [...all, v], [] as string[])
+    .description(
+      "Serve a resource's managed-identity tokens to the workloads on this host (IMDS and App Service endpoints).",
+    )
+    .option(
+      '--join-token <token>',
+      'one-time token from `openmi resource join-token create` (not needed after the first start)',
+    )
+    .option(
+      '--server <url>',
+      'the openmi server, e.g. https://openmi.example:8443; repeat it (or separate by commas) to name several nodes to fail over between',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--ca <file>', "the openmi CA certificate (ca.pem from the server's data dir)")
     .option('--listen <addr:port>', 'where workloads reach the metadata endpoints', '127.0.0.1:50342')
-    .option('--allow-host <name:port>', 'a further Host header value workloads reach the agent by, e.g. a container service name (repeatable)', collectHost, [])
+    .option(
+      '--allow-host <name:port>',
+      'a further Host header value workloads reach the agent by, e.g. a container service name (repeatable)',
+      collectHost,
+      [],
+    )
     .option('--state-dir <dir>', 'where the agent keeps its key and enrollment', './.openmi-agent')
-    .option('--data-dir <dir>', 'with --resource: a local installation whose admin credentials enroll an ephemeral agent')
+    .option(
+      '--data-dir <dir>',
+      'with --resource: a local installation whose admin credentials enroll an ephemeral agent',
+    )
     .option('--ready-file <file>', 'write the endpoints as JSON to this file once listening')
-    .option('--max-connections-per-client <n>', 'open connections one workload address may hold; requests past it get 429 (default 128)', positiveInt)
+    .option(
+      '--max-connections-per-client <n>',
+      'open connections one workload address may hold; requests past it get 429 (default 128)',
+      positiveInt,
+    )
     .action(async (o: AgentOptions) => {
       const { agent, caPath } = await start(o);
-      const vars = workloadVariables({ imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader }, caPath, 'all');
-      if (o.readyFile) writeFileSync(o.readyFile, JSON.stringify({ pid: process.pid, resourceId: agent.resourceId, agentId: agent.agentId, env: vars }), { mode: 0o600 });
-      process.stdout.write(`openmi agent ${agent.agentId} serves ${agent.resourceId} on ${agent.endpoints.imds}\nworkloads need:\n${Object.entries(vars).map(([k, v]) => `  export ${k}=${v}`).join('\n')}\n`);
+      const vars = workloadVariables(
+        {
+          imds: agent.endpoints.imds,
+          identityEndpoint: agent.endpoints.identityEndpoint,
+          identityHeader: agent.identityHeader,
+        },
+        caPath,
+        'all',
+      );
+      if (o.readyFile)
+        writeFileSync(
+          o.readyFile,
+          JSON.stringify({ pid: process.pid, resourceId: agent.resourceId, agentId: agent.agentId, env: vars }),
+          { mode: 0o600 },
+        );
+      process.stdout.write(
+        `openmi agent ${agent.agentId} serves ${agent.resourceId} on ${agent.endpoints.imds}\nworkloads need:\n${Object.entries(
+          vars,
+        )
+          .map(([k, v]) => `  export ${k}=${v}`)
+          .join('\n')}\n`,
+      );
       const ephemeral = !!(o.resource || o.name);
       const stop = () => void agent.close({ leave: ephemeral }).finally(() => process.exit(0));
       process.once('SIGINT', stop);

@@ -4,7 +4,12 @@ import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print } from '../output.js';
 
-type VerifyResultWire = { log: string; ok: boolean; rows: number; broken?: { seq: number; kind: string; reason: string } };
+type VerifyResultWire = {
+  log: string;
+  ok: boolean;
+  rows: number;
+  broken?: { seq: number; kind: string; reason: string };
+};
 
 /**
  * Follows the server's nextLinks: each request checks a bounded number of rows, so a log of
@@ -12,17 +17,24 @@ type VerifyResultWire = { log: string; ok: boolean; rows: number; broken?: { seq
  */
 async function verifyAll(o: ClientOptions): Promise<{ ok: boolean; value: VerifyResultWire[] }> {
   const value: VerifyResultWire[] = [];
-  for await (const p of eachPage<VerifyResultWire>(clientFor(o), '/providers/OpenMI.Audit/verify?api-version=2025-01-01', 'POST')) {
+  for await (const p of eachPage<VerifyResultWire>(
+    clientFor(o),
+    '/providers/OpenMI.Audit/verify?api-version=2025-01-01',
+    'POST',
+  )) {
     for (const v of p.value) value.push(v);
     const progress = p.page['progress'] as { log: string; rows: number } | undefined;
-    if (progress && process.stderr.isTTY) process.stderr.write(`checked ${progress.rows} rows of the ${progress.log} log…\r`);
+    if (progress && process.stderr.isTTY)
+      process.stderr.write(`checked ${progress.rows} rows of the ${progress.log} log…\r`);
   }
   return { ok: value.every((v) => v.ok), value };
 }
 
 /** `openmi audit verify`: checks both hash chains on the server (works for SQLite and PostgreSQL) and exits 1 if one is broken. */
 export function auditCommand(): Command {
-  const verify = withClientOptions(new Command('verify').description('Check that no activity or sign-in log row was edited, inserted or deleted.')).action(async (o: ClientOptions) => {
+  const verify = withClientOptions(
+    new Command('verify').description('Check that no activity or sign-in log row was edited, inserted or deleted.'),
+  ).action(async (o: ClientOptions) => {
     const r = await verifyAll(o);
     print(o.output, r, r.value, [
       { header: 'log', get: (v) => v.log },

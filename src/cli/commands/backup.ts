@@ -16,7 +16,7 @@ const MASTER_KEY_WARNING = [
 
 /** pg_dump and pg_restore do this better than openmi could; say how (docs/operations.md). */
 const POSTGRES_GUIDANCE = [
-  'This installation keeps its store in PostgreSQL: back it up with PostgreSQL\'s own tools, which',
+  "This installation keeps its store in PostgreSQL: back it up with PostgreSQL's own tools, which",
   'take a consistent snapshot while the servers keep running:',
   '  pg_dump --format=custom --file openmi.dump "<the postgres:// URL of OPENMI_STORE>"',
   '  (add --schema=<schema> if openmi lives in a schema of its own)',
@@ -40,7 +40,9 @@ function refusePostgres(cfg: Config): void {
 /** `openmi backup --out FILE`: a consistent copy of a SQLite store, also while the server runs. */
 export function backupCommand(): Command {
   return new Command('backup')
-    .description('Write a consistent copy of the SQLite store to a file, also while the server runs (PostgreSQL: prints pg_dump guidance).')
+    .description(
+      'Write a consistent copy of the SQLite store to a file, also while the server runs (PostgreSQL: prints pg_dump guidance).',
+    )
     .requiredOption('--out <file>', 'file to write the backup to')
     .option('--data-dir <dir>', 'data directory of the installation (default ./.openmi)')
     .option('--store <store>', 'sqlite (default) or a postgres:// URL')
@@ -62,7 +64,9 @@ export function backupCommand(): Command {
 /** `openmi restore --in FILE`: puts a backup in place as the data dir's store, with no server running on it. */
 export function restoreCommand(): Command {
   return new Command('restore')
-    .description('Put a backup made by `openmi backup` in place as the store of a data directory no server is running on.')
+    .description(
+      'Put a backup made by `openmi backup` in place as the store of a data directory no server is running on.',
+    )
     .requiredOption('--in <file>', 'backup file to restore')
     .option('--data-dir <dir>', 'data directory to restore into (default ./.openmi)')
     .option('--store <store>', 'sqlite (default) or a postgres:// URL')
@@ -81,7 +85,10 @@ export function restoreCommand(): Command {
         throw new CliError(`refusing to restore: ${(e as Error).message}`);
       }
       try {
-        if (existsSync(db) && !o.force) throw new CliError(`${db} exists; restore into an empty data directory, or add --force to replace that store`);
+        if (existsSync(db) && !o.force)
+          throw new CliError(
+            `${db} exists; restore into an empty data directory, or add --force to replace that store`,
+          );
         const { version } = await restoreSqlite(input, db).catch((e: Error) => {
           throw e instanceof CliError ? e : new CliError(`restore failed: ${e.message}`);
         });
@@ -102,6 +109,7 @@ function restoreNeeds(dataDir: string): string[] {
     `Copy admin-credentials.json too if you use 'openmi env --admin': its secret is stored only hashed. The CA and`,
     'server certificate are rebuilt from the store at start.',
   ];
-  if (existsSync(join(dataDir, 'master.key'))) lines.push(`(${join(dataDir, 'master.key')} exists: make sure it is the key the backup was made under.)`);
+  if (existsSync(join(dataDir, 'master.key')))
+    lines.push(`(${join(dataDir, 'master.key')} exists: make sure it is the key the backup was made under.)`);
   return lines;
 }

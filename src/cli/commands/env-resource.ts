@@ -22,7 +22,10 @@ async function waitForReady(file: string, child: ReturnType<typeof spawn>): Prom
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Ready;
     } catch {
-      if (exited !== null) throw new CliError(`the background agent exited with code ${exited}; run 'openmi agent --resource …' in the foreground to see why.`);
+      if (exited !== null)
+        throw new CliError(
+          `the background agent exited with code ${exited}; run 'openmi agent --resource …' in the foreground to see why.`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -37,7 +40,14 @@ async function waitForReady(file: string, child: ReturnType<typeof spawn>): Prom
 export async function resourceEnvironment(o: ResourceRef & { dataDir?: string }): Promise<Ready> {
   const dir = mkdtempSync(join(tmpdir(), 'openmi-env-'));
   const readyFile = join(dir, 'ready.json');
-  const args = [fileURLToPath(new URL('../main.js', import.meta.url)), 'agent', '--listen', '127.0.0.1:0', '--ready-file', readyFile];
+  const args = [
+    fileURLToPath(new URL('../main.js', import.meta.url)),
+    'agent',
+    '--listen',
+    '127.0.0.1:0',
+    '--ready-file',
+    readyFile,
+  ];
   if (o.dataDir) args.push('--data-dir', o.dataDir);
   if (o.resource) args.push('--resource', o.resource);
   else if (o.type && o.resourceGroup && o.name) args.push('--type', o.type, '-g', o.resourceGroup, '-n', o.name);

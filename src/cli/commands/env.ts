@@ -23,7 +23,9 @@ function readCredentials(dataDir: string): AdminCredentialsFile {
     return JSON.parse(readFileSync(path, 'utf8')) as AdminCredentialsFile;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message;
-    throw new CliError(`cannot read the admin credentials at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create them.`);
+    throw new CliError(
+      `cannot read the admin credentials at ${path}: ${why}. Start the server once with 'openmi serve --data-dir ${dataDir}' to create them.`,
+    );
   }
 }
 
@@ -57,28 +59,40 @@ export function envCommand(): Command {
   return new Command('env')
     .description('Print the environment a client needs to reach this openmi installation.')
     .option('--admin', 'the bootstrap admin credentials (client credentials for Resource Manager)')
-    .option('--resource <id>', "a resource's managed identities: starts a background agent for it and prints the variables that point SDKs at it")
+    .option(
+      '--resource <id>',
+      "a resource's managed identities: starts a background agent for it and prints the variables that point SDKs at it",
+    )
     .option('--data-dir <dir>', 'data directory (default ./.openmi)')
     .option('--port <n>', 'port the server listens on, if not the default', (v) => Number(v))
     .option('--public-url <url>', 'base URL clients use, if the server was started with one')
     .addOption(new Option('--format <format>', 'output format').choices(['sh', 'json']).default('sh'))
-    .action(async (o: { admin?: boolean; resource?: string; dataDir?: string; port?: number; publicUrl?: string; format: 'sh' | 'json' }) => {
-      if (o.resource) return printResourceEnv(o.resource, o.dataDir, o.format);
-      if (!o.admin) throw new CliError('say which environment to print: --admin or --resource ID.', 2);
-      const cfg = loadConfig({ dataDir: o.dataDir, port: o.port, publicUrl: o.publicUrl });
-      const creds = readCredentials(cfg.dataDir);
-      const base = o.port || o.publicUrl ? publicBaseUrl(cfg) : (readEndpoint(cfg.dataDir) ?? publicBaseUrl(cfg));
-      const env: AdminEnv = {
-        tenantId: creds.tenantId,
-        subscriptionId: creds.subscriptionId,
-        clientId: creds.clientId,
-        clientSecret: creds.clientSecret,
-        authorityHost: base,
-        armEndpoint: base,
-        caCertPath: join(cfg.dataDir, 'ca.pem'),
-      };
-      process.stdout.write(renderAdminEnv(env, o.format));
-    });
+    .action(
+      async (o: {
+        admin?: boolean;
+        resource?: string;
+        dataDir?: string;
+        port?: number;
+        publicUrl?: string;
+        format: 'sh' | 'json';
+      }) => {
+        if (o.resource) return printResourceEnv(o.resource, o.dataDir, o.format);
+        if (!o.admin) throw new CliError('say which environment to print: --admin or --resource ID.', 2);
+        const cfg = loadConfig({ dataDir: o.dataDir, port: o.port, publicUrl: o.publicUrl });
+        const creds = readCredentials(cfg.dataDir);
+        const base = o.port || o.publicUrl ? publicBaseUrl(cfg) : (readEndpoint(cfg.dataDir) ?? publicBaseUrl(cfg));
+        const env: AdminEnv = {
+          tenantId: creds.tenantId,
+          subscriptionId: creds.subscriptionId,
+          clientId: creds.clientId,
+          clientSecret: creds.clientSecret,
+          authorityHost: base,
+          armEndpoint: base,
+          caCertPath: join(cfg.dataDir, 'ca.pem'),
+        };
+        process.stdout.write(renderAdminEnv(env, o.format));
+      },
+    );
 }
 
 async function printResourceEnv(resource: string, dataDir: string | undefined, format: 'sh' | 'json'): Promise<void> {
@@ -88,6 +102,8 @@ async function printResourceEnv(resource: string, dataDir: string | undefined, f
     return;
   }
   const lines = Object.entries(ready.env).map(([k, v]) => `export ${k}=${quote(v)}`);
-  lines.push(`# an agent for ${ready.resourceId} runs in the background as pid ${ready.pid}; stop it with: kill ${ready.pid}`);
+  lines.push(
+    `# an agent for ${ready.resourceId} runs in the background as pid ${ready.pid}; stop it with: kill ${ready.pid}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -39,7 +39,10 @@ const printOne = (o: ClientOptions, r: FederatedCredentialWire) => print(o.outpu
 
 /** `a,b` or repeated flags; empty entries are dropped so a trailing comma is harmless. */
 function audiences(values: string[] | undefined): string[] {
-  const list = (values ?? [DEFAULT_AUDIENCE]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const list = (values ?? [DEFAULT_AUDIENCE])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new CliError('--audiences needs at least one audience', 2);
   return list;
 }
@@ -77,7 +80,10 @@ function deleteCommand(): Command {
     const { status } = await client.call('DELETE', pathOf(o, client.subscriptionId, o.name));
     const deleted = status !== 204;
     if (o.output === 'json') process.stdout.write(`${JSON.stringify({ deleted })}\n`);
-    else process.stdout.write(deleted ? `deleted federated credential ${o.name}\n` : `federated credential ${o.name} did not exist\n`);
+    else
+      process.stdout.write(
+        deleted ? `deleted federated credential ${o.name}\n` : `federated credential ${o.name} did not exist\n`,
+      );
   });
 }
 

@@ -20,7 +20,10 @@ const COLUMNS: Column<FederationIssuer>[] = [
 ];
 
 const pathOf = (name?: string) =>
-  withApiVersion(`/providers/OpenMI.Tokens/federationIssuers${name === undefined ? '' : `/${encodeURIComponent(name)}`}`, OPENMI_TOKENS_API_VERSION);
+  withApiVersion(
+    `/providers/OpenMI.Tokens/federationIssuers${name === undefined ? '' : `/${encodeURIComponent(name)}`}`,
+    OPENMI_TOKENS_API_VERSION,
+  );
 
 function readJwks(file: string): Record<string, unknown> {
   let text: string;
@@ -33,7 +36,11 @@ function readJwks(file: string): Record<string, unknown> {
 }
 
 function addCommand(): Command {
-  return withClientOptions(new Command('add').description("Register (or replace) an external issuer's JWKS, for issuers openmi cannot or may not reach through OpenID discovery (private networks)."))
+  return withClientOptions(
+    new Command('add').description(
+      "Register (or replace) an external issuer's JWKS, for issuers openmi cannot or may not reach through OpenID discovery (private networks).",
+    ),
+  )
     .requiredOption('-n, --name <name>', 'name of the registration')
     .requiredOption('--issuer <url>', "the issuer exactly as in the tokens' 'iss' claim")
     .requiredOption('--jwks-file <file>', 'JWKS document ({"keys":[...]}) with the public keys')
@@ -45,11 +52,13 @@ function addCommand(): Command {
 }
 
 function listCommand(): Command {
-  return withClientOptions(new Command('list').description('List registered federation issuers.')).action(async (o: ClientOptions) => {
-    const r = await clientFor(o).request<{ value?: FederationIssuer[] }>('GET', pathOf());
-    const value = r?.value ?? [];
-    print(o.output, value, value, COLUMNS);
-  });
+  return withClientOptions(new Command('list').description('List registered federation issuers.')).action(
+    async (o: ClientOptions) => {
+      const r = await clientFor(o).request<{ value?: FederationIssuer[] }>('GET', pathOf());
+      const value = r?.value ?? [];
+      print(o.output, value, value, COLUMNS);
+    },
+  );
 }
 
 function deleteCommand(): Command {
@@ -59,7 +68,10 @@ function deleteCommand(): Command {
       const { status } = await clientFor(o).call('DELETE', pathOf(o.name));
       const deleted = status !== 204;
       if (o.output === 'json') process.stdout.write(`${JSON.stringify({ deleted })}\n`);
-      else process.stdout.write(deleted ? `deleted federation issuer ${o.name}\n` : `federation issuer ${o.name} did not exist\n`);
+      else
+        process.stdout.write(
+          deleted ? `deleted federation issuer ${o.name}\n` : `federation issuer ${o.name} did not exist\n`,
+        );
     });
 }
 

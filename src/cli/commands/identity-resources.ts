@@ -34,12 +34,16 @@ export function listResourcesCommand(): Command {
       .description('List the Azure resources a user-assigned identity is assigned to (listAssociatedResources).')
       .requiredOption('-g, --resource-group <name>', 'resource group of the identity')
       .requiredOption('-n, --name <name>', 'identity name')
-      .option('--filter <odata>', "OData filter, e.g. \"type eq 'Microsoft.Compute/virtualMachines'\"")
+      .option('--filter <odata>', 'OData filter, e.g. "type eq \'Microsoft.Compute/virtualMachines\'"')
       .option('--orderby <odata>', 'sort order, e.g. "name desc"')
       .option('--top <n>', 'page size the server uses (all pages are fetched)', positiveInt),
   ).action(async (o: Options) => {
     const client = clientFor(o);
-    const { value, pages } = await listAll<AssociatedResourceWire>(client, actionPath(o, client.subscriptionId), 'POST');
+    const { value, pages } = await listAll<AssociatedResourceWire>(
+      client,
+      actionPath(o, client.subscriptionId),
+      'POST',
+    );
     const totalCount = typeof pages[0]?.['totalCount'] === 'number' ? pages[0]['totalCount'] : value.length;
     print(o.output, { value, totalCount }, value, COLUMNS);
   });

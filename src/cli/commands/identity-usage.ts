@@ -54,30 +54,55 @@ function printUsage(o: ClientOptions, u: IdentityUsage): void {
 }
 
 export function usageCommand(): Command {
-  return named('usage', 'Show what carries an identity, its role assignments and federated credentials, and token use per calling resource.').action(async (o: Named) => {
+  return named(
+    'usage',
+    'Show what carries an identity, its role assignments and federated credentials, and token use per calling resource.',
+  ).action(async (o: Named) => {
     const client = clientFor(o);
-    printUsage(o, await client.request<IdentityUsage>('GET', `${identityId(client.subscriptionId, o.resourceGroup, o.name)}/${NS}/usage?${API}`));
+    printUsage(
+      o,
+      await client.request<IdentityUsage>(
+        'GET',
+        `${identityId(client.subscriptionId, o.resourceGroup, o.name)}/${NS}/usage?${API}`,
+      ),
+    );
   });
 }
 
 export function unusedCommand(): Command {
-  return withClientOptions(new Command('unused').description('List user-assigned identities with no successful token request in the last N days.'))
+  return withClientOptions(
+    new Command('unused').description(
+      'List user-assigned identities with no successful token request in the last N days.',
+    ),
+  )
     .requiredOption('--days <n>', 'days without a successful token request', positiveInt)
     .action(async (o: ClientOptions & { days: number }) => {
       const client = clientFor(o);
-      const r = await client.request<{ value: UnusedIdentity[] }>('GET', `/subscriptions/${client.subscriptionId}/${NS}/unusedIdentities?${API}&days=${o.days}`);
+      const r = await client.request<{ value: UnusedIdentity[] }>(
+        'GET',
+        `/subscriptions/${client.subscriptionId}/${NS}/unusedIdentities?${API}&days=${o.days}`,
+      );
       print(o.output, r.value, r.value, UNUSED_COLUMNS);
     });
 }
 
 export function impactCommand(): Command {
-  return named('impact', 'List the resources whose workloads would lose access if the identity (or one of its role assignments) were removed.')
+  return named(
+    'impact',
+    'List the resources whose workloads would lose access if the identity (or one of its role assignments) were removed.',
+  )
     .option('--role-assignment <id>', 'role assignment id or name (GUID) of the identity')
     .action(async (o: Named & { roleAssignment?: string }) => {
       const client = clientFor(o);
       const ra = o.roleAssignment ? `&roleAssignmentId=${encodeURIComponent(o.roleAssignment)}` : '';
-      const r = await client.request<IdentityImpact>('GET', `${identityId(client.subscriptionId, o.resourceGroup, o.name)}/${NS}/impact?${API}${ra}`);
-      if (o.output === 'table' && r.roleAssignment) process.stdout.write(`role assignment ${r.roleAssignment.id} grants ${nameOf(r.roleAssignment.roleDefinitionId)} at ${r.roleAssignment.scope}\n`);
+      const r = await client.request<IdentityImpact>(
+        'GET',
+        `${identityId(client.subscriptionId, o.resourceGroup, o.name)}/${NS}/impact?${API}${ra}`,
+      );
+      if (o.output === 'table' && r.roleAssignment)
+        process.stdout.write(
+          `role assignment ${r.roleAssignment.id} grants ${nameOf(r.roleAssignment.roleDefinitionId)} at ${r.roleAssignment.scope}\n`,
+        );
       print(o.output, r, r.resources, IMPACT_COLUMNS);
     });
 }

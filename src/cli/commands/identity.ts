@@ -1,6 +1,12 @@
 import { Command, Option } from 'commander';
 import { listAll } from '../../client/arm-client.js';
-import { IDENTITY_API_VERSION, identityCollectionPath, identityId, resourceGroupOf, withApiVersion } from '../arm-paths.js';
+import {
+  IDENTITY_API_VERSION,
+  identityCollectionPath,
+  identityId,
+  resourceGroupOf,
+  withApiVersion,
+} from '../arm-paths.js';
 import { clientFor, parseTags, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
 import type { IdentityWire } from '../../wire/identities.js';
@@ -31,7 +37,8 @@ function named(verb: string, description: string): Command {
   );
 }
 
-const pathOf = (o: Named, sub: string) => withApiVersion(identityId(sub, o.resourceGroup, o.name), IDENTITY_API_VERSION);
+const pathOf = (o: Named, sub: string) =>
+  withApiVersion(identityId(sub, o.resourceGroup, o.name), IDENTITY_API_VERSION);
 const printOne = (o: ClientOptions, r: IdentityWire) => print(o.output, r, [r], IDENTITY_COLUMNS);
 
 function createCommand(): Command {
@@ -59,7 +66,9 @@ function showCommand(): Command {
 }
 
 function listCommand(): Command {
-  return withClientOptions(new Command('list').description('List user-assigned identities in the subscription or one resource group.'))
+  return withClientOptions(
+    new Command('list').description('List user-assigned identities in the subscription or one resource group.'),
+  )
     .option('-g, --resource-group <name>', 'only this resource group')
     .action(async (o: ClientOptions & { resourceGroup?: string }) => {
       const client = clientFor(o);
@@ -74,7 +83,10 @@ function updateCommand(): Command {
     .requiredOption('--tags <tags...>', 'tags as name=value')
     .action(async (o: Named & { tags: string[] }) => {
       const client = clientFor(o);
-      printOne(o, await client.request<IdentityWire>('PATCH', pathOf(o, client.subscriptionId), { tags: parseTags(o.tags) }));
+      printOne(
+        o,
+        await client.request<IdentityWire>('PATCH', pathOf(o, client.subscriptionId), { tags: parseTags(o.tags) }),
+      );
     });
 }
 
@@ -97,6 +109,8 @@ export function identityCommand(): Command {
     .addCommand(updateCommand())
     .addCommand(deleteCommand())
     .addCommand(listResourcesCommand())
-    .addCommand(usageCommand()).addCommand(unusedCommand()).addCommand(impactCommand())
+    .addCommand(usageCommand())
+    .addCommand(unusedCommand())
+    .addCommand(impactCommand())
     .addCommand(federatedCredentialCommand());
 }

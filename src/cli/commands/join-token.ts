@@ -27,26 +27,44 @@ export function withResourceRef(cmd: Command): Command {
 
 export function resourceIdOf(o: ResourceRef, subscriptionId: string): string {
   if (o.resource) return o.resource;
-  if (o.type && o.resourceGroup && o.name) return resourcePath(subscriptionId, o.resourceGroup, resourceType(o.type).type, o.name);
+  if (o.type && o.resourceGroup && o.name)
+    return resourcePath(subscriptionId, o.resourceGroup, resourceType(o.type).type, o.name);
   throw new CliError('say which resource: --resource ID, or --type, --resource-group and --name.', 2);
 }
 
 export function createJoinToken(client: ArmClient, resourceId: string, body: JoinTokenRequest): Promise<JoinTokenWire> {
-  return client.request<JoinTokenWire>('POST', withApiVersion(`${resourceId}/providers/OpenMI.Agents/joinTokens`, OPENMI_API), body);
+  return client.request<JoinTokenWire>(
+    'POST',
+    withApiVersion(`${resourceId}/providers/OpenMI.Agents/joinTokens`, OPENMI_API),
+    body,
+  );
 }
 
 function createCommand(): Command {
-  return withResourceRef(withClientOptions(new Command('create').description('Create a one-time token that enrolls one agent (openmi agent --join-token) for a resource.')))
+  return withResourceRef(
+    withClientOptions(
+      new Command('create').description(
+        'Create a one-time token that enrolls one agent (openmi agent --join-token) for a resource.',
+      ),
+    ),
+  )
     .option('--expires-in <seconds>', 'how long the token can be used (default 3600)', positiveInt)
     .action(async (o: ClientOptions & ResourceRef & { expiresIn?: number }) => {
       const client = clientFor(o);
-      const r = await createJoinToken(client, resourceIdOf(o, client.subscriptionId), { ephemeral: false, ...(o.expiresIn ? { expiresInSeconds: o.expiresIn } : {}) });
+      const r = await createJoinToken(client, resourceIdOf(o, client.subscriptionId), {
+        ephemeral: false,
+        ...(o.expiresIn ? { expiresInSeconds: o.expiresIn } : {}),
+      });
       if (o.output === 'json') return print('json', r, [], []);
       process.stdout.write(`${r.token}\n`);
-      process.stderr.write(`join token for ${r.resourceId}, usable once until ${r.expiresOn}:\n  openmi agent --server ${client.baseUrl} --ca ${client.dataDir}/ca.pem --join-token <token>\n`);
+      process.stderr.write(
+        `join token for ${r.resourceId}, usable once until ${r.expiresOn}:\n  openmi agent --server ${client.baseUrl} --ca ${client.dataDir}/ca.pem --join-token <token>\n`,
+      );
     });
 }
 
 export function joinTokenCommand(): Command {
-  return new Command('join-token').description('Enroll agents that serve managed-identity tokens on a resource\'s hosts.').addCommand(createCommand());
+  return new Command('join-token')
+    .description("Enroll agents that serve managed-identity tokens on a resource's hosts.")
+    .addCommand(createCommand());
 }

@@ -45,10 +45,12 @@ function leaf(name: string, description: string): Command {
 
 /** `openmi keys list|rotate`: the token signing keys, through the ARM API like every other command. */
 export function keysCommand(): Command {
-  const list = leaf('list', 'List the token signing keys (next, current and retired) without key material.').action(async (o: ClientOptions) => {
-    const { value } = await clientFor(o).request<{ value: SigningKeyWire[] }>('GET', `${COLLECTION}?${API}`);
-    print(o.output, value, value, KEY_COLUMNS);
-  });
+  const list = leaf('list', 'List the token signing keys (next, current and retired) without key material.').action(
+    async (o: ClientOptions) => {
+      const { value } = await clientFor(o).request<{ value: SigningKeyWire[] }>('GET', `${COLLECTION}?${API}`);
+      print(o.output, value, value, KEY_COLUMNS);
+    },
+  );
   const rotate = leaf(
     'rotate',
     'Rotate the signing keys: the published next key starts signing, the current one is retired but stays published until its tokens expire.',

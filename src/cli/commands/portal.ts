@@ -18,6 +18,10 @@ export function portalCommand(): Command {
     .addOption(outputOption())
     .action(async (o: ClientOptions) => {
       const link = await clientFor(o).request<LoginLinkWire>('POST', LOGIN_LINKS);
-      process.stdout.write(o.output === 'json' ? renderJson(link) : `Open this link within 5 minutes; it signs you in once:\n${link.url}\n`);
+      process.stdout.write(
+        o.output === 'json'
+          ? renderJson(link)
+          : `Open this link within 5 minutes; it signs you in once:\n${link.url}\n`,
+      );
     });
 }

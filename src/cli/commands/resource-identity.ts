@@ -38,9 +38,11 @@ const COLUMNS: Column<IdentityRow>[] = [
 
 export function identityRows(block: IdentityBlock | undefined): IdentityRow[] {
   const rows: IdentityRow[] = [];
-  if (hasSystemAssigned(block)) rows.push({ kind: 'SystemAssigned', name: '(system)', principalId: block?.principalId, tenantId: block?.tenantId });
+  if (hasSystemAssigned(block))
+    rows.push({ kind: 'SystemAssigned', name: '(system)', principalId: block?.principalId, tenantId: block?.tenantId });
   for (const [id, v] of Object.entries(block?.userAssignedIdentities ?? {})) {
-    if (v !== null) rows.push({ kind: 'UserAssigned', name: nameOf(id), principalId: v.principalId, clientId: v.clientId });
+    if (v !== null)
+      rows.push({ kind: 'UserAssigned', name: nameOf(id), principalId: v.principalId, clientId: v.clientId });
   }
   return rows;
 }
@@ -56,7 +58,9 @@ async function apply(o: Options, compute: Compute): Promise<void> {
     systemAssigned: o.systemAssigned === true,
     userAssigned: (o.userAssigned ?? []).map((v) => resolveUserAssignedId(v, client.subscriptionId, o.resourceGroup)),
   };
-  const patched = await client.request<ComputeResourceWire | undefined>('PATCH', url, { identity: compute(current.identity, change) });
+  const patched = await client.request<ComputeResourceWire | undefined>('PATCH', url, {
+    identity: compute(current.identity, change),
+  });
   // A server that answers PATCH without a body (202/204) still has the result: read it back.
   const result = patched ?? (await client.request<ComputeResourceWire>('GET', url));
   const block = result.identity ?? { type: 'None' };

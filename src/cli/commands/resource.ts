@@ -46,7 +46,9 @@ function showCommand(): Command {
 }
 
 function listCommand(): Command {
-  return withClientOptions(new Command('list').description('List compute resources of one type in the subscription or one resource group.'))
+  return withClientOptions(
+    new Command('list').description('List compute resources of one type in the subscription or one resource group.'),
+  )
     .requiredOption('--type <type>', TYPES_HELP)
     .option('-g, --resource-group <name>', 'only this resource group')
     .action(async (o: ClientOptions & { type: string; resourceGroup?: string }) => {

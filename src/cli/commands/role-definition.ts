@@ -20,7 +20,10 @@ const COLUMNS: Column<RoleDefinitionWire>[] = [
 ];
 
 function scoped(verb: string, description: string): Command {
-  return withClientOptions(new Command(verb).description(description)).option('--scope <scope>', 'scope to look from (default: the subscription)');
+  return withClientOptions(new Command(verb).description(description)).option(
+    '--scope <scope>',
+    'scope to look from (default: the subscription)',
+  );
 }
 
 /** `@file.json` or inline JSON, as `az role definition create --role-definition` takes it. */
@@ -41,12 +44,26 @@ export function definitionBody(def: Record<string, unknown>): { id: string | und
   const name = get('Name') ?? get('roleName');
   if (typeof name !== 'string' || name === '') throw new CliError("the role definition needs a 'Name'", 2);
   const scopes = list('AssignableScopes');
-  if (scopes.length === 0) throw new CliError("the role definition needs 'AssignableScopes', e.g. [\"/subscriptions/{id}\"]", 2);
-  const permission = { actions: list('Actions'), notActions: list('NotActions'), dataActions: list('DataActions'), notDataActions: list('NotDataActions') };
+  if (scopes.length === 0)
+    throw new CliError('the role definition needs \'AssignableScopes\', e.g. ["/subscriptions/{id}"]', 2);
+  const permission = {
+    actions: list('Actions'),
+    notActions: list('NotActions'),
+    dataActions: list('DataActions'),
+    notDataActions: list('NotDataActions'),
+  };
   const id = get('Id');
   return {
     id: typeof id === 'string' && id !== '' ? id.slice(id.lastIndexOf('/') + 1) : undefined,
-    body: { properties: { roleName: name, description: get('Description') ?? '', type: 'CustomRole', permissions: [permission], assignableScopes: scopes } },
+    body: {
+      properties: {
+        roleName: name,
+        description: get('Description') ?? '',
+        type: 'CustomRole',
+        permissions: [permission],
+        assignableScopes: scopes,
+      },
+    },
   };
 }
 
@@ -56,9 +73,15 @@ function listCommand(): Command {
     .option('--custom-role-only', 'only custom roles')
     .action(async (o: ScopeOptions & { name?: string; customRoleOnly?: boolean }) => {
       const client = clientFor(o);
-      const terms = [...(o.name ? [`roleName eq '${o.name.replace(/'/g, "''")}'`] : []), ...(o.customRoleOnly ? ["type eq 'CustomRole'"] : [])];
+      const terms = [
+        ...(o.name ? [`roleName eq '${o.name.replace(/'/g, "''")}'`] : []),
+        ...(o.customRoleOnly ? ["type eq 'CustomRole'"] : []),
+      ];
       const filter = terms.length ? `&$filter=${encodeURIComponent(terms.join(' and '))}` : '';
-      const { value } = await listAll<RoleDefinitionWire>(client, `${under(scopeOf(client, o), RD_PATH)}?${AUTHORIZATION_API}${filter}`);
+      const { value } = await listAll<RoleDefinitionWire>(
+        client,
+        `${under(scopeOf(client, o), RD_PATH)}?${AUTHORIZATION_API}${filter}`,
+      );
       print(o.output, value, value, COLUMNS);
     });
 }
@@ -75,7 +98,10 @@ function showCommand(): Command {
 
 function writeCommand(verb: 'create' | 'update'): Command {
   const what = verb === 'create' ? 'Create a custom role' : "Update a custom role (found by its 'Id' or 'Name')";
-  return scoped(verb, `${what} from az's JSON: Name, Description, Actions, NotActions, DataActions, NotDataActions, AssignableScopes.`)
+  return scoped(
+    verb,
+    `${what} from az's JSON: Name, Description, Actions, NotActions, DataActions, NotDataActions, AssignableScopes.`,
+  )
     .requiredOption('--role-definition <json>', 'the role as inline JSON or @file.json')
     .action(async (o: ScopeOptions & { roleDefinition: string }) => {
       const client = clientFor(o);
@@ -84,7 +110,11 @@ function writeCommand(verb: 'create' | 'update'): Command {
       const name = (body as { properties: { roleName: string } }).properties.roleName;
       const guid = id ?? (verb === 'update' ? (await resolveRole(client, name, scope)).name : randomUUID());
       if (!isGuid(guid)) throw new CliError(`the role's Id must be a GUID, not '${guid}'`, 2);
-      const d = await client.request<RoleDefinitionWire>('PUT', `${under(scope, `${RD_PATH}/${guid}`)}?${AUTHORIZATION_API}`, body);
+      const d = await client.request<RoleDefinitionWire>(
+        'PUT',
+        `${under(scope, `${RD_PATH}/${guid}`)}?${AUTHORIZATION_API}`,
+        body,
+      );
       print(o.output, d, [d], COLUMNS);
     });
 }

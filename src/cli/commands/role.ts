@@ -5,7 +5,15 @@ import { CliError } from '../cli-error.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
 import {
-  AUTHORIZATION_API, guidOf, isGuid, RA_PATH, resolveAssignee, resolveRole, roleNames, scopeOf, under,
+  AUTHORIZATION_API,
+  guidOf,
+  isGuid,
+  RA_PATH,
+  resolveAssignee,
+  resolveRole,
+  roleNames,
+  scopeOf,
+  under,
 } from '../role-resolve.js';
 import { roleDefinitionCommand } from './role-definition.js';
 import type { RoleAssignmentWire } from '../../wire/authorization.js';
@@ -19,7 +27,10 @@ interface ScopeOptions extends ClientOptions {
 /** A leaf command with the client options and the scope flags every assignment command shares. */
 function scoped(verb: string, description: string): Command {
   return withClientOptions(new Command(verb).description(description))
-    .option('--scope <scope>', 'scope: /subscriptions/{id}[/resourceGroups/{name}[/providers/…]] (default: the subscription)')
+    .option(
+      '--scope <scope>',
+      'scope: /subscriptions/{id}[/resourceGroups/{name}[/providers/…]] (default: the subscription)',
+    )
     .option('-g, --resource-group <name>', 'use this resource group of the subscription as the scope');
 }
 
@@ -27,12 +38,20 @@ function columns(names: Map<string, string>): Column<RoleAssignmentWire>[] {
   return [
     { header: 'name', get: (a) => a.name },
     { header: 'principalId', get: (a) => a.properties.principalId },
-    { header: 'role', get: (a) => names.get(guidOf(a.properties.roleDefinitionId)) ?? guidOf(a.properties.roleDefinitionId) },
+    {
+      header: 'role',
+      get: (a) => names.get(guidOf(a.properties.roleDefinitionId)) ?? guidOf(a.properties.roleDefinitionId),
+    },
     { header: 'scope', get: (a) => a.properties.scope },
   ];
 }
 
-async function printAssignments(client: ArmClient, o: ClientOptions, json: unknown, rows: RoleAssignmentWire[]): Promise<void> {
+async function printAssignments(
+  client: ArmClient,
+  o: ClientOptions,
+  json: unknown,
+  rows: RoleAssignmentWire[],
+): Promise<void> {
   print(o.output, json, rows, columns(o.output === 'table' ? await roleNames(client) : new Map<string, string>()));
 }
 
@@ -49,8 +68,18 @@ function createCommand(): Command {
       const role = await resolveRole(client, o.role, scope);
       const name = o.name ?? randomUUID();
       if (!isGuid(name)) throw new CliError(`--name must be a GUID, not '${name}'`, 2);
-      const body = { properties: { roleDefinitionId: role.id, principalId, ...(o.description ? { description: o.description } : {}) } };
-      const a = await client.request<RoleAssignmentWire>('PUT', `${under(scope, `${RA_PATH}/${name}`)}?${AUTHORIZATION_API}`, body);
+      const body = {
+        properties: {
+          roleDefinitionId: role.id,
+          principalId,
+          ...(o.description ? { description: o.description } : {}),
+        },
+      };
+      const a = await client.request<RoleAssignmentWire>(
+        'PUT',
+        `${under(scope, `${RA_PATH}/${name}`)}?${AUTHORIZATION_API}`,
+        body,
+      );
       await printAssignments(client, o, a, [a]);
     });
 }
@@ -71,22 +100,34 @@ function listCommand(): Command {
       const scope = scopeOf(client, o);
       const principalId = o.assignee ? await resolveAssignee(client, o.assignee) : undefined;
       const roleGuid = o.role ? (await resolveRole(client, o.role, scope)).name.toLowerCase() : undefined;
-      const { value } = await listAll<RoleAssignmentWire>(client, `${under(scope, RA_PATH)}?${AUTHORIZATION_API}${listFilter(principalId, !!o.atScope)}`);
+      const { value } = await listAll<RoleAssignmentWire>(
+        client,
+        `${under(scope, RA_PATH)}?${AUTHORIZATION_API}${listFilter(principalId, !!o.atScope)}`,
+      );
       const rows = roleGuid ? value.filter((a) => guidOf(a.properties.roleDefinitionId) === roleGuid) : value;
       await printAssignments(client, o, rows, rows);
     });
 }
 
 /** Assignment ids to delete: `--ids` as given, or those of the principal and role exactly at the scope. */
-async function targets(client: ArmClient, o: ScopeOptions & { ids?: string[]; assignee?: string; role?: string }): Promise<string[]> {
+async function targets(
+  client: ArmClient,
+  o: ScopeOptions & { ids?: string[]; assignee?: string; role?: string },
+): Promise<string[]> {
   if (o.ids?.length) return o.ids;
   if (!o.assignee || !o.role) throw new CliError('give --ids, or --assignee and --role (with --scope or -g)', 2);
   const scope = scopeOf(client, o);
   const principalId = await resolveAssignee(client, o.assignee);
   const roleGuid = (await resolveRole(client, o.role, scope)).name.toLowerCase();
-  const { value } = await listAll<RoleAssignmentWire>(client, `${under(scope, RA_PATH)}?${AUTHORIZATION_API}${listFilter(principalId, true)}`);
-  const exact = (s: string) => s.replace(/\/+$/, '').toLowerCase() === decodeURIComponent(scope).replace(/\/+$/, '').toLowerCase();
-  return value.filter((a) => exact(a.properties.scope) && guidOf(a.properties.roleDefinitionId) === roleGuid).map((a) => a.id);
+  const { value } = await listAll<RoleAssignmentWire>(
+    client,
+    `${under(scope, RA_PATH)}?${AUTHORIZATION_API}${listFilter(principalId, true)}`,
+  );
+  const exact = (s: string) =>
+    s.replace(/\/+$/, '').toLowerCase() === decodeURIComponent(scope).replace(/\/+$/, '').toLowerCase();
+  return value
+    .filter((a) => exact(a.properties.scope) && guidOf(a.properties.roleDefinitionId) === roleGuid)
+    .map((a) => a.id);
 }
 
 function deleteCommand(): Command {
@@ -102,7 +143,10 @@ function deleteCommand(): Command {
         if (r.status === 200) deleted.push(id);
       }
       if (o.output === 'json') process.stdout.write(`${JSON.stringify({ deleted })}\n`);
-      else process.stdout.write(deleted.length ? deleted.map((id) => `deleted ${id}\n`).join('') : 'no matching role assignment\n');
+      else
+        process.stdout.write(
+          deleted.length ? deleted.map((id) => `deleted ${id}\n`).join('') : 'no matching role assignment\n',
+        );
     });
 }
 
@@ -113,5 +157,9 @@ export function roleCommand(): Command {
     .addCommand(createCommand())
     .addCommand(listCommand())
     .addCommand(deleteCommand());
-  return new Command('role').description('Role-based access control (Microsoft.Authorization).').addCommand(assignment).addCommand(roleDefinitionCommand()).addCommand(roleExplainCommand());
+  return new Command('role')
+    .description('Role-based access control (Microsoft.Authorization).')
+    .addCommand(assignment)
+    .addCommand(roleDefinitionCommand())
+    .addCommand(roleExplainCommand());
 }

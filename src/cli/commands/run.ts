@@ -22,7 +22,9 @@ function runChild(cmd: string, args: string[], env: Record<string, string>): Pro
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       done();
-      reject(new CliError(e.code === 'ENOENT' ? `command not found: ${cmd}` : `cannot start ${cmd}: ${e.message}`, 127));
+      reject(
+        new CliError(e.code === 'ENOENT' ? `command not found: ${cmd}` : `cannot start ${cmd}: ${e.message}`, 127),
+      );
     });
     child.on('exit', (code, signal) => {
       done();
@@ -38,7 +40,10 @@ function runChild(cmd: string, args: string[], env: Record<string, string>): Pro
 async function dataPlaneOf(dataDir: string | undefined): Promise<AgentEndpoints['dataPlane']> {
   try {
     const client = createArmClient({ dataDir });
-    const clouds = await client.request<{ suffixes?: { keyVaultDns?: string } }[]>('GET', '/metadata/endpoints?api-version=2022-09-01');
+    const clouds = await client.request<{ suffixes?: { keyVaultDns?: string } }[]>(
+      'GET',
+      '/metadata/endpoints?api-version=2022-09-01',
+    );
     const kv = clouds[0]?.suffixes?.keyVaultDns;
     if (!kv?.startsWith('vault.')) return undefined;
     return { zone: kv.slice('vault.'.length), serverHost: new URL(client.baseUrl).hostname.replace(/^\[|\]$/g, '') };
@@ -49,10 +54,16 @@ async function dataPlaneOf(dataDir: string | undefined): Promise<AgentEndpoints[
 
 export function runCommand(): Command {
   return withResourceRef(new Command('run'))
-    .description('Run a command as a resource: its Azure SDKs and the Azure CLI get that resource\'s managed-identity tokens.')
+    .description(
+      "Run a command as a resource: its Azure SDKs and the Azure CLI get that resource's managed-identity tokens.",
+    )
     .usage('--resource ID [options] -- CMD [ARGS...]')
     .option('--data-dir <dir>', 'data directory of the openmi installation (default ./.openmi)')
-    .addOption(new Option('--metadata <endpoints>', 'which metadata endpoints the command is pointed at').choices(['all', 'imds', 'app-service']).default('all'))
+    .addOption(
+      new Option('--metadata <endpoints>', 'which metadata endpoints the command is pointed at')
+        .choices(['all', 'imds', 'app-service'])
+        .default('all'),
+    )
     .argument('<cmd>', 'command to run')
     .argument('[args...]', 'its arguments')
     .passThroughOptions()
@@ -62,7 +73,12 @@ export function runCommand(): Command {
       let code: number;
       try {
         const dataPlane = await dataPlaneOf(o.dataDir);
-        const endpoints = { imds: agent.endpoints.imds, identityEndpoint: agent.endpoints.identityEndpoint, identityHeader: agent.identityHeader, ...(dataPlane ? { dataPlane } : {}) };
+        const endpoints = {
+          imds: agent.endpoints.imds,
+          identityEndpoint: agent.endpoints.identityEndpoint,
+          identityHeader: agent.identityHeader,
+          ...(dataPlane ? { dataPlane } : {}),
+        };
         const env = workloadEnvironment(endpoints, caCertPath, o.metadata, inheritedEnvironment());
         code = await runChild(cmd, args, env);
       } finally {

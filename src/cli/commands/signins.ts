@@ -15,7 +15,14 @@ interface SignInOptions extends ClientOptions {
 
 export function signInQuery(o: SignInOptions): string {
   const q = new URLSearchParams({ 'api-version': '2025-01-01' });
-  for (const [k, v] of [['from', o.from], ['to', o.to], ['identity', o.identity], ['callingResource', o.callingResource], ['result', o.result]] as const) if (v) q.set(k, v);
+  for (const [k, v] of [
+    ['from', o.from],
+    ['to', o.to],
+    ['identity', o.identity],
+    ['callingResource', o.callingResource],
+    ['result', o.result],
+  ] as const)
+    if (v) q.set(k, v);
   return q.toString();
 }
 
@@ -34,7 +41,9 @@ const COLUMNS: Column<SignInWire>[] = [
 
 /** `openmi signins list`: every token request, newest first; `--jsonl` exports one JSON object per line. */
 export function signInsCommand(): Command {
-  const list = withClientOptions(new Command('list').description('List token requests (the sign-in log), newest first.'))
+  const list = withClientOptions(
+    new Command('list').description('List token requests (the sign-in log), newest first.'),
+  )
     .option('--from <time>', 'only requests at or after this ISO time')
     .option('--to <time>', 'only requests at or before this ISO time')
     .option('--identity <id>', 'principal id, client id or resource id of the identity')
@@ -44,7 +53,10 @@ export function signInsCommand(): Command {
     .action(async (o: SignInOptions) => {
       // Streamed page by page: the log runs to millions of rows, more than fit in memory at once.
       const out = printStream<SignInWire>(o.jsonl ? 'jsonl' : o.output, COLUMNS);
-      for await (const p of eachPage<SignInWire>(clientFor(o), `${SIGN_INS_PATH}?${signInQuery(o)}&$top=${PAGE_SIZE}`)) {
+      for await (const p of eachPage<SignInWire>(
+        clientFor(o),
+        `${SIGN_INS_PATH}?${signInQuery(o)}&$top=${PAGE_SIZE}`,
+      )) {
         out.write(p.value);
         await stdoutDrained();
       }

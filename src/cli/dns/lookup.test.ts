@@ -21,12 +21,21 @@ describe('data-plane name resolution', () => {
     const cb = () => undefined;
     lookup('kv1.vault.openmi.localhost', { all: true }, cb);
     lookup('example.com', cb);
-    assert.deepEqual(seen, [['127.0.0.1', { all: true }, cb], ['example.com', cb]]);
+    assert.deepEqual(seen, [
+      ['127.0.0.1', { all: true }, cb],
+      ['example.com', cb],
+    ]);
   });
 
   it('the preload makes a Node child resolve vault names to the server host', () => {
-    const script = "require('node:dns').lookup('kv1.vault.test.zone', (e, a) => { process.stdout.write(e ? e.code : a); })";
-    const env = { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: `--import=${new URL(`file://${PRELOAD}`).href}`, OPENMI_DATA_PLANE_ZONE: 'test.zone', OPENMI_DATA_PLANE_HOST: '127.0.0.1' };
+    const script =
+      "require('node:dns').lookup('kv1.vault.test.zone', (e, a) => { process.stdout.write(e ? e.code : a); })";
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      NODE_OPTIONS: `--import=${new URL(`file://${PRELOAD}`).href}`,
+      OPENMI_DATA_PLANE_ZONE: 'test.zone',
+      OPENMI_DATA_PLANE_HOST: '127.0.0.1',
+    };
     assert.equal(execFileSync(process.execPath, ['-e', script], { env }).toString(), '127.0.0.1');
     const without = execFileSync(process.execPath, ['-e', script], { env: { PATH: env.PATH } }).toString();
     assert.notEqual(without, '127.0.0.1', 'without the preload the name does not resolve to the server');

@@ -10,5 +10,9 @@ const zone = process.env['OPENMI_DATA_PLANE_ZONE'];
 const target = process.env['OPENMI_DATA_PLANE_HOST'];
 if (zone && target) {
   // net and tls read dns.lookup at connect time, so replacing the property reaches http, https and fetch.
-  dns.lookup = dataPlaneLookup(dns.lookup as unknown as Parameters<typeof dataPlaneLookup>[0], zone, target) as unknown as typeof dns.lookup;
+  dns.lookup = dataPlaneLookup(
+    dns.lookup as unknown as Parameters<typeof dataPlaneLookup>[0],
+    zone,
+    target,
+  ) as unknown as typeof dns.lookup;
 }

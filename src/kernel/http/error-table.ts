@@ -7,7 +7,9 @@
 export type ErrorTable = Readonly<Record<string, number | readonly number[]>>;
 
 /** The codes `T` gives exactly one status. */
-export type FixedStatusCode<T extends ErrorTable> = { [K in keyof T & string]: T[K] extends number ? K : never }[keyof T & string];
+export type FixedStatusCode<T extends ErrorTable> = {
+  [K in keyof T & string]: T[K] extends number ? K : never;
+}[keyof T & string];
 
 /** The codes `T` lists with several statuses. */
 export type MultiStatusCode<T extends ErrorTable> = Exclude<keyof T & string, FixedStatusCode<T>>;
@@ -20,7 +22,9 @@ export type StatusOf<T extends ErrorTable, C extends keyof T> = T[C] extends rea
  * one of its statuses otherwise. Tested as "is `C` one of the several-status codes" so that a
  * misspelt code is reported as a wrong code, not as a missing status.
  */
-export type StatusArg<T extends ErrorTable, C extends keyof T> = [C] extends [MultiStatusCode<T>] ? [status: StatusOf<T, C> & number] : [];
+export type StatusArg<T extends ErrorTable, C extends keyof T> = [C] extends [MultiStatusCode<T>]
+  ? [status: StatusOf<T, C> & number]
+  : [];
 
 /** The status of `code`: `given` for a code with several (its type checked by `StatusArg`), else the table's. */
 export function statusOf<T extends ErrorTable>(table: T, code: keyof T, given?: number): number {

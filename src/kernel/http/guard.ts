@@ -33,11 +33,20 @@ export interface GuardOptions {
 const HARD_FACTOR = 2;
 
 export function errorBody(envelope: ErrorEnvelope, code: string, message: string): string {
-  return JSON.stringify(envelope === 'arm' ? { error: { code, message } } : { error: code, error_description: message });
+  return JSON.stringify(
+    envelope === 'arm' ? { error: { code, message } } : { error: code, error_description: message },
+  );
 }
 
 /** Answers and closes the connection; if even that fails, the socket is destroyed. Never throws. */
-export function refuse(res: ServerResponse, envelope: ErrorEnvelope, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+export function refuse(
+  res: ServerResponse,
+  envelope: ErrorEnvelope,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   try {
     if (res.headersSent || res.writableEnded) {
       res.destroy();
@@ -45,7 +54,13 @@ export function refuse(res: ServerResponse, envelope: ErrorEnvelope, status: num
     }
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     const body = errorBody(envelope, code, message);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close', ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      connection: 'close',
+      ...headers,
+    });
     res.end(body);
   } catch {
     res.destroy();
@@ -62,11 +77,21 @@ export function lastResort(res: ServerResponse, log: Logger, envelope: ErrorEnve
   } catch {
     // a logger that throws must not stop the answer
   }
-  refuse(res, envelope, 500, envelope === 'arm' ? 'InternalServerError' : 'server_error', 'The server hit an unexpected error; it has been logged. Retry, or report it with the time of the request.');
+  refuse(
+    res,
+    envelope,
+    500,
+    envelope === 'arm' ? 'InternalServerError' : 'server_error',
+    'The server hit an unexpected error; it has been logged. Retry, or report it with the time of the request.',
+  );
 }
 
 /** Runs one request's handler so that neither a throw nor a rejected promise can leave the boundary. */
-export function guarded(log: Logger, envelope: ErrorEnvelope, handler: (req: IncomingMessage, res: ServerResponse) => unknown) {
+export function guarded(
+  log: Logger,
+  envelope: ErrorEnvelope,
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     try {
       const done = handler(req, res);
@@ -158,7 +183,10 @@ class ConnectionCounter {
  * bounded. Returns `admit`, which every request passes first: it answers 429 (too many
  * connections) or 414 (target too long) itself and returns false, or returns true.
  */
-export function guardListener(server: HttpServer | HttpsServer, o: GuardOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function guardListener(
+  server: HttpServer | HttpsServer,
+  o: GuardOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   server.on('clientError', onClientError(o));
   const counter = new ConnectionCounter(o.limits.maxConnectionsPerClient);
   server.on('connection', counter.onConnection);
@@ -166,7 +194,9 @@ export function guardListener(server: HttpServer | HttpsServer, o: GuardOptions)
   return (req, res) => {
     if (counter.isOver(req.socket)) {
       const message = `This client address has more than ${o.limits.maxConnectionsPerClient} open connections${s ? ` (${s.connections})` : ''}; reuse connections or close idle ones.`;
-      refuse(res, o.envelope, 429, o.envelope === 'arm' ? 'TooManyConnections' : 'too_many_connections', message, { 'retry-after': '1' });
+      refuse(res, o.envelope, 429, o.envelope === 'arm' ? 'TooManyConnections' : 'too_many_connections', message, {
+        'retry-after': '1',
+      });
       return false;
     }
     if ((req.url ?? '').length > o.limits.maxUrlBytes) {

@@ -62,7 +62,12 @@ describe('the listener answers for what its surfaces cannot (docs/security.md, f
   let server: Server;
   let port = 0;
   let dir: string;
-  const limits = { maxHeaderBytes: 8192, maxUrlBytes: 2048, maxConnectionsPerClient: 3, settings: { header: 'HDR_SETTING', url: 'URL_SETTING', connections: 'CONN_SETTING' } };
+  const limits = {
+    maxHeaderBytes: 8192,
+    maxUrlBytes: 2048,
+    maxConnectionsPerClient: 3,
+    settings: { header: 'HDR_SETTING', url: 'URL_SETTING', connections: 'CONN_SETTING' },
+  };
   const open = () => RawConnection.open({ host: '127.0.0.1', port, tls: true }, 10_000);
   const get = async (target: string, extra = ''): Promise<Outcome> => {
     const c = await open();
@@ -73,12 +78,26 @@ describe('the listener answers for what its surfaces cannot (docs/security.md, f
     }
   };
   const status = (o: Outcome) => (o.kind === 'answer' ? o.status : o.kind);
-  const message = (o: Outcome) => (o.kind === 'answer' ? (JSON.parse(o.body.toString()) as { error: { message: string } }).error.message : '');
+  const message = (o: Outcome) =>
+    o.kind === 'answer' ? (JSON.parse(o.body.toString()) as { error: { message: string } }).error.message : '';
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'openmi-guard-'));
-    const pki = await loadOrCreatePki({ dir, masterKey: randomBytes(32), clock: systemClock, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    server = createListener({ cert: pki.serverCertPem, key: pki.serverKeyPem, surfaces: broken, log: createLogger('silent'), requestTimeoutMs: 10_000, limits });
+    const pki = await loadOrCreatePki({
+      dir,
+      masterKey: randomBytes(32),
+      clock: systemClock,
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+    });
+    server = createListener({
+      cert: pki.serverCertPem,
+      key: pki.serverKeyPem,
+      surfaces: broken,
+      log: createLogger('silent'),
+      requestTimeoutMs: 10_000,
+      limits,
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });
@@ -130,9 +149,13 @@ describe('the listener answers for what its surfaces cannot (docs/security.md, f
     assert.match(message(out), /more than 3 open connections \(CONN_SETTING\)/);
     over.close();
     const many = await Promise.allSettled(Array.from({ length: 4 }, () => open()));
-    await waitFor(() => many.some((p) => p.status === 'rejected' || !p.value.usable), { what: 'a connection beyond twice the bound to be closed' });
+    await waitFor(() => many.some((p) => p.status === 'rejected' || !p.value.usable), {
+      what: 'a connection beyond twice the bound to be closed',
+    });
     for (const p of many) if (p.status === 'fulfilled') p.value.close();
     for (const c of held) c.close();
-    await waitFor(async () => status(await get('/anything')) === 200, { what: 'a client under the bound again to be served' });
+    await waitFor(async () => status(await get('/anything')) === 200, {
+      what: 'a client under the bound again to be served',
+    });
   });
 });

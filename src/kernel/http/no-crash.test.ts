@@ -27,11 +27,22 @@ const ZONE = 'openmi.localhost';
 describe('no request ends openmi serve (docs/security.md, finding 1)', () => {
   let s: ServeChild;
   let dir: string;
-  const send = async (method: string, target: string, headers: Array<[string, string]>, body?: string): Promise<Outcome> => {
+  const send = async (
+    method: string,
+    target: string,
+    headers: Array<[string, string]>,
+    body?: string,
+  ): Promise<Outcome> => {
     const c = await RawConnection.open({ host: '127.0.0.1', port: s.port, tls: true }, 10_000);
     try {
-      const h: Array<[string, string]> = headers.some(([k]) => k === 'host') ? headers : [['host', `127.0.0.1:${s.port}`], ...headers];
-      return await c.exchange(serialize({ method, target, headers: h, ...(body !== undefined ? { body: Buffer.from(body) } : {}) }), method, 15_000);
+      const h: Array<[string, string]> = headers.some(([k]) => k === 'host')
+        ? headers
+        : [['host', `127.0.0.1:${s.port}`], ...headers];
+      return await c.exchange(
+        serialize({ method, target, headers: h, ...(body !== undefined ? { body: Buffer.from(body) } : {}) }),
+        method,
+        15_000,
+      );
     } finally {
       c.close();
     }
@@ -39,22 +50,86 @@ describe('no request ends openmi serve (docs/security.md, finding 1)', () => {
   const surfaces = (token: string): Array<[string, () => Promise<Outcome>]> => [
     ['ARM', () => send('GET', '/subscriptions?api-version=2022-12-01', [['authorization', `Bearer ${token}`]])],
     ['Graph', () => send('GET', '/v1.0/servicePrincipals', [['authorization', `Bearer ${token}`]])],
-    ['Key Vault', () => send('GET', '/secrets/s?api-version=7.5', [['host', `kvnocrash.vault.${ZONE}:${s.port}`], ['authorization', `Bearer ${token}`]])],
-    ['Blob', () => send('GET', '/c/b', [['host', `stnocrash.blob.${ZONE}:${s.port}`], ['x-ms-version', '2025-01-05'], ['authorization', `Bearer ${token}`]])],
-    ['agent API', () => send('POST', '/openmi/agent/v1/token', [['authorization', `OpenMI-Agent ${token}`], ['content-type', 'application/json']], '{"resource":"x"}')],
-    ['token service', () => send('POST', `/${s.creds.tenantId}/oauth2/v2.0/token`, [['content-type', 'application/x-www-form-urlencoded']],
-      new URLSearchParams({ grant_type: 'client_credentials', client_id: s.creds.clientId, scope: 'api://x/.default', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: token }).toString())],
+    [
+      'Key Vault',
+      () =>
+        send('GET', '/secrets/s?api-version=7.5', [
+          ['host', `kvnocrash.vault.${ZONE}:${s.port}`],
+          ['authorization', `Bearer ${token}`],
+        ]),
+    ],
+    [
+      'Blob',
+      () =>
+        send('GET', '/c/b', [
+          ['host', `stnocrash.blob.${ZONE}:${s.port}`],
+          ['x-ms-version', '2025-01-05'],
+          ['authorization', `Bearer ${token}`],
+        ]),
+    ],
+    [
+      'agent API',
+      () =>
+        send(
+          'POST',
+          '/openmi/agent/v1/token',
+          [
+            ['authorization', `OpenMI-Agent ${token}`],
+            ['content-type', 'application/json'],
+          ],
+          '{"resource":"x"}',
+        ),
+    ],
+    [
+      'token service',
+      () =>
+        send(
+          'POST',
+          `/${s.creds.tenantId}/oauth2/v2.0/token`,
+          [['content-type', 'application/x-www-form-urlencoded']],
+          new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: s.creds.clientId,
+            scope: 'api://x/.default',
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: token,
+          }).toString(),
+        ),
+    ],
   ];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'openmi-nocrash-'));
     s = await spawnServe(dir);
     const arm = await s.token();
-    const put = (path: string, body: unknown) => httpsRequest(`${s.baseUrl}${path}`, { method: 'PUT', ca: s.ca, body: JSON.stringify(body), headers: { authorization: `Bearer ${arm}`, 'content-type': 'application/json' } });
+    const put = (path: string, body: unknown) =>
+      httpsRequest(`${s.baseUrl}${path}`, {
+        method: 'PUT',
+        ca: s.ca,
+        body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${arm}`, 'content-type': 'application/json' },
+      });
     const rg = `/subscriptions/${s.creds.subscriptionId}/resourceGroups/rg-nocrash`;
     await put(`${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-    assert.equal((await put(`${rg}/providers/Microsoft.KeyVault/vaults/kvnocrash?api-version=2023-07-01`, { location: 'westeurope', properties: { tenantId: s.creds.tenantId, sku: { family: 'A', name: 'standard' } } })).status, 201);
-    assert.equal((await put(`${rg}/providers/Microsoft.Storage/storageAccounts/stnocrash?api-version=2023-05-01`, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' })).status, 200); // Storage's spec has no 201
+    assert.equal(
+      (
+        await put(`${rg}/providers/Microsoft.KeyVault/vaults/kvnocrash?api-version=2023-07-01`, {
+          location: 'westeurope',
+          properties: { tenantId: s.creds.tenantId, sku: { family: 'A', name: 'standard' } },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (
+        await put(`${rg}/providers/Microsoft.Storage/storageAccounts/stnocrash?api-version=2023-05-01`, {
+          location: 'westeurope',
+          sku: { name: 'Standard_LRS' },
+          kind: 'StorageV2',
+        })
+      ).status,
+      200,
+    ); // Storage's spec has no 201
   });
   after(async () => {
     await s.stop();
@@ -82,9 +157,15 @@ describe('no request ends openmi serve (docs/security.md, finding 1)', () => {
     const arm = await send('GET', '/subscriptions?api-version=2022-12-01', [['x-ms-client-request-id', latin1]]);
     assert.ok(arm.kind === 'answer' && arm.status === 401);
     assert.match(arm.headers.get('x-ms-client-request-id') ?? '', /^[\x20-\x7e]+$/);
-    const blob = await send('GET', '/c/b', [['host', `stnocrash.blob.${ZONE}:${s.port}`], ['x-ms-version', `2025-${'9'.repeat(10_000)}`]]);
+    const blob = await send('GET', '/c/b', [
+      ['host', `stnocrash.blob.${ZONE}:${s.port}`],
+      ['x-ms-version', `2025-${'9'.repeat(10_000)}`],
+    ]);
     assert.ok(blob.kind === 'answer' && blob.status >= 400 && blob.status < 500);
-    assert.ok((blob.headers.get('x-ms-version') ?? '').length <= 32, 'x-ms-version is echoed at most 32 characters long');
+    assert.ok(
+      (blob.headers.get('x-ms-version') ?? '').length <= 32,
+      'x-ms-version is echoed at most 32 characters long',
+    );
     assert.ok(s.alive());
   });
 });

@@ -92,10 +92,20 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
   const ctx = buildContext(req, res, opts.log);
   const surface = await dispatch(ctx, opts.surfaces);
   // A handler that returned without answering would leave the caller waiting for the request timeout.
-  if (!res.headersSent && !res.writableEnded && res.socket?.destroyed === false) lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
+  if (!res.headersSent && !res.writableEnded && res.socket?.destroyed === false)
+    lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
   const seconds = (performance.now() - ctx.startedAt) / 1000;
   opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
-  ctx.log.info({ surface: surface.name, method: ctx.method, path: logText(ctx.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+  ctx.log.info(
+    {
+      surface: surface.name,
+      method: ctx.method,
+      path: logText(ctx.path),
+      status: res.statusCode,
+      ms: Math.round(seconds * 1000),
+    },
+    'request',
+  );
 }
 
 /**
@@ -107,7 +117,10 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
 export function createListener(opts: ListenerOptions): Server {
   const server = createHttpsServer({ cert: opts.cert, key: opts.key, maxHeaderSize: opts.limits.maxHeaderBytes });
   const admit = guardListener(server, { log: opts.log, limits: opts.limits, envelope: 'arm' });
-  server.on('request', guarded(opts.log, 'arm', (req, res) => (admit(req, res) ? serve(opts, req, res) : undefined)));
+  server.on(
+    'request',
+    guarded(opts.log, 'arm', (req, res) => (admit(req, res) ? serve(opts, req, res) : undefined)),
+  );
   server.requestTimeout = opts.requestTimeoutMs;
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 20_000);
   server.keepAliveTimeout = 5_000;

@@ -24,17 +24,25 @@ describe('agent API: enrollment, assertions and minting', () => {
     a.id = r.json.agentId;
     return a;
   };
-  const setIdentities = (identity: unknown) =>
-    t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity });
+  const setIdentities = (identity: unknown) => t.arm('PATCH', `${vmId}?api-version=2024-07-01`, { identity });
 
   before(async () => {
     t = await startTestServer({ clock });
     await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/rg-a?api-version=2025-04-01`, { location: 'local' });
-    const u = await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-1?api-version=2024-11-30`, { location: 'local' });
+    const u = await t.arm(
+      'PUT',
+      `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-1?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     uai = { id: u.json.id, ...u.json.properties };
-    const vm = await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-      location: 'local', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
-    });
+    const vm = await t.arm(
+      'PUT',
+      `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+      {
+        location: 'local',
+        identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
+      },
+    );
     vmId = vm.json.id;
   });
   after(() => t.stop());
@@ -60,7 +68,11 @@ describe('agent API: enrollment, assertions and minting', () => {
     const r = await new RawAgent(t, clock).enroll(token);
     assert.equal(r.status, 401);
     assert.match(r.json.error_description, /expired/);
-    const missing = await t.arm('POST', `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/nope/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
+    const missing = await t.arm(
+      'POST',
+      `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/nope/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`,
+      {},
+    );
     assert.equal(missing.status, 404, missing.text);
   });
 
@@ -70,10 +82,16 @@ describe('agent API: enrollment, assertions and minting', () => {
     assert.equal(system.status, 200, system.text);
     assert.equal(system.json.identityResourceId, vmId);
     assert.equal(system.json.resource, 'https://vault.azure.net');
-    const user = await a.call('POST', 'token', { resource: 'https://vault.azure.net', selector: { name: 'client_id', value: uai.clientId } });
+    const user = await a.call('POST', 'token', {
+      resource: 'https://vault.azure.net',
+      selector: { name: 'client_id', value: uai.clientId },
+    });
     assert.equal(user.status, 200, user.text);
     assert.equal(user.json.objectId, uai.principalId);
-    const other = await a.call('POST', 'token', { resource: 'https://vault.azure.net', selector: { name: 'object_id', value: randomUUID() } });
+    const other = await a.call('POST', 'token', {
+      resource: 'https://vault.azure.net',
+      selector: { name: 'object_id', value: randomUUID() },
+    });
     assert.equal(other.status, 400);
     assert.equal(other.json.error, 'identity_not_found');
     assert.match(other.json.error_description, /object_id=/);
@@ -83,14 +101,23 @@ describe('agent API: enrollment, assertions and minting', () => {
   it('stops minting on the very next request after a detach, and pushes an invalidation', async () => {
     const a = await enrolled();
     const events = await openEvents(t, a);
-    assert.equal((await a.call('POST', 'token', { resource: 'api://x', selector: { name: 'msi_res_id', value: uai.id } })).status, 200);
+    assert.equal(
+      (await a.call('POST', 'token', { resource: 'api://x', selector: { name: 'msi_res_id', value: uai.id } })).status,
+      200,
+    );
     assert.equal((await setIdentities({ type: 'SystemAssigned' })).status, 200);
-    const after = await a.call('POST', 'token', { resource: 'api://x', selector: { name: 'msi_res_id', value: uai.id } });
+    const after = await a.call('POST', 'token', {
+      resource: 'api://x',
+      selector: { name: 'msi_res_id', value: uai.id },
+    });
     assert.equal(after.status, 400, after.text);
     const ids = await events.next();
     assert.ok(ids.map((i: string) => i.toLowerCase()).includes(uai.id.toLowerCase()), JSON.stringify(ids));
     events.close();
-    assert.equal((await setIdentities({ type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [uai.id]: {} } })).status, 200);
+    assert.equal(
+      (await setIdentities({ type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [uai.id]: {} } })).status,
+      200,
+    );
   });
 
   it('refuses replayed, forged, mis-addressed and expired assertions', async () => {
@@ -101,7 +128,13 @@ describe('agent API: enrollment, assertions and minting', () => {
     assert.equal(replay.status, 401);
     assert.match(replay.json.error_description, /replay/);
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    for (const bad of [a.assertion({}, 'ES256', stranger), a.assertion({ aud: 'https://elsewhere/openmi/agent/v1' }), a.assertion({}, 'HS256'), a.assertion({ iat: 0, exp: 100 }), a.assertion({ exp: Math.floor(clock.now() / 1000) + 3600 })]) {
+    for (const bad of [
+      a.assertion({}, 'ES256', stranger),
+      a.assertion({ aud: 'https://elsewhere/openmi/agent/v1' }),
+      a.assertion({}, 'HS256'),
+      a.assertion({ iat: 0, exp: 100 }),
+      a.assertion({ exp: Math.floor(clock.now() / 1000) + 3600 }),
+    ]) {
       const r = await a.call('GET', 'instance', undefined, bad);
       assert.equal(r.status, 401, r.text);
       assert.equal(r.json.error, 'invalid_agent');
@@ -113,7 +146,11 @@ describe('agent API: enrollment, assertions and minting', () => {
     const inst = await a.call('GET', 'instance');
     assert.equal(inst.json.compute.resourceId, vmId);
     assert.equal(inst.json.compute.name, 'vm1');
-    const vm2 = await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm2?api-version=2024-07-01`, { location: 'local', identity: { type: 'SystemAssigned' } });
+    const vm2 = await t.arm(
+      'PUT',
+      `/subscriptions/${sub()}/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm2?api-version=2024-07-01`,
+      { location: 'local', identity: { type: 'SystemAssigned' } },
+    );
     const b = new RawAgent(t, clock);
     b.id = (await b.enroll(await joinToken(vm2.json.id))).json.agentId;
     assert.equal((await t.arm('DELETE', `${vm2.json.id}?api-version=2024-07-01`)).status, 200);
@@ -129,7 +166,10 @@ async function openEvents(t: TestServer, a: RawAgent): Promise<{ next(): Promise
   const queue: string[][] = [];
   const waiters: ((ids: string[]) => void)[] = [];
   let buffer = '';
-  const req = request(`${t.server.baseUrl}/openmi/agent/v1/events`, { ca: t.ca, headers: { authorization: `OpenMI-Agent ${a.assertion()}` } });
+  const req = request(`${t.server.baseUrl}/openmi/agent/v1/events`, {
+    ca: t.ca,
+    headers: { authorization: `OpenMI-Agent ${a.assertion()}` },
+  });
   await new Promise<void>((resolve, reject) => {
     req.on('response', (res) => {
       res.setEncoding('utf8');

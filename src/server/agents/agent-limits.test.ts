@@ -9,9 +9,16 @@ describe('agent API limits: mints per agent, join tokens per resource', () => {
   let t: TestServer;
   let vmId: string;
   const sub = () => t.creds.subscriptionId;
-  const createJoinToken = (resourceId = vmId, body: unknown = {}) => t.arm('POST', `${resourceId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, body);
+  const createJoinToken = (resourceId = vmId, body: unknown = {}) =>
+    t.arm('POST', `${resourceId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, body);
   const createVm = async (name: string) =>
-    (await t.arm('PUT', `/subscriptions/${sub()}/resourceGroups/rg-l/providers/Microsoft.Compute/virtualMachines/${name}?api-version=2024-07-01`, { location: 'local', identity: { type: 'SystemAssigned' } })).json.id as string;
+    (
+      await t.arm(
+        'PUT',
+        `/subscriptions/${sub()}/resourceGroups/rg-l/providers/Microsoft.Compute/virtualMachines/${name}?api-version=2024-07-01`,
+        { location: 'local', identity: { type: 'SystemAssigned' } },
+      )
+    ).json.id as string;
 
   before(async () => {
     t = await startTestServer({ clock, config: { agentTokenRequestsPerSecond: 1, joinTokensPerResource: 2 } });
@@ -47,19 +54,35 @@ describe('agent API limits: mints per agent, join tokens per resource', () => {
     const other = new RawAgent(t, clock);
     assert.equal((await other.enroll((await createJoinToken(vm)).json.token)).status, 201);
     // Bursts of twice the rate (1/s): two mints, then the third is refused.
-    assert.deepEqual([(await agent.token('https://vault.azure.net')).status, (await agent.token('https://vault.azure.net')).status], [200, 200]);
+    assert.deepEqual(
+      [(await agent.token('https://vault.azure.net')).status, (await agent.token('https://vault.azure.net')).status],
+      [200, 200],
+    );
     const refused = await agent.token('https://vault.azure.net');
     assert.equal(refused.status, 429, refused.text);
     assert.equal(refused.headers['retry-after'], '1');
     assert.equal(refused.json.error, 'too_many_requests');
-    assert.match(refused.json.error_description, new RegExp(`Too many token requests from agent '${agent.id}': the limit is 1 mints per second per agent \\(bursts of 2\\)`));
-    assert.match(refused.json.error_description, /agentTokenRequestsPerSecond \(OPENMI_AGENT_TOKEN_REQUESTS_PER_SECOND\)/);
+    assert.match(
+      refused.json.error_description,
+      new RegExp(
+        `Too many token requests from agent '${agent.id}': the limit is 1 mints per second per agent \\(bursts of 2\\)`,
+      ),
+    );
+    assert.match(
+      refused.json.error_description,
+      /agentTokenRequestsPerSecond \(OPENMI_AGENT_TOKEN_REQUESTS_PER_SECOND\)/,
+    );
     assert.ok(refused.json.correlation_id);
     assert.equal((await other.token('https://vault.azure.net')).status, 200, 'another agent has its own budget');
     clock.advance(1000);
     assert.equal((await agent.token('https://vault.azure.net')).status, 200);
     const rows = await t.server.store.audit.query('signIns', { eq: { result: 'failure' } }, 50);
-    const mine = rows.items.map((r) => JSON.parse(r.data) as { agentId: string; errorCode: string }).filter((e) => e.agentId === agent.id);
-    assert.deepEqual(mine.map((e) => e.errorCode), ['too_many_requests']);
+    const mine = rows.items
+      .map((r) => JSON.parse(r.data) as { agentId: string; errorCode: string })
+      .filter((e) => e.agentId === agent.id);
+    assert.deepEqual(
+      mine.map((e) => e.errorCode),
+      ['too_many_requests'],
+    );
   });
 });

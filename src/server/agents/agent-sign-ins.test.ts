@@ -6,8 +6,25 @@ import { createLogger } from '../../kernel/log.js';
 import { observeAgentSignIns, recordAgentSignIns } from './agent-sign-ins.js';
 import { boundSignIn, signInKeys } from '../audit/sign-in-log.js';
 
-const agent: AgentRecord = { id: 'agent-1', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', publicJwk: {}, hostname: 'h', joinTokenId: 'j', createdAt: 0, expiresAt: null };
-const event = (over: Record<string, unknown> = {}) => ({ at: 1, correlationId: 'c1', result: 'failure', audience: 'https://vault.azure.net', errorCode: 'invalid_request', reason: 'no', latencyMs: 1, ...over });
+const agent: AgentRecord = {
+  id: 'agent-1',
+  resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1',
+  publicJwk: {},
+  hostname: 'h',
+  joinTokenId: 'j',
+  createdAt: 0,
+  expiresAt: null,
+};
+const event = (over: Record<string, unknown> = {}) => ({
+  at: 1,
+  correlationId: 'c1',
+  result: 'failure',
+  audience: 'https://vault.azure.net',
+  errorCode: 'invalid_request',
+  reason: 'no',
+  latencyMs: 1,
+  ...over,
+});
 
 function upload(events: unknown[]): SignInEvent[] {
   const rows: SignInEvent[] = [];
@@ -38,16 +55,28 @@ describe('agent sign-in uploads', () => {
     assert.throws(() => upload([event({ at: -1 })]), /'at' must be/);
   });
 
-  it('takes an aggregated row as counting `count` requests, and an older agent\'s per-request row as one', () => {
+  it("takes an aggregated row as counting `count` requests, and an older agent's per-request row as one", () => {
     const [old, agg, one] = upload([
       event(),
-      event({ result: 'success', errorCode: null, reason: null, at: 1_000, lastAt: 59_000, count: 41_000, latencyMs: 2.5 }),
+      event({
+        result: 'success',
+        errorCode: null,
+        reason: null,
+        at: 1_000,
+        lastAt: 59_000,
+        count: 41_000,
+        latencyMs: 2.5,
+      }),
       event({ count: 1, lastAt: 1 }),
     ]);
     assert.deepEqual([old!.count, old!.lastAt], [undefined, undefined]);
     assert.deepEqual([agg!.count, agg!.at, agg!.lastAt, agg!.source], [41_000, 1_000, 59_000, 'agentCache']);
     assert.deepEqual([signInKeys(agg!).requests, signInKeys(agg!).last_at], ['41000', '59000']);
-    assert.deepEqual([one!.count, one!.lastAt], [undefined, undefined], 'one request at one time keeps the per-request shape');
+    assert.deepEqual(
+      [one!.count, one!.lastAt],
+      [undefined, undefined],
+      'one request at one time keeps the per-request shape',
+    );
   });
 
   it('refuses counts and times that make no sense; keeps times whole milliseconds', () => {
@@ -59,16 +88,50 @@ describe('agent sign-in uploads', () => {
     assert.deepEqual([row!.at, row!.lastAt], [10, 20]);
   });
 
-  it('reads an agent\'s drop notice into the metric by cause, and logs it with the agent\'s words', () => {
-    const notice = (dropped: unknown) => event({ errorCode: 'agent_signins_dropped', reason: 'the agent dropped the sign-in rows of 7 requests: the server was unreachable (ECONNREFUSED)', dropped });
-    const recorded = recordAgentSignIns({ events: [event({ count: 3 }), notice({ requests: 7, cause: 'unreachable' }), notice({ requests: 1, cause: 'martian' }), event({ dropped: { requests: 5, cause: 'bound' } })] }, agent, { record: () => undefined });
+  it("reads an agent's drop notice into the metric by cause, and logs it with the agent's words", () => {
+    const notice = (dropped: unknown) =>
+      event({
+        errorCode: 'agent_signins_dropped',
+        reason: 'the agent dropped the sign-in rows of 7 requests: the server was unreachable (ECONNREFUSED)',
+        dropped,
+      });
+    const recorded = recordAgentSignIns(
+      {
+        events: [
+          event({ count: 3 }),
+          notice({ requests: 7, cause: 'unreachable' }),
+          notice({ requests: 1, cause: 'martian' }),
+          event({ dropped: { requests: 5, cause: 'bound' } }),
+        ],
+      },
+      agent,
+      { record: () => undefined },
+    );
     assert.equal(recorded.rows.length, 4, 'every row is recorded, notices included');
-    assert.deepEqual(recorded.drops.map((d) => [d.cause, d.requests]), [['unreachable', 7]], 'an unknown cause, or a drop on a row that is no notice, is not counted');
+    assert.deepEqual(
+      recorded.drops.map((d) => [d.cause, d.requests]),
+      [['unreachable', 7]],
+      'an unknown cause, or a drop on a row that is no notice, is not counted',
+    );
     const counted: unknown[][] = [];
     const lines: string[] = [];
     const sink = { write: (l: string) => (lines.push(l), true) } as unknown as NodeJS.WritableStream;
-    observeAgentSignIns(recorded, agent, { agentSignIns: (r, n) => counted.push(['ok', r, n]), agentSignInsDropped: (c, n) => counted.push(['dropped', c, n]) }, createLogger('info', sink));
-    assert.deepEqual(counted, [['ok', 'failure', 3], ['ok', 'failure', 1], ['ok', 'failure', 1], ['ok', 'failure', 1], ['dropped', 'unreachable', 7]]);
+    observeAgentSignIns(
+      recorded,
+      agent,
+      {
+        agentSignIns: (r, n) => counted.push(['ok', r, n]),
+        agentSignInsDropped: (c, n) => counted.push(['dropped', c, n]),
+      },
+      createLogger('info', sink),
+    );
+    assert.deepEqual(counted, [
+      ['ok', 'failure', 3],
+      ['ok', 'failure', 1],
+      ['ok', 'failure', 1],
+      ['ok', 'failure', 1],
+      ['dropped', 'unreachable', 7],
+    ]);
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
     assert.deepEqual([line['agentId'], line['cause'], line['requests']], ['agent-1', 'unreachable', 7]);
     assert.match(String(line['msg']), /server was unreachable \(ECONNREFUSED\)/);

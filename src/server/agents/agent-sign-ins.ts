@@ -10,7 +10,8 @@ export const MAX_UPLOAD_EVENTS = 1_000;
 /** About 1 KiB per event, so 1,000 events fit; each field is cut to its bound when the row is built (audit/bounds.ts). */
 export const MAX_UPLOAD_BYTES = 1024 * 1024;
 
-const bad = (why: string): DomainError => invalid(`signins: ${why} (see docs/agent-protocol.md).`, { code: 'invalid_request' });
+const bad = (why: string): DomainError =>
+  invalid(`signins: ${why} (see docs/agent-protocol.md).`, { code: 'invalid_request' });
 
 /**
  * A string field. One odd value must not cost the whole batch its rows (the agent drops a refused
@@ -20,7 +21,8 @@ const bad = (why: string): DomainError => invalid(`signins: ${why} (see docs/age
 function text(e: Record<string, unknown>, name: string, required = false): string | null {
   const v = e[name];
   if ((v === null || v === undefined || v === '') && !required) return null;
-  if (typeof v !== 'string' || v.length === 0) throw bad(`'${name}' must be ${required ? 'a non-empty' : 'null or a'} string`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw bad(`'${name}' must be ${required ? 'a non-empty' : 'null or a'} string`);
   return v;
 }
 
@@ -36,7 +38,8 @@ function num(e: Record<string, unknown>, name: string): number {
  */
 function counted(e: Record<string, unknown>, at: number): Pick<SignInEvent, 'count' | 'lastAt'> {
   const count = e['count'] ?? 1;
-  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) throw bad("'count' must be a positive integer");
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1)
+    throw bad("'count' must be a positive integer");
   const lastAt = e['lastAt'] === undefined ? at : Math.floor(num(e, 'lastAt'));
   if (lastAt < at) throw bad("'lastAt' must not be before 'at'");
   // A row of one request at one time stays in the per-request shape.
@@ -87,7 +90,8 @@ function dropOf(raw: unknown): AgentSignInDrop | undefined {
   if (e['errorCode'] !== AGENT_SIGNINS_DROPPED || typeof d !== 'object' || d === null) return undefined;
   const cause = CAUSES.find((c) => c === d['cause']);
   const requests = d['requests'];
-  if (cause === undefined || typeof requests !== 'number' || !Number.isSafeInteger(requests) || requests < 0) return undefined;
+  if (cause === undefined || typeof requests !== 'number' || !Number.isSafeInteger(requests) || requests < 0)
+    return undefined;
   return { cause, requests, reason: typeof e['reason'] === 'string' ? boundNullable(e['reason'], B.reason) : null };
 }
 
@@ -104,11 +108,19 @@ export interface AgentSignInCounters {
 }
 
 /** Counts a durable upload, and logs any drop the agent reported with the cause it named. */
-export function observeAgentSignIns(upload: AgentSignInUpload, agent: AgentRecord, counters: AgentSignInCounters, log: Logger): void {
+export function observeAgentSignIns(
+  upload: AgentSignInUpload,
+  agent: AgentRecord,
+  counters: AgentSignInCounters,
+  log: Logger,
+): void {
   for (const r of upload.rows) counters.agentSignIns(r.result, r.count ?? 1);
   for (const d of upload.drops) {
     counters.agentSignInsDropped(d.cause, d.requests);
-    log.warn({ agentId: agent.id, resourceId: agent.resourceId, cause: d.cause, requests: d.requests }, d.reason ?? `an agent dropped the sign-in rows of ${d.requests} requests (${d.cause})`);
+    log.warn(
+      { agentId: agent.id, resourceId: agent.resourceId, cause: d.cause, requests: d.requests },
+      d.reason ?? `an agent dropped the sign-in rows of ${d.requests} requests (${d.cause})`,
+    );
   }
 }
 
@@ -116,10 +128,15 @@ export function observeAgentSignIns(upload: AgentSignInUpload, agent: AgentRecor
  * Validates the whole batch first (all or nothing), then records every row: a per-request row of
  * an older agent, or a row counting `count` requests (docs/agent-protocol.md, "Sign-ins").
  */
-export function recordAgentSignIns(body: Record<string, unknown>, agent: AgentRecord, recorder: SignInRecorder): AgentSignInUpload {
+export function recordAgentSignIns(
+  body: Record<string, unknown>,
+  agent: AgentRecord,
+  recorder: SignInRecorder,
+): AgentSignInUpload {
   const events = body['events'];
-  if (!Array.isArray(events)) throw bad("the body must be {events: [...]}");
-  if (events.length > MAX_UPLOAD_EVENTS) throw bad(`at most ${MAX_UPLOAD_EVENTS} events per upload (got ${events.length})`);
+  if (!Array.isArray(events)) throw bad('the body must be {events: [...]}');
+  if (events.length > MAX_UPLOAD_EVENTS)
+    throw bad(`at most ${MAX_UPLOAD_EVENTS} events per upload (got ${events.length})`);
   const rows = events.map((e) => toEvent(e, agent));
   for (const row of rows) void recorder.record(row);
   const drops = events.map(dropOf).filter((d): d is AgentSignInDrop => d !== undefined);

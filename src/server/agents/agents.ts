@@ -8,7 +8,8 @@ import { changeInTransaction } from '../audit/changes-batch.js';
 export const AGENTS_TYPE = 'OpenMI.Agents/agents';
 
 /** An agent's ARM id: a child of the resource it speaks for. */
-export const agentIdOf = (a: Pick<AgentRecord, 'resourceId' | 'id'>): string => `${a.resourceId}/providers/${AGENTS_TYPE}/${a.id}`;
+export const agentIdOf = (a: Pick<AgentRecord, 'resourceId' | 'id'>): string =>
+  `${a.resourceId}/providers/${AGENTS_TYPE}/${a.id}`;
 
 /** Enrolled agents as operators administer them over ARM (enrollment itself is agents' own, enrollment.ts). */
 export class AgentService {
@@ -21,7 +22,11 @@ export class AgentService {
   /** The agents of a compute resource; the resource must exist. */
   async listForResource(resourceId: string): Promise<AgentRecord[]> {
     const r = await this.store.computeResources.get(resourceId);
-    if (!r) throw notFound(`The resource '${resourceId}' was not found. Agents speak for compute resources (openmi resource create).`, { code: 'ResourceNotFound' });
+    if (!r)
+      throw notFound(
+        `The resource '${resourceId}' was not found. Agents speak for compute resources (openmi resource create).`,
+        { code: 'ResourceNotFound' },
+      );
     return this.store.agents.listForResource(r.id);
   }
 

@@ -31,7 +31,8 @@ function captureAgentCalls(): { calls: Captured[]; stop(): void } {
   const onStart = (message: unknown) => {
     const req = (message as { request: ClientRequest }).request;
     const authorization = req.getHeader('authorization');
-    if (req.path.startsWith('/openmi/agent/v1/') && typeof authorization === 'string') calls.push({ method: req.method, path: req.path, authorization });
+    if (req.path.startsWith('/openmi/agent/v1/') && typeof authorization === 'string')
+      calls.push({ method: req.method, path: req.path, authorization });
   };
   subscribe('http.client.request.start', onStart);
   return { calls, stop: () => void unsubscribe('http.client.request.start', onStart) };
@@ -40,16 +41,21 @@ function captureAgentCalls(): { calls: Captured[]; stop(): void } {
 async function vmWithJoinToken(t: TestServer): Promise<string> {
   const sub = t.creds.subscriptionId;
   await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-r?api-version=2025-04-01`, { location: 'local' });
-  const vm = await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/rg-r/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-    location: 'local',
-    identity: { type: 'SystemAssigned' },
-  });
+  const vm = await t.arm(
+    'PUT',
+    `/subscriptions/${sub}/resourceGroups/rg-r/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`,
+    {
+      location: 'local',
+      identity: { type: 'SystemAssigned' },
+    },
+  );
   const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
   assert.equal(jt.status, 200, jt.text);
   return jt.json.token as string;
 }
 
-const imdsUrl = (base: string, resource: string) => `${base}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(resource)}`;
+const imdsUrl = (base: string, resource: string) =>
+  `${base}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(resource)}`;
 
 await forEachStore((kind, storeSpec) => {
   describe(`agent assertions survive a server restart (${kind})`, () => {
@@ -62,7 +68,15 @@ await forEachStore((kind, storeSpec) => {
       try {
         t = await startTestServer({ dataDir, store: s.spec });
         const joinToken = await vmWithJoinToken(t);
-        const agent = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, joinToken, stateDir, listenHost: '127.0.0.1', listenPort: 0, log });
+        const agent = await startAgent({
+          serverUrl: t.server.baseUrl,
+          ca: t.ca,
+          joinToken,
+          stateDir,
+          listenHost: '127.0.0.1',
+          listenPort: 0,
+          log,
+        });
         const capture = captureAgentCalls();
         const minted = await httpGet(imdsUrl(agent.endpoints.imds, 'api://replay'), { Metadata: 'true' });
         capture.stop();
@@ -87,7 +101,14 @@ await forEachStore((kind, storeSpec) => {
         assert.equal(replay.json.error, 'invalid_agent');
         assert.match(replay.json.error_description, /already used \(replay\)/);
 
-        const resumed = await startAgent({ serverUrl: t.server.baseUrl, ca: t.ca, stateDir, listenHost: '127.0.0.1', listenPort: 0, log });
+        const resumed = await startAgent({
+          serverUrl: t.server.baseUrl,
+          ca: t.ca,
+          stateDir,
+          listenHost: '127.0.0.1',
+          listenPort: 0,
+          log,
+        });
         const fresh = await httpGet(imdsUrl(resumed.endpoints.imds, 'api://after-restart'), { Metadata: 'true' });
         await resumed.close({ leave: true });
         assert.equal(fresh.status, 200, JSON.stringify(fresh.json));

@@ -10,12 +10,15 @@ import type { Store } from '../../store/store.js';
 const MAX_ASSERTION_LIFETIME_S = 300;
 const CLOCK_SKEW_S = 60;
 
-const refuse = (why: string) => new DomainError('unauthenticated', `Agent authentication failed: ${why}`, { code: 'invalid_agent' });
+const refuse = (why: string) =>
+  new DomainError('unauthenticated', `Agent authentication failed: ${why}`, { code: 'invalid_agent' });
 
 /** The `kid` of a compact JWS, read before verification only to find whose key to verify with. */
 function headerKid(jws: string): string {
   try {
-    const header = parseJson(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = parseJson(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
     return typeof header.kid === 'string' ? header.kid : '';
   } catch {
     throw refuse('the assertion is not a compact JWS of base64url JSON.');
@@ -49,8 +52,12 @@ export class AgentAuthenticator {
     const kid = headerKid(m[1]!);
     const agent = kid ? await this.store.agents.get(kid) : undefined;
     const now = this.clock.now();
-    if (!agent) throw refuse(`no enrolled agent '${kid}'. It may have been removed with its resource; enroll again with a new join token.`);
-    if (agent.expiresAt !== null && agent.expiresAt <= now) throw refuse(`agent '${kid}' was ephemeral and has expired; enroll again.`);
+    if (!agent)
+      throw refuse(
+        `no enrolled agent '${kid}'. It may have been removed with its resource; enroll again with a new join token.`,
+      );
+    if (agent.expiresAt !== null && agent.expiresAt <= now)
+      throw refuse(`agent '${kid}' was ephemeral and has expired; enroll again.`);
     const claims = this.verified(m[1]!, agent, now);
     this.checkClaims(claims, kid, Math.floor(now / 1000));
     await this.claimJti(agent.id, claims, now);
@@ -70,7 +77,10 @@ export class AgentAuthenticator {
         clockSkewSeconds: CLOCK_SKEW_S,
       }).claims;
     } catch (e) {
-      if (e instanceof JwtVerifyError) throw refuse(`${e.message} (agents sign with ES256, iss = their agent id, aud = '${this.audience}'; check the agent host clock).`);
+      if (e instanceof JwtVerifyError)
+        throw refuse(
+          `${e.message} (agents sign with ES256, iss = their agent id, aud = '${this.audience}'; check the agent host clock).`,
+        );
       throw e;
     }
   }
@@ -89,10 +99,12 @@ export class AgentAuthenticator {
     if (c['sub'] !== kid) throw refuse('iss and sub must both be the agent id.');
     const iat = Number(c['iat']);
     const exp = Number(c['exp']);
-    if (!Number.isFinite(iat) || exp - iat > MAX_ASSERTION_LIFETIME_S) throw refuse(`iat and exp are required and at most ${MAX_ASSERTION_LIFETIME_S} s apart.`);
+    if (!Number.isFinite(iat) || exp - iat > MAX_ASSERTION_LIFETIME_S)
+      throw refuse(`iat and exp are required and at most ${MAX_ASSERTION_LIFETIME_S} s apart.`);
     if (iat - CLOCK_SKEW_S > now) throw refuse('the assertion was issued in the future; check the agent host clock.');
     const jti = c['jti'];
-    if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_CHARS) throw refuse(`jti is required: a unique string of at most ${MAX_JTI_CHARS} characters per assertion.`);
+    if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_CHARS)
+      throw refuse(`jti is required: a unique string of at most ${MAX_JTI_CHARS} characters per assertion.`);
   }
 
   /**
@@ -102,7 +114,8 @@ export class AgentAuthenticator {
    */
   private async claimJti(agentId: string, c: Record<string, unknown>, now: number): Promise<void> {
     const until = (Number(c['exp']) + CLOCK_SKEW_S) * 1000;
-    if (!(await this.store.agentAssertionJtis.claim(agentId, c['jti'] as string, until))) throw refuse('the assertion was already used (replay); sign a new one, with a new jti, for every call.');
+    if (!(await this.store.agentAssertionJtis.claim(agentId, c['jti'] as string, until)))
+      throw refuse('the assertion was already used (replay); sign a new one, with a new jti, for every call.');
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
       await this.store.agentAssertionJtis.deleteExpired(now);

@@ -19,10 +19,16 @@ export interface EnrollRequest {
 function checkPublicJwk(jwk: unknown): Record<string, unknown> {
   const j = jwk as Record<string, unknown> | null;
   if (!j || typeof j !== 'object' || j['kty'] !== 'EC' || j['crv'] !== 'P-256' || 'd' in j) {
-    throw invalid('publicJwk must be the public half of an EC P-256 key as a JWK ({kty:"EC", crv:"P-256", x, y}); never send the private key.', { target: 'publicJwk' });
+    throw invalid(
+      'publicJwk must be the public half of an EC P-256 key as a JWK ({kty:"EC", crv:"P-256", x, y}); never send the private key.',
+      { target: 'publicJwk' },
+    );
   }
   try {
-    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: j['x'], y: j['y'] } as import('node:crypto').JsonWebKey, format: 'jwk' });
+    createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: j['x'], y: j['y'] } as import('node:crypto').JsonWebKey,
+      format: 'jwk',
+    });
   } catch (e) {
     throw invalid(`publicJwk is not a valid P-256 public key: ${(e as Error).message}`, { target: 'publicJwk' });
   }
@@ -44,7 +50,11 @@ export class AgentEnrollment {
     const token = await this.joinTokens.consume(String(r.joinToken ?? ''));
     const resource = await this.store.computeResources.get(token.resourceId);
     if (!resource) {
-      throw new DomainError('unauthenticated', `The resource '${token.resourceId}' this join token was made for no longer exists.`, { code: 'invalid_join_token' });
+      throw new DomainError(
+        'unauthenticated',
+        `The resource '${token.resourceId}' this join token was made for no longer exists.`,
+        { code: 'invalid_join_token' },
+      );
     }
     const now = this.clock.now();
     const agent: AgentRecord = {

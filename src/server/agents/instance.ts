@@ -17,7 +17,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function instanceDocument(r: ComputeResourceRecord): Record<string, unknown> {
   const props = (r.body['properties'] ?? {}) as Record<string, unknown>;
   const hw = (props['hardwareProfile'] ?? {}) as Record<string, unknown>;
-  const os = ((props['storageProfile'] ?? {}) as Record<string, unknown>)['osDisk'] as Record<string, unknown> | undefined;
+  const os = ((props['storageProfile'] ?? {}) as Record<string, unknown>)['osDisk'] as
+    Record<string, unknown> | undefined;
   const tags = Object.entries(r.tags);
   return {
     compute: {

@@ -80,7 +80,9 @@ export class InvalidationHub implements ChangeRecorder {
     for (const group of chunks(ids)) {
       // Not awaited: record() runs after the commit and cannot fail the request. A lost event
       // is bounded by the listeners' own reloads (revocations 5 s; agents at token half-life).
-      this.bus?.publish(INVALIDATE_CHANGE, { ids: group }).catch((err: unknown) => this.log?.warn({ err }, 'could not tell other nodes of an invalidation'));
+      this.bus
+        ?.publish(INVALIDATE_CHANGE, { ids: group })
+        .catch((err: unknown) => this.log?.warn({ err }, 'could not tell other nodes of an invalidation'));
     }
   }
 

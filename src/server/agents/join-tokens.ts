@@ -24,7 +24,11 @@ export interface CreatedJoinToken {
 }
 
 const badToken = (why: string) =>
-  new DomainError('unauthenticated', `The join token ${why}. Create a new one with 'openmi resource join-token create'.`, { code: 'invalid_join_token' });
+  new DomainError(
+    'unauthenticated',
+    `The join token ${why}. Create a new one with 'openmi resource join-token create'.`,
+    { code: 'invalid_join_token' },
+  );
 
 /**
  * One-time join tokens: how an operator vouches that an agent speaks for a resource. Only a
@@ -45,26 +49,38 @@ export class JoinTokenService {
     if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_S) {
       throw invalid(`expiresInSeconds must be a whole number from 60 to ${MAX_TTL_S}.`, { target: 'expiresInSeconds' });
     }
-    return changeInTransaction({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, async (tx, batch) => {
-      const resource = await tx.computeResources.get(resourceId);
-      if (!resource) throw notFound(`The resource '${resourceId}' does not exist; join tokens are created for a compute resource (openmi resource create).`, { code: 'ResourceNotFound' });
-      const now = this.clock.now();
-      await this.checkOutstanding(tx, resource.id, now);
-      const secret = this.random.bytes(32).toString('base64url');
-      const record: JoinTokenRecord = {
-        id: this.random.uuid(),
-        resourceId: resource.id,
-        hash: hashSecret(secret),
-        ephemeral: o.ephemeral ?? false,
-        createdBy: actor.principalId,
-        createdAt: now,
-        expiresAt: now + ttl * 1000,
-        usedAt: null,
-      };
-      await tx.joinTokens.create(record);
-      batch.add(JOIN_TOKEN_OPERATION, resource.id, { joinTokenId: record.id, ephemeral: record.ephemeral, expiresAt: record.expiresAt });
-      return { token: `${record.id}.${secret}`, record };
-    });
+    return changeInTransaction(
+      { store: this.store, clock: this.clock, recorder: this.recorder },
+      actor,
+      async (tx, batch) => {
+        const resource = await tx.computeResources.get(resourceId);
+        if (!resource)
+          throw notFound(
+            `The resource '${resourceId}' does not exist; join tokens are created for a compute resource (openmi resource create).`,
+            { code: 'ResourceNotFound' },
+          );
+        const now = this.clock.now();
+        await this.checkOutstanding(tx, resource.id, now);
+        const secret = this.random.bytes(32).toString('base64url');
+        const record: JoinTokenRecord = {
+          id: this.random.uuid(),
+          resourceId: resource.id,
+          hash: hashSecret(secret),
+          ephemeral: o.ephemeral ?? false,
+          createdBy: actor.principalId,
+          createdAt: now,
+          expiresAt: now + ttl * 1000,
+          usedAt: null,
+        };
+        await tx.joinTokens.create(record);
+        batch.add(JOIN_TOKEN_OPERATION, resource.id, {
+          joinTokenId: record.id,
+          ephemeral: record.ephemeral,
+          expiresAt: record.expiresAt,
+        });
+        return { token: `${record.id}.${secret}`, record };
+      },
+    );
   }
 
   /**
@@ -91,7 +107,8 @@ export class JoinTokenService {
     if (!timingSafeEqual(presented, Buffer.from(record.hash, 'hex'))) throw badToken('is not valid');
     if (record.usedAt !== null) throw badToken('was already used (a join token enrolls one agent)');
     if (record.expiresAt <= this.clock.now()) throw badToken('has expired');
-    if (!(await this.store.joinTokens.consume(record.id, this.clock.now()))) throw badToken('was already used (a join token enrolls one agent)');
+    if (!(await this.store.joinTokens.consume(record.id, this.clock.now())))
+      throw badToken('was already used (a join token enrolls one agent)');
     return record;
   }
 }

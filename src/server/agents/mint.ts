@@ -19,7 +19,11 @@ export interface MintRequest {
 
 const checkResource = (resource: unknown): string => {
   if (typeof resource !== 'string' || resource.length === 0 || resource.length > 512 || /\s/.test(resource)) {
-    throw new DomainError('invalid', "resource must be the audience of the token: an absolute URI such as 'https://management.azure.com' or an application id.", { code: 'invalid_request' });
+    throw new DomainError(
+      'invalid',
+      "resource must be the audience of the token: an absolute URI such as 'https://management.azure.com' or an application id.",
+      { code: 'invalid_request' },
+    );
   }
   return resource;
 };
@@ -41,15 +45,43 @@ export class ManagedIdentityMinter {
 
   async mint(r: MintRequest): Promise<MintResult> {
     const started = this.clock.now();
-    const log = { at: started, correlationId: r.correlationId, flow: 'managedIdentity' as const, callingResourceId: r.agent.resourceId, agentId: r.agent.id, audience: typeof r.resource === 'string' ? r.resource : null };
+    const log = {
+      at: started,
+      correlationId: r.correlationId,
+      flow: 'managedIdentity' as const,
+      callingResourceId: r.agent.resourceId,
+      agentId: r.agent.id,
+      audience: typeof r.resource === 'string' ? r.resource : null,
+    };
     try {
       this.throttle(r.agent);
       const out = await this.mintNow(r);
-      void this.signIns.record({ ...log, principalId: out.objectId, clientId: out.clientId, identityResourceId: out.identityResourceId, result: 'success', errorCode: null, reason: null, latencyMs: this.clock.now() - started });
+      void this.signIns.record({
+        ...log,
+        principalId: out.objectId,
+        clientId: out.clientId,
+        identityResourceId: out.identityResourceId,
+        result: 'success',
+        errorCode: null,
+        reason: null,
+        latencyMs: this.clock.now() - started,
+      });
       return out;
     } catch (e) {
-      const code = e instanceof DomainError ? (e.code ?? e.kind) : e instanceof RateLimitExceeded ? 'too_many_requests' : 'server_error';
-      const durable = this.signIns.record({ ...log, ...(await this.attempted(r)), result: 'failure', errorCode: code, reason: (e as Error).message, latencyMs: this.clock.now() - started });
+      const code =
+        e instanceof DomainError
+          ? (e.code ?? e.kind)
+          : e instanceof RateLimitExceeded
+            ? 'too_many_requests'
+            : 'server_error';
+      const durable = this.signIns.record({
+        ...log,
+        ...(await this.attempted(r)),
+        result: 'failure',
+        errorCode: code,
+        reason: (e as Error).message,
+        latencyMs: this.clock.now() - started,
+      });
       // A refusal folded under a flood is answered once its folded row is written (docs/audit.md).
       await Promise.resolve(durable).catch(() => undefined);
       throw e;
@@ -76,15 +108,27 @@ export class ManagedIdentityMinter {
    * attempts to use it from resources that do not carry it. Only real identities are recorded:
    * the selector is the caller's word, and an unknown one names nobody.
    */
-  private async attempted(r: MintRequest): Promise<Pick<SignInEvent, 'principalId' | 'clientId' | 'identityResourceId'>> {
-    const named = r.selector && typeof r.selector.value === 'string' ? await findSelectedIdentity(this.store, r.selector).catch(() => undefined) : undefined;
-    return named ? { principalId: named.principalId, clientId: named.clientId, identityResourceId: named.id } : { principalId: null, clientId: null, identityResourceId: null };
+  private async attempted(
+    r: MintRequest,
+  ): Promise<Pick<SignInEvent, 'principalId' | 'clientId' | 'identityResourceId'>> {
+    const named =
+      r.selector && typeof r.selector.value === 'string'
+        ? await findSelectedIdentity(this.store, r.selector).catch(() => undefined)
+        : undefined;
+    return named
+      ? { principalId: named.principalId, clientId: named.clientId, identityResourceId: named.id }
+      : { principalId: null, clientId: null, identityResourceId: null };
   }
 
   private async mintNow(r: MintRequest): Promise<MintResult> {
     const audience = checkResource(r.resource);
     const resource = await this.store.computeResources.get(r.agent.resourceId);
-    if (!resource) throw new DomainError('unauthenticated', `The resource '${r.agent.resourceId}' this agent was enrolled for no longer exists.`, { code: 'invalid_agent' });
+    if (!resource)
+      throw new DomainError(
+        'unauthenticated',
+        `The resource '${r.agent.resourceId}' this agent was enrolled for no longer exists.`,
+        { code: 'invalid_agent' },
+      );
     const { principal, identityResourceId } = await resolveIdentity(this.store, resource, r.selector);
     const t = await this.issuer.issueAsync({
       principal,
@@ -93,6 +137,14 @@ export class ManagedIdentityMinter {
       appidacr: '2',
       extraClaims: { xms_mirid: identityResourceId, xms_az_rid: resource.id },
     });
-    return { accessToken: t.accessToken, issuedAt: t.issuedAt, expiresOn: t.expiresAt, resource: audience, clientId: principal.appId, objectId: principal.objectId, identityResourceId };
+    return {
+      accessToken: t.accessToken,
+      issuedAt: t.issuedAt,
+      expiresOn: t.expiresAt,
+      resource: audience,
+      clientId: principal.appId,
+      objectId: principal.objectId,
+      identityResourceId,
+    };
   }
 }

@@ -20,7 +20,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Stored text of a row: what the bound in docs/audit.md counts. */
 const rowBytes = (r: AuditEntryRecord): number =>
-  Buffer.byteLength(r.data) + Object.values(r.keys).reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(r.hash) + Buffer.byteLength(r.prevHash) + 16;
+  Buffer.byteLength(r.data) +
+  Object.values(r.keys).reduce((n, v) => n + Buffer.byteLength(v), 0) +
+  Buffer.byteLength(r.hash) +
+  Buffer.byteLength(r.prevHash) +
+  16;
 
 /** Bytes the sign-in table and its indexes take on disk (pages), as the database reports them. */
 async function physicalBytes(t: TestServer, spec: string): Promise<number> {
@@ -46,7 +50,10 @@ async function physicalBytes(t: TestServer, spec: string): Promise<number> {
  * Anonymous token requests whose every field can be as large as the server accepts: 3 MiB
  * bodies (maxBodyBytes is 4 MiB), 8 KiB headers and 7 KiB paths (Node's header limit is 16 KiB).
  */
-function hostileRequests(tenant: string, adminClientId: string): { path: string; body: string; headers?: Record<string, string> }[] {
+function hostileRequests(
+  tenant: string,
+  adminClientId: string,
+): { path: string; body: string; headers?: Record<string, string> }[] {
   const v2 = `/${tenant}/oauth2/v2.0/token`;
   const v1 = `/${tenant}/oauth2/token`;
   const scope = 'scope=https%3A%2F%2Fvault.azure.net%2F.default';
@@ -55,21 +62,48 @@ function hostileRequests(tenant: string, adminClientId: string): { path: string;
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${big()}` },
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${big('€').slice(0, MiB)}` },
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=%00%1b%5B31m%E2%80%AE${big()}` },
-    { path: v2, body: `${cc}&${scope}&client_id=${randomUUID()}&client_assertion_type=${ASSERTION_TYPE}&client_assertion=${big()}` },
+    {
+      path: v2,
+      body: `${cc}&${scope}&client_id=${randomUUID()}&client_assertion_type=${ASSERTION_TYPE}&client_assertion=${big()}`,
+    },
     { path: v2, body: `${cc}&client_secret=s&client_id=${randomUUID()}&scope=${big()}` },
     { path: v2, body: `${cc}&client_secret=s&client_id=${randomUUID()}&scope=${big()}%2F.default` },
     { path: v1, body: `${cc}&client_secret=s&client_id=${randomUUID()}&resource=${big()}` },
     { path: v2, body: `grant_type=${big()}&${scope}&client_secret=s&client_id=${randomUUID()}` },
-    { path: v2, body: `grant_type=urn:openmi:params:oauth:grant-type:login-link&${scope}&client_id=${randomUUID()}&code=${big()}` },
+    {
+      path: v2,
+      body: `grant_type=urn:openmi:params:oauth:grant-type:login-link&${scope}&client_id=${randomUUID()}&code=${big()}`,
+    },
     { path: v2, body: `${cc}&${scope}&client_id=${adminClientId}&client_secret=${big()}` },
     // 7 KiB: the listener answers 414 to targets past maxUrlBytes (8 KiB) before any row is built.
-    { path: `/${'t'.repeat(7 * 1024)}/oauth2/v2.0/token`, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}` },
-    { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${big()}`, headers: { 'user-agent': 'u'.repeat(8 * 1024) } },
-    { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}`, headers: { 'x-ms-correlation-request-id': 'c'.repeat(8 * 1024) } },
+    {
+      path: `/${'t'.repeat(7 * 1024)}/oauth2/v2.0/token`,
+      body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}`,
+    },
+    {
+      path: v2,
+      body: `${cc}&${scope}&client_secret=s&client_id=${big()}`,
+      headers: { 'user-agent': 'u'.repeat(8 * 1024) },
+    },
+    {
+      path: v2,
+      body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}`,
+      headers: { 'x-ms-correlation-request-id': 'c'.repeat(8 * 1024) },
+    },
     { path: v2, body: `${cc}&${scope}`, headers: { authorization: `Basic ${'%'.repeat(8 * 1024)}` } },
-    { path: v2, body: `${cc}&${scope}`, headers: { authorization: `Basic ${Buffer.from(`${'%zz'.repeat(2000)}:x`).toString('base64')}` } },
-    { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}&${big('y')}=${big('z').slice(0, 100)}` },
-    { path: v1, body: `${cc}&client_secret=s&client_id=${big('€').slice(0, MiB)}&resource=${big('€').slice(0, 200_000)}` },
+    {
+      path: v2,
+      body: `${cc}&${scope}`,
+      headers: { authorization: `Basic ${Buffer.from(`${'%zz'.repeat(2000)}:x`).toString('base64')}` },
+    },
+    {
+      path: v2,
+      body: `${cc}&${scope}&client_secret=s&client_id=${randomUUID()}&${big('y')}=${big('z').slice(0, 100)}`,
+    },
+    {
+      path: v1,
+      body: `${cc}&client_secret=s&client_id=${big('€').slice(0, MiB)}&resource=${big('€').slice(0, 200_000)}`,
+    },
     { path: v2, body: `${cc}&${scope}&client_id=${big()}&client_assertion_type=${big()}` },
     { path: v2, body: `${cc}&${scope}&client_secret=s&client_id=line1%0D%0Aforged%20row%E2%80%A8${big()}` },
     { path: v1, body: `${cc}&client_secret=s&client_id=${randomUUID()}&resource=${'r'.repeat(400)}%20${big()}` },
@@ -81,7 +115,12 @@ await forEachStore((kind, storeSpec) => {
     let t: TestServer;
     let spec: { spec: string; drop: () => Promise<void> };
     const post = (path: string, body: string, headers: Record<string, string> = {}): Promise<HttpsResponse> =>
-      httpsRequest(`${t.server.baseUrl}${path}`, { method: 'POST', ca: t.ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+      httpsRequest(`${t.server.baseUrl}${path}`, {
+        method: 'POST',
+        ca: t.ca,
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      });
     const newRows = async (afterSeq: number) => t.server.store.audit.scan('signIns', afterSeq, 100_000);
     const verified = async () => (await t.arm('POST', '/providers/OpenMI.Audit/verify?api-version=2025-01-01')).json;
 
@@ -116,7 +155,10 @@ await forEachStore((kind, storeSpec) => {
         const e = parseSignIn(r) as unknown as Record<string, unknown>;
         for (const [field, max] of Object.entries(SIGN_IN_FIELD_BOUNDS)) {
           const v = e[field];
-          assert.ok(v === null || (typeof v === 'string' && v.length <= max && !CONTROL.test(v)), `${field}: ${String(v).slice(0, 100)}`);
+          assert.ok(
+            v === null || (typeof v === 'string' && v.length <= max && !CONTROL.test(v)),
+            `${field}: ${String(v).slice(0, 100)}`,
+          );
         }
       }
       const cut = rows.map((r) => parseSignIn(r).clientId ?? '').filter((c) => c.includes('…[cut'));
@@ -133,7 +175,10 @@ await forEachStore((kind, storeSpec) => {
       const worker = async () => {
         while (next < n) {
           next++;
-          const r = await post(`/${t.creds.tenantId}/oauth2/v2.0/token`, `grant_type=client_credentials&scope=https%3A%2F%2Fvault.azure.net%2F.default&client_secret=s&client_id=${randomUUID()}${'x'.repeat(1000)}`);
+          const r = await post(
+            `/${t.creds.tenantId}/oauth2/v2.0/token`,
+            `grant_type=client_credentials&scope=https%3A%2F%2Fvault.azure.net%2F.default&client_secret=s&client_id=${randomUUID()}${'x'.repeat(1000)}`,
+          );
           statuses.push(r.status);
         }
       };
@@ -148,12 +193,18 @@ await forEachStore((kind, storeSpec) => {
       assert.ok(rows.length <= allowed, `${rows.length} rows for ${n} requests in ${seconds} s (at most ${allowed})`);
       assert.ok(rows.length < n, 'some were folded');
       const folded = rows.map(parseSignIn).filter((e) => (e.count ?? 1) > 1);
-      assert.ok(folded.length >= 1 && folded.every((e) => e.clientId === null && e.errorCode === 'unauthorized_client'), 'a folded row does not claim one client');
+      assert.ok(
+        folded.length >= 1 && folded.every((e) => e.clientId === null && e.errorCode === 'unauthorized_client'),
+        'a folded row does not claim one client',
+      );
       const logical = rows.reduce((sum, r) => sum + rowBytes(r), 0);
       assert.ok(logical <= rows.length * ANONYMOUS_ROW_MAX_BYTES);
       const listed = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01&result=failure');
       const wire = (listed.json.value as Record<string, unknown>[]).find((s) => Number(s['requestCount']) > 1);
-      assert.ok(wire && typeof wire['lastDateTime'] === 'string', 'the sign-in log API says how many requests a folded row stands for');
+      assert.ok(
+        wire && typeof wire['lastDateTime'] === 'string',
+        'the sign-in log API says how many requests a folded row stands for',
+      );
       assert.equal((await verified()).ok, true);
     });
 
@@ -167,7 +218,10 @@ await forEachStore((kind, storeSpec) => {
       assert.equal(rows.length, 1);
       const e = parseActivity(rows[0]!);
       assert.equal(e.status, 'Failed');
-      assert.ok(e.resourceId.length <= ACTIVITY_FIELD_BOUNDS.resourceId && e.resourceId.includes('…[cut'), e.resourceId.slice(-40));
+      assert.ok(
+        e.resourceId.length <= ACTIVITY_FIELD_BOUNDS.resourceId && e.resourceId.includes('…[cut'),
+        e.resourceId.slice(-40),
+      );
       const message = (e.detail as { error: { message: string } }).error.message;
       assert.ok(message.length <= DETAIL_STRING_BOUND && !CONTROL.test(message));
       assert.ok(rowBytes(rows[0]!) <= 32 * 1024, `${rowBytes(rows[0]!)} bytes`);

@@ -10,7 +10,11 @@ const DAY_MS = 86_400_000;
 const RETENTION_INTERVAL_MS = 3_600_000;
 
 /** Deletes rows older than the retention from both logs; each log in its own transaction. */
-export async function pruneAuditLogs(store: Store, now: number, retentionDays: number): Promise<Record<AuditLogName, number>> {
+export async function pruneAuditLogs(
+  store: Store,
+  now: number,
+  retentionDays: number,
+): Promise<Record<AuditLogName, number>> {
   const before = now - retentionDays * DAY_MS;
   const activity = await store.tx((tx) => tx.audit.prune('activity', before));
   const signIns = await store.tx((tx) => tx.audit.prune('signIns', before));

@@ -22,18 +22,53 @@ type Acked = Record<AuditLogName, string[]> & { refused: string[] };
  * budget per source and overall (bursts of 10 and 200, docs/audit.md); past it they are folded
  * into counted rows, so a refusal is checked by count, a success by its own row.
  */
-async function drive(acked: Acked, baseUrl: string, ca: string, creds: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string }, stop: () => boolean): Promise<Acked> {
-  const form = (secret: string, clientId = creds.clientId) => new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, resource: baseUrl }).toString();
+async function drive(
+  acked: Acked,
+  baseUrl: string,
+  ca: string,
+  creds: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string },
+  stop: () => boolean,
+): Promise<Acked> {
+  const form = (secret: string, clientId = creds.clientId) =>
+    new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+      resource: baseUrl,
+    }).toString();
   const tokenUrl = `${baseUrl}/${creds.tenantId}/oauth2/token`;
-  const first = await httpsRequest(tokenUrl, { method: 'POST', ca, body: form(creds.clientSecret), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const first = await httpsRequest(tokenUrl, {
+    method: 'POST',
+    ca,
+    body: form(creds.clientSecret),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   const bearer = first.json.access_token as string;
-  const token = async (id: string, body: string) => httpsRequest(tokenUrl, { method: 'POST', ca, body, headers: { 'x-ms-correlation-request-id': id, 'content-type': 'application/x-www-form-urlencoded' } });
+  const token = async (id: string, body: string) =>
+    httpsRequest(tokenUrl, {
+      method: 'POST',
+      ca,
+      body,
+      headers: { 'x-ms-correlation-request-id': id, 'content-type': 'application/x-www-form-urlencoded' },
+    });
   const worker = async (w: number) => {
     for (let i = 0; !stop(); i++) {
       const id = randomUUID();
       try {
         if (i % 3 === 2) {
-          const r = await httpsRequest(`${baseUrl}/subscriptions/${creds.subscriptionId}/resourceGroups/rg-${w}-${i}?api-version=2025-04-01`, { method: 'PUT', ca, body: '{"location":"local"}', headers: { 'x-ms-correlation-request-id': id, authorization: `Bearer ${bearer}`, 'content-type': 'application/json' } });
+          const r = await httpsRequest(
+            `${baseUrl}/subscriptions/${creds.subscriptionId}/resourceGroups/rg-${w}-${i}?api-version=2025-04-01`,
+            {
+              method: 'PUT',
+              ca,
+              body: '{"location":"local"}',
+              headers: {
+                'x-ms-correlation-request-id': id,
+                authorization: `Bearer ${bearer}`,
+                'content-type': 'application/json',
+              },
+            },
+          );
           if (r.status < 300) acked.activity.push(id);
         } else {
           const refusal = i % 3 === 1;
@@ -73,27 +108,45 @@ await forEachStore((kind, storeSpec) => {
         // Kill once enough has been acknowledged to prove something (a loaded CI machine answers
         // fewer requests per second).
         try {
-          await waitFor(() => progress.signIns.length > 50 && progress.activity.length > 10, { what: 'more than 50 acknowledged sign-ins and 10 writes', timeoutMs: 30_000, intervalMs: 50 });
+          await waitFor(() => progress.signIns.length > 50 && progress.activity.length > 10, {
+            what: 'more than 50 acknowledged sign-ins and 10 writes',
+            timeoutMs: 30_000,
+            intervalMs: 50,
+          });
         } finally {
           child.kill('SIGKILL');
           killed = true;
         }
         const acked = await load;
-        await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
-        assert.ok(acked.signIns.length > 50 && acked.activity.length > 10, `too little load to prove anything: ${JSON.stringify({ s: acked.signIns.length, a: acked.activity.length })}`);
+        await new Promise((r) =>
+          child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r),
+        );
+        assert.ok(
+          acked.signIns.length > 50 && acked.activity.length > 10,
+          `too little load to prove anything: ${JSON.stringify({ s: acked.signIns.length, a: acked.activity.length })}`,
+        );
         const t = await startTestServer({ dataDir, store: s.spec });
         try {
           for (const log of ['activity', 'signIns'] as const) {
             const rows = await t.server.store.audit.scan(log, 0, 1_000_000);
             const have = new Set(rows.map((r) => (JSON.parse(r.data) as { correlationId: string }).correlationId));
             const missing = acked[log].filter((id) => !have.has(id));
-            assert.deepEqual(missing, [], `${log}: ${missing.length} of ${acked[log].length} acknowledged requests have no row`);
+            assert.deepEqual(
+              missing,
+              [],
+              `${log}: ${missing.length} of ${acked[log].length} acknowledged requests have no row`,
+            );
             assert.equal((await verifyLog(t.server.store, log)).ok, true);
             if (log !== 'signIns') continue;
             // A folded refusal has no row of its own, but was answered only once a row counting it was committed.
-            const counted = rows.map((r) => JSON.parse(r.data) as { count?: number }).reduce((n, e) => n + (e.count ?? 0), 0);
+            const counted = rows
+              .map((r) => JSON.parse(r.data) as { count?: number })
+              .reduce((n, e) => n + (e.count ?? 0), 0);
             const uncounted = acked.refused.filter((id) => !have.has(id)).length;
-            assert.ok(uncounted <= counted, `${uncounted} acknowledged refusals have no row, and folded rows count only ${counted}`);
+            assert.ok(
+              uncounted <= counted,
+              `${uncounted} acknowledged refusals have no row, and folded rows count only ${counted}`,
+            );
           }
         } finally {
           await t.stop();

@@ -34,17 +34,47 @@ const change = (i: number) => ({
 type Tamper = (sql: string, params?: unknown[]) => Promise<void>;
 
 /** Each case edits the 6-row chain and names what verify must report. */
-const CASES: { name: string; edit: (run: Tamper, rows: { hash: string }[]) => Promise<void>; expect: Partial<NonNullable<VerifyResult['broken']>> }[] = [
-  { name: 'an edited row', edit: (run) => run(`UPDATE activity_log SET data = REPLACE(data, 'u3', 'evil') WHERE seq = 3`), expect: { seq: 3, kind: 'edited' } },
-  { name: 'an edited filter column', edit: (run) => run(`UPDATE activity_log SET caller_key = 'someone-else' WHERE seq = 2`), expect: { seq: 2, kind: 'edited' } },
-  { name: 'a deleted row', edit: (run) => run('DELETE FROM activity_log WHERE seq = 4'), expect: { seq: 5, kind: 'deleted' } },
-  { name: 'a deleted last row', edit: (run) => run('DELETE FROM activity_log WHERE seq = 6'), expect: { seq: 6, kind: 'deleted' } },
+const CASES: {
+  name: string;
+  edit: (run: Tamper, rows: { hash: string }[]) => Promise<void>;
+  expect: Partial<NonNullable<VerifyResult['broken']>>;
+}[] = [
+  {
+    name: 'an edited row',
+    edit: (run) => run(`UPDATE activity_log SET data = REPLACE(data, 'u3', 'evil') WHERE seq = 3`),
+    expect: { seq: 3, kind: 'edited' },
+  },
+  {
+    name: 'an edited filter column',
+    edit: (run) => run(`UPDATE activity_log SET caller_key = 'someone-else' WHERE seq = 2`),
+    expect: { seq: 2, kind: 'edited' },
+  },
+  {
+    name: 'a deleted row',
+    edit: (run) => run('DELETE FROM activity_log WHERE seq = 4'),
+    expect: { seq: 5, kind: 'deleted' },
+  },
+  {
+    name: 'a deleted last row',
+    edit: (run) => run('DELETE FROM activity_log WHERE seq = 6'),
+    expect: { seq: 6, kind: 'deleted' },
+  },
   {
     name: 'an inserted row (later rows renumbered)',
     edit: async (run, rows) => {
       for (let seq = 6; seq >= 3; seq--) await run(`UPDATE activity_log SET seq = ${seq + 1} WHERE seq = ${seq}`);
       const forged = activityAppend(change(99));
-      await run(`INSERT INTO activity_log (seq, at, subscription_key, resource_group_key, resource_key, correlation_key, caller_key, data, prev_hash, hash) VALUES (3, ${forged.at}, $1, $2, $3, $4, $5, $6, $7, $8)`, [...['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'].map((k) => forged.keys[k]), forged.data, rows[1]!.hash, chainHash(rows[1]!.hash, 3, forged.at, forged.data)]);
+      await run(
+        `INSERT INTO activity_log (seq, at, subscription_key, resource_group_key, resource_key, correlation_key, caller_key, data, prev_hash, hash) VALUES (3, ${forged.at}, $1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          ...['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'].map(
+            (k) => forged.keys[k],
+          ),
+          forged.data,
+          rows[1]!.hash,
+          chainHash(rows[1]!.hash, 3, forged.at, forged.data),
+        ],
+      );
       await run(`UPDATE audit_heads SET seq = 7 WHERE log = 'activity'`);
     },
     expect: { seq: 4, kind: 'inserted' },
@@ -65,21 +95,35 @@ await forEachStore((kind) => {
         copyFileSync(pristine, path);
         const db = new Database(path);
         const store = await openStore({ kind: 'sqlite', path });
-        const run: Tamper = async (sql, params = []) => void db.prepare(sql.replace(/\$\d/g, '?')).run(...(params as string[]));
-        return { store, run, done: async () => {
-          await store.close();
-          db.close();
-        } };
+        const run: Tamper = async (sql, params = []) =>
+          void db.prepare(sql.replace(/\$\d/g, '?')).run(...(params as string[]));
+        return {
+          store,
+          run,
+          done: async () => {
+            await store.close();
+            db.close();
+          },
+        };
       }
       const s = await pgUrl();
       const store = await openStore({ kind: 'postgres', url: s.url });
       await seed(store);
       const c = new pg.Client({ connectionString: s.url });
       await c.connect();
-      return { store, run: async (sql, params = []) => void (await c.query(sql, params)), done: async () => (await store.close(), await c.end(), await s.drop()) };
+      return {
+        store,
+        run: async (sql, params = []) => void (await c.query(sql, params)),
+        done: async () => (await store.close(), await c.end(), await s.drop()),
+      };
     };
     const seed = async (store: Store) => {
-      await store.tx((tx) => tx.audit.append('activity', [1, 2, 3, 4, 5, 6].map((i) => activityAppend(change(i)))));
+      await store.tx((tx) =>
+        tx.audit.append(
+          'activity',
+          [1, 2, 3, 4, 5, 6].map((i) => activityAppend(change(i))),
+        ),
+      );
       rows = await store.audit.scan('activity', 0, 10);
     };
 

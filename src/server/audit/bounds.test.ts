@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SignInEvent } from './sign-ins.js';
 import { activityAppend } from './activity.js';
-import { ANONYMOUS_ROW_MAX_BYTES, boundDetail, boundText, DETAIL_JSON_BOUND, SIGN_IN_FIELD_BOUNDS, SIGN_IN_ROW_MAX_BYTES } from './bounds.js';
+import {
+  ANONYMOUS_ROW_MAX_BYTES,
+  boundDetail,
+  boundText,
+  DETAIL_JSON_BOUND,
+  SIGN_IN_FIELD_BOUNDS,
+  SIGN_IN_ROW_MAX_BYTES,
+} from './bounds.js';
 import { signInAppend } from './sign-in-log.js';
 
 const rowBytes = (a: { data: string; keys: Record<string, string> }): number =>
@@ -10,8 +17,20 @@ const rowBytes = (a: { data: string; keys: Record<string, string> }): number =>
 
 const worst = '€'.repeat(4 * 1024 * 1024);
 const event = (o: Partial<SignInEvent> = {}): SignInEvent => ({
-  at: 1, correlationId: 'c', flow: 'clientCredentials', principalId: null, clientId: null, identityResourceId: null, callingResourceId: null,
-  agentId: null, audience: null, result: 'failure', errorCode: 'invalid_client', reason: null, latencyMs: 1, ...o,
+  at: 1,
+  correlationId: 'c',
+  flow: 'clientCredentials',
+  principalId: null,
+  clientId: null,
+  identityResourceId: null,
+  callingResourceId: null,
+  agentId: null,
+  audience: null,
+  result: 'failure',
+  errorCode: 'invalid_client',
+  reason: null,
+  latencyMs: 1,
+  ...o,
 });
 
 describe('audit bounds', () => {
@@ -45,18 +64,44 @@ describe('audit bounds', () => {
   });
 
   it('a sign-in row with every field at its worst stays within the documented bytes', () => {
-    const all = Object.fromEntries(Object.keys(SIGN_IN_FIELD_BOUNDS).map((k) => [k, worst])) as unknown as Partial<SignInEvent>;
+    const all = Object.fromEntries(
+      Object.keys(SIGN_IN_FIELD_BOUNDS).map((k) => [k, worst]),
+    ) as unknown as Partial<SignInEvent>;
     const row = signInAppend(event({ ...all, count: 123_456, lastAt: 2 }));
     assert.ok(rowBytes(row) <= SIGN_IN_ROW_MAX_BYTES, `${rowBytes(row)} bytes`);
-    const anonymous = signInAppend(event({ correlationId: 'c'.repeat(128), clientId: worst, audience: worst, reason: worst, errorCode: 'unsupported_grant_type' }));
+    const anonymous = signInAppend(
+      event({
+        correlationId: 'c'.repeat(128),
+        clientId: worst,
+        audience: worst,
+        reason: worst,
+        errorCode: 'unsupported_grant_type',
+      }),
+    );
     assert.ok(rowBytes(anonymous) <= ANONYMOUS_ROW_MAX_BYTES, `${rowBytes(anonymous)} bytes`);
     const parsed = JSON.parse(anonymous.data) as SignInEvent;
     assert.equal(parsed.clientId!.length, SIGN_IN_FIELD_BOUNDS.clientId);
-    assert.equal(anonymous.keys['client_key'], parsed.clientId!.toLowerCase(), 'filter columns hold the cut value, as verify re-derives them');
+    assert.equal(
+      anonymous.keys['client_key'],
+      parsed.clientId!.toLowerCase(),
+      'filter columns hold the cut value, as verify re-derives them',
+    );
   });
 
   it('an activity row of a failed call is bounded the same way', () => {
-    const row = activityAppend({ operation: worst, resourceId: `/subscriptions/${worst}`, status: 'Failed', actor: { principalId: worst, correlationId: worst }, at: 1, detail: { error: { code: worst, message: worst } } }, 400);
-    assert.ok(Buffer.byteLength(row.data) + Object.values(row.keys).reduce((n, v) => n + Buffer.byteLength(v), 0) <= 32 * 1024);
+    const row = activityAppend(
+      {
+        operation: worst,
+        resourceId: `/subscriptions/${worst}`,
+        status: 'Failed',
+        actor: { principalId: worst, correlationId: worst },
+        at: 1,
+        detail: { error: { code: worst, message: worst } },
+      },
+      400,
+    );
+    assert.ok(
+      Buffer.byteLength(row.data) + Object.values(row.keys).reduce((n, v) => n + Buffer.byteLength(v), 0) <= 32 * 1024,
+    );
   });
 });

@@ -50,7 +50,8 @@ const DETAIL_DEPTH = 6;
  */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-const neutralise = (s: string): string => s.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '\uFFFD'));
+const neutralise = (s: string): string =>
+  s.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '\uFFFD'));
 
 /**
  * A well-formed copy that owns its characters: the UTF-8 round trip turns lone surrogates (which
@@ -71,15 +72,19 @@ export function boundText(s: string, max: number): string {
   return detached(neutralise(s.slice(0, Math.max(0, max - marker.length)))) + marker;
 }
 
-export const boundNullable = (s: string | null, max: number): string | null => (s === null ? null : boundText(String(s), max));
+export const boundNullable = (s: string | null, max: number): string | null =>
+  s === null ? null : boundText(String(s), max);
 
 /** Every string in `v` bounded and depth limited; keys too, since callers may put input in them. */
 function boundValue(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return boundText(v, DETAIL_STRING_BOUND);
-  if (v === null || typeof v !== 'object') return typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? undefined : String(v);
+  if (v === null || typeof v !== 'object')
+    return typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? undefined : String(v);
   if (depth >= DETAIL_DEPTH) return '…[nested too deep]';
   if (Array.isArray(v)) return v.map((x) => boundValue(x, depth + 1));
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [boundText(k, 200), boundValue(x, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).map(([k, x]) => [boundText(k, 200), boundValue(x, depth + 1)]),
+  );
 }
 
 /**

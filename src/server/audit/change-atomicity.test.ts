@@ -21,7 +21,8 @@ function failActivityAppends(store: Store): () => void {
         return audit.append(log, entries);
       },
     });
-  store.tx = <T>(fn: (repos: StoreRepos) => Promise<T>) => tx.call(store, (repos: StoreRepos) => fn({ ...repos, audit: failing(repos.audit) })) as Promise<T>;
+  store.tx = <T>(fn: (repos: StoreRepos) => Promise<T>) =>
+    tx.call(store, (repos: StoreRepos) => fn({ ...repos, audit: failing(repos.audit) })) as Promise<T>;
   return () => {
     store.tx = tx;
   };
@@ -62,7 +63,11 @@ await forEachStore((kind, storeSpec) => {
         }
         assert.equal(res.status, 500, res.text);
         assert.equal(res.json.error.code, 'InternalServerError');
-        assert.deepEqual(changedTables(before, await snapshotStore(where)), [], 'the failed write changed these tables');
+        assert.deepEqual(
+          changedTables(before, await snapshotStore(where)),
+          [],
+          'the failed write changed these tables',
+        );
       });
     }
   });

@@ -16,7 +16,14 @@ export class ChangeBatch {
   ) {}
 
   add(operation: string, resourceId: string, detail?: Record<string, unknown>): void {
-    this.pending.push({ operation, resourceId, status: 'Succeeded', actor: this.actor, at: this.clock.now(), ...(detail ? { detail } : {}) });
+    this.pending.push({
+      operation,
+      resourceId,
+      status: 'Succeeded',
+      actor: this.actor,
+      at: this.clock.now(),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   now(): number {
@@ -25,7 +32,10 @@ export class ChangeBatch {
 
   /** Writes the collected changes through the transaction's repos, before it commits. */
   async persist(tx: StoreRepos): Promise<void> {
-    await tx.audit.append('activity', this.pending.map((c) => activityAppend(c)));
+    await tx.audit.append(
+      'activity',
+      this.pending.map((c) => activityAppend(c)),
+    );
   }
 
   flush(recorder: ChangeRecorder): void {
@@ -45,7 +55,11 @@ export interface ChangeSink {
  * batch; the batch is logged by that transaction and announced once it has committed. A service
  * whose transaction is its own (key rotation) persists a ChangeBatch inside it the same way.
  */
-export async function changeInTransaction<T>(sink: ChangeSink, actor: Actor, fn: (tx: StoreRepos, batch: ChangeBatch) => Promise<T>): Promise<T> {
+export async function changeInTransaction<T>(
+  sink: ChangeSink,
+  actor: Actor,
+  fn: (tx: StoreRepos, batch: ChangeBatch) => Promise<T>,
+): Promise<T> {
   const batch = new ChangeBatch(sink.clock, actor);
   const result = await sink.store.tx(async (tx) => {
     const r = await fn(tx, batch);

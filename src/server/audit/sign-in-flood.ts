@@ -38,9 +38,11 @@ interface Fold {
 }
 
 const low = (s: string | null): string => (s ?? '').toLowerCase();
-const sourceKey = (e: SignInEvent): string => [e.flow, e.errorCode, low(e.clientId), low(e.agentId), low(e.identityResourceId)].join('\n');
+const sourceKey = (e: SignInEvent): string =>
+  [e.flow, e.errorCode, low(e.clientId), low(e.agentId), low(e.identityResourceId)].join('\n');
 /** Identity and calling resource stay apart, so an identity's history still shows refused uses of it. */
-const foldKey = (e: SignInEvent): string => [e.flow, e.errorCode, low(e.identityResourceId), low(e.callingResourceId)].join('\n');
+const foldKey = (e: SignInEvent): string =>
+  [e.flow, e.errorCode, low(e.identityResourceId), low(e.callingResourceId)].join('\n');
 const coarseKey = (e: SignInEvent): string => [e.flow, e.errorCode].join('\n');
 
 function newFold(first: SignInEvent): Fold {

@@ -15,8 +15,20 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const IDENTITY = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u';
 
 const event = (at: number, over: Partial<SignInEvent> = {}): SignInEvent => ({
-  at, correlationId: `c-${at}`, flow: 'managedIdentity', principalId: 'p', clientId: 'c', identityResourceId: IDENTITY,
-  callingResourceId: '/vm/1', agentId: 'a', audience: 'https://vault.azure.net', result: 'success', errorCode: null, reason: null, latencyMs: 1, ...over,
+  at,
+  correlationId: `c-${at}`,
+  flow: 'managedIdentity',
+  principalId: 'p',
+  clientId: 'c',
+  identityResourceId: IDENTITY,
+  callingResourceId: '/vm/1',
+  agentId: 'a',
+  audience: 'https://vault.azure.net',
+  result: 'success',
+  errorCode: null,
+  reason: null,
+  latencyMs: 1,
+  ...over,
 });
 
 /** Takes the store back to before migration 11, as a store written by the previous release. */
@@ -55,10 +67,19 @@ await forEachStore((kind, storeSpec) => {
         const after = await openStore(spec);
         try {
           const stored = await after.audit.scan('signIns', 0, 10);
-          assert.deepEqual(stored.map((r) => r.keys['last_at']), [T0, T0 + 1_500, T0 + 2_000, T0 + 59_000].map(String));
+          assert.deepEqual(
+            stored.map((r) => r.keys['last_at']),
+            [T0, T0 + 1_500, T0 + 2_000, T0 + 59_000].map(String),
+          );
           assert.deepEqual(await verifyLog(after, 'signIns'), { log: 'signIns', ok: true, rows: 4 });
           const usage = await after.audit.signInUsage({ identityKey: IDENTITY });
-          assert.deepEqual(usage.map((u) => [u.result, u.count, u.first, u.last]), [['failure', 4, T0 + 1_000, T0 + 2_000], ['success', 40_001, T0, T0 + 59_000]]);
+          assert.deepEqual(
+            usage.map((u) => [u.result, u.count, u.first, u.last]),
+            [
+              ['failure', 4, T0 + 1_000, T0 + 2_000],
+              ['success', 40_001, T0, T0 + 59_000],
+            ],
+          );
         } finally {
           await after.close();
         }

@@ -28,8 +28,14 @@ async function subscriptionIdentities(store: Store, subscriptionId: string): Pro
 }
 
 /** User-assigned identities of a subscription with no successful token request in the last `days` days. */
-export async function unusedIdentities(store: Store, clock: Clock, subscriptionId: string, days: number): Promise<UnusedIdentity[]> {
-  if (!Number.isInteger(days) || days < 1) throw invalid(`days must be a positive integer, not '${days}'.`, { target: 'days' });
+export async function unusedIdentities(
+  store: Store,
+  clock: Clock,
+  subscriptionId: string,
+  days: number,
+): Promise<UnusedIdentity[]> {
+  if (!Number.isInteger(days) || days < 1)
+    throw invalid(`days must be a positive integer, not '${days}'.`, { target: 'days' });
   const cutoff = clock.now() - days * DAY_MS;
   const rows = await store.audit.signInUsage({ identityPrefix: `/subscriptions/${subscriptionId}/` });
   const last = lastSuccess(rows, 'identityKey');
@@ -38,7 +44,15 @@ export async function unusedIdentities(store: Store, clock: Clock, subscriptionI
     const used = last.get(i.id.toLowerCase());
     if (used !== undefined && used >= cutoff) continue;
     const resources = (await store.computeResources.listByUserAssignedIdentity(i.id)).map((r) => r.id);
-    out.push({ id: i.id, name: i.name, resourceGroup: i.resourceGroup, principalId: i.principalId, clientId: i.clientId, lastUse: iso(used), resources });
+    out.push({
+      id: i.id,
+      name: i.name,
+      resourceGroup: i.resourceGroup,
+      principalId: i.principalId,
+      clientId: i.clientId,
+      lastUse: iso(used),
+      resources,
+    });
   }
   return out;
 }
@@ -47,14 +61,23 @@ export async function unusedIdentities(store: Store, clock: Clock, subscriptionI
  * What deleting the identity (every resource carrying it) or removing one of its role
  * assignments, by id or GUID name (the resources carrying it whose workloads used it while the log kept the rows) affects.
  */
-export async function identityImpact(store: Store, identity: UserAssignedIdentityRecord, roleAssignmentId?: string): Promise<IdentityImpact> {
+export async function identityImpact(
+  store: Store,
+  identity: UserAssignedIdentityRecord,
+  roleAssignmentId?: string,
+): Promise<IdentityImpact> {
   const carriers = await store.computeResources.listByUserAssignedIdentity(identity.id);
   const last = lastSuccess(await store.audit.signInUsage({ identityKey: identity.id }), 'callingKey');
   const resources = carriers.map((r) => ({ id: r.id, lastUse: iso(last.get(r.id.toLowerCase())) }));
   if (roleAssignmentId === undefined) return { identityId: identity.id, resources };
-  const ra = roleAssignmentId.includes('/') ? await store.roleAssignments.get(roleAssignmentId) : await store.roleAssignments.getByName(roleAssignmentId);
+  const ra = roleAssignmentId.includes('/')
+    ? await store.roleAssignments.get(roleAssignmentId)
+    : await store.roleAssignments.getByName(roleAssignmentId);
   if (!ra || ra.principalId.toLowerCase() !== identity.principalId.toLowerCase()) {
-    throw notFound(`The role assignment '${roleAssignmentId}' of identity '${identity.name}' was not found.`, { code: 'RoleAssignmentNotFound', target: 'roleAssignmentId' });
+    throw notFound(`The role assignment '${roleAssignmentId}' of identity '${identity.name}' was not found.`, {
+      code: 'RoleAssignmentNotFound',
+      target: 'roleAssignmentId',
+    });
   }
   return {
     identityId: identity.id,

@@ -6,7 +6,10 @@ import type { CallerUsage, IdentityUsage } from '../../wire/usage.js';
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** Folds grouped sign-in rows (one identity) into one entry per calling resource; resource ids keep their stored casing when known. */
-export function callerUsage(rows: readonly SignInUsageRow[], resources: readonly ComputeResourceRecord[]): CallerUsage[] {
+export function callerUsage(
+  rows: readonly SignInUsageRow[],
+  resources: readonly ComputeResourceRecord[],
+): CallerUsage[] {
   const names = new Map(resources.map((r) => [r.id.toLowerCase(), r.id]));
   const acc = new Map<string, { first?: number; last?: number; successes: number; failures: number }>();
   for (const r of rows) {

@@ -26,9 +26,16 @@ const keysOf = (log: AuditLogName, r: AuditEntryRecord): Record<string, string> 
  * match it) means the row was edited.
  */
 function checkRow(log: AuditLogName, r: AuditEntryRecord, prevSeq: number, prevHash: string): VerifyResult['broken'] {
-  if (r.seq !== prevSeq + 1) return { seq: r.seq, kind: 'deleted', reason: `rows ${prevSeq + 1}…${r.seq - 1} are missing` };
-  if (r.prevHash !== prevHash) return { seq: r.seq, kind: 'inserted', reason: `row ${r.seq} does not follow row ${prevSeq}: a row was inserted before it (or rows were renumbered)` };
-  if (r.hash !== chainHash(prevHash, r.seq, r.at, r.data)) return { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s content does not match its hash` };
+  if (r.seq !== prevSeq + 1)
+    return { seq: r.seq, kind: 'deleted', reason: `rows ${prevSeq + 1}…${r.seq - 1} are missing` };
+  if (r.prevHash !== prevHash)
+    return {
+      seq: r.seq,
+      kind: 'inserted',
+      reason: `row ${r.seq} does not follow row ${prevSeq}: a row was inserted before it (or rows were renumbered)`,
+    };
+  if (r.hash !== chainHash(prevHash, r.seq, r.at, r.data))
+    return { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s content does not match its hash` };
   let keys: Record<string, string>;
   try {
     keys = keysOf(log, r);
@@ -38,7 +45,9 @@ function checkRow(log: AuditLogName, r: AuditEntryRecord, prevSeq: number, prevH
   // Key columns hold text as stored (storableText); old SQLite rows may still hold the raw form.
   const stored = (k: string) => (r.keys[k] === undefined ? undefined : storableText(r.keys[k]!));
   const bad = Object.keys(keys).find((k) => storableText(keys[k]!) !== stored(k));
-  return bad ? { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s column ${bad} does not match its hashed data` } : undefined;
+  return bad
+    ? { seq: r.seq, kind: 'edited', reason: `row ${r.seq}'s column ${bad} does not match its hashed data` }
+    : undefined;
 }
 
 /** Where a chunked walk stopped: the last row checked, its hash, and how many rows were checked so far. */
@@ -62,7 +71,11 @@ export async function verifyLog(repos: StoreRepos, log: AuditLogName, pageSize =
  * HTTP requests), each quick, in constant memory. A cursor behind a checkpoint that retention
  * moved meanwhile starts again at the checkpoint: the rows it would have checked are gone by design.
  */
-export async function verifyLogChunk(repos: StoreRepos, log: AuditLogName, o: { from?: VerifyCursor; maxRows?: number; pageSize?: number }): Promise<VerifyResult | VerifyCursor> {
+export async function verifyLogChunk(
+  repos: StoreRepos,
+  log: AuditLogName,
+  o: { from?: VerifyCursor; maxRows?: number; pageSize?: number },
+): Promise<VerifyResult | VerifyCursor> {
   const pageSize = o.pageSize ?? 1000;
   const start = await repos.audit.head(log);
   const resume = o.from !== undefined && o.from.seq >= start.baseSeq;
@@ -72,7 +85,17 @@ export async function verifyLogChunk(repos: StoreRepos, log: AuditLogName, o: { 
   for (;;) {
     const batch = await repos.audit.scan(log, seq, pageSize);
     // Head and rows commit together, so rows up to a head already read must be there.
-    if (batch.length === 0 && headSeq > seq) return { log, ok: false, rows, broken: { seq: seq + 1, kind: 'deleted', reason: `the head says ${headSeq} rows, the log ends at ${seq}: the last rows were deleted` } };
+    if (batch.length === 0 && headSeq > seq)
+      return {
+        log,
+        ok: false,
+        rows,
+        broken: {
+          seq: seq + 1,
+          kind: 'deleted',
+          reason: `the head says ${headSeq} rows, the log ends at ${seq}: the last rows were deleted`,
+        },
+      };
     for (const r of batch) {
       const broken = checkRow(log, r, seq, hash);
       if (broken) return { log, ok: false, rows, broken };
@@ -90,8 +113,30 @@ export async function verifyLogChunk(repos: StoreRepos, log: AuditLogName, o: { 
   }
 }
 
-function endOfLog(log: AuditLogName, head: { seq: number; hash: string }, seq: number, hash: string, rows: number): VerifyResult {
-  if (head.seq < seq) return { log, ok: false, rows, broken: { seq: head.seq + 1, kind: 'inserted', reason: `rows after ${head.seq} were added without going through the log (the head ends at ${head.seq})` } };
-  if (head.hash !== hash) return { log, ok: false, rows, broken: { seq, kind: 'edited', reason: "the last row's hash does not match the head" } };
+function endOfLog(
+  log: AuditLogName,
+  head: { seq: number; hash: string },
+  seq: number,
+  hash: string,
+  rows: number,
+): VerifyResult {
+  if (head.seq < seq)
+    return {
+      log,
+      ok: false,
+      rows,
+      broken: {
+        seq: head.seq + 1,
+        kind: 'inserted',
+        reason: `rows after ${head.seq} were added without going through the log (the head ends at ${head.seq})`,
+      },
+    };
+  if (head.hash !== hash)
+    return {
+      log,
+      ok: false,
+      rows,
+      broken: { seq, kind: 'edited', reason: "the last row's hash does not match the head" },
+    };
   return { log, ok: true, rows };
 }

@@ -24,11 +24,37 @@ const META = { tenant: 'defaultTenantId', subscription: 'defaultSubscriptionId',
 
 async function createInstallation(tx: StoreRepos, clock: Clock, random: Random, secret: string): Promise<Installation> {
   const now = clock.now();
-  const inst = { tenantId: random.uuid(), subscriptionId: random.uuid(), adminObjectId: random.uuid(), adminAppId: random.uuid() };
+  const inst = {
+    tenantId: random.uuid(),
+    subscriptionId: random.uuid(),
+    adminObjectId: random.uuid(),
+    adminAppId: random.uuid(),
+  };
   await tx.tenants.create({ id: inst.tenantId, displayName: 'openmi', createdAt: now });
-  await tx.subscriptions.create({ id: inst.subscriptionId, tenantId: inst.tenantId, displayName: 'openmi default', state: 'Enabled', createdAt: now });
-  await tx.principals.create({ objectId: inst.adminObjectId, appId: inst.adminAppId, tenantId: inst.tenantId, displayName: 'openmi-bootstrap-admin', kind: 'application', resourceId: null, createdAt: now });
-  await tx.clientSecrets.create({ id: random.uuid(), principalObjectId: inst.adminObjectId, hash: hashSecret(secret), hint: secret.slice(0, 3), createdAt: now, expiresAt: null });
+  await tx.subscriptions.create({
+    id: inst.subscriptionId,
+    tenantId: inst.tenantId,
+    displayName: 'openmi default',
+    state: 'Enabled',
+    createdAt: now,
+  });
+  await tx.principals.create({
+    objectId: inst.adminObjectId,
+    appId: inst.adminAppId,
+    tenantId: inst.tenantId,
+    displayName: 'openmi-bootstrap-admin',
+    kind: 'application',
+    resourceId: null,
+    createdAt: now,
+  });
+  await tx.clientSecrets.create({
+    id: random.uuid(),
+    principalObjectId: inst.adminObjectId,
+    hash: hashSecret(secret),
+    hint: secret.slice(0, 3),
+    createdAt: now,
+    expiresAt: null,
+  });
   const raName = random.uuid();
   await tx.roleAssignments.create({
     id: `/providers/Microsoft.Authorization/roleAssignments/${raName}`,
@@ -62,12 +88,22 @@ async function loadInstallation(store: Store): Promise<Installation | undefined>
  * Owner at `/`, all in one transaction. The secret is stored hashed; its plain value is written
  * once to `credentialsPath` (mode 0600). Later starts load what exists.
  */
-export async function ensureInstallation(store: Store, clock: Clock, random: Random, credentialsPath: string): Promise<Installation> {
+export async function ensureInstallation(
+  store: Store,
+  clock: Clock,
+  random: Random,
+  credentialsPath: string,
+): Promise<Installation> {
   const existing = await loadInstallation(store);
   if (existing) return existing;
   const secret = `omi~${random.bytes(32).toString('base64url')}`;
   const inst = await store.tx((tx) => createInstallation(tx, clock, random, secret));
-  const file: AdminCredentialsFile = { tenantId: inst.tenantId, subscriptionId: inst.subscriptionId, clientId: inst.adminAppId, clientSecret: secret };
+  const file: AdminCredentialsFile = {
+    tenantId: inst.tenantId,
+    subscriptionId: inst.subscriptionId,
+    clientId: inst.adminAppId,
+    clientSecret: secret,
+  };
   writePrivateFile(credentialsPath, `${JSON.stringify(file, null, 2)}\n`);
   return inst;
 }

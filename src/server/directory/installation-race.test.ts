@@ -48,8 +48,15 @@ async function trial(nodes: number): Promise<void> {
   const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   try {
     for (const r of started) if (r.status === 'rejected') throw r.reason;
-    assert.deepEqual(await countInstallation(schema.url), { tenants: 1, subscriptions: 1, admins: 1, current: 1, next: 1 });
-    for (const s of servers) assert.deepEqual(s.installation, servers[0]!.installation, 'every node serves the one installation');
+    assert.deepEqual(await countInstallation(schema.url), {
+      tenants: 1,
+      subscriptions: 1,
+      admins: 1,
+      current: 1,
+      next: 1,
+    });
+    for (const s of servers)
+      assert.deepEqual(s.installation, servers[0]!.installation, 'every node serves the one installation');
     const cas = new Set(servers.map((s) => readFileSync(s.caCertPath, 'utf8')));
     assert.equal(cas.size, 1, 'every node serves a certificate from the one CA in the store');
     const withCredentials = servers.filter((s) => existsSync(credentialsPathOf(join(s.credentialsPath, '..'))));
@@ -77,11 +84,29 @@ await describeOnPostgres('nodes started together on an empty PostgreSQL schema',
     const at = (s: RunningServer) => `https://127.0.0.1:${s.port}`;
     try {
       const ca = readFileSync(a.caCertPath, 'utf8');
-      const creds = JSON.parse(readFileSync(a.credentialsPath, 'utf8')) as { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string };
-      const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, resource: 'https://management.azure.com/' }).toString();
-      const t = await httpsRequest(`${at(a)}/${creds.tenantId}/oauth2/token`, { method: 'POST', ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const creds = JSON.parse(readFileSync(a.credentialsPath, 'utf8')) as {
+        tenantId: string;
+        clientId: string;
+        clientSecret: string;
+        subscriptionId: string;
+      };
+      const body = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+        resource: 'https://management.azure.com/',
+      }).toString();
+      const t = await httpsRequest(`${at(a)}/${creds.tenantId}/oauth2/token`, {
+        method: 'POST',
+        ca,
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(t.status, 200, t.text);
-      const r = await httpsRequest(`${at(b)}/subscriptions/${creds.subscriptionId}/resourcegroups?api-version=2025-04-01`, { method: 'GET', ca, headers: { authorization: `Bearer ${t.json.access_token}` } });
+      const r = await httpsRequest(
+        `${at(b)}/subscriptions/${creds.subscriptionId}/resourcegroups?api-version=2025-04-01`,
+        { method: 'GET', ca, headers: { authorization: `Bearer ${t.json.access_token}` } },
+      );
       assert.equal(r.status, 200, r.text);
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -5,7 +5,12 @@ import { parseFilter, parseOrderBy, queryAssociated, type AssociatedResourceRow 
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 
-function row(name: string, type: string, resourceGroup: string, subscriptionDisplayName = 'openmi default'): AssociatedResourceRow {
+function row(
+  name: string,
+  type: string,
+  resourceGroup: string,
+  subscriptionDisplayName = 'openmi default',
+): AssociatedResourceRow {
   return {
     id: `/subscriptions/${SUB}/resourceGroups/${resourceGroup}/providers/${type}/${name}`,
     name,
@@ -26,7 +31,8 @@ const ROWS = [
   row('aci', 'Microsoft.ContainerInstance/containerGroups', 'rg-three', 'Other Sub'),
 ];
 
-const names = (filter?: string, orderby?: string) => queryAssociated(ROWS, { ...(filter ? { filter } : {}), ...(orderby ? { orderby } : {}) }).value.map((r) => r.name);
+const names = (filter?: string, orderby?: string) =>
+  queryAssociated(ROWS, { ...(filter ? { filter } : {}), ...(orderby ? { orderby } : {}) }).value.map((r) => r.name);
 
 /** Asserts that `fn` throws the InvalidX DomainError and returns its message for further checks. */
 function domainError(fn: () => unknown, code: string, target: string): string {
@@ -52,14 +58,22 @@ describe('parseFilter', () => {
     assert.deepEqual(parseFilter("name eq 'a' or name eq 'b' and type eq 'c'"), {
       kind: 'or',
       left: { kind: 'eq', field: 'name', value: 'a' },
-      right: { kind: 'and', left: { kind: 'eq', field: 'name', value: 'b' }, right: { kind: 'eq', field: 'type', value: 'c' } },
+      right: {
+        kind: 'and',
+        left: { kind: 'eq', field: 'name', value: 'b' },
+        right: { kind: 'eq', field: 'type', value: 'c' },
+      },
     });
   });
 
   it('honours parentheses over precedence', () => {
     assert.deepEqual(parseFilter("(name eq 'a' or name eq 'b') and type eq 'c'"), {
       kind: 'and',
-      left: { kind: 'or', left: { kind: 'eq', field: 'name', value: 'a' }, right: { kind: 'eq', field: 'name', value: 'b' } },
+      left: {
+        kind: 'or',
+        left: { kind: 'eq', field: 'name', value: 'a' },
+        right: { kind: 'eq', field: 'name', value: 'b' },
+      },
       right: { kind: 'eq', field: 'type', value: 'c' },
     });
   });
@@ -72,22 +86,56 @@ describe('parseFilter', () => {
 
   it('accepts field names and keywords in any case and tolerates spacing', () => {
     assert.deepEqual(parseFilter("RESOURCEGROUP Eq 'x'"), { kind: 'eq', field: 'resourceGroup', value: 'x' });
-    assert.deepEqual(parseFilter(" CONTAINS ( subscriptiondisplayname ,'y' ) "), { kind: 'contains', field: 'subscriptionDisplayName', value: 'y' });
+    assert.deepEqual(parseFilter(" CONTAINS ( subscriptiondisplayname ,'y' ) "), {
+      kind: 'contains',
+      field: 'subscriptionDisplayName',
+      value: 'y',
+    });
     assert.equal(parseFilter("name eq 'a' OR name eq 'b'").kind, 'or');
   });
 
   it('rejects bad input with what was expected, where, and what was found', () => {
     const m = domainError(() => parseFilter("location eq 'x'"), 'InvalidFilter', '$filter');
-    assert.equal(m, "$filter: expected a field name (name, type, resourceGroup, subscriptionId, subscriptionDisplayName) at position 0, found 'location'");
-    assert.match(domainError(() => parseFilter("name ne 'x'"), 'InvalidFilter', '$filter'), /expected 'eq' at position 5, found 'ne'/);
-    assert.match(domainError(() => parseFilter('name eq x'), 'InvalidFilter', '$filter'), /expected a string literal in single quotes at position 8, found 'x'/);
-    assert.match(domainError(() => parseFilter("name eq 'x"), 'InvalidFilter', '$filter'), /unterminated string literal starting at position 8/);
-    assert.match(domainError(() => parseFilter("(name eq 'x'"), 'InvalidFilter', '$filter'), /expected '\)' at position 12, found the end of the expression/);
-    assert.match(domainError(() => parseFilter("name eq 'x' name eq 'y'"), 'InvalidFilter', '$filter'), /expected 'and', 'or' or the end of the expression at position 12, found 'name'/);
-    assert.match(domainError(() => parseFilter("name eq 'x' and"), 'InvalidFilter', '$filter'), /expected a field name .* at position 15, found the end/);
-    assert.match(domainError(() => parseFilter("contains(name 'x')"), 'InvalidFilter', '$filter'), /expected ',' at position 14, found the string 'x'/);
-    assert.match(domainError(() => parseFilter("not name eq 'x'"), 'InvalidFilter', '$filter'), /found 'not'/);
-    assert.match(domainError(() => parseFilter(''), 'InvalidFilter', '$filter'), /at position 0, found the end/);
+    assert.equal(
+      m,
+      "$filter: expected a field name (name, type, resourceGroup, subscriptionId, subscriptionDisplayName) at position 0, found 'location'",
+    );
+    assert.match(
+      domainError(() => parseFilter("name ne 'x'"), 'InvalidFilter', '$filter'),
+      /expected 'eq' at position 5, found 'ne'/,
+    );
+    assert.match(
+      domainError(() => parseFilter('name eq x'), 'InvalidFilter', '$filter'),
+      /expected a string literal in single quotes at position 8, found 'x'/,
+    );
+    assert.match(
+      domainError(() => parseFilter("name eq 'x"), 'InvalidFilter', '$filter'),
+      /unterminated string literal starting at position 8/,
+    );
+    assert.match(
+      domainError(() => parseFilter("(name eq 'x'"), 'InvalidFilter', '$filter'),
+      /expected '\)' at position 12, found the end of the expression/,
+    );
+    assert.match(
+      domainError(() => parseFilter("name eq 'x' name eq 'y'"), 'InvalidFilter', '$filter'),
+      /expected 'and', 'or' or the end of the expression at position 12, found 'name'/,
+    );
+    assert.match(
+      domainError(() => parseFilter("name eq 'x' and"), 'InvalidFilter', '$filter'),
+      /expected a field name .* at position 15, found the end/,
+    );
+    assert.match(
+      domainError(() => parseFilter("contains(name 'x')"), 'InvalidFilter', '$filter'),
+      /expected ',' at position 14, found the string 'x'/,
+    );
+    assert.match(
+      domainError(() => parseFilter("not name eq 'x'"), 'InvalidFilter', '$filter'),
+      /found 'not'/,
+    );
+    assert.match(
+      domainError(() => parseFilter(''), 'InvalidFilter', '$filter'),
+      /at position 0, found the end/,
+    );
   });
 });
 
@@ -102,9 +150,18 @@ describe('parseOrderBy', () => {
   });
 
   it('rejects unknown fields, stray tokens and dangling commas', () => {
-    assert.match(domainError(() => parseOrderBy('location'), 'InvalidOrderBy', '$orderby'), /^\$orderby: expected a field name .* at position 0, found 'location'/);
-    assert.match(domainError(() => parseOrderBy('name up'), 'InvalidOrderBy', '$orderby'), /expected 'asc', 'desc', ',' or the end of the expression at position 5, found 'up'/);
-    assert.match(domainError(() => parseOrderBy('name,'), 'InvalidOrderBy', '$orderby'), /at position 5, found the end/);
+    assert.match(
+      domainError(() => parseOrderBy('location'), 'InvalidOrderBy', '$orderby'),
+      /^\$orderby: expected a field name .* at position 0, found 'location'/,
+    );
+    assert.match(
+      domainError(() => parseOrderBy('name up'), 'InvalidOrderBy', '$orderby'),
+      /expected 'asc', 'desc', ',' or the end of the expression at position 5, found 'up'/,
+    );
+    assert.match(
+      domainError(() => parseOrderBy('name,'), 'InvalidOrderBy', '$orderby'),
+      /at position 5, found the end/,
+    );
   });
 });
 
@@ -123,9 +180,14 @@ describe('queryAssociated', () => {
 
   it('applies precedence and parentheses when evaluating', () => {
     // name eq aci OR (rg-one AND site) → aci, site-1
-    assert.deepEqual(names("name eq 'aci' or resourceGroup eq 'rg-one' and type eq 'Microsoft.Web/sites'"), ['aci', 'site-1']);
+    assert.deepEqual(names("name eq 'aci' or resourceGroup eq 'rg-one' and type eq 'Microsoft.Web/sites'"), [
+      'aci',
+      'site-1',
+    ]);
     // (aci OR rg-one) AND site → site-1
-    assert.deepEqual(names("(name eq 'aci' or resourceGroup eq 'rg-one') and type eq 'Microsoft.Web/sites'"), ['site-1']);
+    assert.deepEqual(names("(name eq 'aci' or resourceGroup eq 'rg-one') and type eq 'Microsoft.Web/sites'"), [
+      'site-1',
+    ]);
   });
 
   it('matches escaped quotes', () => {
@@ -160,7 +222,10 @@ describe('queryAssociated', () => {
       } while (token !== undefined);
       assert.equal(pages, Math.ceil(23 / top));
       assert.equal(new Set(seen).size, 23, `top=${top}`);
-      assert.deepEqual(seen, queryAssociated(many, { top: 1000 }).value.map((r) => r.id));
+      assert.deepEqual(
+        seen,
+        queryAssociated(many, { top: 1000 }).value.map((r) => r.id),
+      );
     }
   });
 
@@ -176,13 +241,18 @@ describe('queryAssociated', () => {
   });
 
   it('lets $skiptoken take precedence over $skip', () => {
-    assert.deepEqual(queryAssociated(ROWS, { skip: 4, skiptoken: '1', top: 1 }).value.map((r) => r.name), ["o'brien"]);
+    assert.deepEqual(
+      queryAssociated(ROWS, { skip: 4, skiptoken: '1', top: 1 }).value.map((r) => r.name),
+      ["o'brien"],
+    );
   });
 
   it('rejects bad $top, $skip and $skiptoken', () => {
-    for (const top of [0, -1, 1001, 1.5, Number.NaN]) domainError(() => queryAssociated(ROWS, { top }), 'InvalidTop', '$top');
+    for (const top of [0, -1, 1001, 1.5, Number.NaN])
+      domainError(() => queryAssociated(ROWS, { top }), 'InvalidTop', '$top');
     for (const skip of [-1, 0.5]) domainError(() => queryAssociated(ROWS, { skip }), 'InvalidSkip', '$skip');
-    for (const skiptoken of ['', 'abc', '-1', '1e3', ' 1']) domainError(() => queryAssociated(ROWS, { skiptoken }), 'InvalidSkipToken', '$skiptoken');
+    for (const skiptoken of ['', 'abc', '-1', '1e3', ' 1'])
+      domainError(() => queryAssociated(ROWS, { skiptoken }), 'InvalidSkipToken', '$skiptoken');
     domainError(() => queryAssociated([], { filter: 'name' }), 'InvalidFilter', '$filter');
     domainError(() => queryAssociated([], { orderby: 'bogus' }), 'InvalidOrderBy', '$orderby');
     assert.equal(queryAssociated(ROWS, { top: 1000 }).value.length, 5);

@@ -43,7 +43,13 @@ export interface AssociatedPage {
   nextSkip?: number;
 }
 
-const FIELDS: readonly AssociatedField[] = ['name', 'type', 'resourceGroup', 'subscriptionId', 'subscriptionDisplayName'];
+const FIELDS: readonly AssociatedField[] = [
+  'name',
+  'type',
+  'resourceGroup',
+  'subscriptionId',
+  'subscriptionDisplayName',
+];
 const FIELD_LIST = FIELDS.join(', ');
 export const DEFAULT_TOP = 50;
 export const MAX_TOP = 1000;
@@ -63,7 +69,10 @@ function lexString(src: string, start: number, fail: Fail): { value: string; end
   let value = '';
   let i = start + 1;
   for (;;) {
-    if (i >= src.length) fail(`unterminated string literal starting at position ${start}; close it with ' (write '' for a quote inside it)`);
+    if (i >= src.length)
+      fail(
+        `unterminated string literal starting at position ${start}; close it with ' (write '' for a quote inside it)`,
+      );
     if (src[i] !== "'") {
       value += src[i++];
     } else if (src[i + 1] === "'") {
@@ -124,7 +133,8 @@ class Cursor {
   }
   expected(what: string): never {
     const t = this.peek();
-    const found = t.kind === 'end' ? 'the end of the expression' : t.kind === 'string' ? `the string '${t.text}'` : `'${t.text}'`;
+    const found =
+      t.kind === 'end' ? 'the end of the expression' : t.kind === 'string' ? `the string '${t.text}'` : `'${t.text}'`;
     return this.fail(`${this.label}: expected ${what} at position ${t.pos}, found ${found}`);
   }
   expect(kind: TokenKind, what: string): Token {
@@ -169,7 +179,7 @@ function parsePrimary(c: Cursor): FilterExpr {
     c.expect('lparen', "'(' after contains");
     const field = c.field();
     c.expect('comma', "','");
-    const value = c.expect('string', "a string literal in single quotes").text;
+    const value = c.expect('string', 'a string literal in single quotes').text;
     c.expect('rparen', "')'");
     return { kind: 'contains', field, value };
   }
@@ -225,7 +235,10 @@ export function matches(expr: FilterExpr, row: AssociatedResourceRow): boolean {
 
 function compareBy(clauses: OrderByClause[]): (a: AssociatedResourceRow, b: AssociatedResourceRow) => number {
   // The id tiebreaker makes the order total, so consecutive pages never repeat or skip a row.
-  const keys: { field: keyof AssociatedResourceRow; direction: 'asc' | 'desc' }[] = [...clauses, { field: 'id', direction: 'asc' }];
+  const keys: { field: keyof AssociatedResourceRow; direction: 'asc' | 'desc' }[] = [
+    ...clauses,
+    { field: 'id', direction: 'asc' },
+  ];
   return (a, b) => {
     for (const { field, direction } of keys) {
       const x = fold(a[field]);
@@ -239,7 +252,10 @@ function compareBy(clauses: OrderByClause[]): (a: AssociatedResourceRow, b: Asso
 function readTop(top: number | undefined): number {
   if (top === undefined) return DEFAULT_TOP;
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    throw invalid(`$top must be a whole number from 1 to ${MAX_TOP}, got '${top}'`, { code: 'InvalidTop', target: '$top' });
+    throw invalid(`$top must be a whole number from 1 to ${MAX_TOP}, got '${top}'`, {
+      code: 'InvalidTop',
+      target: '$top',
+    });
   }
   return top;
 }
@@ -247,13 +263,19 @@ function readTop(top: number | undefined): number {
 function readOffset(q: AssociatedQuery): number {
   if (q.skiptoken !== undefined) {
     if (!/^\d{1,15}$/.test(q.skiptoken)) {
-      throw invalid(`$skiptoken '${q.skiptoken}' is not one this server issued; use the nextLink of the previous page as it is`, { code: 'InvalidSkipToken', target: '$skiptoken' });
+      throw invalid(
+        `$skiptoken '${q.skiptoken}' is not one this server issued; use the nextLink of the previous page as it is`,
+        { code: 'InvalidSkipToken', target: '$skiptoken' },
+      );
     }
     return Number(q.skiptoken);
   }
   if (q.skip === undefined) return 0;
   if (!Number.isInteger(q.skip) || q.skip < 0) {
-    throw invalid(`$skip must be a whole number of 0 or more, got '${q.skip}'`, { code: 'InvalidSkip', target: '$skip' });
+    throw invalid(`$skip must be a whole number of 0 or more, got '${q.skip}'`, {
+      code: 'InvalidSkip',
+      target: '$skip',
+    });
   }
   return q.skip;
 }

@@ -19,20 +19,34 @@ export interface FederatedCredentialInput {
 }
 
 function checkIssuer(v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) throw invalid("'properties.issuer' is required: the URL of the token issuer, e.g. https://token.actions.githubusercontent.com.", { code: 'BadRequest', target: 'properties.issuer' });
+  if (typeof v !== 'string' || v.length === 0)
+    throw invalid(
+      "'properties.issuer' is required: the URL of the token issuer, e.g. https://token.actions.githubusercontent.com.",
+      { code: 'BadRequest', target: 'properties.issuer' },
+    );
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    throw invalid(`The issuer '${v.slice(0, 100)}' is not a valid URL.`, { code: 'BadRequest', target: 'properties.issuer' });
+    throw invalid(`The issuer '${v.slice(0, 100)}' is not a valid URL.`, {
+      code: 'BadRequest',
+      target: 'properties.issuer',
+    });
   }
-  if (url.protocol !== 'https:' || v.length > MAX) throw invalid(`The issuer '${v.slice(0, 100)}' must be an https URL of at most ${MAX} characters.`, { code: 'BadRequest', target: 'properties.issuer' });
+  if (url.protocol !== 'https:' || v.length > MAX)
+    throw invalid(`The issuer '${v.slice(0, 100)}' must be an https URL of at most ${MAX} characters.`, {
+      code: 'BadRequest',
+      target: 'properties.issuer',
+    });
   return v;
 }
 
 function checkSubject(v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX) {
-    throw invalid(`'properties.subject' is required: the exact 'sub' claim of the external token (1-${MAX} characters).`, { code: 'BadRequest', target: 'properties.subject' });
+    throw invalid(
+      `'properties.subject' is required: the exact 'sub' claim of the external token (1-${MAX} characters).`,
+      { code: 'BadRequest', target: 'properties.subject' },
+    );
   }
   return v;
 }
@@ -40,7 +54,10 @@ function checkSubject(v: unknown): string {
 /** Entra accepts exactly one audience per federated credential; api://AzureADTokenExchange is the usual one. */
 function checkAudiences(v: unknown): string[] {
   if (!Array.isArray(v) || v.length !== 1 || typeof v[0] !== 'string' || v[0].length === 0 || v[0].length > MAX) {
-    throw invalid("'properties.audiences' must be an array with exactly one audience, e.g. [\"api://AzureADTokenExchange\"].", { code: 'BadRequest', target: 'properties.audiences' });
+    throw invalid(
+      '\'properties.audiences\' must be an array with exactly one audience, e.g. ["api://AzureADTokenExchange"].',
+      { code: 'BadRequest', target: 'properties.audiences' },
+    );
   }
   return [v[0]];
 }
@@ -80,13 +97,25 @@ export class FederatedCredentialService {
   async get(a: IdentityAddress, name: string): Promise<FederatedCredentialRecord> {
     const identity = await this.requireIdentity(a);
     const f = await this.store.federatedCredentials.get(`${identity.id}/federatedIdentityCredentials/${name}`);
-    if (!f) throw notFound(`The federated identity credential '${name}' of identity '${a.name}' was not found.`, { code: 'ResourceNotFound' });
+    if (!f)
+      throw notFound(`The federated identity credential '${name}' of identity '${a.name}' was not found.`, {
+        code: 'ResourceNotFound',
+      });
     return f;
   }
 
-  async put(a: IdentityAddress, name: string, input: FederatedCredentialInput, actor: Actor): Promise<{ credential: FederatedCredentialRecord; created: boolean }> {
+  async put(
+    a: IdentityAddress,
+    name: string,
+    input: FederatedCredentialInput,
+    actor: Actor,
+  ): Promise<{ credential: FederatedCredentialRecord; created: boolean }> {
     checkFederatedCredentialName(name);
-    const fields = { issuer: checkIssuer(input.issuer), subject: checkSubject(input.subject), audiences: checkAudiences(input.audiences) };
+    const fields = {
+      issuer: checkIssuer(input.issuer),
+      subject: checkSubject(input.subject),
+      audiences: checkAudiences(input.audiences),
+    };
     await this.checkIssuerHost(fields.issuer);
     return changeInTransaction(this, actor, async (tx, batch) => {
       const identity = await tx.identities.get(identityId(a));
@@ -94,7 +123,9 @@ export class FederatedCredentialService {
       const id = `${identity.id}/federatedIdentityCredentials/${name}`;
       const existing = await tx.federatedCredentials.get(id);
       const now = this.clock.now();
-      const credential: FederatedCredentialRecord = existing ? { ...existing, ...fields, updatedAt: now } : { id, identityId: identity.id, name, ...fields, createdAt: now, updatedAt: now };
+      const credential: FederatedCredentialRecord = existing
+        ? { ...existing, ...fields, updatedAt: now }
+        : { id, identityId: identity.id, name, ...fields, createdAt: now, updatedAt: now };
       if (existing) await tx.federatedCredentials.update(credential);
       else await tx.federatedCredentials.create(credential);
       batch.add(`${OP}/write`, credential.id, { ...fields, created: !existing });

@@ -33,13 +33,23 @@ export const identityId = (a: IdentityAddress) =>
 function checkIsolationScope(v: unknown, current = 'None'): string {
   if (v === undefined || v === null) return current;
   if (v === 'None' || v === 'Regional') return v;
-  throw invalid(`isolationScope '${String(v)}' is not supported: use 'None' or 'Regional'.`, { code: 'InvalidRequestContent', target: 'properties.isolationScope' });
+  throw invalid(`isolationScope '${String(v)}' is not supported: use 'None' or 'Regional'.`, {
+    code: 'InvalidRequestContent',
+    target: 'properties.isolationScope',
+  });
 }
 
 function checkLocation(v: unknown): string {
-  if (typeof v !== 'string' || !v.trim()) throw invalid("The 'location' property is required when creating a user-assigned identity.", { code: 'LocationRequired', target: 'location' });
+  if (typeof v !== 'string' || !v.trim())
+    throw invalid("The 'location' property is required when creating a user-assigned identity.", {
+      code: 'LocationRequired',
+      target: 'location',
+    });
   if (!isKnownLocation(v)) {
-    throw invalid(`The provided location '${v}' is not available for resource type '${UAI_TYPE}'. Available locations: ${LOCATIONS.join(', ')}.`, { code: 'LocationNotAvailableForResourceType', target: 'location' });
+    throw invalid(
+      `The provided location '${v}' is not available for resource type '${UAI_TYPE}'. Available locations: ${LOCATIONS.join(', ')}.`,
+      { code: 'LocationNotAvailableForResourceType', target: 'location' },
+    );
   }
   return normalizeLocation(v);
 }
@@ -62,36 +72,76 @@ export class UserAssignedIdentityService {
     return requireResource(this.store, a, UAI_TYPE, await this.store.identities.get(identityId(a)));
   }
 
-  async put(a: IdentityAddress, input: IdentityInput, actor: Actor): Promise<{ identity: UserAssignedIdentityRecord; created: boolean }> {
+  async put(
+    a: IdentityAddress,
+    input: IdentityInput,
+    actor: Actor,
+  ): Promise<{ identity: UserAssignedIdentityRecord; created: boolean }> {
     checkIdentityName(a.name);
     const location = checkLocation(input.location);
     const tags = checkTags(input.tags);
     return changeInTransaction(this, actor, async (tx, batch) => {
       await requireScope(tx, a.subscriptionId, a.resourceGroup);
       const result = await this.upsert(tx, a, location, tags, input.isolationScope);
-      batch.add(`${OP}/write`, result.identity.id, { created: result.created, principalId: result.identity.principalId, clientId: result.identity.clientId, tags });
+      batch.add(`${OP}/write`, result.identity.id, {
+        created: result.created,
+        principalId: result.identity.principalId,
+        clientId: result.identity.clientId,
+        tags,
+      });
       return result;
     });
   }
 
-  private async upsert(tx: StoreRepos, a: IdentityAddress, location: string, tags: Record<string, string>, isolationScope: unknown) {
+  private async upsert(
+    tx: StoreRepos,
+    a: IdentityAddress,
+    location: string,
+    tags: Record<string, string>,
+    isolationScope: unknown,
+  ) {
     const existing = await tx.identities.get(identityId(a));
-    if (!existing) return { identity: await this.create(tx, a, location, tags, checkIsolationScope(isolationScope)), created: true };
+    if (!existing)
+      return { identity: await this.create(tx, a, location, tags, checkIsolationScope(isolationScope)), created: true };
     if (existing.location !== location) {
-      throw invalid(`The location of user-assigned identity '${a.name}' is '${existing.location}' and cannot be changed to '${location}'. Delete and re-create it to move it.`, { code: 'InvalidResourceLocation', target: 'location' });
+      throw invalid(
+        `The location of user-assigned identity '${a.name}' is '${existing.location}' and cannot be changed to '${location}'. Delete and re-create it to move it.`,
+        { code: 'InvalidResourceLocation', target: 'location' },
+      );
     }
-    const identity = { ...existing, tags, isolationScope: checkIsolationScope(isolationScope, existing.isolationScope), updatedAt: this.clock.now() };
+    const identity = {
+      ...existing,
+      tags,
+      isolationScope: checkIsolationScope(isolationScope, existing.isolationScope),
+      updatedAt: this.clock.now(),
+    };
     await tx.identities.update(identity);
     return { identity, created: false };
   }
 
-  private async create(tx: StoreRepos, a: IdentityAddress, location: string, tags: Record<string, string>, isolationScope: string): Promise<UserAssignedIdentityRecord> {
+  private async create(
+    tx: StoreRepos,
+    a: IdentityAddress,
+    location: string,
+    tags: Record<string, string>,
+    isolationScope: string,
+  ): Promise<UserAssignedIdentityRecord> {
     const id = identityId(a);
     const principal = await createIdentityPrincipal(tx, this.clock, this.random, this.tenantId, id, a.name);
     const now = this.clock.now();
     const identity: UserAssignedIdentityRecord = {
-      id, subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location, tags, isolationScope,
-      principalId: principal.objectId, clientId: principal.appId, tenantId: this.tenantId, createdAt: now, updatedAt: now,
+      id,
+      subscriptionId: a.subscriptionId,
+      resourceGroup: a.resourceGroup,
+      name: a.name,
+      location,
+      tags,
+      isolationScope,
+      principalId: principal.objectId,
+      clientId: principal.appId,
+      tenantId: this.tenantId,
+      createdAt: now,
+      updatedAt: now,
     };
     await tx.identities.create(identity);
     return identity;
@@ -102,7 +152,10 @@ export class UserAssignedIdentityService {
     return changeInTransaction(this, actor, async (tx, batch) => {
       const existing = await requireResource(tx, a, UAI_TYPE, await tx.identities.get(identityId(a)));
       if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
-        throw invalid(`The location of user-assigned identity '${a.name}' cannot be changed.`, { code: 'InvalidResourceLocation', target: 'location' });
+        throw invalid(`The location of user-assigned identity '${a.name}' cannot be changed.`, {
+          code: 'InvalidResourceLocation',
+          target: 'location',
+        });
       }
       const identity = {
         ...existing,
@@ -133,7 +186,11 @@ export class UserAssignedIdentityService {
 }
 
 /** Detaches the identity everywhere, drops its credentials, its role assignments and those made on it, then deletes it. */
-export async function deleteIdentityCascade(tx: StoreRepos, batch: ChangeBatch, identity: UserAssignedIdentityRecord): Promise<void> {
+export async function deleteIdentityCascade(
+  tx: StoreRepos,
+  batch: ChangeBatch,
+  identity: UserAssignedIdentityRecord,
+): Promise<void> {
   const key = identity.id.toLowerCase();
   for (const r of await tx.computeResources.listByUserAssignedIdentity(identity.id)) {
     const remaining = r.userAssignedIdentityIds.filter((i) => i.toLowerCase() !== key);
@@ -142,7 +199,8 @@ export async function deleteIdentityCascade(tx: StoreRepos, batch: ChangeBatch, 
   }
   let page = await tx.federatedCredentials.list(identity.id, 1000);
   for (;;) {
-    for (const f of page.items) batch.add(`${OP}/federatedIdentityCredentials/delete`, f.id, { reason: 'identity deleted' });
+    for (const f of page.items)
+      batch.add(`${OP}/federatedIdentityCredentials/delete`, f.id, { reason: 'identity deleted' });
     if (!page.next) break;
     page = await tx.federatedCredentials.list(identity.id, 1000, page.next);
   }

@@ -29,6 +29,12 @@ export class KeyVaultError extends Error {
   }
 
   body(): { error: { code: string; message: string; innererror?: { code: string } } } {
-    return { error: { code: this.code, message: this.message, ...(this.innerCode ? { innererror: { code: this.innerCode } } : {}) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.innerCode ? { innererror: { code: this.innerCode } } : {}),
+      },
+    };
   }
 }

@@ -17,10 +17,14 @@ export interface SecretInput {
 }
 
 const notFound = (name: string, version?: string): KeyVaultError =>
-  new KeyVaultError('SecretNotFound', `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`);
+  new KeyVaultError(
+    'SecretNotFound',
+    `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`,
+  );
 
 /** The additional data binds a sealed value to its row, so values cannot be swapped between secrets. */
-const aadOf = (vaultId: string, name: string, version: string): string => `keyvault-secret:${vaultId.toLowerCase()}/${name.toLowerCase()}/${version}`;
+const aadOf = (vaultId: string, name: string, version: string): string =>
+  `keyvault-secret:${vaultId.toLowerCase()}/${name.toLowerCase()}/${version}`;
 
 /** Secret versions of one vault: rules of the Key Vault secrets API over the store; values sealed at rest. */
 export class SecretService {
@@ -31,18 +35,31 @@ export class SecretService {
   ) {}
 
   async set(v: KeyVaultRecord, name: string, input: SecretInput): Promise<SecretVersionRecord> {
-    if (typeof input.value !== 'string') throw new KeyVaultError('BadParameter', "The request body must carry the secret's 'value' as a string.");
+    if (typeof input.value !== 'string')
+      throw new KeyVaultError('BadParameter', "The request body must carry the secret's 'value' as a string.");
     if (await this.store.keyVaultSecrets.getDeleted(v.id, name)) {
-      throw new KeyVaultError('Conflict', `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`, 'ObjectIsDeletedButRecoverable');
+      throw new KeyVaultError(
+        'Conflict',
+        `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+        'ObjectIsDeletedButRecoverable',
+      );
     }
     const prev = await this.store.keyVaultSecrets.latest(v.id, name);
     // Strictly increasing per secret, so "latest" never depends on two writes in the same millisecond.
     const now = Math.max(this.clock.now(), (prev?.createdAt ?? 0) + 1);
     const version = randomBytes(16).toString('hex');
     const rec: SecretVersionRecord = {
-      vaultId: v.id, name: prev?.name ?? name, version,
+      vaultId: v.id,
+      name: prev?.name ?? name,
+      version,
       sealedValue: seal(this.masterKey, Buffer.from(input.value, 'utf8'), aadOf(v.id, name, version)),
-      contentType: null, tags: {}, enabled: true, notBefore: null, expires: null, createdAt: now, updatedAt: now,
+      contentType: null,
+      tags: {},
+      enabled: true,
+      notBefore: null,
+      expires: null,
+      createdAt: now,
+      updatedAt: now,
     };
     applyProperties(rec, input);
     await this.store.keyVaultSecrets.putVersion(rec);
@@ -52,14 +69,17 @@ export class SecretService {
   /** A live (not soft-deleted) version: the latest when `version` is empty. */
   async get(v: KeyVaultRecord, name: string, version?: string): Promise<SecretVersionRecord> {
     if (await this.store.keyVaultSecrets.getDeleted(v.id, name)) throw notFound(name, version);
-    const rec = version ? await this.store.keyVaultSecrets.getVersion(v.id, name, version) : await this.store.keyVaultSecrets.latest(v.id, name);
+    const rec = version
+      ? await this.store.keyVaultSecrets.getVersion(v.id, name, version)
+      : await this.store.keyVaultSecrets.latest(v.id, name);
     if (!rec) throw notFound(name, version);
     return rec;
   }
 
   /** Disabled versions keep their metadata readable but not their value, as in Azure. */
   valueOf(rec: SecretVersionRecord): string {
-    if (!rec.enabled) throw new KeyVaultError('Forbidden', `Operation get is not allowed on a disabled secret.`, 'SecretDisabled');
+    if (!rec.enabled)
+      throw new KeyVaultError('Forbidden', `Operation get is not allowed on a disabled secret.`, 'SecretDisabled');
     return unseal(this.masterKey, rec.sealedValue, aadOf(rec.vaultId, rec.name, rec.version)).toString('utf8');
   }
 
@@ -73,7 +93,12 @@ export class SecretService {
     return this.store.keyVaultSecrets.listVersions(v.id, name);
   }
 
-  async update(v: KeyVaultRecord, name: string, version: string | undefined, input: SecretInput): Promise<SecretVersionRecord> {
+  async update(
+    v: KeyVaultRecord,
+    name: string,
+    version: string | undefined,
+    input: SecretInput,
+  ): Promise<SecretVersionRecord> {
     const rec = await this.get(v, name, version);
     const next = { ...rec, updatedAt: Math.max(this.clock.now(), rec.updatedAt) };
     applyProperties(next, input);
@@ -81,15 +106,26 @@ export class SecretService {
     return next;
   }
 
-  async delete(v: KeyVaultRecord, name: string): Promise<{ latest: SecretVersionRecord; deleted: DeletedSecretRecord }> {
+  async delete(
+    v: KeyVaultRecord,
+    name: string,
+  ): Promise<{ latest: SecretVersionRecord; deleted: DeletedSecretRecord }> {
     const latest = await this.get(v, name);
     const now = this.clock.now();
-    const deleted = { vaultId: v.id, name: latest.name, deletedAt: now, scheduledPurgeAt: now + RECOVERABLE_DAYS * DAY_MS };
+    const deleted = {
+      vaultId: v.id,
+      name: latest.name,
+      deletedAt: now,
+      scheduledPurgeAt: now + RECOVERABLE_DAYS * DAY_MS,
+    };
     await this.store.keyVaultSecrets.markDeleted(deleted);
     return { latest, deleted };
   }
 
-  async getDeleted(v: KeyVaultRecord, name: string): Promise<{ latest: SecretVersionRecord; deleted: DeletedSecretRecord }> {
+  async getDeleted(
+    v: KeyVaultRecord,
+    name: string,
+  ): Promise<{ latest: SecretVersionRecord; deleted: DeletedSecretRecord }> {
     const deleted = await this.store.keyVaultSecrets.getDeleted(v.id, name);
     const latest = deleted && (await this.store.keyVaultSecrets.latest(v.id, name));
     if (!deleted || !latest) throw new KeyVaultError('SecretNotFound', `Deleted Secret not found: ${name}`);
@@ -119,7 +155,8 @@ export class SecretService {
 
 /** contentType, tags and attributes from a set/update body; times arrive as Unix seconds. */
 function applyProperties(rec: SecretVersionRecord, input: SecretInput): void {
-  if (input.contentType !== undefined) rec.contentType = typeof input.contentType === 'string' ? input.contentType : null;
+  if (input.contentType !== undefined)
+    rec.contentType = typeof input.contentType === 'string' ? input.contentType : null;
   if (input.tags !== undefined) rec.tags = checkTags(input.tags);
   const a = input.attributes;
   if (a === undefined || a === null) return;
@@ -131,13 +168,18 @@ function applyProperties(rec: SecretVersionRecord, input: SecretInput): void {
 
 function seconds(v: unknown, what: string): number | null {
   if (v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KeyVaultError('BadParameter', `'attributes.${what}' must be Unix seconds.`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new KeyVaultError('BadParameter', `'attributes.${what}' must be Unix seconds.`);
   return v * 1000;
 }
 
 function checkTags(tags: unknown): Record<string, string> {
   if (tags === null) return {};
-  if (typeof tags !== 'object' || Array.isArray(tags) || !Object.values(tags as object).every((t) => typeof t === 'string')) {
+  if (
+    typeof tags !== 'object' ||
+    Array.isArray(tags) ||
+    !Object.values(tags as object).every((t) => typeof t === 'string')
+  ) {
     throw new KeyVaultError('BadParameter', "'tags' must be an object of strings.");
   }
   return { ...(tags as Record<string, string>) };

@@ -12,7 +12,8 @@ import { checkTags } from '../resource-base/tags.js';
 
 /** Azure's rule (3-24 letters, digits and single dashes, starting with a letter); it also keeps every vault name a valid DNS label. */
 const VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
-const VAULT_NAME_RULE = 'Vault names are 3-24 characters: letters, digits and dashes, starting with a letter, ending with a letter or digit, without consecutive dashes.';
+const VAULT_NAME_RULE =
+  'Vault names are 3-24 characters: letters, digits and dashes, starting with a letter, ending with a letter or digit, without consecutive dashes.';
 
 export interface VaultAddress {
   subscriptionId: string;
@@ -27,12 +28,14 @@ export interface VaultInput {
   properties?: unknown;
 }
 
-export const vaultIdOf = (a: VaultAddress): string => `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${TYPE}/${a.name}`;
+export const vaultIdOf = (a: VaultAddress): string =>
+  `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${TYPE}/${a.name}`;
 
 /** The sku a PUT or PATCH body names, if any. Only RBAC is modelled: access policies would be a second, silently ignored, permission system. */
 function skuOf(b: VaultInput): string | undefined {
   const props = (b.properties ?? {}) as { sku?: { name?: unknown }; enableRbacAuthorization?: unknown };
-  if (props.enableRbacAuthorization === false) throw invalid('Only enableRbacAuthorization: true is supported.', { code: 'BadRequest' });
+  if (props.enableRbacAuthorization === false)
+    throw invalid('Only enableRbacAuthorization: true is supported.', { code: 'BadRequest' });
   return typeof props.sku?.name === 'string' ? props.sku.name : undefined;
 }
 
@@ -57,15 +60,28 @@ export class KeyVaultService {
   }
 
   /** Vault names are global: taken anywhere, by any subscription, is taken (Azure adds soft-deleted vaults; openmi has none). */
-  async nameAvailability(name: string): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
-    if (!VAULT_NAME.test(name)) return { nameAvailable: false, reason: 'AccountNameInvalid', message: `Vault name '${name}' is invalid. ${VAULT_NAME_RULE}` };
-    if (await this.store.keyVaults.getByName(name)) return { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use. Vault names are globally unique; choose another name.` };
+  async nameAvailability(
+    name: string,
+  ): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
+    if (!VAULT_NAME.test(name))
+      return {
+        nameAvailable: false,
+        reason: 'AccountNameInvalid',
+        message: `Vault name '${name}' is invalid. ${VAULT_NAME_RULE}`,
+      };
+    if (await this.store.keyVaults.getByName(name))
+      return {
+        nameAvailable: false,
+        reason: 'AlreadyExists',
+        message: `The vault name '${name}' is already in use. Vault names are globally unique; choose another name.`,
+      };
     return { nameAvailable: true };
   }
 
   /** PUT: creates the vault, or replaces tags and sku of an existing one. */
   async put(a: VaultAddress, b: VaultInput, actor: Actor): Promise<{ vault: KeyVaultRecord; created: boolean }> {
-    if (!VAULT_NAME.test(a.name)) throw invalid(`Vault name '${a.name}' is invalid. ${VAULT_NAME_RULE}`, { code: 'VaultNameNotValid' });
+    if (!VAULT_NAME.test(a.name))
+      throw invalid(`Vault name '${a.name}' is invalid. ${VAULT_NAME_RULE}`, { code: 'VaultNameNotValid' });
     const sku = skuOf(b) ?? 'standard';
     const tags = checkTags(b.tags);
     return changeInTransaction(this, actor, async (tx, batch) => {
@@ -83,14 +99,31 @@ export class KeyVaultService {
     });
   }
 
-  private async create(tx: StoreRepos, a: VaultAddress, rawLocation: unknown, f: { tags: Record<string, string>; sku: string; now: number }): Promise<KeyVaultRecord> {
+  private async create(
+    tx: StoreRepos,
+    a: VaultAddress,
+    rawLocation: unknown,
+    f: { tags: Record<string, string>; sku: string; now: number },
+  ): Promise<KeyVaultRecord> {
     await requireScope(tx, a.subscriptionId, a.resourceGroup);
     const location = typeof rawLocation === 'string' ? normalizeLocation(rawLocation) : '';
-    if (!isKnownLocation(location)) throw invalid(`The location '${String(rawLocation)}' is not available.`, { code: 'LocationNotAvailableForResourceType' });
-    if (await tx.keyVaults.getByName(a.name)) throw conflict(`The vault name '${a.name}' is already in use.`, { code: 'VaultAlreadyExists' });
+    if (!isKnownLocation(location))
+      throw invalid(`The location '${String(rawLocation)}' is not available.`, {
+        code: 'LocationNotAvailableForResourceType',
+      });
+    if (await tx.keyVaults.getByName(a.name))
+      throw conflict(`The vault name '${a.name}' is already in use.`, { code: 'VaultAlreadyExists' });
     const vault: KeyVaultRecord = {
-      id: vaultIdOf(a), subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location,
-      tags: f.tags, tenantId: this.tenantId, sku: f.sku, createdAt: f.now, updatedAt: f.now,
+      id: vaultIdOf(a),
+      subscriptionId: a.subscriptionId,
+      resourceGroup: a.resourceGroup,
+      name: a.name,
+      location,
+      tags: f.tags,
+      tenantId: this.tenantId,
+      sku: f.sku,
+      createdAt: f.now,
+      updatedAt: f.now,
     };
     await tx.keyVaults.create(vault);
     return vault;
@@ -100,7 +133,12 @@ export class KeyVaultService {
   async patch(a: VaultAddress, b: VaultInput, actor: Actor): Promise<KeyVaultRecord> {
     return changeInTransaction(this, actor, async (tx, batch) => {
       const v = await this.get(a, tx);
-      const next = { ...v, tags: b.tags === undefined ? v.tags : checkTags(b.tags), sku: skuOf(b) ?? v.sku, updatedAt: this.clock.now() };
+      const next = {
+        ...v,
+        tags: b.tags === undefined ? v.tags : checkTags(b.tags),
+        sku: skuOf(b) ?? v.sku,
+        updatedAt: this.clock.now(),
+      };
       await tx.keyVaults.update(next);
       batch.add(`${TYPE}/write`, next.id, { created: false, tags: next.tags });
       return next;

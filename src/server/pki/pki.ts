@@ -66,7 +66,11 @@ function writePair(files: PairFiles, masterKey: Buffer, pems: { certPem: string;
   writePrivateFile(files.certPath, pems.certPem);
 }
 
-async function loadOrCreateCa(dir: string, opts: PkiOptions, random: Random): Promise<{ certPem: string; ca: IssuingCa }> {
+async function loadOrCreateCa(
+  dir: string,
+  opts: PkiOptions,
+  random: Random,
+): Promise<{ certPem: string; ca: IssuingCa }> {
   const files = { certPath: join(dir, 'ca.pem'), keyPath: join(dir, 'ca-key.sealed'), aad: CA_KEY_AAD };
   const { certPem, keyPem } = readPair(files, opts.masterKey);
   if (certPem !== undefined && keyPem !== undefined) {
@@ -113,12 +117,19 @@ async function loadOrIssueServer(dir: string, ca: IssuingCa, opts: PkiOptions, r
  * clients read ca.pem), else this dir's (an existing single-node installation keeps its CA) or a
  * new one, which is then offered to the store. Call under the store's installation lock.
  */
-async function loadOrShareCa(opts: PkiOptions, slot: CaSlot, random: Random): Promise<{ certPem: string; ca: IssuingCa }> {
+async function loadOrShareCa(
+  opts: PkiOptions,
+  slot: CaSlot,
+  random: Random,
+): Promise<{ certPem: string; ca: IssuingCa }> {
   const stored = await slot.get();
   if (stored === undefined) {
     const local = await loadOrCreateCa(opts.dir, opts, random);
     // The key file is already sealed under this master key with the same AAD: offered as it is.
-    const offered: SharedCa = { certPem: local.certPem, sealedKey: readIfExists(join(opts.dir, 'ca-key.sealed'))!.trim() };
+    const offered: SharedCa = {
+      certPem: local.certPem,
+      sealedKey: readIfExists(join(opts.dir, 'ca-key.sealed'))!.trim(),
+    };
     const won = await slot.setIfAbsent(JSON.stringify(offered));
     if (won === JSON.stringify(offered)) return local;
     return adoptSharedCa(opts, won);
@@ -139,7 +150,8 @@ async function adoptSharedCa(opts: PkiOptions, stored: string): Promise<{ certPe
     );
   }
   const files = { certPath: join(opts.dir, 'ca.pem'), keyPath: join(opts.dir, 'ca-key.sealed'), aad: CA_KEY_AAD };
-  if (readIfExists(files.certPath) !== shared.certPem) writePair(files, opts.masterKey, { certPem: shared.certPem, keyPem });
+  if (readIfExists(files.certPath) !== shared.certPem)
+    writePair(files, opts.masterKey, { certPem: shared.certPem, keyPem });
   return { certPem: shared.certPem, ca: await loadCa({ certPem: shared.certPem, keyPem }) };
 }
 
@@ -151,7 +163,9 @@ export async function loadOrCreatePki(opts: PkiOptions): Promise<Pki> {
   const random = opts.random ?? systemRandom;
   // 0700 like the rest of the data dir: another local user who must trust ca.pem gets a copy.
   ensurePrivateDir(opts.dir);
-  const ca = opts.sharedCa ? await loadOrShareCa(opts, opts.sharedCa, random) : await loadOrCreateCa(opts.dir, opts, random);
+  const ca = opts.sharedCa
+    ? await loadOrShareCa(opts, opts.sharedCa, random)
+    : await loadOrCreateCa(opts.dir, opts, random);
   const server = await loadOrIssueServer(opts.dir, ca.ca, opts, random);
   return {
     caCertPath: join(opts.dir, 'ca.pem'),

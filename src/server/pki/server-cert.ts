@@ -37,7 +37,12 @@ function sanEntries(names: ServerNames): x509.JsonGeneralName[] {
 }
 
 /** Issues a fresh key pair and leaf certificate for the TLS server, signed by `ca`. */
-export async function issueServerCert(ca: IssuingCa, names: ServerNames, clock: Clock, random: Random): Promise<ServerPems> {
+export async function issueServerCert(
+  ca: IssuingCa,
+  names: ServerNames,
+  clock: Clock,
+  random: Random,
+): Promise<ServerPems> {
   const keys = await generateRsaKeyPair();
   const notBefore = new Date(clock.now() - BACKDATE_MS);
   const caSki = ca.cert.getExtension(x509.SubjectKeyIdentifierExtension);

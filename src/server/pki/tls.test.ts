@@ -12,7 +12,14 @@ import { loadOrCreatePki, type Pki } from './pki.js';
 function get(port: number, opts: { host: string; servername?: string; ca?: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: opts.host, port, path: '/', agent: false, ca: opts.ca, ...(opts.servername ? { servername: opts.servername } : {}) },
+      {
+        host: opts.host,
+        port,
+        path: '/',
+        agent: false,
+        ca: opts.ca,
+        ...(opts.servername ? { servername: opts.servername } : {}),
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -43,11 +50,13 @@ test('a real HTTPS server with the issued cert is trusted via the CA, and only v
 
   assert.equal(await get(port, { host: '127.0.0.1', ca: pki.caCertPem }), 'hello');
   assert.equal(await get(port, { host: '127.0.0.1', servername: 'localhost', ca: pki.caCertPem }), 'hello');
-  assert.equal(await get(port, { host: '127.0.0.1', servername: 'kv1.vault.openmi.localhost', ca: pki.caCertPem }), 'hello');
+  assert.equal(
+    await get(port, { host: '127.0.0.1', servername: 'kv1.vault.openmi.localhost', ca: pki.caCertPem }),
+    'hello',
+  );
 
   await assert.rejects(get(port, { host: '127.0.0.1' }), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
-  await assert.rejects(
-    get(port, { host: '127.0.0.1', servername: 'evil.example.com', ca: pki.caCertPem }),
-    { code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
-  );
+  await assert.rejects(get(port, { host: '127.0.0.1', servername: 'evil.example.com', ca: pki.caCertPem }), {
+    code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+  });
 });

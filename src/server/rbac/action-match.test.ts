@@ -7,7 +7,10 @@ const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 
 describe('operation matching', () => {
   it('compares case-insensitively, literally otherwise', () => {
-    assert.equal(operationMatches('Microsoft.Authorization/*/Write', 'microsoft.authorization/roleAssignments/write'), true);
+    assert.equal(
+      operationMatches('Microsoft.Authorization/*/Write', 'microsoft.authorization/roleAssignments/write'),
+      true,
+    );
     assert.equal(operationMatches(`${UAI}/read`, `${UAI.toUpperCase()}/READ`), true);
     assert.equal(operationMatches(`${UAI}/read`, `${UAI}/reads`), false);
     assert.equal(operationMatches(`${UAI}/read`, `${UAI}/rea`), false);
@@ -28,8 +31,14 @@ describe('operation matching', () => {
 
   it('an infix /*/ matches one or more segments', () => {
     assert.equal(operationMatches(`${UAI}/*/read`, `${UAI}/federatedIdentityCredentials/read`), true);
-    assert.equal(operationMatches('Microsoft.Storage/*/read', 'Microsoft.Storage/storageAccounts/blobServices/containers/read'), true);
-    assert.equal(operationMatches('Microsoft.Authorization/*/read', 'Microsoft.Authorization/roleAssignments/read'), true);
+    assert.equal(
+      operationMatches('Microsoft.Storage/*/read', 'Microsoft.Storage/storageAccounts/blobServices/containers/read'),
+      true,
+    );
+    assert.equal(
+      operationMatches('Microsoft.Authorization/*/read', 'Microsoft.Authorization/roleAssignments/read'),
+      true,
+    );
   });
 
   it('an infix /*/ does not swallow the neighbouring literals', () => {
@@ -41,7 +50,10 @@ describe('operation matching', () => {
 
   it('a * inside a segment matches within and across segments', () => {
     assert.equal(operationMatches('Microsoft.Storage/storage*/read', 'Microsoft.Storage/storageAccounts/read'), true);
-    assert.equal(operationMatches('Microsoft.Storage/storage*/read', 'Microsoft.Storage/storageAccounts/blobServices/read'), true);
+    assert.equal(
+      operationMatches('Microsoft.Storage/storage*/read', 'Microsoft.Storage/storageAccounts/blobServices/read'),
+      true,
+    );
     assert.equal(operationMatches('Microsoft.Storage/storage*/read', 'Microsoft.Storage/other/read'), false);
   });
 
@@ -64,7 +76,8 @@ describe('scope inheritance', () => {
 
   it('the root and every ancestor cover a scope, in any casing', () => {
     const target = `${sub}/resourceGroups/rg1/providers/${UAI}/id1`;
-    for (const s of ['/', sub, `${sub}/resourceGroups/RG1`, target.toUpperCase(), `${sub}/`]) assert.equal(scopeCovers(s, target), true, s);
+    for (const s of ['/', sub, `${sub}/resourceGroups/RG1`, target.toUpperCase(), `${sub}/`])
+      assert.equal(scopeCovers(s, target), true, s);
   });
 
   it('a prefix counts only at a segment boundary', () => {

@@ -23,19 +23,23 @@ export interface CheckedAssignment {
 }
 
 const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'];
-const ROLE_ID = /^(?:\/subscriptions\/[^/]+)?(?:\/resourceGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i;
+const ROLE_ID =
+  /^(?:\/subscriptions\/[^/]+)?(?:\/resourceGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i;
 
-const bad = (message: string, code: DomainErrorCode, target: string) => invalid(message, { code, target: `properties.${target}` });
+const bad = (message: string, code: DomainErrorCode, target: string) =>
+  invalid(message, { code, target: `properties.${target}` });
 
 function optionalString(v: unknown, name: string, max: number): string | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'string' || v.length > max) throw bad(`'${name}' must be a string of at most ${max} characters.`, 'InvalidRequestContent', name);
+  if (typeof v !== 'string' || v.length > max)
+    throw bad(`'${name}' must be a string of at most ${max} characters.`, 'InvalidRequestContent', name);
   return v;
 }
 
 /** Accepts `/subscriptions/{s}/providers/…/roleDefinitions/{guid}` or `/providers/…/{guid}` (docs/wire/arm.md). */
 function roleGuidOfInput(v: unknown): string {
-  if (v === undefined || v === null || v === '') throw bad("'roleDefinitionId' is required.", 'InvalidRequestContent', 'roleDefinitionId');
+  if (v === undefined || v === null || v === '')
+    throw bad("'roleDefinitionId' is required.", 'InvalidRequestContent', 'roleDefinitionId');
   const m = typeof v === 'string' ? ROLE_ID.exec(v) : null;
   if (!m || !isGuid(m[1]!)) {
     throw bad(
@@ -50,7 +54,12 @@ function roleGuidOfInput(v: unknown): string {
 function principalTypeOf(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   const known = PRINCIPAL_TYPES.find((t) => typeof v === 'string' && t.toLowerCase() === v.toLowerCase());
-  if (!known) throw bad(`The principal type '${String(v)}' is not valid. Use one of ${PRINCIPAL_TYPES.join(', ')}.`, 'InvalidPrincipalType', 'principalType');
+  if (!known)
+    throw bad(
+      `The principal type '${String(v)}' is not valid. Use one of ${PRINCIPAL_TYPES.join(', ')}.`,
+      'InvalidPrincipalType',
+      'principalType',
+    );
   return known;
 }
 
@@ -58,15 +67,22 @@ function principalTypeOf(v: unknown): string | undefined {
 function conditionOf(input: AssignmentInput): { condition: string | null; conditionVersion: string | null } {
   const condition = optionalString(input.condition, 'condition', 8192);
   const version = optionalString(input.conditionVersion, 'conditionVersion', 16);
-  if (version !== null && version !== '2.0') throw bad(`conditionVersion '${version}' is not supported: use '2.0'.`, 'InvalidConditionVersion', 'conditionVersion');
-  if (condition === null && version !== null) throw bad("conditionVersion was given without a 'condition'.", 'InvalidRequestContent', 'conditionVersion');
+  if (version !== null && version !== '2.0')
+    throw bad(
+      `conditionVersion '${version}' is not supported: use '2.0'.`,
+      'InvalidConditionVersion',
+      'conditionVersion',
+    );
+  if (condition === null && version !== null)
+    throw bad("conditionVersion was given without a 'condition'.", 'InvalidRequestContent', 'conditionVersion');
   return { condition, conditionVersion: condition === null ? null : '2.0' };
 }
 
 export function checkAssignmentInput(input: AssignmentInput): CheckedAssignment {
   const roleGuid = roleGuidOfInput(input.roleDefinitionId);
   const principalId = input.principalId;
-  if (typeof principalId !== 'string' || principalId === '') throw bad("'principalId' is required: the object id of the principal.", 'InvalidRequestContent', 'principalId');
+  if (typeof principalId !== 'string' || principalId === '')
+    throw bad("'principalId' is required: the object id of the principal.", 'InvalidRequestContent', 'principalId');
   return {
     roleGuid,
     principalId,

@@ -34,7 +34,15 @@ describe('role assignment and definition changes', () => {
     const tenantId = randomUUID();
     await store.tenants.create({ id: tenantId, displayName: 't', createdAt: 1 });
     await store.subscriptions.create({ id: subId, tenantId, displayName: 's', state: 'Enabled', createdAt: 1 });
-    await store.principals.create({ objectId: principalId, appId: randomUUID(), tenantId, displayName: 'app', kind: 'application', resourceId: null, createdAt: 1 });
+    await store.principals.create({
+      objectId: principalId,
+      appId: randomUUID(),
+      tenantId,
+      displayName: 'app',
+      kind: 'application',
+      resourceId: null,
+      createdAt: 1,
+    });
     const catalog = new BuiltinAndCustomRoleCatalog(store);
     assignments = new RoleAssignmentService(store, clock, recorder, catalog);
     definitions = new RoleDefinitionService(store, clock, recorder, catalog);
@@ -53,14 +61,32 @@ describe('role assignment and definition changes', () => {
     const { assignment } = await assignments.put(sub, name, { ...input, description: 'why' }, actor);
     assert.equal(assignment.updatedAt - assignment.createdAt, 1000);
     await assignments.delete(sub, name, actor);
-    assert.deepEqual(changes.map((c) => [c.operation, c.resourceId, c.detail?.['created']]), [
-      ['Microsoft.Authorization/roleAssignments/write', `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`, true],
-      ['Microsoft.Authorization/roleAssignments/write', `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`, false],
-      ['Microsoft.Authorization/roleAssignments/delete', `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`, undefined],
-    ]);
+    assert.deepEqual(
+      changes.map((c) => [c.operation, c.resourceId, c.detail?.['created']]),
+      [
+        [
+          'Microsoft.Authorization/roleAssignments/write',
+          `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          true,
+        ],
+        [
+          'Microsoft.Authorization/roleAssignments/write',
+          `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          false,
+        ],
+        [
+          'Microsoft.Authorization/roleAssignments/delete',
+          `${sub}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          undefined,
+        ],
+      ],
+    );
     for (const c of changes) {
       assert.equal(c.detail?.['principalId'], principalId);
-      assert.equal(c.detail?.['roleDefinitionId'], `${sub}/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+      assert.equal(
+        c.detail?.['roleDefinitionId'],
+        `${sub}/providers/Microsoft.Authorization/roleDefinitions/${READER}`,
+      );
       assert.equal(c.detail?.['scope'], sub);
       assert.deepEqual(c.actor, actor);
     }
@@ -73,13 +99,30 @@ describe('role assignment and definition changes', () => {
     const input = { roleName: `r-${guid}`, permissions: [{ actions: ['*/read'] }], assignableScopes: [sub] };
     await definitions.put(sub, guid, input, actor, allow);
     await assert.rejects(definitions.put(sub, randomUUID(), input, actor, allow), /already exists/);
-    await assert.rejects(assignments.put(sub, randomUUID(), { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: randomUUID() }, actor), /does not exist/);
+    await assert.rejects(
+      assignments.put(
+        sub,
+        randomUUID(),
+        { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId: randomUUID() },
+        actor,
+      ),
+      /does not exist/,
+    );
     await definitions.delete(sub, guid, actor, allow);
     assert.equal(await definitions.delete(sub, guid, actor, allow), undefined);
-    assert.deepEqual(changes.map((c) => [c.operation, c.resourceId]), [
-      ['Microsoft.Authorization/roleDefinitions/write', `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`],
-      ['Microsoft.Authorization/roleDefinitions/delete', `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`],
-    ]);
+    assert.deepEqual(
+      changes.map((c) => [c.operation, c.resourceId]),
+      [
+        [
+          'Microsoft.Authorization/roleDefinitions/write',
+          `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+        ],
+        [
+          'Microsoft.Authorization/roleDefinitions/delete',
+          `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+        ],
+      ],
+    );
     assert.deepEqual(changes[0]!.detail?.['assignableScopes'], [sub]);
     assert.equal(changes[0]!.detail?.['created'], true);
   });
@@ -87,9 +130,22 @@ describe('role assignment and definition changes', () => {
   it('stores a condition with version 2.0 and returns it; an unknown condition version is refused', async () => {
     const roleDefinitionId = `/providers/Microsoft.Authorization/roleDefinitions/${READER}`;
     const condition = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'logs'";
-    const { assignment } = await assignments.put(sub, randomUUID(), { roleDefinitionId, principalId, condition }, actor);
+    const { assignment } = await assignments.put(
+      sub,
+      randomUUID(),
+      { roleDefinitionId, principalId, condition },
+      actor,
+    );
     assert.deepEqual([assignment.condition, assignment.conditionVersion], [condition, '2.0']);
     assert.deepEqual((await store.roleAssignments.get(assignment.id))?.condition, condition);
-    await assert.rejects(assignments.put(`${sub}/resourceGroups/x`, randomUUID(), { roleDefinitionId, principalId, condition, conditionVersion: '1.0' }, actor), /conditionVersion '1.0'/);
+    await assert.rejects(
+      assignments.put(
+        `${sub}/resourceGroups/x`,
+        randomUUID(),
+        { roleDefinitionId, principalId, condition, conditionVersion: '1.0' },
+        actor,
+      ),
+      /conditionVersion '1.0'/,
+    );
   });
 });

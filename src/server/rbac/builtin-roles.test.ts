@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BUILTIN_ROLE_ENTRIES, BUILTIN_ROLES, builtinRoleById, builtinRoleByName, parseBuiltinRoles } from './builtin-roles.js';
+import {
+  BUILTIN_ROLE_ENTRIES,
+  BUILTIN_ROLES,
+  builtinRoleById,
+  builtinRoleByName,
+  parseBuiltinRoles,
+} from './builtin-roles.js';
 
 // Azure's GUIDs, checked one by one against the built-in roles reference: scripts and templates
 // hard-code them, so a wrong digit would break them silently.
@@ -28,7 +34,8 @@ const AZURE_GUIDS: Record<string, string> = {
   'Storage Table Data Reader': '76199698-9eea-4c19-bc75-cec21354c6b6',
 };
 
-const shippedFile = (): unknown => JSON.parse(readFileSync(fileURLToPath(new URL('./builtin-roles.json', import.meta.url)), 'utf8'));
+const shippedFile = (): unknown =>
+  JSON.parse(readFileSync(fileURLToPath(new URL('./builtin-roles.json', import.meta.url)), 'utf8'));
 
 describe('built-in roles', () => {
   it('ship every required role under Azure GUID and name, and nothing twice', () => {
@@ -43,7 +50,10 @@ describe('built-in roles', () => {
     for (const r of BUILTIN_ROLES) {
       assert.equal(r.type, 'BuiltInRole');
       assert.deepEqual(r.assignableScopes, ['/']);
-      assert.ok(r.permissions.some((p) => p.actions.length + p.dataActions.length > 0), r.roleName);
+      assert.ok(
+        r.permissions.some((p) => p.actions.length + p.dataActions.length > 0),
+        r.roleName,
+      );
     }
   });
 
@@ -66,7 +76,10 @@ describe('built-in roles', () => {
   it('validation rejects a typo in a GUID, an operation string, a field name or a duplicate', () => {
     const variants: Array<[string, (roles: Array<Record<string, unknown>>) => void]> = [
       ['GUID', (rs) => (rs[0]!['id'] = '8e3af657-a8ff-443c-a75c-2fe8c4bcb63')],
-      ['operation', (rs) => ((rs[1]!['permissions'] as Array<{ actions: string[] }>)[0]!.actions = ['Microsoft.Storage//read'])],
+      [
+        'operation',
+        (rs) => ((rs[1]!['permissions'] as Array<{ actions: string[] }>)[0]!.actions = ['Microsoft.Storage//read']),
+      ],
       ['field', (rs) => ((rs[2]!['permissions'] as Array<Record<string, unknown>>)[0]!['notAction'] = [])],
       ['duplicate name', (rs) => (rs[3]!['roleName'] = 'owner')],
       ['time', (rs) => (rs[2]!['createdOn'] = '2015-02-02 21:55:09')],

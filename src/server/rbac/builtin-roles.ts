@@ -33,15 +33,17 @@ const roleSchema = z.strictObject({
   updatedOn: z.string().regex(AZURE_TIME).nullable(),
 });
 
-const fileSchema = z.strictObject({ source: z.string(), roles: z.array(roleSchema).min(1) }).superRefine((file, ctx) => {
-  const seen = new Set<string>();
-  for (const r of file.roles) {
-    for (const key of [r.id, `name:${r.roleName.toLowerCase()}`]) {
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate built-in role ${key}` });
-      seen.add(key);
+const fileSchema = z
+  .strictObject({ source: z.string(), roles: z.array(roleSchema).min(1) })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    for (const r of file.roles) {
+      for (const key of [r.id, `name:${r.roleName.toLowerCase()}`]) {
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate built-in role ${key}` });
+        seen.add(key);
+      }
     }
-  }
-});
+  });
 
 /** A built-in role as shipped, with Azure's time strings kept verbatim for the wire. */
 export type BuiltinRoleEntry = z.infer<typeof roleSchema>;

@@ -56,7 +56,15 @@ function referenceAllows(assignments: ResolvedAssignment[], op: string, scope: s
 const name = fc.constantFrom('a', 'A', 'ab', 'b');
 const scopeArb = fc
   .tuple(fc.integer({ min: 0, max: 3 }), name, name, name)
-  .map(([depth, s, g, r]) => ['/', `/subscriptions/${s}`, `/subscriptions/${s}/resourceGroups/${g}`, `/subscriptions/${s}/resourceGroups/${g}/providers/Ns.P/t/${r}`][depth]!);
+  .map(
+    ([depth, s, g, r]) =>
+      [
+        '/',
+        `/subscriptions/${s}`,
+        `/subscriptions/${s}/resourceGroups/${g}`,
+        `/subscriptions/${s}/resourceGroups/${g}/providers/Ns.P/t/${r}`,
+      ][depth]!,
+  );
 
 const opSegment = fc.constantFrom('x', 'X', 'y', 'xy', 'read', 'Read');
 const operationArb = fc.array(opSegment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
@@ -66,18 +74,45 @@ const patternArb = fc.oneof(
   { weight: 8, arbitrary: fc.array(patternSegment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/')) },
 );
 const patterns = (max: number) => fc.array(patternArb, { maxLength: max });
-const blockArb = fc.record({ actions: patterns(3), notActions: patterns(2), dataActions: patterns(3), notDataActions: patterns(2) });
+const blockArb = fc.record({
+  actions: patterns(3),
+  notActions: patterns(2),
+  dataActions: patterns(3),
+  notDataActions: patterns(2),
+});
 
-const roleArb = fc.array(blockArb, { minLength: 1, maxLength: 2 }).map(
-  (permissions): RoleDefinition => ({ id: 'r', roleName: 'R', type: 'CustomRole', description: '', assignableScopes: ['/'], permissions, createdAt: 1, updatedAt: 1, createdBy: null, updatedBy: null }),
-);
+const roleArb = fc.array(blockArb, { minLength: 1, maxLength: 2 }).map((permissions): RoleDefinition => ({
+  id: 'r',
+  roleName: 'R',
+  type: 'CustomRole',
+  description: '',
+  assignableScopes: ['/'],
+  permissions,
+  createdAt: 1,
+  updatedAt: 1,
+  createdBy: null,
+  updatedBy: null,
+}));
 
 const assignmentArb = fc
-  .record({ scope: scopeArb, role: fc.option(roleArb, { freq: 15 }), conditional: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) })
+  .record({
+    scope: scopeArb,
+    role: fc.option(roleArb, { freq: 15 }),
+    conditional: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  })
   .map(({ scope, role, conditional }): ResolvedAssignment => {
     const record: RoleAssignmentRecord = {
-      id: `${scope}/ra`, name: 'ra', scope, roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/x', principalId: 'p', principalType: 'ServicePrincipal',
-      description: null, createdBy: null, createdAt: 1, updatedAt: 1, condition: conditional ? 'cond' : null,
+      id: `${scope}/ra`,
+      name: 'ra',
+      scope,
+      roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/x',
+      principalId: 'p',
+      principalType: 'ServicePrincipal',
+      description: null,
+      createdBy: null,
+      createdAt: 1,
+      updatedAt: 1,
+      condition: conditional ? 'cond' : null,
     };
     return { assignment: record, role: role ?? undefined };
   });
@@ -88,18 +123,27 @@ const kindArb = fc.constantFrom<OperationKind>('action', 'dataAction');
 
 describe('evaluate agrees with a naive reference evaluator', () => {
   it('on pattern matching alone', () => {
-    fc.assert(fc.property(patternArb, operationArb, (p, op) => operationMatches(p, op) === globMatch(p, op)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(patternArb, operationArb, (p, op) => operationMatches(p, op) === globMatch(p, op)),
+      { numRuns: 20_000 },
+    );
   });
 
   it('on random scope trees, roles and assignments', () => {
     const outcomes = { allowed: 0, denied: 0 };
     fc.assert(
-      fc.property(fc.array(assignmentArb, { maxLength: 5 }), operationArb, scopeArb, kindArb, (assignments, op, scope, kind) => {
-        const got = evaluate({ action: op, scope, kind }, assignments);
-        outcomes[got.allowed ? 'allowed' : 'denied']++;
-        assert.equal(got.allowed, referenceAllows(assignments, op, scope, kind), got.reason);
-        assert.equal(got.considered.length, assignments.length);
-      }),
+      fc.property(
+        fc.array(assignmentArb, { maxLength: 5 }),
+        operationArb,
+        scopeArb,
+        kindArb,
+        (assignments, op, scope, kind) => {
+          const got = evaluate({ action: op, scope, kind }, assignments);
+          outcomes[got.allowed ? 'allowed' : 'denied']++;
+          assert.equal(got.allowed, referenceAllows(assignments, op, scope, kind), got.reason);
+          assert.equal(got.considered.length, assignments.length);
+        },
+      ),
       { numRuns: 5_000 },
     );
     // Both outcomes must be common, or the property would be checking next to nothing.

@@ -13,7 +13,11 @@ const BLOB_READ = 'Microsoft.Storage/storageAccounts/blobServices/containers/blo
 const CONTAINER = `${RG}/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/logs`;
 
 let n = 0;
-function assignment(scope: string, role: RoleDefinition | undefined, o: Partial<RoleAssignmentRecord> = {}): ResolvedAssignment {
+function assignment(
+  scope: string,
+  role: RoleDefinition | undefined,
+  o: Partial<RoleAssignmentRecord> = {},
+): ResolvedAssignment {
   const name = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
   const a: RoleAssignmentRecord = {
     id: `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
@@ -36,9 +40,25 @@ const decide = (as: ResolvedAssignment[], action: string, scope: string, kind: O
   evaluate({ action, scope, kind }, as);
 
 function custom(permissions: RoleDefinition['permissions'], roleName = 'Custom'): RoleDefinition {
-  return { id: 'a1b2c3d4-0000-4000-8000-000000000001', roleName, type: 'CustomRole', description: '', assignableScopes: ['/'], permissions, createdAt: 1, updatedAt: 1, createdBy: null, updatedBy: null };
+  return {
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    roleName,
+    type: 'CustomRole',
+    description: '',
+    assignableScopes: ['/'],
+    permissions,
+    createdAt: 1,
+    updatedAt: 1,
+    createdBy: null,
+    updatedBy: null,
+  };
 }
-const block = (actions: string[], notActions: string[] = [], dataActions: string[] = [], notDataActions: string[] = []) => ({ actions, notActions, dataActions, notDataActions });
+const block = (
+  actions: string[],
+  notActions: string[] = [],
+  dataActions: string[] = [],
+  notDataActions: string[] = [],
+) => ({ actions, notActions, dataActions, notDataActions });
 
 describe('evaluate: sanity checks over the shipped built-in roles (docs/wire/arm.md)', () => {
   const contributor = [assignment(SUB, builtin(BuiltinRoleIds.contributor))];
@@ -74,7 +94,11 @@ describe('evaluate: sanity checks over the shipped built-in roles (docs/wire/arm
     const reader = [assignment(RG, builtin(BuiltinRoleIds.storageBlobDataReader))];
     assert.equal(decide(reader, BLOB_READ, CONTAINER, 'dataAction').allowed, true);
     assert.equal(decide(reader, BLOB_READ, CONTAINER, 'action').allowed, false);
-    assert.equal(decide(reader, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write', CONTAINER, 'dataAction').allowed, false);
+    assert.equal(
+      decide(reader, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write', CONTAINER, 'dataAction')
+        .allowed,
+      false,
+    );
   });
 
   it('Reader reads everything, writes nothing', () => {
@@ -95,9 +119,18 @@ describe('evaluate: rules', () => {
 
   it('notActions subtract within their block only: another block or role still grants', () => {
     const subtracting = custom([block(['*'], ['Microsoft.Authorization/*/Write'])]);
-    assert.equal(decide([assignment(SUB, subtracting)], 'Microsoft.Authorization/roleAssignments/write', RG).allowed, false);
-    const twoBlocks = custom([block(['*'], ['Microsoft.Authorization/*/Write']), block(['Microsoft.Authorization/roleAssignments/write'])]);
-    assert.equal(decide([assignment(SUB, twoBlocks)], 'Microsoft.Authorization/roleAssignments/write', RG).allowed, true);
+    assert.equal(
+      decide([assignment(SUB, subtracting)], 'Microsoft.Authorization/roleAssignments/write', RG).allowed,
+      false,
+    );
+    const twoBlocks = custom([
+      block(['*'], ['Microsoft.Authorization/*/Write']),
+      block(['Microsoft.Authorization/roleAssignments/write']),
+    ]);
+    assert.equal(
+      decide([assignment(SUB, twoBlocks)], 'Microsoft.Authorization/roleAssignments/write', RG).allowed,
+      true,
+    );
     const plusUaa = [assignment(SUB, subtracting), assignment(RG, builtin(BuiltinRoleIds.userAccessAdministrator))];
     assert.equal(decide(plusUaa, 'Microsoft.Authorization/roleAssignments/write', RG).allowed, true);
   });
@@ -106,7 +139,11 @@ describe('evaluate: rules', () => {
     const role = custom([block(['*'], [], ['Microsoft.Storage/*'], [BLOB_READ])]);
     const as = [assignment(SUB, role)];
     assert.equal(decide(as, BLOB_READ, CONTAINER, 'dataAction').allowed, false);
-    assert.equal(decide(as, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write', CONTAINER, 'dataAction').allowed, true);
+    assert.equal(
+      decide(as, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write', CONTAINER, 'dataAction')
+        .allowed,
+      true,
+    );
     const dataOnly = [assignment(SUB, custom([block([], [], ['*'])]))];
     assert.equal(decide(dataOnly, 'Microsoft.Storage/storageAccounts/read', CONTAINER).allowed, false);
   });
@@ -116,11 +153,20 @@ describe('evaluate: rules', () => {
     assert.equal(decide(as, `${UAI}/write`, `${SUB}/resourceGroups/rg/providers/${UAI}/x`).allowed, true);
     assert.equal(decide(as, `${UAI}/write`, `${SUB}/resourceGroups/rg-data/providers/${UAI}/x`).allowed, false);
     assert.equal(decide(as, `${UAI}/write`, SUB).allowed, false);
-    assert.equal(decide([assignment('/subscriptions/a', builtin(BuiltinRoleIds.owner))], `${UAI}/write`, '/subscriptions/ab').allowed, false);
+    assert.equal(
+      decide([assignment('/subscriptions/a', builtin(BuiltinRoleIds.owner))], `${UAI}/write`, '/subscriptions/ab')
+        .allowed,
+      false,
+    );
   });
 
   it('an assignment with a condition grants nothing (fail closed)', () => {
-    const as = [assignment(RG, builtin(BuiltinRoleIds.storageBlobDataReader), { condition: "@Resource[x] StringEquals 'logs'", conditionVersion: '2.0' })];
+    const as = [
+      assignment(RG, builtin(BuiltinRoleIds.storageBlobDataReader), {
+        condition: "@Resource[x] StringEquals 'logs'",
+        conditionVersion: '2.0',
+      }),
+    ];
     const d = decide(as, BLOB_READ, CONTAINER, 'dataAction');
     assert.equal(d.allowed, false);
     assert.equal(d.considered[0]!.verdict, 'conditionNotEvaluated');
@@ -141,17 +187,36 @@ describe('evaluate: explanations', () => {
     const second = assignment('/', builtin(BuiltinRoleIds.owner));
     const d = decide([first, second], `${UAI}/write`, UAI_ID);
     assert.equal(d.reason, `allowed by assignment ${second.assignment.name} (role Owner) at scope /`);
-    assert.deepEqual(d.considered.map((c) => c.verdict), ['roleLacksOperation', 'grants']);
+    assert.deepEqual(
+      d.considered.map((c) => c.verdict),
+      ['roleLacksOperation', 'grants'],
+    );
   });
 
   it('a denial lists what the principal holds', () => {
-    const d = decide([assignment(RG, builtin(BuiltinRoleIds.reader)), assignment(`${SUB}/resourceGroups/other`, builtin(BuiltinRoleIds.owner))], `${UAI}/write`, UAI_ID);
-    assert.equal(d.reason, `denied: no assignment grants ${UAI}/write at or above ${UAI_ID}; the principal holds: Reader at ${RG}, Owner at ${SUB}/resourceGroups/other`);
-    assert.deepEqual(d.considered.map((c) => c.verdict), ['roleLacksOperation', 'outOfScope']);
+    const d = decide(
+      [
+        assignment(RG, builtin(BuiltinRoleIds.reader)),
+        assignment(`${SUB}/resourceGroups/other`, builtin(BuiltinRoleIds.owner)),
+      ],
+      `${UAI}/write`,
+      UAI_ID,
+    );
+    assert.equal(
+      d.reason,
+      `denied: no assignment grants ${UAI}/write at or above ${UAI_ID}; the principal holds: Reader at ${RG}, Owner at ${SUB}/resourceGroups/other`,
+    );
+    assert.deepEqual(
+      d.considered.map((c) => c.verdict),
+      ['roleLacksOperation', 'outOfScope'],
+    );
   });
 
   it('a denial says when the principal holds nothing, and caps a long list', () => {
-    assert.equal(decide([], `${UAI}/read`, '/').reason, `denied: no assignment grants ${UAI}/read at or above /; the principal holds no role assignments`);
+    assert.equal(
+      decide([], `${UAI}/read`, '/').reason,
+      `denied: no assignment grants ${UAI}/read at or above /; the principal holds no role assignments`,
+    );
     const many = Array.from({ length: 13 }, () => assignment(RG, builtin(BuiltinRoleIds.reader)));
     assert.match(decide(many, `${UAI}/write`, RG).reason, /, and 3 more$/);
   });

@@ -55,7 +55,8 @@ function hasCondition(x: object): boolean {
 /** True when this one permission block allows the (lower-cased) operation. */
 export function blockAllows(block: RolePermission, operationLower: string, kind: OperationKind): boolean {
   if (hasCondition(block)) return false;
-  const [allow, subtract] = kind === 'action' ? [block.actions, block.notActions] : [block.dataActions, block.notDataActions];
+  const [allow, subtract] =
+    kind === 'action' ? [block.actions, block.notActions] : [block.dataActions, block.notDataActions];
   return anyMatches(allow, operationLower) && !anyMatches(subtract, operationLower);
 }
 
@@ -74,7 +75,14 @@ function verdictOf(r: ResolvedAssignment, req: AccessRequest): AssignmentVerdict
 
 function considered(r: ResolvedAssignment, verdict: AssignmentVerdict): ConsideredAssignment {
   const a = r.assignment;
-  return { id: a.id, name: a.name, scope: a.scope, roleDefinitionId: a.roleDefinitionId, roleName: r.role?.roleName ?? null, verdict };
+  return {
+    id: a.id,
+    name: a.name,
+    scope: a.scope,
+    roleDefinitionId: a.roleDefinitionId,
+    roleName: r.role?.roleName ?? null,
+    verdict,
+  };
 }
 
 const roleLabel = (c: ConsideredAssignment): string => c.roleName ?? `unknown role ${c.roleDefinitionId}`;

@@ -15,8 +15,15 @@ describe('$filter parsing', () => {
   });
 
   it("keeps ' and ' inside a quoted role name and undoubles quotes", () => {
-    assert.deepEqual(parseDefinitionFilter("roleName eq 'Reader and Data Access'"), { atScopeAndBelow: false, roleName: 'Reader and Data Access' });
-    assert.deepEqual(parseDefinitionFilter("roleName eq 'O''Brien' and type eq 'customrole'"), { atScopeAndBelow: false, roleName: "O'Brien", type: 'CustomRole' });
+    assert.deepEqual(parseDefinitionFilter("roleName eq 'Reader and Data Access'"), {
+      atScopeAndBelow: false,
+      roleName: 'Reader and Data Access',
+    });
+    assert.deepEqual(parseDefinitionFilter("roleName eq 'O''Brien' and type eq 'customrole'"), {
+      atScopeAndBelow: false,
+      roleName: "O'Brien",
+      type: 'CustomRole',
+    });
     assert.deepEqual(parseDefinitionFilter('atScopeAndBelow()'), { atScopeAndBelow: true });
   });
 
@@ -33,17 +40,36 @@ describe('scopes', () => {
   it('parses the root, subscriptions, groups and (child, extension) resources', () => {
     assert.deepEqual(parseScope('/'), { kind: 'root' });
     assert.deepEqual(parseScope('/subscriptions/S'), { kind: 'subscription', subscriptionId: 'S' });
-    assert.deepEqual(parseScope('/SUBSCRIPTIONS/S/resourcegroups/G'), { kind: 'resourceGroup', subscriptionId: 'S', resourceGroup: 'G' });
+    assert.deepEqual(parseScope('/SUBSCRIPTIONS/S/resourcegroups/G'), {
+      kind: 'resourceGroup',
+      subscriptionId: 'S',
+      resourceGroup: 'G',
+    });
     assert.deepEqual(parseScope('/subscriptions/S/resourceGroups/G/providers/N.S/t/n/c/m/providers/X.Y/z/w'), {
-      kind: 'resource', subscriptionId: 'S', resourceGroup: 'G', topType: 'N.S/t', topId: '/subscriptions/S/resourceGroups/G/providers/N.S/t/n',
+      kind: 'resource',
+      subscriptionId: 'S',
+      resourceGroup: 'G',
+      topType: 'N.S/t',
+      topId: '/subscriptions/S/resourceGroups/G/providers/N.S/t/n',
     });
     assert.equal(parseScope('/subscriptions/S/providers/Microsoft.Security/pricings/default').kind, 'resource');
   });
 
   it('refuses half scopes and management groups with InvalidScope', () => {
-    for (const s of ['/subscriptions', '/subscriptions/S/resourceGroups', '/subscriptions/S/resourceGroups/G/providers/N/t', '/subscriptions/S/resourceGroups/G/providers/N/t/n/c',
-      '/subscriptions/S/resourceGroups/G/x/y', '/providers/Microsoft.Management/managementGroups/m', '/tenants/t']) {
-      assert.throws(() => parseScope(s), (e: unknown) => isDomainError(e) && e.code === 'InvalidScope', s);
+    for (const s of [
+      '/subscriptions',
+      '/subscriptions/S/resourceGroups',
+      '/subscriptions/S/resourceGroups/G/providers/N/t',
+      '/subscriptions/S/resourceGroups/G/providers/N/t/n/c',
+      '/subscriptions/S/resourceGroups/G/x/y',
+      '/providers/Microsoft.Management/managementGroups/m',
+      '/tenants/t',
+    ]) {
+      assert.throws(
+        () => parseScope(s),
+        (e: unknown) => isDomainError(e) && e.code === 'InvalidScope',
+        s,
+      );
     }
   });
 
@@ -57,7 +83,10 @@ describe('scopes', () => {
   });
 
   it('reports role definition ids under the scope subscription, or tenant-level at the root', () => {
-    assert.equal(roleDefinitionIdAt('/subscriptions/s/resourceGroups/g', 'x'), '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/x');
+    assert.equal(
+      roleDefinitionIdAt('/subscriptions/s/resourceGroups/g', 'x'),
+      '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/x',
+    );
     assert.equal(roleDefinitionIdAt('/', 'x'), '/providers/Microsoft.Authorization/roleDefinitions/x');
   });
 });

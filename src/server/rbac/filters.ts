@@ -25,16 +25,25 @@ function parseTerms(filter: string | null, terms: Terms, example: string): Map<s
   const found = new Map<string, string>();
   let rest = (filter ?? '').trim();
   while (rest !== '') {
-    const hit = Object.entries(terms).map(([name, re]) => [name, re.exec(rest)] as const).find(([, m]) => m !== null);
+    const hit = Object.entries(terms)
+      .map(([name, re]) => [name, re.exec(rest)] as const)
+      .find(([, m]) => m !== null);
     if (!hit) {
-      throw invalid(`The $filter '${filter}' is not supported. Supported terms, joined by 'and': ${example}.`, { code: 'InvalidFilter', target: '$filter' });
+      throw invalid(`The $filter '${filter}' is not supported. Supported terms, joined by 'and': ${example}.`, {
+        code: 'InvalidFilter',
+        target: '$filter',
+      });
     }
     const [name, m] = hit;
     found.set(name, (m![1] ?? '').replace(/''/g, "'"));
     rest = rest.slice(m![0].length).trim();
     const and = /^and\s+/i.exec(rest);
     if (and) rest = rest.slice(and[0].length);
-    else if (rest !== '') throw invalid(`The $filter '${filter}' is not supported: join terms with 'and'.`, { code: 'InvalidFilter', target: '$filter' });
+    else if (rest !== '')
+      throw invalid(`The $filter '${filter}' is not supported: join terms with 'and'.`, {
+        code: 'InvalidFilter',
+        target: '$filter',
+      });
   }
   return found;
 }
@@ -65,11 +74,21 @@ export interface DefinitionFilter {
 }
 
 export function parseDefinitionFilter(filter: string | null): DefinitionFilter {
-  const t = parseTerms(filter, DEFINITION_TERMS, "roleName eq '{name}', type eq 'BuiltInRole'|'CustomRole', atScopeAndBelow()");
+  const t = parseTerms(
+    filter,
+    DEFINITION_TERMS,
+    "roleName eq '{name}', type eq 'BuiltInRole'|'CustomRole', atScopeAndBelow()",
+  );
   const type = t.get('type');
-  const known = type === undefined ? undefined : (['BuiltInRole', 'CustomRole'] as const).find((k) => k.toLowerCase() === type.toLowerCase());
+  const known =
+    type === undefined
+      ? undefined
+      : (['BuiltInRole', 'CustomRole'] as const).find((k) => k.toLowerCase() === type.toLowerCase());
   if (type !== undefined && !known) {
-    throw invalid(`The role type '${type}' in $filter is not supported: use 'BuiltInRole' or 'CustomRole'.`, { code: 'InvalidFilter', target: '$filter' });
+    throw invalid(`The role type '${type}' in $filter is not supported: use 'BuiltInRole' or 'CustomRole'.`, {
+      code: 'InvalidFilter',
+      target: '$filter',
+    });
   }
   return {
     atScopeAndBelow: t.has('atScopeAndBelow'),

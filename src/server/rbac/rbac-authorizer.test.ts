@@ -38,7 +38,18 @@ function assignment(principalId: string, scope: string, roleGuid: string): RoleA
 function customRole(actions: string[]): RoleDefinitionRecord {
   const at = Date.now();
   const perm = { actions, notActions: [], dataActions: [], notDataActions: [] };
-  return { id: randomUUID(), roleName: `Identity Reader ${randomUUID()}`, description: 'test', assignableScopes: [SUB], permissions: [perm], scope: SUB, createdBy: null, updatedBy: null, createdAt: at, updatedAt: at };
+  return {
+    id: randomUUID(),
+    roleName: `Identity Reader ${randomUUID()}`,
+    description: 'test',
+    assignableScopes: [SUB],
+    permissions: [perm],
+    scope: SUB,
+    createdBy: null,
+    updatedBy: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 describe('RbacAuthorizer over a real SQLite store', () => {
@@ -80,7 +91,10 @@ describe('RbacAuthorizer over a real SQLite store', () => {
     await store.roleAssignments.create(assignment(pid, '/', BuiltinRoleIds.owner));
     assert.equal((await authz.check(pid, BLOB_READ, ACCOUNT, 'dataAction')).allowed, false);
     await store.roleAssignments.create(assignment(pid, ACCOUNT, BuiltinRoleIds.storageBlobDataReader));
-    assert.equal((await authz.check(pid, BLOB_READ, `${ACCOUNT}/blobServices/default/containers/c1`, 'dataAction')).allowed, true);
+    assert.equal(
+      (await authz.check(pid, BLOB_READ, `${ACCOUNT}/blobServices/default/containers/c1`, 'dataAction')).allowed,
+      true,
+    );
     const readerOnly = randomUUID();
     await store.roleAssignments.create(assignment(readerOnly, ACCOUNT, BuiltinRoleIds.storageBlobDataReader));
     assert.equal((await authz.check(readerOnly, BLOB_READ, ACCOUNT, 'dataAction')).allowed, true);
@@ -94,7 +108,13 @@ describe('RbacAuthorizer over a real SQLite store', () => {
     await store.roleAssignments.create(assignment(pid, SUB, role.id));
     assert.equal((await authz.check(pid, `${UAI}/read`, UAI_ID)).allowed, true);
     assert.equal((await authz.check(pid, `${UAI}/write`, UAI_ID)).allowed, false);
-    assert.equal(await store.roleDefinitions.update({ ...role, permissions: [{ ...role.permissions[0]!, actions: [`${UAI}/*`] }] }), true);
+    assert.equal(
+      await store.roleDefinitions.update({
+        ...role,
+        permissions: [{ ...role.permissions[0]!, actions: [`${UAI}/*`] }],
+      }),
+      true,
+    );
     assert.equal((await authz.check(pid, `${UAI}/write`, UAI_ID)).allowed, true);
     assert.equal(await store.roleDefinitions.delete(role.id), true);
     const d = await authz.explain(pid, `${UAI}/read`, UAI_ID, 'action');
@@ -105,20 +125,36 @@ describe('RbacAuthorizer over a real SQLite store', () => {
   it('explain lists every assignment of the principal with its verdict', async () => {
     const pid = randomUUID();
     await store.roleAssignments.create({ ...assignment(pid, RG, BuiltinRoleIds.reader), createdAt: 1 });
-    await store.roleAssignments.create({ ...assignment(pid, `${SUB}/resourceGroups/rg2`, BuiltinRoleIds.owner), createdAt: 2 });
-    await store.roleAssignments.create({ ...assignment(pid, SUB, BuiltinRoleIds.managedIdentityOperator), createdAt: 3 });
+    await store.roleAssignments.create({
+      ...assignment(pid, `${SUB}/resourceGroups/rg2`, BuiltinRoleIds.owner),
+      createdAt: 2,
+    });
+    await store.roleAssignments.create({
+      ...assignment(pid, SUB, BuiltinRoleIds.managedIdentityOperator),
+      createdAt: 3,
+    });
     const d = await authz.explain(pid, `${UAI}/assign/action`, UAI_ID, 'action');
     assert.equal(d.allowed, true);
-    assert.deepEqual(d.considered.map((c) => [c.roleName, c.verdict]), [
-      ['Reader', 'roleLacksOperation'],
-      ['Owner', 'outOfScope'],
-      ['Managed Identity Operator', 'grants'],
-    ]);
+    assert.deepEqual(
+      d.considered.map((c) => [c.roleName, c.verdict]),
+      [
+        ['Reader', 'roleLacksOperation'],
+        ['Owner', 'outOfScope'],
+        ['Managed Identity Operator', 'grants'],
+      ],
+    );
   });
 
   it('a conditional assignment read back from the store grants nothing', async () => {
     const pid = randomUUID();
-    await store.roleAssignments.create({ ...assignment(pid, ACCOUNT, BuiltinRoleIds.storageBlobDataReader), condition: "@Resource[x] StringEquals 'c1'", conditionVersion: '2.0' });
-    assert.equal((await authz.check(pid, BLOB_READ, `${ACCOUNT}/blobServices/default/containers/c1`, 'dataAction')).allowed, false);
+    await store.roleAssignments.create({
+      ...assignment(pid, ACCOUNT, BuiltinRoleIds.storageBlobDataReader),
+      condition: "@Resource[x] StringEquals 'c1'",
+      conditionVersion: '2.0',
+    });
+    assert.equal(
+      (await authz.check(pid, BLOB_READ, `${ACCOUNT}/blobServices/default/containers/c1`, 'dataAction')).allowed,
+      false,
+    );
   });
 });

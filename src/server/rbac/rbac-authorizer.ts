@@ -18,13 +18,23 @@ export class RbacAuthorizer implements Authorizer {
     private readonly catalog: RoleCatalog,
   ) {}
 
-  async check(principalId: string, action: string, scope: string, kind: OperationKind = 'action'): Promise<AccessDecision> {
+  async check(
+    principalId: string,
+    action: string,
+    scope: string,
+    kind: OperationKind = 'action',
+  ): Promise<AccessDecision> {
     const { allowed, reason } = await this.explain(principalId, action, scope, kind);
     return { allowed, reason };
   }
 
   /** The decision plus every assignment of the principal and what it contributed. */
-  async explain(principalId: string, action: string, scope: string, kind: OperationKind = 'action'): Promise<Evaluation> {
+  async explain(
+    principalId: string,
+    action: string,
+    scope: string,
+    kind: OperationKind = 'action',
+  ): Promise<Evaluation> {
     const assignments = await this.store.roleAssignments.listForPrincipal(principalId);
     const resolved = await this.resolve(assignments);
     return evaluate({ action, scope, kind }, resolved);

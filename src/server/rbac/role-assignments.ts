@@ -12,14 +12,18 @@ import { isAtOrAbove, isGuid, normalizeScope, requireScopeExists, roleDefinition
 
 export const ROLE_ASSIGNMENTS = 'Microsoft.Authorization/roleAssignments';
 
-export const assignmentIdOf = (scope: string, name: string) => `${scope === '/' ? '' : scope}/providers/${ROLE_ASSIGNMENTS}/${name}`;
+export const assignmentIdOf = (scope: string, name: string) =>
+  `${scope === '/' ? '' : scope}/providers/${ROLE_ASSIGNMENTS}/${name}`;
 
 const grants = (ra: RoleAssignmentRecord, principalId: string, roleGuid: string) =>
   ra.principalId.toLowerCase() === principalId.toLowerCase() && roleGuidOf(ra.roleDefinitionId) === roleGuid;
 
 function checkName(name: string): void {
   if (!isGuid(name)) {
-    throw invalid(`The role assignment name '${name}' is not valid: it must be a GUID, e.g. '4f0d2c1e-8a7b-4c6d-9e5f-3a2b1c0d9e8f'.`, { code: 'InvalidRoleAssignmentName', target: 'name' });
+    throw invalid(
+      `The role assignment name '${name}' is not valid: it must be a GUID, e.g. '4f0d2c1e-8a7b-4c6d-9e5f-3a2b1c0d9e8f'.`,
+      { code: 'InvalidRoleAssignmentName', target: 'name' },
+    );
   }
 }
 
@@ -40,11 +44,17 @@ export class RoleAssignmentService {
     const s = normalizeScope(scope);
     await requireScopeExists(this.store, s);
     const found = isGuid(name) ? await this.store.roleAssignments.get(assignmentIdOf(s, name)) : undefined;
-    if (!found) throw notFound(`The role assignment '${name}' is not found at scope '${s}'.`, { code: 'RoleAssignmentNotFound' });
+    if (!found)
+      throw notFound(`The role assignment '${name}' is not found at scope '${s}'.`, { code: 'RoleAssignmentNotFound' });
     return found;
   }
 
-  async put(scope: string, name: string, input: AssignmentInput, actor: Actor): Promise<{ assignment: RoleAssignmentRecord; created: boolean }> {
+  async put(
+    scope: string,
+    name: string,
+    input: AssignmentInput,
+    actor: Actor,
+  ): Promise<{ assignment: RoleAssignmentRecord; created: boolean }> {
     checkName(name);
     const s = normalizeScope(scope);
     const checked = checkAssignmentInput(input);
@@ -56,8 +66,13 @@ export class RoleAssignmentService {
       const result = await this.upsert(tx, s, name, { ...checked, principalType }, actor);
       const a = result.assignment;
       batch.add(`${ROLE_ASSIGNMENTS}/write`, a.id, {
-        created: result.created, principalId: a.principalId, principalType: a.principalType, roleDefinitionId: a.roleDefinitionId,
-        scope: a.scope, description: a.description, condition: a.condition ?? null,
+        created: result.created,
+        principalId: a.principalId,
+        principalType: a.principalType,
+        roleDefinitionId: a.roleDefinitionId,
+        scope: a.scope,
+        description: a.description,
+        condition: a.condition ?? null,
       });
       return result;
     });
@@ -71,7 +86,11 @@ export class RoleAssignmentService {
       if (!found) return undefined;
       await refuseLastRootOwner(tx, found);
       await tx.roleAssignments.delete(found.id);
-      batch.add(`${ROLE_ASSIGNMENTS}/delete`, found.id, { principalId: found.principalId, roleDefinitionId: found.roleDefinitionId, scope: found.scope });
+      batch.add(`${ROLE_ASSIGNMENTS}/delete`, found.id, {
+        principalId: found.principalId,
+        roleDefinitionId: found.roleDefinitionId,
+        scope: found.scope,
+      });
       return found;
     });
   }
@@ -85,7 +104,10 @@ export class RoleAssignmentService {
     await requireScopeExists(this.store, s);
     const principal = f.assignedTo ?? f.principalId;
     const onlyAbove = f.atScope || f.assignedTo !== undefined;
-    const candidates = principal !== undefined ? await this.store.roleAssignments.listForPrincipal(principal) : await this.around(s, onlyAbove);
+    const candidates =
+      principal !== undefined
+        ? await this.store.roleAssignments.listForPrincipal(principal)
+        : await this.around(s, onlyAbove);
     return candidates
       .filter((ra) => isAtOrAbove(ra.scope, s) || (!onlyAbove && isAtOrAbove(s, ra.scope)))
       .filter((ra) => principal === undefined || ra.principalId.toLowerCase() === principal.toLowerCase())
@@ -107,17 +129,27 @@ export class RoleAssignmentService {
   private async principalTypeFor(tx: StoreRepos, c: CheckedAssignment): Promise<string> {
     const principal = await tx.principals.getByObjectId(c.principalId);
     if (!principal) {
-      throw invalid(`Principal ${c.principalId} does not exist in the directory. Check the object id (not the client id) of the identity or application.`, { code: 'PrincipalNotFound', target: 'properties.principalId' });
+      throw invalid(
+        `Principal ${c.principalId} does not exist in the directory. Check the object id (not the client id) of the identity or application.`,
+        { code: 'PrincipalNotFound', target: 'properties.principalId' },
+      );
     }
     if (c.principalType !== undefined && c.principalType !== 'ServicePrincipal') {
-      throw invalid(`The principal '${c.principalId}' has type 'ServicePrincipal', which is different from specified principalType '${c.principalType}'.`, { code: 'UnmatchedPrincipalType', target: 'properties.principalType' });
+      throw invalid(
+        `The principal '${c.principalId}' has type 'ServicePrincipal', which is different from specified principalType '${c.principalType}'.`,
+        { code: 'UnmatchedPrincipalType', target: 'properties.principalType' },
+      );
     }
     return 'ServicePrincipal';
   }
 
   private async requireAssignableRole(roleGuid: string, scope: string): Promise<void> {
     const role = await this.catalog.get(roleGuid);
-    if (!role) throw invalid(`The specified role definition with ID '${roleGuid}' does not exist.`, { code: 'RoleDefinitionDoesNotExist', target: 'properties.roleDefinitionId' });
+    if (!role)
+      throw invalid(`The specified role definition with ID '${roleGuid}' does not exist.`, {
+        code: 'RoleDefinitionDoesNotExist',
+        target: 'properties.roleDefinitionId',
+      });
     if (!role.assignableScopes.some((a) => isAtOrAbove(a, scope))) {
       throw invalid(
         `The role '${role.roleName}' (${roleGuid}) cannot be assigned at scope '${scope}': its assignable scopes are ${role.assignableScopes.map((a) => `'${a}'`).join(', ')}.`,
@@ -126,22 +158,50 @@ export class RoleAssignmentService {
     }
   }
 
-  private async upsert(tx: StoreRepos, scope: string, name: string, c: CheckedAssignment & { principalType: string }, actor: Actor) {
+  private async upsert(
+    tx: StoreRepos,
+    scope: string,
+    name: string,
+    c: CheckedAssignment & { principalType: string },
+    actor: Actor,
+  ) {
     const roleDefinitionId = roleDefinitionIdAt(scope, c.roleGuid);
     const existing = await tx.roleAssignments.getByName(name);
     const now = this.clock.now();
     if (existing) {
-      const same = normalizeScope(existing.scope).toLowerCase() === scope.toLowerCase() && grants(existing, c.principalId, c.roleGuid);
-      if (!same) throw invalid('Tenant ID, application ID, principal ID, and scope are not allowed to be updated.', { code: 'RoleAssignmentUpdateNotPermitted' });
-      const assignment = { ...existing, description: c.description, condition: c.condition, conditionVersion: c.conditionVersion, updatedBy: actor.principalId, updatedAt: now };
+      const same =
+        normalizeScope(existing.scope).toLowerCase() === scope.toLowerCase() &&
+        grants(existing, c.principalId, c.roleGuid);
+      if (!same)
+        throw invalid('Tenant ID, application ID, principal ID, and scope are not allowed to be updated.', {
+          code: 'RoleAssignmentUpdateNotPermitted',
+        });
+      const assignment = {
+        ...existing,
+        description: c.description,
+        condition: c.condition,
+        conditionVersion: c.conditionVersion,
+        updatedBy: actor.principalId,
+        updatedAt: now,
+      };
       await tx.roleAssignments.update(assignment);
       return { assignment, created: false };
     }
     await this.requireNoTwin(tx, scope, c);
     const assignment: RoleAssignmentRecord = {
-      id: assignmentIdOf(scope, name), name, scope, roleDefinitionId, principalId: c.principalId, principalType: c.principalType,
-      description: c.description, condition: c.condition, conditionVersion: c.conditionVersion,
-      createdBy: actor.principalId, updatedBy: actor.principalId, createdAt: now, updatedAt: now,
+      id: assignmentIdOf(scope, name),
+      name,
+      scope,
+      roleDefinitionId,
+      principalId: c.principalId,
+      principalType: c.principalType,
+      description: c.description,
+      condition: c.condition,
+      conditionVersion: c.conditionVersion,
+      createdBy: actor.principalId,
+      updatedBy: actor.principalId,
+      createdAt: now,
+      updatedAt: now,
     };
     await tx.roleAssignments.create(assignment);
     return { assignment, created: true };
@@ -149,12 +209,16 @@ export class RoleAssignmentService {
 
   private async requireNoTwin(tx: StoreRepos, scope: string, c: CheckedAssignment): Promise<void> {
     const twin = (await tx.roleAssignments.listAtScope(scope)).find((ra) => grants(ra, c.principalId, c.roleGuid));
-    if (twin) throw conflict(`The role assignment already exists (as '${twin.name}').`, { code: 'RoleAssignmentExists', target: twin.id });
+    if (twin)
+      throw conflict(`The role assignment already exists (as '${twin.name}').`, {
+        code: 'RoleAssignmentExists',
+        target: twin.id,
+      });
   }
 }
 
-
-const isRootOwner = (ra: RoleAssignmentRecord) => ra.scope === '/' && roleGuidOf(ra.roleDefinitionId) === BuiltinRoleIds.owner;
+const isRootOwner = (ra: RoleAssignmentRecord) =>
+  ra.scope === '/' && roleGuidOf(ra.roleDefinitionId) === BuiltinRoleIds.owner;
 
 /**
  * Azure lets a tenant's last root Owner go, because Entra's global administrators can elevate
@@ -165,6 +229,9 @@ async function refuseLastRootOwner(tx: StoreRepos, ra: RoleAssignmentRecord): Pr
   if (!isRootOwner(ra)) return;
   const owners = (await tx.roleAssignments.listAtScope('/')).filter(isRootOwner);
   if (owners.length <= 1) {
-    throw invalid('This is the last Owner assignment at the root scope /; deleting it would leave nobody able to manage openmi. Assign Owner at / to another principal first.', { code: 'LastRootOwner' });
+    throw invalid(
+      'This is the last Owner assignment at the root scope /; deleting it would leave nobody able to manage openmi. Assign Owner at / to another principal first.',
+      { code: 'LastRootOwner' },
+    );
   }
 }

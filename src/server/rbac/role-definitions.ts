@@ -7,7 +7,14 @@ import type { RoleDefinitionRecord } from '../../store/records.js';
 import type { Store, StoreRepos } from '../../store/store.js';
 import { checkDefinitionInput, type CheckedDefinition, type DefinitionInput } from './definition-input.js';
 import type { DefinitionFilter } from './filters.js';
-import { isAtOrAbove, isGuid, normalizeScope, requireScopeExists, ROLE_DEFINITIONS, roleDefinitionIdAt } from './scopes.js';
+import {
+  isAtOrAbove,
+  isGuid,
+  normalizeScope,
+  requireScopeExists,
+  ROLE_DEFINITIONS,
+  roleDefinitionIdAt,
+} from './scopes.js';
 
 /** Checks the caller holds `action` at every scope (LinkedAuthorizationFailed otherwise); supplied by the surface. */
 export type ScopesAccessCheck = (action: string, scopes: string[]) => Promise<void>;
@@ -32,9 +39,13 @@ function visibleAt(role: RoleDefinition, scope: string, andBelow: boolean): bool
 }
 
 const builtIn = (role: RoleDefinition) =>
-  invalid(`'${role.roleName}' (${role.id}) is a built-in role and cannot be changed or deleted. Create a custom role with another id instead.`, { code: 'CannotModifyBuiltInRole' });
+  invalid(
+    `'${role.roleName}' (${role.id}) is a built-in role and cannot be changed or deleted. Create a custom role with another id instead.`,
+    { code: 'CannotModifyBuiltInRole' },
+  );
 
-const notFoundRole = (guid: string) => notFound(`The specified role definition with ID '${guid}' does not exist.`, { code: 'RoleDefinitionDoesNotExist' });
+const notFoundRole = (guid: string) =>
+  notFound(`The specified role definition with ID '${guid}' does not exist.`, { code: 'RoleDefinitionDoesNotExist' });
 
 /**
  * Role definitions (docs/wire/arm.md): built-ins come from the catalog and never change; custom
@@ -53,7 +64,10 @@ export class RoleDefinitionService {
     const s = normalizeScope(scope);
     await requireScopeExists(this.store, s);
     return (await this.catalog.list()).filter(
-      (r) => visibleAt(r, s, f.atScopeAndBelow) && (f.type === undefined || r.type === f.type) && (f.roleName === undefined || r.roleName.toLowerCase() === f.roleName.toLowerCase()),
+      (r) =>
+        visibleAt(r, s, f.atScopeAndBelow) &&
+        (f.type === undefined || r.type === f.type) &&
+        (f.roleName === undefined || r.roleName.toLowerCase() === f.roleName.toLowerCase()),
     );
   }
 
@@ -66,7 +80,13 @@ export class RoleDefinitionService {
     return role;
   }
 
-  async put(scope: string, guid: string, input: DefinitionInput, actor: Actor, access: ScopesAccessCheck): Promise<{ definition: RoleDefinition; created: boolean }> {
+  async put(
+    scope: string,
+    guid: string,
+    input: DefinitionInput,
+    actor: Actor,
+    access: ScopesAccessCheck,
+  ): Promise<{ definition: RoleDefinition; created: boolean }> {
     const id = this.checkId(guid);
     const s = normalizeScope(scope);
     await requireScopeExists(this.store, s);
@@ -75,20 +95,31 @@ export class RoleDefinitionService {
     if (current?.type === 'BuiltInRole') throw builtIn(current);
     const holder = await this.catalog.getByName(checked.roleName);
     if (holder && holder.id.toLowerCase() !== id) {
-      throw conflict(`A role named '${holder.roleName}' already exists (${holder.id}). Role names are unique in the tenant; choose another name.`, { code: 'RoleDefinitionWithSameNameExists', target: 'properties.roleName' });
+      throw conflict(
+        `A role named '${holder.roleName}' already exists (${holder.id}). Role names are unique in the tenant; choose another name.`,
+        { code: 'RoleDefinitionWithSameNameExists', target: 'properties.roleName' },
+      );
     }
     await access(`${ROLE_DEFINITIONS}/write`, [...checked.assignableScopes, ...(current?.assignableScopes ?? [])]);
     return changeInTransaction(this, actor, async (tx, batch) => {
       const result = await this.upsert(tx, s, id, checked, actor);
       batch.add(`${ROLE_DEFINITIONS}/write`, roleDefinitionIdAt(s, id), {
-        created: result.created, roleName: checked.roleName, assignableScopes: checked.assignableScopes, permissions: checked.permissions,
+        created: result.created,
+        roleName: checked.roleName,
+        assignableScopes: checked.assignableScopes,
+        permissions: checked.permissions,
       });
       return { definition: customRoleOf(result.record), created: result.created };
     });
   }
 
   /** The deleted role, or undefined when there was none (the route answers 204). */
-  async delete(scope: string, guid: string, actor: Actor, access: ScopesAccessCheck): Promise<RoleDefinition | undefined> {
+  async delete(
+    scope: string,
+    guid: string,
+    actor: Actor,
+    access: ScopesAccessCheck,
+  ): Promise<RoleDefinition | undefined> {
     if (!isGuid(guid)) return undefined;
     const id = guid.toLowerCase();
     const current = await this.catalog.get(id);
@@ -101,19 +132,31 @@ export class RoleDefinitionService {
       if (!record) return undefined;
       await this.requireUnused(tx, record, []);
       await tx.roleDefinitions.delete(id);
-      batch.add(`${ROLE_DEFINITIONS}/delete`, roleDefinitionIdAt(normalizeScope(scope), id), { roleName: record.roleName, assignableScopes: record.assignableScopes });
+      batch.add(`${ROLE_DEFINITIONS}/delete`, roleDefinitionIdAt(normalizeScope(scope), id), {
+        roleName: record.roleName,
+        assignableScopes: record.assignableScopes,
+      });
       return customRoleOf(record);
     });
   }
 
   private checkId(guid: string): string {
     if (!isGuid(guid)) {
-      throw invalid(`The role definition name '${guid}' is not valid: it must be a GUID, e.g. '7b2e1a4c-9d3f-4e5a-8b6c-0d1e2f3a4b5c'.`, { code: 'InvalidRoleDefinitionId', target: 'name' });
+      throw invalid(
+        `The role definition name '${guid}' is not valid: it must be a GUID, e.g. '7b2e1a4c-9d3f-4e5a-8b6c-0d1e2f3a4b5c'.`,
+        { code: 'InvalidRoleDefinitionId', target: 'name' },
+      );
     }
     return guid.toLowerCase();
   }
 
-  private async upsert(tx: StoreRepos, scope: string, id: string, c: CheckedDefinition, actor: Actor): Promise<{ record: RoleDefinitionRecord; created: boolean }> {
+  private async upsert(
+    tx: StoreRepos,
+    scope: string,
+    id: string,
+    c: CheckedDefinition,
+    actor: Actor,
+  ): Promise<{ record: RoleDefinitionRecord; created: boolean }> {
     const existing = await tx.roleDefinitions.get(id);
     const now = this.clock.now();
     if (existing) {
@@ -122,14 +165,24 @@ export class RoleDefinitionService {
       await tx.roleDefinitions.update(record);
       return { record, created: false };
     }
-    const record: RoleDefinitionRecord = { id, ...c, scope, createdBy: actor.principalId, updatedBy: actor.principalId, createdAt: now, updatedAt: now };
+    const record: RoleDefinitionRecord = {
+      id,
+      ...c,
+      scope,
+      createdBy: actor.principalId,
+      updatedBy: actor.principalId,
+      createdAt: now,
+      updatedAt: now,
+    };
     await tx.roleDefinitions.create(record);
     return { record, created: true };
   }
 
   /** No assignment of the role may fall outside `keep` (nothing kept: the role is being deleted). */
   private async requireUnused(tx: StoreRepos, role: RoleDefinitionRecord, keep: string[]): Promise<void> {
-    const stranded = (await tx.roleAssignments.listForRoleDefinition(role.id)).filter((ra) => !keep.some((k) => isAtOrAbove(k, ra.scope)));
+    const stranded = (await tx.roleAssignments.listForRoleDefinition(role.id)).filter(
+      (ra) => !keep.some((k) => isAtOrAbove(k, ra.scope)),
+    );
     if (stranded.length === 0) return;
     const scopes = [...new Set(stranded.map((ra) => ra.scope))].slice(0, 5).join("', '");
     throw invalid(

@@ -6,7 +6,10 @@
 
 /** The lower-cased segments of a scope; empty for the root `/`. Repeated or trailing slashes carry no segment. */
 export function scopeSegments(scope: string): string[] {
-  return scope.toLowerCase().split('/').filter((s) => s !== '');
+  return scope
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s !== '');
 }
 
 /** True when an assignment at `assignmentScope` applies to `targetScope`. */

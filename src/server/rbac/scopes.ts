@@ -67,7 +67,13 @@ export function parseScope(scope: string): ParsedScope {
   const resourceGroup = s[3]!;
   if (s.length === 4) return { kind: 'resourceGroup', subscriptionId, resourceGroup };
   if (!validProviderBlocks(s.slice(4))) throw invalidScope(scope);
-  return { kind: 'resource', subscriptionId, resourceGroup, topType: `${s[5]}/${s[6]}`, topId: `/${s.slice(0, 8).join('/')}` };
+  return {
+    kind: 'resource',
+    subscriptionId,
+    resourceGroup,
+    topType: `${s[5]}/${s[6]}`,
+    topId: `/${s.slice(0, 8).join('/')}`,
+  };
 }
 
 /**
@@ -101,7 +107,8 @@ export function subscriptionPrefix(scope: string): string {
 export const ROLE_DEFINITIONS = 'Microsoft.Authorization/roleDefinitions';
 
 /** The role definition id as reported at a scope: under the scope's subscription, else tenant-level. */
-export const roleDefinitionIdAt = (scope: string, guid: string) => `${subscriptionPrefix(scope)}/providers/${ROLE_DEFINITIONS}/${guid}`;
+export const roleDefinitionIdAt = (scope: string, guid: string) =>
+  `${subscriptionPrefix(scope)}/providers/${ROLE_DEFINITIONS}/${guid}`;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

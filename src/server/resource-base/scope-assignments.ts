@@ -7,9 +7,19 @@ import type { StoreRepos } from '../../store/store.js';
  * otherwise a resource of the same name, created later by someone else, would inherit who may use
  * it from the one before.
  */
-export async function removeAssignmentsAtOrBelow(tx: StoreRepos, batch: ChangeBatch, scope: string, reason: string): Promise<void> {
+export async function removeAssignmentsAtOrBelow(
+  tx: StoreRepos,
+  batch: ChangeBatch,
+  scope: string,
+  reason: string,
+): Promise<void> {
   for (const ra of await tx.roleAssignments.listAtOrBelow(scope)) {
     await tx.roleAssignments.delete(ra.id);
-    batch.add('Microsoft.Authorization/roleAssignments/delete', ra.id, { reason, principalId: ra.principalId, roleDefinitionId: ra.roleDefinitionId, scope: ra.scope });
+    batch.add('Microsoft.Authorization/roleAssignments/delete', ra.id, {
+      reason,
+      principalId: ra.principalId,
+      roleDefinitionId: ra.roleDefinitionId,
+      scope: ra.scope,
+    });
   }
 }

@@ -27,6 +27,7 @@ export async function deleteGroupContents(tx: StoreRepos, batch: ChangeBatch, rg
 /** Deletes one resource of any served type with its dependents, in one transaction. False when absent. */
 export async function deleteResource(sink: ChangeSink, actor: Actor, type: string, id: string): Promise<boolean> {
   const kind = kindOf(type);
-  if (!kind) throw new Error(`No resource kind serves '${type}': add it to RESOURCE_KINDS (resources/resource-kinds.ts).`);
+  if (!kind)
+    throw new Error(`No resource kind serves '${type}': add it to RESOURCE_KINDS (resources/resource-kinds.ts).`);
   return changeInTransaction(sink, actor, (tx, batch) => kind.delete(tx, batch, id));
 }

@@ -26,19 +26,30 @@ function parseType(raw: unknown): { system: boolean; user: boolean } {
   const key = typeof raw === 'string' ? raw.replace(/\s+/g, '').toLowerCase() : '';
   const t = TYPES[key];
   if (!t) {
-    throw invalid(`The identity type '${String(raw)}' is not supported. Use one of: None, SystemAssigned, UserAssigned, 'SystemAssigned, UserAssigned'.`, { code: 'InvalidIdentityType', target: 'identity.type' });
+    throw invalid(
+      `The identity type '${String(raw)}' is not supported. Use one of: None, SystemAssigned, UserAssigned, 'SystemAssigned, UserAssigned'.`,
+      { code: 'InvalidIdentityType', target: 'identity.type' },
+    );
   }
   return t;
 }
 
 function parseRequest(raw: unknown): ParsedRequest {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid("'identity' must be an object such as {\"type\":\"SystemAssigned\"}.", { code: 'InvalidRequestContent', target: 'identity' });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw invalid('\'identity\' must be an object such as {"type":"SystemAssigned"}.', {
+      code: 'InvalidRequestContent',
+      target: 'identity',
+    });
   const body = raw as { type?: unknown; userAssignedIdentities?: unknown };
   const { system, user } = parseType(body.type);
   const entries = new Map<string, { id: string; attach: boolean }>();
   const map = body.userAssignedIdentities;
   if (map !== undefined && map !== null) {
-    if (typeof map !== 'object' || Array.isArray(map)) throw invalid("'identity.userAssignedIdentities' must be an object keyed by identity resource id.", { code: 'InvalidRequestContent', target: 'identity.userAssignedIdentities' });
+    if (typeof map !== 'object' || Array.isArray(map))
+      throw invalid("'identity.userAssignedIdentities' must be an object keyed by identity resource id.", {
+        code: 'InvalidRequestContent',
+        target: 'identity.userAssignedIdentities',
+      });
     for (const [id, v] of Object.entries(map)) entries.set(id.toLowerCase(), { id, attach: v !== null });
   }
   return { system, user, entries };
@@ -49,10 +60,18 @@ function parseRequest(raw: unknown): ParsedRequest {
  * PATCH merges it (a `null` value detaches). A type without UserAssigned detaches every
  * user-assigned identity; a type with it must leave at least one attached.
  */
-export function applyIdentityRequest(current: IdentityState, raw: unknown, mode: 'put' | 'patch', type: ComputeType): IdentityState {
+export function applyIdentityRequest(
+  current: IdentityState,
+  raw: unknown,
+  mode: 'put' | 'patch',
+  type: ComputeType,
+): IdentityState {
   const req = parseRequest(raw);
   if (req.user && !type.userAssigned) {
-    throw invalid(`Resources of type '${type.type}' support only the SystemAssigned identity.`, { code: 'InvalidIdentityType', target: 'identity.type' });
+    throw invalid(`Resources of type '${type.type}' support only the SystemAssigned identity.`, {
+      code: 'InvalidIdentityType',
+      target: 'identity.type',
+    });
   }
   const attached = new Map<string, string>();
   if (mode === 'patch') for (const id of current.userAssigned) attached.set(id.toLowerCase(), id);
@@ -62,11 +81,18 @@ export function applyIdentityRequest(current: IdentityState, raw: unknown, mode:
   }
   if (!req.user) {
     const asked = [...req.entries.values()].some((e) => e.attach);
-    if (asked) throw invalid(`identity.userAssignedIdentities was given but identity.type '${req.system ? 'SystemAssigned' : 'None'}' does not include UserAssigned.`, { code: 'InvalidIdentityType', target: 'identity.type' });
+    if (asked)
+      throw invalid(
+        `identity.userAssignedIdentities was given but identity.type '${req.system ? 'SystemAssigned' : 'None'}' does not include UserAssigned.`,
+        { code: 'InvalidIdentityType', target: 'identity.type' },
+      );
     return { system: req.system, userAssigned: [] };
   }
   if (attached.size === 0) {
-    throw invalid("identity.type includes UserAssigned, so identity.userAssignedIdentities must name at least one user-assigned identity.", { code: 'InvalidIdentityValues', target: 'identity.userAssignedIdentities' });
+    throw invalid(
+      'identity.type includes UserAssigned, so identity.userAssignedIdentities must name at least one user-assigned identity.',
+      { code: 'InvalidIdentityValues', target: 'identity.userAssignedIdentities' },
+    );
   }
   return { system: req.system, userAssigned: [...attached.values()] };
 }

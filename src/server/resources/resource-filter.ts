@@ -20,10 +20,14 @@ export interface ResourceFilter {
 
 type Token = { kind: 'word' | 'string' | 'punct'; text: string };
 
-const SUPPORTED = "name, resourceGroup, resourceType, location or identity/principalId with eq/ne, substringof('text', name|resourceGroup), tagName eq 'k' [and tagValue eq 'v'], startswith(tagName, 'prefix'), joined by and/or";
+const SUPPORTED =
+  "name, resourceGroup, resourceType, location or identity/principalId with eq/ne, substringof('text', name|resourceGroup), tagName eq 'k' [and tagValue eq 'v'], startswith(tagName, 'prefix'), joined by and/or";
 
 const bad = (filter: string, why: string) =>
-  invalid(`The $filter '${filter}' is not supported: ${why}. openmi supports ${SUPPORTED}.`, { code: 'InvalidFilterInQueryString', target: '$filter' });
+  invalid(`The $filter '${filter}' is not supported: ${why}. openmi supports ${SUPPORTED}.`, {
+    code: 'InvalidFilterInQueryString',
+    target: '$filter',
+  });
 
 function tokenize(filter: string): Token[] {
   const out: Token[] = [];
@@ -106,7 +110,8 @@ class Parser {
     this.expect(',');
     const prop = this.next('word').text.toLowerCase();
     this.expect(')');
-    if (prop !== 'name' && prop !== 'resourcegroup') throw bad(this.filter, `substringof() works on name and resourceGroup, not '${prop}'`);
+    if (prop !== 'name' && prop !== 'resourcegroup')
+      throw bad(this.filter, `substringof() works on name and resourceGroup, not '${prop}'`);
     const read = PROPERTIES[prop]!;
     return { op: 'test', test: (r) => read(r).some((v) => v.toLowerCase().includes(text)) };
   }
@@ -163,8 +168,14 @@ function conjuncts(n: Node): Node[] {
   return n.op === 'and' ? [...conjuncts(n.left), ...conjuncts(n.right)] : [n];
 }
 
-const tagTest = (name: string | undefined, value: string | undefined, prefix = false): ResourcePredicate => (r) =>
-  Object.entries(r.tags).some(([k, v]) => (name === undefined || (prefix ? k.toLowerCase().startsWith(name.toLowerCase()) : ci(k, name))) && (value === undefined || v === value));
+const tagTest =
+  (name: string | undefined, value: string | undefined, prefix = false): ResourcePredicate =>
+  (r) =>
+    Object.entries(r.tags).some(
+      ([k, v]) =>
+        (name === undefined || (prefix ? k.toLowerCase().startsWith(name.toLowerCase()) : ci(k, name))) &&
+        (value === undefined || v === value),
+    );
 
 /** Compiles a node; within one `and` chain a tagName and a tagValue mean one tag with that name and value. */
 function compile(n: Node): ResourcePredicate {
@@ -183,7 +194,12 @@ function compile(n: Node): ResourcePredicate {
 }
 
 function single(n: Extract<Node, { op: 'tagName' | 'tagValue' | 'tagPrefix' }>): ResourcePredicate {
-  const test = n.op === 'tagName' ? tagTest(n.value, undefined) : n.op === 'tagValue' ? tagTest(undefined, n.value) : tagTest(n.value, undefined, true);
+  const test =
+    n.op === 'tagName'
+      ? tagTest(n.value, undefined)
+      : n.op === 'tagValue'
+        ? tagTest(undefined, n.value)
+        : tagTest(n.value, undefined, true);
   return n.negate ? (r) => !test(r) : test;
 }
 

@@ -28,13 +28,19 @@ export function checkResourceGroupName(name: string): void {
 
 function checkLocation(location: unknown): string {
   if (typeof location !== 'string' || location.trim() === '') {
-    throw invalid("The 'location' property is required when creating a resource group.", { code: 'LocationRequired', target: 'location' });
-  }
-  if (!isKnownLocation(location)) {
-    throw invalid(`The provided location '${location}' is not available for resource groups. Available locations: ${LOCATIONS.join(', ')}.`, {
-      code: 'LocationNotAvailableForResourceGroup',
+    throw invalid("The 'location' property is required when creating a resource group.", {
+      code: 'LocationRequired',
       target: 'location',
     });
+  }
+  if (!isKnownLocation(location)) {
+    throw invalid(
+      `The provided location '${location}' is not available for resource groups. Available locations: ${LOCATIONS.join(', ')}.`,
+      {
+        code: 'LocationNotAvailableForResourceGroup',
+        target: 'location',
+      },
+    );
   }
   return normalizeLocation(location);
 }
@@ -48,7 +54,8 @@ export class ResourceGroupService {
 
   async requireSubscription(subscriptionId: string, repos: StoreRepos = this.store): Promise<void> {
     const sub = await repos.subscriptions.get(subscriptionId.toLowerCase());
-    if (!sub) throw notFound(`The subscription '${subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
+    if (!sub)
+      throw notFound(`The subscription '${subscriptionId}' could not be found.`, { code: 'SubscriptionNotFound' });
   }
 
   async get(subscriptionId: string, name: string, repos: StoreRepos = this.store): Promise<ResourceGroupRecord> {
@@ -59,15 +66,28 @@ export class ResourceGroupService {
   }
 
   /** PUT: create, or replace tags/managedBy of an existing group. Location is create-only. */
-  async put(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
+  async put(
+    subscriptionId: string,
+    name: string,
+    input: ResourceGroupInput,
+    actor: Actor,
+  ): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
     return changeInTransaction(this, actor, async (tx, batch) => {
       const result = await this.putGroup(tx, subscriptionId, name, input);
-      batch.add('Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, { created: result.created, tags: result.rg.tags });
+      batch.add('Microsoft.Resources/subscriptions/resourceGroups/write', result.rg.id, {
+        created: result.created,
+        tags: result.rg.tags,
+      });
       return result;
     });
   }
 
-  private async putGroup(tx: StoreRepos, subscriptionId: string, name: string, input: ResourceGroupInput): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
+  private async putGroup(
+    tx: StoreRepos,
+    subscriptionId: string,
+    name: string,
+    input: ResourceGroupInput,
+  ): Promise<{ rg: ResourceGroupRecord; created: boolean }> {
     await this.requireSubscription(subscriptionId, tx);
     checkResourceGroupName(name);
     const location = checkLocation(input.location);
@@ -77,35 +97,61 @@ export class ResourceGroupService {
     const existing = await tx.resourceGroups.get(subscriptionId, name);
     if (existing) {
       if (existing.location !== location) {
-        throw invalid(`Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
+        throw invalid(
+          `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+          { code: 'InvalidResourceGroupLocation', target: 'location' },
+        );
       }
       const rg = { ...existing, tags, managedBy, updatedAt: now };
       await tx.resourceGroups.update(rg);
       return { rg, created: false };
     }
-    const rg: ResourceGroupRecord = { id: `/subscriptions/${subscriptionId}/resourceGroups/${name}`, subscriptionId, name, location, tags, managedBy, createdAt: now, updatedAt: now };
+    const rg: ResourceGroupRecord = {
+      id: `/subscriptions/${subscriptionId}/resourceGroups/${name}`,
+      subscriptionId,
+      name,
+      location,
+      tags,
+      managedBy,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
       await tx.resourceGroups.create(rg);
     } catch (e) {
       // A concurrent PUT created it first: PUT is idempotent, so answer with what is stored. The
       // insert does nothing on a duplicate (sql/conflict.ts), so the transaction is still usable.
-      if (e instanceof DomainError && e.kind === 'conflict') return { rg: await this.get(subscriptionId, name, tx), created: false };
+      if (e instanceof DomainError && e.kind === 'conflict')
+        return { rg: await this.get(subscriptionId, name, tx), created: false };
       throw e;
     }
     return { rg, created: true };
   }
 
   /** PATCH: tags (replaced as a whole when given) and managedBy. */
-  async patch(subscriptionId: string, name: string, input: ResourceGroupInput, actor: Actor): Promise<ResourceGroupRecord> {
+  async patch(
+    subscriptionId: string,
+    name: string,
+    input: ResourceGroupInput,
+    actor: Actor,
+  ): Promise<ResourceGroupRecord> {
     return changeInTransaction(this, actor, async (tx, batch) => {
       const existing = await this.get(subscriptionId, name, tx);
       if (input.location !== undefined && normalizeLocation(String(input.location)) !== existing.location) {
-        throw invalid(`The location of resource group '${name}' cannot be changed.`, { code: 'InvalidResourceGroupLocation', target: 'location' });
+        throw invalid(`The location of resource group '${name}' cannot be changed.`, {
+          code: 'InvalidResourceGroupLocation',
+          target: 'location',
+        });
       }
       const rg = {
         ...existing,
         tags: input.tags !== undefined ? checkTags(input.tags) : existing.tags,
-        managedBy: input.managedBy !== undefined ? (typeof input.managedBy === 'string' ? input.managedBy : null) : existing.managedBy,
+        managedBy:
+          input.managedBy !== undefined
+            ? typeof input.managedBy === 'string'
+              ? input.managedBy
+              : null
+            : existing.managedBy,
         updatedAt: this.clock.now(),
       };
       await tx.resourceGroups.update(rg);

@@ -38,7 +38,12 @@ export interface ResourceKind {
   /** The ARM types this kind stores (one table may hold several). */
   readonly types: readonly string[];
   /** One page in listing order (name, then id; see listing-cursor.ts); `type` narrows a multi-type kind. */
-  list(repos: StoreRepos, where: ResourceListing & { type?: string }, limit: number, after?: string): Promise<Page<ArmResource>>;
+  list(
+    repos: StoreRepos,
+    where: ResourceListing & { type?: string },
+    limit: number,
+    after?: string,
+  ): Promise<Page<ArmResource>>;
   /**
    * Deletes the resource and what depends on it (data, credentials, agents, the role assignments
    * made on it), each removal recorded in `batch`. Call inside one transaction. False when absent.
@@ -50,11 +55,38 @@ const EXTRAS = ['kind', 'sku', 'plan', 'managedBy'] as const;
 const extrasOf = (body: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(EXTRAS.filter((k) => body[k] !== undefined && body[k] !== null).map((k) => [k, body[k]]));
 
-function summary(r: { id: string; name: string; subscriptionId: string; resourceGroup: string; location: string; tags: Record<string, string>; createdAt: number; updatedAt: number }, type: string, extras: Record<string, unknown> = {}): ArmResource {
-  return { id: r.id, type, name: r.name, subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, location: r.location, tags: r.tags, createdAt: r.createdAt, updatedAt: r.updatedAt, extras };
+function summary(
+  r: {
+    id: string;
+    name: string;
+    subscriptionId: string;
+    resourceGroup: string;
+    location: string;
+    tags: Record<string, string>;
+    createdAt: number;
+    updatedAt: number;
+  },
+  type: string,
+  extras: Record<string, unknown> = {},
+): ArmResource {
+  return {
+    id: r.id,
+    type,
+    name: r.name,
+    subscriptionId: r.subscriptionId,
+    resourceGroup: r.resourceGroup,
+    location: r.location,
+    tags: r.tags,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    extras,
+  };
 }
 
-const mapPage = <R>(p: Page<R>, f: (r: R) => ArmResource): Page<ArmResource> => ({ items: p.items.map(f), ...(p.next ? { next: p.next } : {}) });
+const mapPage = <R>(p: Page<R>, f: (r: R) => ArmResource): Page<ArmResource> => ({
+  items: p.items.map(f),
+  ...(p.next ? { next: p.next } : {}),
+});
 
 const computeSummary = (r: ComputeResourceRecord): ArmResource => ({
   ...summary(r, computeType(r.type)?.type ?? r.type, extrasOf(r.body)),
@@ -63,7 +95,8 @@ const computeSummary = (r: ComputeResourceRecord): ArmResource => ({
 
 const compute: ResourceKind = {
   types: COMPUTE_TYPES.map((t) => t.type),
-  list: async (repos, where, limit, after) => mapPage(await repos.computeResources.list(where, limit, after), computeSummary),
+  list: async (repos, where, limit, after) =>
+    mapPage(await repos.computeResources.list(where, limit, after), computeSummary),
   async delete(tx, batch, id) {
     const r = await tx.computeResources.get(id);
     if (r) await deleteComputeCascade(tx, batch, r);
@@ -73,7 +106,8 @@ const compute: ResourceKind = {
 
 const identities: ResourceKind = {
   types: [UAI_TYPE],
-  list: async (repos, where, limit, after) => mapPage(await repos.identities.list(where, limit, after), (i: UserAssignedIdentityRecord) => summary(i, UAI_TYPE)),
+  list: async (repos, where, limit, after) =>
+    mapPage(await repos.identities.list(where, limit, after), (i: UserAssignedIdentityRecord) => summary(i, UAI_TYPE)),
   async delete(tx, batch, id) {
     const i = await tx.identities.get(id);
     if (i) await deleteIdentityCascade(tx, batch, i);
@@ -84,7 +118,8 @@ const identities: ResourceKind = {
 /** Its secrets (every version, soft-deleted ones too) go with the vault, in the store's delete. */
 const keyVaults: ResourceKind = {
   types: [KEY_VAULT_TYPE],
-  list: async (repos, where, limit, after) => mapPage(await repos.keyVaults.list(where, limit, after), (v: KeyVaultRecord) => summary(v, KEY_VAULT_TYPE)),
+  list: async (repos, where, limit, after) =>
+    mapPage(await repos.keyVaults.list(where, limit, after), (v: KeyVaultRecord) => summary(v, KEY_VAULT_TYPE)),
   async delete(tx, batch, id) {
     const v = await tx.keyVaults.get(id);
     if (!v) return false;
@@ -99,7 +134,10 @@ const keyVaults: ResourceKind = {
 /** Its containers, blobs and uncommitted blocks go with the account, in the store's delete. */
 const storageAccounts: ResourceKind = {
   types: [STORAGE_TYPE],
-  list: async (repos, where, limit, after) => mapPage(await repos.storageAccounts.list(where, limit, after), (a: StorageAccountRecord) => summary(a, STORAGE_TYPE, extrasOf(a.body))),
+  list: async (repos, where, limit, after) =>
+    mapPage(await repos.storageAccounts.list(where, limit, after), (a: StorageAccountRecord) =>
+      summary(a, STORAGE_TYPE, extrasOf(a.body)),
+    ),
   async delete(tx, batch, id) {
     const a = await tx.storageAccounts.get(id);
     if (!a) return false;

@@ -21,7 +21,13 @@ export interface ResourceQuery {
 const SCAN_BUDGET = 5000;
 
 /** One page of every kind merged into listing order: the first `limit` of them, and whether more exist. */
-async function mergedPage(repos: StoreRepos, kinds: readonly ResourceKind[], where: ResourceListing & { type?: string }, limit: number, after: string | undefined) {
+async function mergedPage(
+  repos: StoreRepos,
+  kinds: readonly ResourceKind[],
+  where: ResourceListing & { type?: string },
+  limit: number,
+  after: string | undefined,
+) {
   const pages = await Promise.all(kinds.map((k) => k.list(repos, where, limit, after)));
   const all = pages.flatMap((p) => p.items).sort(compareListingKeys);
   return { items: all.slice(0, limit), more: all.length > limit || pages.some((p) => p.next !== undefined) };
@@ -40,13 +46,22 @@ function kindsFor(type: string | undefined): readonly ResourceKind[] {
  */
 export async function listArmResources(repos: StoreRepos, q: ResourceQuery): Promise<Page<ArmResource>> {
   const group = q.resourceGroup ?? q.filter.resourceGroup;
-  if (q.resourceGroup !== undefined && q.filter.resourceGroup !== undefined && q.resourceGroup.toLowerCase() !== q.filter.resourceGroup.toLowerCase()) return { items: [] };
+  if (
+    q.resourceGroup !== undefined &&
+    q.filter.resourceGroup !== undefined &&
+    q.resourceGroup.toLowerCase() !== q.filter.resourceGroup.toLowerCase()
+  )
+    return { items: [] };
   await requireScope(repos, q.subscriptionId, q.resourceGroup);
-  const where = { subscriptionId: q.subscriptionId, ...(group !== undefined ? { resourceGroup: group } : {}), ...(q.filter.type !== undefined ? { type: q.filter.type } : {}) };
+  const where = {
+    subscriptionId: q.subscriptionId,
+    ...(group !== undefined ? { resourceGroup: group } : {}),
+    ...(q.filter.type !== undefined ? { type: q.filter.type } : {}),
+  };
   const kinds = kindsFor(q.filter.type);
   const out: ArmResource[] = [];
   let after = q.after;
-  for (let scanned = 0; kinds.length > 0; ) {
+  for (let scanned = 0; kinds.length > 0;) {
     const { items, more } = await mergedPage(repos, kinds, where, q.limit, after);
     for (const [i, r] of items.entries()) {
       after = resourceCursor(r.name, r.id);
@@ -63,9 +78,18 @@ export async function listArmResources(repos: StoreRepos, q: ResourceQuery): Pro
 /** `$expand` of Resources – List: which of createdTime, changedTime, provisioningState to add. */
 export function parseExpand(expand: string | null): Set<'createdTime' | 'changedTime' | 'provisioningState'> {
   const out = new Set<'createdTime' | 'changedTime' | 'provisioningState'>();
-  for (const raw of (expand ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const known = (['createdTime', 'changedTime', 'provisioningState'] as const).find((k) => k.toLowerCase() === raw.toLowerCase());
-    if (!known) throw invalid(`$expand '${raw}' is not supported: use createdTime, changedTime and/or provisioningState, comma-separated.`, { code: 'InvalidExpandParameter', target: '$expand' });
+  for (const raw of (expand ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const known = (['createdTime', 'changedTime', 'provisioningState'] as const).find(
+      (k) => k.toLowerCase() === raw.toLowerCase(),
+    );
+    if (!known)
+      throw invalid(
+        `$expand '${raw}' is not supported: use createdTime, changedTime and/or provisioningState, comma-separated.`,
+        { code: 'InvalidExpandParameter', target: '$expand' },
+      );
     out.add(known);
   }
   return out;

@@ -23,7 +23,8 @@ export interface AccountAddress {
 const NAME = /^[a-z0-9]{3,24}$/;
 const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
 
-const invalidNameMessage = (name: string) => `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`;
+const invalidNameMessage = (name: string) =>
+  `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`;
 
 export const accountIdOf = (a: AccountAddress): string =>
   `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/${STORAGE_TYPE}/${a.name}`;
@@ -35,16 +36,24 @@ export const accountIdOf = (a: AccountAddress): string =>
  */
 export function sharedKeyAccessAllowed(r: StorageAccountRecord): boolean {
   const props = r.body['properties'];
-  return !(typeof props === 'object' && props !== null && (props as Record<string, unknown>)['allowSharedKeyAccess'] === false);
+  return !(
+    typeof props === 'object' &&
+    props !== null &&
+    (props as Record<string, unknown>)['allowSharedKeyAccess'] === false
+  );
 }
 
 function checkProperties(b: Record<string, unknown>): void {
   const props = b['properties'];
   if (props === undefined || props === null) return;
-  if (typeof props !== 'object' || Array.isArray(props)) throw invalid("'properties' must be a JSON object.", { code: 'InvalidRequestContent' });
+  if (typeof props !== 'object' || Array.isArray(props))
+    throw invalid("'properties' must be a JSON object.", { code: 'InvalidRequestContent' });
   const v = (props as Record<string, unknown>)['allowSharedKeyAccess'];
   if (v !== undefined && v !== null && typeof v !== 'boolean') {
-    throw invalid(`'properties.allowSharedKeyAccess' must be true or false (or null, which means true), not ${JSON.stringify(v).slice(0, 40)}.`, { code: 'InvalidRequestContent' });
+    throw invalid(
+      `'properties.allowSharedKeyAccess' must be true or false (or null, which means true), not ${JSON.stringify(v).slice(0, 40)}.`,
+      { code: 'InvalidRequestContent' },
+    );
   }
 }
 
@@ -69,9 +78,17 @@ export class StorageAccountService {
   }
 
   /** checkNameAvailability in Azure's words: account names are global, as they are the blob host's label. */
-  async nameAvailability(name: string): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
-    if (!NAME.test(name)) return { nameAvailable: false, reason: 'AccountNameInvalid', message: invalidNameMessage(name) };
-    if (await this.store.storageAccounts.getByName(name)) return { nameAvailable: false, reason: 'AlreadyExists', message: `The storage account named ${name} is already taken.` };
+  async nameAvailability(
+    name: string,
+  ): Promise<{ nameAvailable: boolean; reason?: 'AccountNameInvalid' | 'AlreadyExists'; message?: string }> {
+    if (!NAME.test(name))
+      return { nameAvailable: false, reason: 'AccountNameInvalid', message: invalidNameMessage(name) };
+    if (await this.store.storageAccounts.getByName(name))
+      return {
+        nameAvailable: false,
+        reason: 'AlreadyExists',
+        message: `The storage account named ${name} is already taken.`,
+      };
     return { nameAvailable: true };
   }
 
@@ -84,9 +101,14 @@ export class StorageAccountService {
     return this.store.storageAccounts.list(where, limit, after);
   }
 
-  async put(a: AccountAddress, body: unknown, actor: Actor): Promise<{ record: StorageAccountRecord; created: boolean }> {
+  async put(
+    a: AccountAddress,
+    body: unknown,
+    actor: Actor,
+  ): Promise<{ record: StorageAccountRecord; created: boolean }> {
     if (!NAME.test(a.name)) throw invalid(invalidNameMessage(a.name), { code: 'AccountNameInvalid' });
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
     const b = body as Record<string, unknown>;
     checkProperties(b);
     return changeInTransaction(this, actor, async (tx, batch) => {
@@ -96,21 +118,39 @@ export class StorageAccountService {
     });
   }
 
-  private async upsert(tx: StoreRepos, a: AccountAddress, b: Record<string, unknown>): Promise<{ record: StorageAccountRecord; created: boolean }> {
+  private async upsert(
+    tx: StoreRepos,
+    a: AccountAddress,
+    b: Record<string, unknown>,
+  ): Promise<{ record: StorageAccountRecord; created: boolean }> {
     await requireScope(tx, a.subscriptionId, a.resourceGroup);
     const existing = await tx.storageAccounts.get(accountIdOf(a));
     const now = this.clock.now();
     const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
     if (existing) {
-      const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: rest, updatedAt: now };
+      const record = {
+        ...existing,
+        tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']),
+        body: rest,
+        updatedAt: now,
+      };
       await tx.storageAccounts.update(record);
       return { record, created: false };
     }
-    if (typeof b['location'] !== 'string') throw invalid("The 'location' property is required.", { code: 'LocationRequired' });
+    if (typeof b['location'] !== 'string')
+      throw invalid("The 'location' property is required.", { code: 'LocationRequired' });
     const id = accountIdOf(a);
     const record: StorageAccountRecord = {
-      id, subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, name: a.name, location: normalizeLocation(b['location']),
-      tags: checkTags(b['tags'] ?? {}), body: rest, keys: (['key1', 'key2'] as const).map((k) => this.sealKey(id, k, newKey(), now)), createdAt: now, updatedAt: now,
+      id,
+      subscriptionId: a.subscriptionId,
+      resourceGroup: a.resourceGroup,
+      name: a.name,
+      location: normalizeLocation(b['location']),
+      tags: checkTags(b['tags'] ?? {}),
+      body: rest,
+      keys: (['key1', 'key2'] as const).map((k) => this.sealKey(id, k, newKey(), now)),
+      createdAt: now,
+      updatedAt: now,
     };
     await tx.storageAccounts.create(record);
     return { record, created: true };
@@ -121,13 +161,24 @@ export class StorageAccountService {
    * `properties` merged key by key, other top-level fields (sku, kind) replaced; location is fixed.
    */
   async patch(a: AccountAddress, body: unknown, actor: Actor): Promise<StorageAccountRecord> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object, e.g. {"tags":{"env":"test"}}.', { code: 'InvalidRequestContent' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('The request content must be a JSON object, e.g. {"tags":{"env":"test"}}.', {
+        code: 'InvalidRequestContent',
+      });
     const b = body as Record<string, unknown>;
     return changeInTransaction(this, actor, async (tx, batch) => {
       const existing = await this.get(a, tx);
       const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
-      const props = { ...(existing.body['properties'] as object | undefined), ...(rest['properties'] as object | undefined) };
-      const record = { ...existing, tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']), body: { ...existing.body, ...rest, properties: props }, updatedAt: this.clock.now() };
+      const props = {
+        ...(existing.body['properties'] as object | undefined),
+        ...(rest['properties'] as object | undefined),
+      };
+      const record = {
+        ...existing,
+        tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']),
+        body: { ...existing.body, ...rest, properties: props },
+        updatedAt: this.clock.now(),
+      };
       await tx.storageAccounts.update(record);
       batch.add(`${STORAGE_TYPE}/write`, record.id, { created: false, tags: record.tags });
       return record;
@@ -136,7 +187,12 @@ export class StorageAccountService {
 
   /** The keys in clear, in key1, key2 order. */
   keysOf(r: StorageAccountRecord): { keyName: KeyName; value: string; creationTime: number }[] {
-    return r.keys.map((k) => ({ keyName: k.keyName, value: unseal(this.masterKey, k.sealed, `${r.id.toLowerCase()}/${k.keyName}`).toString('utf8'), creationTime: k.creationTime }))
+    return r.keys
+      .map((k) => ({
+        keyName: k.keyName,
+        value: unseal(this.masterKey, k.sealed, `${r.id.toLowerCase()}/${k.keyName}`).toString('utf8'),
+        creationTime: k.creationTime,
+      }))
       .sort((x, y) => x.keyName.localeCompare(y.keyName));
   }
 
@@ -145,7 +201,10 @@ export class StorageAccountService {
   }
 
   async regenerate(a: AccountAddress, keyName: unknown, actor: Actor): Promise<StorageAccountRecord> {
-    if (keyName !== 'key1' && keyName !== 'key2') throw invalid(`Invalid keyName '${String(keyName)}': expected key1 or key2.`, { code: 'InvalidValuesForRequestParameters' });
+    if (keyName !== 'key1' && keyName !== 'key2')
+      throw invalid(`Invalid keyName '${String(keyName)}': expected key1 or key2.`, {
+        code: 'InvalidValuesForRequestParameters',
+      });
     return changeInTransaction(this, actor, async (tx, batch) => {
       const r = await this.get(a, tx);
       const now = this.clock.now();
@@ -165,6 +224,10 @@ export class StorageAccountService {
   }
 
   private sealKey(accountId: string, keyName: KeyName, value: string, now: number): StorageAccountKey {
-    return { keyName, sealed: seal(this.masterKey, Buffer.from(value, 'utf8'), `${accountId.toLowerCase()}/${keyName}`), creationTime: now };
+    return {
+      keyName,
+      sealed: seal(this.masterKey, Buffer.from(value, 'utf8'), `${accountId.toLowerCase()}/${keyName}`),
+      creationTime: now,
+    };
   }
 }

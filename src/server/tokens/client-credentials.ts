@@ -24,7 +24,10 @@ export async function authenticateClientSecret(
 ): Promise<PrincipalRecord> {
   const principal = await store.principals.getByAppId(clientId);
   if (!principal || principal.tenantId !== tenantId || principal.kind !== 'application') {
-    throw fail('unknown_client', `Application with identifier '${clientId.slice(0, 80)}' was not found in the directory '${tenantId}'. Check the client id and the tenant in the authority URL.`);
+    throw fail(
+      'unknown_client',
+      `Application with identifier '${clientId.slice(0, 80)}' was not found in the directory '${tenantId}'. Check the client id and the tenant in the authority URL.`,
+    );
   }
   const presented = Buffer.from(hashSecret(secret), 'hex');
   const now = clock.now();
@@ -35,7 +38,10 @@ export async function authenticateClientSecret(
     ok = ok || (live && same);
   }
   if (!ok) {
-    throw fail('bad_secret', `Invalid client secret provided for application '${clientId}'. Ensure the secret being sent is the client secret value, not its id; openmi env --admin prints the bootstrap admin's.`);
+    throw fail(
+      'bad_secret',
+      `Invalid client secret provided for application '${clientId}'. Ensure the secret being sent is the client secret value, not its id; openmi env --admin prints the bootstrap admin's.`,
+    );
   }
   return principal;
 }

@@ -33,7 +33,9 @@ const byCreated = (a: SigningKeyRecord, b: SigningKeyRecord) => a.createdAt - b.
 const oldestNext = (keys: readonly SigningKeyRecord[]) => keys.filter((k) => k.status === 'next').sort(byCreated)[0];
 /** Should two keys ever be current (a crash on an old version), every node picks the same one. */
 const newestCurrent = (keys: readonly SigningKeyRecord[]) =>
-  keys.filter((k) => k.status === 'current').sort((a, b) => (b.activatedAt ?? 0) - (a.activatedAt ?? 0) || byCreated(b, a))[0];
+  keys
+    .filter((k) => k.status === 'current')
+    .sort((a, b) => (b.activatedAt ?? 0) - (a.activatedAt ?? 0) || byCreated(b, a))[0];
 
 /**
  * The signing keys as this node sees them. Slots follow SPIRE's current/next design: a `next` key
@@ -75,7 +77,10 @@ export class KeyRing {
     if (!hasCurrent && !promote) fresh.push(await this.newRecord('current'));
     if (!next || promote) fresh.push(await this.newRecord('next'));
     await this.store.tx(async (tx) => {
-      if (promote && !(await tx.signingKeys.transition(next.kid, 'next', 'current', { activatedAt: this.clock.now() }))) {
+      if (
+        promote &&
+        !(await tx.signingKeys.transition(next.kid, 'next', 'current', { activatedAt: this.clock.now() }))
+      ) {
         throw new Error(`signing key ${next.kid} changed while this node was starting; start it again`);
       }
       for (const r of fresh) await tx.signingKeys.insert(r);
@@ -101,7 +106,9 @@ export class KeyRing {
   async reload(): Promise<void> {
     const seq = ++this.reloadsStarted;
     const now = this.clock.now();
-    const records = (await this.store.signingKeys.list()).filter((k) => k.publishUntil === null || k.publishUntil > now);
+    const records = (await this.store.signingKeys.list()).filter(
+      (k) => k.publishUntil === null || k.publishUntil > now,
+    );
     if (seq < this.reloadApplied) return;
     const current = newestCurrent(records);
     if (!current) throw new Error('no current signing key in the store; run openmi serve once to create one');
@@ -134,17 +141,28 @@ export class KeyRing {
    * `inTx` runs last inside that transaction when this call wins, so what it writes (the activity
    * row) commits with the rotation or not at all.
    */
-  async rotate(maxTokenLifetimeMs: number, inTx?: (tx: StoreRepos, result: RotationResult) => Promise<void>): Promise<RotationResult> {
-    if (!Number.isFinite(maxTokenLifetimeMs) || maxTokenLifetimeMs <= 0) throw new Error(`maxTokenLifetimeMs must be positive, got ${maxTokenLifetimeMs}`);
+  async rotate(
+    maxTokenLifetimeMs: number,
+    inTx?: (tx: StoreRepos, result: RotationResult) => Promise<void>,
+  ): Promise<RotationResult> {
+    if (!Number.isFinite(maxTokenLifetimeMs) || maxTokenLifetimeMs <= 0)
+      throw new Error(`maxTokenLifetimeMs must be positive, got ${maxTokenLifetimeMs}`);
     const seen = await this.store.signingKeys.list();
     const target = oldestNext(seen);
     const previous = newestCurrent(seen);
-    if (!target || !previous) throw new Error('the key table has no current or next signing key; restart openmi serve to recreate them');
+    if (!target || !previous)
+      throw new Error('the key table has no current or next signing key; restart openmi serve to recreate them');
     const fresh = await this.newRecord('next');
     const now = this.clock.now();
     const retiring = seen.filter((k) => k.status === 'current').map((k) => k.kid);
     const result = { retiredKid: previous.kid, currentKid: target.kid, nextKid: fresh.kid };
-    const won = await this.promote(target.kid, retiring, fresh, { now, publishUntil: now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS }, async (tx) => inTx?.(tx, result));
+    const won = await this.promote(
+      target.kid,
+      retiring,
+      fresh,
+      { now, publishUntil: now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS },
+      async (tx) => inTx?.(tx, result),
+    );
     await this.reload();
     // Awaited, so the other nodes sign with the new key within the bus's delivery time of the
     // answer; a lost event leaves them on the old key until their next maintenance round.
@@ -154,12 +172,21 @@ export class KeyRing {
   }
 
   /** The rotation transaction; false when another rotation promoted (or retired) first. */
-  private async promote(nextKid: string, currentKids: string[], fresh: SigningKeyRecord, t: { now: number; publishUntil: number }, last: (tx: StoreRepos) => Promise<void>): Promise<boolean> {
+  private async promote(
+    nextKid: string,
+    currentKids: string[],
+    fresh: SigningKeyRecord,
+    t: { now: number; publishUntil: number },
+    last: (tx: StoreRepos) => Promise<void>,
+  ): Promise<boolean> {
     try {
       return await this.store.tx(async (tx) => {
         if (!(await tx.signingKeys.transition(nextKid, 'next', 'current', { activatedAt: t.now }))) return false;
         for (const kid of currentKids) {
-          const retired = await tx.signingKeys.transition(kid, 'current', 'retired', { retiredAt: t.now, publishUntil: t.publishUntil });
+          const retired = await tx.signingKeys.transition(kid, 'current', 'retired', {
+            retiredAt: t.now,
+            publishUntil: t.publishUntil,
+          });
           if (!retired) throw new RotationConflict(`signing key ${kid} is no longer current`);
         }
         await tx.signingKeys.insert(fresh);

@@ -84,7 +84,10 @@ describe('LoginLinkService', () => {
   });
 
   it('refuses a code whose principal was deleted meanwhile', async () => {
-    const gone = principal({ objectId: 'a1b2c3d4-0000-4000-8000-000000000009', appId: 'a1b2c3d4-0000-4000-8000-000000000010' });
+    const gone = principal({
+      objectId: 'a1b2c3d4-0000-4000-8000-000000000009',
+      appId: 'a1b2c3d4-0000-4000-8000-000000000010',
+    });
     await store.principals.create(gone);
     const { code } = await links.create(ACTOR, gone);
     await store.principals.delete(gone.objectId);
@@ -92,7 +95,10 @@ describe('LoginLinkService', () => {
   });
 
   it("refuses a code made at or before its principal's token revocation; a later code works", async () => {
-    const p = principal({ objectId: 'a1b2c3d4-0000-4000-8000-000000000011', appId: 'a1b2c3d4-0000-4000-8000-000000000012' });
+    const p = principal({
+      objectId: 'a1b2c3d4-0000-4000-8000-000000000011',
+      appId: 'a1b2c3d4-0000-4000-8000-000000000012',
+    });
     await store.principals.create(p);
     const before = await links.create(ACTOR, p);
     await store.tokenRevocations.put({ principalId: p.objectId, revokedAt: clock.now(), revokedBy: admin.objectId });

@@ -29,7 +29,11 @@ export interface CreatedLoginLink {
 }
 
 const unusable = () =>
-  new DomainError('unauthenticated', "This login link has expired or was already used. Run 'openmi portal' for a new one.", { code: INVALID_LOGIN_LINK });
+  new DomainError(
+    'unauthenticated',
+    "This login link has expired or was already used. Run 'openmi portal' for a new one.",
+    { code: INVALID_LOGIN_LINK },
+  );
 
 /**
  * One-time login links for the web portal. A code signs in, once and within its lifetime, as the
@@ -45,9 +49,15 @@ export class LoginLinkService {
   ) {}
 
   /** A link for `principal`, asked for by `actor`; the code and its activity row commit together. */
-  async create(actor: Actor, principal: PrincipalRecord, ttlSeconds = DEFAULT_LOGIN_LINK_TTL_SECONDS): Promise<CreatedLoginLink> {
+  async create(
+    actor: Actor,
+    principal: PrincipalRecord,
+    ttlSeconds = DEFAULT_LOGIN_LINK_TTL_SECONDS,
+  ): Promise<CreatedLoginLink> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw invalid(`A login link lives from 1 to ${MAX_TTL_SECONDS} seconds, not ${ttlSeconds}.`, { target: 'ttlSeconds' });
+      throw invalid(`A login link lives from 1 to ${MAX_TTL_SECONDS} seconds, not ${ttlSeconds}.`, {
+        target: 'ttlSeconds',
+      });
     }
     return changeInTransaction(this, actor, async (tx, batch) => {
       const now = this.clock.now();
@@ -64,7 +74,10 @@ export class LoginLinkService {
       };
       await tx.loginCodes.create(record);
       // The code itself is a credential: the activity log gets who and until when, never the code.
-      batch.add(LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, { principalId: principal.objectId, expiresOn: new Date(record.expiresAt).toISOString() });
+      batch.add(LOGIN_LINK_OPERATION, LOGIN_LINKS_PATH, {
+        principalId: principal.objectId,
+        expiresOn: new Date(record.expiresAt).toISOString(),
+      });
       return { code, expiresAt: record.expiresAt };
     });
   }
@@ -77,17 +90,29 @@ export class LoginLinkService {
     // The code is spent even so: a link opened against another tenant has been altered, and a
     // code that was shown to the wrong place is not given a second chance.
     if (record.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
-      throw new DomainError('unauthenticated', "This login link was made for another tenant and has been used up. Open a new link from 'openmi portal' exactly as printed.", { code: INVALID_LOGIN_LINK });
+      throw new DomainError(
+        'unauthenticated',
+        "This login link was made for another tenant and has been used up. Open a new link from 'openmi portal' exactly as printed.",
+        { code: INVALID_LOGIN_LINK },
+      );
     }
     const principal = await this.store.principals.getByObjectId(record.principalObjectId);
     if (!principal || principal.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
-      throw new DomainError('unauthenticated', "The principal this login link was made for no longer exists. Run 'openmi portal' as an existing principal for a new link.", { code: INVALID_LOGIN_LINK });
+      throw new DomainError(
+        'unauthenticated',
+        "The principal this login link was made for no longer exists. Run 'openmi portal' as an existing principal for a new link.",
+        { code: INVALID_LOGIN_LINK },
+      );
     }
     // A code is a credential derived from the token that asked for it: revoking the principal's
     // tokens revokes it too, or a stolen token could outlive revokeTokens by minting a link first.
     const revocation = await this.store.tokenRevocations.get(principal.objectId);
     if (revocation && record.createdAt <= revocation.revokedAt) {
-      throw new DomainError('unauthenticated', "This login link was made before its principal's tokens were revoked, and was revoked with them. Run 'openmi portal' with a new token for a new link.", { code: INVALID_LOGIN_LINK });
+      throw new DomainError(
+        'unauthenticated',
+        "This login link was made before its principal's tokens were revoked, and was revoked with them. Run 'openmi portal' with a new token for a new link.",
+        { code: INVALID_LOGIN_LINK },
+      );
     }
     return principal;
   }

@@ -24,11 +24,17 @@ export async function refuseRevoked(revocations: RevocationLookup, claims: Recor
   const iat = claims['iat'];
   // Without both, no revocation could ever apply to the token, so it is not accepted at all.
   if (typeof oid !== 'string' || oid === '' || typeof iat !== 'number' || !Number.isFinite(iat)) {
-    throw new JwtVerifyError('malformed', "token lacks 'oid' or a numeric 'iat'; openmi access tokens carry both, get a token from this server's token endpoint");
+    throw new JwtVerifyError(
+      'malformed',
+      "token lacks 'oid' or a numeric 'iat'; openmi access tokens carry both, get a token from this server's token endpoint",
+    );
   }
   const r = await revocations.get(oid);
   if (r && iat * 1000 <= r.revokedAt) {
-    throw new JwtVerifyError('revoked', `Tokens of principal ${show(oid)} issued at or before ${new Date(r.revokedAt).toISOString()} have been revoked (revokeTokens, or the identity was deleted); get a new token`);
+    throw new JwtVerifyError(
+      'revoked',
+      `Tokens of principal ${show(oid)} issued at or before ${new Date(r.revokedAt).toISOString()} have been revoked (revokeTokens, or the identity was deleted); get a new token`,
+    );
   }
 }
 

@@ -24,11 +24,15 @@ export class TokenRevocationService {
     const revokedAt = this.clock.now();
     // One transaction: an acknowledged revocation always has its activity row; the hub hears of
     // it only after commit, so no verifier re-reads the store before the row is there.
-    return changeInTransaction({ store: this.store, clock: this.clock, recorder: this.recorder }, actor, async (tx, batch) => {
-      await tx.tokenRevocations.put({ principalId, revokedAt, revokedBy: actor.principalId });
-      batch.add(REVOKE_OPERATION, scope, { principalId, revokedAt });
-      return { principalId, revokedAt };
-    });
+    return changeInTransaction(
+      { store: this.store, clock: this.clock, recorder: this.recorder },
+      actor,
+      async (tx, batch) => {
+        await tx.tokenRevocations.put({ principalId, revokedAt, revokedBy: actor.principalId });
+        batch.add(REVOKE_OPERATION, scope, { principalId, revokedAt });
+        return { principalId, revokedAt };
+      },
+    );
   }
 
   private async principalAt(scope: string): Promise<string> {
@@ -36,6 +40,8 @@ export class TokenRevocationService {
     if (identity) return identity.principalId;
     const resource = await this.store.computeResources.get(scope);
     if (resource?.systemPrincipalId) return resource.systemPrincipalId;
-    throw notFound(`'${scope}' is neither a user-assigned identity nor a resource with a system-assigned identity.`, { code: 'ResourceNotFound' });
+    throw notFound(`'${scope}' is neither a user-assigned identity nor a resource with a system-assigned identity.`, {
+      code: 'ResourceNotFound',
+    });
   }
 }

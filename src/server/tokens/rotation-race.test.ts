@@ -35,7 +35,7 @@ async function raceRounds(storeA: Store, storeB: Store): Promise<void> {
     assert.equal(after.next.length, 1, `round ${round}: exactly one next key, got ${after.next.join(', ')}`);
     assert.equal(after.retired.length, round, `round ${round}: one rotation happened, not two`);
     assert.deepEqual(after.current, before.next, 'the promoted key is the one that was published as next');
-    assert.deepEqual(ra, rb, 'the loser reports the winner\'s result');
+    assert.deepEqual(ra, rb, "the loser reports the winner's result");
     assert.deepEqual(ra, { retiredKid: before.current[0], currentKid: after.current[0], nextKid: after.next[0] });
     assert.equal(a.signer().kid, after.current[0]);
     assert.equal(b.signer().kid, after.current[0]);
@@ -47,7 +47,8 @@ function retireFailsInTx(inner: Store): Store {
   const tx = <T>(fn: (repos: StoreRepos) => Promise<T>) =>
     inner.tx((repos) => {
       const signingKeys = Object.create(repos.signingKeys) as StoreRepos['signingKeys'];
-      signingKeys.transition = async (kid, from, to, at) => (to === 'retired' ? false : repos.signingKeys.transition(kid, from, to, at));
+      signingKeys.transition = async (kid, from, to, at) =>
+        to === 'retired' ? false : repos.signingKeys.transition(kid, from, to, at);
       return fn({ ...repos, signingKeys });
     });
   return Object.assign(Object.create(inner) as Store, { tx, signingKeys: inner.signingKeys });
@@ -87,7 +88,16 @@ describe('concurrent rotation (SQLite, two rings on one store)', () => {
       const failing = Object.assign(Object.create(store) as Store, {
         signingKeys: store.signingKeys,
         tx: <T>(fn: (r: StoreRepos) => Promise<T>) =>
-          store.tx((r) => fn({ ...r, signingKeys: Object.assign(Object.create(r.signingKeys), { insert: async () => { throw new Error('disk full'); } }) })),
+          store.tx((r) =>
+            fn({
+              ...r,
+              signingKeys: Object.assign(Object.create(r.signingKeys), {
+                insert: async () => {
+                  throw new Error('disk full');
+                },
+              }),
+            }),
+          ),
       });
       const broken = await new KeyRing(failing, masterKey, new ManualClock()).open();
       await assert.rejects(broken.rotate(HOUR), /disk full/);

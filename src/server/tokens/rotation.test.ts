@@ -38,7 +38,11 @@ describe('signing key rotation', () => {
     const kids = (status: string) => keys.filter((k) => k.status === status).map((k) => k.kid);
     return { current: kids('current'), next: kids('next'), retired: kids('retired') };
   };
-  const jwksKids = (r: KeyRing) => r.jwks().keys.map((k) => k.kid).sort();
+  const jwksKids = (r: KeyRing) =>
+    r
+      .jwks()
+      .keys.map((k) => k.kid)
+      .sort();
 
   it('rotate promotes next to current, retires current until its tokens expire, and adds a fresh next', async () => {
     const before = await slots();
@@ -56,7 +60,10 @@ describe('signing key rotation', () => {
     assert.equal(retired.publishUntil, T0 + HOUR + 2 * HOUR + RETIRED_KEY_GRACE_MS);
     assert.equal(info.find((k) => k.kid === r.currentKid)!.activatedAt, T0 + HOUR);
     assert.equal(info.find((k) => k.kid === r.nextKid)!.activatedAt, null);
-    assert.ok(info.every((k) => !('sealedPrivateKey' in k) && !('publicJwk' in k)), 'listing carries no key material');
+    assert.ok(
+      info.every((k) => !('sealedPrivateKey' in k) && !('publicJwk' in k)),
+      'listing carries no key material',
+    );
   });
 
   it('JWKS after rotation holds the retired, current and next keys; a token signed before still verifies', async () => {
@@ -109,11 +116,23 @@ describe('signing key rotation', () => {
     await store.tokenRevocations.put({ principalId: 'recent', revokedAt: clock.now(), revokedBy: 'admin' });
     clock.set(T0 + REVOCATION_RETENTION_MS + 1);
     const second = await ring.rotate(HOUR);
-    assert.deepEqual(await new KeyMaintenance(other, store, clock, 5, undefined, async () => false).tick(), { deleted: 0, revocations: 0 });
+    assert.deepEqual(await new KeyMaintenance(other, store, clock, 5, undefined, async () => false).tick(), {
+      deleted: 0,
+      revocations: 0,
+    });
     assert.equal(other.signer().kid, second.currentKid, 'a follower still reloads');
-    assert.equal((await store.signingKeys.list()).some((k) => k.kid === r.retiredKid), true);
-    assert.deepEqual(await new KeyMaintenance(ring, store, clock, 5, undefined, async () => true).tick(), { deleted: 1, revocations: 1 });
-    assert.deepEqual((await store.tokenRevocations.list()).map((x) => x.principalId), ['recent']);
+    assert.equal(
+      (await store.signingKeys.list()).some((k) => k.kid === r.retiredKid),
+      true,
+    );
+    assert.deepEqual(await new KeyMaintenance(ring, store, clock, 5, undefined, async () => true).tick(), {
+      deleted: 1,
+      revocations: 1,
+    });
+    assert.deepEqual(
+      (await store.tokenRevocations.list()).map((x) => x.principalId),
+      ['recent'],
+    );
   });
 
   it('start() ticks on its interval until stop()', async () => {
@@ -131,7 +150,14 @@ describe('signing key rotation', () => {
   it('a failing tick is logged and does not stop the timer', async () => {
     const warnings: unknown[] = [];
     const log = { warn: (o: unknown) => warnings.push(o) } as unknown as import('../../kernel/log.js').Logger;
-    const broken = { signingKeys: { deleteExpired: async () => { throw new Error('db down'); } }, changes: { subscribe: () => () => undefined } } as unknown as Store;
+    const broken = {
+      signingKeys: {
+        deleteExpired: async () => {
+          throw new Error('db down');
+        },
+      },
+      changes: { subscribe: () => () => undefined },
+    } as unknown as Store;
     const maintenance = new KeyMaintenance(ring, broken, clock, 5, log).start();
     try {
       await waitFor(() => warnings.length >= 2, { what: 'a second warning from the failing ticks', intervalMs: 5 });
@@ -146,7 +172,13 @@ describe('signing key rotation', () => {
   });
 
   it('maxTokenLifetimeMs is the longer of the app and managed-identity lifetimes', () => {
-    assert.equal(maxTokenLifetimeMs({ appTokenLifetimeSeconds: 3600, managedIdentityTokenLifetimeSeconds: 86_400 }), 86_400_000);
-    assert.equal(maxTokenLifetimeMs({ appTokenLifetimeSeconds: 7200, managedIdentityTokenLifetimeSeconds: 600 }), 7_200_000);
+    assert.equal(
+      maxTokenLifetimeMs({ appTokenLifetimeSeconds: 3600, managedIdentityTokenLifetimeSeconds: 86_400 }),
+      86_400_000,
+    );
+    assert.equal(
+      maxTokenLifetimeMs({ appTokenLifetimeSeconds: 7200, managedIdentityTokenLifetimeSeconds: 600 }),
+      7_200_000,
+    );
   });
 });

@@ -20,7 +20,9 @@ export const KEY_MAINTENANCE_INTERVAL_MS = 30_000;
 export const REVOCATION_RETENTION_MS = 25 * 3_600_000;
 
 /** A retired key must outlive the longest token any key can sign, whichever kind it is. */
-export function maxTokenLifetimeMs(cfg: Pick<Config, 'appTokenLifetimeSeconds' | 'managedIdentityTokenLifetimeSeconds'>): number {
+export function maxTokenLifetimeMs(
+  cfg: Pick<Config, 'appTokenLifetimeSeconds' | 'managedIdentityTokenLifetimeSeconds'>,
+): number {
   return Math.max(cfg.appTokenLifetimeSeconds, cfg.managedIdentityTokenLifetimeSeconds) * 1000;
 }
 
@@ -44,7 +46,12 @@ export const ROTATE_OPERATION = `${SIGNING_KEYS_TYPE}/rotate/action`;
  * transaction (docs/audit.md). When another node's rotation won the race this call changed
  * nothing; its row, naming the slots as the winner left them, then commits on its own.
  */
-export async function rotateSigningKeys(ring: KeyRing, sink: ChangeSink, actor: Actor, maxTokenLifetimeMs: number): Promise<RotationResult> {
+export async function rotateSigningKeys(
+  ring: KeyRing,
+  sink: ChangeSink,
+  actor: Actor,
+  maxTokenLifetimeMs: number,
+): Promise<RotationResult> {
   const batch = new ChangeBatch(sink.clock, actor);
   const result = await ring.rotate(maxTokenLifetimeMs, async (tx, won) => {
     batch.add(ROTATE_OPERATION, SIGNING_KEYS_PATH, { ...won });
@@ -60,7 +67,12 @@ export async function rotateSigningKeys(ring: KeyRing, sink: ChangeSink, actor: 
 
 export async function listSigningKeys(store: Store): Promise<SigningKeyInfo[]> {
   return (await store.signingKeys.list()).map(({ kid, status, createdAt, activatedAt, retiredAt, publishUntil }) => ({
-    kid, status, createdAt, activatedAt, retiredAt, publishUntil,
+    kid,
+    status,
+    createdAt,
+    activatedAt,
+    retiredAt,
+    publishUntil,
   }));
 }
 
@@ -101,7 +113,11 @@ export class KeyMaintenance {
 
   /** Not runInBackground: a round already running may have read the table before the rotation committed. */
   private reloadNow(): void {
-    const p = this.ring.reload().catch((err: unknown) => this.log?.warn({ err }, 'reloading signing keys after another node rotated failed; retrying next interval'));
+    const p = this.ring
+      .reload()
+      .catch((err: unknown) =>
+        this.log?.warn({ err }, 'reloading signing keys after another node rotated failed; retrying next interval'),
+      );
     this.reloads.add(p);
     void p.finally(() => this.reloads.delete(p));
   }
@@ -120,7 +136,10 @@ export class KeyMaintenance {
     if (!(await this.lead())) return { deleted: 0, revocations: 0 };
     const now = this.clock.now();
     const deleted = await this.store.signingKeys.deleteExpired(now);
-    return { deleted, revocations: await this.store.tokenRevocations.deleteRevokedBefore(now - REVOCATION_RETENTION_MS) };
+    return {
+      deleted,
+      revocations: await this.store.tokenRevocations.deleteRevokedBefore(now - REVOCATION_RETENTION_MS),
+    };
   }
 
   private runInBackground(): void {

@@ -26,5 +26,29 @@ import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
 export type { Migration } from './migration.js';
 
 /** Append new steps at the end; never edit or reorder a released one. */
-export const sqliteMigrations: readonly Migration[] = checkOrder([sqlite0001, sqlite0002, sqlite0003, sqlite0004, sqlite0005, sqlite0006, sqlite0007, sqlite0008, sqlite0009, sqlite0010, sqlite0011]);
-export const postgresMigrations: readonly Migration[] = checkOrder([postgres0001, postgres0002, postgres0003, postgres0004, postgres0005, postgres0006, postgres0007, postgres0008, postgres0009, postgres0010, postgres0011]);
+export const sqliteMigrations: readonly Migration[] = checkOrder([
+  sqlite0001,
+  sqlite0002,
+  sqlite0003,
+  sqlite0004,
+  sqlite0005,
+  sqlite0006,
+  sqlite0007,
+  sqlite0008,
+  sqlite0009,
+  sqlite0010,
+  sqlite0011,
+]);
+export const postgresMigrations: readonly Migration[] = checkOrder([
+  postgres0001,
+  postgres0002,
+  postgres0003,
+  postgres0004,
+  postgres0005,
+  postgres0006,
+  postgres0007,
+  postgres0008,
+  postgres0009,
+  postgres0010,
+  postgres0011,
+]);

@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { decodeChange, dispatchChange, encodeChange, MISSED_CHANGES, type ChangeBus, type ChangeHandler } from '../changes.js';
+import {
+  decodeChange,
+  dispatchChange,
+  encodeChange,
+  MISSED_CHANGES,
+  type ChangeBus,
+  type ChangeHandler,
+} from '../changes.js';
 
 const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
@@ -10,9 +17,14 @@ const MAX_RETRY_MS = 5_000;
  * (or test runs) sharing a database in separate schemas get channels of their own.
  */
 async function channelOf(pool: pg.Pool): Promise<string> {
-  const r = await pool.query<{ db: string; schema: string | null }>('SELECT current_database() AS db, current_schema() AS schema');
+  const r = await pool.query<{ db: string; schema: string | null }>(
+    'SELECT current_database() AS db, current_schema() AS schema',
+  );
   const { db, schema } = r.rows[0]!;
-  return `openmi_changes_${createHash('sha256').update(`${db}\0${schema ?? ''}`).digest('hex').slice(0, 24)}`;
+  return `openmi_changes_${createHash('sha256')
+    .update(`${db}\0${schema ?? ''}`)
+    .digest('hex')
+    .slice(0, 24)}`;
 }
 
 /**

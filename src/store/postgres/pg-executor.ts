@@ -8,7 +8,8 @@ type Queryable = pg.Pool | pg.PoolClient;
 export function pgExecutor(q: Queryable): Executor {
   return {
     all: async <T>(sql: string, params: readonly unknown[] = []) => (await q.query(sql, [...params])).rows as T[],
-    get: async <T>(sql: string, params: readonly unknown[] = []) => (await q.query(sql, [...params])).rows[0] as T | undefined,
+    get: async <T>(sql: string, params: readonly unknown[] = []) =>
+      (await q.query(sql, [...params])).rows[0] as T | undefined,
     run: async (sql, params = []) => ({ changes: (await q.query(sql, [...params])).rowCount ?? 0 }),
   };
 }

@@ -47,7 +47,11 @@ export class PgLeadership {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, statement_timeout: 10_000 });
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 10_000,
+    });
     // A dropped connection must not crash the process; the next attempt notices and reconnects.
     const lost = () => {
       if (this.client === client) this.drop();

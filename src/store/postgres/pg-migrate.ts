@@ -23,13 +23,18 @@ async function applyOnce(pool: pg.Pool, m: Migration, all: readonly Migration[])
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
     const newest = await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
     refuseNewerSchema(newest.rows[0]!.v, all, 'PostgreSQL');
     const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
     if (done.rowCount === 0) {
       await client.query(m.sql);
-      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        m.version,
+        Date.now(),
+      ]);
     }
     await client.query('COMMIT');
   } catch (e) {

@@ -13,7 +13,8 @@ function parseInt8(text: string): number {
 
 // Per pool, not pg.types.setTypeParser: other pg users in the process keep the default.
 const types: pg.CustomTypesConfig = {
-  getTypeParser: (oid, format) => (oid === pg.types.builtins.INT8 ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)),
+  getTypeParser: (oid, format) =>
+    oid === pg.types.builtins.INT8 ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
 };
 
 export function createPool(url: string): pg.Pool {

@@ -6,11 +6,10 @@ export class SqlAgentAssertionJtiRepo implements AgentAssertionJtiRepo {
 
   /** One INSERT … ON CONFLICT DO NOTHING: the primary key, not the caller, decides who was first. */
   async claim(agentId: string, jti: string, expiresAt: number): Promise<boolean> {
-    const { changes } = await this.db.run('INSERT INTO agent_assertion_jtis (agent_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      agentId,
-      jti,
-      expiresAt,
-    ]);
+    const { changes } = await this.db.run(
+      'INSERT INTO agent_assertion_jtis (agent_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [agentId, jti, expiresAt],
+    );
     return changes === 1;
   }
 

@@ -34,7 +34,17 @@ export class SqlAgentRepo implements AgentRepo {
       this.db,
       `INSERT INTO agents (id_key, resource_key, id, resource_id, public_jwk, hostname, join_token_id, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-      [lookupKey(a.id), lookupKey(a.resourceId), a.id, a.resourceId, toJson(a.publicJwk), a.hostname, a.joinTokenId, a.createdAt, a.expiresAt],
+      [
+        lookupKey(a.id),
+        lookupKey(a.resourceId),
+        a.id,
+        a.resourceId,
+        toJson(a.publicJwk),
+        a.hostname,
+        a.joinTokenId,
+        a.createdAt,
+        a.expiresAt,
+      ],
       `Agent '${a.id}'`,
       a.id,
     );
@@ -65,7 +75,9 @@ export class SqlAgentRepo implements AgentRepo {
 
   /** Permanent agents (expires_at NULL) are never selected. */
   async deleteExpired(now: number): Promise<number> {
-    const { changes } = await this.db.run('DELETE FROM agents WHERE expires_at IS NOT NULL AND expires_at <= $1', [now]);
+    const { changes } = await this.db.run('DELETE FROM agents WHERE expires_at IS NOT NULL AND expires_at <= $1', [
+      now,
+    ]);
     return changes;
   }
 }

@@ -10,11 +10,27 @@ import { checkLimit, Params } from './paging.js';
  * Each log's table and filter columns; column names in SQL come only from here. `defaults` fill a
  * column an append leaves out (`requests` and `last_at`, integers, cannot take the '' other columns get).
  */
-const TABLES: Record<AuditLogName, { table: string; keys: readonly string[]; defaults: Record<string, (e: AuditAppend) => string> }> = {
-  activity: { table: 'activity_log', keys: ['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'], defaults: {} },
+const TABLES: Record<
+  AuditLogName,
+  { table: string; keys: readonly string[]; defaults: Record<string, (e: AuditAppend) => string> }
+> = {
+  activity: {
+    table: 'activity_log',
+    keys: ['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'],
+    defaults: {},
+  },
   signIns: {
     table: 'sign_in_log',
-    keys: ['principal_key', 'client_key', 'identity_key', 'calling_key', 'result', 'correlation_key', 'requests', 'last_at'],
+    keys: [
+      'principal_key',
+      'client_key',
+      'identity_key',
+      'calling_key',
+      'result',
+      'correlation_key',
+      'requests',
+      'last_at',
+    ],
     defaults: { requests: () => '1', last_at: (e) => String(e.at) },
   },
 };
@@ -22,7 +38,14 @@ const TABLES: Record<AuditLogName, { table: string; keys: readonly string[]; def
 type Row = Record<string, string | number> & { seq: number; at: number; data: string; prev_hash: string; hash: string };
 
 function toRecord(keys: readonly string[], r: Row): AuditEntryRecord {
-  return { seq: r.seq, at: r.at, data: r.data, keys: Object.fromEntries(keys.map((k) => [k, String(r[k])])), prevHash: r.prev_hash, hash: r.hash };
+  return {
+    seq: r.seq,
+    at: r.at,
+    data: r.data,
+    keys: Object.fromEntries(keys.map((k) => [k, String(r[k])])),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
 }
 
 function column(log: AuditLogName, name: string): string {
@@ -62,7 +85,14 @@ export class SqlAuditRepo implements AuditRepo {
     const placeholders = cols.map((_c, i) => `$${i + 1}`).join(', ');
     for (const e of entries) {
       const next = chainHash(hash, seq + 1, e.at, e.data);
-      await this.db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders})`, [seq + 1, e.at, ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''), e.data, hash, next]);
+      await this.db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders})`, [
+        seq + 1,
+        e.at,
+        ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''),
+        e.data,
+        hash,
+        next,
+      ]);
       seq += 1;
       hash = next;
     }
@@ -74,7 +104,10 @@ export class SqlAuditRepo implements AuditRepo {
     const { table, keys } = TABLES[log];
     const p = new Params();
     const where = queryWhere(log, p, q, after);
-    const rows = await this.db.all<Row>(`SELECT * FROM ${table} WHERE ${where} ORDER BY seq DESC LIMIT ${p.add(limit + 1)}`, p.values);
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM ${table} WHERE ${where} ORDER BY seq DESC LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
     const items = rows.slice(0, limit).map((r) => toRecord(keys, r));
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: String(last.seq) } : { items };
@@ -82,12 +115,18 @@ export class SqlAuditRepo implements AuditRepo {
 
   async scan(log: AuditLogName, afterSeq: number, limit: number): Promise<AuditEntryRecord[]> {
     const { table, keys } = TABLES[log];
-    const rows = await this.db.all<Row>(`SELECT * FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit]);
+    const rows = await this.db.all<Row>(`SELECT * FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+    ]);
     return rows.map((r) => toRecord(keys, r));
   }
 
   async head(log: AuditLogName): Promise<AuditHeadRecord> {
-    const r = await this.db.get<{ seq: number; hash: string; base_seq: number; base_hash: string }>('SELECT seq, hash, base_seq, base_hash FROM audit_heads WHERE log = $1', [log]);
+    const r = await this.db.get<{ seq: number; hash: string; base_seq: number; base_hash: string }>(
+      'SELECT seq, hash, base_seq, base_hash FROM audit_heads WHERE log = $1',
+      [log],
+    );
     if (!r) throw new Error(`audit_heads has no row for the ${log} log: the audit migration did not run`);
     return { seq: r.seq, hash: r.hash, baseSeq: r.base_seq, baseHash: r.base_hash };
   }
@@ -101,11 +140,25 @@ export class SqlAuditRepo implements AuditRepo {
       conds.push(`substr(identity_key, 1, ${p.add(prefix.length)}) = ${p.add(prefix)}`);
     }
     if (q.from !== undefined) conds.push(`at >= ${p.add(q.from)}`);
-    const rows = await this.db.all<{ identity_key: string; calling_key: string; result: string; first: number | string; last: number | string; n: number | string }>(
+    const rows = await this.db.all<{
+      identity_key: string;
+      calling_key: string;
+      result: string;
+      first: number | string;
+      last: number | string;
+      n: number | string;
+    }>(
       `SELECT identity_key, calling_key, result, MIN(at) AS first, MAX(last_at) AS last, SUM(requests) AS n FROM sign_in_log WHERE ${conds.join(' AND ')} GROUP BY identity_key, calling_key, result ORDER BY identity_key, calling_key, result`,
       p.values,
     );
-    return rows.map((r) => ({ identityKey: r.identity_key, callingKey: r.calling_key, result: r.result, first: Number(r.first), last: Number(r.last), count: Number(r.n) }));
+    return rows.map((r) => ({
+      identityKey: r.identity_key,
+      callingKey: r.calling_key,
+      result: r.result,
+      first: Number(r.first),
+      last: Number(r.last),
+      count: Number(r.n),
+    }));
   }
 
   async prune(log: AuditLogName, before: number): Promise<number> {
@@ -118,7 +171,11 @@ export class SqlAuditRepo implements AuditRepo {
     );
     if (!last) return 0;
     const { changes } = await this.db.run(`DELETE FROM ${table} WHERE seq <= $1`, [last.seq]);
-    await this.db.run('UPDATE audit_heads SET base_seq = $1, base_hash = $2 WHERE log = $3', [last.seq, last.hash, log]);
+    await this.db.run('UPDATE audit_heads SET base_seq = $1, base_hash = $2 WHERE log = $3', [
+      last.seq,
+      last.hash,
+      log,
+    ]);
     return changes;
   }
 }

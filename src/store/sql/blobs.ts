@@ -4,23 +4,47 @@ import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
 import { checkLimit } from './paging.js';
 
-interface ContainerRow { account_key: string; name: string; metadata: string; etag: string; created_at: number | string }
+interface ContainerRow {
+  account_key: string;
+  name: string;
+  metadata: string;
+  etag: string;
+  created_at: number | string;
+}
 interface BlobRow {
-  account_key: string; container: string; name: string; size: number | string; properties: string; metadata: string;
-  etag: string; created_at: number | string; updated_at: number | string;
+  account_key: string;
+  container: string;
+  name: string;
+  size: number | string;
+  properties: string;
+  metadata: string;
+  etag: string;
+  created_at: number | string;
+  updated_at: number | string;
 }
 
 // Container and blob names are case-sensitive in Azure (container names are lower-case by rule);
 // only the account name is a host label and so is looked up case-insensitively.
 const toContainer = (r: ContainerRow): ContainerRecord => ({
-  account: r.account_key, name: r.name, metadata: fromJson(r.metadata, 'container metadata'), etag: r.etag, createdAt: Number(r.created_at),
+  account: r.account_key,
+  name: r.name,
+  metadata: fromJson(r.metadata, 'container metadata'),
+  etag: r.etag,
+  createdAt: Number(r.created_at),
 });
 const toBlob = (r: BlobRow): BlobRecord => ({
-  account: r.account_key, container: r.container, name: r.name, size: Number(r.size),
-  properties: fromJson(r.properties, 'blob properties'), metadata: fromJson(r.metadata, 'blob metadata'),
-  etag: r.etag, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  account: r.account_key,
+  container: r.container,
+  name: r.name,
+  size: Number(r.size),
+  properties: fromJson(r.properties, 'blob properties'),
+  metadata: fromJson(r.metadata, 'blob metadata'),
+  etag: r.etag,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
-const BLOB_COLUMNS = 'account_key, container, name, LENGTH(content) AS size, properties, metadata, etag, created_at, updated_at';
+const BLOB_COLUMNS =
+  'account_key, container, name, LENGTH(content) AS size, properties, metadata, etag, created_at, updated_at';
 
 /** `LIKE` would need escaping of `%`/`_`; a range on the name is exact and uses the primary key. */
 function nameRange(prefix: string, after: string | undefined, first: number): { sql: string; params: string[] } {
@@ -54,7 +78,10 @@ export class SqlBlobRepo implements BlobRepo {
   }
 
   async getContainer(account: string, name: string): Promise<ContainerRecord | undefined> {
-    const r = await this.db.get<ContainerRow>('SELECT * FROM blob_containers WHERE account_key = $1 AND name = $2', [lookupKey(account), name]);
+    const r = await this.db.get<ContainerRow>('SELECT * FROM blob_containers WHERE account_key = $1 AND name = $2', [
+      lookupKey(account),
+      name,
+    ]);
     return r && toContainer(r);
   }
 
@@ -69,7 +96,10 @@ export class SqlBlobRepo implements BlobRepo {
   }
 
   async deleteContainer(account: string, name: string): Promise<boolean> {
-    const { changes } = await this.db.run('DELETE FROM blob_containers WHERE account_key = $1 AND name = $2', [lookupKey(account), name]);
+    const { changes } = await this.db.run('DELETE FROM blob_containers WHERE account_key = $1 AND name = $2', [
+      lookupKey(account),
+      name,
+    ]);
     return changes === 1;
   }
 
@@ -94,13 +124,20 @@ export class SqlBlobRepo implements BlobRepo {
   }
 
   async getContent(account: string, container: string, name: string): Promise<Buffer | undefined> {
-    const r = await this.db.get<{ content: Buffer }>('SELECT content FROM blobs WHERE account_key = $1 AND container = $2 AND name = $3', [
-      lookupKey(account), container, name,
-    ]);
+    const r = await this.db.get<{ content: Buffer }>(
+      'SELECT content FROM blobs WHERE account_key = $1 AND container = $2 AND name = $3',
+      [lookupKey(account), container, name],
+    );
     return r && Buffer.from(r.content);
   }
 
-  async listBlobs(account: string, container: string, prefix: string, limit: number, after?: string): Promise<BlobRecord[]> {
+  async listBlobs(
+    account: string,
+    container: string,
+    prefix: string,
+    limit: number,
+    after?: string,
+  ): Promise<BlobRecord[]> {
     checkLimit(limit);
     const range = nameRange(prefix, after, 3);
     const rows = await this.db.all<BlobRow>(
@@ -113,11 +150,21 @@ export class SqlBlobRepo implements BlobRepo {
   async deleteBlob(account: string, container: string, name: string): Promise<boolean> {
     const key = [lookupKey(account), container, name];
     await this.db.run('DELETE FROM blob_blocks WHERE account_key = $1 AND container = $2 AND blob = $3', key);
-    const { changes } = await this.db.run('DELETE FROM blobs WHERE account_key = $1 AND container = $2 AND name = $3', key);
+    const { changes } = await this.db.run(
+      'DELETE FROM blobs WHERE account_key = $1 AND container = $2 AND name = $3',
+      key,
+    );
     return changes === 1;
   }
 
-  async putBlock(account: string, container: string, blob: string, blockId: string, content: Buffer, now: number): Promise<void> {
+  async putBlock(
+    account: string,
+    container: string,
+    blob: string,
+    blockId: string,
+    content: Buffer,
+    now: number,
+  ): Promise<void> {
     await this.db.run(
       `INSERT INTO blob_blocks (account_key, container, blob, block_id, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (account_key, container, blob, block_id) DO UPDATE SET content = excluded.content, created_at = excluded.created_at`,

@@ -33,7 +33,16 @@ export class SqlClientSecretRepo implements ClientSecretRepo {
       this.db,
       `INSERT INTO client_secrets (id_key, principal_key, id, principal_object_id, hash, hint, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [lookupKey(s.id), lookupKey(s.principalObjectId), s.id, s.principalObjectId, s.hash, s.hint, s.createdAt, s.expiresAt],
+      [
+        lookupKey(s.id),
+        lookupKey(s.principalObjectId),
+        s.id,
+        s.principalObjectId,
+        s.hash,
+        s.hint,
+        s.createdAt,
+        s.expiresAt,
+      ],
       `Client secret '${s.id}'`,
       s.id,
     );

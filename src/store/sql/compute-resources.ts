@@ -125,7 +125,14 @@ export class SqlComputeResourceRepo implements ComputeResourceRepo {
     const { changes } = await this.db.run(
       `UPDATE compute_resources SET tags = $2, body = $3, system_principal_key = $4, system_principal_id = $5, updated_at = $6
        WHERE id_key = $1`,
-      [lookupKey(r.id), toJson(r.tags), toJson(r.body), nullableKey(r.systemPrincipalId), r.systemPrincipalId, r.updatedAt],
+      [
+        lookupKey(r.id),
+        toJson(r.tags),
+        toJson(r.body),
+        nullableKey(r.systemPrincipalId),
+        r.systemPrincipalId,
+        r.updatedAt,
+      ],
     );
     if (changes !== 1) return false;
     await this.db.run('DELETE FROM resource_identity_attachments WHERE resource_key = $1', [lookupKey(r.id)]);
@@ -134,7 +141,9 @@ export class SqlComputeResourceRepo implements ComputeResourceRepo {
   }
 
   async get(id: string): Promise<ComputeResourceRecord | undefined> {
-    const found = await this.query(withAttachments('compute_resources r', 'WHERE r.id_key = $1', 'r.id_key'), [lookupKey(id)]);
+    const found = await this.query(withAttachments('compute_resources r', 'WHERE r.id_key = $1', 'r.id_key'), [
+      lookupKey(id),
+    ]);
     return found[0]?.record;
   }
 
@@ -151,14 +160,23 @@ export class SqlComputeResourceRepo implements ComputeResourceRepo {
   }
 
   /** Keyset paging on (name_key, id_key); the page is cut before the join so attachments do not count. */
-  async list(where: ResourceListing & { type?: string }, limit: number, after?: string): Promise<Page<ComputeResourceRecord>> {
+  async list(
+    where: ResourceListing & { type?: string },
+    limit: number,
+    after?: string,
+  ): Promise<Page<ComputeResourceRecord>> {
     checkLimit(limit);
     const p = new Params();
     const extra = where.type === undefined ? [] : [`type_key = ${p.add(lookupKey(where.type))}`];
     const cond = listingWhere(p, where, after, extra);
     const page = `(SELECT ${COLUMNS} FROM compute_resources WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}) r`;
     const found = await this.query(withAttachments(page, '', 'r.name_key, r.id_key'), p.values);
-    return toPage(found, limit, (f) => f.record, (f) => encodeCursor(f.row.name_key, f.row.id_key));
+    return toPage(
+      found,
+      limit,
+      (f) => f.record,
+      (f) => encodeCursor(f.row.name_key, f.row.id_key),
+    );
   }
 
   async listByUserAssignedIdentity(identityId: string): Promise<ComputeResourceRecord[]> {

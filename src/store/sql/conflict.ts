@@ -18,7 +18,13 @@ export function isUniqueViolation(e: unknown): boolean {
  * inside tx(fn) and carries on must see the same behaviour on both engines. The error-code
  * check covers any duplicate that DO NOTHING does not absorb.
  */
-export async function insertOrConflict(db: Executor, sql: string, params: SqlParams, what: string, target: string): Promise<void> {
+export async function insertOrConflict(
+  db: Executor,
+  sql: string,
+  params: SqlParams,
+  what: string,
+  target: string,
+): Promise<void> {
   let changes: number;
   try {
     ({ changes } = await db.run(sql, params));

@@ -27,7 +27,8 @@ export function storableText<T extends SqlValue>(v: T): T {
 
 /** An executor whose string parameters are made storable first (see storableText). */
 export function textSafe(inner: Executor): Executor {
-  const clean = (params: SqlParams | undefined): SqlParams | undefined => (params?.some((p) => typeof p === 'string' && p.includes('\u0000')) ? params.map(storableText) : params);
+  const clean = (params: SqlParams | undefined): SqlParams | undefined =>
+    params?.some((p) => typeof p === 'string' && p.includes('\u0000')) ? params.map(storableText) : params;
   return {
     all: (sql, params) => inner.all(sql, clean(params)),
     get: (sql, params) => inner.get(sql, clean(params)),

@@ -62,7 +62,19 @@ export class SqlFederatedCredentialRepo implements FederatedCredentialRepo {
         `INSERT INTO federated_credentials (id_key, identity_key, name_key, id, identity_id, name, issuer, subject, audiences,
            created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-        [idKey, identityKey, lookupKey(f.name), f.id, f.identityId, f.name, f.issuer, f.subject, toJson(f.audiences), f.createdAt, f.updatedAt],
+        [
+          idKey,
+          identityKey,
+          lookupKey(f.name),
+          f.id,
+          f.identityId,
+          f.name,
+          f.issuer,
+          f.subject,
+          toJson(f.audiences),
+          f.createdAt,
+          f.updatedAt,
+        ],
       ));
     } catch (e) {
       if (isUniqueViolation(e)) throw this.nameConflict(f);
@@ -98,9 +110,10 @@ export class SqlFederatedCredentialRepo implements FederatedCredentialRepo {
   }
 
   async get(id: string): Promise<FederatedCredentialRecord | undefined> {
-    const row = await this.db.get<FederatedCredentialRow>(`SELECT ${COLUMNS} FROM federated_credentials WHERE id_key = $1`, [
-      lookupKey(id),
-    ]);
+    const row = await this.db.get<FederatedCredentialRow>(
+      `SELECT ${COLUMNS} FROM federated_credentials WHERE id_key = $1`,
+      [lookupKey(id)],
+    );
     return row && toRecord(row);
   }
 
@@ -132,12 +145,18 @@ export class SqlFederatedCredentialRepo implements FederatedCredentialRepo {
   }
 
   async deleteForIdentity(identityId: string): Promise<number> {
-    const { changes } = await this.db.run('DELETE FROM federated_credentials WHERE identity_key = $1', [lookupKey(identityId)]);
+    const { changes } = await this.db.run('DELETE FROM federated_credentials WHERE identity_key = $1', [
+      lookupKey(identityId),
+    ]);
     return changes;
   }
 
   /** Name of another credential of the identity with exactly this issuer and subject, if any. */
-  private async issuerSubjectClash(identityKey: string, idKey: string, f: FederatedCredentialRecord): Promise<string | undefined> {
+  private async issuerSubjectClash(
+    identityKey: string,
+    idKey: string,
+    f: FederatedCredentialRecord,
+  ): Promise<string | undefined> {
     const row = await this.db.get<{ name: string }>(
       `SELECT name FROM federated_credentials
        WHERE issuer = $1 AND subject = $2 AND identity_key = $3 AND id_key <> $4 LIMIT 1`,

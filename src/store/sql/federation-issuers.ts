@@ -60,14 +60,17 @@ export class SqlFederationIssuerRepo implements FederationIssuerRepo {
   }
 
   async get(name: string): Promise<FederationIssuerRecord | undefined> {
-    const row = await this.db.get<FederationIssuerRow>(`SELECT ${COLUMNS} FROM federation_issuers WHERE name_key = $1`, [
-      lookupKey(name),
-    ]);
+    const row = await this.db.get<FederationIssuerRow>(
+      `SELECT ${COLUMNS} FROM federation_issuers WHERE name_key = $1`,
+      [lookupKey(name)],
+    );
     return row && toRecord(row);
   }
 
   async getByIssuer(issuer: string): Promise<FederationIssuerRecord | undefined> {
-    const row = await this.db.get<FederationIssuerRow>(`SELECT ${COLUMNS} FROM federation_issuers WHERE issuer = $1`, [issuer]);
+    const row = await this.db.get<FederationIssuerRow>(`SELECT ${COLUMNS} FROM federation_issuers WHERE issuer = $1`, [
+      issuer,
+    ]);
     return row && toRecord(row);
   }
 

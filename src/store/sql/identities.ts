@@ -41,7 +41,11 @@ const toRecord = (r: IdentityRow): UserAssignedIdentityRecord => ({
 });
 
 /** Ids, client ids and principal ids are each unique, compared case-insensitively. */
-const TABLE: ResourceTable<IdentityRow, UserAssignedIdentityRecord> = { table: 'user_assigned_identities', columns: COLUMNS, toRecord };
+const TABLE: ResourceTable<IdentityRow, UserAssignedIdentityRecord> = {
+  table: 'user_assigned_identities',
+  columns: COLUMNS,
+  toRecord,
+};
 
 export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
   constructor(private readonly db: Executor) {}
@@ -108,7 +112,10 @@ export class SqlUserAssignedIdentityRepo implements UserAssignedIdentityRepo {
     return changes === 1;
   }
 
-  private getBy(column: 'id_key' | 'client_id_key' | 'principal_id_key', value: string): Promise<UserAssignedIdentityRecord | undefined> {
+  private getBy(
+    column: 'id_key' | 'client_id_key' | 'principal_id_key',
+    value: string,
+  ): Promise<UserAssignedIdentityRecord | undefined> {
     return getResourceBy(this.db, TABLE, column, value);
   }
 }

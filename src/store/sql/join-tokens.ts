@@ -57,7 +57,9 @@ export class SqlJoinTokenRepo implements JoinTokenRepo {
   }
 
   async get(id: string): Promise<JoinTokenRecord | undefined> {
-    const row = await this.db.get<JoinTokenRow>(`SELECT ${COLUMNS} FROM join_tokens WHERE id_key = $1`, [lookupKey(id)]);
+    const row = await this.db.get<JoinTokenRow>(`SELECT ${COLUMNS} FROM join_tokens WHERE id_key = $1`, [
+      lookupKey(id),
+    ]);
     return row && toRecord(row);
   }
 

@@ -24,7 +24,8 @@ interface DeletedRow {
   scheduled_purge_at: number;
 }
 
-const COLUMNS = 'vault_id, name, version, sealed_value, content_type, tags, enabled, not_before, expires, created_at, updated_at';
+const COLUMNS =
+  'vault_id, name, version, sealed_value, content_type, tags, enabled, not_before, expires, created_at, updated_at';
 const NEWEST_FIRST = 'ORDER BY created_at DESC, version DESC';
 const nullableNumber = (n: number | null): number | null => (n === null ? null : Number(n));
 
@@ -57,7 +58,21 @@ export class SqlKeyVaultSecretRepo implements KeyVaultSecretRepo {
       this.db,
       `INSERT INTO key_vault_secrets (vault_key, name_key, version, vault_id, name, sealed_value, content_type, tags, enabled, not_before, expires, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-      [lookupKey(s.vaultId), lookupKey(s.name), s.version, s.vaultId, s.name, s.sealedValue, s.contentType, toJson(s.tags), s.enabled ? 1 : 0, s.notBefore, s.expires, s.createdAt, s.updatedAt],
+      [
+        lookupKey(s.vaultId),
+        lookupKey(s.name),
+        s.version,
+        s.vaultId,
+        s.name,
+        s.sealedValue,
+        s.contentType,
+        toJson(s.tags),
+        s.enabled ? 1 : 0,
+        s.notBefore,
+        s.expires,
+        s.createdAt,
+        s.updatedAt,
+      ],
       `Secret version '${s.name}/${s.version}'`,
       s.name,
     );
@@ -67,29 +82,51 @@ export class SqlKeyVaultSecretRepo implements KeyVaultSecretRepo {
     const { changes } = await this.db.run(
       `UPDATE key_vault_secrets SET content_type = $4, tags = $5, enabled = $6, not_before = $7, expires = $8, updated_at = $9
        WHERE vault_key = $1 AND name_key = $2 AND version = $3`,
-      [lookupKey(s.vaultId), lookupKey(s.name), s.version, s.contentType, toJson(s.tags), s.enabled ? 1 : 0, s.notBefore, s.expires, s.updatedAt],
+      [
+        lookupKey(s.vaultId),
+        lookupKey(s.name),
+        s.version,
+        s.contentType,
+        toJson(s.tags),
+        s.enabled ? 1 : 0,
+        s.notBefore,
+        s.expires,
+        s.updatedAt,
+      ],
     );
     return changes === 1;
   }
 
   async getVersion(vaultId: string, name: string, version: string): Promise<SecretVersionRecord | undefined> {
-    const row = await this.db.get<SecretRow>(`SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 AND version = $3`, [lookupKey(vaultId), lookupKey(name), version.toLowerCase()]);
+    const row = await this.db.get<SecretRow>(
+      `SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 AND version = $3`,
+      [lookupKey(vaultId), lookupKey(name), version.toLowerCase()],
+    );
     return row && toRecord(row);
   }
 
   async latest(vaultId: string, name: string): Promise<SecretVersionRecord | undefined> {
-    const row = await this.db.get<SecretRow>(`SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 ${NEWEST_FIRST} LIMIT 1`, [lookupKey(vaultId), lookupKey(name)]);
+    const row = await this.db.get<SecretRow>(
+      `SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 ${NEWEST_FIRST} LIMIT 1`,
+      [lookupKey(vaultId), lookupKey(name)],
+    );
     return row && toRecord(row);
   }
 
   async listVersions(vaultId: string, name: string): Promise<SecretVersionRecord[]> {
-    const rows = await this.db.all<SecretRow>(`SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 ${NEWEST_FIRST}`, [lookupKey(vaultId), lookupKey(name)]);
+    const rows = await this.db.all<SecretRow>(
+      `SELECT ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2 ${NEWEST_FIRST}`,
+      [lookupKey(vaultId), lookupKey(name)],
+    );
     return rows.map(toRecord);
   }
 
   /** All versions, newest first within each name; the first row of each name is its latest. */
   async listLatest(vaultId: string): Promise<SecretVersionRecord[]> {
-    const rows = await this.db.all<SecretRow & { name_key: string }>(`SELECT name_key, ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 ORDER BY name_key, created_at DESC, version DESC`, [lookupKey(vaultId)]);
+    const rows = await this.db.all<SecretRow & { name_key: string }>(
+      `SELECT name_key, ${COLUMNS} FROM key_vault_secrets WHERE vault_key = $1 ORDER BY name_key, created_at DESC, version DESC`,
+      [lookupKey(vaultId)],
+    );
     const seen = new Set<string>();
     return rows.filter((r) => !seen.has(r.name_key) && seen.add(r.name_key)).map(toRecord);
   }
@@ -105,24 +142,36 @@ export class SqlKeyVaultSecretRepo implements KeyVaultSecretRepo {
   }
 
   async getDeleted(vaultId: string, name: string): Promise<DeletedSecretRecord | undefined> {
-    const row = await this.db.get<DeletedRow>('SELECT vault_id, name, deleted_at, scheduled_purge_at FROM key_vault_deleted_secrets WHERE vault_key = $1 AND name_key = $2', [lookupKey(vaultId), lookupKey(name)]);
+    const row = await this.db.get<DeletedRow>(
+      'SELECT vault_id, name, deleted_at, scheduled_purge_at FROM key_vault_deleted_secrets WHERE vault_key = $1 AND name_key = $2',
+      [lookupKey(vaultId), lookupKey(name)],
+    );
     return row && toDeleted(row);
   }
 
   async listDeleted(vaultId: string): Promise<DeletedSecretRecord[]> {
-    const rows = await this.db.all<DeletedRow>('SELECT vault_id, name, deleted_at, scheduled_purge_at FROM key_vault_deleted_secrets WHERE vault_key = $1 ORDER BY name_key', [lookupKey(vaultId)]);
+    const rows = await this.db.all<DeletedRow>(
+      'SELECT vault_id, name, deleted_at, scheduled_purge_at FROM key_vault_deleted_secrets WHERE vault_key = $1 ORDER BY name_key',
+      [lookupKey(vaultId)],
+    );
     return rows.map(toDeleted);
   }
 
   async recover(vaultId: string, name: string): Promise<boolean> {
-    const { changes } = await this.db.run('DELETE FROM key_vault_deleted_secrets WHERE vault_key = $1 AND name_key = $2', [lookupKey(vaultId), lookupKey(name)]);
+    const { changes } = await this.db.run(
+      'DELETE FROM key_vault_deleted_secrets WHERE vault_key = $1 AND name_key = $2',
+      [lookupKey(vaultId), lookupKey(name)],
+    );
     return changes === 1;
   }
 
   /** Two statements: call inside `tx`. Only a deleted secret can be purged. */
   async purge(vaultId: string, name: string): Promise<boolean> {
     if (!(await this.recover(vaultId, name))) return false;
-    await this.db.run('DELETE FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2', [lookupKey(vaultId), lookupKey(name)]);
+    await this.db.run('DELETE FROM key_vault_secrets WHERE vault_key = $1 AND name_key = $2', [
+      lookupKey(vaultId),
+      lookupKey(name),
+    ]);
     return true;
   }
 }

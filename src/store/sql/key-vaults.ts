@@ -20,7 +20,8 @@ interface KeyVaultRow {
   updated_at: number;
 }
 
-const COLUMNS = 'id_key, name_key, id, subscription_id, resource_group, name, location, tags, tenant_id, sku, created_at, updated_at';
+const COLUMNS =
+  'id_key, name_key, id, subscription_id, resource_group, name, location, tags, tenant_id, sku, created_at, updated_at';
 
 const toRecord = (r: KeyVaultRow): KeyVaultRecord => ({
   id: r.id,
@@ -45,14 +46,32 @@ export class SqlKeyVaultRepo implements KeyVaultRepo {
       this.db,
       `INSERT INTO key_vaults (id_key, name_key, subscription_key, resource_group_key, id, subscription_id, resource_group, name, location, tags, tenant_id, sku, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
-      [lookupKey(v.id), lookupKey(v.name), lookupKey(v.subscriptionId), lookupKey(v.resourceGroup), v.id, v.subscriptionId, v.resourceGroup, v.name, v.location, toJson(v.tags), v.tenantId, v.sku, v.createdAt, v.updatedAt],
+      [
+        lookupKey(v.id),
+        lookupKey(v.name),
+        lookupKey(v.subscriptionId),
+        lookupKey(v.resourceGroup),
+        v.id,
+        v.subscriptionId,
+        v.resourceGroup,
+        v.name,
+        v.location,
+        toJson(v.tags),
+        v.tenantId,
+        v.sku,
+        v.createdAt,
+        v.updatedAt,
+      ],
       `Vault '${v.name}'`,
       v.id,
     );
   }
 
   async update(v: KeyVaultRecord): Promise<boolean> {
-    const { changes } = await this.db.run('UPDATE key_vaults SET tags = $2, sku = $3, updated_at = $4 WHERE id_key = $1', [lookupKey(v.id), toJson(v.tags), v.sku, v.updatedAt]);
+    const { changes } = await this.db.run(
+      'UPDATE key_vaults SET tags = $2, sku = $3, updated_at = $4 WHERE id_key = $1',
+      [lookupKey(v.id), toJson(v.tags), v.sku, v.updatedAt],
+    );
     return changes === 1;
   }
 

@@ -21,9 +21,9 @@ export class SqlMetaRepo implements MetaRepo {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.db.run('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-      key,
-      value,
-    ]);
+    await this.db.run(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
   }
 }

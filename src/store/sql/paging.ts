@@ -25,7 +25,12 @@ export function checkLimit(limit: number): void {
  * subscription_key, resource_group_key, name_key and id_key columns, after `after`.
  * Extra conditions (e.g. a type filter) are added by the caller through `extra`.
  */
-export function listingWhere(p: Params, where: ResourceListing, after: string | undefined, extra: string[] = []): string {
+export function listingWhere(
+  p: Params,
+  where: ResourceListing,
+  after: string | undefined,
+  extra: string[] = [],
+): string {
   const conds = [`subscription_key = ${p.add(lookupKey(where.subscriptionId))}`];
   if (where.resourceGroup !== undefined) conds.push(`resource_group_key = ${p.add(lookupKey(where.resourceGroup))}`);
   conds.push(...extra);
@@ -62,12 +67,20 @@ export async function listResources<R extends { name_key: string; id_key: string
   checkLimit(limit);
   const p = new Params();
   const cond = listingWhere(p, where, after);
-  const rows = await db.all<R>(`SELECT ${t.columns} FROM ${t.table} WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`, p.values);
+  const rows = await db.all<R>(
+    `SELECT ${t.columns} FROM ${t.table} WHERE ${cond} ORDER BY name_key, id_key LIMIT ${p.add(limit + 1)}`,
+    p.values,
+  );
   return toPage(rows, limit, t.toRecord, (r) => encodeCursor(r.name_key, r.id_key));
 }
 
 /** One row of an ARM resource table by a lower-cased key column (id_key, name_key, client_id_key …). */
-export async function getResourceBy<R extends { name_key: string; id_key: string }, T>(db: Executor, t: ResourceTable<R, T>, column: string, value: string): Promise<T | undefined> {
+export async function getResourceBy<R extends { name_key: string; id_key: string }, T>(
+  db: Executor,
+  t: ResourceTable<R, T>,
+  column: string,
+  value: string,
+): Promise<T | undefined> {
   const row = await db.get<R>(`SELECT ${t.columns} FROM ${t.table} WHERE ${column} = $1`, [lookupKey(value)]);
   return row && t.toRecord(row);
 }

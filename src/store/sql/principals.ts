@@ -35,19 +35,33 @@ export class SqlPrincipalRepo implements PrincipalRepo {
       this.db,
       `INSERT INTO principals (object_id_key, app_id_key, object_id, app_id, tenant_id, display_name, kind, resource_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-      [lookupKey(p.objectId), lookupKey(p.appId), p.objectId, p.appId, p.tenantId, p.displayName, p.kind, p.resourceId, p.createdAt],
+      [
+        lookupKey(p.objectId),
+        lookupKey(p.appId),
+        p.objectId,
+        p.appId,
+        p.tenantId,
+        p.displayName,
+        p.kind,
+        p.resourceId,
+        p.createdAt,
+      ],
       `Principal with object id '${p.objectId}' or app id '${p.appId}'`,
       p.objectId,
     );
   }
 
   async getByObjectId(objectId: string): Promise<PrincipalRecord | undefined> {
-    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE object_id_key = $1`, [lookupKey(objectId)]);
+    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE object_id_key = $1`, [
+      lookupKey(objectId),
+    ]);
     return row && toRecord(row);
   }
 
   async getByAppId(appId: string): Promise<PrincipalRecord | undefined> {
-    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE app_id_key = $1`, [lookupKey(appId)]);
+    const row = await this.db.get<PrincipalRow>(`SELECT ${COLUMNS} FROM principals WHERE app_id_key = $1`, [
+      lookupKey(appId),
+    ]);
     return row && toRecord(row);
   }
 

@@ -40,7 +40,8 @@ const toRecord = (r: RoleAssignmentRow): RoleAssignmentRecord => ({
 });
 
 /** The role GUID of a role definition id (or of a bare GUID): its last path segment, lower-cased. */
-const roleKey = (roleDefinitionId: string): string => lookupKey(roleDefinitionId.slice(roleDefinitionId.lastIndexOf('/') + 1));
+const roleKey = (roleDefinitionId: string): string =>
+  lookupKey(roleDefinitionId.slice(roleDefinitionId.lastIndexOf('/') + 1));
 
 export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
   constructor(private readonly db: Executor) {}
@@ -80,18 +81,29 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
     const { changes } = await this.db.run(
       `UPDATE role_assignments SET description = $2, updated_by = $3, abac_condition = $4, abac_condition_version = $5, updated_at = $6
        WHERE id_key = $1`,
-      [lookupKey(ra.id), ra.description, ra.updatedBy ?? null, ra.condition ?? null, ra.conditionVersion ?? null, ra.updatedAt],
+      [
+        lookupKey(ra.id),
+        ra.description,
+        ra.updatedBy ?? null,
+        ra.condition ?? null,
+        ra.conditionVersion ?? null,
+        ra.updatedAt,
+      ],
     );
     return changes === 1;
   }
 
   async get(id: string): Promise<RoleAssignmentRecord | undefined> {
-    const row = await this.db.get<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments WHERE id_key = $1`, [lookupKey(id)]);
+    const row = await this.db.get<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments WHERE id_key = $1`, [
+      lookupKey(id),
+    ]);
     return row && toRecord(row);
   }
 
   async getByName(name: string): Promise<RoleAssignmentRecord | undefined> {
-    const row = await this.db.get<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments WHERE name_key = $1`, [lookupKey(name)]);
+    const row = await this.db.get<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments WHERE name_key = $1`, [
+      lookupKey(name),
+    ]);
     return row && toRecord(row);
   }
 
@@ -131,7 +143,9 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
   async listAtOrBelow(scope: string): Promise<RoleAssignmentRecord[]> {
     const key = lookupKey(scope).replace(/\/+$/, '');
     if (key === '') {
-      const all = await this.db.all<RoleAssignmentRow>(`SELECT ${COLUMNS} FROM role_assignments ORDER BY created_at, id_key`);
+      const all = await this.db.all<RoleAssignmentRow>(
+        `SELECT ${COLUMNS} FROM role_assignments ORDER BY created_at, id_key`,
+      );
       return all.map(toRecord);
     }
     const rows = await this.db.all<RoleAssignmentRow>(
@@ -144,7 +158,9 @@ export class SqlRoleAssignmentRepo implements RoleAssignmentRepo {
   }
 
   async deleteForPrincipal(principalId: string): Promise<number> {
-    const { changes } = await this.db.run('DELETE FROM role_assignments WHERE principal_key = $1', [lookupKey(principalId)]);
+    const { changes } = await this.db.run('DELETE FROM role_assignments WHERE principal_key = $1', [
+      lookupKey(principalId),
+    ]);
     return changes;
   }
 }

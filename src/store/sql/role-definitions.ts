@@ -18,7 +18,8 @@ interface RoleDefinitionRow {
   updated_at: number;
 }
 
-const COLUMNS = 'id, role_name, description, assignable_scopes, permissions, scope, created_by, updated_by, created_at, updated_at';
+const COLUMNS =
+  'id, role_name, description, assignable_scopes, permissions, scope, created_by, updated_by, created_at, updated_at';
 
 const toRecord = (r: RoleDefinitionRow): RoleDefinitionRecord => ({
   id: r.id,
@@ -34,10 +35,13 @@ const toRecord = (r: RoleDefinitionRow): RoleDefinitionRecord => ({
 });
 
 const sameName = (r: RoleDefinitionRecord) =>
-  conflict(`A custom role named '${r.roleName}' already exists. Role names are unique in the tenant; choose another name.`, {
-    code: 'RoleDefinitionWithSameNameExists',
-    target: 'properties.roleName',
-  });
+  conflict(
+    `A custom role named '${r.roleName}' already exists. Role names are unique in the tenant; choose another name.`,
+    {
+      code: 'RoleDefinitionWithSameNameExists',
+      target: 'properties.roleName',
+    },
+  );
 
 /**
  * Custom roles. Ids (GUIDs) and role names are unique case-insensitively. The SELECT on the name
@@ -54,8 +58,20 @@ export class SqlRoleDefinitionRepo implements RoleDefinitionRepo {
       `INSERT INTO role_definitions (id_key, name_key, id, role_name, description, assignable_scopes, permissions, scope,
          created_by, updated_by, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id_key) DO NOTHING`,
-      [lookupKey(r.id), lookupKey(r.roleName), r.id, r.roleName, r.description, toJson(r.assignableScopes), toJson(r.permissions), r.scope,
-        r.createdBy, r.updatedBy, r.createdAt, r.updatedAt],
+      [
+        lookupKey(r.id),
+        lookupKey(r.roleName),
+        r.id,
+        r.roleName,
+        r.description,
+        toJson(r.assignableScopes),
+        toJson(r.permissions),
+        r.scope,
+        r.createdBy,
+        r.updatedBy,
+        r.createdAt,
+        r.updatedAt,
+      ],
       r,
     );
     if (changes === 0) throw conflict(`Role definition '${r.id}' already exists`, { target: r.id });
@@ -66,24 +82,39 @@ export class SqlRoleDefinitionRepo implements RoleDefinitionRepo {
     const { changes } = await this.write(
       `UPDATE role_definitions SET name_key = $2, role_name = $3, description = $4, assignable_scopes = $5, permissions = $6,
          updated_by = $7, updated_at = $8 WHERE id_key = $1`,
-      [lookupKey(r.id), lookupKey(r.roleName), r.roleName, r.description, toJson(r.assignableScopes), toJson(r.permissions), r.updatedBy, r.updatedAt],
+      [
+        lookupKey(r.id),
+        lookupKey(r.roleName),
+        r.roleName,
+        r.description,
+        toJson(r.assignableScopes),
+        toJson(r.permissions),
+        r.updatedBy,
+        r.updatedAt,
+      ],
       r,
     );
     return changes === 1;
   }
 
   async get(id: string): Promise<RoleDefinitionRecord | undefined> {
-    const row = await this.db.get<RoleDefinitionRow>(`SELECT ${COLUMNS} FROM role_definitions WHERE id_key = $1`, [lookupKey(id)]);
+    const row = await this.db.get<RoleDefinitionRow>(`SELECT ${COLUMNS} FROM role_definitions WHERE id_key = $1`, [
+      lookupKey(id),
+    ]);
     return row && toRecord(row);
   }
 
   async getByName(roleName: string): Promise<RoleDefinitionRecord | undefined> {
-    const row = await this.db.get<RoleDefinitionRow>(`SELECT ${COLUMNS} FROM role_definitions WHERE name_key = $1`, [lookupKey(roleName)]);
+    const row = await this.db.get<RoleDefinitionRow>(`SELECT ${COLUMNS} FROM role_definitions WHERE name_key = $1`, [
+      lookupKey(roleName),
+    ]);
     return row && toRecord(row);
   }
 
   async list(): Promise<RoleDefinitionRecord[]> {
-    const rows = await this.db.all<RoleDefinitionRow>(`SELECT ${COLUMNS} FROM role_definitions ORDER BY name_key, id_key`);
+    const rows = await this.db.all<RoleDefinitionRow>(
+      `SELECT ${COLUMNS} FROM role_definitions ORDER BY name_key, id_key`,
+    );
     return rows.map(toRecord);
   }
 
@@ -103,10 +134,10 @@ export class SqlRoleDefinitionRepo implements RoleDefinitionRepo {
   }
 
   private async nameHeldByOther(r: RoleDefinitionRecord): Promise<boolean> {
-    const holder = await this.db.get<{ id: string }>('SELECT id FROM role_definitions WHERE name_key = $1 AND id_key <> $2 LIMIT 1', [
-      lookupKey(r.roleName),
-      lookupKey(r.id),
-    ]);
+    const holder = await this.db.get<{ id: string }>(
+      'SELECT id FROM role_definitions WHERE name_key = $1 AND id_key <> $2 LIMIT 1',
+      [lookupKey(r.roleName), lookupKey(r.id)],
+    );
     return holder !== undefined;
   }
 }

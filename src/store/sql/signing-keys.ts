@@ -37,7 +37,16 @@ export class SqlSigningKeyRepo implements SigningKeyRepo {
       this.db,
       `INSERT INTO signing_keys (kid, status, sealed_private_key, public_jwk, created_at, activated_at, retired_at, publish_until)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [k.kid, k.status, k.sealedPrivateKey, toJson(k.publicJwk), k.createdAt, k.activatedAt, k.retiredAt, k.publishUntil],
+      [
+        k.kid,
+        k.status,
+        k.sealedPrivateKey,
+        toJson(k.publicJwk),
+        k.createdAt,
+        k.activatedAt,
+        k.retiredAt,
+        k.publishUntil,
+      ],
       `Signing key '${k.kid}'`,
       k.kid,
     );
@@ -68,7 +77,9 @@ export class SqlSigningKeyRepo implements SigningKeyRepo {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const { changes } = await this.db.run("DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < $1", [now]);
+    const { changes } = await this.db.run("DELETE FROM signing_keys WHERE status = 'retired' AND publish_until < $1", [
+      now,
+    ]);
     return changes;
   }
 }

@@ -20,7 +20,8 @@ interface Row {
   updated_at: number | string;
 }
 
-const COLUMNS = 'id_key, name_key, id, subscription_id, resource_group, name, location, tags, body, keys, created_at, updated_at';
+const COLUMNS =
+  'id_key, name_key, id, subscription_id, resource_group, name, location, tags, body, keys, created_at, updated_at';
 
 const toRecord = (r: Row): StorageAccountRecord => ({
   id: r.id,
@@ -48,8 +49,20 @@ export class SqlStorageAccountRepo implements StorageAccountRepo {
          name, location, tags, body, keys, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
       [
-        lookupKey(a.id), lookupKey(a.subscriptionId), lookupKey(a.resourceGroup), lookupKey(a.name), a.id, a.subscriptionId,
-        a.resourceGroup, a.name, a.location, toJson(a.tags), toJson(a.body), toJson(a.keys), a.createdAt, a.updatedAt,
+        lookupKey(a.id),
+        lookupKey(a.subscriptionId),
+        lookupKey(a.resourceGroup),
+        lookupKey(a.name),
+        a.id,
+        a.subscriptionId,
+        a.resourceGroup,
+        a.name,
+        a.location,
+        toJson(a.tags),
+        toJson(a.body),
+        toJson(a.keys),
+        a.createdAt,
+        a.updatedAt,
       ],
       `Storage account '${a.name}'`,
       a.id,

@@ -37,7 +37,9 @@ export class SqlSubscriptionRepo implements SubscriptionRepo {
   }
 
   async get(id: string): Promise<SubscriptionRecord | undefined> {
-    const row = await this.db.get<SubscriptionRow>(`SELECT ${COLUMNS} FROM subscriptions WHERE id_key = $1`, [lookupKey(id)]);
+    const row = await this.db.get<SubscriptionRow>(`SELECT ${COLUMNS} FROM subscriptions WHERE id_key = $1`, [
+      lookupKey(id),
+    ]);
     return row && toRecord(row);
   }
 

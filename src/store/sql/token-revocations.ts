@@ -35,20 +35,25 @@ export class SqlTokenRevocationRepo implements TokenRevocationRepo {
   }
 
   async get(principalId: string): Promise<TokenRevocationRecord | undefined> {
-    const row = await this.db.get<TokenRevocationRow>(`SELECT ${COLUMNS} FROM token_revocations WHERE principal_key = $1`, [
-      lookupKey(principalId),
-    ]);
+    const row = await this.db.get<TokenRevocationRow>(
+      `SELECT ${COLUMNS} FROM token_revocations WHERE principal_key = $1`,
+      [lookupKey(principalId)],
+    );
     return row && toRecord(row);
   }
 
   /** Ordered by lower-cased principal id. */
   async list(): Promise<TokenRevocationRecord[]> {
-    const rows = await this.db.all<TokenRevocationRow>(`SELECT ${COLUMNS} FROM token_revocations ORDER BY principal_key`);
+    const rows = await this.db.all<TokenRevocationRow>(
+      `SELECT ${COLUMNS} FROM token_revocations ORDER BY principal_key`,
+    );
     return rows.map(toRecord);
   }
 
   async delete(principalId: string): Promise<boolean> {
-    const { changes } = await this.db.run('DELETE FROM token_revocations WHERE principal_key = $1', [lookupKey(principalId)]);
+    const { changes } = await this.db.run('DELETE FROM token_revocations WHERE principal_key = $1', [
+      lookupKey(principalId),
+    ]);
     return changes === 1;
   }
 

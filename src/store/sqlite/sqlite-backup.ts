@@ -60,7 +60,8 @@ export function checkSqliteFile(path: string): number {
     refuseNewerSchema(Number(v), sqliteMigrations, 'SQLite');
     return Number(v);
   } catch (e) {
-    if ((e as { code?: string }).code?.startsWith('SQLITE_')) throw new Error(`${path} is not a readable SQLite database: ${(e as Error).message}`, { cause: e });
+    if ((e as { code?: string }).code?.startsWith('SQLITE_'))
+      throw new Error(`${path} is not a readable SQLite database: ${(e as Error).message}`, { cause: e });
     throw e;
   } finally {
     db.close();

@@ -6,7 +6,9 @@ import type { SqliteStatements } from './sqlite-executor.js';
  * repeated under the write lock so several processes sharing the file cannot apply one twice.
  */
 export function migrateSqlite(db: SqliteStatements, migrations: readonly Migration[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT',
+  );
   const newest = db.get('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations', []) as { v: number };
   refuseNewerSchema(Number(newest.v), migrations, 'SQLite');
   for (const m of migrations) {

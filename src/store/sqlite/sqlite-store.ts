@@ -76,10 +76,11 @@ class SqliteSession {
       underInstallLock: (fn) => this.underInstallLock(fn),
       // One process per database file (the data-dir lock), so it always leads.
       tryLead: async () => true,
-      close: () => this.exclusive(() => {
-        this.changes.close();
-        this.db.close();
-      }),
+      close: () =>
+        this.exclusive(() => {
+          this.changes.close();
+          this.db.close();
+        }),
     };
   }
 
@@ -137,7 +138,9 @@ class SqliteSession {
   /** A store call from inside tx(fn) would wait for fn to finish, i.e. forever. Fail loudly instead. */
   private refuseReentry(): void {
     if (this.txToken !== undefined && this.txContext.getStore() === this.txToken) {
-      throw new Error('Store called from inside its own tx(fn): use the repos passed to fn (on SQLite this would deadlock)');
+      throw new Error(
+        'Store called from inside its own tx(fn): use the repos passed to fn (on SQLite this would deadlock)',
+      );
     }
   }
 }

@@ -34,15 +34,32 @@ const versionOf = (pkg: string): string => (require(`${pkg}/package.json`) as { 
 /** Records flows of one package; a failing flow is a row with the client's error, not a crash. */
 export class Recorder {
   readonly rows: Row[] = [];
-  async flow<T>(pkg: string, flow: string, run: () => Promise<T>, check?: (v: T) => string | undefined): Promise<T | undefined> {
+  async flow<T>(
+    pkg: string,
+    flow: string,
+    run: () => Promise<T>,
+    check?: (v: T) => string | undefined,
+  ): Promise<T | undefined> {
     try {
       const v = await run();
       const problem = check?.(v);
-      this.rows.push({ pkg, version: versionOf(pkg), flow, ok: problem === undefined, ...(problem ? { detail: problem } : {}) });
+      this.rows.push({
+        pkg,
+        version: versionOf(pkg),
+        flow,
+        ok: problem === undefined,
+        ...(problem ? { detail: problem } : {}),
+      });
       return v;
     } catch (e) {
       const err = e as { statusCode?: number; code?: string; message?: string };
-      this.rows.push({ pkg, version: versionOf(pkg), flow, ok: false, detail: `${err.statusCode ?? ''} ${err.code ?? ''} ${String(err.message).slice(0, 300)}`.trim() });
+      this.rows.push({
+        pkg,
+        version: versionOf(pkg),
+        flow,
+        ok: false,
+        detail: `${err.statusCode ?? ''} ${err.code ?? ''} ${String(err.message).slice(0, 300)}`.trim(),
+      });
       return undefined;
     }
   }
@@ -55,7 +72,8 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** A check that fails unless `cond`, saying what was seen. */
-export const expect = (cond: boolean, seen: unknown): string | undefined => (cond ? undefined : `unexpected: ${JSON.stringify(seen).slice(0, 300)}`);
+export const expect = (cond: boolean, seen: unknown): string | undefined =>
+  cond ? undefined : `unexpected: ${JSON.stringify(seen).slice(0, 300)}`;
 
 /** provisioningState wherever the package puts it (flattened by classic clients, nested by modular ones). */
 export const provisioned = (r: unknown): boolean => {

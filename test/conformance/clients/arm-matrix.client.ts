@@ -9,10 +9,25 @@ import { keyVault, monitor, msiAndRoles, resources, storage, subscriptions } fro
 import { Recorder, type MatrixEnv } from './arm-matrix-kit.js';
 
 const env = JSON.parse(process.argv[2]!) as MatrixEnv;
-const credential = new ClientSecretCredential(env.tenantId, env.clientId, env.clientSecret, { authorityHost: env.authorityHost, disableInstanceDiscovery: true });
+const credential = new ClientSecretCredential(env.tenantId, env.clientId, env.clientSecret, {
+  authorityHost: env.authorityHost,
+  disableInstanceDiscovery: true,
+});
 const rec = new Recorder();
 // Storage before monitor: the activity-log flow looks for the account's write.
-for (const run of [compute, appService, containerInstance, appContainers, hybridCompute, keyVault, storage, monitor, resources, subscriptions, msiAndRoles]) {
+for (const run of [
+  compute,
+  appService,
+  containerInstance,
+  appContainers,
+  hybridCompute,
+  keyVault,
+  storage,
+  monitor,
+  resources,
+  subscriptions,
+  msiAndRoles,
+]) {
   await run(rec, credential, env);
 }
 process.stdout.write(JSON.stringify(rec.rows));

@@ -5,8 +5,18 @@
 import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 
-const env = JSON.parse(process.argv[2]!) as { tenantId: string; clientId: string; clientSecret: string; authorityHost: string; armEndpoint: string; subscriptionId: string };
-const credential = new ClientSecretCredential(env.tenantId, env.clientId, env.clientSecret, { authorityHost: env.authorityHost, disableInstanceDiscovery: true });
+const env = JSON.parse(process.argv[2]!) as {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  authorityHost: string;
+  armEndpoint: string;
+  subscriptionId: string;
+};
+const credential = new ClientSecretCredential(env.tenantId, env.clientId, env.clientSecret, {
+  authorityHost: env.authorityHost,
+  disableInstanceDiscovery: true,
+});
 const client = new ResourceManagementClient(credential, env.subscriptionId, { endpoint: env.armEndpoint });
 
 const names = ['sdk-a', 'sdk-b', 'sdk-c', 'sdk-d', 'sdk-e'];
@@ -23,14 +33,27 @@ out['pages'] = pages;
 const ids = `/subscriptions/${env.subscriptionId}/resourceGroups/sdk-a/providers`;
 const { ManagedServiceIdentityClient } = await import('@azure/arm-msi');
 const msi = new ManagedServiceIdentityClient(credential, env.subscriptionId, { endpoint: env.armEndpoint });
-for (const n of ['id-x', 'id-y', 'id-z']) await msi.userAssignedIdentities.createOrUpdate('sdk-a', n, { location: 'westeurope', tags: { tier: n === 'id-z' ? 'gold' : 'std' } });
+for (const n of ['id-x', 'id-y', 'id-z'])
+  await msi.userAssignedIdentities.createOrUpdate('sdk-a', n, {
+    location: 'westeurope',
+    tags: { tier: n === 'id-z' ? 'gold' : 'std' },
+  });
 const resourcePages: string[][] = [];
-for await (const page of client.resources.list({ top: 2, filter: "resourceType eq 'Microsoft.ManagedIdentity/userAssignedIdentities'" }).byPage()) resourcePages.push(page.map((r) => r.name!));
+for await (const page of client.resources
+  .list({ top: 2, filter: "resourceType eq 'Microsoft.ManagedIdentity/userAssignedIdentities'" })
+  .byPage())
+  resourcePages.push(page.map((r) => r.name!));
 out['resourcePages'] = resourcePages;
 const inGroup: string[] = [];
-for await (const r of client.resources.listByResourceGroup('sdk-a', { filter: "tagName eq 'tier' and tagValue eq 'gold'", expand: 'createdTime,changedTime,provisioningState' })) inGroup.push(`${r.name}:${r.provisioningState}:${r.createdTime instanceof Date}`);
+for await (const r of client.resources.listByResourceGroup('sdk-a', {
+  filter: "tagName eq 'tier' and tagValue eq 'gold'",
+  expand: 'createdTime,changedTime,provisioningState',
+}))
+  inGroup.push(`${r.name}:${r.provisioningState}:${r.createdTime instanceof Date}`);
 out['inGroup'] = inGroup;
-out['byId'] = (await client.resources.getById(`${ids}/Microsoft.ManagedIdentity/userAssignedIdentities/id-y`, '2023-01-31')).name;
+out['byId'] = (
+  await client.resources.getById(`${ids}/Microsoft.ManagedIdentity/userAssignedIdentities/id-y`, '2023-01-31')
+).name;
 out['exists'] = (await client.resourceGroups.checkExistence('sdk-c')).body;
 await client.resourceGroups.beginDeleteAndWait('sdk-c');
 out['existsAfterDelete'] = (await client.resourceGroups.checkExistence('sdk-c')).body;

@@ -15,7 +15,12 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
   set: async (c) => (await client.setSecret(c.name!, c.value!, { contentType: 'text/plain' })).properties.version,
   get: async (c) => {
     const s = await client.getSecret(c.name!, c.version ? { version: c.version } : {});
-    return { value: s.value, version: s.properties.version, vaultUrl: s.properties.vaultUrl, contentType: s.properties.contentType };
+    return {
+      value: s.value,
+      version: s.properties.version,
+      vaultUrl: s.properties.vaultUrl,
+      contentType: s.properties.contentType,
+    };
   },
   list: async () => {
     const names: string[] = [];
@@ -28,9 +33,11 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
     return v.sort();
   },
   update: async (c) => (await client.updateSecretProperties(c.name!, c.version!, { tags: c.tags ?? {} })).tags,
-  delete: async (c) => (await (await client.beginDeleteSecret(c.name!, { intervalInMs: 50 })).pollUntilDone()).recoveryId,
+  delete: async (c) =>
+    (await (await client.beginDeleteSecret(c.name!, { intervalInMs: 50 })).pollUntilDone()).recoveryId,
   getDeleted: async (c) => (await client.getDeletedSecret(c.name!)).name,
-  recover: async (c) => (await (await client.beginRecoverDeletedSecret(c.name!, { intervalInMs: 50 })).pollUntilDone()).name,
+  recover: async (c) =>
+    (await (await client.beginRecoverDeletedSecret(c.name!, { intervalInMs: 50 })).pollUntilDone()).name,
   purge: async (c) => (await client.purgeDeletedSecret(c.name!), 'purged'),
 };
 

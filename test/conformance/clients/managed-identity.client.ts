@@ -21,6 +21,20 @@ await attempt('systemAgain', () => new ManagedIdentityCredential().getToken(ids.
 await attempt('clientId', () => new ManagedIdentityCredential({ clientId: ids.clientId }).getToken(ids.scope));
 await attempt('objectId', () => new ManagedIdentityCredential({ objectId: ids.objectId }).getToken(ids.scope));
 await attempt('resourceId', () => new ManagedIdentityCredential({ resourceId: ids.resourceId }).getToken(ids.scope));
-await attempt('dacClientId', () => new DefaultAzureCredential({ managedIdentityClientId: ids.clientId }).getToken(ids.scope));
-await attempt('unknownClientId', () => new ManagedIdentityCredential({ clientId: '00000000-0000-4000-8000-000000000000' }).getToken('https://vault.azure.net/.default'));
-process.stdout.write(JSON.stringify({ out, env: { IDENTITY_ENDPOINT: process.env['IDENTITY_ENDPOINT'] ?? null, AZURE_POD_IDENTITY_AUTHORITY_HOST: process.env['AZURE_POD_IDENTITY_AUTHORITY_HOST'] ?? null } }));
+await attempt('dacClientId', () =>
+  new DefaultAzureCredential({ managedIdentityClientId: ids.clientId }).getToken(ids.scope),
+);
+await attempt('unknownClientId', () =>
+  new ManagedIdentityCredential({ clientId: '00000000-0000-4000-8000-000000000000' }).getToken(
+    'https://vault.azure.net/.default',
+  ),
+);
+process.stdout.write(
+  JSON.stringify({
+    out,
+    env: {
+      IDENTITY_ENDPOINT: process.env['IDENTITY_ENDPOINT'] ?? null,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: process.env['AZURE_POD_IDENTITY_AUTHORITY_HOST'] ?? null,
+    },
+  }),
+);

@@ -25,7 +25,10 @@ async function step(name: string, f: () => Promise<unknown>): Promise<void> {
   try {
     out[name] = (await f()) ?? 'ok';
   } catch (e) {
-    out[name] = { error: (e as { code?: string }).code ?? (e as Error).message, status: (e as { statusCode?: number }).statusCode };
+    out[name] = {
+      error: (e as { code?: string }).code ?? (e as Error).message,
+      status: (e as { statusCode?: number }).statusCode,
+    };
   }
 }
 const c = new BlobServiceClient(a.url, recording).getContainerClient(a.container);

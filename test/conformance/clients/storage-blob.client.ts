@@ -4,16 +4,27 @@
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 
-const a = JSON.parse(process.argv[2]!) as { url: string; account: string; key?: string; sas?: string; container: string };
+const a = JSON.parse(process.argv[2]!) as {
+  url: string;
+  account: string;
+  key?: string;
+  sas?: string;
+  container: string;
+};
 const out: Record<string, unknown> = {};
 async function step(name: string, f: () => Promise<unknown>): Promise<void> {
   try {
     out[name] = (await f()) ?? 'ok';
   } catch (e) {
-    out[name] = { error: (e as { code?: string }).code ?? (e as Error).message, status: (e as { statusCode?: number }).statusCode };
+    out[name] = {
+      error: (e as { code?: string }).code ?? (e as Error).message,
+      status: (e as { statusCode?: number }).statusCode,
+    };
   }
 }
-const svc = a.key ? new BlobServiceClient(a.url, new StorageSharedKeyCredential(a.account, a.key)) : new BlobServiceClient(`${a.url}?${a.sas}`);
+const svc = a.key
+  ? new BlobServiceClient(a.url, new StorageSharedKeyCredential(a.account, a.key))
+  : new BlobServiceClient(`${a.url}?${a.sas}`);
 const c = svc.getContainerClient(a.container);
 const b = c.getBlockBlobClient('dir/hello.txt');
 await step('create', () => c.create().then(() => 'ok'));

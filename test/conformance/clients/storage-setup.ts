@@ -11,28 +11,61 @@ const CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
 
 /** `openmi run` exactly as a user types it, with a clean environment (the dns preload comes from openmi run). */
 export function runBlobClient(dataDir: string, vmId: string, args: object): Promise<Record<string, any>> {
-  const argv = [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, JSON.stringify(args)];
+  const argv = [
+    MAIN,
+    'run',
+    '--data-dir',
+    dataDir,
+    '--resource',
+    vmId,
+    '--',
+    process.execPath,
+    CLIENT,
+    JSON.stringify(args),
+  ];
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, argv, { env: { PATH: process.env['PATH'] ?? '' }, timeout: 90_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${String(err)}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+    execFile(
+      process.execPath,
+      argv,
+      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 90_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${String(err)}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+    ),
   );
 }
 
 /** A resource group, a VM with a system-assigned identity and a storage account. */
-export async function blobSetup(t: TestServer, rgName: string): Promise<{ vmId: string; principalId: string; accountId: string; url: string }> {
+export async function blobSetup(
+  t: TestServer,
+  rgName: string,
+): Promise<{ vmId: string; principalId: string; accountId: string; url: string }> {
   const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${rgName}`;
   await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-  const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, { location: 'westeurope', identity: { type: 'SystemAssigned' } });
+  const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
+    location: 'westeurope',
+    identity: { type: 'SystemAssigned' },
+  });
   assert.equal(vm.status, 201, vm.text);
   const accountId = `${rg}/providers/Microsoft.Storage/storageAccounts/st${Date.now().toString(36)}`;
-  const st = await t.arm('PUT', `${accountId}?api-version=2023-05-01`, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' });
+  const st = await t.arm('PUT', `${accountId}?api-version=2023-05-01`, {
+    location: 'westeurope',
+    sku: { name: 'Standard_LRS' },
+    kind: 'StorageV2',
+  });
   assert.equal(st.status, 200, st.text);
-  return { vmId: vm.json.id, principalId: vm.json.identity.principalId, accountId, url: st.json.properties.primaryEndpoints.blob };
+  return {
+    vmId: vm.json.id,
+    principalId: vm.json.identity.principalId,
+    accountId,
+    url: st.json.properties.primaryEndpoints.blob,
+  };
 }
 
 export async function assignContributor(t: TestServer, scope: string, principalId: string): Promise<void> {
   const roleDefinitionId = `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`;
-  const ra = await t.arm('PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' } });
+  const ra = await t.arm(
+    'PUT',
+    `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+    { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' } },
+  );
   assert.equal(ra.status, 201, ra.text);
 }
-

@@ -5,18 +5,28 @@
  */
 import { ManagedIdentityCredential, WorkloadIdentityCredential, type TokenCredential } from '@azure/identity';
 
-const { mode, scope, calls } = JSON.parse(process.argv[2]!) as { mode: 'workload' | 'managed'; scope: string; calls: number };
+const { mode, scope, calls } = JSON.parse(process.argv[2]!) as {
+  mode: 'workload' | 'managed';
+  scope: string;
+  calls: number;
+};
 
 // Instance discovery would call login.microsoftonline.com whatever the authority host says (docs/wire/managed-identity.md).
 const credential: TokenCredential =
-  mode === 'workload' ? new WorkloadIdentityCredential({ disableInstanceDiscovery: true }) : new ManagedIdentityCredential(process.env['AZURE_CLIENT_ID']!);
+  mode === 'workload'
+    ? new WorkloadIdentityCredential({ disableInstanceDiscovery: true })
+    : new ManagedIdentityCredential(process.env['AZURE_CLIENT_ID']!);
 
 const tokens: { token: string; expiresOnTimestamp: number; refreshAfterTimestamp?: number }[] = [];
 try {
   for (let i = 0; i < calls; i++) {
     const t = await credential.getToken(scope);
     if (!t) throw new Error('getToken returned null');
-    tokens.push({ token: t.token, expiresOnTimestamp: t.expiresOnTimestamp, ...(t.refreshAfterTimestamp ? { refreshAfterTimestamp: t.refreshAfterTimestamp } : {}) });
+    tokens.push({
+      token: t.token,
+      expiresOnTimestamp: t.expiresOnTimestamp,
+      ...(t.refreshAfterTimestamp ? { refreshAfterTimestamp: t.refreshAfterTimestamp } : {}),
+    });
   }
   process.stdout.write(JSON.stringify({ tokens }));
 } catch (e) {

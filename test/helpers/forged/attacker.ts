@@ -22,7 +22,9 @@ export async function startAttacker(): Promise<Attacker> {
   const ca = await createCa(systemClock, systemRandom);
   const rsa = createPrivateKey(ca.keyPem);
   const kid = 'attacker-key-1';
-  const jwks = JSON.stringify({ keys: [{ ...createPublicKey(rsa).export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] });
+  const jwks = JSON.stringify({
+    keys: [{ ...createPublicKey(rsa).export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }],
+  });
   let fetches = 0;
   const server: Server = createServer((req, res) => {
     fetches++;
@@ -31,7 +33,12 @@ export async function startAttacker(): Promise<Attacker> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    keys: { kid, certDer: new X509Certificate(ca.certPem).raw.toString('base64'), jwksUrl: `${base}/jwks.json`, certUrl: `${base}/cert.pem` },
+    keys: {
+      kid,
+      certDer: new X509Certificate(ca.certPem).raw.toString('base64'),
+      jwksUrl: `${base}/jwks.json`,
+      certUrl: `${base}/cert.pem`,
+    },
     rsa,
     fetches: () => fetches,
     close: () => new Promise((r) => server.close(() => r())),

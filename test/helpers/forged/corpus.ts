@@ -22,6 +22,8 @@ export function casesFor(v: Verifier): ForgedCase[] {
 export function outcomeTable(): { name: string; outcomes: Record<Verifier, string> }[] {
   return FORGED_CASES.map((c) => ({
     name: c.name,
-    outcomes: Object.fromEntries(VERIFIERS.map((v) => [v, notApplicable(c, v, FAMILY[v]) ? `n/a: ${notApplicable(c, v, FAMILY[v])}` : 'refused'])) as Record<Verifier, string>,
+    outcomes: Object.fromEntries(
+      VERIFIERS.map((v) => [v, notApplicable(c, v, FAMILY[v]) ? `n/a: ${notApplicable(c, v, FAMILY[v])}` : 'refused']),
+    ) as Record<Verifier, string>,
   }));
 }

@@ -5,7 +5,8 @@ export type Json = Record<string, unknown> | string;
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'ES384';
 
-export const segment = (j: Json): string => Buffer.from(typeof j === 'string' ? j : JSON.stringify(j)).toString('base64url');
+export const segment = (j: Json): string =>
+  Buffer.from(typeof j === 'string' ? j : JSON.stringify(j)).toString('base64url');
 
 /** `header.payload` as a signer sees it. */
 export const signingInput = (header: Json, payload: Json): string => `${segment(header)}.${segment(payload)}`;
@@ -17,7 +18,9 @@ export function signature(alg: SigningAlg, key: KeyObject, input: string): strin
     case 'RS256':
       return sign('sha256', data, key).toString('base64url');
     case 'PS256':
-      return sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64url');
+      return sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString(
+        'base64url',
+      );
     case 'ES256':
       return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     case 'ES384':
@@ -34,13 +37,20 @@ export function jws(alg: SigningAlg, key: KeyObject, header: Json, payload: Json
 /** An HMAC-signed token keyed with `secret`: the classic confusion with a public key used as the HMAC key. */
 export function hmacJws(alg: 'HS256' | 'HS512', secret: string | Buffer, header: Json, payload: Json): string {
   const input = signingInput(header, payload);
-  return `${input}.${createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret).update(input).digest('base64url')}`;
+  return `${input}.${createHmac(alg === 'HS256' ? 'sha256' : 'sha512', secret)
+    .update(input)
+    .digest('base64url')}`;
 }
 
-export const decodeSegment = (s: string): Record<string, unknown> => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
+export const decodeSegment = (s: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 /** Header and claims of a compact JWT, unverified. */
-export function parts(token: string): { header: Record<string, unknown>; claims: Record<string, unknown>; sig: string } {
+export function parts(token: string): {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  sig: string;
+} {
   const [h, p, s] = token.split('.') as [string, string, string];
   return { header: decodeSegment(h), claims: decodeSegment(p), sig: s };
 }

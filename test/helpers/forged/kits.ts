@@ -25,16 +25,26 @@ function signers(alg: 'RS256' | 'ES256', key: KeyObject, foreign: ForeignKeys) {
 
 /** An openmi access token verifier (ARM, Graph, Key Vault, Blob, the gate), from a real token of its audience. */
 export function accessKit(o: {
-  serverKey: KeyObject; real: string; audience: string; tenantId: string; baseUrl: string; workloadIssuer: string;
-  otherAudienceToken: string; foreign: ForeignKeys; special: SpecialTokens;
+  serverKey: KeyObject;
+  real: string;
+  audience: string;
+  tenantId: string;
+  baseUrl: string;
+  workloadIssuer: string;
+  otherAudienceToken: string;
+  foreign: ForeignKeys;
+  special: SpecialTokens;
 }): TokenKit {
   const { header, claims } = parts(o.real);
   return {
-    family: 'access', alg: 'RS256', ...signers('RS256', o.serverKey, o.foreign),
+    family: 'access',
+    alg: 'RS256',
+    ...signers('RS256', o.serverKey, o.foreign),
     header: () => ({ ...header }),
     claims: () => ({ ...claims }),
     publicKey: createPublicKey(o.serverKey),
-    subjectClaim: 'oid', skewSeconds: 30,
+    subjectClaim: 'oid',
+    skewSeconds: 30,
     issuer: String(claims['iss']),
     foreignIssuer: `${o.baseUrl}/11111111-2222-4333-8444-555555555555/`,
     siblingIssuer: o.workloadIssuer,
@@ -46,18 +56,35 @@ export function accessKit(o: {
 
 /** The token service's federated exchange: assertions of openmi's workload issuer for one federated credential. */
 export function workloadKit(o: {
-  serverKey: KeyObject; real: string; subject: string; tenantIssuer: string; otherAudienceToken: string; foreign: ForeignKeys; special: SpecialTokens;
+  serverKey: KeyObject;
+  real: string;
+  subject: string;
+  tenantIssuer: string;
+  otherAudienceToken: string;
+  foreign: ForeignKeys;
+  special: SpecialTokens;
 }): TokenKit {
   const { header, claims } = parts(o.real);
   return {
-    family: 'workload', alg: 'RS256', ...signers('RS256', o.serverKey, o.foreign),
+    family: 'workload',
+    alg: 'RS256',
+    ...signers('RS256', o.serverKey, o.foreign),
     header: () => ({ ...header }),
     claims: () => {
       const now = nowSeconds();
-      return { iss: claims['iss'], sub: o.subject, aud: claims['aud'], iat: now, nbf: now, exp: now + 600, jti: randomUUID() };
+      return {
+        iss: claims['iss'],
+        sub: o.subject,
+        aud: claims['aud'],
+        iat: now,
+        nbf: now,
+        exp: now + 600,
+        jti: randomUUID(),
+      };
     },
     publicKey: createPublicKey(o.serverKey),
-    subjectClaim: 'sub', skewSeconds: 300,
+    subjectClaim: 'sub',
+    skewSeconds: 300,
     issuer: String(claims['iss']),
     foreignIssuer: 'https://issuer.attacker.example',
     siblingIssuer: o.tenantIssuer,
@@ -68,7 +95,15 @@ export function workloadKit(o: {
 }
 
 /** The agent API: ES256 assertions an enrolled agent signs with its own key. */
-export function agentKit(o: { agentId: string; agentKey: KeyObject; audience: string; armAudience: string; tenantIssuer: string; foreign: ForeignKeys; special: SpecialTokens }): TokenKit {
+export function agentKit(o: {
+  agentId: string;
+  agentKey: KeyObject;
+  audience: string;
+  armAudience: string;
+  tenantIssuer: string;
+  foreign: ForeignKeys;
+  special: SpecialTokens;
+}): TokenKit {
   const s = signers('ES256', o.agentKey, o.foreign);
   const claims = () => {
     const now = nowSeconds();
@@ -76,10 +111,14 @@ export function agentKit(o: { agentId: string; agentKey: KeyObject; audience: st
   };
   const header = () => ({ alg: 'ES256', typ: 'JWT', kid: o.agentId });
   return {
-    family: 'agent', alg: 'ES256', ...s,
-    header, claims,
+    family: 'agent',
+    alg: 'ES256',
+    ...s,
+    header,
+    claims,
     publicKey: createPublicKey(o.agentKey),
-    subjectClaim: 'sub', skewSeconds: 60,
+    subjectClaim: 'sub',
+    skewSeconds: 60,
     issuer: o.agentId,
     foreignIssuer: randomUUID(),
     siblingIssuer: o.tenantIssuer,

@@ -38,16 +38,25 @@ async function patient(send: () => Promise<HttpsResponse>): Promise<HttpsRespons
 
 export function probes(t: ProbeTargets): Record<Verifier, Probe> {
   const all = rawProbes(t);
-  return Object.fromEntries(Object.entries(all).map(([v, probe]) => [v, { ...probe, send: (c: string | null) => patient(() => probe.send(c)) }])) as Record<Verifier, Probe>;
+  return Object.fromEntries(
+    Object.entries(all).map(([v, probe]) => [
+      v,
+      { ...probe, send: (c: string | null) => patient(() => probe.send(c)) },
+    ]),
+  ) as Record<Verifier, Probe>;
 }
 
 function rawProbes(t: ProbeTargets): Record<Verifier, Probe> {
   const { server: s, p } = t;
-  const get = (path: string, headers: Record<string, string>) => httpsRequest(`${s.server.baseUrl}${path}`, { ca: s.ca, headers });
+  const get = (path: string, headers: Record<string, string>) =>
+    httpsRequest(`${s.server.baseUrl}${path}`, { ca: s.ca, headers });
   return {
     arm: {
       send: (c) => get('/subscriptions?api-version=2022-12-01', bearer(c)),
-      refused: (r) => r.status === 401 && ARM_CODES.includes(r.json?.error?.code) && header(r, 'www-authenticate').startsWith('Bearer authorization_uri='),
+      refused: (r) =>
+        r.status === 401 &&
+        ARM_CODES.includes(r.json?.error?.code) &&
+        header(r, 'www-authenticate').startsWith('Bearer authorization_uri='),
     },
     graph: {
       send: (c) => get(`/v1.0/servicePrincipals/${t.adminOid}`, bearer(c)),
@@ -55,20 +64,28 @@ function rawProbes(t: ProbeTargets): Record<Verifier, Probe> {
     },
     keyVault: {
       send: (c) => get('/secrets/s1?api-version=7.4', { host: p.vaultHost, ...bearer(c) }),
-      refused: (r) => r.status === 401 && r.json?.error?.code === 'Unauthorized' && header(r, 'www-authenticate').startsWith('Bearer authorization="'),
+      refused: (r) =>
+        r.status === 401 &&
+        r.json?.error?.code === 'Unauthorized' &&
+        header(r, 'www-authenticate').startsWith('Bearer authorization="'),
     },
     blob: {
       send: (c) => get('/corpus/b.txt', { host: p.blobHost, 'x-ms-version': '2025-01-05', ...bearer(c) }),
-      refused: (r) => r.status === 401 && ['InvalidAuthenticationInfo', 'NoAuthenticationInformation'].includes(header(r, 'x-ms-error-code')) && header(r, 'www-authenticate').startsWith('Bearer authorization_uri='),
+      refused: (r) =>
+        r.status === 401 &&
+        ['InvalidAuthenticationInfo', 'NoAuthenticationInformation'].includes(header(r, 'x-ms-error-code')) &&
+        header(r, 'www-authenticate').startsWith('Bearer authorization_uri='),
     },
     gate: {
       send: (c) => httpsRequest(`http://127.0.0.1:${t.gatePort}/orders/1`, { headers: bearer(c) }), // the gate listens without TLS
-      refused: (r) => r.status === 401 && typeof r.json?.error?.code === 'string' && header(r, 'www-authenticate') !== '',
+      refused: (r) =>
+        r.status === 401 && typeof r.json?.error?.code === 'string' && header(r, 'www-authenticate') !== '',
     },
     tokenService: {
       send: (c) => tokenRequest(s, exchangeForm(t.clientIdFor(c), c, s.server.baseUrl)),
       // Entra answers every assertion problem with invalid_client (400), a missing one with 400/401.
-      refused: (r) => (r.status === 400 || r.status === 401) && ['invalid_client', 'invalid_request'].includes(r.json?.error),
+      refused: (r) =>
+        (r.status === 400 || r.status === 401) && ['invalid_client', 'invalid_request'].includes(r.json?.error),
     },
     agentApi: {
       send: (c) => get('/openmi/agent/v1/instance', c === null ? {} : { authorization: `OpenMI-Agent ${c}` }),

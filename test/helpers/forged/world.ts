@@ -15,7 +15,21 @@ import { parts } from './jose.js';
 import type { SpecialTokens, TokenKit, Verifier } from './kit.js';
 import { accessKit, agentKit, foreignKeys, workloadKit, type ForeignKeys } from './kits.js';
 import { probes, type Probe } from './probes.js';
-import { GATE_ACTION, GATE_AUDIENCE, STORAGE_AUDIENCE, VAULT_AUDIENCE, expectStatus, identityToken, loginLink, portalToken, provision, seedData, serverSigningKey, workloadToken, type Provisioned } from './provision.js';
+import {
+  GATE_ACTION,
+  GATE_AUDIENCE,
+  STORAGE_AUDIENCE,
+  VAULT_AUDIENCE,
+  expectStatus,
+  identityToken,
+  loginLink,
+  portalToken,
+  provision,
+  seedData,
+  serverSigningKey,
+  workloadToken,
+  type Provisioned,
+} from './provision.js';
 
 /** Everything the corpus runs against, on one real server. */
 export interface ForgedWorld {
@@ -28,11 +42,16 @@ export interface ForgedWorld {
   close(): Promise<void>;
 }
 
-const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+const listen = (s: Server) =>
+  new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
 /** An enrolled agent of `vmId`. */
 async function enroll(s: ChildServer, vmId: string): Promise<RawAgent> {
-  const join = expectStatus(await s.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {}), 200, 'join token');
+  const join = expectStatus(
+    await s.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {}),
+    200,
+    'join token',
+  );
   const agent = new RawAgent(s);
   expectStatus(await agent.enroll(join.json.token as string), 201, 'enroll');
   return agent;
@@ -45,13 +64,28 @@ async function startGate(s: ChildServer): Promise<{ port: number; revocations: R
   const client = createArmClient({ dataDir: s.dataDir });
   const revocations = new RemoteRevocationList(client);
   await revocations.start();
-  const auth = new DataPlaneAuthenticator({ verifier: new JwksVerifier(s.server.baseUrl, s.creds.tenantId, s.ca), revocations, authorizer: new RemoteAuthorizer(client), resource: GATE_AUDIENCE });
+  const auth = new DataPlaneAuthenticator({
+    verifier: new JwksVerifier(s.server.baseUrl, s.creds.tenantId, s.ca),
+    revocations,
+    authorizer: new RemoteAuthorizer(client),
+    resource: GATE_AUDIENCE,
+  });
   const policy = parseGateConfig({ rules: [{ method: 'GET', path: '/orders/*', dataAction: GATE_ACTION }] });
-  const gate = createGate({ auth, policy, resourceId: `/subscriptions/${s.creds.subscriptionId}/resourceGroups/rg-forged/providers/Contoso.Orders/services/orders`, upstream: `http://127.0.0.1:${upstreamPort}` });
+  const gate = createGate({
+    auth,
+    policy,
+    resourceId: `/subscriptions/${s.creds.subscriptionId}/resourceGroups/rg-forged/providers/Contoso.Orders/services/orders`,
+    upstream: `http://127.0.0.1:${upstreamPort}`,
+  });
   return { port: await listen(gate), revocations, close: () => (revocations.stop(), gate.close(), upstream.close()) };
 }
 
-const AUDIENCES = (s: ChildServer): Record<'arm' | 'keyVault' | 'blob' | 'gate', string> => ({ arm: s.server.baseUrl, keyVault: VAULT_AUDIENCE, blob: STORAGE_AUDIENCE, gate: GATE_AUDIENCE });
+const AUDIENCES = (s: ChildServer): Record<'arm' | 'keyVault' | 'blob' | 'gate', string> => ({
+  arm: s.server.baseUrl,
+  keyVault: VAULT_AUDIENCE,
+  blob: STORAGE_AUDIENCE,
+  gate: GATE_AUDIENCE,
+});
 
 /** Real tokens of the revoked and the deleted identity for every access audience, minted before revocation and deletion. */
 async function doomedTokens(s: ChildServer, p: Provisioned) {
@@ -65,7 +99,11 @@ async function doomedTokens(s: ChildServer, p: Provisioned) {
 
 /** Revokes one identity, deletes another, removes one agent and deletes the resource of another: the "revoked" and "deleted" credentials. */
 async function revokeAndDelete(s: ChildServer, p: Provisioned, removedAgent: RawAgent): Promise<void> {
-  expectStatus(await s.arm('POST', `${p.identities.revoked.id}/providers/OpenMI.Tokens/revokeTokens?api-version=2025-01-01`), 200, 'revokeTokens');
+  expectStatus(
+    await s.arm('POST', `${p.identities.revoked.id}/providers/OpenMI.Tokens/revokeTokens?api-version=2025-01-01`),
+    200,
+    'revokeTokens',
+  );
   expectStatus(await s.arm('DELETE', `${p.identities.deleted.id}?api-version=2024-11-30`), 200, 'delete identity');
   expectStatus(await removedAgent.call('DELETE', 'self'), 204, 'agent removes itself');
   expectStatus(await s.arm('DELETE', `${p.vmDoomed}?api-version=2024-07-01`), 200, 'delete VM');
@@ -88,12 +126,22 @@ async function ingredients(s: ChildServer, foreign: ForeignKeys): Promise<Ingred
   const p = await provision(s);
   await seedData(s, p);
   const doomed = await doomedTokens(s, p);
-  const agents = { live: await enroll(s, p.vmAgent), removed: await enroll(s, p.vmAgent), doomed: await enroll(s, p.vmDoomed) };
+  const agents = {
+    live: await enroll(s, p.vmAgent),
+    removed: await enroll(s, p.vmAgent),
+    doomed: await enroll(s, p.vmDoomed),
+  };
   await revokeAndDelete(s, p, agents.removed);
   const admin = {} as Ingredients['admin'];
-  for (const [v, aud] of Object.entries(AUDIENCES(s)) as [keyof Ingredients['admin'], string][]) admin[v] = await s.adminToken(aud);
+  for (const [v, aud] of Object.entries(AUDIENCES(s)) as [keyof Ingredients['admin'], string][])
+    admin[v] = await s.adminToken(aud);
   const fixed = (t: string) => () => t;
-  const shared = { portalToken: fixed(await portalToken(s)), loginLinkCode: fixed(await loginLink(s)), workloadToken: fixed(await workloadToken(s, 'forged:fed')), accessToken: fixed(admin.arm) };
+  const shared = {
+    portalToken: fixed(await portalToken(s)),
+    loginLinkCode: fixed(await loginLink(s)),
+    workloadToken: fixed(await workloadToken(s, 'forged:fed')),
+    accessToken: fixed(admin.arm),
+  };
   return { s, p, serverKey, foreign, doomed, agents, admin, shared };
 }
 
@@ -102,8 +150,22 @@ async function kitsOf(x: Ingredients): Promise<Record<Verifier, TokenKit>> {
   const tenantIssuer = String(parts(admin.arm).claims['iss']);
   const access = (v: keyof Ingredients['admin'], other: keyof Ingredients['admin']): TokenKit => {
     const aud = AUDIENCES(s)[v];
-    const special: SpecialTokens = { ...shared, revoked: () => x.doomed.revoked[aud]!, deletedIdentity: () => x.doomed.deleted[aud]! };
-    return accessKit({ serverKey, real: admin[v], audience: aud, tenantId: s.creds.tenantId, baseUrl: s.server.baseUrl, workloadIssuer: `${s.server.baseUrl}/openmi/workload`, otherAudienceToken: admin[other], foreign, special });
+    const special: SpecialTokens = {
+      ...shared,
+      revoked: () => x.doomed.revoked[aud]!,
+      deletedIdentity: () => x.doomed.deleted[aud]!,
+    };
+    return accessKit({
+      serverKey,
+      real: admin[v],
+      audience: aud,
+      tenantId: s.creds.tenantId,
+      baseUrl: s.server.baseUrl,
+      workloadIssuer: `${s.server.baseUrl}/openmi/workload`,
+      otherAudienceToken: admin[other],
+      foreign,
+      special,
+    });
   };
   const otherAudience = await workloadToken(s, 'forged:fed', 'api://other');
   return {
@@ -112,8 +174,28 @@ async function kitsOf(x: Ingredients): Promise<Record<Verifier, TokenKit>> {
     keyVault: access('keyVault', 'arm'),
     blob: access('blob', 'keyVault'),
     gate: access('gate', 'blob'),
-    tokenService: workloadKit({ serverKey, real: shared.workloadToken(), subject: 'forged:fed', tenantIssuer, otherAudienceToken: otherAudience, foreign, special: { ...shared, deletedIdentity: () => x.doomed.deletedAssertion } }),
-    agentApi: agentKit({ agentId: x.agents.live.id, agentKey: x.agents.live.key.privateKey, audience: `${s.server.baseUrl}/openmi/agent/v1`, armAudience: s.server.baseUrl, tenantIssuer, foreign, special: { ...shared, revoked: () => x.agents.removed.assertion(), deletedIdentity: () => x.agents.doomed.assertion() } }),
+    tokenService: workloadKit({
+      serverKey,
+      real: shared.workloadToken(),
+      subject: 'forged:fed',
+      tenantIssuer,
+      otherAudienceToken: otherAudience,
+      foreign,
+      special: { ...shared, deletedIdentity: () => x.doomed.deletedAssertion },
+    }),
+    agentApi: agentKit({
+      agentId: x.agents.live.id,
+      agentKey: x.agents.live.key.privateKey,
+      audience: `${s.server.baseUrl}/openmi/agent/v1`,
+      armAudience: s.server.baseUrl,
+      tenantIssuer,
+      foreign,
+      special: {
+        ...shared,
+        revoked: () => x.agents.removed.assertion(),
+        deletedIdentity: () => x.agents.doomed.assertion(),
+      },
+    }),
   };
 }
 
@@ -124,15 +206,26 @@ export async function buildForgedWorld(s: ChildServer): Promise<ForgedWorld> {
   const gate = await startGate(s);
   const { admin, agents, doomed, p } = x;
   const controls: ForgedWorld['controls'] = {
-    arm: async () => admin.arm, graph: async () => admin.arm, keyVault: async () => admin.keyVault, blob: async () => admin.blob, gate: async () => admin.gate,
+    arm: async () => admin.arm,
+    graph: async () => admin.arm,
+    keyVault: async () => admin.keyVault,
+    blob: async () => admin.blob,
+    gate: async () => admin.gate,
     tokenService: () => workloadToken(s, 'forged:fed'),
     agentApi: async () => agents.live.assertion(),
   };
-  const clientIdFor = (c: string | null) => (c === doomed.deletedAssertion ? p.identities.deleted.clientId : p.identities.fed.clientId);
+  const clientIdFor = (c: string | null) =>
+    c === doomed.deletedAssertion ? p.identities.deleted.clientId : p.identities.fed.clientId;
   return {
     kits: await kitsOf(x),
     controls,
-    probes: probes({ server: s, p, adminOid: String(parts(admin.arm).claims['oid']), gatePort: gate.port, clientIdFor }),
+    probes: probes({
+      server: s,
+      p,
+      adminOid: String(parts(admin.arm).claims['oid']),
+      gatePort: gate.port,
+      clientIdFor,
+    }),
     attackerFetches: attacker.fetches,
     close: async () => (gate.close(), await attacker.close()),
   };

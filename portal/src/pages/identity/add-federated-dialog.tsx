@@ -27,13 +27,32 @@ export function AddFederatedDialog({ identity, resourceGroup, onClose, onAdded }
   const submit = () =>
     run(async () => {
       const audiences = parseAudiences(form.audiences);
-      await putFederatedCredential(subscriptionId, resourceGroup, identity.name, form.name.trim(), { issuer: form.issuer.trim(), subject: form.subject.trim(), audiences });
+      await putFederatedCredential(subscriptionId, resourceGroup, identity.name, form.name.trim(), {
+        issuer: form.issuer.trim(),
+        subject: form.subject.trim(),
+        audiences,
+      });
       onAdded();
       onClose();
     });
   return (
-    <FormDialog title={`Add a federated credential to ${identity.name}`} open onClose={onClose} onSubmit={submit} submitLabel="Add federated credential" busy={busy} error={error}>
-      <TextField label="Name" value={form.name} onChange={(name) => set({ name })} required autoFocus hint="3–120 letters, digits, hyphens and underscores." />
+    <FormDialog
+      title={`Add a federated credential to ${identity.name}`}
+      open
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Add federated credential"
+      busy={busy}
+      error={error}
+    >
+      <TextField
+        label="Name"
+        value={form.name}
+        onChange={(name) => set({ name })}
+        required
+        autoFocus
+        hint="3–120 letters, digits, hyphens and underscores."
+      />
       <TextField
         label="Issuer"
         value={form.issuer}
@@ -50,7 +69,13 @@ export function AddFederatedDialog({ identity, resourceGroup, onClose, onAdded }
         placeholder="repo:contoso/app:ref:refs/heads/main"
         hint="The exact 'sub' of the workload's tokens, e.g. system:serviceaccount:ns:name for Kubernetes."
       />
-      <TextField label="Audiences" value={form.audiences} onChange={(audiences) => set({ audiences })} required hint="Separate several with commas." />
+      <TextField
+        label="Audiences"
+        value={form.audiences}
+        onChange={(audiences) => set({ audiences })}
+        required
+        hint="Separate several with commas."
+      />
     </FormDialog>
   );
 }

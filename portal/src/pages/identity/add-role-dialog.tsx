@@ -38,13 +38,17 @@ export function AddRoleDialog({ identity, roles, onClose, onAdded }: Props) {
   useEffect(() => {
     setRole(roles.find((r) => r.properties.roleName === 'Reader')?.id ?? roles[0]?.id ?? '');
     setScope(`/subscriptions/${subscriptionId}`);
-    listResourceGroups(subscriptionId).then((gs) => setGroups([...gs].sort((a, b) => a.name.localeCompare(b.name))), setError);
+    listResourceGroups(subscriptionId).then(
+      (gs) => setGroups([...gs].sort((a, b) => a.name.localeCompare(b.name))),
+      setError,
+    );
   }, [roles, subscriptionId, setError]);
 
   const submit = () =>
     run(async () => {
       const at = scope === CUSTOM ? custom.trim() : scope;
-      if (!at.startsWith('/')) throw new Error("A scope is an ARM id starting with '/', e.g. /subscriptions/{id}/resourceGroups/{group}.");
+      if (!at.startsWith('/'))
+        throw new Error("A scope is an ARM id starting with '/', e.g. /subscriptions/{id}/resourceGroups/{group}.");
       await createRoleAssignment(at, role, identity.properties.principalId);
       onAdded();
       onClose();
@@ -52,9 +56,31 @@ export function AddRoleDialog({ identity, roles, onClose, onAdded }: Props) {
   const roleOptions = roles.map((r) => ({ value: r.id, label: r.properties.roleName }));
   const chosen = roles.find((r) => r.id === role);
   return (
-    <FormDialog title={`Add a role assignment for ${identity.name}`} open onClose={onClose} onSubmit={submit} submitLabel="Add role assignment" busy={busy} error={error}>
-      <SelectField label="Role" value={role} onChange={setRole} options={roleOptions} required hint={chosen?.properties.description} />
-      <SelectField label="Scope" value={scope} onChange={setScope} options={scopeOptions(subscriptionId, groups, identity)} required hint="The role applies at this scope and everything below it." />
+    <FormDialog
+      title={`Add a role assignment for ${identity.name}`}
+      open
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Add role assignment"
+      busy={busy}
+      error={error}
+    >
+      <SelectField
+        label="Role"
+        value={role}
+        onChange={setRole}
+        options={roleOptions}
+        required
+        hint={chosen?.properties.description}
+      />
+      <SelectField
+        label="Scope"
+        value={scope}
+        onChange={setScope}
+        options={scopeOptions(subscriptionId, groups, identity)}
+        required
+        hint="The role applies at this scope and everything below it."
+      />
       {scope === CUSTOM ? (
         <TextField
           label="Custom scope"

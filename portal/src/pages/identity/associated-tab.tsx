@@ -18,14 +18,22 @@ const COLUMNS: Column<AssociatedResource>[] = [
       return to ? <Link to={to}>{r.name}</Link> : r.name;
     },
   },
-  { key: 'type', header: 'Type', sortValue: (r) => typeLabel(r.type), render: (r) => <span title={r.type}>{typeLabel(r.type)}</span> },
+  {
+    key: 'type',
+    header: 'Type',
+    sortValue: (r) => typeLabel(r.type),
+    render: (r) => <span title={r.type}>{typeLabel(r.type)}</span>,
+  },
   { key: 'rg', header: 'Resource group', sortValue: (r) => r.resourceGroup, render: (r) => r.resourceGroup },
 ];
 
 /** The resources that carry this identity (listAssociatedResources). */
 export function AssociatedResourcesTab({ identity, resourceGroup }: { identity: IdentityWire; resourceGroup: string }) {
   const { subscriptionId } = useSubscription();
-  const rows = useAsync(() => listAssociatedResources(subscriptionId, resourceGroup, identity.name), [subscriptionId, resourceGroup, identity.name]);
+  const rows = useAsync(
+    () => listAssociatedResources(subscriptionId, resourceGroup, identity.name),
+    [subscriptionId, resourceGroup, identity.name],
+  );
   return (
     <>
       <h2 className="mi-tab-title">Associated resources</h2>
@@ -42,10 +50,12 @@ export function AssociatedResourcesTab({ identity, resourceGroup }: { identity: 
           empty={
             <EmptyState title="No resource uses this identity">
               <p>
-                To attach it, open the resource on the <Link to="/resources">Resources</Link> page and add it in its Identity tab, or run
+                To attach it, open the resource on the <Link to="/resources">Resources</Link> page and add it in its
+                Identity tab, or run
               </p>
               <pre className="mi-cmd">
-                openmi resource identity assign --type &lt;type&gt; -g &lt;group&gt; -n &lt;resource&gt; --user-assigned {identity.id}
+                openmi resource identity assign --type &lt;type&gt; -g &lt;group&gt; -n &lt;resource&gt; --user-assigned{' '}
+                {identity.id}
               </pre>
             </EmptyState>
           }

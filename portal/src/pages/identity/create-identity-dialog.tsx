@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { createIdentity, createResourceGroup, listResourceGroups, parseTags, type ResourceGroupWire } from '../../api/identities.js';
+import {
+  createIdentity,
+  createResourceGroup,
+  listResourceGroups,
+  parseTags,
+  type ResourceGroupWire,
+} from '../../api/identities.js';
 import { Loading } from '../../components/feedback.js';
 import { SelectField, TextField } from '../../components/fields.js';
 import { FormDialog } from '../../components/modal.js';
@@ -31,16 +37,19 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
 
   useEffect(() => {
-    listResourceGroups(subscriptionId).then((gs) => {
-      const sorted = [...gs].sort((a, b) => a.name.localeCompare(b.name));
-      setGroups(sorted);
-      set({ group: sorted[0]?.name ?? NEW_GROUP });
-    }, (e: unknown) => {
-      // Without the list, a new group can still be named; the error says why the list is missing.
-      setError(e);
-      setGroups([]);
-      set({ group: NEW_GROUP });
-    });
+    listResourceGroups(subscriptionId).then(
+      (gs) => {
+        const sorted = [...gs].sort((a, b) => a.name.localeCompare(b.name));
+        setGroups(sorted);
+        set({ group: sorted[0]?.name ?? NEW_GROUP });
+      },
+      (e: unknown) => {
+        // Without the list, a new group can still be named; the error says why the list is missing.
+        setError(e);
+        setGroups([]);
+        set({ group: NEW_GROUP });
+      },
+    );
   }, [subscriptionId, setError]);
 
   const submit = () =>
@@ -60,7 +69,15 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
     { value: NEW_GROUP, label: 'New resource group…' },
   ];
   return (
-    <FormDialog title="Create a user-assigned identity" open onClose={onClose} onSubmit={submit} submitLabel="Create" busy={busy} error={error}>
+    <FormDialog
+      title="Create a user-assigned identity"
+      open
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Create"
+      busy={busy}
+      error={error}
+    >
       <TextField
         label="Name"
         value={form.name}
@@ -70,7 +87,13 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
         hint="3–128 letters, digits, hyphens and underscores, starting with a letter or digit."
       />
       {groups ? (
-        <SelectField label="Resource group" value={form.group} onChange={(group) => set({ group })} options={options} required />
+        <SelectField
+          label="Resource group"
+          value={form.group}
+          onChange={(group) => set({ group })}
+          options={options}
+          required
+        />
       ) : (
         <Loading what="resource groups" />
       )}
@@ -83,8 +106,20 @@ export function CreateIdentityDialog({ onClose }: { onClose: () => void }) {
           hint="Created first, in the location below."
         />
       ) : null}
-      <TextField label="Location" value={form.location} onChange={(location) => set({ location })} required hint="openmi hosts everything in 'local'." />
-      <TextField label="Tags" value={form.tags} onChange={(tags) => set({ tags })} placeholder="team=payments, env=dev" hint="Optional: name=value pairs separated by commas." />
+      <TextField
+        label="Location"
+        value={form.location}
+        onChange={(location) => set({ location })}
+        required
+        hint="openmi hosts everything in 'local'."
+      />
+      <TextField
+        label="Tags"
+        value={form.tags}
+        onChange={(tags) => set({ tags })}
+        placeholder="team=payments, env=dev"
+        hint="Optional: name=value pairs separated by commas."
+      />
     </FormDialog>
   );
 }

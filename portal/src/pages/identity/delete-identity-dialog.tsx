@@ -25,12 +25,15 @@ export function DeleteIdentityDialog({ identity, resourceGroup, onClose }: Props
       <p>In one step, openmi will:</p>
       <ul className="mi-list">
         <li>detach it from every resource that carries it, so their workloads can no longer get its tokens;</li>
-        <li>delete its federated credentials, so outside workloads can no longer exchange their tokens for its tokens;</li>
+        <li>
+          delete its federated credentials, so outside workloads can no longer exchange their tokens for its tokens;
+        </li>
         <li>delete its role assignments and remove its principal from the directory.</li>
       </ul>
       <p>
-        This cannot be undone. An identity created again with the same name gets a new client ID and principal ID, so apps
-        configured with client ID <code>{identity.properties.clientId}</code> and its role assignments would have to be set up again.
+        This cannot be undone. An identity created again with the same name gets a new client ID and principal ID, so
+        apps configured with client ID <code>{identity.properties.clientId}</code> and its role assignments would have
+        to be set up again.
       </p>
       <p>To see what depends on it first, use “View impact”.</p>
     </ConfirmDialog>

@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import type { IdentityWire } from '../../api/identities.js';
-import { deleteRoleAssignment, listAssignmentsOf, roleNames, type RoleAssignmentWire } from '../../api/role-assignments.js';
+import {
+  deleteRoleAssignment,
+  listAssignmentsOf,
+  roleNames,
+  type RoleAssignmentWire,
+} from '../../api/role-assignments.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, Time } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
@@ -20,7 +25,12 @@ export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
   const nameOf = roles.data?.nameOf ?? (() => '…');
 
   const columns: Column<RoleAssignmentWire>[] = [
-    { key: 'role', header: 'Role', sortValue: (a) => nameOf(a.properties.roleDefinitionId), render: (a) => <strong>{nameOf(a.properties.roleDefinitionId)}</strong> },
+    {
+      key: 'role',
+      header: 'Role',
+      sortValue: (a) => nameOf(a.properties.roleDefinitionId),
+      render: (a) => <strong>{nameOf(a.properties.roleDefinitionId)}</strong>,
+    },
     {
       key: 'scope',
       header: 'Scope',
@@ -34,12 +44,23 @@ export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
         </>
       ),
     },
-    { key: 'created', header: 'Created', className: 'mi-nowrap', sortValue: (a) => a.properties.createdOn ?? '', render: (a) => <Time iso={a.properties.createdOn} /> },
+    {
+      key: 'created',
+      header: 'Created',
+      className: 'mi-nowrap',
+      sortValue: (a) => a.properties.createdOn ?? '',
+      render: (a) => <Time iso={a.properties.createdOn} />,
+    },
     {
       key: 'actions',
       header: 'Actions',
       render: (a) => (
-        <button type="button" className="danger" aria-label={`Remove role assignment ${nameOf(a.properties.roleDefinitionId)} at ${a.properties.scope}`} onClick={() => setRemoving(a)}>
+        <button
+          type="button"
+          className="danger"
+          aria-label={`Remove role assignment ${nameOf(a.properties.roleDefinitionId)} at ${a.properties.scope}`}
+          onClick={() => setRemoving(a)}
+        >
           Remove
         </button>
       ),
@@ -67,13 +88,24 @@ export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
           initialSort={{ key: 'role', dir: 'asc' }}
           empty={
             <EmptyState title="This identity has no role assignments">
-              <p>Tokens of an identity without roles are accepted but allowed nothing. Use “Add role assignment”, or run</p>
-              <pre className="mi-cmd">openmi role assignment create --assignee {principalId} --role Reader -g &lt;group&gt;</pre>
+              <p>
+                Tokens of an identity without roles are accepted but allowed nothing. Use “Add role assignment”, or run
+              </p>
+              <pre className="mi-cmd">
+                openmi role assignment create --assignee {principalId} --role Reader -g &lt;group&gt;
+              </pre>
             </EmptyState>
           }
         />
       ) : null}
-      {roles.data && adding ? <AddRoleDialog identity={identity} roles={roles.data.defs} onClose={() => setAdding(false)} onAdded={list.reload} /> : null}
+      {roles.data && adding ? (
+        <AddRoleDialog
+          identity={identity}
+          roles={roles.data.defs}
+          onClose={() => setAdding(false)}
+          onAdded={list.reload}
+        />
+      ) : null}
       {removing ? (
         <ConfirmDialog
           title="Remove this role assignment?"
@@ -86,8 +118,8 @@ export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
         >
           <p>
             {identity.name} loses the role <strong>{nameOf(removing.properties.roleDefinitionId)}</strong> at{' '}
-            <code className="mi-wrap">{removing.properties.scope}</code>. From then on it may no longer do what that role allowed there, unless another of
-            its assignments allows it.
+            <code className="mi-wrap">{removing.properties.scope}</code>. From then on it may no longer do what that
+            role allowed there, unless another of its assignments allows it.
           </p>
         </ConfirmDialog>
       ) : null}

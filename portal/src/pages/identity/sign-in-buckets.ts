@@ -45,6 +45,7 @@ export function bucketize(rows: SignInWire[], starts: Date[]): Bucket[] {
   return buckets;
 }
 
-export const totals = (buckets: Bucket[]) => buckets.reduce((t, b) => ({ ok: t.ok + b.ok, bad: t.bad + b.bad }), { ok: 0, bad: 0 });
+export const totals = (buckets: Bucket[]) =>
+  buckets.reduce((t, b) => ({ ok: t.ok + b.ok, bad: t.bad + b.bad }), { ok: 0, bad: 0 });
 
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

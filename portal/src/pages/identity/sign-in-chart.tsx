@@ -11,7 +11,7 @@ const TOP = 8;
 function niceMax(n: number): number {
   if (n <= 1) return 1;
   const p = 10 ** Math.floor(Math.log10(n));
-  return ([1, 2, 5, 10].map((m) => m * p).find((m) => m >= n) ?? 10 * p);
+  return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= n) ?? 10 * p;
 }
 
 function label(b: Bucket, period: Period): string {
@@ -21,7 +21,10 @@ function label(b: Bucket, period: Period): string {
 }
 
 function barTitle(b: Bucket, period: Period): string {
-  const when = period === '24h' ? `${label(b, period)}–${b.end.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}` : b.start.toLocaleDateString();
+  const when =
+    period === '24h'
+      ? `${label(b, period)}–${b.end.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`
+      : b.start.toLocaleDateString();
   return `${when}: ${plural(b.ok, 'success', 'successes')}, ${plural(b.bad, 'failure', 'failures')}`;
 }
 
@@ -67,7 +70,9 @@ export function SignInChart({ buckets, period }: { buckets: Bucket[]; period: Pe
               <g key={b.start.getTime()}>
                 <title>{barTitle(b, period)}</title>
                 {b.ok > 0 ? <rect className="ok" x={x} width={w} y={y(b.ok)} height={y(0) - y(b.ok)} /> : null}
-                {b.bad > 0 ? <rect className="bad" x={x} width={w} y={y(b.ok + b.bad)} height={y(b.ok) - y(b.ok + b.bad)} /> : null}
+                {b.bad > 0 ? (
+                  <rect className="bad" x={x} width={w} y={y(b.ok + b.bad)} height={y(b.ok) - y(b.ok + b.bad)} />
+                ) : null}
                 {i % every === 0 ? (
                   <text x={x + w / 2} y={H - 6} textAnchor="middle" className="mi-axis">
                     {label(b, period)}

@@ -14,7 +14,13 @@ import { PERIODS, bucketStarts, bucketize, type Period } from './sign-in-buckets
 const LATEST = 25;
 
 const COLUMNS: Column<SignInWire>[] = [
-  { key: 'time', header: 'Time', className: 'mi-nowrap', sortValue: (s) => s.createdDateTime, render: (s) => <Time iso={s.createdDateTime} /> },
+  {
+    key: 'time',
+    header: 'Time',
+    className: 'mi-nowrap',
+    sortValue: (s) => s.createdDateTime,
+    render: (s) => <Time iso={s.createdDateTime} />,
+  },
   {
     key: 'result',
     header: 'Result',
@@ -26,8 +32,17 @@ const COLUMNS: Column<SignInWire>[] = [
       </>
     ),
   },
-  { key: 'calling', header: 'Calling resource', render: (s) => <ResourceName id={s.managedServiceIdentity.associatedResourceId} /> },
-  { key: 'audience', header: 'Audience', className: 'mi-col-mid', render: (s) => <span className="mono">{s.resourceId ?? '—'}</span> },
+  {
+    key: 'calling',
+    header: 'Calling resource',
+    render: (s) => <ResourceName id={s.managedServiceIdentity.associatedResourceId} />,
+  },
+  {
+    key: 'audience',
+    header: 'Audience',
+    className: 'mi-col-mid',
+    render: (s) => <span className="mono">{s.resourceId ?? '—'}</span>,
+  },
   {
     key: 'flow',
     header: 'Flow',
@@ -49,7 +64,8 @@ const COLUMNS: Column<SignInWire>[] = [
         <span className="muted">—</span>
       ) : (
         <>
-          {s.status.failureReason ?? 'No reason recorded.'} {s.status.errorCode ? <span className="mono muted">({s.status.errorCode})</span> : null}
+          {s.status.failureReason ?? 'No reason recorded.'}{' '}
+          {s.status.errorCode ? <span className="mono muted">({s.status.errorCode})</span> : null}
         </>
       ),
   },
@@ -88,7 +104,8 @@ export function SignInsTab({ identity }: { identity: IdentityWire }) {
           <p>A workload gets this identity’s tokens by running on a resource that carries it, for example:</p>
           <pre className="mi-cmd">openmi run --resource &lt;resource id&gt; -- &lt;cmd&gt;</pre>
           <p>
-            and asking its SDK for the identity with client ID <code>{identity.properties.clientId}</code> (e.g. <code>ManagedIdentityCredential({'{ clientId }'})</code>).
+            and asking its SDK for the identity with client ID <code>{identity.properties.clientId}</code> (e.g.{' '}
+            <code>ManagedIdentityCredential({'{ clientId }'})</code>).
           </p>
         </EmptyState>
       ) : null}
@@ -112,7 +129,8 @@ export function SignInsTab({ identity }: { identity: IdentityWire }) {
           />
           {data.data.rows.length > LATEST ? (
             <p className="muted">
-              Showing the latest {LATEST} of {data.data.rows.length}. <Link to={logLink}>See all {data.data.rows.length} in the sign-in log</Link>.
+              Showing the latest {LATEST} of {data.data.rows.length}.{' '}
+              <Link to={logLink}>See all {data.data.rows.length} in the sign-in log</Link>.
             </p>
           ) : null}
         </>

@@ -24,7 +24,8 @@ export function activityFiltersFromQuery(q: URLSearchParams): ActivityFilters {
   };
 }
 
-export const activityFiltersToQuery = (f: ActivityFilters): string => filtersToQuery(f, ['resource', 'group', 'operation', 'caller', 'result']);
+export const activityFiltersToQuery = (f: ActivityFilters): string =>
+  filtersToQuery(f, ['resource', 'group', 'operation', 'caller', 'result']);
 
 const RESULTS = [
   { value: '', label: 'All' },
@@ -32,15 +33,39 @@ const RESULTS = [
   { value: 'Failed', label: 'Failed' },
 ];
 
-export function ActivityFilterForm({ initial, onApply }: { initial: ActivityFilters; onApply: (f: ActivityFilters) => void }) {
+export function ActivityFilterForm({
+  initial,
+  onApply,
+}: {
+  initial: ActivityFilters;
+  onApply: (f: ActivityFilters) => void;
+}) {
   return (
     <LogFilterForm label="Activity log filters" initial={initial} onApply={onApply}>
       {(f, set) => (
         <>
-          <TextField label="Resource" value={f.resource} onChange={set('resource')} placeholder="/subscriptions/…/resourceGroups/rg1/…" hint="A full resource id matches exactly; other text matches ids that contain it." />
+          <TextField
+            label="Resource"
+            value={f.resource}
+            onChange={set('resource')}
+            placeholder="/subscriptions/…/resourceGroups/rg1/…"
+            hint="A full resource id matches exactly; other text matches ids that contain it."
+          />
           <TextField label="Resource group" value={f.group} onChange={set('group')} placeholder="rg1" />
-          <TextField label="Operation" value={f.operation} onChange={set('operation')} placeholder="Microsoft.ManagedIdentity/userAssignedIdentities/write" hint="Matches operations that contain this text." />
-          <TextField label="Caller" value={f.caller} onChange={set('caller')} placeholder="object id" hint="Object id of the principal that made the call." />
+          <TextField
+            label="Operation"
+            value={f.operation}
+            onChange={set('operation')}
+            placeholder="Microsoft.ManagedIdentity/userAssignedIdentities/write"
+            hint="Matches operations that contain this text."
+          />
+          <TextField
+            label="Caller"
+            value={f.caller}
+            onChange={set('caller')}
+            placeholder="object id"
+            hint="Object id of the principal that made the call."
+          />
           <SelectField label="Result" value={f.result} onChange={set('result')} options={RESULTS} />
         </>
       )}

@@ -33,19 +33,29 @@ export function DetailDialog({ title, fields, raw, onClose }: Props) {
   }, [open]);
   return (
     <dialog ref={ref} onClose={onClose} aria-labelledby="log-detail-title" className="log-detail">
-      <h2 id="log-detail-title" tabIndex={-1}>{title}</h2>
+      <h2 id="log-detail-title" tabIndex={-1}>
+        {title}
+      </h2>
       {fields ? (
         <div className="event-detail">
           <dl className="props">
             {fields.map((f) => (
               <div key={f.label} className="prop-row">
                 <dt>{f.label}</dt>
-                <dd>{f.value === '' || f.value === null || f.value === undefined ? <span className="muted">—</span> : f.value}</dd>
+                <dd>
+                  {f.value === '' || f.value === null || f.value === undefined ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    f.value
+                  )}
+                </dd>
               </div>
             ))}
           </dl>
           <h3>Raw JSON</h3>
-          <pre tabIndex={0} aria-label="Raw JSON of the record">{JSON.stringify(raw, null, 2)}</pre>
+          <pre tabIndex={0} aria-label="Raw JSON of the record">
+            {JSON.stringify(raw, null, 2)}
+          </pre>
         </div>
       ) : null}
       <div className="dialog-actions">

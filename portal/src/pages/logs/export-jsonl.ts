@@ -4,7 +4,11 @@ import type { LogPage } from '../../api/activity-log.js';
 const EXPORT_MAX = 20_000;
 
 /** Reads every page of a filtered log, as `openmi signins list --jsonl` does, and saves it as a .jsonl file. */
-export async function exportJsonLines<T>(fetchPage: (next?: string) => Promise<LogPage<T>>, keep: (row: T) => boolean, fileName: string): Promise<number> {
+export async function exportJsonLines<T>(
+  fetchPage: (next?: string) => Promise<LogPage<T>>,
+  keep: (row: T) => boolean,
+  fileName: string,
+): Promise<number> {
   const rows: T[] = [];
   let next: string | undefined;
   do {
@@ -12,7 +16,10 @@ export async function exportJsonLines<T>(fetchPage: (next?: string) => Promise<L
     rows.push(...p.value.filter(keep));
     next = p.nextLink;
   } while (next && rows.length < EXPORT_MAX);
-  const blob = new Blob(rows.map((r) => `${JSON.stringify(r)}\n`), { type: 'application/x-ndjson' });
+  const blob = new Blob(
+    rows.map((r) => `${JSON.stringify(r)}\n`),
+    { type: 'application/x-ndjson' },
+  );
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -19,7 +19,9 @@ export function PagedLogTable<T>({ log, noun, caption, columns, rowKey, empty }:
   return (
     <>
       <p className="muted" role="status" aria-live="polite">
-        {log.loading ? '' : `${n} ${n === 1 ? noun[0] : noun[1]} shown, newest first${log.hasMore ? '; more are available' : ''}.`}
+        {log.loading
+          ? ''
+          : `${n} ${n === 1 ? noun[0] : noun[1]} shown, newest first${log.hasMore ? '; more are available' : ''}.`}
       </p>
       {log.loading && n === 0 ? (
         <Loading what={noun[1]} />

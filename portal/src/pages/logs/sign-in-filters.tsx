@@ -24,7 +24,8 @@ export function signInFiltersFromQuery(q: URLSearchParams): SignInFilters {
   };
 }
 
-export const signInFiltersToQuery = (f: SignInFilters): string => filtersToQuery(f, ['identity', 'calling', 'result', 'flow']);
+export const signInFiltersToQuery = (f: SignInFilters): string =>
+  filtersToQuery(f, ['identity', 'calling', 'result', 'flow']);
 
 const RESULTS = [
   { value: '', label: 'All' },
@@ -32,15 +33,38 @@ const RESULTS = [
   { value: 'failure', label: 'Failure' },
 ];
 
-export function SignInFilterForm({ initial, onApply }: { initial: SignInFilters; onApply: (f: SignInFilters) => void }) {
+export function SignInFilterForm({
+  initial,
+  onApply,
+}: {
+  initial: SignInFilters;
+  onApply: (f: SignInFilters) => void;
+}) {
   return (
     <LogFilterForm label="Sign-in log filters" initial={initial} onApply={onApply}>
       {(f, set) => (
         <>
-          <TextField label="Identity" value={f.identity} onChange={set('identity')} placeholder="/subscriptions/…/userAssignedIdentities/id1" hint="Identity resource id, principal id or client id (exact)." />
-          <TextField label="Calling resource" value={f.calling} onChange={set('calling')} placeholder="/subscriptions/…/virtualMachines/vm1" hint="Resource id whose workload asked (exact)." />
+          <TextField
+            label="Identity"
+            value={f.identity}
+            onChange={set('identity')}
+            placeholder="/subscriptions/…/userAssignedIdentities/id1"
+            hint="Identity resource id, principal id or client id (exact)."
+          />
+          <TextField
+            label="Calling resource"
+            value={f.calling}
+            onChange={set('calling')}
+            placeholder="/subscriptions/…/virtualMachines/vm1"
+            hint="Resource id whose workload asked (exact)."
+          />
           <SelectField label="Result" value={f.result} onChange={set('result')} options={RESULTS} />
-          <SelectField label="Flow" value={f.flow} onChange={set('flow')} options={[{ value: '', label: 'All' }, ...SIGN_IN_FLOWS]} />
+          <SelectField
+            label="Flow"
+            value={f.flow}
+            onChange={set('flow')}
+            options={[{ value: '', label: 'All' }, ...SIGN_IN_FLOWS]}
+          />
         </>
       )}
     </LogFilterForm>

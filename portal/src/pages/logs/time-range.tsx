@@ -43,7 +43,8 @@ export function rangeBounds(t: TimeRange, now = Date.now()): { from?: string | u
 /** Why a custom range cannot be applied, or undefined. */
 export function rangeError(t: TimeRange): string | undefined {
   if (t.range !== 'custom') return undefined;
-  if (t.from && t.to && new Date(t.from) > new Date(t.to)) return 'From must be earlier than To: swap them or change one.';
+  if (t.from && t.to && new Date(t.from) > new Date(t.to))
+    return 'From must be earlier than To: swap them or change one.';
   return undefined;
 }
 
@@ -55,11 +56,28 @@ export function rangeLabel(t: TimeRange): string {
 export function TimeRangeFields({ value, onChange }: { value: TimeRange; onChange: (t: TimeRange) => void }) {
   return (
     <>
-      <SelectField label="Time range" value={value.range} onChange={(range) => onChange({ ...value, range })} options={RANGES} />
+      <SelectField
+        label="Time range"
+        value={value.range}
+        onChange={(range) => onChange({ ...value, range })}
+        options={RANGES}
+      />
       {value.range === 'custom' ? (
         <>
-          <TextField label="From" type="datetime-local" value={value.from} onChange={(from) => onChange({ ...value, from })} hint="Your local time; leave empty for no lower bound." />
-          <TextField label="To" type="datetime-local" value={value.to} onChange={(to) => onChange({ ...value, to })} hint="Leave empty for up to now." />
+          <TextField
+            label="From"
+            type="datetime-local"
+            value={value.from}
+            onChange={(from) => onChange({ ...value, from })}
+            hint="Your local time; leave empty for no lower bound."
+          />
+          <TextField
+            label="To"
+            type="datetime-local"
+            value={value.to}
+            onChange={(to) => onChange({ ...value, to })}
+            hint="Leave empty for up to now."
+          />
         </>
       ) : null}
     </>

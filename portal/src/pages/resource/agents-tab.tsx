@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { listAgents, removeAgent, type AgentWire, type ComputeResourceWire, type JoinTokenWire } from '../../api/resources.js';
+import {
+  listAgents,
+  removeAgent,
+  type AgentWire,
+  type ComputeResourceWire,
+  type JoinTokenWire,
+} from '../../api/resources.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, Time } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
@@ -33,13 +39,35 @@ export function AgentsTab({ resource: r, onChanged }: Props) {
   const columns: Column<AgentWire>[] = [
     { key: 'host', header: 'Hostname', render: (a) => a.properties.hostname, sortValue: (a) => a.properties.hostname },
     { key: 'id', header: 'Agent ID', render: (a) => <span className="mono res-id">{a.name}</span> },
-    { key: 'created', header: 'Enrolled', render: (a) => <Time iso={a.properties.createdAt} />, sortValue: (a) => a.properties.createdAt ?? '' },
-    { key: 'kind', header: 'Kind', render: (a) => (a.properties.ephemeral ? <>Ephemeral, until <Time iso={a.properties.expiresAt} /></> : 'Long-lived') },
+    {
+      key: 'created',
+      header: 'Enrolled',
+      render: (a) => <Time iso={a.properties.createdAt} />,
+      sortValue: (a) => a.properties.createdAt ?? '',
+    },
+    {
+      key: 'kind',
+      header: 'Kind',
+      render: (a) =>
+        a.properties.ephemeral ? (
+          <>
+            Ephemeral, until <Time iso={a.properties.expiresAt} />
+          </>
+        ) : (
+          'Long-lived'
+        ),
+    },
     {
       key: 'actions',
       header: 'Actions',
       render: (a) => (
-        <button type="button" className="danger" aria-label={`Remove agent ${a.name} on ${a.properties.hostname}`} onClick={() => void remove(a)} disabled={removing !== undefined}>
+        <button
+          type="button"
+          className="danger"
+          aria-label={`Remove agent ${a.name} on ${a.properties.hostname}`}
+          onClick={() => void remove(a)}
+          disabled={removing !== undefined}
+        >
           {removing === a.id ? 'Removing…' : 'Remove'}
         </button>
       ),
@@ -55,7 +83,10 @@ export function AgentsTab({ resource: r, onChanged }: Props) {
       <div className="res-section-head">
         <div>
           <h2 id="agents-title">Agents</h2>
-          <p className="muted res-note">An agent on a host serves managed-identity tokens for {r.name} to the workloads there. A join token enrolls one agent, once.</p>
+          <p className="muted res-note">
+            An agent on a host serves managed-identity tokens for {r.name} to the workloads there. A join token enrolls
+            one agent, once.
+          </p>
         </div>
         {createButton}
       </div>
@@ -71,7 +102,10 @@ export function AgentsTab({ resource: r, onChanged }: Props) {
           initialSort={{ key: 'host', dir: 'asc' }}
           empty={
             <EmptyState title="No agents enrolled">
-              <p>Choose "Create join token", then run the command it shows on the host. For a quick local test: <code>openmi run --resource {r.id} -- CMD</code></p>
+              <p>
+                Choose "Create join token", then run the command it shows on the host. For a quick local test:{' '}
+                <code>openmi run --resource {r.id} -- CMD</code>
+              </p>
             </EmptyState>
           }
         />

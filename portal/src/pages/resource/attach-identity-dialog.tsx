@@ -20,7 +20,10 @@ interface Props extends IdentitySectionProps {
 /** Picks one of the subscription's identities not yet attached and PATCHes it onto the resource. */
 export function AttachIdentityDialog({ resource, resourceKey, attached, open, onClose, onAttached }: Props) {
   const { subscriptionId } = useSubscription();
-  const all = useAsync(() => (open ? listIdentities(subscriptionId) : Promise.resolve(undefined)), [open, subscriptionId]);
+  const all = useAsync(
+    () => (open ? listIdentities(subscriptionId) : Promise.resolve(undefined)),
+    [open, subscriptionId],
+  );
   const taken = new Set(attached.map((id) => id.toLowerCase()));
   const free = (all.data ?? []).filter((i) => !taken.has(i.id.toLowerCase()));
   const [choice, setChoice] = useState('');
@@ -28,8 +31,13 @@ export function AttachIdentityDialog({ resource, resourceKey, attached, open, on
   useEffect(() => {
     if (open) setError(undefined);
   }, [open, setError]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `free` derives from these; the joined ids ignore a new array of the same ids
-  useEffect(() => setChoice((c) => (free.some((i) => i.id === c) ? c : (free[0]?.id ?? ''))), [all.data, attached.join()]);
+  // `free` derives from these; the joined ids ignore a new array of the same ids.
+  const attachedKey = attached.join();
+  useEffect(
+    () => setChoice((c) => (free.some((i) => i.id === c) ? c : (free[0]?.id ?? ''))),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+    [all.data, attachedKey],
+  );
 
   const submit = () =>
     run(async () => {
@@ -41,11 +49,22 @@ export function AttachIdentityDialog({ resource, resourceKey, attached, open, on
     });
   const loading = open && all.loading && !all.data;
   return (
-    <FormDialog title="Attach user-assigned identity" open={open} onClose={onClose} onSubmit={submit} submitLabel="Attach" busy={busy || loading} error={error ?? all.error}>
+    <FormDialog
+      title="Attach user-assigned identity"
+      open={open}
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Attach"
+      busy={busy || loading}
+      error={error ?? all.error}
+    >
       {loading ? <Loading what="identities" /> : null}
       {all.data && free.length === 0 ? (
         <p>
-          {all.data.length === 0 ? 'There are no user-assigned identities in this subscription.' : `Every identity in this subscription is already attached to ${resource.name}.`} Create one on the{' '}
+          {all.data.length === 0
+            ? 'There are no user-assigned identities in this subscription.'
+            : `Every identity in this subscription is already attached to ${resource.name}.`}{' '}
+          Create one on the{' '}
           <Link to="/identities" onClick={onClose}>
             Managed identities
           </Link>{' '}

@@ -22,15 +22,28 @@ interface Form {
   system: boolean;
 }
 
-const BLANK: Form = { type: COMPUTE_TYPES[0]!.type, name: '', group: '', newGroup: '', location: 'local', system: true };
+const BLANK: Form = {
+  type: COMPUTE_TYPES[0]!.type,
+  name: '',
+  group: '',
+  newGroup: '',
+  location: 'local',
+  system: true,
+};
 
 /** Creates a compute resource (and, if asked, its resource group first), then opens it. */
 export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { subscriptionId } = useSubscription();
-  const groups = useAsync(() => (open ? listResourceGroups(subscriptionId) : Promise.resolve(undefined)), [open, subscriptionId]);
+  const groups = useAsync(
+    () => (open ? listResourceGroups(subscriptionId) : Promise.resolve(undefined)),
+    [open, subscriptionId],
+  );
   const [form, setForm] = useState<Form>(BLANK);
   const { busy, error, setError, run } = useAction();
-  const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set =
+    <K extends keyof Form>(k: K) =>
+    (v: Form[K]) =>
+      setForm((f) => ({ ...f, [k]: v }));
 
   useEffect(() => {
     if (open) {
@@ -46,7 +59,9 @@ export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose
   const isNew = form.group === NEW_GROUP;
   const groupOptions = [
     ...(groups.data ?? []).map((g) => ({ value: g.name, label: g.name })),
-    ...(groups.data ? [] : [{ value: '', label: groups.error ? 'Could not load resource groups' : 'Loading resource groups…' }]),
+    ...(groups.data
+      ? []
+      : [{ value: '', label: groups.error ? 'Could not load resource groups' : 'Loading resource groups…' }]),
     { value: NEW_GROUP, label: 'New resource group…' },
   ];
 
@@ -62,12 +77,41 @@ export function CreateResourceDialog({ open, onClose }: { open: boolean; onClose
     });
 
   return (
-    <FormDialog title="Create resource" open={open} onClose={onClose} onSubmit={submit} submitLabel="Create" busy={busy} error={error ?? groups.error}>
+    <FormDialog
+      title="Create resource"
+      open={open}
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Create"
+      busy={busy}
+      error={error ?? groups.error}
+    >
       <SelectField label="Type" value={form.type} onChange={set('type')} options={TYPE_OPTIONS} required />
-      <TextField label="Name" value={form.name} onChange={set('name')} required autoFocus hint="1–64 letters, digits, '.', '_' or '-'; start with a letter or digit." />
+      <TextField
+        label="Name"
+        value={form.name}
+        onChange={set('name')}
+        required
+        autoFocus
+        hint="1–64 letters, digits, '.', '_' or '-'; start with a letter or digit."
+      />
       <SelectField label="Resource group" value={form.group} onChange={set('group')} options={groupOptions} required />
-      {isNew ? <TextField label="New resource group name" value={form.newGroup} onChange={set('newGroup')} required hint="Created in the location below before the resource." /> : null}
-      <TextField label="Location" value={form.location} onChange={set('location')} required hint="openmi's built-in location is 'local'." />
+      {isNew ? (
+        <TextField
+          label="New resource group name"
+          value={form.newGroup}
+          onChange={set('newGroup')}
+          required
+          hint="Created in the location below before the resource."
+        />
+      ) : null}
+      <TextField
+        label="Location"
+        value={form.location}
+        onChange={set('location')}
+        required
+        hint="openmi's built-in location is 'local'."
+      />
       <CheckboxField
         label="Enable system-assigned identity"
         checked={form.system}

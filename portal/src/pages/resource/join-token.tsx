@@ -11,7 +11,17 @@ const VALIDITY = [
   { value: '604800', label: '7 days' },
 ];
 
-export function JoinTokenDialog({ resourceId, open, onClose, onCreated }: { resourceId: string; open: boolean; onClose: () => void; onCreated: (t: JoinTokenWire) => void }) {
+export function JoinTokenDialog({
+  resourceId,
+  open,
+  onClose,
+  onCreated,
+}: {
+  resourceId: string;
+  open: boolean;
+  onClose: () => void;
+  onCreated: (t: JoinTokenWire) => void;
+}) {
   const [ttl, setTtl] = useState('3600');
   const { busy, error, setError, run } = useAction();
   useEffect(() => {
@@ -24,7 +34,15 @@ export function JoinTokenDialog({ resourceId, open, onClose, onCreated }: { reso
       onCreated(t);
     });
   return (
-    <FormDialog title="Create join token" open={open} onClose={onClose} onSubmit={submit} submitLabel="Create token" busy={busy} error={error}>
+    <FormDialog
+      title="Create join token"
+      open={open}
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Create token"
+      busy={busy}
+      error={error}
+    >
       <p>The token enrolls one agent for this resource, once. It is shown only once.</p>
       <SelectField label="Valid for" value={ttl} onChange={setTtl} options={VALIDITY} />
     </FormDialog>
@@ -32,11 +50,16 @@ export function JoinTokenDialog({ resourceId, open, onClose, onCreated }: { reso
 }
 
 /** The command the host runs; the CA file is the server data dir's ca.pem, copied to the host. */
-export const agentCommand = (token: string) => `openmi agent --server ${location.origin} --ca ./ca.pem --join-token ${token}`;
+export const agentCommand = (token: string) =>
+  `openmi agent --server ${location.origin} --ca ./ca.pem --join-token ${token}`;
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [state, setState] = useState<'idle' | 'done' | 'failed'>('idle');
-  const copy = () => navigator.clipboard.writeText(text).then(() => setState('done'), () => setState('failed'));
+  const copy = () =>
+    navigator.clipboard.writeText(text).then(
+      () => setState('done'),
+      () => setState('failed'),
+    );
   return (
     <button type="button" onClick={() => void copy()}>
       {state === 'done' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text' : label}
@@ -51,10 +74,13 @@ export function JoinTokenPanel({ token: t, onDismiss }: { token: JoinTokenWire; 
     <div className="panel res-secret" role="region" aria-label="New join token">
       <h3>New join token</h3>
       <p>
-        Copy it now: openmi keeps only a hash, so it cannot be shown again. Usable once until <Time iso={t.expiresOn} />.
+        Copy it now: openmi keeps only a hash, so it cannot be shown again. Usable once until <Time iso={t.expiresOn} />
+        .
       </p>
       <pre aria-label="Join token">{t.token}</pre>
-      <p>On the host, with the server's <code>ca.pem</code> (from its data dir) copied next to it, run:</p>
+      <p>
+        On the host, with the server's <code>ca.pem</code> (from its data dir) copied next to it, run:
+      </p>
       <pre aria-label="Agent command">{command}</pre>
       <div className="actions">
         <CopyButton text={t.token} label="Copy token" />

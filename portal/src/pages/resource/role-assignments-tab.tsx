@@ -19,8 +19,17 @@ interface Row {
 }
 
 async function load(sub: string, me: string, r: ComputeResourceWire): Promise<Row[]> {
-  const [assignments, roles, identities] = await Promise.all([listRoleAssignmentsAt(r.id), roleNames(sub), listIdentities(sub)]);
-  const named = new Map<string, ReactNode>(identities.map((i) => [i.properties.principalId.toLowerCase(), <Link to={pathOf('identities', groupOf(i.id), i.name)}>{i.name}</Link>]));
+  const [assignments, roles, identities] = await Promise.all([
+    listRoleAssignmentsAt(r.id),
+    roleNames(sub),
+    listIdentities(sub),
+  ]);
+  const named = new Map<string, ReactNode>(
+    identities.map((i) => [
+      i.properties.principalId.toLowerCase(),
+      <Link to={pathOf('identities', groupOf(i.id), i.name)}>{i.name}</Link>,
+    ]),
+  );
   if (r.identity?.principalId) named.set(r.identity.principalId.toLowerCase(), `${r.name} (system-assigned)`);
   named.set(me.toLowerCase(), 'You');
   return assignments.map((a) => ({
@@ -36,7 +45,12 @@ async function load(sub: string, me: string, r: ComputeResourceWire): Promise<Ro
 const COLUMNS: Column<Row>[] = [
   { key: 'role', header: 'Role', render: (a) => a.role, sortValue: (a) => a.role },
   { key: 'principal', header: 'Principal', render: (a) => a.principal },
-  { key: 'principalId', header: 'Principal ID', render: (a) => <span className="mono res-id">{a.principalId}</span>, sortValue: (a) => a.principalId },
+  {
+    key: 'principalId',
+    header: 'Principal ID',
+    render: (a) => <span className="mono res-id">{a.principalId}</span>,
+    sortValue: (a) => a.principalId,
+  },
   { key: 'type', header: 'Principal type', render: (a) => a.principalType, sortValue: (a) => a.principalType },
   { key: 'scope', header: 'Scope', render: (a) => a.scope, sortValue: (a) => a.scope },
 ];
@@ -48,7 +62,10 @@ export function RoleAssignmentsTab({ resource: r }: { resource: ComputeResourceW
   return (
     <section className="res-tab" aria-labelledby="ra-title">
       <h2 id="ra-title">Role assignments at this resource</h2>
-      <p className="muted res-note">Assignments on {r.name} itself and those it inherits from its resource group and subscription. This list is read-only.</p>
+      <p className="muted res-note">
+        Assignments on {r.name} itself and those it inherits from its resource group and subscription. This list is
+        read-only.
+      </p>
       <ErrorBanner error={rows.error} title="The role assignments could not be loaded." />
       {rows.loading && !rows.data ? <Loading what="role assignments" /> : null}
       {rows.data ? (

@@ -13,7 +13,13 @@ function Toggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void
       <div className="res-segments">
         {(['Off', 'On'] as const).map((label) => (
           <label key={label}>
-            <input type="radio" name={name} value={label} checked={on === (label === 'On')} onChange={() => onChange(label === 'On')} />
+            <input
+              type="radio"
+              name={name}
+              value={label}
+              checked={on === (label === 'On')}
+              onChange={() => onChange(label === 'On')}
+            />
             {label}
           </label>
         ))}
@@ -32,18 +38,26 @@ export function SystemAssignedSection({ resource: r, resourceKey, onChanged }: I
   const save = () =>
     run(async () => {
       await setSystemAssigned(subscriptionId, r, resourceKey, on);
-      onChanged(on ? `Turned on the system-assigned identity of ${r.name}.` : `Turned off the system-assigned identity of ${r.name}; its principal and role assignments were deleted.`);
+      onChanged(
+        on
+          ? `Turned on the system-assigned identity of ${r.name}.`
+          : `Turned off the system-assigned identity of ${r.name}; its principal and role assignments were deleted.`,
+      );
     });
   return (
     <section className="panel res-section" aria-labelledby="sys-title">
       <h2 id="sys-title">System assigned</h2>
       <p className="muted res-note">
-        An identity that belongs to this resource: it lives and is deleted with it. Grant it roles so workloads on {r.name} can call other services without secrets.
+        An identity that belongs to this resource: it lives and is deleted with it. Grant it roles so workloads on{' '}
+        {r.name} can call other services without secrets.
       </p>
       <ErrorBanner error={error} title="The system-assigned identity could not be changed." />
       <Toggle on={on} onChange={setOn} />
       {current && !on ? (
-        <p className="banner banner-warn">Saving deletes this identity's principal and all its role assignments. Turning it on again creates a new principal with a new ID.</p>
+        <p className="banner banner-warn">
+          Saving deletes this identity's principal and all its role assignments. Turning it on again creates a new
+          principal with a new ID.
+        </p>
       ) : null}
       <div className="res-toggle-actions">
         <button type="button" className="primary" onClick={() => void save()} disabled={busy || on === current}>

@@ -18,7 +18,13 @@ interface Attached {
 }
 
 function attachedOf(props: IdentitySectionProps): Attached[] {
-  return Object.entries(props.resource.identity?.userAssignedIdentities ?? {}).map(([id, v]) => ({ id, name: nameOf(id), group: groupOf(id), clientId: v.clientId, principalId: v.principalId }));
+  return Object.entries(props.resource.identity?.userAssignedIdentities ?? {}).map(([id, v]) => ({
+    id,
+    name: nameOf(id),
+    group: groupOf(id),
+    clientId: v.clientId,
+    principalId: v.principalId,
+  }));
 }
 
 /** The attached user-assigned identities, with Detach per row and Attach. */
@@ -49,7 +55,12 @@ export function UserAssignedSection(props: IdentitySectionProps) {
     }
   };
   const columns: Column<Attached>[] = [
-    { key: 'name', header: 'Name', render: (a) => <Link to={pathOf('identities', a.group, a.name)}>{a.name}</Link>, sortValue: (a) => a.name },
+    {
+      key: 'name',
+      header: 'Name',
+      render: (a) => <Link to={pathOf('identities', a.group, a.name)}>{a.name}</Link>,
+      sortValue: (a) => a.name,
+    },
     { key: 'group', header: 'Resource group', render: (a) => a.group, sortValue: (a) => a.group },
     { key: 'client', header: 'Client ID', render: (a) => <span className="mono res-id">{a.clientId}</span> },
     { key: 'principal', header: 'Principal ID', render: (a) => <span className="mono res-id">{a.principalId}</span> },
@@ -57,7 +68,12 @@ export function UserAssignedSection(props: IdentitySectionProps) {
       key: 'actions',
       header: 'Actions',
       render: (a) => (
-        <button type="button" aria-label={`Detach ${a.name} (resource group ${a.group})`} onClick={() => void detach(a)} disabled={detaching !== undefined}>
+        <button
+          type="button"
+          aria-label={`Detach ${a.name} (resource group ${a.group})`}
+          onClick={() => void detach(a)}
+          disabled={detaching !== undefined}
+        >
           {detaching === a.id ? 'Detaching…' : 'Detach'}
         </button>
       ),
@@ -74,7 +90,10 @@ export function UserAssignedSection(props: IdentitySectionProps) {
       <div className="res-section-head">
         <div>
           <h2 id="user-title">User assigned</h2>
-          <p className="muted res-note">Standalone identities that several resources can share; detaching one leaves it and its role assignments in place.</p>
+          <p className="muted res-note">
+            Standalone identities that several resources can share; detaching one leaves it and its role assignments in
+            place.
+          </p>
         </div>
         {attached.length > 0 ? attachButton : null}
       </div>
@@ -92,7 +111,13 @@ export function UserAssignedSection(props: IdentitySectionProps) {
           </EmptyState>
         }
       />
-      <AttachIdentityDialog {...props} attached={attached.map((a) => a.id)} open={attaching} onClose={() => setAttaching(false)} onAttached={(n) => onChanged(`Attached ${n} to ${r.name}.`)} />
+      <AttachIdentityDialog
+        {...props}
+        attached={attached.map((a) => a.id)}
+        open={attaching}
+        onClose={() => setAttaching(false)}
+        onAttached={(n) => onChanged(`Attached ${n} to ${r.name}.`)}
+      />
     </section>
   );
 }

@@ -42,9 +42,13 @@ function toAgentFailure(ctx: RequestContext, err: unknown): AgentFailure {
   if (err instanceof AgentApiError) return err;
   if (err instanceof BodyTooLargeError) return new AgentApiError('invalid_request', err.message, 413);
   if (err instanceof RateLimitExceeded) return new AgentApiError('too_many_requests', err.message);
-  if (isDomainError(err)) return { status: KIND_STATUS[err.kind], error: err.code ?? 'invalid_request', message: err.message };
+  if (isDomainError(err))
+    return { status: KIND_STATUS[err.kind], error: err.code ?? 'invalid_request', message: err.message };
   ctx.log.error({ err }, 'unhandled error on agent surface');
-  return new AgentApiError('server_error', `The openmi server hit an unexpected error (correlation id ${ctx.correlationId}).`);
+  return new AgentApiError(
+    'server_error',
+    `The openmi server hit an unexpected error (correlation id ${ctx.correlationId}).`,
+  );
 }
 
 /**
@@ -55,6 +59,12 @@ function toAgentFailure(ctx: RequestContext, err: unknown): AgentFailure {
  */
 export function renderAgentError(ctx: RequestContext, err: unknown): void {
   const e = toAgentFailure(ctx, err);
-  const headers: Record<string, string> = err instanceof RateLimitExceeded ? { 'retry-after': String(err.retryAfterSeconds) } : {};
-  sendJson(ctx.res, e.status, { error: e.error, error_description: e.message, correlation_id: ctx.correlationId }, headers);
+  const headers: Record<string, string> =
+    err instanceof RateLimitExceeded ? { 'retry-after': String(err.retryAfterSeconds) } : {};
+  sendJson(
+    ctx.res,
+    e.status,
+    { error: e.error, error_description: e.message, correlation_id: ctx.correlationId },
+    headers,
+  );
 }

@@ -62,14 +62,23 @@ export class AgentSurface implements Surface {
     if (route === 'POST enroll') return this.enroll(ctx);
     const known = ['POST token', 'POST signins', 'GET instance', 'GET events', 'DELETE self'];
     if (!known.includes(route)) {
-      throw new AgentApiError('invalid_request', `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, POST signins, GET instance, GET events, DELETE self under /openmi/agent/v1.`, 404);
+      throw new AgentApiError(
+        'invalid_request',
+        `No agent API at '${ctx.method} ${ctx.path}'. Calls: POST enroll, POST token, POST signins, GET instance, GET events, DELETE self under /openmi/agent/v1.`,
+        404,
+      );
     }
     const agent = await this.d.authenticator.authenticate(ctx.req.headers.authorization);
     if (route === 'POST token') {
       const b = await jsonBody(ctx);
       const durable = async () => this.d.signIns?.flushed?.();
       const minted = await this.d.minter
-        .mint({ agent, resource: b['resource'] as string, selector: parseSelector(b['selector']), correlationId: ctx.correlationId })
+        .mint({
+          agent,
+          resource: b['resource'] as string,
+          selector: parseSelector(b['selector']),
+          correlationId: ctx.correlationId,
+        })
         .catch(async (e: unknown) => {
           await durable().catch(() => undefined);
           throw e;
@@ -101,9 +110,18 @@ export class AgentSurface implements Surface {
 
   private async enroll(ctx: RequestContext): Promise<void> {
     const b = await jsonBody(ctx);
-    const a = await this.d.enrollment.enroll({ joinToken: String(b['joinToken'] ?? ''), publicJwk: b['publicJwk'], hostname: String(b['hostname'] ?? '') });
+    const a = await this.d.enrollment.enroll({
+      joinToken: String(b['joinToken'] ?? ''),
+      publicJwk: b['publicJwk'],
+      hostname: String(b['hostname'] ?? ''),
+    });
     const resource = await this.d.store.computeResources.get(a.resourceId);
-    sendJson(ctx.res, 201, { agentId: a.id, resourceId: a.resourceId, tenantId: resource ? await this.tenantOf(resource.subscriptionId) : null, expiresAt: a.expiresAt });
+    sendJson(ctx.res, 201, {
+      agentId: a.id,
+      resourceId: a.resourceId,
+      tenantId: resource ? await this.tenantOf(resource.subscriptionId) : null,
+      expiresAt: a.expiresAt,
+    });
   }
 
   private async tenantOf(subscriptionId: string): Promise<string | null> {

@@ -10,8 +10,18 @@ const PING_MS = 15_000;
  * agent gets every invalidation; the agent keeps what concerns its own resource and the
  * identities it holds tokens for (docs/agent-protocol.md).
  */
-export function streamInvalidations(res: ServerResponse, hub: InvalidationHub, agent: AgentRecord, streams: Set<ServerResponse>): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+export function streamInvalidations(
+  res: ServerResponse,
+  hub: InvalidationHub,
+  agent: AgentRecord,
+  streams: Set<ServerResponse>,
+): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.socket?.setNoDelay(true);
   res.write(`event: ready\ndata: ${JSON.stringify({ agentId: agent.id, resourceId: agent.resourceId })}\n\n`);
   const unsubscribe = hub.subscribe((ids) => res.write(`event: invalidate\ndata: ${JSON.stringify({ ids })}\n\n`));

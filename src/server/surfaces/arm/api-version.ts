@@ -9,10 +9,16 @@ const SHAPE = /^\d{4}-\d{2}-\d{2}(-(preview|beta|alpha|privatepreview))?$/i;
 export function requireApiVersion(query: URLSearchParams, resourceType: string, supported: readonly string[]): string {
   const v = query.get('api-version');
   if (v === null || v === '') {
-    throw new ArmError('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+    throw new ArmError(
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
   }
   if (!SHAPE.test(v)) {
-    throw new ArmError('InvalidApiVersionParameter', `The api-version '${v}' is invalid. The supported versions are '${supported.join(',')}'.`);
+    throw new ArmError(
+      'InvalidApiVersionParameter',
+      `The api-version '${v}' is invalid. The supported versions are '${supported.join(',')}'.`,
+    );
   }
   if (!supported.some((s) => s.toLowerCase() === v.toLowerCase())) {
     throw new ArmError(

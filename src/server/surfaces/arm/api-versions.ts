@@ -21,7 +21,10 @@ const generated = fileSchema.parse(data).types;
 /** The published api-versions of a tracked type or namespace (keys of api-versions.generated.json), oldest first. */
 export function publishedApiVersions(key: string): readonly string[] {
   const versions = generated[key];
-  if (!versions || Object.keys(versions).length === 0) throw new Error(`api-versions.generated.json has no entry for '${key}'; add it to tools/api-versions/tracked.ts and run npm run api-versions:update.`);
+  if (!versions || Object.keys(versions).length === 0)
+    throw new Error(
+      `api-versions.generated.json has no entry for '${key}'; add it to tools/api-versions/tracked.ts and run npm run api-versions:update.`,
+    );
   return Object.freeze(Object.keys(versions).sort());
 }
 
@@ -35,7 +38,9 @@ export const METADATA_API_VERSIONS = ['2015-01-01', '2018-01-01', '2019-05-01', 
 export const MSI_API_VERSIONS = publishedApiVersions('Microsoft.ManagedIdentity');
 
 /** listAssociatedResources exists only in the previews from 2021-09-30-preview on (docs/wire/arm.md#api-version). */
-export const MSI_PREVIEW_API_VERSIONS = Object.freeze(MSI_API_VERSIONS.filter((v) => v.endsWith('-preview') && v >= '2021-09-30'));
+export const MSI_PREVIEW_API_VERSIONS = Object.freeze(
+  MSI_API_VERSIONS.filter((v) => v.endsWith('-preview') && v >= '2021-09-30'),
+);
 
 /** openmi's own resource providers (OpenMI.Agents, OpenMI.Tokens, OpenMI.Audit, OpenMI.Portal): agents, keys, revocation, workload tokens, logs, portal login links. */
 export const OPENMI_API_VERSIONS = ['2025-01-01'] as const;

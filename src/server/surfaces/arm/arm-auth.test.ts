@@ -17,14 +17,20 @@ describe('ARM authentication', () => {
   after(() => t.stop());
 
   const call = (token?: string) =>
-    httpsRequest(`${t.server.baseUrl}${path}`, { ca: t.ca, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    httpsRequest(`${t.server.baseUrl}${path}`, {
+      ca: t.ca,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
 
   const expect401 = async (token: string | undefined, code: string, pattern: RegExp) => {
     const r = await call(token);
     assert.equal(r.status, 401, r.text);
     assert.equal(r.json.error.code, code);
     assert.match(r.json.error.message, pattern);
-    assert.match(String(r.headers['www-authenticate']), /^Bearer authorization_uri="https:\/\/.+", error="invalid_token"/);
+    assert.match(
+      String(r.headers['www-authenticate']),
+      /^Bearer authorization_uri="https:\/\/.+", error="invalid_token"/,
+    );
   };
 
   it('accepts a token for its own ARM URL and for management.azure.com', async () => {
@@ -49,14 +55,22 @@ describe('ARM authentication', () => {
     const forged = new JwtSigner({ kid: 'forged-kid', privateKey }).sign(real);
     await expect401(forged, 'InvalidAuthenticationToken', /kid|key/i);
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    await expect401(`${header}.${Buffer.from(JSON.stringify(real)).toString('base64url')}.`, 'InvalidAuthenticationToken', /alg|algorithm/i);
+    await expect401(
+      `${header}.${Buffer.from(JSON.stringify(real)).toString('base64url')}.`,
+      'InvalidAuthenticationToken',
+      /alg|algorithm/i,
+    );
   });
 
   it('refuses a tampered token', async () => {
     const [h, p, s] = (await t.adminToken()).split('.');
     const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
     claims.oid = '00000000-0000-0000-0000-000000000001';
-    await expect401(`${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`, 'InvalidAuthenticationToken', /signature/i);
+    await expect401(
+      `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`,
+      'InvalidAuthenticationToken',
+      /signature/i,
+    );
   });
 
   it('refuses an expired token with ExpiredAuthenticationToken', async () => {

@@ -48,7 +48,8 @@ describe('ARM core over HTTPS', () => {
   });
 
   it('pages with absolute nextLinks that carry api-version', async () => {
-    for (const n of ['p1', 'p2', 'p3']) await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/${n}?${V}`, { location: 'local' });
+    for (const n of ['p1', 'p2', 'p3'])
+      await t.arm('PUT', `/subscriptions/${sub}/resourceGroups/${n}?${V}`, { location: 'local' });
     const names: string[] = [];
     let r = await t.arm('GET', `/subscriptions/${sub}/resourceGroups?${V}&$top=2`);
     names.push(...r.json.value.map((g: any) => g.name));
@@ -72,15 +73,46 @@ describe('ARM core over HTTPS', () => {
   });
 
   it('refuses malformed JSON, oversized bodies, invalid names, bad locations and unknown routes', async () => {
-    await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/j?${V}`, '{"location":'), 400, 'InvalidRequestContent');
-    await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/big?${V}`, { location: 'local', pad: 'x'.repeat(5 * 1024 * 1024) }), 413, 'RequestEntityTooLarge');
-    await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/bad.?${V}`, { location: 'local' }), 400, 'InvalidResourceGroupName');
-    await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/${'x'.repeat(91)}?${V}`, { location: 'local' }), 400, 'InvalidResourceGroupName');
-    await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/loc?${V}`, { location: 'atlantis' }), 400, 'LocationNotAvailableForResourceGroup');
+    await expectError(
+      t.arm('PUT', `/subscriptions/${sub}/resourceGroups/j?${V}`, '{"location":'),
+      400,
+      'InvalidRequestContent',
+    );
+    await expectError(
+      t.arm('PUT', `/subscriptions/${sub}/resourceGroups/big?${V}`, {
+        location: 'local',
+        pad: 'x'.repeat(5 * 1024 * 1024),
+      }),
+      413,
+      'RequestEntityTooLarge',
+    );
+    await expectError(
+      t.arm('PUT', `/subscriptions/${sub}/resourceGroups/bad.?${V}`, { location: 'local' }),
+      400,
+      'InvalidResourceGroupName',
+    );
+    await expectError(
+      t.arm('PUT', `/subscriptions/${sub}/resourceGroups/${'x'.repeat(91)}?${V}`, { location: 'local' }),
+      400,
+      'InvalidResourceGroupName',
+    );
+    await expectError(
+      t.arm('PUT', `/subscriptions/${sub}/resourceGroups/loc?${V}`, { location: 'atlantis' }),
+      400,
+      'LocationNotAvailableForResourceGroup',
+    );
     await expectError(t.arm('PUT', `/subscriptions/${sub}/resourceGroups/loc?${V}`, {}), 400, 'LocationRequired');
     await expectError(t.arm('GET', `/nothing/here?${V}`), 404, 'NotFound');
-    await expectError(t.arm('GET', `/subscriptions/${sub}/providers/Microsoft.Nope/things/x?${V}`), 400, 'InvalidResourceType');
-    await expectError(t.arm('GET', `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups?${V}`), 404, 'SubscriptionNotFound');
+    await expectError(
+      t.arm('GET', `/subscriptions/${sub}/providers/Microsoft.Nope/things/x?${V}`),
+      400,
+      'InvalidResourceType',
+    );
+    await expectError(
+      t.arm('GET', `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups?${V}`),
+      404,
+      'SubscriptionNotFound',
+    );
   });
 
   it('lists tenants, subscriptions and providers, and serves /metadata/endpoints without a token', async () => {

@@ -35,7 +35,10 @@ describe('ARM error codes', () => {
       const e = toArmError(new DomainError(kind as DomainErrorKind, 'm', { target: 't' }));
       assert.deepEqual([e.status, e.code, e.message, e.target], [status, code, 'm', 't'], kind);
     }
-    for (const [kind, status] of [['not_found', 404], ['invalid', 400]] as const) {
+    for (const [kind, status] of [
+      ['not_found', 404],
+      ['invalid', 400],
+    ] as const) {
       const e = toArmError(new DomainError(kind, 'm', { code: 'RoleDefinitionDoesNotExist' }));
       assert.deepEqual([e.status, e.code], [status, 'RoleDefinitionDoesNotExist']);
       assert.ok((ARM_ERROR_STATUS.RoleDefinitionDoesNotExist as readonly number[]).includes(status));

@@ -53,13 +53,25 @@ const KIND: Record<DomainErrorKind, ArmFixedStatusCode> = {
 export function toArmError(err: unknown): ArmFailure {
   if (err instanceof ArmError) return err;
   if (err instanceof BodyTooLargeError) {
-    return new ArmError('RequestEntityTooLarge', `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`);
+    return new ArmError(
+      'RequestEntityTooLarge',
+      `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`,
+    );
   }
   if (isDomainError(err)) {
     const kindCode = KIND[err.kind];
-    return { status: ARM_ERROR_STATUS[kindCode], code: err.code ?? kindCode, message: err.message, target: err.target, headers: {} };
+    return {
+      status: ARM_ERROR_STATUS[kindCode],
+      code: err.code ?? kindCode,
+      message: err.message,
+      target: err.target,
+      headers: {},
+    };
   }
-  return new ArmError('InternalServerError', 'The server hit an unexpected error. Quote the x-ms-request-id header when reporting it.');
+  return new ArmError(
+    'InternalServerError',
+    'The server hit an unexpected error. Quote the x-ms-request-id header when reporting it.',
+  );
 }
 
 /** Headers every ARM response carries, errors included (docs/wire/arm.md). */
@@ -78,6 +90,14 @@ export function armHeaders(ctx: RequestContext): Record<string, string> {
 export function renderArmError(ctx: RequestContext, err: unknown): void {
   const e = toArmError(err);
   if (e.status >= 500) ctx.log.error({ err }, 'unhandled error on ARM surface');
-  const body = { error: { code: e.code, message: e.message, ...(e.target ? { target: e.target } : {}), details: [], additionalInfo: [] } };
+  const body = {
+    error: {
+      code: e.code,
+      message: e.message,
+      ...(e.target ? { target: e.target } : {}),
+      details: [],
+      additionalInfo: [],
+    },
+  };
   sendJson(ctx.res, e.status, body, { ...armHeaders(ctx), ...e.headers });
 }

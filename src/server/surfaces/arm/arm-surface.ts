@@ -27,9 +27,15 @@ function unknownRoute(ctx: RequestContext): ArmError {
   if (i !== -1 && ctx.segments.length > i + 2) {
     const ns = ctx.segments[i + 1]!;
     const type = ctx.segments[i + 2]!;
-    return new ArmError('InvalidResourceType', `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${ctx.query.get('api-version') ?? ''}'.`);
+    return new ArmError(
+      'InvalidResourceType',
+      `The resource type '${type}' could not be found in the namespace '${ns}' for api version '${ctx.query.get('api-version') ?? ''}'.`,
+    );
   }
-  return new ArmError('NotFound', `No Resource Manager operation matches '${ctx.method} ${ctx.path}'. Paths start with /subscriptions, /providers or /tenants.`);
+  return new ArmError(
+    'NotFound',
+    `No Resource Manager operation matches '${ctx.method} ${ctx.path}'. Paths start with /subscriptions, /providers or /tenants.`,
+  );
 }
 
 async function parseJson(ctx: RequestContext, limit: number): Promise<unknown> {
@@ -39,7 +45,10 @@ async function parseJson(ctx: RequestContext, limit: number): Promise<unknown> {
   try {
     return parseJsonText(raw.toString('utf8'));
   } catch (e) {
-    throw new ArmError('InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(e as Error).message}. Send a JSON body.`);
+    throw new ArmError(
+      'InvalidRequestContent',
+      `The request content was invalid and could not be deserialized: ${(e as Error).message}. Send a JSON body.`,
+    );
   }
 }
 
@@ -72,7 +81,10 @@ export class ArmSurface implements Surface {
     if (!match.route.anonymous) caller = await this.d.authenticator.authenticate(ctx);
     if (!op) {
       const allowed = Object.keys(match.route.methods).join(', ');
-      throw new ArmError('MethodNotAllowed', `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`);
+      throw new ArmError(
+        'MethodNotAllowed',
+        `The method '${ctx.method}' is not supported on '${ctx.path}'. Supported: ${allowed}.`,
+      );
     }
     let result: ArmResult;
     try {
@@ -94,10 +106,25 @@ export class ArmSurface implements Surface {
   }
 
   /** Reads are not logged (as in Azure); a failing log write is logged and does not mask the error. */
-  private async recordFailure(ctx: RequestContext, caller: PrincipalRecord, operation: string, err: unknown): Promise<void> {
+  private async recordFailure(
+    ctx: RequestContext,
+    caller: PrincipalRecord,
+    operation: string,
+    err: unknown,
+  ): Promise<void> {
     const e = toArmError(err);
-    const failed = { operation, resourceId: ctx.path, principalId: caller.objectId, correlationId: ctx.correlationId, httpStatus: e.status, code: e.code, message: e.message };
-    await this.d.failures?.record(failed).catch((werr: unknown) => ctx.log.error({ err: werr }, 'activity log write failed'));
+    const failed = {
+      operation,
+      resourceId: ctx.path,
+      principalId: caller.objectId,
+      correlationId: ctx.correlationId,
+      httpStatus: e.status,
+      code: e.code,
+      message: e.message,
+    };
+    await this.d.failures
+      ?.record(failed)
+      .catch((werr: unknown) => ctx.log.error({ err: werr }, 'activity log write failed'));
   }
 
   private async authorize(caller: PrincipalRecord, action: string, scope: string): Promise<void> {

@@ -2,7 +2,11 @@ import type { RequestContext } from '../../../kernel/http/context.js';
 import type { PrincipalRecord } from '../../../store/records.js';
 import type { Store } from '../../../store/store.js';
 import { JwtVerifyError } from '../../tokens/jwt/verify.js';
-import { RevocationCheckingVerifier, type BearerVerifier, type RevocationLookup } from '../../tokens/revocation-check.js';
+import {
+  RevocationCheckingVerifier,
+  type BearerVerifier,
+  type RevocationLookup,
+} from '../../tokens/revocation-check.js';
 import { ArmError } from './arm-errors.js';
 import { quotedHeaderText } from '../../../kernel/http/header-text.js';
 
@@ -13,7 +17,12 @@ import { quotedHeaderText } from '../../../kernel/http/header-text.js';
  * accepted too, for the read-only directory slice served on the same host.
  */
 export function armAudiences(baseUrl: string): string[] {
-  const bases = [baseUrl, 'https://management.azure.com', 'https://management.core.windows.net', 'https://graph.microsoft.com'];
+  const bases = [
+    baseUrl,
+    'https://management.azure.com',
+    'https://management.core.windows.net',
+    'https://graph.microsoft.com',
+  ];
   return bases.flatMap((b) => [b, `${b}/`]);
 }
 
@@ -36,7 +45,10 @@ export class ArmAuthenticator {
   }
 
   /** The description echoes the token's own header (kid, alg): bounded and ASCII, or writing the header throws. */
-  private fail(code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken', message: string): ArmError {
+  private fail(
+    code: 'AuthenticationFailed' | 'InvalidAuthenticationToken' | 'ExpiredAuthenticationToken',
+    message: string,
+  ): ArmError {
     const desc = quotedHeaderText(message, 400);
     return new ArmError(code, message, undefined, {
       'www-authenticate': `Bearer authorization_uri="${this.authorizationUri}", error="invalid_token", error_description="${desc}"`,
@@ -46,19 +58,35 @@ export class ArmAuthenticator {
   /** Returns the calling principal or throws a 401 ArmError that says what is wrong. */
   async authenticate(ctx: RequestContext): Promise<PrincipalRecord> {
     const h = ctx.req.headers.authorization;
-    if (!h) throw this.fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing. Send 'Authorization: Bearer <token>' with a token from this server's token endpoint.");
+    if (!h)
+      throw this.fail(
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing. Send 'Authorization: Bearer <token>' with a token from this server's token endpoint.",
+      );
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    if (!m) throw this.fail('AuthenticationFailed', "Authentication failed. The 'Authorization' header is not in the form 'Bearer <token>'.");
+    if (!m)
+      throw this.fail(
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is not in the form 'Bearer <token>'.",
+      );
     let oid: unknown;
     try {
       oid = (await this.verifier.verify(m[1]!, this.audiences)).claims['oid'];
     } catch (e) {
       if (!(e instanceof JwtVerifyError)) throw e;
-      if (e.code === 'expired') throw this.fail('ExpiredAuthenticationToken', `The access token has expired. Get a new token and try again. (${e.message})`);
+      if (e.code === 'expired')
+        throw this.fail(
+          'ExpiredAuthenticationToken',
+          `The access token has expired. Get a new token and try again. (${e.message})`,
+        );
       throw this.fail('InvalidAuthenticationToken', `The access token is invalid: ${e.message}`);
     }
     const principal = typeof oid === 'string' ? await this.store.principals.getByObjectId(oid) : undefined;
-    if (!principal) throw this.fail('InvalidAuthenticationToken', 'The access token names a principal (oid) that no longer exists in the directory.');
+    if (!principal)
+      throw this.fail(
+        'InvalidAuthenticationToken',
+        'The access token names a principal (oid) that no longer exists in the directory.',
+      );
     return principal;
   }
 }

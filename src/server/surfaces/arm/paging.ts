@@ -24,7 +24,11 @@ export function readTop(ctx: RequestContext, def: number, max: number): number {
   if (raw === null) return def;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new ArmError('InvalidParameter', `The value '${raw}' of $top is invalid: use a whole number from 1 to ${max}.`, '$top');
+    throw new ArmError(
+      'InvalidParameter',
+      `The value '${raw}' of $top is invalid: use a whole number from 1 to ${max}.`,
+      '$top',
+    );
   }
   return n;
 }

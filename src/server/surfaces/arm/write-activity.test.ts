@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ArmWriter, NON_MUTATING_POSTS, WRITE_CASES, writeOperations } from '../../../../test/helpers/arm-write-cases.js';
+import {
+  ArmWriter,
+  NON_MUTATING_POSTS,
+  WRITE_CASES,
+  writeOperations,
+} from '../../../../test/helpers/arm-write-cases.js';
 import { forEachStore } from '../../../../test/helpers/postgres.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import { parseActivity } from '../../audit/activity.js';
@@ -21,7 +26,11 @@ type Event = ReturnType<typeof eventData> & Record<string, any>;
 
 /** The activity events of one request, as the activity log renders them (tenant-level ones included). */
 async function eventsOf(t: TestServer, correlationId: string): Promise<Event[]> {
-  const p = await t.server.store.audit.query('activity', { eq: { correlation_key: correlationId.toLowerCase() } }, 1000);
+  const p = await t.server.store.audit.query(
+    'activity',
+    { eq: { correlation_key: correlationId.toLowerCase() } },
+    1000,
+  );
   return p.items.map((r) => eventData(parseActivity(r), t.creds.tenantId) as Event);
 }
 
@@ -48,9 +57,17 @@ await forEachStore((kind, storeSpec) => {
     after(() => t?.stop());
 
     it('has a case for exactly the writes of the route table', () => {
-      assert.deepEqual([...actions.keys()].sort(), Object.keys(WRITE_CASES).sort(), 'add a case to test/helpers/arm-write-cases.ts for each new write route (or list a POST that changes nothing)');
+      assert.deepEqual(
+        [...actions.keys()].sort(),
+        Object.keys(WRITE_CASES).sort(),
+        'add a case to test/helpers/arm-write-cases.ts for each new write route (or list a POST that changes nothing)',
+      );
       const posts = routesOf(t).flatMap((r) => (r.methods.POST ? [`POST ${r.pattern}`] : []));
-      assert.deepEqual(NON_MUTATING_POSTS.filter((p) => !posts.includes(p)), [], 'non-mutating POSTs that are no longer routes');
+      assert.deepEqual(
+        NON_MUTATING_POSTS.filter((p) => !posts.includes(p)),
+        [],
+        'non-mutating POSTs that are no longer routes',
+      );
     });
 
     for (const [key, plan] of Object.entries(WRITE_CASES)) {
@@ -61,10 +78,14 @@ await forEachStore((kind, storeSpec) => {
         const correlationId = res.headers['x-ms-correlation-request-id'] as string;
         const action = actions.get(key);
         assert.ok(action, `${key} is not a write of the route table`);
-        const mine = (e: Event) => sameId(e.operationName.value, action) && sameId(e.resourceId, resourceId) && e.status.value === 'Succeeded';
+        const mine = (e: Event) =>
+          sameId(e.operationName.value, action) && sameId(e.resourceId, resourceId) && e.status.value === 'Succeeded';
         const events = await eventsOf(t, correlationId);
         const row = events.find(mine);
-        assert.ok(row, `no activity row ${action} on ${resourceId}; the request logged ${JSON.stringify(events.map((e) => [e.operationName.value, e.resourceId]))}`);
+        assert.ok(
+          row,
+          `no activity row ${action} on ${resourceId}; the request logged ${JSON.stringify(events.map((e) => [e.operationName.value, e.resourceId]))}`,
+        );
         assert.equal(row.caller, t.server.installation.adminObjectId);
         assert.equal(row.correlationId, correlationId);
         if (!resourceId.toLowerCase().startsWith('/subscriptions/')) return;
@@ -72,7 +93,10 @@ await forEachStore((kind, storeSpec) => {
         const filter = encodeURIComponent(`correlationId eq '${correlationId}'`);
         const listed = await t.arm('GET', `${w.sub}${ACTIVITY}&$filter=${filter}`);
         assert.equal(listed.status, 200, listed.text);
-        assert.ok((listed.json.value as Event[]).some(mine), `the activity-log API does not list ${action} on ${resourceId}`);
+        assert.ok(
+          (listed.json.value as Event[]).some(mine),
+          `the activity-log API does not list ${action} on ${resourceId}`,
+        );
       });
     }
   });

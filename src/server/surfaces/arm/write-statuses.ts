@@ -9,7 +9,11 @@
  * azure-mgmt-core's ARMPolling) treats a 200/201 with a terminal provisioningState as a finished
  * long-running operation and does not poll.
  */
-const CREATED_200 = new Set(['microsoft.storage/storageaccounts', 'microsoft.web/sites', 'microsoft.hybridcompute/machines']);
+const CREATED_200 = new Set([
+  'microsoft.storage/storageaccounts',
+  'microsoft.web/sites',
+  'microsoft.hybridcompute/machines',
+]);
 
 export function createdStatus(resourceType: string): 200 | 201 {
   return CREATED_200.has(resourceType.toLowerCase()) ? 200 : 201;
@@ -17,6 +21,9 @@ export function createdStatus(resourceType: string): 200 | 201 {
 
 /** The `properties` block with the provisioning state every served resource reports. */
 export function withSucceeded(properties: unknown): Record<string, unknown> {
-  const p = typeof properties === 'object' && properties !== null && !Array.isArray(properties) ? (properties as Record<string, unknown>) : {};
+  const p =
+    typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+      ? (properties as Record<string, unknown>)
+      : {};
   return { ...p, provisioningState: 'Succeeded' };
 }

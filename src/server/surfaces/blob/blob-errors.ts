@@ -48,12 +48,16 @@ const escapeXml = (s: string): string =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 export { escapeXml as xml };
 
-export const notFoundError = (code: 'ContainerNotFound' | 'BlobNotFound' | 'ResourceNotFound', message: string) => new StorageError(code, message);
+export const notFoundError = (code: 'ContainerNotFound' | 'BlobNotFound' | 'ResourceNotFound', message: string) =>
+  new StorageError(code, message);
 
 /** `<Error><Code/><Message/></Error>`, as Azure writes it; HEAD responses carry only the header. */
 export function renderStorageError(ctx: RequestContext, e: StorageError): void {
   const message = `${e.message}\nRequestId:${ctx.requestId}\nTime:${new Date().toISOString()}`;
-  const body = ctx.method === 'HEAD' ? '' : `<?xml version="1.0" encoding="utf-8"?><Error><Code>${e.code}</Code><Message>${escapeXml(message)}</Message></Error>`;
+  const body =
+    ctx.method === 'HEAD'
+      ? ''
+      : `<?xml version="1.0" encoding="utf-8"?><Error><Code>${e.code}</Code><Message>${escapeXml(message)}</Message></Error>`;
   ctx.res.writeHead(e.status, {
     'content-type': 'application/xml',
     'content-length': Buffer.byteLength(body),

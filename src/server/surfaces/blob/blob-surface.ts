@@ -59,29 +59,54 @@ export class BlobSurface implements Surface {
     if (err instanceof StorageError) return renderStorageError(ctx, err);
     if (err instanceof DataPlaneAuthError) return renderStorageError(ctx, this.authError(err));
     ctx.log.error({ err }, 'blob request failed');
-    renderStorageError(ctx, new StorageError('InternalError', 'The server encountered an internal error. Please retry the request.'));
+    renderStorageError(
+      ctx,
+      new StorageError('InternalError', 'The server encountered an internal error. Please retry the request.'),
+    );
   }
 
   /** SAS (query `sig`), then SharedKey, then bearer; SharedKey and SAS bypass RBAC, as in Azure. */
-  private async authenticate(ctx: RequestContext, op: Operation, record: StorageAccountRecord, keys: string[]): Promise<void> {
+  private async authenticate(
+    ctx: RequestContext,
+    op: Operation,
+    record: StorageAccountRecord,
+    keys: string[],
+  ): Promise<void> {
     const { name: account, id: accountId } = record;
     const authorization = ctx.req.headers.authorization ?? '';
     // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
     // `sig` is key-based. Checked before any signature: with the keys off, none is looked at.
     const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
-    if (keyBased && !sharedKeyAccessAllowed(record)) throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
-    if (ctx.query.has('sig')) return verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
+    if (keyBased && !sharedKeyAccessAllowed(record))
+      throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
+    if (ctx.query.has('sig'))
+      return verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
     if (authorization.startsWith('SharedKey ')) {
       if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', account, keys)) return;
-      throw new StorageError('AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+      throw new StorageError(
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      );
     }
-    if (!authorization) throw new DataPlaneAuthError('NoAuthenticationInformation', 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.');
+    if (!authorization)
+      throw new DataPlaneAuthError(
+        'NoAuthenticationInformation',
+        'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
+      );
     const version = String(ctx.req.headers['x-ms-version'] ?? '');
-    if (version < MIN_BEARER_VERSION) throw new StorageError('InvalidHeaderValue', `Authentication scheme Bearer is not supported in version '${version}'.`);
+    if (version < MIN_BEARER_VERSION)
+      throw new StorageError(
+        'InvalidHeaderValue',
+        `Authentication scheme Bearer is not supported in version '${version}'.`,
+      );
     const caller = await this.d.bearer.authenticate(authorization);
     const scope = op.container ? `${accountId}/blobServices/default/containers/${op.container}` : accountId;
     const decision = await this.d.authorizer.check(caller.principalId, op.rbac.action, scope, op.rbac.kind);
-    if (!decision.allowed) throw new StorageError('AuthorizationPermissionMismatch', `This request is not authorized to perform this operation using this permission. (${decision.reason})`);
+    if (!decision.allowed)
+      throw new StorageError(
+        'AuthorizationPermissionMismatch',
+        `This request is not authorized to perform this operation using this permission. (${decision.reason})`,
+      );
   }
 
   /** 401s carry the challenge the SDK's tenant-discovery policy parses (docs/wire/blob.md). */

@@ -3,8 +3,17 @@ import { StorageError } from './blob-errors.js';
 const P = 'Microsoft.Storage/storageAccounts/blobServices/containers';
 
 export type OpName =
-  | 'ListContainers' | 'CreateContainer' | 'GetContainerProperties' | 'DeleteContainer' | 'ListBlobs'
-  | 'PutBlob' | 'PutBlock' | 'PutBlockList' | 'GetBlob' | 'GetBlobProperties' | 'DeleteBlob';
+  | 'ListContainers'
+  | 'CreateContainer'
+  | 'GetContainerProperties'
+  | 'DeleteContainer'
+  | 'ListBlobs'
+  | 'PutBlob'
+  | 'PutBlock'
+  | 'PutBlockList'
+  | 'GetBlob'
+  | 'GetBlobProperties'
+  | 'DeleteBlob';
 
 /** What one operation needs from each authentication scheme (docs/wire/blob.md). */
 export interface Operation {
@@ -20,14 +29,36 @@ export interface Operation {
   serviceSas: boolean;
 }
 
-const containerOp = (name: OpName, verb: 'read' | 'write' | 'delete', letter: string, serviceSas: boolean): Omit<Operation, 'container'> => ({
-  name, rbac: { action: `${P}/${verb}`, kind: 'action' }, letter, srt: name === 'ListContainers' ? 's' : 'c', serviceSas,
+const containerOp = (
+  name: OpName,
+  verb: 'read' | 'write' | 'delete',
+  letter: string,
+  serviceSas: boolean,
+): Omit<Operation, 'container'> => ({
+  name,
+  rbac: { action: `${P}/${verb}`, kind: 'action' },
+  letter,
+  srt: name === 'ListContainers' ? 's' : 'c',
+  serviceSas,
 });
-const blobOp = (name: OpName, verb: 'read' | 'write' | 'delete', letter: string, srt: 'c' | 'o' = 'o'): Omit<Operation, 'container'> => ({
-  name, rbac: { action: `${P}/blobs/${verb}`, kind: 'dataAction' }, letter, srt, serviceSas: true,
+const blobOp = (
+  name: OpName,
+  verb: 'read' | 'write' | 'delete',
+  letter: string,
+  srt: 'c' | 'o' = 'o',
+): Omit<Operation, 'container'> => ({
+  name,
+  rbac: { action: `${P}/blobs/${verb}`, kind: 'dataAction' },
+  letter,
+  srt,
+  serviceSas: true,
 });
 
-const unsupported = (what: string) => new StorageError('UnsupportedHttpVerb', `The operation '${what}' is not supported by openmi's blob service (ADR 0007).`);
+const unsupported = (what: string) =>
+  new StorageError(
+    'UnsupportedHttpVerb',
+    `The operation '${what}' is not supported by openmi's blob service (ADR 0007).`,
+  );
 
 /** Classifies a request from its method, path depth and `restype`/`comp` (the Storage REST routing rules). */
 export function classify(method: string, segments: readonly string[], q: URLSearchParams): Operation {

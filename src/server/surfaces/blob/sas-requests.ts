@@ -26,7 +26,8 @@ function sasTime(b: Record<string, unknown>, k: string, required = false): strin
 
 function protocol(b: Record<string, unknown>): string | undefined {
   const p = str(b, 'signedProtocol');
-  if (p !== undefined && p !== 'https' && p !== 'https,http') throw bad(`'signedProtocol' must be 'https' or 'https,http'.`);
+  if (p !== undefined && p !== 'https' && p !== 'https,http')
+    throw bad(`'signedProtocol' must be 'https' or 'https,http'.`);
   return p;
 }
 
@@ -37,7 +38,8 @@ function letters(b: Record<string, unknown>, k: string, allowed: string): string
 }
 
 function asBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('The request content must be a JSON object.', { code: 'InvalidRequestContent' });
   return body as Record<string, unknown>;
 }
 
@@ -48,14 +50,25 @@ export function serviceSas(account: string, key: string, body: unknown): string 
   const b = asBody(body);
   const canonical = str(b, 'canonicalizedResource', true)!;
   const m = /^\/blob\/([^/]+)\/([^/]+)(\/.+)?$/.exec(canonical);
-  if (!m || m[1] !== account) throw bad(`'canonicalizedResource' must be /blob/${account}/{container}[/{blob}], got '${canonical}'.`);
+  if (!m || m[1] !== account)
+    throw bad(`'canonicalizedResource' must be /blob/${account}/{container}[/{blob}], got '${canonical}'.`);
   const sr = str(b, 'signedResource') ?? (m[3] ? 'b' : 'c');
   if (sr !== 'b' && sr !== 'c') throw bad(`'signedResource' must be 'b' or 'c'.`);
   if ((sr === 'b') !== (m[3] !== undefined)) throw bad(`'signedResource' ${sr} does not match '${canonical}'.`);
   const f: ServiceSasFields = {
-    sv: SAS_VERSION, sr, sp: letters(b, 'signedPermission', 'racwdl'), se: sasTime(b, 'signedExpiry', true)!, st: sasTime(b, 'signedStart'),
-    spr: protocol(b), sip: str(b, 'signedIp'), si: str(b, 'signedIdentifier'),
-    rscc: str(b, 'rscc'), rscd: str(b, 'rscd'), rsce: str(b, 'rsce'), rscl: str(b, 'rscl'), rsct: str(b, 'rsct'),
+    sv: SAS_VERSION,
+    sr,
+    sp: letters(b, 'signedPermission', 'racwdl'),
+    se: sasTime(b, 'signedExpiry', true)!,
+    st: sasTime(b, 'signedStart'),
+    spr: protocol(b),
+    sip: str(b, 'signedIp'),
+    si: str(b, 'signedIdentifier'),
+    rscc: str(b, 'rscc'),
+    rscd: str(b, 'rscd'),
+    rsce: str(b, 'rsce'),
+    rscl: str(b, 'rscl'),
+    rsct: str(b, 'rsct'),
   };
   return signServiceSas(key, f, canonical);
 }
@@ -63,8 +76,14 @@ export function serviceSas(account: string, key: string, body: unknown): string 
 export function accountSas(account: string, key: string, body: unknown): string {
   const b = asBody(body);
   const f: AccountSasFields = {
-    sv: SAS_VERSION, ss: letters(b, 'signedServices', 'bfqt'), srt: letters(b, 'signedResourceTypes', 'sco'), sp: letters(b, 'signedPermission', 'rwdlacup'),
-    se: sasTime(b, 'signedExpiry', true)!, st: sasTime(b, 'signedStart'), spr: protocol(b), sip: str(b, 'signedIp'),
+    sv: SAS_VERSION,
+    ss: letters(b, 'signedServices', 'bfqt'),
+    srt: letters(b, 'signedResourceTypes', 'sco'),
+    sp: letters(b, 'signedPermission', 'rwdlacup'),
+    se: sasTime(b, 'signedExpiry', true)!,
+    st: sasTime(b, 'signedStart'),
+    spr: protocol(b),
+    sip: str(b, 'signedIp'),
   };
   return signAccountSas(key, account, f);
 }

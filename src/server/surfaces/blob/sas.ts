@@ -4,12 +4,33 @@ import { hmacBase64 } from './signing.js';
 export const SAS_VERSION = '2022-11-02';
 
 export interface ServiceSasFields {
-  sp: string; st?: string | undefined; se: string; si?: string | undefined; sip?: string | undefined; spr?: string | undefined; sv: string; sr: string;
-  snapshot?: string | undefined; ses?: string | undefined; rscc?: string | undefined; rscd?: string | undefined; rsce?: string | undefined; rscl?: string | undefined; rsct?: string | undefined;
+  sp: string;
+  st?: string | undefined;
+  se: string;
+  si?: string | undefined;
+  sip?: string | undefined;
+  spr?: string | undefined;
+  sv: string;
+  sr: string;
+  snapshot?: string | undefined;
+  ses?: string | undefined;
+  rscc?: string | undefined;
+  rscd?: string | undefined;
+  rsce?: string | undefined;
+  rscl?: string | undefined;
+  rsct?: string | undefined;
 }
 
 export interface AccountSasFields {
-  sp: string; ss: string; srt: string; st?: string | undefined; se: string; sip?: string | undefined; spr?: string | undefined; sv: string; ses?: string | undefined;
+  sp: string;
+  ss: string;
+  srt: string;
+  st?: string | undefined;
+  se: string;
+  sip?: string | undefined;
+  spr?: string | undefined;
+  sv: string;
+  ses?: string | undefined;
 }
 
 const v = (s: string | undefined): string => s ?? '';
@@ -31,18 +52,43 @@ export function accountStringToSign(account: string, f: AccountSasFields): strin
 
 /** Query string in the SDK's parameter order, values percent-encoded. */
 function toQuery(pairs: [string, string | undefined][]): string {
-  return pairs.filter(([, val]) => val !== undefined && val !== '').map(([k, val]) => `${k}=${encodeURIComponent(val!)}`).join('&');
+  return pairs
+    .filter(([, val]) => val !== undefined && val !== '')
+    .map(([k, val]) => `${k}=${encodeURIComponent(val!)}`)
+    .join('&');
 }
 
 export function signServiceSas(key: string, f: ServiceSasFields, canonical: string): string {
   const sig = hmacBase64(key, serviceStringToSign(f, canonical));
   return toQuery([
-    ['sv', f.sv], ['spr', f.spr], ['st', f.st], ['se', f.se], ['sr', f.sr], ['sp', f.sp], ['sip', f.sip], ['si', f.si],
-    ['rscc', f.rscc], ['rscd', f.rscd], ['rsce', f.rsce], ['rscl', f.rscl], ['rsct', f.rsct], ['sig', sig],
+    ['sv', f.sv],
+    ['spr', f.spr],
+    ['st', f.st],
+    ['se', f.se],
+    ['sr', f.sr],
+    ['sp', f.sp],
+    ['sip', f.sip],
+    ['si', f.si],
+    ['rscc', f.rscc],
+    ['rscd', f.rscd],
+    ['rsce', f.rsce],
+    ['rscl', f.rscl],
+    ['rsct', f.rsct],
+    ['sig', sig],
   ]);
 }
 
 export function signAccountSas(key: string, account: string, f: AccountSasFields): string {
   const sig = hmacBase64(key, accountStringToSign(account, f));
-  return toQuery([['sv', f.sv], ['ss', f.ss], ['srt', f.srt], ['sp', f.sp], ['se', f.se], ['st', f.st], ['spr', f.spr], ['sip', f.sip], ['sig', sig]]);
+  return toQuery([
+    ['sv', f.sv],
+    ['ss', f.ss],
+    ['srt', f.srt],
+    ['sp', f.sp],
+    ['se', f.se],
+    ['st', f.st],
+    ['spr', f.spr],
+    ['sip', f.sip],
+    ['sig', sig],
+  ]);
 }

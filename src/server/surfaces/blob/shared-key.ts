@@ -30,20 +30,41 @@ function canonicalResource(account: string, rawUrl: string): string {
  * The SharedKey string-to-sign. `swapEncodingLanguage` builds the Node SDK's order
  * (Content-Language before Content-Encoding), the reverse of the documented one.
  */
-export function sharedKeyStringToSign(method: string, h: IncomingHttpHeaders, rawUrl: string, account: string, swapEncodingLanguage = false): string {
+export function sharedKeyStringToSign(
+  method: string,
+  h: IncomingHttpHeaders,
+  rawUrl: string,
+  account: string,
+  swapEncodingLanguage = false,
+): string {
   const length = header(h, 'content-length');
   const enc = header(h, 'content-encoding');
   const lang = header(h, 'content-language');
   const fields = [
-    method.toUpperCase(), ...(swapEncodingLanguage ? [lang, enc] : [enc, lang]), length === '0' ? '' : length,
-    header(h, 'content-md5'), header(h, 'content-type'), header(h, 'date'), header(h, 'if-modified-since'), header(h, 'if-match'),
-    header(h, 'if-none-match'), header(h, 'if-unmodified-since'), header(h, 'range'),
+    method.toUpperCase(),
+    ...(swapEncodingLanguage ? [lang, enc] : [enc, lang]),
+    length === '0' ? '' : length,
+    header(h, 'content-md5'),
+    header(h, 'content-type'),
+    header(h, 'date'),
+    header(h, 'if-modified-since'),
+    header(h, 'if-match'),
+    header(h, 'if-none-match'),
+    header(h, 'if-unmodified-since'),
+    header(h, 'range'),
   ];
   return `${fields.join('\n')}\n${canonicalHeaders(h)}${canonicalResource(account, rawUrl)}`;
 }
 
 /** Verifies `Authorization: SharedKey {account}:{sig}` against either account key, in constant time. */
-export function verifySharedKey(authorization: string, method: string, h: IncomingHttpHeaders, rawUrl: string, account: string, keys: readonly string[]): boolean {
+export function verifySharedKey(
+  authorization: string,
+  method: string,
+  h: IncomingHttpHeaders,
+  rawUrl: string,
+  account: string,
+  keys: readonly string[],
+): boolean {
   const m = /^SharedKey ([^:]+):(.+)$/.exec(authorization);
   if (!m || m[1]!.toLowerCase() !== account.toLowerCase()) return false;
   const sig = m[2]!;

@@ -26,10 +26,14 @@ function rs256(header: object, claims: object, key: KeyObject = privateKey): str
 function fixture(opts: { revokedAt?: number; allowed?: boolean } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const now = Math.floor(clock.now() / 1000);
-  const keys = { publicKey: (kid: string) => (kid === 'k1' ? publicKey : undefined), reload: async () => undefined } as unknown as KeyRing;
+  const keys = {
+    publicKey: (kid: string) => (kid === 'k1' ? publicKey : undefined),
+    reload: async () => undefined,
+  } as unknown as KeyRing;
   const verifier = new TokenVerifier(keys, new Authority(BASE), TENANT, clock);
   const revocations = new Map<string, TokenRevocationRecord>();
-  if (opts.revokedAt !== undefined) revocations.set(OID, { principalId: OID, revokedAt: opts.revokedAt, revokedBy: 'x' });
+  if (opts.revokedAt !== undefined)
+    revocations.set(OID, { principalId: OID, revokedAt: opts.revokedAt, revokedBy: 'x' });
   const checks: string[] = [];
   const authorizer: Authorizer = {
     check: async (p, a, s, k) => {
@@ -37,8 +41,23 @@ function fixture(opts: { revokedAt?: number; allowed?: boolean } = {}) {
       return { allowed: opts.allowed ?? true, reason: 'No role assignment of the principal grants it.' };
     },
   };
-  const auth = new DataPlaneAuthenticator({ verifier, revocations: { get: async (id) => revocations.get(id) }, authorizer, resource: RESOURCE });
-  const claims = { iss: `${BASE}/${TENANT}/`, aud: RESOURCE, tid: TENANT, oid: OID, appid: 'app-1', xms_mirid: '/subscriptions/s/rg/vm1', iat: now - 10, nbf: now - 10, exp: now + 3600 };
+  const auth = new DataPlaneAuthenticator({
+    verifier,
+    revocations: { get: async (id) => revocations.get(id) },
+    authorizer,
+    resource: RESOURCE,
+  });
+  const claims = {
+    iss: `${BASE}/${TENANT}/`,
+    aud: RESOURCE,
+    tid: TENANT,
+    oid: OID,
+    appid: 'app-1',
+    xms_mirid: '/subscriptions/s/rg/vm1',
+    iat: now - 10,
+    nbf: now - 10,
+    exp: now + 3600,
+  };
   return { auth, claims, now, checks };
 }
 
@@ -55,8 +74,16 @@ describe('DataPlaneAuthenticator: authentication', () => {
   it('accepts a valid token and returns the caller from its claims (aud with or without trailing slash)', async () => {
     const f = fixture();
     const c = await f.auth.authenticate(`Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, f.claims)}`);
-    assert.deepEqual(c, { principalId: OID, tenantId: TENANT, clientId: 'app-1', identityResourceId: '/subscriptions/s/rg/vm1', issuedAt: f.now - 10 });
-    const slash = await f.auth.authenticate(`Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, { ...f.claims, aud: `${RESOURCE}/` })}`);
+    assert.deepEqual(c, {
+      principalId: OID,
+      tenantId: TENANT,
+      clientId: 'app-1',
+      identityResourceId: '/subscriptions/s/rg/vm1',
+      issuedAt: f.now - 10,
+    });
+    const slash = await f.auth.authenticate(
+      `Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, { ...f.claims, aud: `${RESOURCE}/` })}`,
+    );
     assert.equal(slash.principalId, OID);
   });
 
@@ -71,7 +98,11 @@ describe('DataPlaneAuthenticator: authentication', () => {
     await refused(f.auth, `Bearer ${b64({ alg: 'none', kid: 'k1' })}.${b64(f.claims)}.`, /algorithm 'none'/);
     const hsInput = `${b64({ alg: 'HS256', kid: 'k1' })}.${b64(f.claims)}`;
     const pem = publicKey.export({ type: 'spki', format: 'pem' });
-    await refused(f.auth, `Bearer ${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`, /algorithm 'HS256'/);
+    await refused(
+      f.auth,
+      `Bearer ${hsInput}.${createHmac('sha256', pem).update(hsInput).digest('base64url')}`,
+      /algorithm 'HS256'/,
+    );
     await refused(f.auth, `Bearer ${rs256({ alg: 'RS256', kid: 'k9' }, f.claims)}`, /no signing key/);
     await refused(f.auth, `Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, f.claims, other.privateKey)}`, /signature/);
     const [h, , s] = rs256({ alg: 'RS256', kid: 'k1' }, f.claims).split('.');
@@ -94,7 +125,9 @@ describe('DataPlaneAuthenticator: authentication', () => {
     const revokedAt = (base.now - 10) * 1000;
     const f = fixture({ revokedAt });
     await refused(f.auth, `Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, f.claims)}`, /revoked/);
-    const later = await f.auth.authenticate(`Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, { ...f.claims, iat: f.now - 9 })}`);
+    const later = await f.auth.authenticate(
+      `Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, { ...f.claims, iat: f.now - 9 })}`,
+    );
     assert.equal(later.principalId, OID);
   });
 });
@@ -110,12 +143,15 @@ describe('DataPlaneAuthenticator: authorization', () => {
   it('answers 403 naming the action and carrying the RBAC explanation when denied', async () => {
     const f = fixture({ allowed: false });
     const c = await f.auth.authenticate(`Bearer ${rs256({ alg: 'RS256', kid: 'k1' }, f.claims)}`);
-    await assert.rejects(f.auth.authorize(c, 'Microsoft.KeyVault/vaults/secrets/getSecret/action', '/v/s1'), (e: unknown) => {
-      assert.ok(e instanceof DataPlaneAuthError);
-      assert.equal(e.status, 403);
-      assert.match(e.message, /getSecret\/action/);
-      assert.match(e.message, /No role assignment/);
-      return true;
-    });
+    await assert.rejects(
+      f.auth.authorize(c, 'Microsoft.KeyVault/vaults/secrets/getSecret/action', '/v/s1'),
+      (e: unknown) => {
+        assert.ok(e instanceof DataPlaneAuthError);
+        assert.equal(e.status, 403);
+        assert.match(e.message, /getSecret\/action/);
+        assert.match(e.message, /No role assignment/);
+        return true;
+      },
+    );
   });
 });

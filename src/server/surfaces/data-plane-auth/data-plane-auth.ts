@@ -1,6 +1,10 @@
 import { JwtVerifyError, type VerifiedJwt } from '../../tokens/jwt/verify.js';
 import type { Authorizer } from '../../rbac/authorizer.js';
-import { RevocationCheckingVerifier, type BearerVerifier, type RevocationLookup } from '../../tokens/revocation-check.js';
+import {
+  RevocationCheckingVerifier,
+  type BearerVerifier,
+  type RevocationLookup,
+} from '../../tokens/revocation-check.js';
 
 export type { BearerVerifier } from '../../tokens/revocation-check.js';
 
@@ -47,7 +51,10 @@ export interface DataPlaneAuthOptions {
   alsoAccept?: readonly string[];
 }
 
-const unauthenticated = (message: string, code: 'Unauthorized' | 'InvalidAuthenticationToken' | 'TokenRevoked' = 'Unauthorized'): never => {
+const unauthenticated = (
+  message: string,
+  code: 'Unauthorized' | 'InvalidAuthenticationToken' | 'TokenRevoked' = 'Unauthorized',
+): never => {
   throw new DataPlaneAuthError(code, message);
 };
 
@@ -103,10 +110,18 @@ export class DataPlaneAuthenticator {
 
 function callerOf(jwt: VerifiedJwt): DataPlaneCaller {
   const c = jwt.claims;
-  const str = (k: string): string | undefined => (typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined);
+  const str = (k: string): string | undefined =>
+    typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined;
   const principalId = str('oid');
   const tenantId = str('tid');
   // oid and iat were required by the revocation check already; tid is needed for the caller.
-  if (!principalId || !tenantId || typeof c['iat'] !== 'number') return unauthenticated("The access token lacks 'oid', 'tid' or 'iat'.", 'InvalidAuthenticationToken');
-  return { principalId, tenantId, clientId: str('appid') ?? str('azp'), identityResourceId: str('xms_mirid'), issuedAt: c['iat'] as number };
+  if (!principalId || !tenantId || typeof c['iat'] !== 'number')
+    return unauthenticated("The access token lacks 'oid', 'tid' or 'iat'.", 'InvalidAuthenticationToken');
+  return {
+    principalId,
+    tenantId,
+    clientId: str('appid') ?? str('azp'),
+    identityResourceId: str('xms_mirid'),
+    issuedAt: c['iat'] as number,
+  };
 }

@@ -9,7 +9,13 @@ describe('Graph servicePrincipals (read-only)', () => {
     t = await startTestServer();
     const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-g`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
-    identity = (await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/graph-id?api-version=2024-11-30`, { location: 'local' })).json;
+    identity = (
+      await t.arm(
+        'PUT',
+        `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/graph-id?api-version=2024-11-30`,
+        { location: 'local' },
+      )
+    ).json;
   });
   after(() => t.stop());
 
@@ -19,17 +25,29 @@ describe('Graph servicePrincipals (read-only)', () => {
     assert.equal(byId.json.appId, identity.properties.clientId);
     assert.equal(byId.json.servicePrincipalType, 'ManagedIdentity');
     assert.ok(byId.json.alternativeNames.includes(identity.id));
-    const byApp = await t.arm('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${identity.properties.clientId}'`)}`);
+    const byApp = await t.arm(
+      'GET',
+      `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${identity.properties.clientId}'`)}`,
+    );
     assert.equal(byApp.json.value[0].id, identity.properties.principalId);
   });
 
   it('resolves by servicePrincipalNames and getByIds, as the Azure CLI does for --assignee and its own principal', async () => {
-    const spn = await t.arm('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`servicePrincipalNames/any(c:c eq '${identity.properties.clientId}')`)}`);
+    const spn = await t.arm(
+      'GET',
+      `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`servicePrincipalNames/any(c:c eq '${identity.properties.clientId}')`)}`,
+    );
     assert.equal(spn.status, 200, spn.text);
     assert.equal(spn.json.value[0].id, identity.properties.principalId);
-    const byIds = await t.arm('POST', '/v1.0/directoryObjects/getByIds', { ids: [identity.properties.principalId, '00000000-0000-0000-0000-000000000000'], types: ['user', 'group', 'servicePrincipal'] });
+    const byIds = await t.arm('POST', '/v1.0/directoryObjects/getByIds', {
+      ids: [identity.properties.principalId, '00000000-0000-0000-0000-000000000000'],
+      types: ['user', 'group', 'servicePrincipal'],
+    });
     assert.equal(byIds.status, 200, byIds.text);
-    assert.deepEqual(byIds.json.value.map((o: any) => [o['@odata.type'], o.id]), [['#microsoft.graph.servicePrincipal', identity.properties.principalId]]);
+    assert.deepEqual(
+      byIds.json.value.map((o: any) => [o['@odata.type'], o.id]),
+      [['#microsoft.graph.servicePrincipal', identity.properties.principalId]],
+    );
     assert.equal((await t.arm('POST', '/v1.0/directoryObjects/getByIds', { ids: 'x' })).status, 400);
   });
 

@@ -29,7 +29,8 @@ class GraphError extends Error {
 const APP_ID_FILTER = /^appId\s+eq\s+'([^']*)'$/i;
 /** How the Azure CLI resolves `--assignee` and its own service principal; a principal's only name is its appId. */
 const SPN_FILTER = /^servicePrincipalNames\/any\(\s*(\w+)\s*:\s*\1\s+eq\s+'([^']*)'\s*\)$/i;
-const SUPPORTED = "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), and POST /v1.0/directoryObjects/getByIds";
+const SUPPORTED =
+  "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), and POST /v1.0/directoryObjects/getByIds";
 
 function spWire(p: PrincipalRecord) {
   return {
@@ -39,7 +40,9 @@ function spWire(p: PrincipalRecord) {
     appOwnerOrganizationId: p.tenantId,
     servicePrincipalType: p.kind === 'managedIdentity' ? 'ManagedIdentity' : 'Application',
     accountEnabled: true,
-    alternativeNames: p.resourceId ? [`isExplicit=${p.resourceId.toLowerCase().includes('/userassignedidentities/')}`, p.resourceId] : [],
+    alternativeNames: p.resourceId
+      ? [`isExplicit=${p.resourceId.toLowerCase().includes('/userassignedidentities/')}`, p.resourceId]
+      : [],
     servicePrincipalNames: [p.appId],
   };
 }
@@ -63,29 +66,60 @@ export class GraphSurface implements Surface {
 
   renderError(ctx: RequestContext, err: unknown): void {
     // The bearer check is Resource Manager's: its 401 keeps ARM's code, status and challenge.
-    const e: GraphError | ArmError = err instanceof GraphError || err instanceof ArmError ? err : new GraphError('generalException', 'Unexpected error.');
+    const e: GraphError | ArmError =
+      err instanceof GraphError || err instanceof ArmError
+        ? err
+        : new GraphError('generalException', 'Unexpected error.');
     if (e.status >= 500) ctx.log.error({ err }, 'graph surface error');
-    const inner = { date: new Date().toISOString(), 'request-id': ctx.requestId, 'client-request-id': ctx.correlationId };
-    sendJson(ctx.res, e.status, { error: { code: e.code, message: e.message, innerError: inner } }, { 'request-id': ctx.requestId, ...(err instanceof ArmError ? err.headers : {}) });
+    const inner = {
+      date: new Date().toISOString(),
+      'request-id': ctx.requestId,
+      'client-request-id': ctx.correlationId,
+    };
+    sendJson(
+      ctx.res,
+      e.status,
+      { error: { code: e.code, message: e.message, innerError: inner } },
+      { 'request-id': ctx.requestId, ...(err instanceof ArmError ? err.headers : {}) },
+    );
   }
 
   async handle(ctx: RequestContext): Promise<void> {
     await this.authenticator.authenticate(ctx);
     const [, collection, id, ...rest] = ctx.segments;
-    if (ctx.method === 'POST' && `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' && rest.length === 0) return this.getByIds(ctx);
+    if (
+      ctx.method === 'POST' &&
+      `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' &&
+      rest.length === 0
+    )
+      return this.getByIds(ctx);
     if (ctx.method !== 'GET' || collection?.toLowerCase() !== 'serviceprincipals' || rest.length > 0) {
-      throw new GraphError('BadRequest', `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`);
+      throw new GraphError(
+        'BadRequest',
+        `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`,
+      );
     }
     if (id) {
       const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
-      if (!p) throw new GraphError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-      return sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity', ...spWire(p) });
+      if (!p)
+        throw new GraphError(
+          'Request_ResourceNotFound',
+          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      return sendJson(ctx.res, 200, {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity',
+        ...spWire(p),
+      });
     }
     const filter = ctx.query.get('$filter') ?? '';
     const appId = APP_ID_FILTER.exec(filter.trim())?.[1] ?? SPN_FILTER.exec(filter.trim())?.[2];
-    if (appId === undefined) throw new GraphError('Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
+    if (appId === undefined)
+      throw new GraphError('Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
     const p = await this.store.principals.getByAppId(appId);
-    sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: p ? [spWire(p)] : [] });
+    sendJson(ctx.res, 200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals',
+      value: p ? [spWire(p)] : [],
+    });
   }
 
   /** The principals among `ids` (object ids); unknown ids are left out, as Graph does. The CLI names assignees with it. */
@@ -100,7 +134,9 @@ export class GraphSurface implements Surface {
       throw new GraphError('Request_BadRequest', 'Send a JSON body {"ids": ["{objectId}", …]} with at most 1000 ids.');
     }
     const found = await Promise.all(ids.map((i: string) => this.store.principals.getByObjectId(i)));
-    const value = found.filter((p): p is PrincipalRecord => p !== undefined).map((p) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...spWire(p) }));
+    const value = found
+      .filter((p): p is PrincipalRecord => p !== undefined)
+      .map((p) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...spWire(p) }));
     sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value });
   }
 }

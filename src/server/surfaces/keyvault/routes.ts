@@ -21,15 +21,29 @@ interface Call {
   secrets: SecretService;
 }
 
-const op = (dataAction: string, scope: string, run: VaultOperation['run'], needsBody = false): VaultOperation => ({ dataAction: `${SECRETS}/${dataAction}`, scope, needsBody, run });
+const op = (dataAction: string, scope: string, run: VaultOperation['run'], needsBody = false): VaultOperation => ({
+  dataAction: `${SECRETS}/${dataAction}`,
+  scope,
+  needsBody,
+  run,
+});
 
 function secretRoutes(c: Call, method: string, name: string, rest: string[]): VaultOperation | undefined {
   const { vault: v, origin, secrets } = c;
   const scope = `${v.id}/secrets/${name}`;
   const version = rest[0];
-  if (method === 'PUT' && rest.length === 0) return op('setSecret/action', scope, async (b) => ({ status: 200, body: secretBundle(origin, await secrets.set(v, name, b)) }), true);
+  if (method === 'PUT' && rest.length === 0)
+    return op(
+      'setSecret/action',
+      scope,
+      async (b) => ({ status: 200, body: secretBundle(origin, await secrets.set(v, name, b)) }),
+      true,
+    );
   if (method === 'GET' && version === 'versions' && rest.length === 1) {
-    return op('readMetadata/action', scope, async () => ({ status: 200, body: listPage((await secrets.versions(v, name)).map((r) => secretItem(origin, r, true))) }));
+    return op('readMetadata/action', scope, async () => ({
+      status: 200,
+      body: listPage((await secrets.versions(v, name)).map((r) => secretItem(origin, r, true))),
+    }));
   }
   if (method === 'GET' && rest.length <= 1) {
     return op('getSecret/action', scope, async () => {
@@ -37,7 +51,13 @@ function secretRoutes(c: Call, method: string, name: string, rest: string[]): Va
       return { status: 200, body: secretBundle(origin, r, secrets.valueOf(r)) };
     });
   }
-  if (method === 'PATCH' && rest.length <= 1) return op('update/action', scope, async (b) => ({ status: 200, body: secretBundle(origin, await secrets.update(v, name, version, b)) }), true);
+  if (method === 'PATCH' && rest.length <= 1)
+    return op(
+      'update/action',
+      scope,
+      async (b) => ({ status: 200, body: secretBundle(origin, await secrets.update(v, name, version, b)) }),
+      true,
+    );
   if (method === 'DELETE' && rest.length === 0) {
     return op('delete', scope, async () => {
       const { latest, deleted } = await secrets.delete(v, name);
@@ -56,9 +76,13 @@ function deletedRoutes(c: Call, method: string, name: string, rest: string[]): V
       return { status: 200, body: deletedSecret(origin, latest, deleted, false) };
     });
   }
-  if (method === 'DELETE' && rest.length === 0) return op('purge/action', scope, async () => (await secrets.purge(v, name), { status: 204 }));
+  if (method === 'DELETE' && rest.length === 0)
+    return op('purge/action', scope, async () => (await secrets.purge(v, name), { status: 204 }));
   if (method === 'POST' && rest.length === 1 && rest[0] === 'recover') {
-    return op('recover/action', scope, async () => ({ status: 200, body: secretBundle(origin, await secrets.recover(v, name)) }));
+    return op('recover/action', scope, async () => ({
+      status: 200,
+      body: secretBundle(origin, await secrets.recover(v, name)),
+    }));
   }
   return undefined;
 }
@@ -66,17 +90,30 @@ function deletedRoutes(c: Call, method: string, name: string, rest: string[]): V
 /** Maps method + path (relative to the vault origin) to an operation, or throws 400/405 like Key Vault. */
 export function vaultOperation(c: Call, method: string, segments: readonly string[]): VaultOperation {
   const [collection, name, ...rest] = segments;
-  if (name !== undefined && !SECRET_NAME.test(name)) throw new KeyVaultError('BadParameter', `Secret name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
+  if (name !== undefined && !SECRET_NAME.test(name))
+    throw new KeyVaultError('BadParameter', `Secret name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
   let found: VaultOperation | undefined;
   if (collection === 'secrets' && name === undefined && method === 'GET') {
-    found = op('readMetadata/action', c.vault.id, async () => ({ status: 200, body: listPage((await c.secrets.list(c.vault)).map((r) => secretItem(c.origin, r, false))) }));
+    found = op('readMetadata/action', c.vault.id, async () => ({
+      status: 200,
+      body: listPage((await c.secrets.list(c.vault)).map((r) => secretItem(c.origin, r, false))),
+    }));
   } else if (collection === 'deletedsecrets' && name === undefined && method === 'GET') {
-    found = op('readMetadata/action', c.vault.id, async () => ({ status: 200, body: listPage((await c.secrets.listDeleted(c.vault)).map((d) => deletedSecret(c.origin, d.latest, d.deleted, true))) }));
+    found = op('readMetadata/action', c.vault.id, async () => ({
+      status: 200,
+      body: listPage(
+        (await c.secrets.listDeleted(c.vault)).map((d) => deletedSecret(c.origin, d.latest, d.deleted, true)),
+      ),
+    }));
   } else if (collection === 'secrets' && name) {
     found = secretRoutes(c, method, name, rest);
   } else if (collection === 'deletedsecrets' && name) {
     found = deletedRoutes(c, method, name, rest);
   }
-  if (!found) throw new KeyVaultError('BadParameter', `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets only).`);
+  if (!found)
+    throw new KeyVaultError(
+      'BadParameter',
+      `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets only).`,
+    );
   return found;
 }

@@ -27,9 +27,11 @@ export interface VaultSurfaceDeps {
  * host *and* port (`urlparse(...).netloc`), so off port 443 the port is part of it:
  * `https://vault.{zone}:{port}`. JavaScript compares host names only and accepts both.
  */
-export const vaultResource = (zone: string, port = ''): string => `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
+export const vaultResource = (zone: string, port = ''): string =>
+  `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
 
-const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string, string> = {}): void => sendJson(ctx.res, e.status, e.body(), headers);
+const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string, string> = {}): void =>
+  sendJson(ctx.res, e.status, e.body(), headers);
 
 /**
  * Key Vault secrets, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
@@ -66,8 +68,12 @@ export class VaultSurface implements Surface {
     if (err instanceof DataPlaneAuthError) {
       const headers: Record<string, string> = {};
       // No spaces inside quoted values: the SDK's challenge parser splits on them.
-      if (err.status === 401) headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
-      const e = err.status === 401 ? new KeyVaultError('Unauthorized', err.message) : new KeyVaultError('Forbidden', err.message, 'ForbiddenByRbac');
+      if (err.status === 401)
+        headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
+      const e =
+        err.status === 401
+          ? new KeyVaultError('Unauthorized', err.message)
+          : new KeyVaultError('Forbidden', err.message, 'ForbiddenByRbac');
       return sendError(ctx, e, headers);
     }
     if (err instanceof KeyVaultError) return sendError(ctx, err);
@@ -84,7 +90,8 @@ export class VaultSurface implements Surface {
     } catch {
       throw new KeyVaultError('BadParameter', 'The request body is not valid JSON.');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new KeyVaultError('BadParameter', 'The request body must be a JSON object.');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new KeyVaultError('BadParameter', 'The request body must be a JSON object.');
     return body as SecretInput;
   }
 }

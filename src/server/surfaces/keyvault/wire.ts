@@ -34,7 +34,12 @@ export function secretItem(origin: string, r: SecretVersionRecord, withVersion: 
 
 export function deletedSecret(origin: string, r: SecretVersionRecord, d: DeletedSecretRecord, asItem: boolean) {
   const base = asItem ? secretItem(origin, r, false) : secretBundle(origin, r);
-  return { ...base, recoveryId: `${origin}/deletedsecrets/${d.name}`, deletedDate: secs(d.deletedAt), scheduledPurgeDate: secs(d.scheduledPurgeAt) };
+  return {
+    ...base,
+    recoveryId: `${origin}/deletedsecrets/${d.name}`,
+    deletedDate: secs(d.deletedAt),
+    scheduledPurgeDate: secs(d.scheduledPurgeAt),
+  };
 }
 
 /** One page with every item: vaults here are small, and nextLink null is the SDK's last page. */

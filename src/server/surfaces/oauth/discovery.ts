@@ -4,7 +4,11 @@ import type { Authority } from '../../tokens/issuers.js';
  * OpenID discovery documents. MSAL needs authorization_endpoint, token_endpoint, issuer and
  * jwks_uri (docs/wire/managed-identity.md); resource servers read issuer and jwks_uri.
  */
-export function discoveryDocument(authority: Authority, tenantId: string, version: 'v1' | 'v2'): Record<string, unknown> {
+export function discoveryDocument(
+  authority: Authority,
+  tenantId: string,
+  version: 'v1' | 'v2',
+): Record<string, unknown> {
   const t = authority.tenantUrl(tenantId);
   const v2 = version === 'v2';
   return {
@@ -18,7 +22,22 @@ export function discoveryDocument(authority: Authority, tenantId: string, versio
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid'],
-    claims_supported: ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'idtyp', 'oid', 'sub', 'tid', 'uti', 'ver', 'xms_mirid', 'xms_az_rid'],
+    claims_supported: [
+      'aud',
+      'iss',
+      'iat',
+      'nbf',
+      'exp',
+      'appid',
+      'idtyp',
+      'oid',
+      'sub',
+      'tid',
+      'uti',
+      'ver',
+      'xms_mirid',
+      'xms_az_rid',
+    ],
     tenant_region_scope: null,
     cloud_instance_name: 'openmi',
   };

@@ -12,7 +12,10 @@ describe('OAuth error codes', () => {
     assert.equal(new OAuthError('server_error', 90033, 'm').status, 500);
     assert.equal(new OAuthError('invalid_client', 7000218, 'm', 401).status, 401);
     assert.equal(toOAuthError(new BodyTooLargeError(10)).status, 413);
-    assert.deepEqual([toOAuthError(new RateLimitExceeded('slow', 2)).status, toOAuthError(new RateLimitExceeded('slow', 2)).aadsts], [429, 90055]);
+    assert.deepEqual(
+      [toOAuthError(new RateLimitExceeded('slow', 2)).status, toOAuthError(new RateLimitExceeded('slow', 2)).aadsts],
+      [429, 90055],
+    );
   });
 
   it('lists several statuses only for codes that need them', () => {

@@ -62,7 +62,8 @@ const REASONS: Record<TokenRefusal, (description: string) => OAuthError> = {
   invalid_login_link: (d) => new OAuthError('invalid_grant', 70008, d),
 };
 
-const isTokenRefusal = (code: DomainErrorCode | undefined): code is TokenRefusal => code !== undefined && Object.hasOwn(REASONS, code);
+const isTokenRefusal = (code: DomainErrorCode | undefined): code is TokenRefusal =>
+  code !== undefined && Object.hasOwn(REASONS, code);
 
 /** Any error thrown while serving a token request, as the OAuth error the client will see. */
 export function toOAuthError(err: unknown): OAuthError {
@@ -83,7 +84,10 @@ export function renderOAuthError(ctx: RequestContext, err: unknown): void {
   // Sent as Retry-After with a 429: the SDKs retry a throttled request only when it is present.
   const retryAfterSeconds = err instanceof RateLimitExceeded ? err.retryAfterSeconds : undefined;
   if (e.status >= 500) ctx.log.error({ err }, 'unhandled error on token surface');
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   sendJson(
     ctx.res,
     e.status,
@@ -95,6 +99,8 @@ export function renderOAuthError(ctx: RequestContext, err: unknown): void {
       trace_id: ctx.requestId,
       correlation_id: ctx.correlationId,
     },
-    retryAfterSeconds === undefined ? { pragma: 'no-cache' } : { pragma: 'no-cache', 'retry-after': String(retryAfterSeconds) },
+    retryAfterSeconds === undefined
+      ? { pragma: 'no-cache' }
+      : { pragma: 'no-cache', 'retry-after': String(retryAfterSeconds) },
   );
 }

@@ -17,7 +17,12 @@ const missing = (name: string) =>
   new OAuthError('invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`, 400);
 
 const badBasic = (why: string) =>
-  new OAuthError('invalid_client', 7000218, `The Basic authorization header ${why}. Send base64(urlencode(client_id) ":" urlencode(client_secret)) (RFC 6749 §2.3.1), or send client_id and client_secret in the form body instead.`, 401);
+  new OAuthError(
+    'invalid_client',
+    7000218,
+    `The Basic authorization header ${why}. Send base64(urlencode(client_id) ":" urlencode(client_secret)) (RFC 6749 §2.3.1), or send client_id and client_secret in the form body instead.`,
+    401,
+  );
 
 /** Standard base64 as RFC 7617 uses it (padding optional); Buffer's own decoder skips bad characters silently. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
@@ -51,7 +56,8 @@ function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: s
   }
   const i = decoded.indexOf(':');
   if (i === -1) throw badBasic("has no ':' between client id and secret");
-  if (i > MAX_BASIC_PART || decoded.length - i - 1 > MAX_BASIC_PART) throw badBasic(`has a part longer than ${MAX_BASIC_PART} characters`);
+  if (i > MAX_BASIC_PART || decoded.length - i - 1 > MAX_BASIC_PART)
+    throw badBasic(`has a part longer than ${MAX_BASIC_PART} characters`);
   const id = formDecoded(decoded.slice(0, i), 'client id');
   const secret = formDecoded(decoded.slice(i + 1), 'client secret');
   if (id === '' || secret === '') throw badBasic(`has an empty ${id === '' ? 'client id' : 'client secret'}`);
@@ -62,14 +68,22 @@ function basicCredentials(headers: IncomingHttpHeaders): { id: string; secret: s
 function resourceFromScope(scope: string): string {
   const scopes = scope.split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s));
   if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
-    throw new OAuthError('invalid_scope', 1002012, `The provided value for scope '${scope.slice(0, 80)}' is not valid. Client credential flows must have one scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    throw new OAuthError(
+      'invalid_scope',
+      1002012,
+      `The provided value for scope '${scope.slice(0, 80)}' is not valid. Client credential flows must have one scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   return scopes[0]!.slice(0, -'/.default'.length);
 }
 
 function checkResource(resource: string): string {
   if (resource.length === 0 || resource.length > 512 || /\s/.test(resource)) {
-    throw new OAuthError('invalid_resource', 500011, `The resource '${resource.slice(0, 80)}' is not a valid resource identifier: use an absolute URI or an application id.`);
+    throw new OAuthError(
+      'invalid_resource',
+      500011,
+      `The resource '${resource.slice(0, 80)}' is not a valid resource identifier: use an absolute URI or an application id.`,
+    );
   }
   return resource;
 }
@@ -78,7 +92,12 @@ function checkResource(resource: string): string {
 export function parseTokenForm(headers: IncomingHttpHeaders, body: Buffer, version: 'v1' | 'v2'): TokenForm {
   const ct = String(headers['content-type'] ?? '').toLowerCase();
   if (!ct.startsWith('application/x-www-form-urlencoded')) {
-    throw new OAuthError('invalid_request', 900144, "The token request must be a POST with Content-Type 'application/x-www-form-urlencoded'.", 400);
+    throw new OAuthError(
+      'invalid_request',
+      900144,
+      "The token request must be a POST with Content-Type 'application/x-www-form-urlencoded'.",
+      400,
+    );
   }
   const p = new URLSearchParams(body.toString('utf8'));
   const basic = basicCredentials(headers);
@@ -86,11 +105,17 @@ export function parseTokenForm(headers: IncomingHttpHeaders, body: Buffer, versi
   if (!grantType) throw missing('grant_type');
   const bodyId = p.get('client_id');
   if (basic && bodyId !== null && bodyId !== basic.id) {
-    throw new OAuthError('invalid_client', 7000218, 'The client_id in the form body differs from the one in the Basic authorization header. Send the client id once, in one of them.', 401);
+    throw new OAuthError(
+      'invalid_client',
+      7000218,
+      'The client_id in the form body differs from the one in the Basic authorization header. Send the client id once, in one of them.',
+      401,
+    );
   }
   const clientId = bodyId ?? basic?.id ?? '';
   if (!clientId) throw missing('client_id');
-  const rawResource = version === 'v2' ? resourceFromScope(p.get('scope') ?? missingScope()) : p.get('resource') ?? '';
+  const rawResource =
+    version === 'v2' ? resourceFromScope(p.get('scope') ?? missingScope()) : (p.get('resource') ?? '');
   if (!rawResource) throw missing('resource');
   const form: TokenForm = { grantType, clientId, resource: checkResource(rawResource) };
   const secret = p.get('client_secret') ?? basic?.secret;

@@ -5,18 +5,22 @@ import { ManualClock } from '../../../kernel/clock.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import { httpsRequest } from '../../../../test/helpers/https.js';
 
-const form = (o: Record<string, string>) => new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://vault.azure.net/.default', ...o }).toString();
+const form = (o: Record<string, string>) =>
+  new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://vault.azure.net/.default', ...o }).toString();
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
 function client(t: () => TestServer) {
   const post = (body: string, headers: Record<string, string> = {}) =>
     httpsRequest(`${t().server.baseUrl}/${t().creds.tenantId}/oauth2/v2.0/token`, {
-      method: 'POST', ca: t().ca, body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      method: 'POST',
+      ca: t().ca,
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     });
   return { post };
 }
 
-describe('token endpoint: malformed Basic credentials are the client\'s error', () => {
+describe("token endpoint: malformed Basic credentials are the client's error", () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();
@@ -28,15 +32,27 @@ describe('token endpoint: malformed Basic credentials are the client\'s error', 
     const id = t.creds.clientId;
     const malformed: [string, string, RegExp][] = [
       ['not base64', 'Basic !!!not-base64!!!', /is not base64/],
-      ['base64 with a bad character inside', `Basic ${b64(`${id}:x`).slice(0, 8)}*${b64(`${id}:x`).slice(8)}`, /is not base64/],
+      [
+        'base64 with a bad character inside',
+        `Basic ${b64(`${id}:x`).slice(0, 8)}*${b64(`${id}:x`).slice(8)}`,
+        /is not base64/,
+      ],
       ['empty', 'Basic ', /is not base64/],
       ['scheme only', 'Basic', /is not base64/],
       ['not UTF-8', `Basic ${b64(Buffer.from([0xc3, 0x28, 0x3a, 0xff, 0xfe]))}`, /UTF-8/],
       ['no colon', `Basic ${b64(id)}`, /no ':'/],
       ['empty client id', `Basic ${b64(':secret')}`, /empty client id/],
       ['empty secret', `Basic ${b64(`${id}:`)}`, /empty client secret/],
-      ['bad percent-encoding in the id', `Basic ${b64(`%zz${id}:secret`)}`, /client id that is not valid percent-encoding/],
-      ['bad percent-encoding in the secret', `Basic ${b64(`${id}:50%`)}`, /client secret that is not valid percent-encoding/],
+      [
+        'bad percent-encoding in the id',
+        `Basic ${b64(`%zz${id}:secret`)}`,
+        /client id that is not valid percent-encoding/,
+      ],
+      [
+        'bad percent-encoding in the secret',
+        `Basic ${b64(`${id}:50%`)}`,
+        /client secret that is not valid percent-encoding/,
+      ],
       ['an encoded byte that is not UTF-8', `Basic ${b64(`${id}:%C3%28`)}`, /percent-encoding/],
       ['huge', `Basic ${b64(`${'a'.repeat(5000)}:${'b'.repeat(5000)}`)}`, /longer than 1024/],
     ];
@@ -51,12 +67,18 @@ describe('token endpoint: malformed Basic credentials are the client\'s error', 
 
   it('refuses a Basic client id that contradicts the form body, and accepts well-formed Basic credentials', async () => {
     const secret = encodeURIComponent(t.creds.clientSecret);
-    const clash = await post(form({ client_id: randomUUID() }), { authorization: `Basic ${b64(`${t.creds.clientId}:${secret}`)}` });
+    const clash = await post(form({ client_id: randomUUID() }), {
+      authorization: `Basic ${b64(`${t.creds.clientId}:${secret}`)}`,
+    });
     assert.equal(clash.status, 401, clash.text);
     assert.match(clash.json.error_description, /differs from the one in the Basic authorization header/);
-    const ok = await post(form({}), { authorization: `basic ${b64(`${encodeURIComponent(t.creds.clientId)}:${secret}`)}` });
+    const ok = await post(form({}), {
+      authorization: `basic ${b64(`${encodeURIComponent(t.creds.clientId)}:${secret}`)}`,
+    });
     assert.equal(ok.status, 200, ok.text);
-    const unpadded = await post(form({ client_id: t.creds.clientId }), { authorization: `Basic ${b64(`${t.creds.clientId}:${secret}`).replace(/=+$/, '')}` });
+    const unpadded = await post(form({ client_id: t.creds.clientId }), {
+      authorization: `Basic ${b64(`${t.creds.clientId}:${secret}`).replace(/=+$/, '')}`,
+    });
     assert.equal(unpadded.status, 200, unpadded.text);
   });
 });
@@ -81,9 +103,21 @@ describe('token endpoint: requests per client id are limited', () => {
     assert.equal(refused.headers['retry-after'], '1');
     assert.equal(refused.json.error, 'temporarily_unavailable');
     assert.deepEqual(refused.json.error_codes, [90055]);
-    assert.match(refused.json.error_description, new RegExp(`Too many token requests for client '${t.creds.clientId}': the limit is 2 per second \\(bursts of 4\\)`));
-    assert.match(refused.json.error_description, /tokenRequestsPerSecondPerClient \(OPENMI_TOKEN_REQUESTS_PER_SECOND_PER_CLIENT\)/);
-    assert.equal((await post(admin('wrong'))).status, 429, 'a secret guesser is throttled before the secret is checked');
+    assert.match(
+      refused.json.error_description,
+      new RegExp(
+        `Too many token requests for client '${t.creds.clientId}': the limit is 2 per second \\(bursts of 4\\)`,
+      ),
+    );
+    assert.match(
+      refused.json.error_description,
+      /tokenRequestsPerSecondPerClient \(OPENMI_TOKEN_REQUESTS_PER_SECOND_PER_CLIENT\)/,
+    );
+    assert.equal(
+      (await post(admin('wrong'))).status,
+      429,
+      'a secret guesser is throttled before the secret is checked',
+    );
     const other = await post(form({ client_id: randomUUID(), client_secret: 'x' }));
     assert.equal(other.status, 400, 'another client id has its own budget');
     clock.advance(500);
@@ -92,7 +126,11 @@ describe('token endpoint: requests per client id are limited', () => {
   });
 
   it('records the throttled request in the sign-in log', async () => {
-    const rows = await t.server.store.audit.query('signIns', { eq: { client_key: t.creds.clientId.toLowerCase(), result: 'failure' } }, 50);
+    const rows = await t.server.store.audit.query(
+      'signIns',
+      { eq: { client_key: t.creds.clientId.toLowerCase(), result: 'failure' } },
+      50,
+    );
     const codes = rows.items.map((r) => (JSON.parse(r.data) as { errorCode: string }).errorCode);
     assert.ok(codes.includes('temporarily_unavailable'), codes.join());
   });

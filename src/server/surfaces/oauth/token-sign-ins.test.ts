@@ -32,14 +32,35 @@ interface Reply {
 }
 
 /** A RequestContext over an in-memory request, and the reply the surface wrote (or rendered as an error). */
-async function call(surface: TokenSurface, method: string, path: string, form?: Record<string, string>): Promise<Reply> {
-  const req = Readable.from(form ? [Buffer.from(new URLSearchParams(form).toString())] : []) as unknown as IncomingMessage;
+async function call(
+  surface: TokenSurface,
+  method: string,
+  path: string,
+  form?: Record<string, string>,
+): Promise<Reply> {
+  const req = Readable.from(
+    form ? [Buffer.from(new URLSearchParams(form).toString())] : [],
+  ) as unknown as IncomingMessage;
   req.headers = { 'content-type': 'application/x-www-form-urlencoded' };
   const reply: Reply = { status: 0, body: {} };
-  const res = { headersSent: false, writeHead: (s: number) => ((reply.status = s), res), end: (b?: string) => void (reply.body = b ? JSON.parse(b) : {}) };
+  const res = {
+    headersSent: false,
+    writeHead: (s: number) => ((reply.status = s), res),
+    end: (b?: string) => void (reply.body = b ? JSON.parse(b) : {}),
+  };
   const ctx: RequestContext = {
-    req, res: res as unknown as ServerResponse, method, path, segments: pathSegments(path), query: new URLSearchParams(), rawQuery: '',
-    hostname: 'openmi.test', requestId: 'req-1', correlationId: 'corr-1', log: createLogger('silent'), startedAt: performance.now(),
+    req,
+    res: res as unknown as ServerResponse,
+    method,
+    path,
+    segments: pathSegments(path),
+    query: new URLSearchParams(),
+    rawQuery: '',
+    hostname: 'openmi.test',
+    requestId: 'req-1',
+    correlationId: 'corr-1',
+    log: createLogger('silent'),
+    startedAt: performance.now(),
   };
   await surface.handle(ctx).catch((e: unknown) => surface.renderError(ctx, e));
   return reply;
@@ -65,13 +86,50 @@ describe('token surface: sign-in events and the federated exchange', () => {
     const authority = new Authority(BASE);
     const signIns = { record: (e: SignInEvent) => (throwing ? assert.fail('recorder failure') : void events.push(e)) };
     surface = new TokenSurface({
-      store, clock, authority, keys, issuer: new TokenIssuer(keys, authority, clock, systemRandom),
-      appTokenLifetimeSeconds: 3600, managedIdentityTokenLifetimeSeconds: 7200, maxBodyBytes: 65536, signIns,
+      store,
+      clock,
+      authority,
+      keys,
+      issuer: new TokenIssuer(keys, authority, clock, systemRandom),
+      appTokenLifetimeSeconds: 3600,
+      managedIdentityTokenLifetimeSeconds: 7200,
+      maxBodyBytes: 65536,
+      signIns,
     });
     minter = new WorkloadTokenMinter(keys, BASE, clock, systemRandom);
-    await store.principals.create({ objectId: principalId, appId: clientId, tenantId: creds.tenantId, displayName: 'app', kind: 'managedIdentity', resourceId: IDENTITY, createdAt: 0 });
-    await store.identities.create({ id: IDENTITY, subscriptionId: 's', resourceGroup: 'rg', name: 'app', location: 'local', tags: {}, isolationScope: 'None', principalId, clientId, tenantId: creds.tenantId, createdAt: 0, updatedAt: 0 });
-    await store.federatedCredentials.create({ id: `${IDENTITY}/federatedIdentityCredentials/k8s`, identityId: IDENTITY, name: 'k8s', issuer: minter.issuer, subject: 'sa:app', audiences: ['api://AzureADTokenExchange'], createdAt: 0, updatedAt: 0 });
+    await store.principals.create({
+      objectId: principalId,
+      appId: clientId,
+      tenantId: creds.tenantId,
+      displayName: 'app',
+      kind: 'managedIdentity',
+      resourceId: IDENTITY,
+      createdAt: 0,
+    });
+    await store.identities.create({
+      id: IDENTITY,
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      name: 'app',
+      location: 'local',
+      tags: {},
+      isolationScope: 'None',
+      principalId,
+      clientId,
+      tenantId: creds.tenantId,
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    await store.federatedCredentials.create({
+      id: `${IDENTITY}/federatedIdentityCredentials/k8s`,
+      identityId: IDENTITY,
+      name: 'k8s',
+      issuer: minter.issuer,
+      subject: 'sa:app',
+      audiences: ['api://AzureADTokenExchange'],
+      createdAt: 0,
+      updatedAt: 0,
+    });
   });
   after(async () => {
     await store.close();
@@ -79,9 +137,16 @@ describe('token surface: sign-in events and the federated exchange', () => {
   });
 
   const v2 = () => `/${creds.tenantId}/oauth2/v2.0/token`;
-  const secretForm = (secret: string) => ({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: secret, scope: 'https://management.azure.com/.default' });
+  const secretForm = (secret: string) => ({
+    grant_type: 'client_credentials',
+    client_id: creds.clientId,
+    client_secret: secret,
+    scope: 'https://management.azure.com/.default',
+  });
   const assertionForm = async (subject: string) => ({
-    grant_type: 'client_credentials', client_id: clientId, scope: 'https://vault.azure.net/.default',
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    scope: 'https://vault.azure.net/.default',
     client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
     client_assertion: `${(await minter.mint({ subject, audience: 'api://AzureADTokenExchange', lifetimeSeconds: 600 })).token}\n`,
   });
@@ -89,11 +154,24 @@ describe('token surface: sign-in events and the federated exchange', () => {
 
   it('records a client-credentials success and failure', async () => {
     assert.equal((await call(surface, 'POST', v2(), secretForm(creds.clientSecret))).status, 200);
-    assert.deepEqual({ ...last(), at: 0, latencyMs: 0 }, {
-      at: 0, latencyMs: 0, correlationId: 'corr-1', flow: 'clientCredentials', principalId: (await store.principals.getByAppId(creds.clientId))!.objectId,
-      clientId: creds.clientId, identityResourceId: null, callingResourceId: null, agentId: null, audience: 'https://management.azure.com',
-      result: 'success', errorCode: null, reason: null,
-    });
+    assert.deepEqual(
+      { ...last(), at: 0, latencyMs: 0 },
+      {
+        at: 0,
+        latencyMs: 0,
+        correlationId: 'corr-1',
+        flow: 'clientCredentials',
+        principalId: (await store.principals.getByAppId(creds.clientId))!.objectId,
+        clientId: creds.clientId,
+        identityResourceId: null,
+        callingResourceId: null,
+        agentId: null,
+        audience: 'https://management.azure.com',
+        result: 'success',
+        errorCode: null,
+        reason: null,
+      },
+    );
     assert.equal((await call(surface, 'POST', v2(), secretForm('wrong'))).status, 401);
     assert.equal(last().result, 'failure');
     assert.equal(last().errorCode, 'invalid_client');
@@ -112,8 +190,14 @@ describe('token surface: sign-in events and the federated exchange', () => {
     assert.equal(claims.xms_mirid, IDENTITY);
     assert.equal(claims.appidacr, '2');
     assert.equal(claims.oid, principalId);
-    assert.deepEqual([last().flow, last().result, last().principalId, last().identityResourceId, last().clientId], ['federated', 'success', principalId, IDENTITY, clientId]);
-    const v1 = await call(surface, 'POST', `/${creds.tenantId}/oauth2/token`, { ...await assertionForm('sa:app'), resource: 'https://vault.azure.net' });
+    assert.deepEqual(
+      [last().flow, last().result, last().principalId, last().identityResourceId, last().clientId],
+      ['federated', 'success', principalId, IDENTITY, clientId],
+    );
+    const v1 = await call(surface, 'POST', `/${creds.tenantId}/oauth2/token`, {
+      ...(await assertionForm('sa:app')),
+      resource: 'https://vault.azure.net',
+    });
     assert.equal(v1.status, 200, JSON.stringify(v1.body));
     assert.equal(v1.body.expires_in, '7200');
     assert.equal(v1.body.resource, 'https://vault.azure.net');
@@ -126,18 +210,30 @@ describe('token surface: sign-in events and the federated exchange', () => {
     assert.deepEqual(r.body.error_codes, [70021]);
     assert.deepEqual([last().flow, last().result, last().errorCode], ['federated', 'failure', 'invalid_client']);
     assert.match(last().reason!, /subject: 'sa:other'/);
-    const wrongType = await call(surface, 'POST', v2(), { ...await assertionForm('sa:app'), client_assertion_type: 'jwt' });
+    const wrongType = await call(surface, 'POST', v2(), {
+      ...(await assertionForm('sa:app')),
+      client_assertion_type: 'jwt',
+    });
     assert.equal(wrongType.body.error, 'invalid_request');
     assert.equal(last().errorCode, 'invalid_request');
-    const both = await call(surface, 'POST', v2(), { ...await assertionForm('sa:app'), client_secret: 'x' });
+    const both = await call(surface, 'POST', v2(), { ...(await assertionForm('sa:app')), client_secret: 'x' });
     assert.match(String(both.body.error_description), /either client_secret or client_assertion/);
   });
 
   it('records requests that fail before the form is read, but not discovery reads', async () => {
     const n = events.length;
     assert.equal((await call(surface, 'GET', v2())).status, 405);
-    assert.equal((await call(surface, 'POST', '/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token', secretForm('x'))).status, 400);
-    assert.deepEqual(events.slice(n).map((e) => [e.result, e.errorCode, e.clientId]), [['failure', 'invalid_request', null], ['failure', 'invalid_request', null]]);
+    assert.equal(
+      (await call(surface, 'POST', '/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token', secretForm('x'))).status,
+      400,
+    );
+    assert.deepEqual(
+      events.slice(n).map((e) => [e.result, e.errorCode, e.clientId]),
+      [
+        ['failure', 'invalid_request', null],
+        ['failure', 'invalid_request', null],
+      ],
+    );
     assert.equal((await call(surface, 'GET', `/${creds.tenantId}/v2.0/.well-known/openid-configuration`)).status, 200);
     assert.equal(events.length, n + 2);
   });

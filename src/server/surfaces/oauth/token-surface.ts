@@ -72,12 +72,27 @@ export class TokenSurface implements Surface {
 
   constructor(private readonly d: TokenSurfaceDeps) {
     this.workloadIssuer = workloadIssuerUrl(d.authority.baseUrl);
-    const fed = d.issuerDiscovery ?? { policy: new IssuerHostPolicy([], this.workloadIssuer), log: createLogger('silent') };
-    if (fed.policy.ownIssuer !== this.workloadIssuer) throw new Error(`the issuer host policy is for ${fed.policy.ownIssuer}, not ${this.workloadIssuer}`);
+    const fed = d.issuerDiscovery ?? {
+      policy: new IssuerHostPolicy([], this.workloadIssuer),
+      log: createLogger('silent'),
+    };
+    if (fed.policy.ownIssuer !== this.workloadIssuer)
+      throw new Error(`the issuer host policy is for ${fed.policy.ownIssuer}, not ${this.workloadIssuer}`);
     const fetchJson = guardedJsonFetcher({ ...fed.fetch, policy: fed.policy });
-    const keys = new IssuerKeys({ policy: fed.policy, ownKeys: d.keys, registered: d.store.federationIssuers, fetchJson, clock: d.clock, log: fed.log });
+    const keys = new IssuerKeys({
+      policy: fed.policy,
+      ownKeys: d.keys,
+      registered: d.store.federationIssuers,
+      fetchJson,
+      clock: d.clock,
+      log: fed.log,
+    });
     const loginLinks = d.loginLinks ?? new LoginLinkService(d.store, d.clock, systemRandom);
-    this.grants = { ...d, loginLinks, federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }) };
+    this.grants = {
+      ...d,
+      loginLinks,
+      federation: new FederatedAssertionVerifier({ store: d.store, keys, clock: d.clock }),
+    };
   }
 
   matches(ctx: RequestContext): boolean {
@@ -90,7 +105,12 @@ export class TokenSurface implements Surface {
    * `az login --tenant NAME` turns a tenant name into its id (from the v1 issuer) before logging in.
    */
   private isAdfsTenantLookup(segs: string[]): boolean {
-    return !!this.d.adfsTenantId && segs.length === 4 && segs[0]!.toLowerCase() === ADFS && `${segs[2]}/${segs[3]}`.toLowerCase() === '.well-known/openid-configuration';
+    return (
+      !!this.d.adfsTenantId &&
+      segs.length === 4 &&
+      segs[0]!.toLowerCase() === ADFS &&
+      `${segs[2]}/${segs[3]}`.toLowerCase() === '.well-known/openid-configuration'
+    );
   }
 
   renderError(ctx: RequestContext, err: unknown): void {
@@ -99,7 +119,12 @@ export class TokenSurface implements Surface {
 
   async handle(ctx: RequestContext): Promise<void> {
     if (isWorkloadIssuerPath(ctx.segments)) return serveWorkloadIssuer(ctx, this.workloadIssuer, this.d.keys);
-    if (this.isAdfsTenantLookup(ctx.segments)) return sendJson(ctx.res, 200, discoveryDocument(this.d.authority, await this.requireTenant(ctx.segments[1]!), 'v1'));
+    if (this.isAdfsTenantLookup(ctx.segments))
+      return sendJson(
+        ctx.res,
+        200,
+        discoveryDocument(this.d.authority, await this.requireTenant(ctx.segments[1]!), 'v1'),
+      );
     const [tenantSeg, ...rest] = ctx.segments;
     const tail = rest.join('/').toLowerCase();
     const version = TOKEN_TAILS[tail];
@@ -108,20 +133,37 @@ export class TokenSurface implements Surface {
     if (ctx.method === 'GET' && tenantSeg!.toLowerCase() === ADFS && tail === '.well-known/openid-configuration') {
       return sendJson(ctx.res, 200, adfsDiscoveryDocument(this.d.authority, tenantId));
     }
-    if (ctx.method === 'GET' && (tail === '.well-known/openid-configuration' || tail === 'v2.0/.well-known/openid-configuration')) {
-      return sendJson(ctx.res, 200, discoveryDocument(this.d.authority, tenantId, tail.startsWith('v2.0') ? 'v2' : 'v1'));
+    if (
+      ctx.method === 'GET' &&
+      (tail === '.well-known/openid-configuration' || tail === 'v2.0/.well-known/openid-configuration')
+    ) {
+      return sendJson(
+        ctx.res,
+        200,
+        discoveryDocument(this.d.authority, tenantId, tail.startsWith('v2.0') ? 'v2' : 'v1'),
+      );
     }
     if (ctx.method === 'GET' && (tail === 'discovery/keys' || tail === 'discovery/v2.0/keys')) {
       return sendJson(ctx.res, 200, this.d.keys.jwks(), { 'cache-control': 'public, max-age=300' });
     }
-    throw new OAuthError('invalid_request', 90010, `No token-service endpoint at '${ctx.path}'. Endpoints: /{tenant}/oauth2/v2.0/token, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys.`, 404);
+    throw new OAuthError(
+      'invalid_request',
+      90010,
+      `No token-service endpoint at '${ctx.path}'. Endpoints: /{tenant}/oauth2/v2.0/token, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys.`,
+      404,
+    );
   }
 
   private async requireTenant(seg: string): Promise<string> {
     if (seg.toLowerCase() === ADFS && this.d.adfsTenantId) return this.d.adfsTenantId;
     const t = await this.d.store.tenants.get(seg.toLowerCase());
     if (!t) {
-      throw new OAuthError('invalid_request', 90002, `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`, 400);
+      throw new OAuthError(
+        'invalid_request',
+        90002,
+        `Tenant '${seg.slice(0, 80)}' not found. Use the tenant id printed by 'openmi env --admin' in the authority URL.`,
+        400,
+      );
     }
     return t.id;
   }
@@ -131,7 +173,8 @@ export class TokenSurface implements Surface {
     const event = newSignIn(ctx, this.d.clock.now());
     let body: unknown;
     try {
-      if (ctx.method !== 'POST') throw new OAuthError('invalid_request', 900561, 'The token endpoint only accepts POST requests.', 405);
+      if (ctx.method !== 'POST')
+        throw new OAuthError('invalid_request', 900561, 'The token endpoint only accepts POST requests.', 405);
       const tenantId = await this.requireTenant(tenantSeg);
       const raw = await readBody(ctx.req, this.d.maxBodyBytes);
       // ADFS's one token endpoint takes a v1 `resource` or, from MSAL, a v2 `scope`.
@@ -144,7 +187,9 @@ export class TokenSurface implements Surface {
       body = await this.tokenBody(form, grant, version);
     } catch (err) {
       const e = toOAuthError(err);
-      await this.record(ctx, { ...event, result: 'failure', errorCode: e.error, reason: e.message }).catch((werr: unknown) => ctx.log.error({ err: werr }, 'sign-in log write failed'));
+      await this.record(ctx, { ...event, result: 'failure', errorCode: e.error, reason: e.message }).catch(
+        (werr: unknown) => ctx.log.error({ err: werr }, 'sign-in log write failed'),
+      );
       throw err;
     }
     // The token leaves only once its sign-in row is durable (group commit with other requests).
@@ -217,7 +262,13 @@ function v2Body(t: IssuedToken, grant: Grant): Record<string, unknown> {
   const expiresIn = t.expiresAt - t.issuedAt;
   // MSAL honours refresh_in on the token-exchange path (docs/wire/managed-identity.md): refresh at half-life.
   const refresh = grant.flow === 'federated' ? { refresh_in: Math.floor(expiresIn / 2) } : {};
-  return { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, ...refresh, access_token: t.accessToken };
+  return {
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    ext_expires_in: expiresIn,
+    ...refresh,
+    access_token: t.accessToken,
+  };
 }
 
 function v1Body(t: IssuedToken, resource: string): Record<string, unknown> {

@@ -21,5 +21,10 @@ export function serveWorkloadIssuer(ctx: RequestContext, issuer: string, keys: K
   if (ctx.method === 'GET' && tail === 'keys') {
     return sendJson(ctx.res, 200, keys.jwks(), { 'cache-control': 'public, max-age=300' });
   }
-  throw new OAuthError('invalid_request', 90010, `No workload-issuer endpoint at '${ctx.method} ${ctx.path}'. Endpoints: GET ${issuer}/.well-known/openid-configuration, GET ${issuer}/keys.`, 404);
+  throw new OAuthError(
+    'invalid_request',
+    90010,
+    `No workload-issuer endpoint at '${ctx.method} ${ctx.path}'. Endpoints: GET ${issuer}/.well-known/openid-configuration, GET ${issuer}/keys.`,
+    404,
+  );
 }

@@ -23,8 +23,18 @@ function serve(surface: PortalSurface): Server {
   return createServer((req, res) => {
     const { path, query, rawQuery } = splitTarget(req.url ?? '/');
     const ctx: RequestContext = {
-      req, res, method: req.method ?? 'GET', path, segments: pathSegments(path), query, rawQuery,
-      hostname: 'localhost', requestId: 'r', correlationId: 'c', log: createLogger('silent'), startedAt: performance.now(),
+      req,
+      res,
+      method: req.method ?? 'GET',
+      path,
+      segments: pathSegments(path),
+      query,
+      rawQuery,
+      hostname: 'localhost',
+      requestId: 'r',
+      correlationId: 'c',
+      log: createLogger('silent'),
+      startedAt: performance.now(),
     };
     if (!surface.matches(ctx)) {
       res.writeHead(599).end();
@@ -41,7 +51,9 @@ function get(server: Server, path: string, method = 'GET', headers: Record<strin
     const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -102,7 +114,10 @@ describe('PortalSurface (static UI files)', () => {
     assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable');
     assertSecurityHeaders(js);
-    assert.equal((await get(server, '/portal/assets/index-abc123.css')).headers['content-type'], 'text/css; charset=utf-8');
+    assert.equal(
+      (await get(server, '/portal/assets/index-abc123.css')).headers['content-type'],
+      'text/css; charset=utf-8',
+    );
     assert.equal((await get(server, '/portal/assets/fonts/x.woff2')).headers['content-type'], 'font/woff2');
     const head = await get(server, '/portal/assets/index-abc123.js', 'HEAD');
     assert.equal(head.status, 200);
@@ -111,7 +126,14 @@ describe('PortalSurface (static UI files)', () => {
   });
 
   it('answers 404 text for anything else (no index.html fallback: the UI routes in the fragment)', async () => {
-    for (const p of ['/portal/sign-in', '/portal/assets/missing.js', '/portal/assets/notes.txt', '/portal/assets', '/portal/assets/fonts', '/portal/index.htm']) {
+    for (const p of [
+      '/portal/sign-in',
+      '/portal/assets/missing.js',
+      '/portal/assets/notes.txt',
+      '/portal/assets',
+      '/portal/assets/fonts',
+      '/portal/index.htm',
+    ]) {
       const r = await get(server, p);
       assert.equal(r.status, 404, p);
       assert.match(r.headers['content-type'] as string, /^text\/plain/);
@@ -121,9 +143,17 @@ describe('PortalSurface (static UI files)', () => {
 
   it('never leaves the UI directory', async () => {
     const attempts = [
-      '/portal/assets/../../secret.js', '/portal/assets/%2e%2e/%2e%2e/secret.js', '/portal/assets/..%2f..%2fsecret.js', '/portal/assets/..%2F..%2Fsecret.js',
-      '/portal/assets/..%5c..%5csecret.js', '/portal/assets/x.js%00.png', '/portal/assets/link.js', '/portal/assets//etc/passwd', '/portal/assets/%252e%252e/secret.js',
-      '/portal/assets/%E0%A4%A.js', `/portal/assets/${encodeURIComponent(join(root, 'secret.js'))}`,
+      '/portal/assets/../../secret.js',
+      '/portal/assets/%2e%2e/%2e%2e/secret.js',
+      '/portal/assets/..%2f..%2fsecret.js',
+      '/portal/assets/..%2F..%2Fsecret.js',
+      '/portal/assets/..%5c..%5csecret.js',
+      '/portal/assets/x.js%00.png',
+      '/portal/assets/link.js',
+      '/portal/assets//etc/passwd',
+      '/portal/assets/%252e%252e/secret.js',
+      '/portal/assets/%E0%A4%A.js',
+      `/portal/assets/${encodeURIComponent(join(root, 'secret.js'))}`,
     ];
     for (const p of attempts) {
       const r = await get(server, p);

@@ -74,7 +74,13 @@ export class PortalSurface implements Surface {
   matches(ctx: RequestContext): boolean {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
     const raw = rawPathOf(ctx);
-    return isPortalPath(raw) || (raw === '/' && String(ctx.req.headers.accept ?? '').toLowerCase().includes('text/html'));
+    return (
+      isPortalPath(raw) ||
+      (raw === '/' &&
+        String(ctx.req.headers.accept ?? '')
+          .toLowerCase()
+          .includes('text/html'))
+    );
   }
 
   renderError(ctx: RequestContext, err: unknown): void {
@@ -130,7 +136,12 @@ export class PortalSurface implements Surface {
   }
 
   private send(ctx: RequestContext, status: number, body: Buffer, type: string, cache: string): void {
-    ctx.res.writeHead(status, { ...PORTAL_SECURITY_HEADERS, 'content-type': type, 'content-length': body.length, 'cache-control': cache });
+    ctx.res.writeHead(status, {
+      ...PORTAL_SECURITY_HEADERS,
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': cache,
+    });
     ctx.res.end(ctx.method === 'HEAD' ? undefined : body);
   }
 }

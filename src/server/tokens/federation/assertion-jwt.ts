@@ -22,7 +22,8 @@ function decodeSegment(segment: string | undefined, what: string): Record<string
   } catch {
     return fail(`the assertion ${what} is not base64url-encoded JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`the assertion ${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(`the assertion ${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -32,7 +33,8 @@ function decodeSegment(segment: string | undefined, what: string): Record<string
  * has checked the signature with keys that never come from the token itself.
  */
 export function peekAssertion(token: string): UnverifiedAssertion {
-  if (token.length > DEFAULT_MAX_TOKEN_LENGTH) fail(`the assertion is ${token.length} characters; at most ${DEFAULT_MAX_TOKEN_LENGTH} are accepted`);
+  if (token.length > DEFAULT_MAX_TOKEN_LENGTH)
+    fail(`the assertion is ${token.length} characters; at most ${DEFAULT_MAX_TOKEN_LENGTH} are accepted`);
   const parts = token.split('.');
   if (parts.length !== 3) fail('the assertion is not a JWT; expected three base64url segments separated by "."');
   const header = decodeSegment(parts[0], 'header');

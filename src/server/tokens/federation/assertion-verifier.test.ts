@@ -4,7 +4,12 @@ import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK } from 'jose';
 import { ManualClock } from '../../../kernel/clock.js';
 import { DomainError } from '../../../kernel/errors.js';
-import type { FederatedCredentialRecord, FederationIssuerRecord, PrincipalRecord, UserAssignedIdentityRecord } from '../../../store/records.js';
+import type {
+  FederatedCredentialRecord,
+  FederationIssuerRecord,
+  PrincipalRecord,
+  UserAssignedIdentityRecord,
+} from '../../../store/records.js';
 import { FederatedAssertionVerifier, type FederationFailure } from './assertion-verifier.js';
 import { IssuerHostPolicy } from './issuer-hosts.js';
 import { IssuerKeys } from './issuer-keys.js';
@@ -19,12 +24,36 @@ const now = () => Math.floor(clock.now() / 1000);
 
 const identity: UserAssignedIdentityRecord = {
   id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app',
-  subscriptionId: 's', resourceGroup: 'rg', name: 'app', location: 'local', tags: {}, isolationScope: 'None',
-  principalId: 'p-1', clientId: 'c-1', tenantId: TENANT, createdAt: 0, updatedAt: 0,
+  subscriptionId: 's',
+  resourceGroup: 'rg',
+  name: 'app',
+  location: 'local',
+  tags: {},
+  isolationScope: 'None',
+  principalId: 'p-1',
+  clientId: 'c-1',
+  tenantId: TENANT,
+  createdAt: 0,
+  updatedAt: 0,
 };
-const principal: PrincipalRecord = { objectId: 'p-1', appId: 'c-1', tenantId: TENANT, displayName: 'app', kind: 'managedIdentity', resourceId: identity.id, createdAt: 0 };
+const principal: PrincipalRecord = {
+  objectId: 'p-1',
+  appId: 'c-1',
+  tenantId: TENANT,
+  displayName: 'app',
+  kind: 'managedIdentity',
+  resourceId: identity.id,
+  createdAt: 0,
+};
 const cred = (name: string, issuer: string, subject = SUB): FederatedCredentialRecord => ({
-  id: `${identity.id}/federatedIdentityCredentials/${name}`, identityId: identity.id, name, issuer, subject, audiences: [AUD], createdAt: 0, updatedAt: 0,
+  id: `${identity.id}/federatedIdentityCredentials/${name}`,
+  identityId: identity.id,
+  name,
+  issuer,
+  subject,
+  audiences: [AUD],
+  createdAt: 0,
+  updatedAt: 0,
 });
 const credentials = [cred('own', OWN), cred('ext', EXT)];
 const registered = new Map<string, FederationIssuerRecord>();
@@ -32,7 +61,8 @@ const store = {
   identities: { getByClientId: async (id: string) => (id === identity.clientId ? identity : undefined) },
   principals: { getByObjectId: async (id: string) => (id === principal.objectId ? principal : undefined) },
   federatedCredentials: {
-    findByIssuerSubject: async (iss: string, sub: string) => credentials.filter((c) => c.issuer === iss && c.subject === sub),
+    findByIssuerSubject: async (iss: string, sub: string) =>
+      credentials.filter((c) => c.issuer === iss && c.subject === sub),
     list: async () => ({ items: credentials }),
   },
 };
@@ -40,27 +70,61 @@ const store = {
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 let reloads = 0;
-const ownKeys = { publicKey: (kid: string): KeyObject | undefined => (kid === 'own-1' ? rsa.publicKey : undefined), reload: async () => void reloads++ };
+const ownKeys = {
+  publicKey: (kid: string): KeyObject | undefined => (kid === 'own-1' ? rsa.publicKey : undefined),
+  reload: async () => void reloads++,
+};
 const noFetch = async (url: string) => assert.fail(`unexpected fetch of ${url}`);
 const verifier = new FederatedAssertionVerifier({
   store,
   clock,
-  keys: new IssuerKeys({ policy: new IssuerHostPolicy([], OWN), ownKeys, registered: { getByIssuer: async (i) => registered.get(i) }, fetchJson: noFetch, clock, log: { warn: () => undefined } }),
+  keys: new IssuerKeys({
+    policy: new IssuerHostPolicy([], OWN),
+    ownKeys,
+    registered: { getByIssuer: async (i) => registered.get(i) },
+    fetchJson: noFetch,
+    clock,
+    log: { warn: () => undefined },
+  }),
 });
 
 interface Mint {
-  iss?: string; sub?: string; aud?: string | string[]; exp?: number; nbf?: number; kid?: string; alg?: 'RS256' | 'ES256'; key?: KeyObject;
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  kid?: string;
+  alg?: 'RS256' | 'ES256';
+  key?: KeyObject;
 }
 const mint = (o: Mint = {}) =>
   new SignJWT({})
     .setProtectedHeader({ alg: o.alg ?? 'RS256', kid: o.kid ?? 'own-1', typ: 'JWT' })
-    .setIssuer(o.iss ?? OWN).setSubject(o.sub ?? SUB).setAudience(o.aud ?? AUD)
-    .setIssuedAt(now()).setNotBefore(o.nbf ?? now()).setExpirationTime(o.exp ?? now() + 600)
+    .setIssuer(o.iss ?? OWN)
+    .setSubject(o.sub ?? SUB)
+    .setAudience(o.aud ?? AUD)
+    .setIssuedAt(now())
+    .setNotBefore(o.nbf ?? now())
+    .setExpirationTime(o.exp ?? now() + 600)
     .sign(o.key ?? rsa.privateKey);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const claimsOf = (o: Mint = {}) => ({ iss: o.iss ?? OWN, sub: SUB, aud: AUD, iat: now(), nbf: now(), exp: now() + 600 });
+const claimsOf = (o: Mint = {}) => ({
+  iss: o.iss ?? OWN,
+  sub: SUB,
+  aud: AUD,
+  iat: now(),
+  nbf: now(),
+  exp: now() + 600,
+});
 
-async function refused(assertion: string | Promise<string>, code: FederationFailure, message: RegExp, clientId = identity.clientId, tenant = TENANT) {
+async function refused(
+  assertion: string | Promise<string>,
+  code: FederationFailure,
+  message: RegExp,
+  clientId = identity.clientId,
+  tenant = TENANT,
+) {
   await assert.rejects(verifier.verify(tenant, clientId, await assertion), (e: unknown) => {
     assert.ok(e instanceof DomainError, String(e));
     assert.equal(e.code, code, e.message);
@@ -97,11 +161,19 @@ describe('FederatedAssertionVerifier', () => {
   });
 
   it('refuses a wrong audience before looking at the signature', async () => {
-    await refused(mint({ aud: 'api://other', key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }), 'assertion_audience', /'api:\/\/other' does not match .* expected 'api:\/\/AzureADTokenExchange'/);
+    await refused(
+      mint({ aud: 'api://other', key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+      'assertion_audience',
+      /'api:\/\/other' does not match .* expected 'api:\/\/AzureADTokenExchange'/,
+    );
   });
 
   it("refuses alg 'none' and HS256 keyed with the issuer's public key", async () => {
-    await refused(`${b64({ alg: 'none', kid: 'own-1' })}.${b64(claimsOf())}.`, 'assertion_signature', /algorithm 'none' is not allowed/);
+    await refused(
+      `${b64({ alg: 'none', kid: 'own-1' })}.${b64(claimsOf())}.`,
+      'assertion_signature',
+      /algorithm 'none' is not allowed/,
+    );
     const input = `${b64({ alg: 'HS256', kid: 'own-1' })}.${b64(claimsOf())}`;
     const secret = rsa.publicKey.export({ type: 'spki', format: 'pem' });
     const hs = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
@@ -110,7 +182,11 @@ describe('FederatedAssertionVerifier', () => {
 
   it('refuses an unknown kid after one reload of the own keys, then not again within the cooldown', async () => {
     const before = reloads;
-    await refused(mint({ kid: 'rotated' }), 'assertion_signature', /no signing key with kid 'rotated'.*openmi's own signing keys/);
+    await refused(
+      mint({ kid: 'rotated' }),
+      'assertion_signature',
+      /no signing key with kid 'rotated'.*openmi's own signing keys/,
+    );
     assert.equal(reloads, before + 1);
     await refused(mint({ kid: 'rotated' }), 'assertion_signature', /no signing key with kid 'rotated'/);
     assert.equal(reloads, before + 1, 'second unknown kid within 30 s does not reload');
@@ -124,8 +200,16 @@ describe('FederatedAssertionVerifier', () => {
 
   it('refuses a tampered payload and a signature from another key', async () => {
     const [h, , s] = (await mint()).split('.');
-    await refused(`${h}.${b64({ ...claimsOf(), exp: now() + 86_400 })}.${s}`, 'assertion_signature', /signature does not verify/);
-    await refused(mint({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }), 'assertion_signature', /signature does not verify/);
+    await refused(
+      `${h}.${b64({ ...claimsOf(), exp: now() + 86_400 })}.${s}`,
+      'assertion_signature',
+      /signature does not verify/,
+    );
+    await refused(
+      mint({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+      'assertion_signature',
+      /signature does not verify/,
+    );
   });
 
   it('refuses garbage with a message instead of an exception', async () => {
@@ -134,12 +218,31 @@ describe('FederatedAssertionVerifier', () => {
   });
 
   it('verifies an external issuer with a registered ES256 JWKS and refuses RS256 under an EC kid', async () => {
-    registered.set(EXT, { name: 'ext', issuer: EXT, jwks: { keys: [{ ...(await exportJWK(ec.publicKey)), kid: 'ec-1' }] }, createdBy: 'x', createdAt: 0, updatedAt: 0 });
-    const g = await verifier.verify(TENANT, identity.clientId, await mint({ iss: EXT, alg: 'ES256', kid: 'ec-1', key: ec.privateKey }));
+    registered.set(EXT, {
+      name: 'ext',
+      issuer: EXT,
+      jwks: { keys: [{ ...(await exportJWK(ec.publicKey)), kid: 'ec-1' }] },
+      createdBy: 'x',
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    const g = await verifier.verify(
+      TENANT,
+      identity.clientId,
+      await mint({ iss: EXT, alg: 'ES256', kid: 'ec-1', key: ec.privateKey }),
+    );
     assert.equal(g.credential.name, 'ext');
     await refused(mint({ iss: EXT, kid: 'ec-1' }), 'assertion_signature', /not an RSA key/);
-    await refused(mint({ iss: EXT, alg: 'ES256', kid: 'ec-2', key: ec.privateKey }), 'assertion_signature', /kid 'ec-2'.*registered as federation issuer 'ext'/);
+    await refused(
+      mint({ iss: EXT, alg: 'ES256', kid: 'ec-2', key: ec.privateKey }),
+      'assertion_signature',
+      /kid 'ec-2'.*registered as federation issuer 'ext'/,
+    );
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    await refused(mint({ iss: EXT, alg: 'ES256', kid: 'ec-1', key: other }), 'assertion_signature', /signature does not verify/);
+    await refused(
+      mint({ iss: EXT, alg: 'ES256', kid: 'ec-1', key: other }),
+      'assertion_signature',
+      /signature does not verify/,
+    );
   });
 });

@@ -66,22 +66,35 @@ export class FederatedAssertionVerifier {
   async verify(tenantId: string, clientId: string, rawAssertion: string): Promise<FederatedGrant> {
     const identity = await this.d.store.identities.getByClientId(clientId);
     if (!identity || identity.tenantId !== tenantId) {
-      throw fail('unknown_identity', `No user-assigned managed identity with client id ${show(clientId)} exists in tenant '${tenantId}'. Use the identity's clientId (properties.clientId), and the tenant it was created in.`);
+      throw fail(
+        'unknown_identity',
+        `No user-assigned managed identity with client id ${show(clientId)} exists in tenant '${tenantId}'. Use the identity's clientId (properties.clientId), and the tenant it was created in.`,
+      );
     }
     // Python's azure-identity may pass the token file's trailing newline along.
     const assertion = rawAssertion.trim();
     const seen = guard(() => peekAssertion(assertion));
     const credential = await this.matchCredential(identity, seen);
     if (!seen.aud.some((a) => credential.audiences.includes(a))) {
-      throw fail('assertion_audience', `The assertion audience ${show(seen.aud.length === 1 ? seen.aud[0] : seen.aud)} does not match the audience of federated credential '${credential.name}': expected ${credential.audiences.map((a) => `'${a}'`).join(', ')}.`);
+      throw fail(
+        'assertion_audience',
+        `The assertion audience ${show(seen.aud.length === 1 ? seen.aud[0] : seen.aud)} does not match the audience of federated credential '${credential.name}': expected ${credential.audiences.map((a) => `'${a}'`).join(', ')}.`,
+      );
     }
     const claims = await this.verifySignature(assertion, credential);
     const principal = await this.d.store.principals.getByObjectId(identity.principalId);
-    if (!principal) throw fail('unknown_identity', `The service principal '${identity.principalId}' of identity '${identity.name}' is missing from the directory.`);
+    if (!principal)
+      throw fail(
+        'unknown_identity',
+        `The service principal '${identity.principalId}' of identity '${identity.name}' is missing from the directory.`,
+      );
     return { identity, principal, credential, claims };
   }
 
-  private async matchCredential(identity: UserAssignedIdentityRecord, seen: UnverifiedAssertion): Promise<FederatedCredentialRecord> {
+  private async matchCredential(
+    identity: UserAssignedIdentityRecord,
+    seen: UnverifiedAssertion,
+  ): Promise<FederatedCredentialRecord> {
     const candidates = await this.d.store.federatedCredentials.findByIssuerSubject(seen.iss, seen.sub);
     const own = identity.id.toLowerCase();
     const match = candidates.find((c) => c.identityId.toLowerCase() === own);
@@ -89,8 +102,14 @@ export class FederatedAssertionVerifier {
     // Only the count: anyone who knows a client id (not a secret) can call this before any
     // signature check, so the identity's trusted issuers and subjects are not disclosed here.
     const page = await this.d.store.federatedCredentials.list(identity.id, LISTED_CREDENTIALS);
-    const count = page.items.length === 0 ? 'no federated credentials' : `${page.items.length}${page.next ? '+' : ''} federated credential(s), none with this issuer and subject`;
-    throw fail('no_matching_federated_credential', `No matching federated identity record found for presented assertion. Assertion issuer: ${show(seen.iss)}, subject: ${show(seen.sub)}. The identity '${identity.name}' has ${count}; an administrator can list them with 'openmi identity federated-credential list'.`);
+    const count =
+      page.items.length === 0
+        ? 'no federated credentials'
+        : `${page.items.length}${page.next ? '+' : ''} federated credential(s), none with this issuer and subject`;
+    throw fail(
+      'no_matching_federated_credential',
+      `No matching federated identity record found for presented assertion. Assertion issuer: ${show(seen.iss)}, subject: ${show(seen.sub)}. The identity '${identity.name}' has ${count}; an administrator can list them with 'openmi identity federated-credential list'.`,
+    );
   }
 
   private async verifySignature(assertion: string, credential: FederatedCredentialRecord): Promise<JwtClaims> {
@@ -124,6 +143,9 @@ function guard<T>(fn: () => T, suffix = ''): T {
     return fn();
   } catch (e) {
     if (!(e instanceof JwtVerifyError)) throw e;
-    throw new DomainError('unauthenticated', `The client assertion was refused: ${e.message}${suffix}.`, { code: JWT_FAILURES[e.code], details: { jwtFailure: e.code } });
+    throw new DomainError('unauthenticated', `The client assertion was refused: ${e.message}${suffix}.`, {
+      code: JWT_FAILURES[e.code],
+      details: { jwtFailure: e.code },
+    });
   }
 }

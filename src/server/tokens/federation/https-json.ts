@@ -49,7 +49,10 @@ function guardedLookup(resolve: Resolver, allowListed: boolean): LookupFunction 
         const addrs = opts.family === 4 || opts.family === 6 ? all.filter((a) => a.family === opts.family) : all;
         if (addrs.length === 0) throw new IssuerFetchError(`${host} has no address`);
         const bad = allowListed ? undefined : addrs.find((a) => forbiddenAddress(a.address));
-        if (bad) throw new IssuerFetchError(`${host} resolves to ${bad.address}, ${forbiddenAddress(bad.address)}; refused before connecting`);
+        if (bad)
+          throw new IssuerFetchError(
+            `${host} resolves to ${bad.address}, ${forbiddenAddress(bad.address)}; refused before connecting`,
+          );
         if (opts.all) callback(null, addrs);
         else callback(null, addrs[0]!.address, addrs[0]!.family);
       })
@@ -60,10 +63,12 @@ function guardedLookup(resolve: Resolver, allowListed: boolean): LookupFunction 
 /** Reads a 200 JSON body of at most `maxBytes`; anything else (redirects included) is a failure. */
 function readJson(res: IncomingMessage, u: URL, maxBytes: number, finish: (e?: Error, v?: unknown) => void): void {
   if (res.statusCode !== 200) {
-    const redirect = res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? ' (redirects are not followed)' : '';
+    const redirect =
+      res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? ' (redirects are not followed)' : '';
     return finish(new IssuerFetchError(`GET ${u.href} answered HTTP ${res.statusCode}${redirect}`));
   }
-  if (Number(res.headers['content-length'] ?? 0) > maxBytes) return finish(new IssuerFetchError(`GET ${u.href} announced more than ${maxBytes} bytes`));
+  if (Number(res.headers['content-length'] ?? 0) > maxBytes)
+    return finish(new IssuerFetchError(`GET ${u.href} announced more than ${maxBytes} bytes`));
   const chunks: Buffer[] = [];
   let size = 0;
   res.on('data', (c: Buffer) => {
@@ -97,13 +102,23 @@ function get(u: URL, o: GuardedFetchOptions): Promise<unknown> {
     };
     // No agent: no pooled socket carries a connection made under another check.
     const lookup = guardedLookup(o.resolve ?? systemResolver, o.policy.isAllowListed(u.hostname));
-    const req = request(u, { method: 'GET', agent: false, headers: { accept: 'application/json' }, lookup, ...(o.ca ? { ca: o.ca } : {}) }, (res) =>
-      readJson(res, u, o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, finish),
+    const req = request(
+      u,
+      { method: 'GET', agent: false, headers: { accept: 'application/json' }, lookup, ...(o.ca ? { ca: o.ca } : {}) },
+      (res) => readJson(res, u, o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, finish),
     );
-    const total = setTimeout(() => finish(new IssuerFetchError(`GET ${u.href} took longer than ${totalMs} ms`)), totalMs);
-    const connect = setTimeout(() => finish(new IssuerFetchError(`GET ${u.href}: no TLS connection within ${connectMs} ms`)), connectMs);
+    const total = setTimeout(
+      () => finish(new IssuerFetchError(`GET ${u.href} took longer than ${totalMs} ms`)),
+      totalMs,
+    );
+    const connect = setTimeout(
+      () => finish(new IssuerFetchError(`GET ${u.href}: no TLS connection within ${connectMs} ms`)),
+      connectMs,
+    );
     req.on('socket', (s) => s.once('secureConnect', () => clearTimeout(connect)));
-    req.on('error', (e) => finish(e instanceof IssuerFetchError ? e : new IssuerFetchError(`GET ${u.href} failed: ${e.message}`)));
+    req.on('error', (e) =>
+      finish(e instanceof IssuerFetchError ? e : new IssuerFetchError(`GET ${u.href} failed: ${e.message}`)),
+    );
     req.end();
   });
 }

@@ -20,12 +20,31 @@ const k1 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const k2 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = async (key: KeyObject, kid: string) => ({ ...(await exportJWK(key)), kid, use: 'sig', alg: 'RS256' });
 
-const identity = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ci', principalId: 'p', clientId: 'c', tenantId: 't', name: 'ci' } as UserAssignedIdentityRecord;
+const identity = {
+  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ci',
+  principalId: 'p',
+  clientId: 'c',
+  tenantId: 't',
+  name: 'ci',
+} as UserAssignedIdentityRecord;
 const creds: FederatedCredentialRecord[] = [];
 const store = {
   identities: { getByClientId: async () => identity },
-  principals: { getByObjectId: async () => ({ objectId: 'p', appId: 'c', tenantId: 't', displayName: 'ci', kind: 'managedIdentity' as const, resourceId: identity.id, createdAt: 0 }) },
-  federatedCredentials: { findByIssuerSubject: async (i: string, s: string) => creds.filter((c) => c.issuer === i && c.subject === s), list: async () => ({ items: creds }) },
+  principals: {
+    getByObjectId: async () => ({
+      objectId: 'p',
+      appId: 'c',
+      tenantId: 't',
+      displayName: 'ci',
+      kind: 'managedIdentity' as const,
+      resourceId: identity.id,
+      createdAt: 0,
+    }),
+  },
+  federatedCredentials: {
+    findByIssuerSubject: async (i: string, s: string) => creds.filter((c) => c.issuer === i && c.subject === s),
+    list: async () => ({ items: creds }),
+  },
 };
 const warnings: Record<string, unknown>[] = [];
 const log = { warn: (o: Record<string, unknown>) => void warnings.push(o) };
@@ -33,15 +52,42 @@ const log = { warn: (o: Record<string, unknown>) => void warnings.push(o) };
 let tls: IssuerCa;
 let srv: Listener;
 /** Verifier over a policy that allow-lists 127.0.0.1 (the test issuer) unless told otherwise. */
-function verifierFor(allowed: string[] = ['127.0.0.1'], fetch: Partial<GuardedFetchOptions> = {}): FederatedAssertionVerifier {
+function verifierFor(
+  allowed: string[] = ['127.0.0.1'],
+  fetch: Partial<GuardedFetchOptions> = {},
+): FederatedAssertionVerifier {
   const policy = new IssuerHostPolicy(allowed, OWN);
-  const keys = new IssuerKeys({ policy, ownKeys: { publicKey: () => undefined, reload: async () => undefined }, registered: { getByIssuer: async () => undefined }, fetchJson: guardedJsonFetcher({ ca: tls.ca, ...fetch, policy }), clock, log });
+  const keys = new IssuerKeys({
+    policy,
+    ownKeys: { publicKey: () => undefined, reload: async () => undefined },
+    registered: { getByIssuer: async () => undefined },
+    fetchJson: guardedJsonFetcher({ ca: tls.ca, ...fetch, policy }),
+    clock,
+    log,
+  });
   return new FederatedAssertionVerifier({ store, keys, clock });
 }
 const serve = (path: string, body: unknown, status = 200) => srv.route(path, { status, body: JSON.stringify(body) });
 const mint = (iss: string, kid: string, key: KeyObject) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(iss).setSubject(SUB).setAudience(AUD).setIssuedAt(now()).setExpirationTime(now() + 600).sign(key);
-const trust = (iss: string) => creds.push({ id: `${identity.id}/federatedIdentityCredentials/${creds.length}`, identityId: identity.id, name: `f${creds.length}`, issuer: iss, subject: SUB, audiences: [AUD], createdAt: 0, updatedAt: 0 });
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .setIssuer(iss)
+    .setSubject(SUB)
+    .setAudience(AUD)
+    .setIssuedAt(now())
+    .setExpirationTime(now() + 600)
+    .sign(key);
+const trust = (iss: string) =>
+  creds.push({
+    id: `${identity.id}/federatedIdentityCredentials/${creds.length}`,
+    identityId: identity.id,
+    name: `f${creds.length}`,
+    issuer: iss,
+    subject: SUB,
+    audiences: [AUD],
+    createdAt: 0,
+    updatedAt: 0,
+  });
 /** An issuer path on the test listener with a working discovery document and JWKS. */
 async function issuerAt(name: string): Promise<string> {
   const iss = `${srv.url()}/${name}`;
@@ -51,7 +97,8 @@ async function issuerAt(name: string): Promise<string> {
   return iss;
 }
 
-const GENERIC = /^The signing keys of issuer '[^']+' could not be obtained: the issuer's OpenID configuration or JWKS could not be retrieved\. openmi's log has the reason/;
+const GENERIC =
+  /^The signing keys of issuer '[^']+' could not be obtained: the issuer's OpenID configuration or JWKS could not be retrieved\. openmi's log has the reason/;
 async function refusedWith(p: Promise<unknown>, code: string, message: RegExp) {
   await assert.rejects(p, (e: unknown) => e instanceof DomainError && e.code === code && message.test(e.message));
 }
@@ -87,7 +134,11 @@ describe('federated assertions from issuers found through OpenID discovery', () 
     clock.advance(FETCH_INTERVAL_MS + 1000);
     await v.verify('t', 'c', await mint(iss, 'k2', k2.privateKey));
     assert.equal(srv.hits('/rot/keys'), 2, 'rotated key found after one refetch');
-    await refusedWith(v.verify('t', 'c', await mint(iss, 'k3', k2.privateKey)), 'assertion_signature', /no signing key with kid 'k3'.*OpenID discovery/);
+    await refusedWith(
+      v.verify('t', 'c', await mint(iss, 'k3', k2.privateKey)),
+      'assertion_signature',
+      /no signing key with kid 'k3'.*OpenID discovery/,
+    );
     assert.equal(srv.hits('/rot/keys'), 2, 'a forged kid within the interval costs no fetch');
     clock.advance(FETCH_INTERVAL_MS + 1000);
     await refusedWith(v.verify('t', 'c', await mint(iss, 'k3', k2.privateKey)), 'assertion_signature', /kid 'k3'/);
@@ -103,7 +154,11 @@ describe('federated assertions from issuers found through OpenID discovery', () 
     await refusedWith(v.verify('t', 'c', await mint(liar, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
     assert.match(lastWarning(), /names issuer .*\/gh', not/);
     trust(`${srv.url()}/gone`);
-    await refusedWith(v.verify('t', 'c', await mint(`${srv.url()}/gone`, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
+    await refusedWith(
+      v.verify('t', 'c', await mint(`${srv.url()}/gone`, 'k1', k1.privateKey)),
+      'issuer_keys_unavailable',
+      GENERIC,
+    );
     assert.match(lastWarning(), /answered HTTP 404/);
   });
 
@@ -111,7 +166,8 @@ describe('federated assertions from issuers found through OpenID discovery', () 
     const v = verifierFor();
     const iss = `${srv.url()}/flaky`;
     trust(iss);
-    for (let i = 0; i < 5; i++) await refusedWith(v.verify('t', 'c', await mint(iss, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
+    for (let i = 0; i < 5; i++)
+      await refusedWith(v.verify('t', 'c', await mint(iss, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
     assert.equal(srv.hits('/flaky/.well-known/openid-configuration'), 1);
     serve('/flaky/.well-known/openid-configuration', { issuer: iss, jwks_uri: `${iss}/keys` });
     serve('/flaky/keys', { keys: [await jwk(k1.publicKey, 'k1')] });
@@ -125,15 +181,29 @@ describe('federated assertions from issuers found through OpenID discovery', () 
     const before = srv.connections;
     const notAllowed = verifierFor([]);
     const iss = await issuerAt('private');
-    await refusedWith(notAllowed.verify('t', 'c', await mint(iss, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
+    await refusedWith(
+      notAllowed.verify('t', 'c', await mint(iss, 'k1', k1.privateKey)),
+      'issuer_keys_unavailable',
+      GENERIC,
+    );
     assert.match(lastWarning(), /refused before connecting: 127\.0\.0\.1 is a loopback address/);
     assert.equal(srv.connections, before, 'no connection to the listener');
     // An allowed issuer whose discovery names a forbidden jwks_uri: the config is read, the keys never.
     const iss2 = `${srv.url()}/pivot`;
     trust(iss2);
-    serve('/pivot/.well-known/openid-configuration', { issuer: iss2, jwks_uri: 'https://169.254.169.254/metadata/keys' });
-    await refusedWith(verifierFor().verify('t', 'c', await mint(iss2, 'k1', k1.privateKey)), 'issuer_keys_unavailable', GENERIC);
-    assert.match(lastWarning(), /jwks_uri 'https:\/\/169\.254\.169\.254\/metadata\/keys' is refused before connecting: 169\.254\.169\.254 is a link-local/);
+    serve('/pivot/.well-known/openid-configuration', {
+      issuer: iss2,
+      jwks_uri: 'https://169.254.169.254/metadata/keys',
+    });
+    await refusedWith(
+      verifierFor().verify('t', 'c', await mint(iss2, 'k1', k1.privateKey)),
+      'issuer_keys_unavailable',
+      GENERIC,
+    );
+    assert.match(
+      lastWarning(),
+      /jwks_uri 'https:\/\/169\.254\.169\.254\/metadata\/keys' is refused before connecting: 169\.254\.169\.254 is a link-local/,
+    );
   });
 });
 
@@ -142,7 +212,9 @@ describe('the guarded fetcher', () => {
   let ok: Listener;
   const policy = new IssuerHostPolicy(['127.0.0.1', 'allowed.test'], OWN);
   /** Resolves every name to the given addresses, recording the names asked (no real DNS). */
-  const resolver = (addrs: string[], asked: string[] = []): Resolver => async (host) => (asked.push(host), addrs.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  const resolver =
+    (addrs: string[], asked: string[] = []): Resolver =>
+    async (host) => (asked.push(host), addrs.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
   before(async () => {
     tlsCa = await issuerCa(['allowed.test', 'public.test']);
     ok = await startListener('https', tlsCa);
@@ -165,7 +237,10 @@ describe('the guarded fetcher', () => {
     await assert.rejects(guardedJsonFetcher({ policy })(`${ok.url()}/doc`), /failed: .*certificate/i);
     const silent = await startListener('silent');
     try {
-      await assert.rejects(f({ connectTimeoutMs: 200, timeoutMs: 5000 })(`${silent.url()}/x`), /no TLS connection within 200 ms/);
+      await assert.rejects(
+        f({ connectTimeoutMs: 200, timeoutMs: 5000 })(`${silent.url()}/x`),
+        /no TLS connection within 200 ms/,
+      );
     } finally {
       await silent.close();
     }
@@ -176,7 +251,10 @@ describe('the guarded fetcher', () => {
     const before = ok.connections;
     const asked: string[] = [];
     const toLoopback = guardedJsonFetcher({ policy, ca: tlsCa.ca, resolve: resolver(['127.0.0.1'], asked) });
-    await assert.rejects(toLoopback(`https://public.test:${ok.port}/doc`), /public\.test resolves to 127\.0\.0\.1, a loopback address; refused before connecting/);
+    await assert.rejects(
+      toLoopback(`https://public.test:${ok.port}/doc`),
+      /public\.test resolves to 127\.0\.0\.1, a loopback address; refused before connecting/,
+    );
     const mixed = guardedJsonFetcher({ policy, ca: tlsCa.ca, resolve: resolver(['93.184.216.34', '10.1.2.3']) });
     await assert.rejects(mixed(`https://public.test:${ok.port}/doc`), /resolves to 10\.1\.2\.3, a private address/);
     assert.equal(ok.connections, before, 'no connection was made');

@@ -55,7 +55,11 @@ const blocks = FORBIDDEN.map(([net, prefix, type, why]) => {
 const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan', '.intranet', '.corp'];
 
 /** `[::1]` → `::1`, `Example.COM.` → `example.com`: the form hosts are compared in. */
-export const normalizeHost = (host: string): string => host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+export const normalizeHost = (host: string): string =>
+  host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 /** Why an IP address is not a public unicast address, or undefined if it is one. */
 export function forbiddenAddress(ip: string): string | undefined {
@@ -95,7 +99,8 @@ export class IssuerHostPolicy {
     } catch {
       return 'it is not a URL';
     }
-    if (u.protocol !== 'https:') return `it is not https (${u.protocol.slice(0, 10)}); signing keys are only fetched over https`;
+    if (u.protocol !== 'https:')
+      return `it is not https (${u.protocol.slice(0, 10)}); signing keys are only fetched over https`;
     if (u.username || u.password) return 'it carries a user name or password';
     const host = normalizeHost(u.hostname);
     if (this.allowed.has(host)) return undefined;
@@ -103,7 +108,8 @@ export class IssuerHostPolicy {
       const why = forbiddenAddress(host);
       return why && `${host} is ${why}`;
     }
-    if (host === 'localhost' || LOCAL_SUFFIXES.some((s) => host.endsWith(s))) return `${host} is a local-only host name`;
+    if (host === 'localhost' || LOCAL_SUFFIXES.some((s) => host.endsWith(s)))
+      return `${host} is a local-only host name`;
     if (!host.includes('.')) return `${host} is a single-label host name, which resolves within a local network`;
     return undefined;
   }

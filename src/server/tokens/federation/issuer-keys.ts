@@ -55,7 +55,11 @@ interface Entry {
 
 /** The one answer for every discovery failure: closed port, TLS, HTTP status, silence, bad content. */
 const unavailable = (issuer: string) =>
-  new DomainError('unauthenticated', `The signing keys of issuer ${show(issuer)} could not be obtained: the issuer's OpenID configuration or JWKS could not be retrieved. openmi's log has the reason; to trust an issuer openmi cannot or may not reach, an administrator registers its JWKS with 'openmi federation-issuer add'.`, { code: 'issuer_keys_unavailable' });
+  new DomainError(
+    'unauthenticated',
+    `The signing keys of issuer ${show(issuer)} could not be obtained: the issuer's OpenID configuration or JWKS could not be retrieved. openmi's log has the reason; to trust an issuer openmi cannot or may not reach, an administrator registers its JWKS with 'openmi federation-issuer add'.`,
+    { code: 'issuer_keys_unavailable' },
+  );
 
 /**
  * Verification keys per issuer, in a fixed order: openmi's own workload issuer (the KeyRing),
@@ -75,7 +79,11 @@ export class IssuerKeys {
     const registered = await this.d.registered.getByIssuer(issuer);
     if (registered) {
       const keys = parseJwks(registered.jwks).keys;
-      return { source: 'registered', describe: `the JWKS registered as federation issuer '${registered.name}'`, keyFor: (kid) => keys.get(kid) };
+      return {
+        source: 'registered',
+        describe: `the JWKS registered as federation issuer '${registered.name}'`,
+        keyFor: (kid) => keys.get(kid),
+      };
     }
     const e = this.entries.get(issuer);
     if (e?.keys && this.d.clock.now() - e.fetchedAt! < DISCOVERY_CACHE_MS) return this.discovered(issuer, e.keys);
@@ -102,7 +110,11 @@ export class IssuerKeys {
   }
 
   private discovered(issuer: string, keys: Map<string, KeyObject>): IssuerKeySet {
-    return { source: 'discovery', describe: `the JWKS found through OpenID discovery of ${show(issuer)}`, keyFor: (kid) => keys.get(kid) };
+    return {
+      source: 'discovery',
+      describe: `the JWKS found through OpenID discovery of ${show(issuer)}`,
+      keyFor: (kid) => keys.get(kid),
+    };
   }
 
   /** One attempt per issuer at a time (concurrent token requests share it), and one per interval. */
@@ -111,7 +123,8 @@ export class IssuerKeys {
     if (running) return running;
     const now = this.d.clock.now();
     const e = this.entries.get(issuer);
-    if (e && now - e.lastAttempt < FETCH_INTERVAL_MS) return e.keys ? Promise.resolve(e.keys) : Promise.reject(unavailable(issuer));
+    if (e && now - e.lastAttempt < FETCH_INTERVAL_MS)
+      return e.keys ? Promise.resolve(e.keys) : Promise.reject(unavailable(issuer));
     // Keys still within their cache lifetime survive a failed refresh (an unknown kid cannot wipe them).
     const keep = e?.keys && now - e.fetchedAt! < DISCOVERY_CACHE_MS ? { keys: e.keys, fetchedAt: e.fetchedAt! } : {};
     this.remember(issuer, { lastAttempt: now, ...keep });
@@ -121,7 +134,10 @@ export class IssuerKeys {
         return keys;
       })
       .catch((err: unknown) => {
-        this.d.log.warn({ issuer, reason: (err as Error).message }, 'OpenID discovery of a federation issuer failed; token requests naming it are refused for now');
+        this.d.log.warn(
+          { issuer, reason: (err as Error).message },
+          'OpenID discovery of a federation issuer failed; token requests naming it are refused for now',
+        );
         throw unavailable(issuer);
       })
       .finally(() => this.inflight.delete(issuer));
@@ -143,18 +159,24 @@ export class IssuerKeys {
     const configUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
     const config = await this.get(configUrl);
     // §4.3: the document must name the same issuer, or another host could vouch for this one.
-    if (config.issuer !== issuer) throw new IssuerFetchError(`${configUrl} names issuer ${show(config.issuer)}, not ${show(issuer)}`);
+    if (config.issuer !== issuer)
+      throw new IssuerFetchError(`${configUrl} names issuer ${show(config.issuer)}, not ${show(issuer)}`);
     if (typeof config.jwks_uri !== 'string') throw new IssuerFetchError(`${configUrl} has no 'jwks_uri'`);
     const jwksWhy = this.d.policy.refusal(config.jwks_uri);
-    if (jwksWhy) throw new IssuerFetchError(`its jwks_uri ${show(config.jwks_uri)} is refused before connecting: ${jwksWhy}`);
+    if (jwksWhy)
+      throw new IssuerFetchError(`its jwks_uri ${show(config.jwks_uri)} is refused before connecting: ${jwksWhy}`);
     const parsed = parseJwks(await this.get(config.jwks_uri));
-    if (parsed.keys.size === 0) throw new IssuerFetchError(`${config.jwks_uri} has no usable RS256/ES256 keys (${parsed.problems.slice(0, 3).join('; ') || 'it is empty'})`);
+    if (parsed.keys.size === 0)
+      throw new IssuerFetchError(
+        `${config.jwks_uri} has no usable RS256/ES256 keys (${parsed.problems.slice(0, 3).join('; ') || 'it is empty'})`,
+      );
     return parsed.keys;
   }
 
   private async get(url: string): Promise<Record<string, unknown>> {
     const doc = await this.d.fetchJson(url);
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new IssuerFetchError(`${url} did not return a JSON object`);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+      throw new IssuerFetchError(`${url} did not return a JSON object`);
     return doc as Record<string, unknown>;
   }
 }

@@ -17,7 +17,10 @@ export interface FederationIssuerInput {
 
 function checkName(name: string): string {
   if (!NAME.test(name)) {
-    throw invalid(`The federation issuer name '${name.slice(0, 80)}' is invalid: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit.`, { code: 'InvalidResourceName' });
+    throw invalid(
+      `The federation issuer name '${name.slice(0, 80)}' is invalid: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit.`,
+      { code: 'InvalidResourceName' },
+    );
   }
   return name;
 }
@@ -31,10 +34,17 @@ function checkIssuer(v: unknown, ownIssuer: string): string {
   }
   // Federated credentials accept only https issuers, so any other issuer could never be matched.
   if (!url || url.protocol !== 'https:' || (v as string).length > MAX_ISSUER) {
-    throw invalid(`'properties.issuer' must be the https URL that appears in the tokens' 'iss' claim (at most ${MAX_ISSUER} characters).`, { code: 'BadRequest', target: 'properties.issuer' });
+    throw invalid(
+      `'properties.issuer' must be the https URL that appears in the tokens' 'iss' claim (at most ${MAX_ISSUER} characters).`,
+      { code: 'BadRequest', target: 'properties.issuer' },
+    );
   }
   // openmi's own issuer is always served from the KeyRing first; a registration would be silently ignored.
-  if (v === ownIssuer) throw invalid(`'${ownIssuer}' is openmi's own workload issuer; its keys are built in and cannot be registered.`, { code: 'BadRequest', target: 'properties.issuer' });
+  if (v === ownIssuer)
+    throw invalid(`'${ownIssuer}' is openmi's own workload issuer; its keys are built in and cannot be registered.`, {
+      code: 'BadRequest',
+      target: 'properties.issuer',
+    });
   return v as string;
 }
 
@@ -43,7 +53,10 @@ function checkJwks(v: unknown): Record<string, unknown> {
   const parsed = parseJwks(v);
   if (parsed.problems.length > 0 || parsed.keys.size === 0) {
     const why = parsed.problems.length ? parsed.problems.slice(0, 5).join('; ') : 'it has no keys';
-    throw invalid(`'properties.jwks' is not an acceptable JWKS: ${why}.`, { code: 'BadRequest', target: 'properties.jwks' });
+    throw invalid(`'properties.jwks' is not an acceptable JWKS: ${why}.`, {
+      code: 'BadRequest',
+      target: 'properties.jwks',
+    });
   }
   return { keys: (v as { keys: unknown[] }).keys };
 }
@@ -60,16 +73,31 @@ export class FederationIssuerService {
     private readonly ownIssuer: string,
   ) {}
 
-  async put(name: string, input: FederationIssuerInput, actor: Actor): Promise<{ record: FederationIssuerRecord; created: boolean }> {
+  async put(
+    name: string,
+    input: FederationIssuerInput,
+    actor: Actor,
+  ): Promise<{ record: FederationIssuerRecord; created: boolean }> {
     checkName(name);
     const issuer = checkIssuer(input.issuer, this.ownIssuer);
     const jwks = checkJwks(input.jwks);
     return changeInTransaction(this, actor, async (tx, batch) => {
       const existing = await tx.federationIssuers.get(name);
       const now = this.clock.now();
-      await tx.federationIssuers.put({ name, issuer, jwks, createdBy: actor.principalId, createdAt: now, updatedAt: now });
+      await tx.federationIssuers.put({
+        name,
+        issuer,
+        jwks,
+        createdBy: actor.principalId,
+        createdAt: now,
+        updatedAt: now,
+      });
       const record = (await tx.federationIssuers.get(name))!;
-      batch.add(`${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), { issuer, keys: (jwks.keys as unknown[]).length, created: !existing });
+      batch.add(`${FEDERATION_ISSUER_TYPE}/write`, resourceIdOf(record.name), {
+        issuer,
+        keys: (jwks.keys as unknown[]).length,
+        created: !existing,
+      });
       return { record, created: !existing };
     });
   }

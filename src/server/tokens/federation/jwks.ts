@@ -25,7 +25,8 @@ function shapeProblem(k: Record<string, unknown>): string | undefined {
     return undefined;
   }
   if (k.kty === 'EC') {
-    if (k.crv !== 'P-256' || typeof k.x !== 'string' || typeof k.y !== 'string') return "is an EC key that is not P-256 with 'x' and 'y'";
+    if (k.crv !== 'P-256' || typeof k.x !== 'string' || typeof k.y !== 'string')
+      return "is an EC key that is not P-256 with 'x' and 'y'";
     if (k.alg !== undefined && k.alg !== 'ES256') return `has alg ${show(k.alg)}; EC keys must be ES256`;
     return undefined;
   }
@@ -39,7 +40,9 @@ function importJwk(entry: unknown): KeyObject | string {
   const problem = shapeProblem(k);
   if (problem) return problem;
   // Only the public members go to createPublicKey, so nothing else in the JWK can change its meaning.
-  const jwk = (k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv: 'P-256', x: k.x, y: k.y }) as JsonWebKey;
+  const jwk = (
+    k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv: 'P-256', x: k.x, y: k.y }
+  ) as JsonWebKey;
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk, format: 'jwk' });
@@ -47,7 +50,8 @@ function importJwk(entry: unknown): KeyObject | string {
     return 'is not a valid public key';
   }
   const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (key.asymmetricKeyType === 'rsa' && (bits ?? 0) < MIN_RSA_BITS) return `is an RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are required`;
+  if (key.asymmetricKeyType === 'rsa' && (bits ?? 0) < MIN_RSA_BITS)
+    return `is an RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are required`;
   return key;
 }
 
@@ -56,7 +60,9 @@ export function parseJwks(doc: unknown): ParsedJwks {
   const out: ParsedJwks = { keys: new Map(), problems: [] };
   const list = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).keys : undefined;
   if (!Array.isArray(list)) {
-    out.problems.push("the document has no 'keys' array; expected a JWKS such as {\"keys\":[{\"kty\":\"RSA\",\"kid\":\"…\",\"n\":\"…\",\"e\":\"AQAB\"}]}");
+    out.problems.push(
+      'the document has no \'keys\' array; expected a JWKS such as {"keys":[{"kty":"RSA","kid":"…","n":"…","e":"AQAB"}]}',
+    );
     return out;
   }
   if (list.length > MAX_JWKS_KEYS) {

@@ -49,7 +49,10 @@ export interface WorkloadToken {
 function text(v: unknown, name: string, fallback?: string): string {
   if (v === undefined && fallback !== undefined) return fallback;
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_CLAIM_LENGTH || /[\u0000-\u001f]/.test(v)) {
-    throw invalid(`'${name}' must be a string of 1-${MAX_CLAIM_LENGTH} printable characters.`, { code: 'BadRequest', target: name });
+    throw invalid(`'${name}' must be a string of 1-${MAX_CLAIM_LENGTH} printable characters.`, {
+      code: 'BadRequest',
+      target: name,
+    });
   }
   return v;
 }
@@ -57,10 +60,22 @@ function text(v: unknown, name: string, fallback?: string): string {
 /** Checks a request body `{subject, audience?, lifetimeSeconds?}`. */
 export function checkWorkloadTokenRequest(body: Record<string, unknown>): WorkloadTokenRequest {
   const lifetime = body['lifetimeSeconds'] ?? DEFAULT_WORKLOAD_LIFETIME_SECONDS;
-  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < MIN_WORKLOAD_LIFETIME_SECONDS || lifetime > MAX_WORKLOAD_LIFETIME_SECONDS) {
-    throw invalid(`'lifetimeSeconds' must be a whole number from ${MIN_WORKLOAD_LIFETIME_SECONDS} to ${MAX_WORKLOAD_LIFETIME_SECONDS}.`, { code: 'BadRequest', target: 'lifetimeSeconds' });
+  if (
+    typeof lifetime !== 'number' ||
+    !Number.isInteger(lifetime) ||
+    lifetime < MIN_WORKLOAD_LIFETIME_SECONDS ||
+    lifetime > MAX_WORKLOAD_LIFETIME_SECONDS
+  ) {
+    throw invalid(
+      `'lifetimeSeconds' must be a whole number from ${MIN_WORKLOAD_LIFETIME_SECONDS} to ${MAX_WORKLOAD_LIFETIME_SECONDS}.`,
+      { code: 'BadRequest', target: 'lifetimeSeconds' },
+    );
   }
-  return { subject: text(body['subject'], 'subject'), audience: text(body['audience'], 'audience', DEFAULT_WORKLOAD_AUDIENCE), lifetimeSeconds: lifetime };
+  return {
+    subject: text(body['subject'], 'subject'),
+    audience: text(body['audience'], 'audience', DEFAULT_WORKLOAD_AUDIENCE),
+    lifetimeSeconds: lifetime,
+  };
 }
 
 /** Mints workload tokens: `iss, sub, aud, iat, nbf, exp, jti`, RS256 with the current KeyRing key. */

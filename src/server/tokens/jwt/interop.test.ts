@@ -30,7 +30,9 @@ test('jose accepts tokens from JwtSigner, resolving the key from our JWKS by kid
   assert.deepEqual(protectedHeader, { typ: 'JWT', alg: 'RS256', x5t: k.kid, kid: k.kid });
   // And jose refuses it under the wrong key, so the check above is meaningful.
   const wrong = createLocalJWKSet(jwksDocument([{ ...other.publicJwk, kid: k.kid }]));
-  await assert.rejects(jwtVerify(token, wrong, { currentDate: new Date(clock.now()) }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+  await assert.rejects(jwtVerify(token, wrong, { currentDate: new Date(clock.now()) }), {
+    code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  });
 });
 
 test('verifyJwt accepts a token signed by jose SignJWT with the same key', async () => {

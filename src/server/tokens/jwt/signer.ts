@@ -25,15 +25,18 @@ export class JwtSigner {
     // Only plain 'rsa': crypto.sign defaults to PKCS#1 v1.5 for it (= RS256); an 'rsa-pss'
     // or EC key would silently produce a different algorithm under an RS256 header.
     if (key.privateKey.type !== 'private' || key.privateKey.asymmetricKeyType !== 'rsa') {
-      throw new Error(`JwtSigner needs an RSA private key, got ${key.privateKey.type} ${key.privateKey.asymmetricKeyType ?? ''}`);
+      throw new Error(
+        `JwtSigner needs an RSA private key, got ${key.privateKey.type} ${key.privateKey.asymmetricKeyType ?? ''}`,
+      );
     }
     this.kid = key.kid;
     this.privateKey = key.privateKey;
     this.poolKey = { kid: key.kid, privateKey: key.privateKey };
     // Same member order as Entra's tokens: typ, alg, x5t, kid.
-    const header = key.x5t === undefined
-      ? { typ: 'JWT', alg: 'RS256', kid: key.kid }
-      : { typ: 'JWT', alg: 'RS256', x5t: key.x5t, kid: key.kid };
+    const header =
+      key.x5t === undefined
+        ? { typ: 'JWT', alg: 'RS256', kid: key.kid }
+        : { typ: 'JWT', alg: 'RS256', x5t: key.x5t, kid: key.kid };
     this.headerSegment = `${b64url(header)}.`;
   }
 

@@ -35,12 +35,17 @@ function rsaKey(kid: string): PoolSigningKey & { publicKey: KeyObject } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { kid, privateKey, publicKey };
 }
-const verifies = (input: string, sig: string, key: KeyObject) => verify('sha256', Buffer.from(input, 'latin1'), key, Buffer.from(sig, 'base64url'));
+const verifies = (input: string, sig: string, key: KeyObject) =>
+  verify('sha256', Buffer.from(input, 'latin1'), key, Buffer.from(sig, 'base64url'));
 const input = (i: number) => Buffer.from(JSON.stringify({ alg: 'RS256', n: i })).toString('base64url');
 
 /** Verifies with jose against the ring's published JWKS, as an outside verifier would. */
 async function check(ring: KeyRing, token: string) {
-  return jwtVerify(token, createLocalJWKSet(ring.jwks()), { algorithms: ['RS256'], audience: AUD, issuer: AUTHORITY.issuerV1(TENANT) });
+  return jwtVerify(token, createLocalJWKSet(ring.jwks()), {
+    algorithms: ['RS256'],
+    audience: AUD,
+    issuer: AUTHORITY.issuerV1(TENANT),
+  });
 }
 
 describe('SigningPool', () => {
@@ -85,7 +90,9 @@ describe('SigningPool', () => {
     const across = Array.from({ length: 40 }, () => issuer.issueAsync(request));
     const r = await ring.rotate(3_600_000);
     across.push(...Array.from({ length: 40 }, () => issuer.issueAsync(request)));
-    const kids = await Promise.all(across.map(async (t) => (await check(ring, (await t).accessToken)).protectedHeader.kid));
+    const kids = await Promise.all(
+      across.map(async (t) => (await check(ring, (await t).accessToken)).protectedHeader.kid),
+    );
     assert.ok(kids.every((k) => k === old || k === r.currentKid));
     const fresh = await issuer.issueAsync(request);
     assert.equal((await check(ring, fresh.accessToken)).protectedHeader.kid, r.currentKid);
@@ -132,7 +139,12 @@ describe('SigningPool', () => {
     const settled = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => p.sign(key, input(i))));
     assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 2);
     for (const s of settled.slice(2)) {
-      assert.ok(s.status === 'rejected' && s.reason instanceof DomainError && s.reason.kind === 'unavailable' && s.reason.code === 'signing_overloaded');
+      assert.ok(
+        s.status === 'rejected' &&
+          s.reason instanceof DomainError &&
+          s.reason.kind === 'unavailable' &&
+          s.reason.code === 'signing_overloaded',
+      );
     }
   });
 
@@ -161,7 +173,9 @@ describe('SigningPool and process lifetime', () => {
         const key = { kid: 'k', privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
         const pool = new SigningPool({ workers: 2 });
         ${body}`;
-      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      );
     });
 
   it('close() leaves no handles: the process exits', async () => {

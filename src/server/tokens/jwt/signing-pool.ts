@@ -82,7 +82,8 @@ export class SigningPool {
   private closed = false;
 
   constructor(private readonly options: SigningPoolOptions) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`a signing pool needs at least one worker, got ${options.workers}`);
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new Error(`a signing pool needs at least one worker, got ${options.workers}`);
     this.maxQueue = options.maxQueuePerWorker ?? DEFAULT_MAX_QUEUE_PER_WORKER;
     this.slots = Array.from({ length: options.workers }, (_, i) => this.start(i));
   }
@@ -98,7 +99,13 @@ export class SigningPool {
     // Every worker is down and waiting to restart: slower on the event loop beats failing.
     if (slot === undefined) return new Promise((resolve) => resolve(signInline(key, signingInput)));
     if (slot.pending.size >= this.maxQueue) {
-      return Promise.reject(new DomainError('unavailable', `token signing is overloaded (${this.maxQueue} signatures queued per worker); retry shortly`, { code: 'signing_overloaded' }));
+      return Promise.reject(
+        new DomainError(
+          'unavailable',
+          `token signing is overloaded (${this.maxQueue} signatures queued per worker); retry shortly`,
+          { code: 'signing_overloaded' },
+        ),
+      );
     }
     this.ensureKey(slot, key);
     const id = this.nextId++;
@@ -146,7 +153,10 @@ export class SigningPool {
     this.flush(slot);
     slot.kids.push(key.kid);
     const drop = slot.kids.length > MAX_KEYS_PER_WORKER ? slot.kids.shift() : undefined;
-    const msg: ToWorker = drop === undefined ? { t: 'key', kid: key.kid, key: key.privateKey } : { t: 'key', kid: key.kid, key: key.privateKey, drop };
+    const msg: ToWorker =
+      drop === undefined
+        ? { t: 'key', kid: key.kid, key: key.privateKey }
+        : { t: 'key', kid: key.kid, key: key.privateKey, drop };
     slot.worker.postMessage(msg);
   }
 
@@ -174,7 +184,15 @@ export class SigningPool {
     // No inherited execArgv: flags meant for the main program (--input-type, --cpu-prof, …)
     // can stop a worker from starting, and signing needs none.
     const worker = new Worker(WORKER_URL, { name: `openmi-signing-${index}`, execArgv: [] });
-    const slot: Slot = { index, worker, pending: new Map(), outbox: undefined, kids: [], online: false, failure: undefined };
+    const slot: Slot = {
+      index,
+      worker,
+      pending: new Map(),
+      outbox: undefined,
+      kids: [],
+      online: false,
+      failure: undefined,
+    };
     worker.on('online', () => (slot.online = true));
     worker.on('message', (m: FromWorker) => this.answer(slot, m));
     worker.on('error', (err) => (slot.failure = err));
@@ -202,8 +220,16 @@ export class SigningPool {
     this.slots[slot.index] = undefined;
     const why = slot.failure === undefined ? `exit code ${code}` : slot.failure.message;
     const owed = slot.pending.size;
-    failAll(slot, new SigningWorkerExitedError(`signing worker ${slot.index} exited (${why}) with ${owed} signatures in flight; a replacement is starting`));
-    this.options.log?.error({ err: slot.failure, code, inFlight: owed, worker: slot.index }, 'signing worker exited; replacing it');
+    failAll(
+      slot,
+      new SigningWorkerExitedError(
+        `signing worker ${slot.index} exited (${why}) with ${owed} signatures in flight; a replacement is starting`,
+      ),
+    );
+    this.options.log?.error(
+      { err: slot.failure, code, inFlight: owed, worker: slot.index },
+      'signing worker exited; replacing it',
+    );
     if (slot.online) {
       this.slots[slot.index] = this.start(slot.index);
       return;

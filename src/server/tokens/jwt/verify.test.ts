@@ -31,7 +31,12 @@ const rawToken = (header: unknown, payload: unknown): string => {
   return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
 };
 
-function rejects(token: string, code: JwtFailureCode, message: RegExp | string, over: Partial<VerifyOptions> = {}): void {
+function rejects(
+  token: string,
+  code: JwtFailureCode,
+  message: RegExp | string,
+  over: Partial<VerifyOptions> = {},
+): void {
   assert.throws(
     () => verifyJwt(token, options(over)),
     (e: unknown) => {
@@ -60,7 +65,11 @@ test('round trip: a signed token verifies and returns header and claims', () => 
 
 test('malformed: garbage, wrong segment count, bad characters, bad JSON', () => {
   for (const t of ['', 'abc', 'a.b', 'a.b.c.d', 'a.b+c.d', 'a.b c.d', 'abc.def.ghi']) {
-    assert.throws(() => verifyJwt(t, options()), (e: unknown) => e instanceof JwtVerifyError && e.code === 'malformed', t);
+    assert.throws(
+      () => verifyJwt(t, options()),
+      (e: unknown) => e instanceof JwtVerifyError && e.code === 'malformed',
+      t,
+    );
   }
   rejects(`${b64([1])}.${b64(claims)}.sig`, 'malformed', 'token header must be a JSON object');
   rejects('abc.def.ghi', 'malformed', 'token header is not valid UTF-8');
@@ -129,8 +138,11 @@ test('bad_signature: a non-canonical spelling of a valid signature is refused', 
 });
 
 test('expired: exp + skew <= now, default skew 30s', () => {
-  rejects(tokenWith({ ...claims, exp: NOW - 30 }), 'expired',
-    'token expired at 2025-12-31T23:59:30.000Z (1767225570); now is 2026-01-01T00:00:00.000Z (1767225600), allowed clock skew 30s');
+  rejects(
+    tokenWith({ ...claims, exp: NOW - 30 }),
+    'expired',
+    'token expired at 2025-12-31T23:59:30.000Z (1767225570); now is 2026-01-01T00:00:00.000Z (1767225600), allowed clock skew 30s',
+  );
   assert.ok(verifyJwt(tokenWith({ ...claims, exp: NOW - 29 }), options()));
   rejects(tokenWith({ ...claims, exp: NOW - 29 }), 'expired', /allowed clock skew 0s/, { clockSkewSeconds: 0 });
   assert.ok(verifyJwt(tokenWith({ ...claims, exp: NOW - 100 }), options({ clockSkewSeconds: 120 })));
@@ -141,17 +153,29 @@ test('not_yet_valid: nbf - skew > now', () => {
   assert.ok(verifyJwt(tokenWith({ ...claims, nbf: NOW + 30 }), options()));
 });
 
-test("iat: when present it is a number and not beyond now + skew (revocation compares it)", () => {
+test('iat: when present it is a number and not beyond now + skew (revocation compares it)', () => {
   rejects(tokenWith({ ...claims, iat: String(NOW) }), 'malformed', "token 'iat' claim must be a number");
-  rejects(tokenWith({ ...claims, iat: NOW + 31 }), 'not_yet_valid', /issued at 2026-01-01T00:00:31.000Z \(1767225631\), in the future/);
+  rejects(
+    tokenWith({ ...claims, iat: NOW + 31 }),
+    'not_yet_valid',
+    /issued at 2026-01-01T00:00:31.000Z \(1767225631\), in the future/,
+  );
   assert.ok(verifyJwt(tokenWith({ ...claims, iat: NOW + 30 }), options()));
   assert.ok(verifyJwt(tokenWith({ ...claims, iat: undefined }), options()));
 });
 
 test('malformed: header or payload bytes that are not UTF-8', () => {
-  const body = Buffer.concat([Buffer.from(JSON.stringify(claims).slice(0, -1) + ',"x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const body = Buffer.concat([
+    Buffer.from(JSON.stringify(claims).slice(0, -1) + ',"x":"'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('"}'),
+  ]);
   const input = `${b64({ alg: 'RS256', kid: KID })}.${body.toString('base64url')}`;
-  rejects(`${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`, 'malformed', 'token payload is not valid UTF-8');
+  rejects(
+    `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`,
+    'malformed',
+    'token payload is not valid UTF-8',
+  );
 });
 
 test('malformed: a member named twice in the header or the payload, however it is spelled', () => {
@@ -161,8 +185,16 @@ test('malformed: a member named twice in the header or the payload, however it i
   };
   const body = JSON.stringify(claims).slice(1, -1);
   const header = `"alg":"RS256","kid":"${KID}"`;
-  rejects(raw(`{${header}}`, `{${body},"aud":"api://other"}`), 'malformed', "token payload names 'aud' more than once; each member may appear once");
-  rejects(raw(`{"alg":"none",${header}}`, `{${body}}`), 'malformed', "token header names 'alg' more than once; each member may appear once");
+  rejects(
+    raw(`{${header}}`, `{${body},"aud":"api://other"}`),
+    'malformed',
+    "token payload names 'aud' more than once; each member may appear once",
+  );
+  rejects(
+    raw(`{"alg":"none",${header}}`, `{${body}}`),
+    'malformed',
+    "token header names 'alg' more than once; each member may appear once",
+  );
   rejects(raw(`{${header}}`, `{${body},"\\u006fid":"o2"}`), 'malformed', /names 'oid' more than once/);
   // The same name in different objects, and names inside string values, are not duplicates.
   const nested = `{${body},"x":{"oid":1,"y":[{"oid":2},{"oid":3}]},"z":"\\",\\"oid\\":"}`;
@@ -170,14 +202,22 @@ test('malformed: a member named twice in the header or the payload, however it i
 });
 
 test('wrong_issuer: exact match only', () => {
-  rejects(tokenWith({ ...claims, iss: ISS.slice(0, -1) }), 'wrong_issuer',
-    `token issuer '${ISS.slice(0, -1)}' is not accepted here; expected one of: ${ISS}`);
+  rejects(
+    tokenWith({ ...claims, iss: ISS.slice(0, -1) }),
+    'wrong_issuer',
+    `token issuer '${ISS.slice(0, -1)}' is not accepted here; expected one of: ${ISS}`,
+  );
   rejects(tokenWith({ ...claims, iss: undefined }), 'wrong_issuer', /issuer 'undefined'/);
 });
 
 test('wrong_audience: exact member of the accepted list', () => {
   const over = { audiences: ['a', 'b'] };
-  rejects(tokenWith({ ...claims, aud: 'x' }), 'wrong_audience', "token audience 'x' is not accepted here; expected one of: a, b", over);
+  rejects(
+    tokenWith({ ...claims, aud: 'x' }),
+    'wrong_audience',
+    "token audience 'x' is not accepted here; expected one of: a, b",
+    over,
+  );
   rejects(tokenWith({ ...claims, aud: ['x', 'y'] }), 'wrong_audience', /audience '\["x","y"\]'/, over);
   rejects(tokenWith({ ...claims, aud: 'A' }), 'wrong_audience', /audience 'A'/, over);
   rejects(tokenWith({ ...claims, aud: [1, 'a'] }), 'wrong_audience', /audience '\[1,"a"\]'/, over);
@@ -185,11 +225,18 @@ test('wrong_audience: exact member of the accepted list', () => {
 });
 
 test('wrong_tenant: exact tid match when tenantId is given', () => {
-  rejects(tokenWith({ ...claims, tid: TID.toUpperCase() }), 'wrong_tenant',
-    `token tenant '${TID.toUpperCase()}' is not accepted here; expected '${TID}'`);
+  rejects(
+    tokenWith({ ...claims, tid: TID.toUpperCase() }),
+    'wrong_tenant',
+    `token tenant '${TID.toUpperCase()}' is not accepted here; expected '${TID}'`,
+  );
   rejects(tokenWith({ ...claims, tid: undefined }), 'wrong_tenant', /tenant 'undefined'/);
 });
 
 test('attacker-controlled values are clipped and stripped of control characters in messages', () => {
-  rejects(tokenWith({ ...claims, aud: `evil\n${'z'.repeat(500)}` }), 'wrong_audience', /^token audience 'evil\?z{95}…' is not/);
+  rejects(
+    tokenWith({ ...claims, aud: `evil\n${'z'.repeat(500)}` }),
+    'wrong_audience',
+    /^token audience 'evil\?z{95}…' is not/,
+  );
 });

@@ -92,7 +92,11 @@ function decodeJson(segment: string, what: string): Record<string, unknown> {
   }
   const dup = duplicateMember(text);
   // The name is shown in printable ASCII only: it comes from an unverified header.
-  if (dup !== undefined) return fail('malformed', `token ${what} names ${show(dup.slice(0, 60).replace(/[^\x20-\x7e]/g, '?'))} more than once; each member may appear once`);
+  if (dup !== undefined)
+    return fail(
+      'malformed',
+      `token ${what} names ${show(dup.slice(0, 60).replace(/[^\x20-\x7e]/g, '?'))} more than once; each member may appear once`,
+    );
   return value as Record<string, unknown>;
 }
 
@@ -103,11 +107,15 @@ function parseHeader(segment: string, allowed: readonly JwtAlgorithm[]): JwtHead
   // Allow-list, not deny-list: 'none', 'HS256' (key confusion with the RSA public key) and
   // every other algorithm are refused before any key is looked up.
   if (!allowed.includes(h.alg as JwtAlgorithm)) {
-    return fail('alg_not_allowed', `token algorithm ${show(h.alg)} is not allowed; expected ${allowed.map((a) => `'${a}'`).join(' or ')}`);
+    return fail(
+      'alg_not_allowed',
+      `token algorithm ${show(h.alg)} is not allowed; expected ${allowed.map((a) => `'${a}'`).join(' or ')}`,
+    );
   }
   const alg = h.alg as JwtAlgorithm;
   // RFC 7515 §4.1.11: a verifier must reject critical extensions it does not understand (all of them).
-  if (h.crit !== undefined) return fail('malformed', 'token header lists critical extensions (crit); none are supported');
+  if (h.crit !== undefined)
+    return fail('malformed', 'token header lists critical extensions (crit); none are supported');
   if (typeof h.kid !== 'string' || h.kid === '') {
     return fail('malformed', "token header has no 'kid'; expected the id of a signing key");
   }
@@ -121,8 +129,15 @@ function resolveKey(header: JwtHeader, keyFor: VerifyOptions['keyFor']): KeyObje
   if (!key) return fail('unknown_kid', `no signing key with kid ${show(kid)} is known here`);
   // The key must fit the algorithm: otherwise crypto.verify would run a different one (an EC or
   // RSA-PSS key under an RS256 header, an RSA key or another curve under ES256).
-  const fits = alg === 'RS256' ? key.asymmetricKeyType === 'rsa' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  if (!fits) return fail('unknown_kid', `key ${show(kid)} is not ${alg === 'RS256' ? 'an RSA' : 'an EC P-256'} key, so it cannot verify ${alg}`);
+  const fits =
+    alg === 'RS256'
+      ? key.asymmetricKeyType === 'rsa'
+      : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (!fits)
+    return fail(
+      'unknown_kid',
+      `key ${show(kid)} is not ${alg === 'RS256' ? 'an RSA' : 'an EC P-256'} key, so it cannot verify ${alg}`,
+    );
   return key;
 }
 
@@ -138,9 +153,12 @@ function checkSignature(token: string, parts: readonly string[], key: KeyObject,
     // Canonical encoding only: otherwise "…AB" and "…AC" could decode to the same signature,
     // giving one token many spellings (defeats replay caches keyed on the token string).
     const canonical = signature.toString('base64url') === parts[2];
-    ok = header.alg === 'RS256'
-      ? canonical && verify('sha256', signingInput, key, signature)
-      : canonical && signature.length === ES256_SIGNATURE_BYTES && verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    ok =
+      header.alg === 'RS256'
+        ? canonical && verify('sha256', signingInput, key, signature)
+        : canonical &&
+          signature.length === ES256_SIGNATURE_BYTES &&
+          verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
     ok = false;
   }
@@ -155,9 +173,13 @@ function checkLifetime(c: Record<string, unknown>, now: number, skew: number): v
     fail('expired', `token expired at ${showTime(c.exp)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
   }
   if (c.nbf !== undefined) {
-    if (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf)) return fail('malformed', "token 'nbf' claim must be a number");
+    if (typeof c.nbf !== 'number' || !Number.isFinite(c.nbf))
+      return fail('malformed', "token 'nbf' claim must be a number");
     if (c.nbf - skew > now) {
-      fail('not_yet_valid', `token is not valid before ${showTime(c.nbf)}; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+      fail(
+        'not_yet_valid',
+        `token is not valid before ${showTime(c.nbf)}; now is ${showTime(now)}, allowed clock skew ${skew}s`,
+      );
     }
   }
   checkIssuedAt(c, now, skew);
@@ -170,9 +192,13 @@ function checkLifetime(c: Record<string, unknown>, now: number, skew: number): v
  */
 function checkIssuedAt(c: Record<string, unknown>, now: number, skew: number): void {
   if (c.iat === undefined) return;
-  if (typeof c.iat !== 'number' || !Number.isFinite(c.iat)) return fail('malformed', "token 'iat' claim must be a number");
+  if (typeof c.iat !== 'number' || !Number.isFinite(c.iat))
+    return fail('malformed', "token 'iat' claim must be a number");
   if (c.iat - skew > now) {
-    fail('not_yet_valid', `token claims to be issued at ${showTime(c.iat)}, in the future; now is ${showTime(now)}, allowed clock skew ${skew}s`);
+    fail(
+      'not_yet_valid',
+      `token claims to be issued at ${showTime(c.iat)}, in the future; now is ${showTime(now)}, allowed clock skew ${skew}s`,
+    );
   }
 }
 
@@ -185,7 +211,10 @@ function checkIssuerAudienceTenant(c: Record<string, unknown>, opts: VerifyOptio
   const aud = typeof c.aud === 'string' ? [c.aud] : c.aud;
   const wellFormed = Array.isArray(aud) && aud.every((a) => typeof a === 'string');
   if (!wellFormed || !aud.some((a) => opts.audiences.includes(a as string))) {
-    fail('wrong_audience', `token audience ${show(c.aud)} is not accepted here; expected one of: ${oneOf(opts.audiences)}`);
+    fail(
+      'wrong_audience',
+      `token audience ${show(c.aud)} is not accepted here; expected one of: ${oneOf(opts.audiences)}`,
+    );
   }
   if (opts.tenantId !== undefined && c.tid !== opts.tenantId) {
     fail('wrong_tenant', `token tenant ${show(c.tid)} is not accepted here; expected ${show(opts.tenantId)}`);

@@ -77,7 +77,9 @@ export function importPrivateKey(pem: string): KeyObject {
   const key = createPrivateKey(pem);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (key.asymmetricKeyType !== 'rsa' || bits < MIN_RSA_BITS) {
-    throw new Error(`signing key must be RSA of at least ${MIN_RSA_BITS} bits, got ${key.asymmetricKeyType ?? 'unknown'} ${bits}`);
+    throw new Error(
+      `signing key must be RSA of at least ${MIN_RSA_BITS} bits, got ${key.asymmetricKeyType ?? 'unknown'} ${bits}`,
+    );
   }
   return key;
 }

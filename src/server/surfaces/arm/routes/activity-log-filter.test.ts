@@ -6,11 +6,17 @@ import { startTestServer, type TestServer } from '../../../../../test/helpers/se
 describe('date-times in log filters, as real clients send them', () => {
   let t: TestServer;
   let since: Date;
-  const log = (filter: string) => t.arm('GET', `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(filter)}`);
+  const log = (filter: string) =>
+    t.arm(
+      'GET',
+      `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${encodeURIComponent(filter)}`,
+    );
   before(async () => {
     t = await startTestServer();
     since = new Date(Date.now() - 60_000);
-    await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-filter?api-version=2025-04-01`, { location: 'westeurope' });
+    await t.arm('PUT', `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-filter?api-version=2025-04-01`, {
+      location: 'westeurope',
+    });
   });
   after(() => t.stop());
 
@@ -28,14 +34,23 @@ describe('date-times in log filters, as real clients send them', () => {
 
   it('az, the SDKs and OData forms all select the group write', async () => {
     for (const f of forms()) {
-      const r = await log(`${f} and eventTimestamp le ${new Date(Date.now() + 60_000).toISOString().slice(0, 19)} and resourceGroupName eq 'rg-filter'`);
+      const r = await log(
+        `${f} and eventTimestamp le ${new Date(Date.now() + 60_000).toISOString().slice(0, 19)} and resourceGroupName eq 'rg-filter'`,
+      );
       assert.equal(r.status, 200, `${f}: ${r.text}`);
-      assert.ok(r.json.value.some((e: any) => e.operationName.value === 'Microsoft.Resources/subscriptions/resourceGroups/write'), f);
+      assert.ok(
+        r.json.value.some(
+          (e: any) => e.operationName.value === 'Microsoft.Resources/subscriptions/resourceGroups/write',
+        ),
+        f,
+      );
     }
   });
 
   it('the bounds are applied: a window in the past selects nothing', async () => {
-    const r = await log(`eventTimestamp ge 2020-01-01T00:00:00 and eventTimestamp le ${python().slice(0, 10)}T00:00:00.0000001`);
+    const r = await log(
+      `eventTimestamp ge 2020-01-01T00:00:00 and eventTimestamp le ${python().slice(0, 10)}T00:00:00.0000001`,
+    );
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.value.length, 0);
   });
@@ -52,7 +67,10 @@ describe('date-times in log filters, as real clients send them', () => {
 
   it("the sign-in log's from/to take the same forms", async () => {
     for (const from of [python(), iso(), `datetime'${iso()}'`, iso().replace('Z', '+00:00')]) {
-      const r = await t.arm('GET', `/providers/OpenMI.Audit/signIns?api-version=2025-01-01&from=${encodeURIComponent(from)}&to=${encodeURIComponent(python().slice(0, 19))}`);
+      const r = await t.arm(
+        'GET',
+        `/providers/OpenMI.Audit/signIns?api-version=2025-01-01&from=${encodeURIComponent(from)}&to=${encodeURIComponent(python().slice(0, 19))}`,
+      );
       assert.equal(r.status, 200, `${from}: ${r.text}`);
     }
     const bad = await t.arm('GET', '/providers/OpenMI.Audit/signIns?api-version=2025-01-01&from=soon');

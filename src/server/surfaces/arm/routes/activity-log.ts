@@ -20,7 +20,12 @@ const EQ_FIELDS: Record<string, string> = {
 
 function parseTime(raw: string): number {
   const t = parseFilterTime(raw);
-  if (t === undefined) throw new ArmError('InvalidParameter', `'${raw}' in $filter is not a date-time; use ${FILTER_TIME_EXAMPLE}.`, '$filter');
+  if (t === undefined)
+    throw new ArmError(
+      'InvalidParameter',
+      `'${raw}' in $filter is not a date-time; use ${FILTER_TIME_EXAMPLE}.`,
+      '$filter',
+    );
   return t;
 }
 
@@ -34,13 +39,29 @@ export function parseActivityFilter(filter: string | null, subscriptionId: strin
   if (!filter) return q;
   for (const clause of filter.split(/\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)/i)) {
     const m = CLAUSE.exec(clause);
-    if (!m) throw new ArmError('InvalidParameter', `Cannot parse '${clause}' in $filter; use e.g. eventTimestamp ge '2026-01-01T00:00:00Z' and resourceGroupName eq 'rg'.`, '$filter');
+    if (!m)
+      throw new ArmError(
+        'InvalidParameter',
+        `Cannot parse '${clause}' in $filter; use e.g. eventTimestamp ge '2026-01-01T00:00:00Z' and resourceGroupName eq 'rg'.`,
+        '$filter',
+      );
     const [field, op, value] = [m[1]!.toLowerCase(), m[2]!.toLowerCase(), m[3]!];
     if (field === 'eventtimestamp' && op === 'ge') q.from = parseTime(value);
     else if (field === 'eventtimestamp' && op === 'le') q.to = parseTime(value);
-    else if (op === 'eq' && EQ_FIELDS[field] && unquote(value) !== undefined) q.eq![EQ_FIELDS[field]] = unquote(value)!.toLowerCase();
-    else if (op === 'eq' && EQ_FIELDS[field]) throw new ArmError('InvalidParameter', `The value of '${m[1]}' in $filter must be quoted: ${m[1]} eq '${value}'.`, '$filter');
-    else throw new ArmError('InvalidParameter', `'${m[1]} ${m[2]}' is not supported in $filter. Filter on eventTimestamp ge/le, resourceGroupName, resourceUri, correlationId or caller with eq.`, '$filter');
+    else if (op === 'eq' && EQ_FIELDS[field] && unquote(value) !== undefined)
+      q.eq![EQ_FIELDS[field]] = unquote(value)!.toLowerCase();
+    else if (op === 'eq' && EQ_FIELDS[field])
+      throw new ArmError(
+        'InvalidParameter',
+        `The value of '${m[1]}' in $filter must be quoted: ${m[1]} eq '${value}'.`,
+        '$filter',
+      );
+    else
+      throw new ArmError(
+        'InvalidParameter',
+        `'${m[1]} ${m[2]}' is not supported in $filter. Filter on eventTimestamp ge/le, resourceGroupName, resourceUri, correlationId or caller with eq.`,
+        '$filter',
+      );
   }
   return q;
 }
@@ -75,14 +96,21 @@ export function eventData(e: ActivityEvent, tenantId: string): ActivityEventWire
     submissionTimestamp: new Date(e.at).toISOString(),
     subscriptionId,
     tenantId,
-    properties: { eventCategory: 'Administrative', entity: e.resourceId, message: e.operation, ...(e.detail ? { detail: JSON.stringify(e.detail) } : {}), ...principalOf(e) },
+    properties: {
+      eventCategory: 'Administrative',
+      entity: e.resourceId,
+      message: e.operation,
+      ...(e.detail ? { detail: JSON.stringify(e.detail) } : {}),
+      ...principalOf(e),
+    },
   };
 }
 
 /** Structured principalId/roleDefinitionId (openmi's addition, docs/wire/arm.md#activity-log) so callers need no string search. */
 function principalOf(e: ActivityEvent): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ['principalId', 'roleDefinitionId'] as const) if (typeof e.detail?.[k] === 'string') out[k] = e.detail[k] as string;
+  for (const k of ['principalId', 'roleDefinitionId'] as const)
+    if (typeof e.detail?.[k] === 'string') out[k] = e.detail[k] as string;
   return out;
 }
 

@@ -19,12 +19,22 @@ const agentWire = (a: AgentRecord): AgentWire => ({
   id: agentIdOf(a),
   name: a.id,
   type: AGENTS_TYPE,
-  properties: { resourceId: a.resourceId, hostname: a.hostname, createdAt: iso(a.createdAt), expiresAt: iso(a.expiresAt), ephemeral: a.expiresAt !== null },
+  properties: {
+    resourceId: a.resourceId,
+    hostname: a.hostname,
+    createdAt: iso(a.createdAt),
+    expiresAt: iso(a.expiresAt),
+    ephemeral: a.expiresAt !== null,
+  },
 });
 
 function joinTokenInput(c: ArmCall): JoinTokenRequest {
   const b = (c.body ?? {}) as Record<string, unknown>;
-  if (typeof b !== 'object' || Array.isArray(b)) throw new ArmError('InvalidRequestContent', 'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.');
+  if (typeof b !== 'object' || Array.isArray(b))
+    throw new ArmError(
+      'InvalidRequestContent',
+      'The body must be a JSON object such as {"ephemeral": false, "expiresInSeconds": 3600}.',
+    );
   const out: { ephemeral?: boolean; expiresInSeconds?: number } = {};
   if (b['ephemeral'] !== undefined) out.ephemeral = b['ephemeral'] === true;
   if (b['expiresInSeconds'] !== undefined) out.expiresInSeconds = Number(b['expiresInSeconds']);
@@ -44,7 +54,12 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
           handle: async (c) => {
             const created = await d.joinTokens.create(actorOf(c), c.params['scope']!, joinTokenInput(c));
             const r = created.record;
-            const body: JoinTokenWire = { token: created.token, resourceId: r.resourceId, expiresOn: new Date(r.expiresAt).toISOString(), ephemeral: r.ephemeral };
+            const body: JoinTokenWire = {
+              token: created.token,
+              resourceId: r.resourceId,
+              expiresOn: new Date(r.expiresAt).toISOString(),
+              ephemeral: r.ephemeral,
+            };
             return { status: 200, body };
           },
         },
@@ -57,7 +72,9 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
       methods: {
         DELETE: {
           action: 'OpenMI.Agents/agents/delete',
-          handle: async (c) => ({ status: (await d.agents.delete(c.params['scope']!, c.params['agentId']!, actorOf(c))) ? 200 : 204 }),
+          handle: async (c) => ({
+            status: (await d.agents.delete(c.params['scope']!, c.params['agentId']!, actorOf(c))) ? 200 : 204,
+          }),
         },
       },
     },
@@ -68,7 +85,10 @@ export function agentRoutes(d: AgentRouteDeps): ArmRoute[] {
       methods: {
         GET: {
           action: 'OpenMI.Agents/agents/read',
-          handle: async (c) => ({ status: 200, body: { value: (await d.agents.listForResource(c.params['scope']!)).map(agentWire) } }),
+          handle: async (c) => ({
+            status: 200,
+            body: { value: (await d.agents.listForResource(c.params['scope']!)).map(agentWire) },
+          }),
         },
       },
     },

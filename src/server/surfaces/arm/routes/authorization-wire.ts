@@ -42,7 +42,12 @@ export const definitionWire = (scope: string, r: RoleDefinition): RoleDefinition
     type: r.type,
     description: r.description,
     assignableScopes: r.assignableScopes,
-    permissions: r.permissions.map((p) => ({ actions: p.actions, notActions: p.notActions, dataActions: p.dataActions, notDataActions: p.notDataActions })),
+    permissions: r.permissions.map((p) => ({
+      actions: p.actions,
+      notActions: p.notActions,
+      dataActions: p.dataActions,
+      notDataActions: p.notDataActions,
+    })),
     createdOn: iso(r.createdAt),
     updatedOn: iso(r.updatedAt),
     createdBy: r.createdBy,
@@ -55,7 +60,11 @@ export function pageOf<T>(baseUrl: string, c: ArmCall, items: T[], size: number)
   const token = readSkipToken(c.ctx) ?? '0';
   const offset = Number(token);
   if (!/^\d+$/.test(token) || offset > items.length) {
-    throw new ArmError('InvalidParameter', 'The $skiptoken is not valid. Follow the nextLink of the previous page as given.', '$skiptoken');
+    throw new ArmError(
+      'InvalidParameter',
+      'The $skiptoken is not valid. Follow the nextLink of the previous page as given.',
+      '$skiptoken',
+    );
   }
   const next = offset + size < items.length ? String(offset + size) : undefined;
   return page(items.slice(offset, offset + size), nextLink(baseUrl, c.ctx, next));
@@ -79,9 +88,13 @@ export function scopesAccessCheck(authorizer: Authorizer, c: ArmCall): ScopesAcc
 /** `properties` of a request body, or InvalidRequestContent that says what to send. */
 export function propertiesOf(c: ArmCall, example: string): Record<string, unknown> {
   const b = c.body;
-  const props = typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>)['properties'] : undefined;
+  const props =
+    typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>)['properties'] : undefined;
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw new ArmError('InvalidRequestContent', `The request content must be a JSON object with 'properties', e.g. ${example}.`);
+    throw new ArmError(
+      'InvalidRequestContent',
+      `The request content must be a JSON object with 'properties', e.g. ${example}.`,
+    );
   }
   return props as Record<string, unknown>;
 }

@@ -12,16 +12,27 @@ interface CheckInput {
 }
 
 function input(c: ArmCall): CheckInput {
-  const b = bodyObject(c, '{"principalId":"…","dataAction":"Microsoft.KeyVault/vaults/secrets/getSecret/action","scope":"/subscriptions/…"}');
+  const b = bodyObject(
+    c,
+    '{"principalId":"…","dataAction":"Microsoft.KeyVault/vaults/secrets/getSecret/action","scope":"/subscriptions/…"}',
+  );
   const str = (k: string) => (typeof b[k] === 'string' && b[k] !== '' ? (b[k] as string) : undefined);
   const principalId = str('principalId');
   const scope = str('scope');
   const action = str('action');
   const dataAction = str('dataAction');
   if (!principalId || !scope || !scope.startsWith('/') || (action === undefined) === (dataAction === undefined)) {
-    throw new ArmError('InvalidRequestContent', 'Send {"principalId", "scope" (a resource id or scope starting with /) and exactly one of "action" or "dataAction"}.');
+    throw new ArmError(
+      'InvalidRequestContent',
+      'Send {"principalId", "scope" (a resource id or scope starting with /) and exactly one of "action" or "dataAction"}.',
+    );
   }
-  return { principalId, scope, operation: (action ?? dataAction)!, kind: action !== undefined ? 'action' : 'dataAction' };
+  return {
+    principalId,
+    scope,
+    operation: (action ?? dataAction)!,
+    kind: action !== undefined ? 'action' : 'dataAction',
+  };
 }
 
 /**
@@ -42,13 +53,27 @@ export function checkAccessRoutes(authorizer: RbacAuthorizer): ArmRoute[] {
           everyone: true,
           handle: async (c) => {
             const i = input(c);
-            const own = await authorizer.check(c.caller!.objectId, 'Microsoft.Authorization/roleAssignments/read', i.scope);
+            const own = await authorizer.check(
+              c.caller!.objectId,
+              'Microsoft.Authorization/roleAssignments/read',
+              i.scope,
+            );
             if (!own.allowed) {
-              throw new ArmError('AuthorizationFailed', `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`);
+              throw new ArmError(
+                'AuthorizationFailed',
+                `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`,
+              );
             }
             const e = await authorizer.explain(i.principalId, i.operation, i.scope, i.kind);
             const asked = i.kind === 'action' ? { action: i.operation } : { dataAction: i.operation };
-            const body: CheckAccessWire = { allowed: e.allowed, reason: e.reason, principalId: i.principalId, ...asked, scope: i.scope, considered: e.considered };
+            const body: CheckAccessWire = {
+              allowed: e.allowed,
+              reason: e.reason,
+              principalId: i.principalId,
+              ...asked,
+              scope: i.scope,
+              considered: e.considered,
+            };
             return { status: 200, body };
           },
         },

@@ -38,9 +38,16 @@ export function checkNameRoute(o: CheckNameOptions): ArmRoute {
         action: o.action,
         handle: async (c) => {
           const b = bodyObject(c, example);
-          if (typeof b['name'] !== 'string') throw new ArmError('InvalidRequestContent', `The request content must name the resource to check, e.g. ${example}.`);
+          if (typeof b['name'] !== 'string')
+            throw new ArmError(
+              'InvalidRequestContent',
+              `The request content must name the resource to check, e.g. ${example}.`,
+            );
           if (typeof b['type'] !== 'string' || b['type'].toLowerCase() !== o.type.toLowerCase()) {
-            throw new ArmError('InvalidRequestContent', `The 'type' in the request content must be '${o.type}', not '${String(b['type'])}'.`);
+            throw new ArmError(
+              'InvalidRequestContent',
+              `The 'type' in the request content must be '${o.type}', not '${String(b['type'])}'.`,
+            );
           }
           await requireScope(o.store, c.params['subscriptionId']!);
           return { status: 200, body: await o.check(b['name']) };

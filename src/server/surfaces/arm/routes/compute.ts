@@ -22,7 +22,12 @@ export interface ComputeRouteDeps {
 const ASSIGN = 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action';
 
 /** The `identity` block as the RP returns it (and Resources – List): principal ids filled in for every identity. */
-export async function identityWire(store: Store, r: Pick<ComputeResourceRecord, 'systemPrincipalId' | 'userAssignedIdentityIds'>, type: ComputeType, tenantId: string): Promise<ResourceIdentityWire | undefined> {
+export async function identityWire(
+  store: Store,
+  r: Pick<ComputeResourceRecord, 'systemPrincipalId' | 'userAssignedIdentityIds'>,
+  type: ComputeType,
+  tenantId: string,
+): Promise<ResourceIdentityWire | undefined> {
   const state = { system: !!r.systemPrincipalId, userAssigned: r.userAssignedIdentityIds };
   if (!state.system && state.userAssigned.length === 0) return undefined;
   const block: ResourceIdentityWire = { type: identityTypeOf(state, type) };
@@ -38,10 +43,23 @@ export async function identityWire(store: Store, r: Pick<ComputeResourceRecord, 
   return block;
 }
 
-async function resourceWire(d: ComputeRouteDeps, r: ComputeResourceRecord, type: ComputeType): Promise<ComputeResourceWire> {
+async function resourceWire(
+  d: ComputeRouteDeps,
+  r: ComputeResourceRecord,
+  type: ComputeType,
+): Promise<ComputeResourceWire> {
   const identity = await identityWire(d.store, r, type, d.tenantId);
   const properties = withSucceeded(r.body['properties']);
-  return { ...r.body, id: r.id, name: r.name, type: type.type, location: r.location, tags: r.tags, properties, ...(identity ? { identity } : {}) };
+  return {
+    ...r.body,
+    id: r.id,
+    name: r.name,
+    type: type.type,
+    location: r.location,
+    tags: r.tags,
+    properties,
+    ...(identity ? { identity } : {}),
+  };
 }
 
 /** Attaching a user-assigned identity needs assign/action on it as well (docs/wire/arm.md). */
@@ -61,9 +79,17 @@ function attachCheck(d: ComputeRouteDeps, c: ArmCall) {
 
 function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
   const common = { resourceType: type.type, apiVersions: publishedApiVersions(type.type) };
-  const addr = (c: ArmCall): ResourceAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, type, name: c.params['name']! });
+  const addr = (c: ArmCall): ResourceAddress => ({
+    subscriptionId: c.params['subscriptionId']!,
+    resourceGroup: c.params['resourceGroupName']!,
+    type,
+    name: c.params['name']!,
+  });
   const list = (withGroup: boolean) => async (c: ArmCall) => {
-    const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };
+    const where = {
+      subscriptionId: c.params['subscriptionId']!,
+      ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
+    };
     const p = await d.compute.list(where, type, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
     const value = await Promise.all(p.items.map((r) => resourceWire(d, r, type)));
     return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, p.next)) };
@@ -74,16 +100,26 @@ function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${type.type}`;
   return [
-    { ...common, pattern: `/subscriptions/{subscriptionId}/providers/${type.type}`, methods: { GET: { action: `${type.type}/read`, handle: list(false) } } },
+    {
+      ...common,
+      pattern: `/subscriptions/{subscriptionId}/providers/${type.type}`,
+      methods: { GET: { action: `${type.type}/read`, handle: list(false) } },
+    },
     { ...common, pattern: rg, methods: { GET: { action: `${type.type}/read`, handle: list(true) } } },
     {
       ...common,
       pattern: `${rg}/{name}`,
       methods: {
-        GET: { action: `${type.type}/read`, handle: async (c) => ({ status: 200, body: await resourceWire(d, await d.compute.get(addr(c)), type) }) },
+        GET: {
+          action: `${type.type}/read`,
+          handle: async (c) => ({ status: 200, body: await resourceWire(d, await d.compute.get(addr(c)), type) }),
+        },
         PUT: { action: `${type.type}/write`, handle: write('put') },
         PATCH: { action: `${type.type}/write`, handle: write('patch') },
-        DELETE: { action: `${type.type}/delete`, handle: async (c) => ({ status: (await d.compute.delete(addr(c), actorOf(c))) ? 200 : 204 }) },
+        DELETE: {
+          action: `${type.type}/delete`,
+          handle: async (c) => ({ status: (await d.compute.delete(addr(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
   ];

@@ -5,8 +5,16 @@ import type { FederationIssuerRecord } from '../../../../store/records.js';
 import type { Store } from '../../../../store/store.js';
 import type { KeyRing } from '../../../tokens/key-ring.js';
 import type { SigningPool } from '../../../tokens/jwt/signing-pool.js';
-import { FEDERATION_ISSUER_TYPE, FederationIssuerService, resourceIdOf } from '../../../tokens/federation/issuer-registry.js';
-import { checkWorkloadTokenRequest, WorkloadTokenMinter, workloadIssuerUrl } from '../../../tokens/federation/workload-issuer.js';
+import {
+  FEDERATION_ISSUER_TYPE,
+  FederationIssuerService,
+  resourceIdOf,
+} from '../../../tokens/federation/issuer-registry.js';
+import {
+  checkWorkloadTokenRequest,
+  WorkloadTokenMinter,
+  workloadIssuerUrl,
+} from '../../../tokens/federation/workload-issuer.js';
 import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 
 /** openmi's own resource provider; one api-version, bumped only on a breaking change. */
@@ -28,7 +36,13 @@ const issuerWire = (r: FederationIssuerRecord) => ({
   id: resourceIdOf(r.name),
   name: r.name,
   type: FEDERATION_ISSUER_TYPE,
-  properties: { issuer: r.issuer, jwks: r.jwks, createdBy: r.createdBy, createdOn: new Date(r.createdAt).toISOString(), updatedOn: new Date(r.updatedAt).toISOString() },
+  properties: {
+    issuer: r.issuer,
+    jwks: r.jwks,
+    createdBy: r.createdBy,
+    createdOn: new Date(r.createdAt).toISOString(),
+    updatedOn: new Date(r.updatedAt).toISOString(),
+  },
 });
 
 function issuerInput(c: ArmCall): Record<string, unknown> {
@@ -47,8 +61,19 @@ function workloadTokenRoute(d: FederationRouteDeps): ArmRoute {
       POST: {
         action: `${WORKLOAD_TOKENS_TYPE}/action`,
         handle: async (c) => {
-          const t = await minter.mint(checkWorkloadTokenRequest(bodyObject(c, '{"subject":"system:serviceaccount:ns:app"}')));
-          return { status: 200, body: { token: t.token, issuer: t.issuer, subject: t.subject, audience: t.audience, expiresOn: new Date(t.expiresAt).toISOString() } };
+          const t = await minter.mint(
+            checkWorkloadTokenRequest(bodyObject(c, '{"subject":"system:serviceaccount:ns:app"}')),
+          );
+          return {
+            status: 200,
+            body: {
+              token: t.token,
+              issuer: t.issuer,
+              subject: t.subject,
+              audience: t.audience,
+              expiresOn: new Date(t.expiresAt).toISOString(),
+            },
+          };
         },
       },
     },
@@ -65,13 +90,21 @@ export function federationRoutes(d: FederationRouteDeps): ArmRoute[] {
     {
       ...common,
       pattern: '/providers/OpenMI.Tokens/federationIssuers',
-      methods: { GET: { action: `${FEDERATION_ISSUER_TYPE}/read`, handle: async () => ({ status: 200, body: { value: (await issuers.list()).map(issuerWire) } }) } },
+      methods: {
+        GET: {
+          action: `${FEDERATION_ISSUER_TYPE}/read`,
+          handle: async () => ({ status: 200, body: { value: (await issuers.list()).map(issuerWire) } }),
+        },
+      },
     },
     {
       ...common,
       pattern: '/providers/OpenMI.Tokens/federationIssuers/{name}',
       methods: {
-        GET: { action: `${FEDERATION_ISSUER_TYPE}/read`, handle: async (c) => ({ status: 200, body: issuerWire(await issuers.get(name(c))) }) },
+        GET: {
+          action: `${FEDERATION_ISSUER_TYPE}/read`,
+          handle: async (c) => ({ status: 200, body: issuerWire(await issuers.get(name(c))) }),
+        },
         PUT: {
           action: `${FEDERATION_ISSUER_TYPE}/write`,
           handle: async (c) => {
@@ -79,7 +112,10 @@ export function federationRoutes(d: FederationRouteDeps): ArmRoute[] {
             return { status: created ? 201 : 200, body: issuerWire(record) };
           },
         },
-        DELETE: { action: `${FEDERATION_ISSUER_TYPE}/delete`, handle: async (c) => ({ status: (await issuers.delete(name(c), actorOf(c))) ? 200 : 204 }) },
+        DELETE: {
+          action: `${FEDERATION_ISSUER_TYPE}/delete`,
+          handle: async (c) => ({ status: (await issuers.delete(name(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
   ];

@@ -9,7 +9,8 @@ import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 import type { AssociatedResourcesPage, FederatedCredentialWire, IdentityWire } from '../../../../wire/identities.js';
 
 const FIC_TYPE = `${UAI_TYPE}/federatedIdentityCredentials`;
-const RG_BASE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities';
+const RG_BASE =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities';
 
 export const identityWire = (i: UserAssignedIdentityRecord): IdentityWire => ({
   id: i.id,
@@ -17,7 +18,12 @@ export const identityWire = (i: UserAssignedIdentityRecord): IdentityWire => ({
   type: UAI_TYPE,
   location: i.location,
   tags: i.tags,
-  properties: { tenantId: i.tenantId, principalId: i.principalId, clientId: i.clientId, isolationScope: i.isolationScope },
+  properties: {
+    tenantId: i.tenantId,
+    principalId: i.principalId,
+    clientId: i.clientId,
+    isolationScope: i.isolationScope,
+  },
 });
 
 const ficWire = (f: FederatedCredentialRecord): FederatedCredentialWire => ({
@@ -27,7 +33,11 @@ const ficWire = (f: FederatedCredentialRecord): FederatedCredentialWire => ({
   properties: { issuer: f.issuer, subject: f.subject, audiences: f.audiences },
 });
 
-const addr = (c: ArmCall): IdentityAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name: c.params['resourceName']! });
+const addr = (c: ArmCall): IdentityAddress => ({
+  subscriptionId: c.params['subscriptionId']!,
+  resourceGroup: c.params['resourceGroupName']!,
+  name: c.params['resourceName']!,
+});
 
 export interface IdentityRouteDeps {
   identities: UserAssignedIdentityService;
@@ -46,18 +56,28 @@ function identityInput(c: ArmCall) {
 export function identityRoutes(d: IdentityRouteDeps): ArmRoute[] {
   const common = { resourceType: UAI_TYPE, apiVersions: MSI_API_VERSIONS };
   const listHandler = (withGroup: boolean) => async (c: ArmCall) => {
-    const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };
+    const where = {
+      subscriptionId: c.params['subscriptionId']!,
+      ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
+    };
     const p = await d.identities.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
     return { status: 200, body: page(p.items.map(identityWire), nextLink(d.baseUrl, c.ctx, p.next)) };
   };
   return [
-    { ...common, pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities', methods: { GET: { action: `${UAI_TYPE}/read`, handle: listHandler(false) } } },
+    {
+      ...common,
+      pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities',
+      methods: { GET: { action: `${UAI_TYPE}/read`, handle: listHandler(false) } },
+    },
     { ...common, pattern: RG_BASE, methods: { GET: { action: `${UAI_TYPE}/read`, handle: listHandler(true) } } },
     {
       ...common,
       pattern: `${RG_BASE}/{resourceName}`,
       methods: {
-        GET: { action: `${UAI_TYPE}/read`, handle: async (c) => ({ status: 200, body: identityWire(await d.identities.get(addr(c))) }) },
+        GET: {
+          action: `${UAI_TYPE}/read`,
+          handle: async (c) => ({ status: 200, body: identityWire(await d.identities.get(addr(c))) }),
+        },
         PUT: {
           action: `${UAI_TYPE}/write`,
           handle: async (c) => {
@@ -65,8 +85,17 @@ export function identityRoutes(d: IdentityRouteDeps): ArmRoute[] {
             return { status: created ? 201 : 200, body: identityWire(identity) };
           },
         },
-        PATCH: { action: `${UAI_TYPE}/write`, handle: async (c) => ({ status: 200, body: identityWire(await d.identities.patch(addr(c), identityInput(c), actorOf(c))) }) },
-        DELETE: { action: `${UAI_TYPE}/delete`, handle: async (c) => ({ status: (await d.identities.delete(addr(c), actorOf(c))) ? 200 : 204 }) },
+        PATCH: {
+          action: `${UAI_TYPE}/write`,
+          handle: async (c) => ({
+            status: 200,
+            body: identityWire(await d.identities.patch(addr(c), identityInput(c), actorOf(c))),
+          }),
+        },
+        DELETE: {
+          action: `${UAI_TYPE}/delete`,
+          handle: async (c) => ({ status: (await d.identities.delete(addr(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
     {
@@ -101,7 +130,11 @@ async function associated(d: IdentityRouteDeps, c: ArmCall) {
     ...(q.get('$skiptoken') ? { skiptoken: q.get('$skiptoken')! } : {}),
   });
   const link = result.nextSkip === undefined ? undefined : associatedNextLink(d.baseUrl, c, result.nextSkip);
-  const body: AssociatedResourcesPage = { totalCount: result.totalCount, value: result.value, ...(link ? { nextLink: link } : {}) };
+  const body: AssociatedResourcesPage = {
+    totalCount: result.totalCount,
+    value: result.value,
+    ...(link ? { nextLink: link } : {}),
+  };
   return { status: 200, body };
 }
 
@@ -115,7 +148,10 @@ function associatedNextLink(baseUrl: string, c: ArmCall, nextSkip: number): stri
 function ficRoutes(d: IdentityRouteDeps): ArmRoute[] {
   const common = { resourceType: FIC_TYPE, apiVersions: MSI_API_VERSIONS };
   const input = (c: ArmCall) => {
-    const props = bodyObject(c, '{"properties":{"issuer":"https://…","subject":"…","audiences":["api://AzureADTokenExchange"]}}')['properties'];
+    const props = bodyObject(
+      c,
+      '{"properties":{"issuer":"https://…","subject":"…","audiences":["api://AzureADTokenExchange"]}}',
+    )['properties'];
     return (typeof props === 'object' && props !== null ? props : {}) as Record<string, unknown>;
   };
   const ficName = (c: ArmCall) => c.params['federatedIdentityCredentialResourceName']!;
@@ -137,7 +173,10 @@ function ficRoutes(d: IdentityRouteDeps): ArmRoute[] {
       ...common,
       pattern: `${RG_BASE}/{resourceName}/federatedIdentityCredentials/{federatedIdentityCredentialResourceName}`,
       methods: {
-        GET: { action: `${FIC_TYPE}/read`, handle: async (c) => ({ status: 200, body: ficWire(await d.credentials.get(addr(c), ficName(c))) }) },
+        GET: {
+          action: `${FIC_TYPE}/read`,
+          handle: async (c) => ({ status: 200, body: ficWire(await d.credentials.get(addr(c), ficName(c))) }),
+        },
         PUT: {
           action: `${FIC_TYPE}/write`,
           handle: async (c) => {
@@ -145,7 +184,10 @@ function ficRoutes(d: IdentityRouteDeps): ArmRoute[] {
             return { status: created ? 201 : 200, body: ficWire(credential) };
           },
         },
-        DELETE: { action: `${FIC_TYPE}/delete`, handle: async (c) => ({ status: (await d.credentials.delete(addr(c), ficName(c), actorOf(c))) ? 200 : 204 }) },
+        DELETE: {
+          action: `${FIC_TYPE}/delete`,
+          handle: async (c) => ({ status: (await d.credentials.delete(addr(c), ficName(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
   ];

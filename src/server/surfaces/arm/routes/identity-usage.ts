@@ -8,7 +8,8 @@ import { ArmError } from '../arm-errors.js';
 import type { ArmCall, ArmRoute } from '../router.js';
 
 const NS = 'OpenMI.Audit';
-const IDENTITY = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}';
+const IDENTITY =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}';
 
 export interface IdentityUsageRouteDeps {
   store: Store;
@@ -17,12 +18,17 @@ export interface IdentityUsageRouteDeps {
 }
 
 const identityOf = (d: IdentityUsageRouteDeps, c: ArmCall) =>
-  d.identities.get({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name: c.params['resourceName']! });
+  d.identities.get({
+    subscriptionId: c.params['subscriptionId']!,
+    resourceGroup: c.params['resourceGroupName']!,
+    name: c.params['resourceName']!,
+  });
 
 function days(c: ArmCall): number {
   const raw = c.ctx.query.get('days');
   const n = Number(raw);
-  if (raw === null || !/^\d+$/.test(raw) || n < 1) throw new ArmError('InvalidParameter', `days must be a positive whole number of days, not '${raw ?? ''}'.`, 'days');
+  if (raw === null || !/^\d+$/.test(raw) || n < 1)
+    throw new ArmError('InvalidParameter', `days must be a positive whole number of days, not '${raw ?? ''}'.`, 'days');
   return n;
 }
 
@@ -40,8 +46,23 @@ export function identityUsageRoutes(d: IdentityUsageRouteDeps): ArmRoute[] {
     return { status: 200, body: { value } };
   };
   return [
-    { ...common, resourceType: `${NS}/usage`, pattern: `${IDENTITY}/providers/${NS}/usage`, methods: { GET: { action: read, handle: usage } } },
-    { ...common, resourceType: `${NS}/impact`, pattern: `${IDENTITY}/providers/${NS}/impact`, methods: { GET: { action: read, handle: impact } } },
-    { ...common, resourceType: `${NS}/unusedIdentities`, pattern: `/subscriptions/{subscriptionId}/providers/${NS}/unusedIdentities`, methods: { GET: { action: read, handle: unused } } },
+    {
+      ...common,
+      resourceType: `${NS}/usage`,
+      pattern: `${IDENTITY}/providers/${NS}/usage`,
+      methods: { GET: { action: read, handle: usage } },
+    },
+    {
+      ...common,
+      resourceType: `${NS}/impact`,
+      pattern: `${IDENTITY}/providers/${NS}/impact`,
+      methods: { GET: { action: read, handle: impact } },
+    },
+    {
+      ...common,
+      resourceType: `${NS}/unusedIdentities`,
+      pattern: `/subscriptions/{subscriptionId}/providers/${NS}/unusedIdentities`,
+      methods: { GET: { action: read, handle: unused } },
+    },
   ];
 }

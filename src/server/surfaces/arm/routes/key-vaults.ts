@@ -24,18 +24,35 @@ export function vaultUri(baseUrl: string, zone: string, name: string): string {
 
 function wire(d: KeyVaultRouteDeps, v: KeyVaultRecord) {
   return {
-    id: v.id, name: v.name, type: TYPE, location: v.location, tags: v.tags,
+    id: v.id,
+    name: v.name,
+    type: TYPE,
+    location: v.location,
+    tags: v.tags,
     properties: {
-      tenantId: v.tenantId, sku: { family: 'A', name: v.sku }, vaultUri: vaultUri(d.baseUrl, d.dataPlaneZone, v.name),
-      enableRbacAuthorization: true, enableSoftDelete: true, softDeleteRetentionInDays: 90, accessPolicies: [], provisioningState: 'Succeeded',
+      tenantId: v.tenantId,
+      sku: { family: 'A', name: v.sku },
+      vaultUri: vaultUri(d.baseUrl, d.dataPlaneZone, v.name),
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      accessPolicies: [],
+      provisioningState: 'Succeeded',
     },
   };
 }
 
-const addr = (c: ArmCall): VaultAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name: c.params['name']! });
+const addr = (c: ArmCall): VaultAddress => ({
+  subscriptionId: c.params['subscriptionId']!,
+  resourceGroup: c.params['resourceGroupName']!,
+  name: c.params['name']!,
+});
 
 async function put(d: KeyVaultRouteDeps, c: ArmCall) {
-  const b = bodyObject(c, '{"location":"westeurope","properties":{"tenantId":"…","sku":{"family":"A","name":"standard"}}}');
+  const b = bodyObject(
+    c,
+    '{"location":"westeurope","properties":{"tenantId":"…","sku":{"family":"A","name":"standard"}}}',
+  );
   const { vault, created } = await d.vaults.put(addr(c), b, actorOf(c));
   return { status: created ? createdStatus(TYPE) : 200, body: wire(d, vault) };
 }
@@ -49,7 +66,11 @@ async function patch(d: KeyVaultRouteDeps, c: ArmCall) {
 /** Vault names are global: taken anywhere, by any subscription, is taken. */
 function nameCheck(d: KeyVaultRouteDeps): ArmRoute {
   return checkNameRoute({
-    store: d.vaults.store, namespace: 'Microsoft.KeyVault', type: TYPE, action: 'Microsoft.KeyVault/checkNameAvailability/read', apiVersions: API_VERSIONS,
+    store: d.vaults.store,
+    namespace: 'Microsoft.KeyVault',
+    type: TYPE,
+    action: 'Microsoft.KeyVault/checkNameAvailability/read',
+    apiVersions: API_VERSIONS,
     check: (name) => d.vaults.nameAvailability(name),
   });
 }
@@ -62,14 +83,27 @@ async function get(d: KeyVaultRouteDeps, c: ArmCall) {
 export function keyVaultRoutes(d: KeyVaultRouteDeps): ArmRoute[] {
   const common = { resourceType: TYPE, apiVersions: API_VERSIONS };
   const list = (withGroup: boolean) => async (c: ArmCall) => {
-    const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };
+    const where = {
+      subscriptionId: c.params['subscriptionId']!,
+      ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
+    };
     const p = await d.vaults.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
-    return { status: 200, body: page(p.items.map((v) => wire(d, v)), nextLink(d.baseUrl, c.ctx, p.next)) };
+    return {
+      status: 200,
+      body: page(
+        p.items.map((v) => wire(d, v)),
+        nextLink(d.baseUrl, c.ctx, p.next),
+      ),
+    };
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${TYPE}`;
   return [
     nameCheck(d),
-    { ...common, pattern: `/subscriptions/{subscriptionId}/providers/${TYPE}`, methods: { GET: { action: `${TYPE}/read`, handle: list(false) } } },
+    {
+      ...common,
+      pattern: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
+      methods: { GET: { action: `${TYPE}/read`, handle: list(false) } },
+    },
     { ...common, pattern: rg, methods: { GET: { action: `${TYPE}/read`, handle: list(true) } } },
     {
       ...common,
@@ -78,7 +112,10 @@ export function keyVaultRoutes(d: KeyVaultRouteDeps): ArmRoute[] {
         GET: { action: `${TYPE}/read`, handle: (c) => get(d, c) },
         PUT: { action: `${TYPE}/write`, handle: (c) => put(d, c) },
         PATCH: { action: `${TYPE}/write`, handle: (c) => patch(d, c) },
-        DELETE: { action: `${TYPE}/delete`, handle: async (c) => ({ status: (await d.vaults.delete(addr(c), actorOf(c))) ? 200 : 204 }) },
+        DELETE: {
+          action: `${TYPE}/delete`,
+          handle: async (c) => ({ status: (await d.vaults.delete(addr(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
   ];

@@ -29,12 +29,20 @@ export function loginLinkRoutes(d: LoginLinkRouteDeps): ArmRoute[] {
           // caller's own role assignments, so it grants nothing the caller's token does not already.
           everyone: true,
           handle: async (c) => {
-            if (!c.caller) throw new ArmError('AuthenticationFailed', 'A login link is made for the signed-in caller; send a bearer token.');
+            if (!c.caller)
+              throw new ArmError(
+                'AuthenticationFailed',
+                'A login link is made for the signed-in caller; send a bearer token.',
+              );
             const link = await d.links.create(actorOf(c), c.caller);
             const expiresOn = new Date(link.expiresAt).toISOString();
             return {
               status: 200,
-              body: { url: portalSignInUrl(d.baseUrl, c.caller.tenantId, link.code), expiresOn, principalId: c.caller.objectId },
+              body: {
+                url: portalSignInUrl(d.baseUrl, c.caller.tenantId, link.code),
+                expiresOn,
+                principalId: c.caller.objectId,
+              },
             };
           },
         },

@@ -17,7 +17,12 @@ export function metadataRoutes(e: CloudEndpoints): ArmRoute[] {
   const arm = `${e.armUrl}/`;
   // The ADFS-style authority: MSAL (and so `az login --service-principal`, which cannot turn
   // instance discovery off) talks to it without first asking login.microsoftonline.com.
-  const authentication = { loginEndpoint: `${e.loginUrl}/adfs`, audiences: ['https://management.core.windows.net/', arm], tenant: 'adfs', identityProvider: 'ADFS' };
+  const authentication = {
+    loginEndpoint: `${e.loginUrl}/adfs`,
+    audiences: ['https://management.core.windows.net/', arm],
+    tenant: 'adfs',
+    identityProvider: 'ADFS',
+  };
   const legacy = { galleryEndpoint: arm, graphEndpoint: arm, portalEndpoint: `${e.armUrl}/portal/`, authentication };
   const cloud = {
     name: 'openmi',
@@ -29,7 +34,11 @@ export function metadataRoutes(e: CloudEndpoints): ArmRoute[] {
     microsoftGraphResourceId: arm,
     portal: `${e.armUrl}/portal/`,
     gallery: arm,
-    suffixes: { keyVaultDns: `vault.${e.dataPlaneZone}`, storage: e.dataPlaneZone, acrLoginServer: `azurecr.${e.dataPlaneZone}` },
+    suffixes: {
+      keyVaultDns: `vault.${e.dataPlaneZone}`,
+      storage: e.dataPlaneZone,
+      acrLoginServer: `azurecr.${e.dataPlaneZone}`,
+    },
   };
   return [
     {
@@ -38,7 +47,10 @@ export function metadataRoutes(e: CloudEndpoints): ArmRoute[] {
       apiVersions: METADATA_API_VERSIONS,
       anonymous: true,
       methods: {
-        GET: { action: 'none', handle: async (c) => ({ status: 200, body: c.apiVersion >= '2022-09-01' ? [cloud] : legacy }) },
+        GET: {
+          action: 'none',
+          handle: async (c) => ({ status: 200, body: c.apiVersion >= '2022-09-01' ? [cloud] : legacy }),
+        },
       },
     },
   ];

@@ -29,7 +29,11 @@ function wire(prefix: string, ns: string, types: Map<string, Set<string>>): Prov
     id: `${prefix}/providers/${ns}`,
     namespace: ns,
     registrationState: 'Registered',
-    resourceTypes: [...types].map(([resourceType, v]) => ({ resourceType, locations: ['local'], apiVersions: [...v].sort().reverse() })),
+    resourceTypes: [...types].map(([resourceType, v]) => ({
+      resourceType,
+      locations: ['local'],
+      apiVersions: [...v].sort().reverse(),
+    })),
   };
 }
 
@@ -38,24 +42,57 @@ export function providerRoutes(allRoutes: () => readonly ArmRoute[]): ArmRoute[]
   const list = (prefix: string) => [...providersOf(allRoutes())].map(([ns, t]) => wire(prefix, ns, t));
   const one = (prefix: string, ns: string) => {
     const found = [...providersOf(allRoutes())].find(([n]) => n.toLowerCase() === ns.toLowerCase());
-    if (!found) throw new ArmError('InvalidResourceNamespace', `The resource namespace '${ns}' is invalid or not served by openmi.`);
+    if (!found)
+      throw new ArmError(
+        'InvalidResourceNamespace',
+        `The resource namespace '${ns}' is invalid or not served by openmi.`,
+      );
     return wire(prefix, found[0], found[1]);
   };
   const read = 'Microsoft.Resources/subscriptions/providers/read';
   const common = { resourceType: 'Microsoft.Resources/providers', apiVersions: RESOURCES_API_VERSIONS };
   return [
     // Tenant-level provider listings are public metadata in Azure: any signed-in principal may read them.
-    { ...common, pattern: '/providers', methods: { GET: { action: read, everyone: true, handle: async () => ({ status: 200, body: { value: list('') } }) } } },
-    { ...common, pattern: '/providers/{namespace}', methods: { GET: { action: read, everyone: true, handle: async (c) => ({ status: 200, body: one('', c.params['namespace']!) }) } } },
+    {
+      ...common,
+      pattern: '/providers',
+      methods: {
+        GET: { action: read, everyone: true, handle: async () => ({ status: 200, body: { value: list('') } }) },
+      },
+    },
+    {
+      ...common,
+      pattern: '/providers/{namespace}',
+      methods: {
+        GET: {
+          action: read,
+          everyone: true,
+          handle: async (c) => ({ status: 200, body: one('', c.params['namespace']!) }),
+        },
+      },
+    },
     {
       ...common,
       pattern: '/subscriptions/{subscriptionId}/providers',
-      methods: { GET: { action: read, handle: async (c) => ({ status: 200, body: { value: list(`/subscriptions/${c.params['subscriptionId']}`) } }) } },
+      methods: {
+        GET: {
+          action: read,
+          handle: async (c) => ({ status: 200, body: { value: list(`/subscriptions/${c.params['subscriptionId']}`) } }),
+        },
+      },
     },
     {
       ...common,
       pattern: '/subscriptions/{subscriptionId}/providers/{namespace}',
-      methods: { GET: { action: read, handle: async (c) => ({ status: 200, body: one(`/subscriptions/${c.params['subscriptionId']}`, c.params['namespace']!) }) } },
+      methods: {
+        GET: {
+          action: read,
+          handle: async (c) => ({
+            status: 200,
+            body: one(`/subscriptions/${c.params['subscriptionId']}`, c.params['namespace']!),
+          }),
+        },
+      },
     },
   ];
 }

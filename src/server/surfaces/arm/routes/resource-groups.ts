@@ -21,8 +21,13 @@ export const resourceGroupWire = (rg: ResourceGroupRecord): ResourceGroupWire =>
 
 function bodyObject(call: ArmCall): ResourceGroupInput {
   const b = call.body;
-  if (b === undefined) throw new ArmError('InvalidRequestContent', 'The request content was empty. Send a JSON object such as {"location":"local"}.');
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ArmError('InvalidRequestContent', 'The request content must be a JSON object.');
+  if (b === undefined)
+    throw new ArmError(
+      'InvalidRequestContent',
+      'The request content was empty. Send a JSON object such as {"location":"local"}.',
+    );
+  if (typeof b !== 'object' || b === null || Array.isArray(b))
+    throw new ArmError('InvalidRequestContent', 'The request content must be a JSON object.');
   return b as ResourceGroupInput;
 }
 
@@ -39,7 +44,11 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
         GET: {
           action: `${ACTION}/read`,
           handle: async (c) => {
-            if (c.ctx.query.has('$filter')) throw new ArmError('InvalidFilterParameter', 'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.');
+            if (c.ctx.query.has('$filter'))
+              throw new ArmError(
+                'InvalidFilterParameter',
+                'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.',
+              );
             const p = await groups.list(sub(c), readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
             return { status: 200, body: page(p.items.map(resourceGroupWire), nextLink(baseUrl, c.ctx, p.next)) };
           },
@@ -51,7 +60,10 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
       resourceType: TYPE,
       apiVersions: RESOURCES_API_VERSIONS,
       methods: {
-        GET: { action: `${ACTION}/read`, handle: async (c) => ({ status: 200, body: resourceGroupWire(await groups.get(sub(c), name(c))) }) },
+        GET: {
+          action: `${ACTION}/read`,
+          handle: async (c) => ({ status: 200, body: resourceGroupWire(await groups.get(sub(c), name(c))) }),
+        },
         HEAD: {
           action: `${ACTION}/read`,
           handle: async (c) => {
@@ -71,8 +83,17 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
             return { status: created ? 201 : 200, body: resourceGroupWire(rg) };
           },
         },
-        PATCH: { action: `${ACTION}/write`, handle: async (c) => ({ status: 200, body: resourceGroupWire(await groups.patch(sub(c), name(c), bodyObject(c), actorOf(c))) }) },
-        DELETE: { action: `${ACTION}/delete`, handle: async (c) => ({ status: (await groups.delete(sub(c), name(c), actorOf(c))) ? 200 : 204 }) },
+        PATCH: {
+          action: `${ACTION}/write`,
+          handle: async (c) => ({
+            status: 200,
+            body: resourceGroupWire(await groups.patch(sub(c), name(c), bodyObject(c), actorOf(c))),
+          }),
+        },
+        DELETE: {
+          action: `${ACTION}/delete`,
+          handle: async (c) => ({ status: (await groups.delete(sub(c), name(c), actorOf(c))) ? 200 : 204 }),
+        },
       },
     },
   ];

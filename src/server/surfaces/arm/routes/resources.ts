@@ -23,7 +23,12 @@ async function wire(d: ResourceListRouteDeps, r: ArmResource, expand: Set<string
   const type = computeType(r.type);
   const identity = r.identity && type ? await identityWire(d.store, r.identity, type, d.tenantId) : undefined;
   return {
-    id: r.id, name: r.name, type: r.type, location: r.location, tags: r.tags, ...r.extras,
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    location: r.location,
+    tags: r.tags,
+    ...r.extras,
     ...(identity ? { identity } : {}),
     ...(expand.has('createdTime') ? { createdTime: iso(r.createdAt) } : {}),
     ...(expand.has('changedTime') ? { changedTime: iso(r.updatedAt) } : {}),
@@ -37,7 +42,8 @@ async function wire(d: ResourceListRouteDeps, r: ArmResource, expand: Set<string
  */
 function readFilter(d: ResourceListRouteDeps, c: ArmCall, scope: string) {
   const atScope = new Map<string, Promise<boolean>>();
-  const check = async (action: string, at: string) => (await d.authorizer.check(c.caller!.objectId, action, at)).allowed;
+  const check = async (action: string, at: string) =>
+    (await d.authorizer.check(c.caller!.objectId, action, at)).allowed;
   return async (r: ArmResource): Promise<boolean> => {
     const action = `${r.type}/read`;
     let whole = atScope.get(action);
@@ -54,7 +60,8 @@ function list(d: ResourceListRouteDeps, withGroup: boolean) {
     const expand = parseExpand(c.ctx.query.get('$expand'));
     const after = readSkipToken(c.ctx);
     const p = await listArmResources(d.store, {
-      subscriptionId, ...(resourceGroup !== undefined ? { resourceGroup } : {}),
+      subscriptionId,
+      ...(resourceGroup !== undefined ? { resourceGroup } : {}),
       filter: parseResourceFilter(c.ctx.query.get('$filter')),
       limit: readTop(c.ctx, 1000, 1000),
       ...(after !== undefined ? { after } : {}),
@@ -73,11 +80,23 @@ function list(d: ResourceListRouteDeps, withGroup: boolean) {
 export function resourceListRoutes(d: ResourceListRouteDeps): ArmRoute[] {
   const common = { resourceType: 'Microsoft.Resources/resources', apiVersions: RESOURCES_API_VERSIONS };
   return [
-    { ...common, pattern: '/subscriptions/{subscriptionId}/resources', methods: { GET: { action: 'Microsoft.Resources/subscriptions/resources/read', everyone: true, handle: list(d, false) } } },
+    {
+      ...common,
+      pattern: '/subscriptions/{subscriptionId}/resources',
+      methods: {
+        GET: { action: 'Microsoft.Resources/subscriptions/resources/read', everyone: true, handle: list(d, false) },
+      },
+    },
     {
       ...common,
       pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/resources',
-      methods: { GET: { action: 'Microsoft.Resources/subscriptions/resourceGroups/resources/read', everyone: true, handle: list(d, true) } },
+      methods: {
+        GET: {
+          action: 'Microsoft.Resources/subscriptions/resourceGroups/resources/read',
+          everyone: true,
+          handle: list(d, true),
+        },
+      },
     },
   ];
 }

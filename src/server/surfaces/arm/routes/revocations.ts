@@ -18,7 +18,10 @@ export function revocationRoutes(revocations: Pick<TokenRevocationRepo, 'list'>)
           action: 'OpenMI.Tokens/revocations/read',
           handle: async () => {
             const all = await revocations.list();
-            const value = all.map((r): RevocationWire => ({ principalId: r.principalId, revokedAt: new Date(r.revokedAt).toISOString() }));
+            const value = all.map((r): RevocationWire => ({
+              principalId: r.principalId,
+              revokedAt: new Date(r.revokedAt).toISOString(),
+            }));
             return { status: 200, body: { value } };
           },
         },

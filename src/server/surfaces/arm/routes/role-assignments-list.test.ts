@@ -20,11 +20,15 @@ describe('ARM roleAssignments lists and $filter', () => {
   const names = async (path: string) => {
     const r = await t.arm('GET', path);
     assert.equal(r.status, 200, r.text);
-    return (r.json.value as { name: string }[]).map((a) => Object.keys(made).find((k) => made[k] === a.name) ?? 'bootstrap').sort();
+    return (r.json.value as { name: string }[])
+      .map((a) => Object.keys(made).find((k) => made[k] === a.name) ?? 'bootstrap')
+      .sort();
   };
   const assign = async (key: string, scope: string, principalId: string) => {
     made[key] = randomUUID();
-    const r = await t.arm('PUT', `${scope}/${RA}/${made[key]}?${V}`, { properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId } });
+    const r = await t.arm('PUT', `${scope}/${RA}/${made[key]}?${V}`, {
+      properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId },
+    });
     assert.equal(r.status, 201, r.text);
   };
 
@@ -34,8 +38,16 @@ describe('ARM roleAssignments lists and $filter', () => {
     rg = `${sub}/resourceGroups/rg-list`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
     await t.arm('PUT', `${sub}/resourceGroups/rg-sibling?api-version=2025-04-01`, { location: 'local' });
-    const a = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`, { location: 'local' });
-    const b = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/other?api-version=2024-11-30`, { location: 'local' });
+    const a = await t.arm(
+      'PUT',
+      `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`,
+      { location: 'local' },
+    );
+    const b = await t.arm(
+      'PUT',
+      `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/other?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     uai = a.json.id;
     app = a.json.properties.principalId;
     other = b.json.properties.principalId;
@@ -53,7 +65,12 @@ describe('ARM roleAssignments lists and $filter', () => {
 
   it('atScope(): at and above only, arriving unencoded as the SDK sends it', async () => {
     assert.deepEqual(await names(`/${rg}/${RA}?${V}&$filter=atScope()`), ['bootstrap', 'rg:other', 'sub:app']);
-    assert.deepEqual(await names(`${uai}/${RA}?${V}&$filter=atScope()`), ['bootstrap', 'rg:other', 'sub:app', 'uai:app']);
+    assert.deepEqual(await names(`${uai}/${RA}?${V}&$filter=atScope()`), [
+      'bootstrap',
+      'rg:other',
+      'sub:app',
+      'uai:app',
+    ]);
   });
 
   it("principalId eq '…': that principal's, at, above and below, percent-encoded", async () => {
@@ -63,14 +80,22 @@ describe('ARM roleAssignments lists and $filter', () => {
   });
 
   it("assignedTo('…') and atScope() and principalId: that principal's at and above only", async () => {
-    assert.deepEqual(await names(`${uai}/${RA}?${V}&$filter=${encodeURIComponent(`assignedTo('${app}')`)}`), ['sub:app', 'uai:app']);
-    assert.deepEqual(await names(`${rg}/${RA}?${V}&$filter=${encodeURIComponent(`atScope() and principalId eq '${app}'`)}`), ['sub:app']);
+    assert.deepEqual(await names(`${uai}/${RA}?${V}&$filter=${encodeURIComponent(`assignedTo('${app}')`)}`), [
+      'sub:app',
+      'uai:app',
+    ]);
+    assert.deepEqual(
+      await names(`${rg}/${RA}?${V}&$filter=${encodeURIComponent(`atScope() and principalId eq '${app}'`)}`),
+      ['sub:app'],
+    );
   });
 
   it('the root scope lists every assignment; each item carries its own scope', async () => {
     const r = await t.arm('GET', `/providers/Microsoft.Authorization/roleAssignments?${V}`);
     assert.equal(r.status, 200);
-    const byName = new Map((r.json.value as { name: string; properties: { scope: string } }[]).map((a) => [a.name, a.properties.scope]));
+    const byName = new Map(
+      (r.json.value as { name: string; properties: { scope: string } }[]).map((a) => [a.name, a.properties.scope]),
+    );
     assert.equal(byName.get(made['uai:app']!), uai);
     assert.equal(byName.get(made['sibling:app']!), `${sub}/resourceGroups/rg-sibling`);
     assert.equal(byName.size, 5);
@@ -88,7 +113,8 @@ describe('ARM roleAssignments lists and $filter', () => {
 });
 
 describe('pageOf', () => {
-  const call = (query: string) => ({ ctx: { query: new URLSearchParams(query), path: '/providers/X/y' } }) as unknown as ArmCall;
+  const call = (query: string) =>
+    ({ ctx: { query: new URLSearchParams(query), path: '/providers/X/y' } }) as unknown as ArmCall;
 
   it('pages by offset with an absolute nextLink that keeps api-version and $filter, and ends without one', () => {
     const first = pageOf('https://h', call('api-version=2022-04-01&$filter=atScope()'), [1, 2, 3, 4, 5], 2);
@@ -104,6 +130,9 @@ describe('pageOf', () => {
   });
 
   it('refuses a skip token it did not make', () => {
-    assert.throws(() => pageOf('https://h', call(`$skiptoken=${Buffer.from('x').toString('base64url')}`), [1], 2), /skiptoken/);
+    assert.throws(
+      () => pageOf('https://h', call(`$skiptoken=${Buffer.from('x').toString('base64url')}`), [1], 2),
+      /skiptoken/,
+    );
   });
 });

@@ -15,9 +15,15 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
   let uai: string;
   let principal: string;
   const roleId = (guid: string) => `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-  const body = (guid: string, principalId = principal, extra: Record<string, unknown> = {}) => ({ properties: { roleDefinitionId: roleId(guid), principalId, ...extra } });
+  const body = (guid: string, principalId = principal, extra: Record<string, unknown> = {}) => ({
+    properties: { roleDefinitionId: roleId(guid), principalId, ...extra },
+  });
   const put = (scope: string, name: string, b: unknown, v = V) => t.arm('PUT', `${scope}/${RA}/${name}?${v}`, b);
-  const expectError = async (p: Promise<{ status: number; json: { error: { code: string; message: string } } }>, status: number, code: string) => {
+  const expectError = async (
+    p: Promise<{ status: number; json: { error: { code: string; message: string } } }>,
+    status: number,
+    code: string,
+  ) => {
     const r = await p;
     assert.equal(r.status, status, JSON.stringify(r.json));
     assert.equal(r.json.error.code, code);
@@ -30,7 +36,11 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
     rg = `${sub}/resourceGroups/rg-ra`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
     await t.arm('PUT', `${sub}/resourceGroups/rg-other?api-version=2025-04-01`, { location: 'local' });
-    const id = await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`, { location: 'local' });
+    const id = await t.arm(
+      'PUT',
+      `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`,
+      { location: 'local' },
+    );
     uai = id.json.id;
     principal = id.json.properties.principalId;
   });
@@ -45,8 +55,24 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
     assert.equal(created.json.type, 'Microsoft.Authorization/roleAssignments');
     const p = created.json.properties;
     assert.deepEqual(
-      { roleDefinitionId: p.roleDefinitionId, principalId: p.principalId, principalType: p.principalType, scope: p.scope, createdBy: p.createdBy, updatedBy: p.updatedBy, condition: p.condition },
-      { roleDefinitionId: roleId(READER), principalId: principal, principalType: 'ServicePrincipal', scope: rg, createdBy: t.server.installation.adminObjectId, updatedBy: t.server.installation.adminObjectId, condition: null },
+      {
+        roleDefinitionId: p.roleDefinitionId,
+        principalId: p.principalId,
+        principalType: p.principalType,
+        scope: p.scope,
+        createdBy: p.createdBy,
+        updatedBy: p.updatedBy,
+        condition: p.condition,
+      },
+      {
+        roleDefinitionId: roleId(READER),
+        principalId: principal,
+        principalType: 'ServicePrincipal',
+        scope: rg,
+        createdBy: t.server.installation.adminObjectId,
+        updatedBy: t.server.installation.adminObjectId,
+        condition: null,
+      },
     );
     assert.match(p.createdOn, /^\d{4}-\d{2}-\d{2}T/);
     const again = await put(rg, name, body(READER, principal, { description: 'reads the app' }));
@@ -59,7 +85,12 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
   });
 
   it('a tenant-level role id is accepted and echoed subscription-qualified; principalType defaults from the directory', async () => {
-    const r = await put(rg, randomUUID(), { properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR.toUpperCase()}`, principalId: principal } });
+    const r = await put(rg, randomUUID(), {
+      properties: {
+        roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR.toUpperCase()}`,
+        principalId: principal,
+      },
+    });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.properties.roleDefinitionId, roleId(CONTRIBUTOR));
     assert.equal(r.json.properties.principalType, 'ServicePrincipal');
@@ -91,7 +122,11 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
     const name = randomUUID();
     assert.equal((await put(rg, name, body(READER))).status, 201);
     await expectError(put(rg, name, body(CONTRIBUTOR)), 400, 'RoleAssignmentUpdateNotPermitted');
-    await expectError(put(rg, name, body(READER, t.server.installation.adminObjectId)), 400, 'RoleAssignmentUpdateNotPermitted');
+    await expectError(
+      put(rg, name, body(READER, t.server.installation.adminObjectId)),
+      400,
+      'RoleAssignmentUpdateNotPermitted',
+    );
     await expectError(put(sub, name, body(READER)), 400, 'RoleAssignmentUpdateNotPermitted');
     assert.equal((await t.arm('GET', `${rg}/${RA}/${name}?${V}`)).json.properties.roleDefinitionId, roleId(READER));
     await t.arm('DELETE', `${rg}/${RA}/${name}?${V}`);
@@ -102,21 +137,41 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
     const admin = await put(rg, randomUUID(), body(READER, t.server.installation.adminObjectId));
     assert.equal(admin.status, 201, 'the bootstrap admin is a principal too');
     await t.arm('DELETE', `${admin.json.id}?${V}`);
-    await expectError(put(rg, randomUUID(), body(READER, principal, { principalType: 'User' })), 400, 'UnmatchedPrincipalType');
-    await expectError(put(rg, randomUUID(), body(READER, principal, { principalType: 'Robot' })), 400, 'InvalidPrincipalType');
+    await expectError(
+      put(rg, randomUUID(), body(READER, principal, { principalType: 'User' })),
+      400,
+      'UnmatchedPrincipalType',
+    );
+    await expectError(
+      put(rg, randomUUID(), body(READER, principal, { principalType: 'Robot' })),
+      400,
+      'InvalidPrincipalType',
+    );
   });
 
   it('refuses unknown and malformed role definitions', async () => {
     await expectError(put(rg, randomUUID(), body(randomUUID())), 400, 'RoleDefinitionDoesNotExist');
-    await expectError(put(rg, randomUUID(), { properties: { roleDefinitionId: 'Reader', principalId: principal } }), 400, 'InvalidRoleDefinitionId');
+    await expectError(
+      put(rg, randomUUID(), { properties: { roleDefinitionId: 'Reader', principalId: principal } }),
+      400,
+      'InvalidRoleDefinitionId',
+    );
     await expectError(put(rg, randomUUID(), { properties: { principalId: principal } }), 400, 'InvalidRequestContent');
-    await expectError(put(rg, randomUUID(), { roleDefinitionId: roleId(READER), principalId: principal }), 400, 'InvalidRequestContent');
+    await expectError(
+      put(rg, randomUUID(), { roleDefinitionId: roleId(READER), principalId: principal }),
+      400,
+      'InvalidRequestContent',
+    );
   });
 
   it('refuses a custom role outside its assignable scopes', async () => {
     const guid = randomUUID();
     const role = await t.arm('PUT', `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}?${V}`, {
-      properties: { roleName: `only-rg-other-${guid}`, permissions: [{ actions: ['*/read'] }], assignableScopes: [`${sub}/resourceGroups/rg-other`] },
+      properties: {
+        roleName: `only-rg-other-${guid}`,
+        permissions: [{ actions: ['*/read'] }],
+        assignableScopes: [`${sub}/resourceGroups/rg-other`],
+      },
     });
     assert.equal(role.status, 201, role.text);
     await expectError(put(rg, randomUUID(), body(guid)), 400, 'InvalidRoleDefinitionId');
@@ -128,9 +183,17 @@ describe('ARM Microsoft.Authorization/roleAssignments', () => {
   it('the scope must exist: subscription, resource group, hosted resource; malformed scopes are refused', async () => {
     await expectError(put(`/subscriptions/${randomUUID()}`, randomUUID(), body(READER)), 404, 'SubscriptionNotFound');
     await expectError(put(`${sub}/resourceGroups/nope`, randomUUID(), body(READER)), 404, 'ResourceGroupNotFound');
-    await expectError(put(`${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope`, randomUUID(), body(READER)), 404, 'ResourceNotFound');
+    await expectError(
+      put(`${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nope`, randomUUID(), body(READER)),
+      404,
+      'ResourceNotFound',
+    );
     await expectError(put(`${sub}/resourceGroups`, randomUUID(), body(READER)), 400, 'InvalidScope');
-    await expectError(put('/providers/Microsoft.Management/managementGroups/mg1', randomUUID(), body(READER)), 400, 'InvalidScope');
+    await expectError(
+      put('/providers/Microsoft.Management/managementGroups/mg1', randomUUID(), body(READER)),
+      400,
+      'InvalidScope',
+    );
     const onUai = await put(uai, randomUUID(), body(READER));
     assert.equal(onUai.status, 201, onUai.text);
     assert.equal(onUai.json.properties.scope, uai);

@@ -11,7 +11,8 @@ export interface RoleAssignmentRouteDeps {
   pageSize?: number;
 }
 
-const EXAMPLE = '{"properties":{"roleDefinitionId":"/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid}","principalId":"{objectId}"}}';
+const EXAMPLE =
+  '{"properties":{"roleDefinitionId":"/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid}","principalId":"{objectId}"}}';
 const scopeOf = (c: ArmCall) => c.params['scope']!;
 const nameOf = (c: ArmCall) => c.params['roleAssignmentName']!;
 
@@ -37,12 +38,19 @@ async function remove(d: RoleAssignmentRouteDeps, c: ArmCall): Promise<ArmResult
 export function roleAssignmentRoutes(d: RoleAssignmentRouteDeps): ArmRoute[] {
   const common = { resourceType: ROLE_ASSIGNMENTS, apiVersions: ROLE_ASSIGNMENT_API_VERSIONS };
   return [
-    { ...common, pattern: `{*scope}/providers/${ROLE_ASSIGNMENTS}`, methods: { GET: { action: `${ROLE_ASSIGNMENTS}/read`, handle: (c) => list(d, c) } } },
+    {
+      ...common,
+      pattern: `{*scope}/providers/${ROLE_ASSIGNMENTS}`,
+      methods: { GET: { action: `${ROLE_ASSIGNMENTS}/read`, handle: (c) => list(d, c) } },
+    },
     {
       ...common,
       pattern: `{*scope}/providers/${ROLE_ASSIGNMENTS}/{roleAssignmentName}`,
       methods: {
-        GET: { action: `${ROLE_ASSIGNMENTS}/read`, handle: async (c) => ({ status: 200, body: assignmentWire(await d.assignments.get(scopeOf(c), nameOf(c))) }) },
+        GET: {
+          action: `${ROLE_ASSIGNMENTS}/read`,
+          handle: async (c) => ({ status: 200, body: assignmentWire(await d.assignments.get(scopeOf(c), nameOf(c))) }),
+        },
         PUT: { action: `${ROLE_ASSIGNMENTS}/write`, handle: (c) => put(d, c) },
         DELETE: { action: `${ROLE_ASSIGNMENTS}/delete`, handle: (c) => remove(d, c) },
       },
@@ -52,7 +60,12 @@ export function roleAssignmentRoutes(d: RoleAssignmentRouteDeps): ArmRoute[] {
       apiVersions: DENY_ASSIGNMENT_API_VERSIONS,
       pattern: '{*scope}/providers/Microsoft.Authorization/denyAssignments',
       // openmi creates no deny assignments; the list exists so tools that query it do not fail (docs/wire/arm.md).
-      methods: { GET: { action: 'Microsoft.Authorization/denyAssignments/read', handle: async () => ({ status: 200, body: { value: [] } }) } },
+      methods: {
+        GET: {
+          action: 'Microsoft.Authorization/denyAssignments/read',
+          handle: async () => ({ status: 200, body: { value: [] } }),
+        },
+      },
     },
   ];
 }

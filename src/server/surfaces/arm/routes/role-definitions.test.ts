@@ -16,8 +16,18 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
   let sub: string;
   let rg: string;
   let principal: string;
-  const role = (name: string, scopes: string[], actions = ['Microsoft.ManagedIdentity/userAssignedIdentities/read']) => ({
-    properties: { roleName: name, description: 'test role', type: 'CustomRole', permissions: [{ actions, notActions: [], dataActions: [], notDataActions: [] }], assignableScopes: scopes },
+  const role = (
+    name: string,
+    scopes: string[],
+    actions = ['Microsoft.ManagedIdentity/userAssignedIdentities/read'],
+  ) => ({
+    properties: {
+      roleName: name,
+      description: 'test role',
+      type: 'CustomRole',
+      permissions: [{ actions, notActions: [], dataActions: [], notDataActions: [] }],
+      assignableScopes: scopes,
+    },
   });
   const put = (guid: string, b: unknown, scope = sub) => t.arm('PUT', `${scope}/${RD}/${guid}?${V}`, b);
   const listNames = async (scope: string, filter?: string) => {
@@ -25,7 +35,11 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
     assert.equal(r.status, 200, r.text);
     return (r.json.value as { properties: { roleName: string } }[]).map((d) => d.properties.roleName);
   };
-  const expectError = async (p: Promise<{ status: number; json: { error: { code: string; message: string } } }>, status: number, code: string) => {
+  const expectError = async (
+    p: Promise<{ status: number; json: { error: { code: string; message: string } } }>,
+    status: number,
+    code: string,
+  ) => {
     const r = await p;
     assert.equal(r.status, status, JSON.stringify(r.json));
     assert.equal(r.json.error.code, code);
@@ -37,7 +51,13 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
     rg = `${sub}/resourceGroups/rg-rd`;
     await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
     await t.arm('PUT', `${sub}/resourceGroups/rg-b?api-version=2025-04-01`, { location: 'local' });
-    principal = (await t.arm('PUT', `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`, { location: 'local' })).json.properties.principalId;
+    principal = (
+      await t.arm(
+        'PUT',
+        `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app?api-version=2024-11-30`,
+        { location: 'local' },
+      )
+    ).json.properties.principalId;
   });
   after(() => t.stop());
 
@@ -51,7 +71,9 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
     assert.equal(reader.type, 'Microsoft.Authorization/roleDefinitions');
     assert.deepEqual(reader.properties.assignableScopes, ['/']);
     assert.equal(reader.properties.type, 'BuiltInRole');
-    assert.deepEqual(reader.properties.permissions, [{ actions: ['*/read'], notActions: [], dataActions: [], notDataActions: [] }]);
+    assert.deepEqual(reader.properties.permissions, [
+      { actions: ['*/read'], notActions: [], dataActions: [], notDataActions: [] },
+    ]);
     assert.deepEqual(await listNames(sub, "roleName eq 'reader'"), ['Reader']);
     assert.ok((await listNames(sub, "type eq 'BuiltInRole'")).includes('Owner'));
   });
@@ -88,13 +110,25 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
 
   it('validates the body: roleName, permissions, operations, assignable scopes, type, GUID name', async () => {
     const g = randomUUID();
-    await expectError(put(g, { properties: { ...role('x', [rg]).properties, roleName: '' } }), 400, 'InvalidRequestContent');
-    await expectError(put(g, { properties: { ...role('x', [rg]).properties, permissions: [] } }), 400, 'InvalidRequestContent');
+    await expectError(
+      put(g, { properties: { ...role('x', [rg]).properties, roleName: '' } }),
+      400,
+      'InvalidRequestContent',
+    );
+    await expectError(
+      put(g, { properties: { ...role('x', [rg]).properties, permissions: [] } }),
+      400,
+      'InvalidRequestContent',
+    );
     await expectError(put(g, role('x', [rg], ['Microsoft.Storage/ bad'])), 400, 'InvalidActionOrNotAction');
     await expectError(put(g, role('x', [])), 400, 'InvalidAssignableScopes');
     await expectError(put(g, role('x', ['/'])), 400, 'InvalidAssignableScopes');
     await expectError(put(g, role('x', [`${sub}/resourceGroups/missing`])), 400, 'InvalidAssignableScopes');
-    await expectError(put(g, { properties: { ...role('x', [rg]).properties, type: 'BuiltInRole' } }), 400, 'InvalidRequestContent');
+    await expectError(
+      put(g, { properties: { ...role('x', [rg]).properties, type: 'BuiltInRole' } }),
+      400,
+      'InvalidRequestContent',
+    );
     await expectError(put('not-a-guid', role('x', [rg])), 400, 'InvalidRoleDefinitionId');
     await expectError(put(g, role('x', [rg]), `${sub}/resourceGroups/missing`), 404, 'ResourceGroupNotFound');
     assert.equal((await t.arm('GET', `${sub}/${RD}/${g}?${V}`)).status, 404, 'nothing was created');
@@ -113,11 +147,21 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
   it('refuses to delete (or narrow) a role still assigned (RoleDefinitionHasAssignments); DELETE is 200 then 204', async () => {
     const guid = randomUUID();
     assert.equal((await put(guid, role(`In use ${guid}`, [sub]))).status, 201);
-    const ra = await t.arm('PUT', `${rg}/${RA}/${randomUUID()}?${V}`, { properties: { roleDefinitionId: `${sub}/${RD}/${guid}`, principalId: principal } });
+    const ra = await t.arm('PUT', `${rg}/${RA}/${randomUUID()}?${V}`, {
+      properties: { roleDefinitionId: `${sub}/${RD}/${guid}`, principalId: principal },
+    });
     assert.equal(ra.status, 201, ra.text);
     await expectError(t.arm('DELETE', `${sub}/${RD}/${guid}?${V}`), 400, 'RoleDefinitionHasAssignments');
-    await expectError(put(guid, role(`In use ${guid}`, [`${sub}/resourceGroups/rg-b`])), 400, 'RoleDefinitionHasAssignments');
-    assert.equal((await put(guid, role(`In use ${guid}`, [rg]))).status, 201, 'narrowing to a scope that still covers the assignment is fine');
+    await expectError(
+      put(guid, role(`In use ${guid}`, [`${sub}/resourceGroups/rg-b`])),
+      400,
+      'RoleDefinitionHasAssignments',
+    );
+    assert.equal(
+      (await put(guid, role(`In use ${guid}`, [rg]))).status,
+      201,
+      'narrowing to a scope that still covers the assignment is fine',
+    );
     await t.arm('DELETE', `${ra.json.id}?${V}`);
     const del = await t.arm('DELETE', `${sub}/${RD}/${guid}?${V}`);
     assert.equal(del.status, 200);
@@ -127,7 +171,10 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
 
   it('accepts 2018-01-01-preview (Azure CLI 2.45) and 2015-07-01', async () => {
     for (const v of ['2018-01-01-preview', '2015-07-01']) {
-      const r = await t.arm('GET', `${sub}/${RD}?api-version=${v}&$filter=${encodeURIComponent("roleName eq 'Owner'")}`);
+      const r = await t.arm(
+        'GET',
+        `${sub}/${RD}?api-version=${v}&$filter=${encodeURIComponent("roleName eq 'Owner'")}`,
+      );
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.value[0].properties.roleName, 'Owner');
     }
@@ -136,19 +183,29 @@ describe('ARM Microsoft.Authorization/roleDefinitions', () => {
 
 describe('scopesAccessCheck', () => {
   const caller = { objectId: 'oid-1', appId: 'app-1' };
-  const call = { caller, ctx: { method: 'PUT', path: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g' } } as unknown as ArmCall;
-  const allowOnly = (allowed: string): Authorizer => ({ check: async (_p, _a, scope) => ({ allowed: scope === allowed, reason: `only ${allowed}` }) });
+  const call = {
+    caller,
+    ctx: { method: 'PUT', path: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g' },
+  } as unknown as ArmCall;
+  const allowOnly = (allowed: string): Authorizer => ({
+    check: async (_p, _a, scope) => ({ allowed: scope === allowed, reason: `only ${allowed}` }),
+  });
 
   it('passes when every scope is allowed, and names the first refused scope with LinkedAuthorizationFailed', async () => {
     const asked: string[] = [];
-    const recording: Authorizer = { check: async (_p, action, scope) => (asked.push(`${action}@${scope}`), { allowed: true, reason: '' }) };
+    const recording: Authorizer = {
+      check: async (_p, action, scope) => (asked.push(`${action}@${scope}`), { allowed: true, reason: '' }),
+    };
     await scopesAccessCheck(recording, call)('A/write', ['/s1', '/s1', '/s2']);
     assert.deepEqual(asked, ['A/write@/s1', 'A/write@/s2']);
-    await assert.rejects(scopesAccessCheck(allowOnly('/s1'), call)('A/write', ['/s1', '/s2']), (e: { status: number; code: string; message: string }) => {
-      assert.equal(e.status, 403);
-      assert.equal(e.code, 'LinkedAuthorizationFailed');
-      assert.match(e.message, /'A\/write' on the linked scope\(s\) '\/s2'/);
-      return true;
-    });
+    await assert.rejects(
+      scopesAccessCheck(allowOnly('/s1'), call)('A/write', ['/s1', '/s2']),
+      (e: { status: number; code: string; message: string }) => {
+        assert.equal(e.status, 403);
+        assert.equal(e.code, 'LinkedAuthorizationFailed');
+        assert.match(e.message, /'A\/write' on the linked scope\(s\) '\/s2'/);
+        return true;
+      },
+    );
   });
 });

@@ -14,17 +14,32 @@ export interface RoleDefinitionRouteDeps {
   pageSize?: number;
 }
 
-const EXAMPLE = '{"properties":{"roleName":"…","permissions":[{"actions":["*/read"]}],"assignableScopes":["/subscriptions/{id}"]}}';
+const EXAMPLE =
+  '{"properties":{"roleName":"…","permissions":[{"actions":["*/read"]}],"assignableScopes":["/subscriptions/{id}"]}}';
 const scopeOf = (c: ArmCall) => c.params['scope']!;
 const idOf = (c: ArmCall) => c.params['roleDefinitionId']!;
 
 async function list(d: RoleDefinitionRouteDeps, c: ArmCall): Promise<ArmResult> {
   const found = await d.definitions.list(scopeOf(c), parseDefinitionFilter(c.ctx.query.get('$filter')));
-  return { status: 200, body: pageOf(d.baseUrl, c, found.map((r) => definitionWire(scopeOf(c), r)), d.pageSize ?? 1000) };
+  return {
+    status: 200,
+    body: pageOf(
+      d.baseUrl,
+      c,
+      found.map((r) => definitionWire(scopeOf(c), r)),
+      d.pageSize ?? 1000,
+    ),
+  };
 }
 
 async function put(d: RoleDefinitionRouteDeps, c: ArmCall): Promise<ArmResult> {
-  const { definition } = await d.definitions.put(scopeOf(c), idOf(c), propertiesOf(c, EXAMPLE), actorOf(c), scopesAccessCheck(d.authorizer, c));
+  const { definition } = await d.definitions.put(
+    scopeOf(c),
+    idOf(c),
+    propertiesOf(c, EXAMPLE),
+    actorOf(c),
+    scopesAccessCheck(d.authorizer, c),
+  );
   // 201 for updates too: Azure answers so, and arm-authorization's createOrUpdate accepts nothing else.
   return { status: 201, body: definitionWire(scopeOf(c), definition) };
 }
@@ -41,12 +56,22 @@ async function remove(d: RoleDefinitionRouteDeps, c: ArmCall): Promise<ArmResult
 export function roleDefinitionRoutes(d: RoleDefinitionRouteDeps): ArmRoute[] {
   const common = { resourceType: ROLE_DEFINITIONS, apiVersions: ROLE_DEFINITION_API_VERSIONS };
   return [
-    { ...common, pattern: `{*scope}/providers/${ROLE_DEFINITIONS}`, methods: { GET: { action: `${ROLE_DEFINITIONS}/read`, handle: (c) => list(d, c) } } },
+    {
+      ...common,
+      pattern: `{*scope}/providers/${ROLE_DEFINITIONS}`,
+      methods: { GET: { action: `${ROLE_DEFINITIONS}/read`, handle: (c) => list(d, c) } },
+    },
     {
       ...common,
       pattern: `{*scope}/providers/${ROLE_DEFINITIONS}/{roleDefinitionId}`,
       methods: {
-        GET: { action: `${ROLE_DEFINITIONS}/read`, handle: async (c) => ({ status: 200, body: definitionWire(scopeOf(c), await d.definitions.get(scopeOf(c), idOf(c))) }) },
+        GET: {
+          action: `${ROLE_DEFINITIONS}/read`,
+          handle: async (c) => ({
+            status: 200,
+            body: definitionWire(scopeOf(c), await d.definitions.get(scopeOf(c), idOf(c))),
+          }),
+        },
         PUT: { action: `${ROLE_DEFINITIONS}/write`, handle: (c) => put(d, c) },
         DELETE: { action: `${ROLE_DEFINITIONS}/delete`, handle: (c) => remove(d, c) },
       },

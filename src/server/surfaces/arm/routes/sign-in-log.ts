@@ -16,7 +16,12 @@ function time(c: ArmCall, name: string): number | undefined {
   const raw = c.ctx.query.get(name);
   if (raw === null) return undefined;
   const t = parseFilterTime(raw);
-  if (t === undefined) throw new ArmError('InvalidParameter', `'${raw}' is not a date-time; use ${FILTER_TIME_EXAMPLE} for ${name}.`, name);
+  if (t === undefined)
+    throw new ArmError(
+      'InvalidParameter',
+      `'${raw}' is not a date-time; use ${FILTER_TIME_EXAMPLE} for ${name}.`,
+      name,
+    );
   return t;
 }
 
@@ -33,7 +38,8 @@ export function signInQuery(c: ArmCall): AuditQuery {
   if (calling) q.eq!['calling_key'] = calling.toLowerCase();
   const result = c.ctx.query.get('result');
   if (result !== null) {
-    if (result !== 'success' && result !== 'failure') throw new ArmError('InvalidParameter', `result must be 'success' or 'failure', not '${result}'.`, 'result');
+    if (result !== 'success' && result !== 'failure')
+      throw new ArmError('InvalidParameter', `result must be 'success' or 'failure', not '${result}'.`, 'result');
     q.eq!['result'] = result;
   }
   return q;
@@ -44,7 +50,8 @@ export function signInQuery(c: ArmCall): AuditQuery {
  * that refusals were folded into (docs/audit.md) also says how many and when the last arrived.
  */
 export function signInWire(s: StoredSignIn): SignInWire {
-  const folded = s.count === undefined ? {} : { requestCount: s.count, lastDateTime: new Date(s.lastAt ?? s.at).toISOString() };
+  const folded =
+    s.count === undefined ? {} : { requestCount: s.count, lastDateTime: new Date(s.lastAt ?? s.at).toISOString() };
   return {
     id: s.id,
     createdDateTime: new Date(s.at).toISOString(),
@@ -53,7 +60,11 @@ export function signInWire(s: StoredSignIn): SignInWire {
     servicePrincipalId: s.principalId,
     appId: s.clientId,
     resourceId: s.audience,
-    managedServiceIdentity: { associatedResourceId: s.callingResourceId, identityResourceId: s.identityResourceId, agentId: s.agentId },
+    managedServiceIdentity: {
+      associatedResourceId: s.callingResourceId,
+      identityResourceId: s.identityResourceId,
+      agentId: s.agentId,
+    },
     status: { errorCode: s.errorCode, failureReason: s.reason },
     result: s.result,
     durationMs: s.latencyMs,
@@ -71,18 +82,31 @@ function readCursor(c: ArmCall): VerifyCursor | undefined {
   if (raw === undefined) return undefined;
   try {
     const v = JSON.parse(raw) as VerifyCursor;
-    if (LOGS.includes(v.log) && Number.isSafeInteger(v.seq) && typeof v.hash === 'string' && Number.isSafeInteger(v.rows)) return v;
+    if (
+      LOGS.includes(v.log) &&
+      Number.isSafeInteger(v.seq) &&
+      typeof v.hash === 'string' &&
+      Number.isSafeInteger(v.rows)
+    )
+      return v;
   } catch {
     // Falls through to the error below.
   }
-  throw new ArmError('InvalidParameter', 'The $skiptoken is not one this server issued; follow the nextLink of the previous verify response as is.', '$skiptoken');
+  throw new ArmError(
+    'InvalidParameter',
+    'The $skiptoken is not one this server issued; follow the nextLink of the previous verify response as is.',
+    '$skiptoken',
+  );
 }
 
 /**
  * Both logs in order, from `from` on, until VERIFY_ROWS_PER_REQUEST rows are checked: the logs
  * finished in this request, and where to go on when the budget ran out.
  */
-async function verifySome(store: Store, from: VerifyCursor | undefined): Promise<{ value: VerifyResult[]; cursor?: VerifyCursor }> {
+async function verifySome(
+  store: Store,
+  from: VerifyCursor | undefined,
+): Promise<{ value: VerifyResult[]; cursor?: VerifyCursor }> {
   const value: VerifyResult[] = [];
   let budget = VERIFY_ROWS_PER_REQUEST;
   for (const log of LOGS.slice(from ? LOGS.indexOf(from.log) : 0)) {
@@ -100,15 +124,34 @@ export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[
   const common = { apiVersions: OPENMI_API_VERSIONS };
   const list = async (c: ArmCall) => {
     const p = await d.store.audit.query('signIns', signInQuery(c), readTop(c.ctx, 200, 1000), readSkipToken(c.ctx));
-    return { status: 200, body: page(p.items.map((r) => signInWire(parseSignIn(r))), nextLink(d.baseUrl, c.ctx, p.next)) };
+    return {
+      status: 200,
+      body: page(
+        p.items.map((r) => signInWire(parseSignIn(r))),
+        nextLink(d.baseUrl, c.ctx, p.next),
+      ),
+    };
   };
   const verify = async (c: ArmCall) => {
     const { value, cursor } = await verifySome(d.store, readCursor(c));
-    const more = cursor && { progress: { log: cursor.log, rows: cursor.rows }, nextLink: nextLink(d.baseUrl, c.ctx, JSON.stringify(cursor)) };
+    const more = cursor && {
+      progress: { log: cursor.log, rows: cursor.rows },
+      nextLink: nextLink(d.baseUrl, c.ctx, JSON.stringify(cursor)),
+    };
     return { status: 200, body: { ok: value.every((v) => v.ok), value, ...more } };
   };
   return [
-    { ...common, resourceType: `${NS}/signIns`, pattern: SIGN_INS_PATH, methods: { GET: { action: `${NS}/signIns/read`, handle: list } } },
-    { ...common, resourceType: `${NS}/verify`, pattern: VERIFY_PATH, methods: { POST: { action: `${NS}/verify/action`, handle: verify } } },
+    {
+      ...common,
+      resourceType: `${NS}/signIns`,
+      pattern: SIGN_INS_PATH,
+      methods: { GET: { action: `${NS}/signIns/read`, handle: list } },
+    },
+    {
+      ...common,
+      resourceType: `${NS}/verify`,
+      pattern: VERIFY_PATH,
+      methods: { POST: { action: `${NS}/verify/action`, handle: verify } },
+    },
   ];
 }

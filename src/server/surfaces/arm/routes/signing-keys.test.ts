@@ -28,9 +28,12 @@ describe('signing key ARM routes', () => {
 
   const verifyAll = async (tokens: string[]) => {
     const jwks = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/discovery/v2.0/keys`, { ca: t.ca });
-    const disco = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/.well-known/openid-configuration`, { ca: t.ca });
+    const disco = await httpsRequest(`${t.server.baseUrl}/${t.creds.tenantId}/.well-known/openid-configuration`, {
+      ca: t.ca,
+    });
     const keySet = createLocalJWKSet(jwks.json);
-    for (const token of tokens) await jwtVerify(token, keySet, { issuer: disco.json.issuer, audience: t.server.baseUrl, algorithms: ['RS256'] });
+    for (const token of tokens)
+      await jwtVerify(token, keySet, { issuer: disco.json.issuer, audience: t.server.baseUrl, algorithms: ['RS256'] });
   };
 
   it('lists the keys with ISO times and no key material', async () => {
@@ -39,7 +42,14 @@ describe('signing key ARM routes', () => {
     const value = r.json.value as Record<string, unknown>[];
     assert.deepEqual(value.map((k) => k.status).sort(), ['current', 'next']);
     for (const k of value) {
-      assert.deepEqual(Object.keys(k).sort(), ['activatedAt', 'createdAt', 'kid', 'publishUntil', 'retiredAt', 'status']);
+      assert.deepEqual(Object.keys(k).sort(), [
+        'activatedAt',
+        'createdAt',
+        'kid',
+        'publishUntil',
+        'retiredAt',
+        'status',
+      ]);
       assert.match(k.createdAt as string, ISO);
     }
     assert.match(value.find((k) => k.status === 'current')!.activatedAt as string, ISO);
@@ -51,7 +61,10 @@ describe('signing key ARM routes', () => {
     const p = await t.arm('GET', '/providers/OpenMI.Tokens?api-version=2025-04-01');
     assert.equal(p.status, 200, p.text);
     const types = p.json.resourceTypes as { resourceType: string }[];
-    assert.deepEqual(types.find((r) => r.resourceType === 'signingKeys'), { resourceType: 'signingKeys', locations: ['local'], apiVersions: ['2025-01-01'] });
+    assert.deepEqual(
+      types.find((r) => r.resourceType === 'signingKeys'),
+      { resourceType: 'signingKeys', locations: ['local'], apiVersions: ['2025-01-01'] },
+    );
   });
 
   it('tokens from before and after a rotation both verify against JWKS and carry different kids', async () => {
@@ -64,13 +77,21 @@ describe('signing key ARM routes', () => {
     assert.equal(decodeProtectedHeader(second).kid, currentKid);
     assert.notEqual(retiredKid, currentKid);
     await verifyAll([first, second]);
-    const list = (await t.arm('GET', KEYS)).json.value as { kid: string; status: string; retiredAt: string; publishUntil: string }[];
+    const list = (await t.arm('GET', KEYS)).json.value as {
+      kid: string;
+      status: string;
+      retiredAt: string;
+      publishUntil: string;
+    }[];
     const status = Object.fromEntries(list.map((k) => [k.kid, k.status]));
     assert.deepEqual(status[retiredKid], 'retired');
     assert.deepEqual(status[currentKid], 'current');
     assert.deepEqual(status[nextKid], 'next');
     const retired = list.find((k) => k.kid === retiredKid)!;
-    assert.ok(Date.parse(retired.publishUntil) - Date.parse(retired.retiredAt) >= 3_600_000, 'published at least one token lifetime');
+    assert.ok(
+      Date.parse(retired.publishUntil) - Date.parse(retired.retiredAt) >= 3_600_000,
+      'published at least one token lifetime',
+    );
   });
 
   it('rotating three times under continuous load fails no request', async () => {
@@ -80,7 +101,9 @@ describe('signing key ARM routes', () => {
     let requests = 0;
     const call = async (token: string) => {
       requests++;
-      const r = await t.arm('GET', '/subscriptions?api-version=2022-12-01', undefined, { authorization: `Bearer ${token}` });
+      const r = await t.arm('GET', '/subscriptions?api-version=2022-12-01', undefined, {
+        authorization: `Bearer ${token}`,
+      });
       if (r.status !== 200) failures.push(`ARM ${r.status} ${r.text.slice(0, 200)}`);
     };
     const loop = async () => {
@@ -100,7 +123,10 @@ describe('signing key ARM routes', () => {
     // signed by the key it made current, so the load spans every rotation.
     const moreLoad = async (kid?: string) => {
       const mark = requests;
-      await waitFor(() => requests >= mark + 16 && (kid === undefined || kids.has(kid)), { what: `16 more ARM calls${kid ? ` and a token signed by ${kid}` : ''}`, timeoutMs: 30_000 });
+      await waitFor(() => requests >= mark + 16 && (kid === undefined || kids.has(kid)), {
+        what: `16 more ARM calls${kid ? ` and a token signed by ${kid}` : ''}`,
+        timeoutMs: 30_000,
+      });
     };
     let current: string | undefined;
     for (let i = 0; i < 3; i++) {
@@ -129,11 +155,24 @@ describe('signing key routes (handlers)', () => {
     try {
       const keys = await new KeyRing(store, randomBytes(32), clock).open();
       const changes: ControlPlaneChange[] = [];
-      const routes = signingKeyRoutes({ keys, sink: { store, clock, recorder: { record: (c) => changes.push(c) } }, maxTokenLifetimeMs: 3_600_000 });
+      const routes = signingKeyRoutes({
+        keys,
+        sink: { store, clock, recorder: { record: (c) => changes.push(c) } },
+        maxTokenLifetimeMs: 3_600_000,
+      });
       const rotate = routes.find((r) => r.pattern.endsWith('/rotate'))!.methods.POST!;
       assert.equal(rotate.action, 'OpenMI.Tokens/signingKeys/rotate/action');
-      assert.equal(routes.find((r) => !r.pattern.endsWith('/rotate'))!.methods.GET!.action, 'OpenMI.Tokens/signingKeys/read');
-      const call = { ctx: { correlationId: 'corr-1' }, params: {}, apiVersion: '2025-01-01', caller: { objectId: 'admin-oid' }, body: undefined } as unknown as ArmCall;
+      assert.equal(
+        routes.find((r) => !r.pattern.endsWith('/rotate'))!.methods.GET!.action,
+        'OpenMI.Tokens/signingKeys/read',
+      );
+      const call = {
+        ctx: { correlationId: 'corr-1' },
+        params: {},
+        apiVersion: '2025-01-01',
+        caller: { objectId: 'admin-oid' },
+        body: undefined,
+      } as unknown as ArmCall;
       const result = await rotate.handle(call);
       assert.equal(result.status, 200);
       assert.deepEqual(changes, [

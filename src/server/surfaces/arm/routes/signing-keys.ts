@@ -1,6 +1,12 @@
 import type { ChangeSink } from '../../../audit/changes-batch.js';
 import type { KeyRing } from '../../../tokens/key-ring.js';
-import { listSigningKeys, ROTATE_OPERATION, rotateSigningKeys, SIGNING_KEYS_PATH, type SigningKeyInfo } from '../../../tokens/rotation.js';
+import {
+  listSigningKeys,
+  ROTATE_OPERATION,
+  rotateSigningKeys,
+  SIGNING_KEYS_PATH,
+  type SigningKeyInfo,
+} from '../../../tokens/rotation.js';
 import { actorOf, type ArmRoute } from '../router.js';
 
 /** openmi's own provider: no Azure client sends these, so one api-version is enough. */
@@ -34,7 +40,10 @@ export function signingKeyRoutes(d: SigningKeyRouteDeps): ArmRoute[] {
       ...common,
       pattern: COLLECTION,
       methods: {
-        GET: { action: `${TYPE}/read`, handle: async () => ({ status: 200, body: { value: (await listSigningKeys(d.sink.store)).map(wire) } }) },
+        GET: {
+          action: `${TYPE}/read`,
+          handle: async () => ({ status: 200, body: { value: (await listSigningKeys(d.sink.store)).map(wire) } }),
+        },
       },
     },
     {
@@ -43,7 +52,10 @@ export function signingKeyRoutes(d: SigningKeyRouteDeps): ArmRoute[] {
       methods: {
         POST: {
           action: ROTATE_ACTION,
-          handle: async (call) => ({ status: 200, body: await rotateSigningKeys(d.keys, d.sink, actorOf(call), d.maxTokenLifetimeMs) }),
+          handle: async (call) => ({
+            status: 200,
+            body: await rotateSigningKeys(d.keys, d.sink, actorOf(call), d.maxTokenLifetimeMs),
+          }),
         },
       },
     },

@@ -1,5 +1,10 @@
 import type { StorageAccountRecord } from '../../../../store/storage.js';
-import { accountIdOf, STORAGE_TYPE, type AccountAddress, type StorageAccountService } from '../../../storage-accounts/accounts.js';
+import {
+  accountIdOf,
+  STORAGE_TYPE,
+  type AccountAddress,
+  type StorageAccountService,
+} from '../../../storage-accounts/accounts.js';
 import { accountSas, keyToSign, serviceSas } from '../../blob/sas-requests.js';
 import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
@@ -22,26 +27,49 @@ export const blobEndpointOf = (d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port
 function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
   const props = (r.body['properties'] ?? {}) as Record<string, unknown>;
   return {
-    sku: { name: 'Standard_LRS', tier: 'Standard' }, kind: 'StorageV2', ...r.body,
-    id: r.id, name: r.name, type: STORAGE_TYPE, location: r.location, tags: r.tags,
+    sku: { name: 'Standard_LRS', tier: 'Standard' },
+    kind: 'StorageV2',
+    ...r.body,
+    id: r.id,
+    name: r.name,
+    type: STORAGE_TYPE,
+    location: r.location,
+    tags: r.tags,
     properties: {
-      ...withSucceeded(props), primaryLocation: r.location, statusOfPrimary: 'available',
-      creationTime: new Date(r.createdAt).toISOString(), primaryEndpoints: { blob: blobEndpointOf(d, r.name) },
-      allowSharedKeyAccess: props['allowSharedKeyAccess'] ?? true, supportsHttpsTrafficOnly: true,
+      ...withSucceeded(props),
+      primaryLocation: r.location,
+      statusOfPrimary: 'available',
+      creationTime: new Date(r.createdAt).toISOString(),
+      primaryEndpoints: { blob: blobEndpointOf(d, r.name) },
+      allowSharedKeyAccess: props['allowSharedKeyAccess'] ?? true,
+      supportsHttpsTrafficOnly: true,
     },
   };
 }
 
-const addr = (c: ArmCall): AccountAddress => ({ subscriptionId: c.params['subscriptionId']!, resourceGroup: c.params['resourceGroupName']!, name: c.params['name']! });
+const addr = (c: ArmCall): AccountAddress => ({
+  subscriptionId: c.params['subscriptionId']!,
+  resourceGroup: c.params['resourceGroupName']!,
+  name: c.params['name']!,
+});
 
 function keysWire(d: StorageRouteDeps, r: StorageAccountRecord) {
-  return { keys: d.accounts.keysOf(r).map((k) => ({ keyName: k.keyName, value: k.value, permissions: 'FULL', creationTime: new Date(k.creationTime).toISOString() })) };
+  return {
+    keys: d.accounts.keysOf(r).map((k) => ({
+      keyName: k.keyName,
+      value: k.value,
+      permissions: 'FULL',
+      creationTime: new Date(k.creationTime).toISOString(),
+    })),
+  };
 }
 
 /** The POST actions on one account: keys and server-side SAS generation. */
 function actionRoutes(d: StorageRouteDeps, base: string): ArmRoute[] {
   const post = (suffix: string, action: string, handle: (c: ArmCall) => Promise<unknown>): ArmRoute => ({
-    resourceType: STORAGE_TYPE, apiVersions: API_VERSIONS, pattern: `${base}/${suffix}`,
+    resourceType: STORAGE_TYPE,
+    apiVersions: API_VERSIONS,
+    pattern: `${base}/${suffix}`,
     methods: { POST: { action, handle: async (c) => ({ status: 200, body: await handle(c) }) } },
   });
   return [
@@ -65,26 +93,46 @@ function actionRoutes(d: StorageRouteDeps, base: string): ArmRoute[] {
 export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
   const common = { resourceType: STORAGE_TYPE, apiVersions: API_VERSIONS };
   const list = (withGroup: boolean) => async (c: ArmCall) => {
-    const where = { subscriptionId: c.params['subscriptionId']!, ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}) };
+    const where = {
+      subscriptionId: c.params['subscriptionId']!,
+      ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
+    };
     const p = await d.accounts.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
-    return { status: 200, body: page(p.items.map((r) => wire(d, r)), nextLink(d.baseUrl, c.ctx, p.next)) };
+    return {
+      status: 200,
+      body: page(
+        p.items.map((r) => wire(d, r)),
+        nextLink(d.baseUrl, c.ctx, p.next),
+      ),
+    };
   };
   const rg = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${STORAGE_TYPE}`;
   // Storage spells this action in lower case in its operations list.
   const nameCheck = checkNameRoute({
-    store: d.accounts.repos, namespace: 'Microsoft.Storage', type: STORAGE_TYPE, action: 'Microsoft.Storage/checknameavailability/read', apiVersions: API_VERSIONS,
+    store: d.accounts.repos,
+    namespace: 'Microsoft.Storage',
+    type: STORAGE_TYPE,
+    action: 'Microsoft.Storage/checknameavailability/read',
+    apiVersions: API_VERSIONS,
     check: (name) => d.accounts.nameAvailability(name),
   });
   return [
     nameCheck,
-    { ...common, pattern: `/subscriptions/{subscriptionId}/providers/${STORAGE_TYPE}`, methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(false) } } },
+    {
+      ...common,
+      pattern: `/subscriptions/{subscriptionId}/providers/${STORAGE_TYPE}`,
+      methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(false) } },
+    },
     { ...common, pattern: rg, methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(true) } } },
     ...actionRoutes(d, `${rg}/{name}`),
     {
       ...common,
       pattern: `${rg}/{name}`,
       methods: {
-        GET: { action: `${STORAGE_TYPE}/read`, handle: async (c) => ({ status: 200, body: wire(d, await d.accounts.get(addr(c))) }) },
+        GET: {
+          action: `${STORAGE_TYPE}/read`,
+          handle: async (c) => ({ status: 200, body: wire(d, await d.accounts.get(addr(c))) }),
+        },
         PUT: {
           action: `${STORAGE_TYPE}/write`,
           handle: async (c) => {
@@ -102,7 +150,9 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
         DELETE: {
           action: `${STORAGE_TYPE}/delete`,
           // The account service is the sink: the deletion and its rows commit in one transaction.
-          handle: async (c) => ({ status: (await deleteResource(d.accounts, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204 }),
+          handle: async (c) => ({
+            status: (await deleteResource(d.accounts, actorOf(c), STORAGE_TYPE, accountIdOf(addr(c)))) ? 200 : 204,
+          }),
         },
       },
     },

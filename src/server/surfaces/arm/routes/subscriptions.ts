@@ -13,7 +13,11 @@ const subscriptionWire = (s: SubscriptionRecord): SubscriptionWire => ({
   tenantId: s.tenantId,
   displayName: s.displayName,
   state: s.state,
-  subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+  subscriptionPolicies: {
+    locationPlacementId: 'Public_2014-09-01',
+    quotaId: 'PayAsYouGo_2014-09-01',
+    spendingLimit: 'Off',
+  },
   authorizationSource: 'RoleBased',
   managedByTenants: [],
 });
@@ -40,7 +44,13 @@ export function subscriptionRoutes(store: Store): ArmRoute[] {
       pattern: '/tenants',
       resourceType: 'Microsoft.Resources/tenants',
       apiVersions: versions,
-      methods: { GET: { action: 'Microsoft.Resources/tenants/read', everyone: true, handle: async () => ({ status: 200, body: { value: (await store.tenants.list()).map(tenantWire) } }) } },
+      methods: {
+        GET: {
+          action: 'Microsoft.Resources/tenants/read',
+          everyone: true,
+          handle: async () => ({ status: 200, body: { value: (await store.tenants.list()).map(tenantWire) } }),
+        },
+      },
     },
     {
       pattern: '/subscriptions',
@@ -50,7 +60,10 @@ export function subscriptionRoutes(store: Store): ArmRoute[] {
         GET: {
           action: 'Microsoft.Resources/subscriptions/read',
           everyone: true,
-          handle: async (c) => ({ status: 200, body: { value: (await visibleSubscriptions(store, c.caller!.objectId)).map(subscriptionWire) } }),
+          handle: async (c) => ({
+            status: 200,
+            body: { value: (await visibleSubscriptions(store, c.caller!.objectId)).map(subscriptionWire) },
+          }),
         },
       },
     },
@@ -58,7 +71,12 @@ export function subscriptionRoutes(store: Store): ArmRoute[] {
       pattern: '/subscriptions/{subscriptionId}',
       resourceType: 'Microsoft.Resources/subscriptions',
       apiVersions: versions,
-      methods: { GET: { action: 'Microsoft.Resources/subscriptions/read', handle: async (c) => ({ status: 200, body: subscriptionWire(await loadSub(c.params['subscriptionId']!)) }) } },
+      methods: {
+        GET: {
+          action: 'Microsoft.Resources/subscriptions/read',
+          handle: async (c) => ({ status: 200, body: subscriptionWire(await loadSub(c.params['subscriptionId']!)) }),
+        },
+      },
     },
     {
       pattern: '/subscriptions/{subscriptionId}/locations',
@@ -69,7 +87,13 @@ export function subscriptionRoutes(store: Store): ArmRoute[] {
           action: 'Microsoft.Resources/subscriptions/read',
           handle: async (c) => {
             const s = await loadSub(c.params['subscriptionId']!);
-            const value = LOCATIONS.map((name) => ({ id: `/subscriptions/${s.id}/locations/${name}`, name, displayName: name, regionalDisplayName: name, type: 'Region' }));
+            const value = LOCATIONS.map((name) => ({
+              id: `/subscriptions/${s.id}/locations/${name}`,
+              name,
+              displayName: name,
+              regionalDisplayName: name,
+              type: 'Region',
+            }));
             return { status: 200, body: { value } };
           },
         },

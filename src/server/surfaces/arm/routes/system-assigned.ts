@@ -16,9 +16,14 @@ export function systemAssignedRoutes(store: Store): ArmRoute[] {
           handle: async (c) => {
             const scope = c.params['scope']!;
             const r = await store.computeResources.get(scope);
-            const principal = r?.systemPrincipalId ? await store.principals.getByObjectId(r.systemPrincipalId) : undefined;
+            const principal = r?.systemPrincipalId
+              ? await store.principals.getByObjectId(r.systemPrincipalId)
+              : undefined;
             if (!r || !principal) {
-              throw new ArmError('ResourceNotFound', `The resource '${scope}' does not exist or has no system-assigned identity. Enable it with identity.type 'SystemAssigned' on the resource.`);
+              throw new ArmError(
+                'ResourceNotFound',
+                `The resource '${scope}' does not exist or has no system-assigned identity. Enable it with identity.type 'SystemAssigned' on the resource.`,
+              );
             }
             return {
               status: 200,
@@ -28,7 +33,11 @@ export function systemAssignedRoutes(store: Store): ArmRoute[] {
                 type: 'Microsoft.ManagedIdentity/identities',
                 location: r.location,
                 tags: {},
-                properties: { tenantId: principal.tenantId, principalId: principal.objectId, clientId: principal.appId },
+                properties: {
+                  tenantId: principal.tenantId,
+                  principalId: principal.objectId,
+                  clientId: principal.appId,
+                },
               },
             };
           },
