@@ -131,6 +131,10 @@ export interface PrincipalRepo {
   create(p: PrincipalRecord): Promise<void>;
   getByObjectId(objectId: string): Promise<PrincipalRecord | undefined>;
   getByAppId(appId: string): Promise<PrincipalRecord | undefined>;
+  /** The principal with its client secrets oldest first, in one query: what a client_credentials request reads. */
+  getByAppIdWithSecrets(
+    appId: string,
+  ): Promise<{ principal: PrincipalRecord; secrets: ClientSecretRecord[] } | undefined>;
   delete(objectId: string): Promise<boolean>;
 }
 

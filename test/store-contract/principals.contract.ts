@@ -80,6 +80,23 @@ export function clientSecretContract(newStore: () => Promise<Store>): void {
       await assert.rejects(store().clientSecrets.create(clientSecret(mixedGuid())));
     });
 
+    it('getByAppIdWithSecrets reads the principal and its secrets in one call, oldest first', async () => {
+      const p = principal();
+      const bare = principal();
+      await store().principals.create(p);
+      await store().principals.create(bare);
+      const newer = clientSecret(p.objectId, { createdAt: T0 + 2000, expiresAt: null, hint: 'new' });
+      const older = clientSecret(p.objectId, { createdAt: T0 + 1000 });
+      await store().clientSecrets.create(newer);
+      await store().clientSecrets.create(older);
+      assert.deepEqual(await store().principals.getByAppIdWithSecrets(flipCase(p.appId)), {
+        principal: p,
+        secrets: [older, newer],
+      });
+      assert.deepEqual(await store().principals.getByAppIdWithSecrets(bare.appId), { principal: bare, secrets: [] });
+      assert.equal(await store().principals.getByAppIdWithSecrets(p.objectId), undefined);
+    });
+
     it('deleting the principal deletes its secrets', async () => {
       const p = principal();
       await store().principals.create(p);

@@ -37,6 +37,9 @@ function buildContext(req: IncomingMessage, res: ServerResponse, log: Logger): R
   // Reuse the caller's correlation id (ARM does) only if it looks like an id, so logs stay clean.
   const inbound = req.headers['x-ms-correlation-request-id'];
   const correlationId = typeof inbound === 'string' && SAFE_ID.test(inbound) ? inbound : randomUUID();
+  // Made on first use: most requests log only their access line, written below without a child,
+  // and pino's child() cost a token request about as much as one of its SQLite reads (bench profile).
+  let child: Logger | undefined;
   return {
     req,
     res,
@@ -48,7 +51,9 @@ function buildContext(req: IncomingMessage, res: ServerResponse, log: Logger): R
     hostname: hostnameOf(req),
     requestId,
     correlationId,
-    log: log.child({ requestId, correlationId }),
+    get log() {
+      return (child ??= log.child({ requestId, correlationId }));
+    },
     startedAt: performance.now(),
   };
 }
@@ -96,8 +101,10 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
     lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
   const seconds = (performance.now() - ctx.startedAt) / 1000;
   opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
-  ctx.log.info(
+  opts.log.info(
     {
+      requestId: ctx.requestId,
+      correlationId: ctx.correlationId,
       surface: surface.name,
       method: ctx.method,
       path: logText(ctx.path),

@@ -22,17 +22,18 @@ export async function authenticateClientSecret(
   clientId: string,
   secret: string,
 ): Promise<PrincipalRecord> {
-  const principal = await store.principals.getByAppId(clientId);
-  if (!principal || principal.tenantId !== tenantId || principal.kind !== 'application') {
+  const found = await store.principals.getByAppIdWithSecrets(clientId);
+  if (!found || found.principal.tenantId !== tenantId || found.principal.kind !== 'application') {
     throw fail(
       'unknown_client',
       `Application with identifier '${clientId.slice(0, 80)}' was not found in the directory '${tenantId}'. Check the client id and the tenant in the authority URL.`,
     );
   }
+  const { principal, secrets } = found;
   const presented = Buffer.from(hashSecret(secret), 'hex');
   const now = clock.now();
   let ok = false;
-  for (const s of await store.clientSecrets.listForPrincipal(principal.objectId)) {
+  for (const s of secrets) {
     const live = s.expiresAt === null || s.expiresAt > now;
     const same = timingSafeEqual(presented, Buffer.from(s.hash, 'hex'));
     ok = ok || (live && same);

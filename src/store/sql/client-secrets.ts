@@ -4,7 +4,7 @@ import { lookupKey } from './columns.js';
 import { insertOrConflict } from './conflict.js';
 import type { Executor } from './executor.js';
 
-interface ClientSecretRow {
+export interface ClientSecretRow {
   id: string;
   principal_object_id: string;
   hash: string;
@@ -13,9 +13,10 @@ interface ClientSecretRow {
   expires_at: number | null;
 }
 
-const COLUMNS = 'id, principal_object_id, hash, hint, created_at, expires_at';
+export const SECRET_COLUMNS = ['id', 'principal_object_id', 'hash', 'hint', 'created_at', 'expires_at'] as const;
+const COLUMNS = SECRET_COLUMNS.join(', ');
 
-const toRecord = (r: ClientSecretRow): ClientSecretRecord => ({
+export const toSecretRecord = (r: ClientSecretRow): ClientSecretRecord => ({
   id: r.id,
   principalObjectId: r.principal_object_id,
   hash: r.hash,
@@ -54,6 +55,6 @@ export class SqlClientSecretRepo implements ClientSecretRepo {
       `SELECT ${COLUMNS} FROM client_secrets WHERE principal_key = $1 ORDER BY created_at, id_key`,
       [lookupKey(objectId)],
     );
-    return rows.map(toRecord);
+    return rows.map(toSecretRecord);
   }
 }

@@ -1,4 +1,5 @@
-import type { PrincipalKind, PrincipalRecord } from '../records.js';
+import type { ClientSecretRecord, PrincipalKind, PrincipalRecord } from '../records.js';
+import { SECRET_COLUMNS, toSecretRecord, type ClientSecretRow } from './client-secrets.js';
 import type { PrincipalRepo } from '../store.js';
 import { lookupKey } from './columns.js';
 import { insertOrConflict } from './conflict.js';
@@ -25,6 +26,21 @@ const toRecord = (r: PrincipalRow): PrincipalRecord => ({
   resourceId: r.resource_id,
   createdAt: r.created_at,
 });
+
+/** A client_secrets row under a LEFT JOIN: every column is null for a principal with no secret. */
+type Prefixed<R> = { [K in keyof R as `s_${K & string}`]: R[K] | null };
+
+const unprefixed = (r: Prefixed<ClientSecretRow>): ClientSecretRow | undefined =>
+  r.s_id === null
+    ? undefined
+    : {
+        id: r.s_id,
+        principal_object_id: r.s_principal_object_id!,
+        hash: r.s_hash!,
+        hint: r.s_hint!,
+        created_at: r.s_created_at!,
+        expires_at: r.s_expires_at,
+      };
 
 /** Object and app ids are GUIDs, which Azure compares case-insensitively; both are unique. */
 export class SqlPrincipalRepo implements PrincipalRepo {
@@ -63,6 +79,27 @@ export class SqlPrincipalRepo implements PrincipalRepo {
       lookupKey(appId),
     ]);
     return row && toRecord(row);
+  }
+
+  async getByAppIdWithSecrets(
+    appId: string,
+  ): Promise<{ principal: PrincipalRecord; secrets: ClientSecretRecord[] } | undefined> {
+    // Secret columns are aliased s_*: both tables have created_at.
+    const rows = await this.db.all<PrincipalRow & Prefixed<ClientSecretRow>>(
+      `SELECT ${COLUMNS.split(', ')
+        .map((c) => `p.${c}`)
+        .join(', ')}, ${SECRET_COLUMNS.map((c) => `s.${c} AS s_${c}`).join(', ')}
+       FROM principals p LEFT JOIN client_secrets s ON s.principal_key = p.object_id_key
+       WHERE p.app_id_key = $1 ORDER BY s.created_at, s.id_key`,
+      [lookupKey(appId)],
+    );
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const secrets = rows.flatMap((r) => {
+      const s = unprefixed(r);
+      return s ? [toSecretRecord(s)] : [];
+    });
+    return { principal: toRecord(first), secrets };
   }
 
   /** Also removes the principal's client secrets (ON DELETE CASCADE). */

@@ -39,6 +39,11 @@ export class SqliteStatements {
     this.db.exec(sql);
   }
 
+  /** Whether the statement can change the database (better-sqlite3's `readonly` is SQLite's sqlite3_stmt_readonly). */
+  writes(sql: string): boolean {
+    return !this.prepare(sql).readonly;
+  }
+
   get inTransaction(): boolean {
     return this.db.inTransaction;
   }
@@ -53,10 +58,35 @@ export class SqliteStatements {
   }
 }
 
-export function sqliteExecutor(statements: SqliteStatements, gate: Gate): Executor {
+/**
+ * `durable`, when given, runs after each statement that writes and resolves once the write is on
+ * disk: for autocommit statements outside a transaction, whose COMMIT is their own (a transaction
+ * syncs once, after its COMMIT). `UPDATE … RETURNING` arrives through get/all, so every method checks.
+ */
+export function sqliteExecutor(statements: SqliteStatements, gate: Gate, durable?: () => Promise<void>): Executor {
+  const then =
+    durable === undefined
+      ? <T>(_sql: string, result: Promise<T>) => result
+      : async <T>(sql: string, result: Promise<T>): Promise<T> => {
+          const r = await result;
+          if (statements.writes(sql)) await durable();
+          return r;
+        };
   return {
-    all: (sql, params) => gate(() => statements.all(sql, params)),
-    get: (sql, params) => gate(() => statements.get(sql, params)),
-    run: (sql, params) => gate(() => statements.run(sql, params)),
+    all: (sql, params) =>
+      then(
+        sql,
+        gate(() => statements.all(sql, params)),
+      ),
+    get: (sql, params) =>
+      then(
+        sql,
+        gate(() => statements.get(sql, params)),
+      ),
+    run: (sql, params) =>
+      then(
+        sql,
+        gate(() => statements.run(sql, params)),
+      ),
   };
 }

@@ -9,6 +9,7 @@ import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
 import { sqliteExecutor, SqliteStatements } from './sqlite-executor.js';
 import { migrateSqlite } from './sqlite-migrate.js';
+import { WalSync } from './wal-sync.js';
 
 /**
  * Opens (creating if needed) a SQLite database file, or an in-memory one for ':memory:'.
@@ -33,14 +34,15 @@ export async function openSqliteStore(path: string | ':memory:'): Promise<Store>
     db.close();
     throw e;
   }
-  return new SqliteSession(db, new InProcessChangeBus(path)).store();
+  const wal = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
+  return new SqliteSession(db, new InProcessChangeBus(path), wal).store();
 }
 
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power loss, and an
-  // acknowledged write must never be lost.
-  db.pragma('synchronous = FULL');
+  // NORMAL alone can lose the last commits on power loss; every write is acknowledged only after
+  // WalSync has flushed the WAL, off the event loop (wal-sync.ts), which restores FULL's guarantee.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 }
@@ -62,6 +64,8 @@ class SqliteSession {
   constructor(
     private readonly db: Database.Database,
     private readonly changes: InProcessChangeBus,
+    /** Absent for ':memory:', which has nothing to make durable. */
+    private readonly wal: WalSync | undefined,
   ) {
     this.statements = new SqliteStatements(db);
   }
@@ -69,19 +73,39 @@ class SqliteSession {
   store(): Store {
     return {
       kind: 'sqlite',
-      ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
+      ...createRepos(
+        sqliteExecutor(
+          this.statements,
+          (op) => this.outsideTx(op),
+          () => this.durable(),
+        ),
+      ),
       changes: this.changes,
-      tx: (fn) => this.tx(fn),
-      migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
+      tx: async (fn) => {
+        const result = await this.tx(fn);
+        await this.durable();
+        return result;
+      },
+      migrate: async () => {
+        await this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations));
+        await this.durable();
+      },
       underInstallLock: (fn) => this.underInstallLock(fn),
       // One process per database file (the data-dir lock), so it always leads.
       tryLead: async () => true,
-      close: () =>
-        this.exclusive(() => {
+      close: async () => {
+        await this.exclusive(() => {
           this.changes.close();
           this.db.close();
-        }),
+        });
+        await this.wal?.close();
+      },
     };
+  }
+
+  /** Waits for the commits made so far to reach the disk; outside the mutex, so writers go on meanwhile. */
+  private durable(): Promise<void> {
+    return this.wal?.sync() ?? Promise.resolve();
   }
 
   /** Other processes are kept off the file by the data-dir lock; this orders callers within this one. */

@@ -69,6 +69,7 @@ export class TokenSurface implements Surface {
   readonly name = 'oauth';
   private readonly grants: GrantDeps;
   private readonly workloadIssuer: string;
+  private readonly knownTenants = new Map<string, string>();
 
   constructor(private readonly d: TokenSurfaceDeps) {
     this.workloadIssuer = workloadIssuerUrl(d.authority.baseUrl);
@@ -155,8 +156,14 @@ export class TokenSurface implements Surface {
   }
 
   private async requireTenant(seg: string): Promise<string> {
-    if (seg.toLowerCase() === ADFS && this.d.adfsTenantId) return this.d.adfsTenantId;
-    const t = await this.d.store.tenants.get(seg.toLowerCase());
+    const key = seg.toLowerCase();
+    if (key === ADFS && this.d.adfsTenantId) return this.d.adfsTenantId;
+    // Every token request names its tenant. Tenants are created at installation and never deleted
+    // (directory/bootstrap.ts), so a found tenant is remembered; only found ones are, so the set
+    // stays as small as the directory whatever callers send.
+    const known = this.knownTenants.get(key);
+    if (known !== undefined) return known;
+    const t = await this.d.store.tenants.get(key);
     if (!t) {
       throw new OAuthError(
         'invalid_request',
@@ -165,6 +172,7 @@ export class TokenSurface implements Surface {
         400,
       );
     }
+    this.knownTenants.set(key, t.id);
     return t.id;
   }
 
