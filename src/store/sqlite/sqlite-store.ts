@@ -4,6 +4,7 @@ import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
 import { InProcessChangeBus } from '../changes.js';
 import { transactionScoped } from '../sql/executor.js';
+import type { QueryTimings } from '../query-timings.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
@@ -14,7 +15,7 @@ import { migrateSqlite } from './sqlite-migrate.js';
  * Opens (creating if needed) a SQLite database file, or an in-memory one for ':memory:'.
  * Does not migrate; `openStore` does.
  */
-export async function openSqliteStore(path: string | ':memory:'): Promise<Store> {
+export async function openSqliteStore(path: string | ':memory:', timings?: QueryTimings): Promise<Store> {
   let db: Database.Database;
   try {
     // Created 0600 before SQLite opens it: SQLite would apply the umask (0644), and it gives the
@@ -33,7 +34,7 @@ export async function openSqliteStore(path: string | ':memory:'): Promise<Store>
     db.close();
     throw e;
   }
-  return new SqliteSession(db, new InProcessChangeBus(path)).store();
+  return new SqliteSession(db, new InProcessChangeBus(path), timings).store();
 }
 
 function configure(db: Database.Database): void {
@@ -62,6 +63,8 @@ class SqliteSession {
   constructor(
     private readonly db: Database.Database,
     private readonly changes: InProcessChangeBus,
+    /** Store-call durations for /metrics (src/store/query-timings.ts); absent, nothing is timed. */
+    private readonly timings?: QueryTimings,
   ) {
     this.statements = new SqliteStatements(db);
   }
@@ -69,7 +72,10 @@ class SqliteSession {
   store(): Store {
     return {
       kind: 'sqlite',
-      ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
+      ...createRepos(
+        sqliteExecutor(this.statements, (op) => this.outsideTx(op)),
+        this.timings,
+      ),
       changes: this.changes,
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
@@ -102,7 +108,7 @@ class SqliteSession {
     const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor)));
+      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor, this.timings)));
       this.statements.exec('COMMIT');
       return result;
     } catch (e) {
