@@ -9,6 +9,7 @@ import { tightenPrivateDir } from '../kernel/private-files.js';
 import { AgentClient } from './agent-client.js';
 import { parseServerUrls } from './server-list.js';
 import { clearState, loadState, saveState, statePath, type AgentState } from './agent-state.js';
+import { AgentMetrics } from './agent-metrics.js';
 import { createMetadataServer, DEFAULT_APP_SERVICE_PATH, METADATA_LIMITS } from './metadata-server.js';
 import { MetadataSignIns } from './metadata-sign-ins.js';
 import { SignInBuffer } from './sign-in-buffer.js';
@@ -214,6 +215,7 @@ export async function startAgent(opts: AgentRuntimeOptions): Promise<RunningAgen
     signIns,
     limits,
     allowedHosts,
+    metrics: new AgentMetrics({ cache, signIns: buffer }),
   });
   const port = await listen(server, opts.listenHost, opts.listenPort).catch(async (err: unknown) => {
     // An ephemeral agent nobody will ever resume must not stay enrolled on the server.

@@ -29,6 +29,8 @@ export interface RouteDeps {
   answerTimeoutMs: number;
   /** Host, Origin and Sec-Fetch-Site checks, applied before any route. */
   guard: RequestGuard;
+  /** The agent's Prometheus metrics (agent-metrics.ts); absent, /metrics is not served. */
+  metrics?: { readonly contentType: string; text(): Promise<string> };
 }
 
 export interface RouteContext {

@@ -6,6 +6,7 @@ import type { Logger } from '../kernel/log.js';
 import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
 import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
+import { METRICS_PATH, metricsRoute } from './agent-metrics.js';
 import { InstanceCache } from './instance-cache.js';
 import { correlationIdOf, EndpointError, SecretDigest, sendError, toEndpointError } from './metadata-http.js';
 import {
@@ -39,6 +40,8 @@ export interface MetadataServerOptions {
   allowedHosts?: readonly string[];
   /** Default METADATA_LIMITS. */
   limits?: ListenerLimits;
+  /** Served at GET /metrics (agent-metrics.ts); absent, that path is not served. */
+  metrics?: RouteDeps['metrics'];
 }
 
 /**
@@ -58,11 +61,12 @@ export const DEFAULT_APP_SERVICE_PATH = '/msi/token';
 type Handler = (deps: RouteDeps, ctx: RouteContext) => Promise<void>;
 type Routes = Map<string, Partial<Record<string, Handler>>>;
 
-function buildRoutes(appServicePath: string): Routes {
+function buildRoutes(appServicePath: string, metrics: boolean): Routes {
   return new Map<string, Partial<Record<string, Handler>>>([
     [IMDS_TOKEN_PATH, { GET: imdsToken }],
     [INSTANCE_PATH, { GET: instanceDocument }],
     [appServicePath, { GET: appServiceToken, POST: cloudShellToken }],
+    ...(metrics ? [[METRICS_PATH, { GET: metricsRoute }] as const] : []),
   ]);
 }
 
@@ -129,7 +133,7 @@ function logAccess(log: Logger, res: ServerResponse, path: string, started: numb
  */
 export function createMetadataServer(opts: MetadataServerOptions): Server {
   const appServicePath = normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH);
-  const routes = buildRoutes(appServicePath);
+  const routes = buildRoutes(appServicePath, opts.metrics !== undefined);
   const random = opts.random ?? systemRandom;
   const deps: RouteDeps = {
     cache: opts.cache,
@@ -139,6 +143,7 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     clock: opts.clock,
     answerTimeoutMs: opts.answerTimeoutMs ?? 15_000,
     guard: new RequestGuard(opts.allowedHosts),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   // The fast path answers synchronously, so the hook reads the start time of the request at hand.
   let started = 0;

@@ -48,6 +48,15 @@ const rowBytes = (r: AgentSignIn): number =>
   textBytes(r.errorCode) +
   textBytes(r.reason);
 
+/** What the buffer did since the agent started (the agent's /metrics). */
+export interface SignInBufferStats {
+  /** Requests recorded, each counted into a row (SignInAggregator). */
+  aggregated: number;
+  /** Rows, and the requests they count, the server accepted. */
+  uploadedRows: number;
+  uploadedRequests: number;
+}
+
 const requestsIn = (rows: readonly AgentSignIn[]): number => rows.reduce((n, r) => n + (r.count ?? 1), 0);
 
 /**
@@ -66,6 +75,8 @@ export class SignInBuffer {
   private lastError = '';
   private retryAt = 0;
   private closed = false;
+  /** Plain counters, read when /metrics is scraped: `record` only increments a number. */
+  readonly stats: SignInBufferStats = { aggregated: 0, uploadedRows: 0, uploadedRequests: 0 };
   private readonly timer: NodeJS.Timeout;
   private readonly o: Required<Omit<SignInBufferOptions, 'log' | 'aggregation'>> & { log: Logger | undefined };
 
@@ -97,6 +108,7 @@ export class SignInBuffer {
   }
 
   record(event: AgentSignIn): void {
+    this.stats.aggregated++;
     this.aggregator.add(event);
   }
 
@@ -174,6 +186,8 @@ export class SignInBuffer {
       try {
         await this.o.upload(rows.concat(notices));
         this.failures = 0;
+        this.stats.uploadedRows += rows.length;
+        this.stats.uploadedRequests += requestsIn(rows);
       } catch (err) {
         if (err instanceof UpstreamRefusal && err.definitive) {
           // The server read and refused this batch: sending it again would be refused again.

@@ -312,4 +312,23 @@ describe('TokenCache.peek', () => {
     cache.flushAll();
     assert.equal(cache.peek(R, undefined), undefined);
   });
+
+  it('counts hits, misses, half-life refreshes and stale hits (the agent /metrics)', async () => {
+    const { clock, upstream, cache } = setup();
+    await cache.get(R, undefined, 'c');
+    assert.equal(cache.peek(R, undefined)?.accessToken, 't1');
+    assert.deepEqual(cache.stats, { hit: 1, miss: 1, refresh: 0, stale: 0 });
+    clock.advance(1801 * 1000);
+    upstream.failure = new UpstreamUnavailable('connection refused');
+    assert.equal(cache.peek(R, undefined)?.accessToken, 't1', 'the hit that starts the refresh');
+    await settle();
+    assert.equal(cache.peek(R, undefined)?.accessToken, 't1', 'served although the refresh failed');
+    assert.deepEqual(cache.stats, { hit: 2, miss: 1, refresh: 1, stale: 1 });
+    upstream.failure = undefined;
+    clock.advance(10_000);
+    cache.peek(R, undefined);
+    await settle();
+    assert.equal(cache.peek(R, undefined)?.accessToken, 't3', 'renewed: no longer stale');
+    assert.deepEqual(cache.stats, { hit: 3, miss: 1, refresh: 2, stale: 2 });
+  });
 });

@@ -27,6 +27,20 @@ interface Entry {
   serveUntil: number;
   /** Epoch ms from which a hit also starts a background refresh (half-life). */
   refreshAt: number;
+  /** A background refresh failed for want of the server: hits now serve a token it has not renewed. */
+  stale: boolean;
+}
+
+/** What the cache did, since the agent started (the agent's /metrics). */
+export interface TokenCacheStats {
+  /** Requests answered from the cache. */
+  hit: number;
+  /** Requests that waited for the server (or for a mint already in flight). */
+  miss: number;
+  /** Background refreshes started at half-life. */
+  refresh: number;
+  /** Requests answered with a token whose refresh failed because the server could not be reached. */
+  stale: number;
 }
 
 export interface TokenCacheOptions {
@@ -56,6 +70,8 @@ export class TokenCache {
   private readonly clock: Clock;
   private readonly maxEntries: number;
   private readonly log: Logger | undefined;
+  /** Plain counters, read when /metrics is scraped: the hit path only increments a number. */
+  readonly stats: TokenCacheStats = { hit: 0, miss: 0, refresh: 0, stale: 0 };
 
   constructor(opts: TokenCacheOptions) {
     this.upstream = opts.upstream;
@@ -85,7 +101,9 @@ export class TokenCache {
   get(resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
     const key = cacheKey(selector, resource);
     const token = this.hit(key, resource, selector, () => correlationId);
-    return token !== undefined ? Promise.resolve(token) : this.mint(key, resource, selector, correlationId);
+    if (token !== undefined) return Promise.resolve(token);
+    this.stats.miss++;
+    return this.mint(key, resource, selector, correlationId);
   }
 
   /** Drops the tokens of the named identities, or all of them when this agent's own resource is named. */
@@ -164,6 +182,8 @@ export class TokenCache {
       return undefined;
     }
     if (now >= entry.refreshAt) this.refresh(key, entry, resource, selector, correlationId, now);
+    if (entry.stale) this.stats.stale++;
+    else this.stats.hit++;
     return entry.token;
   }
 
@@ -179,9 +199,11 @@ export class TokenCache {
     // Whatever happens, this entry starts no other refresh until the retry delay has passed; a
     // success replaces the entry altogether.
     entry.refreshAt = now + REFRESH_RETRY_MS;
+    this.stats.refresh++;
     const id = correlationId();
     this.mint(key, resource, selector, id).catch((err: unknown) => {
       if (err instanceof UpstreamRefusal && err.definitive) return this.dropRefused(key, entry, err, id);
+      entry.stale = true;
       this.log?.warn({ err, correlationId: id, resource }, 'background token refresh failed; serving the cached token');
     });
   }
@@ -207,6 +229,7 @@ export class TokenCache {
       token,
       serveUntil: expiresMs - SERVE_MARGIN_MS,
       refreshAt: issuedMs + (expiresMs - issuedMs) / 2,
+      stale: false,
     };
     // Delete first so a re-stored key moves to the end: the first key is always the oldest.
     this.entries.delete(key);

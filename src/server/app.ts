@@ -110,11 +110,14 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         { paths: narrowed },
         `narrowed ${narrowed.length} data-dir path(s) that group or others could access to owner-only (files 0600, directory 0700)`,
       );
+    const metrics = new Metrics();
     store = await openStore(
       cfg.store === 'sqlite'
         ? { kind: 'sqlite', path: join(cfg.dataDir, 'openmi.db') }
         : { kind: 'postgres', url: cfg.store },
+      metrics.storeTimings,
     );
+    metrics.storeKind = store.kind;
     const credentialsPath = credentialsPathOf(cfg.dataDir);
     const opened = store;
     // Under the lock: nodes started together on an empty store make one installation and one key pair.
@@ -135,7 +138,6 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
       }),
     }));
     const surfaces: Surface[] = [];
-    const metrics = new Metrics();
     const server = createListener({
       cert: pki.serverCertPem,
       key: pki.serverKeyPem,
@@ -150,7 +152,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
     const lead = housekeepingLeader(store, log);
-    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start(lead);
+    const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays, metrics).start(lead);
     surfaces.push(
       ...buildSurfaces({
         cfg,

@@ -8,7 +8,7 @@ import type { KeyRing } from './tokens/key-ring.js';
 import type { Metrics } from './surfaces/ops/metrics.js';
 import type { SigningPool } from './tokens/jwt/signing-pool.js';
 import { Authority } from './tokens/issuers.js';
-import { TokenIssuer } from './tokens/issue.js';
+import { countingSignIns, TimedTokenIssuer } from './surfaces/ops/token-metrics.js';
 import { TokenVerifier } from './tokens/verify.js';
 import { TokenSurface } from './surfaces/oauth/token-surface.js';
 import { OpsSurface } from './surfaces/ops/ops-surface.js';
@@ -176,13 +176,13 @@ const issuerHostPolicy = (d: SurfaceDeps) =>
 /** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
 export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authority = new Authority(d.baseUrl);
-  const issuer = new TokenIssuer(d.keys, authority, d.clock, d.random, d.pool);
+  const issuer = new TimedTokenIssuer(d.metrics.tokens, d.keys, authority, d.clock, d.random, d.pool);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
-  const authorizer = new RbacAuthorizer(d.store, catalog);
+  const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics);
   const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes, d.log);
   const recorder: ChangeRecorder = hub;
-  const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
+  const signIns: SignInRecorder = countingSignIns(d.audit?.signIns ?? new LogSignInRecorder(d.log), d.metrics.tokens);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
   // Bursts of twice the rate (docs/config.md): a client starting up may fetch several tokens at once.
   const perAgent = new TokenBuckets(

@@ -18,6 +18,11 @@ export interface RequestContext {
   readonly correlationId: string;
   readonly log: Logger;
   readonly startedAt: number;
+  /**
+   * What the request did, for metrics, when a surface says so: a name from a small fixed set
+   * (the token endpoints put the grant flow here), never anything the caller chose.
+   */
+  operation?: string;
 }
 
 /**

@@ -8,8 +8,8 @@ import { logText } from './header-text.js';
 import { pathSegments, splitTarget } from './path.js';
 
 export interface HttpObserver {
-  /** Called once per finished response (metrics). */
-  onResponse(surface: string, method: string, status: number, seconds: number): void;
+  /** Called once per finished response (metrics); `operation` is what the surface named (RequestContext). */
+  onResponse(surface: string, method: string, status: number, seconds: number, operation?: string): void;
 }
 
 export interface ListenerOptions {
@@ -100,8 +100,13 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
   if (!res.headersSent && !res.writableEnded && res.socket?.destroyed === false)
     lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
   const seconds = (performance.now() - ctx.startedAt) / 1000;
+<<<<<<< HEAD
   opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
   opts.log.info(
+=======
+  opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds, ctx.operation);
+  ctx.log.info(
+>>>>>>> l-metrics
     {
       requestId: ctx.requestId,
       correlationId: ctx.correlationId,

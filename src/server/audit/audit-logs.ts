@@ -2,7 +2,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/log.js';
 import type { AuditLogName } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
-import { BatchedAuditWriter } from './batch-writer.js';
+import { BatchedAuditWriter, type AuditBatchObserver } from './batch-writer.js';
 import { FailedCallRecorder } from './failed-calls.js';
 import { PersistentSignInRecorder } from './sign-in-recorder.js';
 
@@ -38,9 +38,11 @@ export class AuditLogs {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly retentionDays: number,
+    /** Told of every group commit (metrics); absent, nobody is. */
+    observer?: AuditBatchObserver,
   ) {
-    const signIns = new BatchedAuditWriter(store, 'signIns', log);
-    const activity = new BatchedAuditWriter(store, 'activity', log);
+    const signIns = new BatchedAuditWriter(store, 'signIns', log, observer);
+    const activity = new BatchedAuditWriter(store, 'activity', log, observer);
     this.writers = [signIns, activity];
     this.signIns = new PersistentSignInRecorder(signIns, clock);
     this.failures = new FailedCallRecorder(activity, clock);

@@ -9,6 +9,11 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Told of every group commit (the server's metrics): rows, seconds spent in the append transaction, success. */
+export interface AuditBatchObserver {
+  auditBatch(log: AuditLogName, rows: number, seconds: number, ok: boolean): void;
+}
+
 function pending(): Pending {
   let resolve!: () => void;
   let reject!: (e: unknown) => void;
@@ -37,6 +42,7 @@ export class BatchedAuditWriter {
     private readonly store: Store,
     private readonly log: AuditLogName,
     private readonly logger: Logger,
+    private readonly observer?: AuditBatchObserver,
     private readonly intervalMs = 10,
     private readonly maxRows = 500,
   ) {}
@@ -70,12 +76,19 @@ export class BatchedAuditWriter {
   }
 
   private async write(batch: Pending): Promise<void> {
+    const started = performance.now();
     try {
       await this.store.tx((tx) => tx.audit.append(this.log, batch.rows));
+      this.observed(batch, started, true);
       batch.resolve();
     } catch (err) {
+      this.observed(batch, started, false);
       this.logger.error({ err, log: this.log, rows: batch.rows.length }, 'audit batch write failed');
       batch.reject(err);
     }
+  }
+
+  private observed(batch: Pending, started: number, ok: boolean): void {
+    this.observer?.auditBatch(this.log, batch.rows.length, (performance.now() - started) / 1000, ok);
   }
 }

@@ -4,6 +4,11 @@ import type { AccessDecision, Authorizer } from './authorizer.js';
 import { evaluate, type Evaluation, type OperationKind, type ResolvedAssignment } from './evaluate.js';
 import { roleGuidOf, type RoleCatalog, type RoleDefinition } from './roles.js';
 
+/** Told of every access check's outcome (the server's metrics). */
+export interface DecisionObserver {
+  rbacDecision(allowed: boolean, kind: OperationKind): void;
+}
+
 /**
  * Azure RBAC over the store's role assignments and the catalog's role definitions.
  *
@@ -16,6 +21,7 @@ export class RbacAuthorizer implements Authorizer {
   constructor(
     private readonly store: Pick<Store, 'roleAssignments'>,
     private readonly catalog: RoleCatalog,
+    private readonly observer?: DecisionObserver,
   ) {}
 
   async check(
@@ -25,6 +31,7 @@ export class RbacAuthorizer implements Authorizer {
     kind: OperationKind = 'action',
   ): Promise<AccessDecision> {
     const { allowed, reason } = await this.explain(principalId, action, scope, kind);
+    this.observer?.rbacDecision(allowed, kind);
     return { allowed, reason };
   }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { postgresMigrations } from '../migrations/index.js';
 import { transactionScoped } from '../sql/executor.js';
+import type { QueryTimings } from '../query-timings.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { pgExecutor } from './pg-executor.js';
@@ -17,7 +18,7 @@ const INSTALL_LOCK_KEY = 0x6f6d692d696e; // "omi-in"
  * To keep openmi's tables in a schema of their own, put it in the URL:
  * `?options=-c%20search_path%3Dmy_schema` (the schema must exist).
  */
-export async function openPostgresStore(url: string): Promise<Store> {
+export async function openPostgresStore(url: string, timings?: QueryTimings): Promise<Store> {
   const pool = createPool(url);
   try {
     await checkConnection(pool, url);
@@ -29,9 +30,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const changes = new PgChangeBus(pool, url);
   return {
     kind: 'postgres',
-    ...createRepos(pgExecutor(pool)),
+    ...createRepos(pgExecutor(pool), timings),
     changes,
-    tx: (fn) => runTx(pool, fn),
+    tx: (fn) => runTx(pool, fn, timings),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
@@ -43,13 +44,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
   };
 }
 
-async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
+async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>, timings?: QueryTimings): Promise<T> {
   const client = await pool.connect();
   const scope = transactionScoped(pgExecutor(client));
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(createRepos(scope.executor));
+    const result = await fn(createRepos(scope.executor, timings));
     await client.query('COMMIT');
     return result;
   } catch (e) {

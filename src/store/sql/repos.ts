@@ -5,6 +5,7 @@ import { SqlAuditRepo } from './audit-log.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
 import { SqlComputeResourceRepo } from './compute-resources.js';
 import { textSafe, type Executor } from './executor.js';
+import { timedExecutor, type QueryTimings } from '../query-timings.js';
 import { SqlFederatedCredentialRepo } from './federated-credentials.js';
 import { SqlFederationIssuerRepo } from './federation-issuers.js';
 import { SqlUserAssignedIdentityRepo } from './identities.js';
@@ -25,8 +26,8 @@ import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
 /** Binds every repository to one executor: the store's own, or a transaction's. */
-export function createRepos(raw: Executor): StoreRepos {
-  const db = textSafe(raw);
+export function createRepos(raw: Executor, timings?: QueryTimings): StoreRepos {
+  const db = textSafe(timedExecutor(raw, timings));
   return {
     meta: new SqlMetaRepo(db),
     tenants: new SqlTenantRepo(db),

@@ -4,6 +4,7 @@ import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
 import { InProcessChangeBus } from '../changes.js';
 import { transactionScoped } from '../sql/executor.js';
+import type { QueryTimings } from '../query-timings.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
@@ -15,7 +16,7 @@ import { WalSync } from './wal-sync.js';
  * Opens (creating if needed) a SQLite database file, or an in-memory one for ':memory:'.
  * Does not migrate; `openStore` does.
  */
-export async function openSqliteStore(path: string | ':memory:'): Promise<Store> {
+export async function openSqliteStore(path: string | ':memory:', timings?: QueryTimings): Promise<Store> {
   let db: Database.Database;
   try {
     // Created 0600 before SQLite opens it: SQLite would apply the umask (0644), and it gives the
@@ -35,7 +36,7 @@ export async function openSqliteStore(path: string | ':memory:'): Promise<Store>
     throw e;
   }
   const wal = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
-  return new SqliteSession(db, new InProcessChangeBus(path), wal).store();
+  return new SqliteSession(db, new InProcessChangeBus(path), wal, timings).store();
 }
 
 function configure(db: Database.Database): void {
@@ -66,6 +67,8 @@ class SqliteSession {
     private readonly changes: InProcessChangeBus,
     /** Absent for ':memory:', which has nothing to make durable. */
     private readonly wal: WalSync | undefined,
+    /** Store-call durations for /metrics (src/store/query-timings.ts); absent, nothing is timed. */
+    private readonly timings?: QueryTimings,
   ) {
     this.statements = new SqliteStatements(db);
   }
@@ -79,6 +82,7 @@ class SqliteSession {
           (op) => this.outsideTx(op),
           () => this.durable(),
         ),
+        this.timings,
       ),
       changes: this.changes,
       tx: async (fn) => {
@@ -126,7 +130,7 @@ class SqliteSession {
     const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor)));
+      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor, this.timings)));
       this.statements.exec('COMMIT');
       return result;
     } catch (e) {

@@ -70,6 +70,7 @@ export class AgentSurface implements Surface {
     }
     const agent = await this.d.authenticator.authenticate(ctx.req.headers.authorization);
     if (route === 'POST token') {
+      ctx.operation = 'managedIdentity';
       const b = await jsonBody(ctx);
       const durable = async () => this.d.signIns?.flushed?.();
       const minted = await this.d.minter

@@ -237,6 +237,7 @@ export class TokenSurface implements Surface {
    * (an answered request must have its row).
    */
   private async record(ctx: RequestContext, event: SignInEvent): Promise<void> {
+    ctx.operation = event.flow;
     let durable: Promise<void> | void;
     try {
       durable = this.d.signIns.record({ ...event, latencyMs: Math.round(performance.now() - ctx.startedAt) });

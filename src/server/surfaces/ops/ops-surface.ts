@@ -29,7 +29,7 @@ export class OpsSurface implements Surface {
       await this.store.meta.get('defaultTenantId');
       return sendJson(ctx.res, 200, { status: 'ready', store: this.store.kind });
     }
-    const text = await this.metrics.registry.metrics();
+    const text = await this.metrics.text();
     ctx.res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
     ctx.res.end(text);
   }
