@@ -100,13 +100,8 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
   if (!res.headersSent && !res.writableEnded && res.socket?.destroyed === false)
     lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
   const seconds = (performance.now() - ctx.startedAt) / 1000;
-<<<<<<< HEAD
-  opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds);
-  opts.log.info(
-=======
   opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds, ctx.operation);
-  ctx.log.info(
->>>>>>> l-metrics
+  opts.log.info(
     {
       requestId: ctx.requestId,
       correlationId: ctx.correlationId,
