@@ -259,7 +259,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),
     agents,
-    new GraphSurface(d.store, authenticator),
+    new GraphSurface(d.store, authenticator, { authorizer, baseUrl: d.baseUrl }),
     new TokenSurface({
       store: d.store,
       clock: d.clock,

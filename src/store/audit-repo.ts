@@ -10,12 +10,18 @@ export interface AuditAppend {
   keys: Record<string, string>;
 }
 
-/** Newest first. `from`/`to` are inclusive epoch ms; `eq` compares filter columns exactly; `anyOf` matches when one of its columns equals the value. */
+/**
+ * Newest first. `from`/`to` are inclusive epoch ms; `eq` compares filter columns exactly; `anyOf`
+ * matches when one of its columns equals the value; `in`/`notIn` when a column's value is (not)
+ * one of a list (an empty `in` list matches nothing).
+ */
 export interface AuditQuery {
   from?: number;
   to?: number;
   eq?: Record<string, string>;
   anyOf?: { columns: string[]; value: string };
+  in?: Record<string, readonly string[]>;
+  notIn?: Record<string, readonly string[]>;
 }
 
 /** Sign-ins of one identity from one calling resource with one result, aggregated (`count` sums `requests`, `last` is the latest `last_at`). Keys are lower-cased. */
@@ -40,7 +46,8 @@ export interface SignInUsageQuery {
  * resource_group_key, resource_key, correlation_key, caller_key; signIns — principal_key,
  * client_key, identity_key, calling_key, result, correlation_key, requests (how many requests a
  * row stands for: '1' unless refusals were folded into it or an agent counted its cached answers
- * into it; defaults to '1' when left out), last_at (when the last of them arrived; defaults to `at`).
+ * into it; defaults to '1' when left out), last_at (when the last of them arrived; defaults to `at`),
+ * flow, error_code (as recorded, '' on success) and id_key (the row's id).
  */
 export interface AuditRepo {
   /**

@@ -201,8 +201,19 @@ export function tokenCase(rng: Rng, f: Fixtures): Req {
   };
 }
 
-/** The Graph slice: servicePrincipals by id and by `$filter`, with hostile ids and filters. */
+/** The Graph slice: servicePrincipals by id and by `$filter`, and the sign-in log, with hostile ids, filters and tokens. */
 export function graphCase(rng: Rng, f: Fixtures): Req {
+  if (rng.chance(0.3)) {
+    const filter = `signInEventTypes/any(t: t eq 'managedIdentity') and appId eq '${f.clientId}' and status/errorCode ne 0`;
+    const query = [
+      `$filter=${segment(rng, filter)}`,
+      `$top=${segment(rng, '5')}`,
+      `$skiptoken=${segment(rng, 'djEuNQ')}`,
+    ];
+    const id = rng.chance(0.2) ? `/${segment(rng, f.clientId)}` : '';
+    const path = `/beta/${segment(rng, 'auditLogs')}/signIns${id}?${query.filter(() => rng.chance(0.6)).join('&')}`;
+    return request(rng, f, method(rng, ['GET', 'GET', 'POST']), path, f.armToken);
+  }
   const id = rng.chance(0.3) ? '' : `/${segment(rng, rng.chance(0.5) ? f.clientId : f.identityClientId)}`;
   const filter = rng.chance(0.4) ? `?$filter=${segment(rng, `appId eq '${f.clientId}'`)}` : '';
   const path = `/${rng.pick(['v1.0', 'beta', 'v1.0'])}/${segment(rng, 'servicePrincipals')}${id}${filter}`;

@@ -13,9 +13,11 @@ const low = (s: string | null): string => (s ?? '').toLowerCase();
 /**
  * The filter columns of a row, derived only from what is hashed (verify re-derives them).
  * `requests` is how many requests the row stands for and `last_at` when the last arrived, so usage
- * can sum folded refusals and an agent's counted cache hits, and report their last use.
+ * can sum folded refusals and an agent's counted cache hits, and report their last use. `flow`,
+ * `error_code` and `id_key` serve Graph's `signInEventTypes` and `status/errorCode` filters and
+ * its read by id (docs/wire/graph.md).
  */
-export function signInKeys(e: SignInEvent): Record<string, string> {
+export function signInKeys(e: SignInEvent & { id?: string }): Record<string, string> {
   return {
     principal_key: low(e.principalId),
     client_key: low(e.clientId),
@@ -25,6 +27,9 @@ export function signInKeys(e: SignInEvent): Record<string, string> {
     correlation_key: low(e.correlationId),
     requests: String(e.count ?? 1),
     last_at: String(e.lastAt ?? e.at),
+    flow: e.flow,
+    error_code: e.errorCode ?? '',
+    id_key: low(e.id ?? null),
   };
 }
 
@@ -48,7 +53,7 @@ export function boundSignIn(e: SignInEvent): SignInEvent {
 export function signInAppend(event: SignInEvent): AuditAppend {
   const e = boundSignIn(event);
   const stored: StoredSignIn = { id: randomUUID(), ...e };
-  return { at: e.at, data: canonicalJson(stored), keys: signInKeys(e) };
+  return { at: e.at, data: canonicalJson(stored), keys: signInKeys(stored) };
 }
 
 export const parseSignIn = (r: AuditEntryRecord): StoredSignIn => JSON.parse(r.data) as StoredSignIn;

@@ -30,6 +30,9 @@ const TABLES: Record<
       'correlation_key',
       'requests',
       'last_at',
+      'flow',
+      'error_code',
+      'id_key',
     ],
     defaults: { requests: () => '1', last_at: (e) => String(e.at) },
   },
@@ -62,6 +65,11 @@ function queryWhere(log: AuditLogName, p: Params, q: AuditQuery, after: string |
     const v = p.add(q.anyOf.value);
     conds.push(`(${q.anyOf.columns.map((c) => `${column(log, c)} = ${v}`).join(' OR ')})`);
   }
+  // An empty `in` list matches nothing and an empty `notIn` list everything, as in set terms.
+  for (const [k, vs] of Object.entries(q.in ?? {}))
+    conds.push(vs.length === 0 ? '1 = 0' : `${column(log, k)} IN (${vs.map((v) => p.add(v)).join(', ')})`);
+  for (const [k, vs] of Object.entries(q.notIn ?? {}))
+    if (vs.length > 0) conds.push(`${column(log, k)} NOT IN (${vs.map((v) => p.add(v)).join(', ')})`);
   if (after !== undefined) {
     const seq = Number(after);
     if (!Number.isSafeInteger(seq)) throw invalid('The continuation token is not valid', { target: '$skipToken' });

@@ -5,32 +5,15 @@ import type { PrincipalRecord } from '../../../store/records.js';
 import type { Store } from '../../../store/store.js';
 import type { ArmAuthenticator } from '../arm/authenticate.js';
 import { ArmError } from '../arm/arm-errors.js';
-
-/** The Microsoft Graph error codes this slice sends, with their status (https://learn.microsoft.com/graph/errors). */
-const GRAPH_ERROR_STATUS = {
-  BadRequest: 400,
-  Request_BadRequest: 400,
-  Request_UnsupportedQuery: 400,
-  Request_ResourceNotFound: 404,
-  generalException: 500,
-} as const;
-
-class GraphError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: keyof typeof GRAPH_ERROR_STATUS,
-    message: string,
-  ) {
-    super(message);
-    this.status = GRAPH_ERROR_STATUS[code];
-  }
-}
+import { isDomainError } from '../../../kernel/errors.js';
+import { GraphError } from './graph-errors.js';
+import { graphSignIns, type GraphSignInDeps } from './graph-sign-ins.js';
 
 const APP_ID_FILTER = /^appId\s+eq\s+'([^']*)'$/i;
 /** How the Azure CLI resolves `--assignee` and its own service principal; a principal's only name is its appId. */
 const SPN_FILTER = /^servicePrincipalNames\/any\(\s*(\w+)\s*:\s*\1\s+eq\s+'([^']*)'\s*\)$/i;
 const SUPPORTED =
-  "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), and POST /v1.0/directoryObjects/getByIds";
+  "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), POST /v1.0/directoryObjects/getByIds, and GET /beta/auditLogs/signIns[/{id}]";
 
 function spWire(p: PrincipalRecord) {
   return {
@@ -48,16 +31,21 @@ function spWire(p: PrincipalRecord) {
 }
 
 /**
- * A read-only slice of Microsoft Graph: `/v1.0/servicePrincipals/{id}` and
- * `?$filter=appId eq '…'`, so tools can resolve the principals behind identities. Any principal
- * of the tenant with a valid token may read (Graph's directory read default for apps in openmi).
+ * A read-only slice of Microsoft Graph (docs/wire/graph.md): `/v1.0/servicePrincipals/{id}` and
+ * `?$filter=appId eq '…'`, so tools can resolve the principals behind identities (any principal
+ * of the tenant with a valid token may read: Graph's directory read default for apps in openmi),
+ * and the sign-in log at `/beta/auditLogs/signIns` (for those who may read openmi's sign-in API).
  */
 export class GraphSurface implements Surface {
   readonly name = 'graph';
+  private readonly signIns: GraphSignInDeps | undefined;
   constructor(
     private readonly store: Store,
     private readonly authenticator: ArmAuthenticator,
-  ) {}
+    signIns?: Omit<GraphSignInDeps, 'store'>,
+  ) {
+    this.signIns = signIns && { store, ...signIns };
+  }
 
   matches(ctx: RequestContext): boolean {
     const first = ctx.segments[0]?.toLowerCase();
@@ -69,7 +57,9 @@ export class GraphSurface implements Surface {
     const e: GraphError | ArmError =
       err instanceof GraphError || err instanceof ArmError
         ? err
-        : new GraphError('generalException', 'Unexpected error.');
+        : isDomainError(err) && err.kind === 'invalid'
+          ? new GraphError('BadRequest', err.message)
+          : new GraphError('generalException', 'Unexpected error.');
     if (e.status >= 500) ctx.log.error({ err }, 'graph surface error');
     const inner = {
       date: new Date().toISOString(),
@@ -85,32 +75,36 @@ export class GraphSurface implements Surface {
   }
 
   async handle(ctx: RequestContext): Promise<void> {
-    await this.authenticator.authenticate(ctx);
-    const [, collection, id, ...rest] = ctx.segments;
-    if (
-      ctx.method === 'POST' &&
-      `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' &&
-      rest.length === 0
-    )
-      return this.getByIds(ctx);
+    const caller = await this.authenticator.authenticate(ctx);
+    const [version, collection, id, ...rest] = ctx.segments;
+    const path = `${collection}/${id}`.toLowerCase();
+    const beta = version?.toLowerCase() === 'beta';
+    if (this.signIns && ctx.method === 'GET' && beta && path === 'auditlogs/signins' && rest.length <= 1)
+      return graphSignIns(this.signIns, ctx, caller, rest[0]);
+    if (ctx.method === 'POST' && path === 'directoryobjects/getbyids' && rest.length === 0) return this.getByIds(ctx);
     if (ctx.method !== 'GET' || collection?.toLowerCase() !== 'serviceprincipals' || rest.length > 0) {
       throw new GraphError(
         'BadRequest',
         `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`,
       );
     }
-    if (id) {
-      const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
-      if (!p)
-        throw new GraphError(
-          'Request_ResourceNotFound',
-          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-        );
-      return sendJson(ctx.res, 200, {
-        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity',
-        ...spWire(p),
-      });
-    }
+    return id ? this.servicePrincipal(ctx, id) : this.servicePrincipalsByAppId(ctx);
+  }
+
+  private async servicePrincipal(ctx: RequestContext, id: string): Promise<void> {
+    const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
+    if (!p)
+      throw new GraphError(
+        'Request_ResourceNotFound',
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+    sendJson(ctx.res, 200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity',
+      ...spWire(p),
+    });
+  }
+
+  private async servicePrincipalsByAppId(ctx: RequestContext): Promise<void> {
     const filter = ctx.query.get('$filter') ?? '';
     const appId = APP_ID_FILTER.exec(filter.trim())?.[1] ?? SPN_FILTER.exec(filter.trim())?.[2];
     if (appId === undefined)

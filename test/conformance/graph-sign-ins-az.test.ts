@@ -1,0 +1,80 @@
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEachStore } from '../helpers/postgres.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+function azMissing(): string | undefined {
+  try {
+    execFileSync('az', ['version'], { stdio: 'ignore', timeout: 60_000 });
+    return undefined;
+  } catch {
+    return "Debian's azure-cli is not installed (az not on PATH); .ci/run installs it";
+  }
+}
+const missing = azMissing();
+
+/**
+ * Debian's azure-cli 2.45, unmodified, reads the sign-in log the way a script written for Entra
+ * does: `az rest` against `{graph}/beta/auditLogs/signIns` with a `$filter` (docs/wire/graph.md).
+ * openmi's cloud metadata names openmi as Graph, so the CLI sends its own token there.
+ */
+await describeEachStore(
+  'Azure CLI (unmodified) az rest reads /beta/auditLogs/signIns',
+  { skip: process.env['CI'] !== 'true' && missing },
+  (store) => {
+    let t: TestServer;
+    let dir: string;
+    let env: Record<string, string>;
+    const az = (args: string[]): Promise<string> =>
+      new Promise((resolve, reject) =>
+        execFile('az', args, { env, timeout: 120_000 }, (e, stdout, stderr) =>
+          e ? reject(new Error(`az ${args.join(' ')}\n${stderr}`)) : resolve(stdout.trim()),
+        ),
+      );
+
+    before(async () => {
+      if (missing) throw new Error(missing);
+      t = await startTestServer(await store.options());
+      dir = mkdtempSync(join(tmpdir(), 'openmi-az-graph-'));
+      // az 2.45 writes cloudEndpoints.json before it creates its config directory (docs/clients.md).
+      mkdirSync(join(dir, 'az'));
+      env = {
+        PATH: process.env['PATH'] ?? '',
+        HOME: dir,
+        AZURE_CONFIG_DIR: join(dir, 'az'),
+        AZURE_CORE_COLLECT_TELEMETRY: 'false',
+        AZURE_CORE_NO_COLOR: 'true',
+        REQUESTS_CA_BUNDLE: t.server.caCertPath,
+        SSL_CERT_FILE: t.server.caCertPath,
+        ARM_CLOUD_METADATA_URL: `${t.server.baseUrl}/metadata/endpoints?api-version=2022-09-01`,
+      };
+      await az(['cloud', 'set', '-n', 'openmi']);
+      const login = ['-u', t.creds.clientId, '-p', t.creds.clientSecret, '--tenant', 'adfs', '-o', 'none'];
+      await az(['login', '--service-principal', ...login]);
+    });
+    after(async () => {
+      await t?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("lists the CLI's own sign-in with a filter and reads it back by id", async () => {
+      const filter = `signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '${t.creds.clientId}' and status/errorCode eq 0`;
+      const url = `${t.server.baseUrl}/beta/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=5`;
+      const page = JSON.parse(await az(['rest', '--method', 'get', '--url', url, '-o', 'json']));
+      assert.ok(page.value.length >= 1, JSON.stringify(page));
+      const [row] = page.value;
+      assert.deepEqual(
+        [row.appId, row.signInEventTypes, row.status.errorCode, row.clientCredentialType],
+        [t.creds.clientId, ['servicePrincipal'], 0, 'clientSecret'],
+      );
+      const one = JSON.parse(
+        await az(['rest', '--method', 'get', '--url', `${t.server.baseUrl}/beta/auditLogs/signIns/${row.id}`]),
+      );
+      assert.equal(one.id, row.id);
+    });
+  },
+);
