@@ -21,8 +21,8 @@ export const BOTH_CPUS = '0,1';
 /** The audience every token case asks for, openmi and oidc-provider alike. */
 export const TOKEN_RESOURCE = 'https://management.azure.com';
 
-export type Group = 'imds' | 'app' | 'cc' | 'cores' | 'miss' | 'arm';
-export const GROUPS: readonly Group[] = ['imds', 'app', 'cc', 'cores', 'miss', 'arm'];
+export type Group = 'imds' | 'app' | 'cc' | 'cores' | 'miss' | 'arm' | 'signins';
+export const GROUPS: readonly Group[] = ['imds', 'app', 'cc', 'cores', 'miss', 'arm', 'signins'];
 
 export interface Lab {
   dir: string;
@@ -97,7 +97,14 @@ function baselineKey(dir: string): { keyPath: string; signSpecPath: string } {
 /** The agents the groups need, their caches warm; records the answers' sizes for the bare servers. */
 async function startAgents(lab: Lab, o: LabOptions, keep: Keep): Promise<void> {
   const g = o.groups;
-  const kinds = g.has('imds') || g.has('app') ? (['run', 'agent'] as const) : g.has('miss') ? (['agent'] as const) : [];
+  const kinds =
+    g.has('imds') || g.has('app')
+      ? (['run', 'agent'] as const)
+      : g.has('signins')
+        ? (['run'] as const)
+        : g.has('miss')
+          ? (['agent'] as const)
+          : [];
   for (const kind of kinds) {
     o.log(`starting openmi ${kind} --resource (the agent) on CPU 0…`);
     const a = keep(await startAgentCli(kind, lab.serve, lab.inst.vmId, lab.dir, SERVER_CPU, o.nodeFlags));

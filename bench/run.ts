@@ -7,7 +7,7 @@
  * when the harness itself breaks).
  *
  *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,g1,g3,g4,g6,g7,rbac]
- *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR]
+ *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR] [--signin-seconds 60]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ import { formatRbacReport, runRbacBench } from './rbac.js';
 import { casesOf, runCase, type CaseOptions, type RealCase } from './real-cases.js';
 import { GROUPS, LOAD_CPU, openLab, SERVER_CPU, type Group, type Lab } from './real-lab.js';
 import { realReport, type RealRound } from './real-report.js';
+import { formatSignInRate, runSignInRate, type SignInRateReport } from './signin-rate.js';
 import { fmt, type Spread } from './stats.js';
 import { g7Report, runG7, type G7Report } from './verify.js';
 
@@ -42,6 +43,7 @@ interface Options extends CaseOptions, FixtureOptions {
   loadgenWhy: string;
   json: string | undefined;
   cpuProf: string | undefined;
+  signinSeconds: number;
 }
 
 const HELP = `npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only GROUP,…] [--loadgen wrk|autocannon]
@@ -53,6 +55,8 @@ Real processes (default: all of them):
   cores: client_credentials on openmi serve with two cores vs one (R6)
   miss: IMDS cache misses, each a mint through the agent and the server (R7)
   arm: an ARM read and an ARM write on openmi serve
+  signins: the openmi run agent's cached answers at full rate for --signin-seconds (60), then the
+    sign-in log must count exactly the answers served (runs once, after the rounds; ~2.5 min)
 Fixture cases (explain gaps; not run by default):
   g1: the metadata server alone (bench/http-server.js) vs bare node:http; g3: with a sign-in row per answer
   g4: TokenIssuer / JwtSigner vs crypto.sign; g6: SigningPool of 2 workers vs 1; g7: token validation
@@ -83,6 +87,7 @@ function options(): Options {
       loadgen: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'signin-seconds': { type: 'string', default: '60' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -115,6 +120,7 @@ function options(): Options {
     groups: new Set(GROUPS.filter((g) => only.has(g))),
     ...chooseLoadgen(values.loadgen),
     json: values.json,
+    signinSeconds: positive('signin-seconds', values['signin-seconds']),
     cpuProf,
     nodeFlags: cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`],
   };
@@ -127,6 +133,7 @@ interface Results {
   fixture: FixtureRound[];
   probe?: Probe;
   g7?: G7Report;
+  signIns?: SignInRateReport;
 }
 
 async function runRounds(o: Options, dir: string, lab: Lab | undefined, results: Results): Promise<void> {
@@ -170,6 +177,8 @@ async function main(): Promise<void> {
     );
     if (o.groups.size > 0) lab = await openLab({ groups: o.groups, nodeFlags: o.nodeFlags, log }, dir);
     await runRounds(o, dir, lab, results);
+    if (lab !== undefined && o.groups.has('signins'))
+      results.signIns = await runSignInRate(lab, { ...o, seconds: o.signinSeconds }, log);
   } finally {
     await lab?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -198,6 +207,7 @@ function report(o: Options, results: Results, elapsedS: number): void {
   out.push(...fixture.lines);
   goals.push(...fixture.goals);
   Object.assign(cases, fixture.cases);
+  if (results.signIns !== undefined) out.push('', formatSignInRate(results.signIns));
   out.push('', `Summary: per-round ratios (target over baseline, same round), n=${o.rounds}`, goalTable(goals));
   out.push('', `${fmt(elapsedS)} s in all. Ratios vary; judge a goal by the median of at least 5 rounds.`);
   if (o.loadgen === 'autocannon') {
@@ -227,6 +237,7 @@ function report(o: Options, results: Results, elapsedS: number): void {
       goals,
       cases,
       rounds: { real: results.real, fixture: results.fixture },
+      signIns: results.signIns,
       elapsedSeconds: elapsedS,
     };
     const text = `${JSON.stringify(doc, null, 2)}\n`;

@@ -61,8 +61,8 @@ async function tally(lab: Lab, token: string, audience: string): Promise<Tally> 
       headers: { authorization: `Bearer ${token}` },
     });
     if (r.status !== 200) throw new Error(`signIns answered ${r.status}: ${r.text.slice(0, 300)}`);
-    for (const s of r.json.value as { requestCount?: number; source: string; resourceId?: string; audience?: string }[]) {
-      if ((s.audience ?? s.resourceId) !== audience) continue;
+    for (const s of r.json.value as { requestCount?: number; source: string; resourceId: string | null }[]) {
+      if (s.resourceId !== audience) continue;
       const n = s.requestCount ?? 1;
       out.requests += n;
       if (s.source === 'agentCache') out.cached += n;
