@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Server } from 'node:https';
 import type { Config } from '../config/schema.js';
-import { publicBaseUrl } from '../config/load.js';
+import { listenBaseUrl, publicBaseUrl } from '../config/load.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import { createLogger, type Logger } from '../kernel/log.js';
@@ -155,6 +155,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
       ...buildSurfaces({
         cfg,
         baseUrl,
+        ownUrl: listenBaseUrl(cfg, port),
         store,
         keys,
         clock,
