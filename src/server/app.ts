@@ -149,7 +149,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
-    const lead = housekeepingLeader(store, log);
+    const lead = housekeepingLeader(store, log, (leading) => metrics.housekeepingLeader(leading));
     const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays).start(lead);
     surfaces.push(
       ...buildSurfaces({

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpObserver } from '../../../kernel/http/server.js';
 
 /** Prometheus metrics on a registry of our own (never the global one, so tests can run servers side by side). */
@@ -31,8 +31,20 @@ export class Metrics implements HttpObserver {
     registers: [this.registry],
   });
 
+  // 0 until the first check: a node that never led must not look like a missing series (docs/operations.md).
+  private readonly leader = new Gauge({
+    name: 'openmi_housekeeping_leader',
+    help: 'Whether this node leads housekeeping (audit retention, expired signing keys and revocations): 1 or 0',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'openmi_' });
+    this.leader.set(0);
+  }
+
+  housekeepingLeader(leading: boolean): void {
+    this.leader.set(leading ? 1 : 0);
   }
 
   onResponse(surface: string, method: string, status: number, seconds: number): void {
