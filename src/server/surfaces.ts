@@ -184,7 +184,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
   const authorizer = new RbacAuthorizer(d.store, catalog);
-  const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes, d.log);
+  const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes);
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = d.audit?.signIns ?? new LogSignInRecorder(d.log);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);

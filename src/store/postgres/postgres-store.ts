@@ -31,7 +31,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     kind: 'postgres',
     ...createRepos(pgExecutor(pool)),
     changes,
-    tx: (fn) => runTx(pool, fn),
+    tx: (fn) => runTx(pool, changes, fn),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
@@ -43,13 +43,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
   };
 }
 
-async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
+async function runTx<T>(pool: pg.Pool, changes: PgChangeBus, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const scope = transactionScoped(pgExecutor(client));
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(createRepos(scope.executor));
+    const result = await fn({ ...createRepos(scope.executor), changes: changes.transactional(client) });
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -25,7 +25,7 @@ import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
 /** Binds every repository to one executor: the store's own, or a transaction's. */
-export function createRepos(raw: Executor): StoreRepos {
+export function createRepos(raw: Executor): Omit<StoreRepos, 'changes'> {
   const db = textSafe(raw);
   return {
     meta: new SqlMetaRepo(db),
