@@ -27,6 +27,8 @@ export interface LoadJob {
   seconds: number;
   /** 'resource': replace the `resource` query parameter with a fresh value on every request. */
   unique?: 'resource';
+  /** Several nodes: requests go round-robin over these URLs instead of `url`, as a load balancer's would. */
+  urls?: string[];
 }
 
 function send(job: LoadJob, agent: HttpAgent, url: string): Promise<number> {
@@ -86,8 +88,11 @@ async function main(): Promise<void> {
   const prefix = `https://miss-${randomBytes(6).toString('hex')}.bench.example/`;
   let n = 0;
   const base = new URL(job.url);
+  const urls = job.urls ?? [job.url];
   const next =
-    job.unique === 'resource' ? () => (base.searchParams.set('resource', `${prefix}${n++}`), base.href) : () => job.url;
+    job.unique === 'resource'
+      ? () => (base.searchParams.set('resource', `${prefix}${n++}`), base.href)
+      : () => urls[n++ % urls.length]!;
   await phase(job, agent, next, job.warmupSeconds * 1000);
   // The runner starts charging the server's CPU time here.
   process.stdout.write(`${JSON.stringify({ measuring: true })}\n`);

@@ -15,6 +15,9 @@ import { createRepos } from '../src/store/sql/repos.js';
 import { sqliteExecutor, SqliteStatements } from '../src/store/sqlite/sqlite-executor.js';
 import type { StoreRepos } from '../src/store/store.js';
 
+/** The repositories alone: the bulk load tells no other node anything. */
+type Repos = Omit<StoreRepos, 'changes'>;
+
 export interface RbacLoadSpec {
   identities: number;
   assignments: number;
@@ -105,7 +108,7 @@ function assignment(n: number, spec: RbacLoadSpec, rnd: () => number): RoleAssig
  * does); random draws sometimes repeat one, so draw again. The conflict is detected without a
  * failing statement, so the open transaction stays usable.
  */
-async function createAssignment(tx: StoreRepos, n: number, spec: RbacLoadSpec, rnd: () => number): Promise<void> {
+async function createAssignment(tx: Repos, n: number, spec: RbacLoadSpec, rnd: () => number): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await tx.roleAssignments.create(assignment(n, spec, rnd));
@@ -120,9 +123,9 @@ const CHUNK = 50_000;
 /** Writes `count` rows, `write(repos, i)` each, in transactions of CHUNK rows. */
 async function bulk(
   db: Database.Database,
-  repos: StoreRepos,
+  repos: Repos,
   count: number,
-  write: (repos: StoreRepos, i: number) => Promise<void>,
+  write: (repos: Repos, i: number) => Promise<void>,
 ): Promise<void> {
   for (let start = 0; start < count; start += CHUNK) {
     db.exec('BEGIN');

@@ -3,7 +3,7 @@
  * the CPU time the process under test spent per answered request.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpuSeconds, benchScript, type RunningServer } from './child-servers.js';
+import { cpuSeconds as cpuOf, benchScript, type RunningServer } from './child-servers.js';
 import { runLoad, type LoadGenName, type LoadResult, type LoadSpec } from './loadgen.js';
 import type { MintChildResult } from './mint-child.js';
 import type { LoadJob } from './node-load.js';
@@ -13,6 +13,7 @@ import { IDENTITY_API } from './real-setup.js';
 import {
   appHeaders,
   appUrl,
+  BOTH_CPUS,
   IMDS_HEADERS,
   imdsUrl,
   LOAD_CPU,
@@ -37,6 +38,8 @@ export const CASES = {
   miss: { group: 'miss', label: 'IMDS cache miss: mint through openmi agent → serve' },
   'arm-read': { group: 'arm', label: 'ARM GET userAssignedIdentity' },
   'arm-write': { group: 'arm', label: 'ARM PUT userAssignedIdentity (idempotent update)' },
+  'pg-1': { group: 'nodes', label: 'client_credentials, one openmi serve node on PostgreSQL, CPU 0' },
+  'pg-2': { group: 'nodes', label: 'client_credentials, two nodes on one PostgreSQL, CPUs 0 and 1, round-robin' },
 } as const satisfies Record<string, { group: Group; label: string }>;
 
 export type RealCase = keyof typeof CASES;
@@ -61,7 +64,11 @@ export interface CaseOptions {
 interface Plan {
   /** The process whose CPU time is charged to the requests. */
   pid: number | undefined;
-  load: Omit<LoadSpec, 'connections' | 'seconds' | 'cpu'>;
+  /** More processes charged with it (the second node). */
+  morePids?: number[];
+  /** Where the load runs, when not on LOAD_CPU (both nodes' CPUs are taken). */
+  loadCpu?: string;
+  load: Omit<LoadSpec, 'connections' | 'seconds' | 'cpu'> & Pick<LoadJob, 'urls'>;
   /** Keep-alive connections across warm-up and measurement (node-load.ts) instead of wrk/autocannon. */
   node?: Pick<LoadJob, 'unique' | 'connections'>;
 }
@@ -144,9 +151,24 @@ function plan(lab: Lab, c: RealCase): Plan {
         },
         node: TOKEN,
       };
+    case 'pg-1':
+    case 'pg-2':
+      return nodesPlan(lab, c === 'pg-2');
     case 'sign':
       throw new Error('sign is not an HTTP case');
   }
+}
+
+/**
+ * One node on CPU 0 with the load on CPU 1, or both nodes (CPU 0, CPU 1) with the load round-robin
+ * over them and scheduled on either CPU: a two-core machine has no third core for it.
+ */
+function nodesPlan(lab: Lab, both: boolean): Plan {
+  const [a, b] = lab.pgNodes!.nodes;
+  const load = ccLoad(a);
+  if (!both) return { pid: a.pid, load, node: TOKEN };
+  const urls = [a.tokenUrl, b.tokenUrl];
+  return { pid: a.pid, morePids: [b.pid], loadCpu: BOTH_CPUS, load: { ...load, urls }, node: TOKEN };
 }
 
 /** The loop the RSA signature sets the ceiling with: crypto.sign back to back on CPU 0. */
@@ -170,25 +192,28 @@ function signLoop(lab: Lab, ms: number): Promise<MintChildResult> {
   });
 }
 
-/** node-load.ts on CPU 1; the server's CPU time is charged from the line that says the measured run began. */
-function nodeLoad(job: LoadJob, pid: number | undefined): Promise<LoadResult & { cpuSeconds: number }> {
-  const child = spawn(
-    'taskset',
-    ['-c', LOAD_CPU, process.execPath, benchScript('./node-load.js'), JSON.stringify(job)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** node-load.ts on CPU 1 (or `cpu`); the servers' CPU time is charged from the line that says the measured run began. */
+function nodeLoad(
+  job: LoadJob,
+  pids: Array<number | undefined>,
+  cpu = LOAD_CPU,
+): Promise<LoadResult & { cpuSeconds: number }> {
+  const child = spawn('taskset', ['-c', cpu, process.execPath, benchScript('./node-load.js'), JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cpuSeconds = () => pids.reduce<number>((sum, pid) => sum + cpuOf(pid), 0);
   let out = '';
   let err = '';
   let cpu0 = Number.NaN;
   child.stdout!.on('data', (c: Buffer) => {
     out += c.toString();
-    if (Number.isNaN(cpu0) && out.includes('"measuring"')) cpu0 = cpuSeconds(pid);
+    if (Number.isNaN(cpu0) && out.includes('"measuring"')) cpu0 = cpuSeconds();
   });
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   return new Promise((resolve, reject) => {
     // 'close', not 'exit': the result line may still be in the pipe when the process exits.
     child.once('close', (code) => {
-      const cpu1 = cpuSeconds(pid);
+      const cpu1 = cpuSeconds();
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) reject(new Error(`node-load exited with ${code}: ${err}`));
       else resolve({ ...(JSON.parse(last) as LoadResult), cpuSeconds: cpu1 - cpu0 });
@@ -213,12 +238,12 @@ export async function runCase(lab: Lab, c: RealCase, o: CaseOptions): Promise<Ca
   const p = plan(lab, c);
   if (p.node !== undefined) {
     const job: LoadJob = { method: 'GET', ...p.load, ...p.node, warmupSeconds: o.warmupSeconds, seconds: o.seconds };
-    const { cpuSeconds: cpu, ...result } = await nodeLoad(job, p.pid);
+    const { cpuSeconds: cpu, ...result } = await nodeLoad(job, [p.pid, ...(p.morePids ?? [])], p.loadCpu);
     return { case: c, ...result, cpuUsPerReq: (cpu * 1e6) / result.requests };
   }
   const spec = { ...p.load, connections: o.connections, cpu: LOAD_CPU };
   await runLoad(o.loadgen, { ...spec, seconds: o.warmupSeconds });
-  const cpu0 = cpuSeconds(p.pid);
+  const cpu0 = cpuOf(p.pid);
   const result = await runLoad(o.loadgen, { ...spec, seconds: o.seconds });
-  return { case: c, ...result, cpuUsPerReq: ((cpuSeconds(p.pid) - cpu0) * 1e6) / result.requests };
+  return { case: c, ...result, cpuUsPerReq: ((cpuOf(p.pid) - cpu0) * 1e6) / result.requests };
 }

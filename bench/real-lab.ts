@@ -14,6 +14,7 @@ import { startServer, stopServer, type RunningServer } from './child-servers.js'
 import { install, startAgentCli, type AgentProc, type Installation } from './real-setup.js';
 import { OIDC_TOKEN_PATH, oidcForm } from './oidc-client.js';
 import { clientCredentialsForm, pin, startServe, type Serve } from './real-serve.js';
+import { startPgNodes, type PgNodes } from './real-nodes.js';
 
 export const SERVER_CPU = '0';
 export const LOAD_CPU = '1';
@@ -21,14 +22,18 @@ export const BOTH_CPUS = '0,1';
 /** The audience every token case asks for, openmi and oidc-provider alike. */
 export const TOKEN_RESOURCE = 'https://management.azure.com';
 
-export type Group = 'imds' | 'app' | 'cc' | 'cores' | 'miss' | 'arm' | 'signins';
+export type Group = 'imds' | 'app' | 'cc' | 'cores' | 'miss' | 'arm' | 'signins' | 'nodes';
+/** The groups that run without PostgreSQL; `nodes` (real-nodes.ts) joins the default when it is reachable. */
 export const GROUPS: readonly Group[] = ['imds', 'app', 'cc', 'cores', 'miss', 'arm', 'signins'];
+export const PG_GROUPS: readonly Group[] = ['nodes'];
 
 export interface Lab {
   dir: string;
   serve: Serve;
   /** `openmi serve` started on CPUs 0,1 (two signing workers), for the cores comparison. */
   serve2?: Serve;
+  /** Two `openmi serve` nodes on one PostgreSQL, on CPU 0 and CPU 1, for the nodes comparison. */
+  pgNodes?: PgNodes;
   inst: Installation;
   agents: { agent?: AgentProc; run?: AgentProc };
   bare: { imds?: RunningServer; app?: RunningServer };
@@ -140,6 +145,11 @@ export async function openLab(o: LabOptions, dir: string): Promise<Lab> {
     if (o.groups.has('cores')) {
       o.log('starting a second openmi serve on CPUs 0,1…');
       lab.serve2 = keep(await startServe(mkdir(join(dir, 'serve-2cores')), BOTH_CPUS, o.nodeFlags));
+    }
+    if (o.groups.has('nodes')) {
+      o.log('starting two openmi serve nodes on one PostgreSQL, on CPU 0 and CPU 1…');
+      lab.pgNodes = await startPgNodes(dir, [SERVER_CPU, LOAD_CPU], o.nodeFlags);
+      started.push(lab.pgNodes);
     }
     await startAgents(lab, o, keep);
     if (lab.bodyBytes.imds !== undefined)

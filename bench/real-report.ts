@@ -105,6 +105,7 @@ function goals(rounds: readonly RealRound[]): Goal[] {
       'min',
     ),
     goal('R6', 'client_credentials, openmi serve on two cores / one core', ratios(rounds, 'cc-2', 'cc-1'), 1.7, 'min'),
+    goal('N1', 'client_credentials, two nodes on one PostgreSQL / one node', ratios(rounds, 'pg-2', 'pg-1'), 0, 'info'),
     goal(
       'R7',
       'IMDS miss (mint through agent) / client_credentials, one server core',

@@ -79,16 +79,21 @@ export interface Serve extends Proc {
 }
 
 /**
- * `openmi serve` on a fresh data directory: SQLite, TLS, the audit logs on (sign-in rows are
+ * `openmi serve` on a fresh data directory: SQLite (or `store`), TLS, the audit logs on (sign-in rows are
  * written before each token leaves), default log level. Resolves once OpenID discovery answers.
  */
-export async function startServe(dataDir: string, cpus: string, nodeFlags: string[] = []): Promise<Serve> {
+export async function startServe(
+  dataDir: string,
+  cpus: string,
+  nodeFlags: string[] = [],
+  store: { url: string; env: Record<string, string> } = { url: 'sqlite', env: {} },
+): Promise<Serve> {
   const proc = spawnCli(
-    ['serve', '--data-dir', dataDir, '--port', '0', '--store', 'sqlite'],
+    ['serve', '--data-dir', dataDir, '--port', '0', '--store', store.url],
     cpus,
     nodeFlags,
     join(dataDir, 'serve.log'),
-    SERVE_ENV,
+    { ...SERVE_ENV, ...store.env },
   );
   for (let i = 0; i < 1200; i++) {
     if (!proc.alive()) throw new Error(`openmi serve exited: ${logTail(proc)}`);

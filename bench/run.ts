@@ -6,7 +6,7 @@
  * sides of a ratio alike. Reports, never fails: the exit code is 0 whatever the verdicts (1 only
  * when the harness itself breaks).
  *
- *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,g1,g3,g4,g6,g7,rbac]
+ *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,signins,nodes,g1,g3,g4,g6,g7,rbac]
  *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR] [--signin-seconds 60]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,8 @@ import { goalTable, type Goal } from './goals.js';
 import { autocannonPath, wrkOnPath, type LoadGenName } from './loadgen.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
 import { casesOf, runCase, type CaseOptions, type RealCase } from './real-cases.js';
-import { GROUPS, LOAD_CPU, openLab, SERVER_CPU, type Group, type Lab } from './real-lab.js';
+import { GROUPS, LOAD_CPU, openLab, PG_GROUPS, SERVER_CPU, type Group, type Lab } from './real-lab.js';
+import { pgNodesUnavailable } from './real-nodes.js';
 import { realReport, type RealRound } from './real-report.js';
 import { formatSignInRate, runSignInRate, type SignInRateReport } from './signin-rate.js';
 import { fmt, type Spread } from './stats.js';
@@ -48,7 +49,7 @@ interface Options extends CaseOptions, FixtureOptions {
 
 const HELP = `npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only GROUP,…] [--loadgen wrk|autocannon]
                  [--connections 50] [--json FILE|-] [--cpu-prof DIR]
-Real processes (default: all of them):
+Real processes (default: all of them, nodes only when PostgreSQL is reachable):
   imds: cached IMDS answers of openmi run's and openmi agent's agent vs bare node:http (R1, R3)
   app: the same for App Service answers (R2)
   cc: client_credentials on openmi serve (one core) vs oidc-provider and a bare crypto.sign loop (R4, R5)
@@ -57,6 +58,8 @@ Real processes (default: all of them):
   arm: an ARM read and an ARM write on openmi serve
   signins: the openmi run agent's cached answers at full rate for --signin-seconds (60), then the
     sign-in log must count exactly the answers served (runs once, after the rounds; ~2.5 min)
+  nodes: client_credentials on two openmi serve nodes on one PostgreSQL (CPU 0 and CPU 1) vs one node
+    (needs PostgreSQL at OPENMI_TEST_PG_URL; in the default set only when it is reachable)
 Fixture cases (explain gaps; not run by default):
   g1: the metadata server alone (bench/http-server.js) vs bare node:http; g3: with a sign-in row per answer
   g4: TokenIssuer / JwtSigner vs crypto.sign; g6: SigningPool of 2 workers vs 1; g7: token validation
@@ -76,14 +79,14 @@ function chooseLoadgen(asked: string | undefined): { loadgen: LoadGenName; loadg
   return { loadgen: asked, loadgenWhy: 'chosen with --loadgen' };
 }
 
-function options(): Options {
+async function options(): Promise<Options> {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '3' },
       'mint-ms': { type: 'string', default: '2000' },
       connections: { type: 'string', default: '50' },
-      only: { type: 'string', default: GROUPS.join(',') },
+      only: { type: 'string' },
       loadgen: { type: 'string' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -101,12 +104,9 @@ function options(): Options {
     return n;
   };
   const only = new Set(
-    values
-      .only!.toLowerCase()
-      .split(',')
-      .map((s) => s.trim()),
+    (values.only ?? (await defaultGroups()).join(',')).split(',').map((s) => s.trim().toLowerCase()),
   );
-  const known = new Set<string>([...GROUPS, ...FIXTURE_GROUPS, 'rbac']);
+  const known = new Set<string>([...GROUPS, ...PG_GROUPS, ...FIXTURE_GROUPS, 'rbac']);
   const unknown = [...only].filter((g) => !known.has(g));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
   const cpuProf = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
@@ -117,13 +117,21 @@ function options(): Options {
     mintMs: positive('mint-ms', values['mint-ms']),
     connections: Math.round(positive('connections', values.connections)),
     only,
-    groups: new Set(GROUPS.filter((g) => only.has(g))),
+    groups: new Set([...GROUPS, ...PG_GROUPS].filter((g) => only.has(g))),
     ...chooseLoadgen(values.loadgen),
     json: values.json,
     signinSeconds: positive('signin-seconds', values['signin-seconds']),
     cpuProf,
     nodeFlags: cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`],
   };
+}
+
+/** Every real-process group; `nodes` only when PostgreSQL answers (it needs a database). */
+async function defaultGroups(): Promise<readonly Group[]> {
+  const why = await pgNodesUnavailable();
+  if (why === undefined) return [...GROUPS, ...PG_GROUPS];
+  log(`leaving out the nodes group: ${why}`);
+  return GROUPS;
 }
 
 const rotate = <T>(items: readonly T[], by: number): T[] => items.map((_, i) => items[(i + by) % items.length]!);
@@ -163,7 +171,7 @@ async function runRounds(o: Options, dir: string, lab: Lab | undefined, results:
 }
 
 async function main(): Promise<void> {
-  const o = options();
+  const o = await options();
   // rbac is an absolute latency goal, not a ratio to a baseline: it runs once, apart from the rounds.
   if (o.only.has('rbac')) process.stdout.write(`${formatRbacReport(await runRbacBench(undefined, log))}\n\n`);
   if ([...o.only].every((g) => g === 'rbac')) return;

@@ -82,6 +82,14 @@ export function loadConfig(flags: Input = {}, env: NodeJS.ProcessEnv = process.e
 /** The URL clients use to reach the server. */
 export function publicBaseUrl(cfg: Config, boundPort?: number): string {
   if (cfg.publicUrl) return cfg.publicUrl.replace(/\/+$/, '');
+  return listenBaseUrl(cfg, boundPort);
+}
+
+/**
+ * This node's own address, whatever `publicUrl` says: behind a load balancer every node shares one
+ * public URL, but an agent or client given a node's own address (docs/operations.md) names that.
+ */
+export function listenBaseUrl(cfg: Config, boundPort?: number): string {
   const port = boundPort ?? cfg.port;
   const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host;
   const h = host.includes(':') ? `[${host}]` : host;

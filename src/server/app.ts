@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Server } from 'node:https';
 import type { Config } from '../config/schema.js';
-import { publicBaseUrl } from '../config/load.js';
+import { listenBaseUrl, publicBaseUrl } from '../config/load.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import { createLogger, type Logger } from '../kernel/log.js';
@@ -151,12 +151,13 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const baseUrl = publicBaseUrl(cfg, port);
     pool = cfg.signingWorkers > 0 ? new SigningPool({ workers: cfg.signingWorkers, log }) : undefined;
     // Housekeeping runs on one node of a PostgreSQL installation: the one that holds the lock.
-    const lead = housekeepingLeader(store, log);
+    const lead = housekeepingLeader(store, log, (leading) => metrics.housekeepingLeader(leading));
     const audit = new AuditLogs(store, clock, log, cfg.auditRetentionDays, metrics).start(lead);
     surfaces.push(
       ...buildSurfaces({
         cfg,
         baseUrl,
+        ownUrl: listenBaseUrl(cfg, port),
         store,
         keys,
         clock,

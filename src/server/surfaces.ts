@@ -79,6 +79,8 @@ import { TokenBuckets } from '../kernel/token-buckets.js';
 export interface SurfaceDeps {
   cfg: Config;
   baseUrl: string;
+  /** This node's own https://host:port; with a shared public URL, audiences name either (docs/operations.md). */
+  ownUrl?: string;
   store: Store;
   keys: KeyRing;
   clock: Clock;
@@ -169,6 +171,8 @@ function armRoutes(
   return routes;
 }
 
+/** The public URL and the node's own (when it differs): what an audience naming this server may say. */
+const ownUrls = (d: SurfaceDeps): string[] => [...new Set([d.baseUrl, d.ownUrl ?? d.baseUrl])];
 /** Where OpenID discovery may connect: public hosts, the operator's allow-list, openmi itself. */
 const issuerHostPolicy = (d: SurfaceDeps) =>
   new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
@@ -180,7 +184,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
   const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics);
-  const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes, d.log);
+  const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes);
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = countingSignIns(d.audit?.signIns ?? new LogSignInRecorder(d.log), d.metrics.tokens);
   const joinTokens = new JoinTokenService(d.store, d.clock, d.random, recorder, d.cfg.joinTokensPerResource);
@@ -199,7 +203,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     hub,
     signIns,
     enrollment: new AgentEnrollment(d.store, joinTokens, d.clock, d.random),
-    authenticator: new AgentAuthenticator(d.store, d.clock, `${d.baseUrl}/openmi/agent/v1`),
+    authenticator: new AgentAuthenticator(
+      d.store,
+      d.clock,
+      ownUrls(d).map((u) => `${u}/openmi/agent/v1`),
+    ),
     minter: new ManagedIdentityMinter(
       d.store,
       issuer,
@@ -222,7 +230,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     verifier,
     revocations,
     d.store,
-    armAudiences(d.baseUrl),
+    armAudiences(ownUrls(d)),
     authority.tenantUrl(d.installation.tenantId),
   );
   // Vault URLs carry the server's port (vaultUri), so the challenge's resource does too; tokens for the portless spelling stay valid.

@@ -18,9 +18,16 @@ export interface ChangeEvent {
 
 export type ChangeHandler = (event: ChangeEvent) => void;
 
-export interface ChangeBus {
-  /** Tells every other node sharing this store. Call it after the change committed. */
+/**
+ * Tells every other node sharing this store. On the store, at once; on a transaction's repos
+ * (`tx.changes`), when that transaction commits and never if it rolls back, so that no crash
+ * between a commit and its notification can lose the notification.
+ */
+export interface ChangePublisher {
   publish(kind: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+export interface ChangeBus extends ChangePublisher {
   /** Events published by other nodes (never this one's own); returns the unsubscribe function. */
   subscribe(handler: ChangeHandler): () => void;
   /** Resolves once other nodes' events are being received; rejects if the first attempt failed (retries go on). */
@@ -86,6 +93,16 @@ export class InProcessChangeBus implements ChangeBus {
     const group = groups.get(this.key) ?? new Set();
     group.add(this);
     groups.set(this.key, group);
+  }
+
+  /** A transaction's publisher: events wait in `queue` until the caller has committed (then `send` them). */
+  transactional(): ChangePublisher & { send(): void } {
+    const queue: Array<[string, Record<string, unknown>]> = [];
+    return {
+      // Size-checked now, as PostgreSQL's pg_notify would refuse it inside the transaction.
+      publish: async (kind, payload) => void (encodeChange(this.origin, kind, payload), queue.push([kind, payload])),
+      send: () => queue.splice(0).forEach(([kind, payload]) => void this.publish(kind, payload)),
+    };
   }
 
   async publish(kind: string, payload: Record<string, unknown>): Promise<void> {

@@ -23,7 +23,7 @@ export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
-import type { ChangeBus } from './changes.js';
+import type { ChangeBus, ChangePublisher } from './changes.js';
 
 export type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 
@@ -60,7 +60,7 @@ export interface Store {
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;
-  /** Notifications to the other nodes sharing this store (changes.ts); not transactional. */
+  /** Notifications to the other nodes sharing this store (changes.ts); `tx.changes` sends them at commit. */
   readonly changes: ChangeBus;
 
   /**
@@ -88,7 +88,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type StoreRepos = Omit<Store, 'kind' | 'changes' | 'tx' | 'migrate' | 'underInstallLock' | 'tryLead' | 'close'>;
+export type StoreRepos = Omit<
+  Store,
+  'kind' | 'changes' | 'tx' | 'migrate' | 'underInstallLock' | 'tryLead' | 'close'
+> & {
+  /** Inside tx(fn): delivered when the transaction commits, never when it rolls back. */
+  readonly changes: ChangePublisher;
+};
 
 /** Small key/value facts about the installation (default tenant id, bootstrap admin id …). */
 export interface MetaRepo {

@@ -29,8 +29,11 @@ export async function spawnServe(
   dataDir: string,
   store = 'sqlite',
   env: Record<string, string> = {},
+  /** More `openmi serve` options; a later `--port` wins over the default 0 (a restart on the same port). */
+  args: string[] = [],
 ): Promise<ServeChild> {
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store], {
+  const argv = [CLI_MAIN, 'serve', '--data-dir', dataDir, '--port', '0', '--store', store, ...args];
+  const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, OPENMI_LOG_LEVEL: 'error', ...env },
   });

@@ -64,8 +64,61 @@ export function changesContract(openPair: () => Promise<[Store, Store]>): void {
       offBad();
     });
 
+    it('sends an event published in a transaction when it commits, after one sent meanwhile', async () => {
+      const seen: string[] = [];
+      const off = b.changes.subscribe((e) => seen.push(e.kind));
+      const last = next(b, (e) => e.kind === 'tx-last');
+      let published!: () => void;
+      const inside = new Promise<void>((r) => (published = r));
+      let commit!: () => void;
+      const committing = new Promise<void>((r) => (commit = r));
+      const tx = a.tx(async (t) => {
+        await t.changes.publish('tx-committed', { n: 1 });
+        published();
+        await committing;
+      });
+      await inside;
+      // Sent and received while the transaction is still open: the earlier event must not be ahead of it.
+      const outside = next(b, (e) => e.kind === 'outside');
+      await a.changes.publish('outside', {});
+      await outside;
+      commit();
+      await tx;
+      await a.changes.publish('tx-last', {});
+      await last;
+      off();
+      assert.deepEqual(
+        seen.filter((k) => k !== MISSED_CHANGES),
+        ['outside', 'tx-committed', 'tx-last'],
+      );
+    });
+
+    it('never sends an event published in a transaction that rolls back', async () => {
+      const seen: string[] = [];
+      const off = b.changes.subscribe((e) => seen.push(e.kind));
+      const last = next(b, (e) => e.kind === 'after-rollback');
+      await assert.rejects(
+        a.tx(async (t) => {
+          await t.changes.publish('rolled-back', {});
+          throw new Error('abort');
+        }),
+        /abort/,
+      );
+      await a.tx(async (t) => t.changes.publish('after-rollback', {}));
+      await last;
+      off();
+      assert.deepEqual(
+        seen.filter((k) => k !== MISSED_CHANGES),
+        ['after-rollback'],
+      );
+    });
+
     it('refuses an event too large for a PostgreSQL notification', async () => {
       await assert.rejects(a.changes.publish('big', { ids: ['x'.repeat(9_000)] }), RangeError);
+      await assert.rejects(
+        a.tx((t) => t.changes.publish('big', { ids: ['x'.repeat(9_000)] })),
+        RangeError,
+      );
     });
   });
 }

@@ -43,7 +43,8 @@ export class AgentAuthenticator {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly audience: string,
+    /** The agent API under the public URL and under the node's own (docs/operations.md). */
+    private readonly audiences: readonly string[],
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AgentRecord> {
@@ -72,14 +73,14 @@ export class AgentAuthenticator {
         keyFor: (kid) => (kid === agent.id ? key : undefined),
         algorithms: ['ES256'],
         issuers: [agent.id],
-        audiences: [this.audience],
+        audiences: this.audiences,
         nowSeconds: Math.floor(now / 1000),
         clockSkewSeconds: CLOCK_SKEW_S,
       }).claims;
     } catch (e) {
       if (e instanceof JwtVerifyError)
         throw refuse(
-          `${e.message} (agents sign with ES256, iss = their agent id, aud = '${this.audience}'; check the agent host clock).`,
+          `${e.message} (agents sign with ES256, iss = their agent id, aud = ${this.audiences.map((a) => `'${a}'`).join(' or ')}; check the agent host clock).`,
         );
       throw e;
     }

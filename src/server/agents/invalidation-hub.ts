@@ -1,5 +1,5 @@
-import type { Logger } from '../../kernel/log.js';
 import { MAX_CHANGE_EVENT_BYTES, MISSED_CHANGES, type ChangeBus, type ChangeEvent } from '../../store/changes.js';
+import type { StoreRepos } from '../../store/store.js';
 import type { ChangeRecorder, ControlPlaneChange } from '../audit/changes.js';
 
 export type InvalidationListener = (ids: string[]) => void;
@@ -59,7 +59,8 @@ const idsIn = (e: ChangeEvent): string[] | undefined => {
  * serving them until expiry. Role-assignment changes are not pushed: they never change which
  * token an agent holds, and resources check RBAC on every call.
  *
- * With a change bus, the same ids go to the other nodes sharing the store, whose hubs hand them
+ * With a change bus, the same ids go to the other nodes sharing the store (at the commit of the
+ * writing transaction, `inTransaction`), whose hubs hand them
  * to their own listeners as if the change had been made there (docs/architecture.md).
  */
 export class InvalidationHub implements ChangeRecorder {
@@ -69,21 +70,25 @@ export class InvalidationHub implements ChangeRecorder {
   constructor(
     private readonly inner: ChangeRecorder,
     private readonly bus?: ChangeBus,
-    private readonly log?: Logger,
   ) {}
 
+  /** After the commit: this node's listeners. */
   record(change: ControlPlaneChange): void {
     this.inner.record(change);
-    if (change.status !== 'Succeeded' || !affects(change)) return;
-    const ids = idsOf(change);
-    this.deliver(ids);
-    for (const group of chunks(ids)) {
-      // Not awaited: record() runs after the commit and cannot fail the request. A lost event
-      // is bounded by the listeners' own reloads (revocations 5 s; agents at token half-life).
-      this.bus
-        ?.publish(INVALIDATE_CHANGE, { ids: group })
-        .catch((err: unknown) => this.log?.warn({ err }, 'could not tell other nodes of an invalidation'));
-    }
+    if (change.status === 'Succeeded' && affects(change)) this.deliver(idsOf(change));
+  }
+
+  /**
+   * Inside the writing transaction: the other nodes' notifications are sent by its commit
+   * (store/changes.ts), so a crash right after the commit cannot lose them. A notification lost
+   * anyway (a listener reconnecting) is bounded by the listeners' own reloads (revocations 5 s;
+   * agents at token half-life).
+   */
+  async inTransaction(tx: StoreRepos, changes: readonly ControlPlaneChange[]): Promise<void> {
+    await this.inner.inTransaction?.(tx, changes);
+    if (this.bus === undefined) return;
+    const ids = changes.filter((c) => c.status === 'Succeeded' && affects(c)).flatMap(idsOf);
+    for (const group of chunks(ids)) await tx.changes.publish(INVALIDATE_CHANGE, { ids: group });
   }
 
   /** Starts taking other nodes' invalidations from the bus; returns the unsubscribe function. */

@@ -30,12 +30,13 @@ export class ChangeBatch {
     return this.clock.now();
   }
 
-  /** Writes the collected changes through the transaction's repos, before it commits. */
-  async persist(tx: StoreRepos): Promise<void> {
+  /** Writes the collected changes through the transaction's repos, before it commits; `recorder` sees them there too. */
+  async persist(tx: StoreRepos, recorder?: ChangeRecorder): Promise<void> {
     await tx.audit.append(
       'activity',
       this.pending.map((c) => activityAppend(c)),
     );
+    await recorder?.inTransaction?.(tx, this.pending);
   }
 
   flush(recorder: ChangeRecorder): void {
@@ -63,7 +64,7 @@ export async function changeInTransaction<T>(
   const batch = new ChangeBatch(sink.clock, actor);
   const result = await sink.store.tx(async (tx) => {
     const r = await fn(tx, batch);
-    await batch.persist(tx);
+    await batch.persist(tx, sink.recorder);
     return r;
   });
   batch.flush(sink.recorder);

@@ -1,3 +1,5 @@
+import type { StoreRepos } from '../../store/store.js';
+
 /** Who asked for a control-plane change, as the activity log reports it. */
 export interface Actor {
   /** Object id of the calling principal (the activity log's `caller`). */
@@ -26,5 +28,8 @@ export interface ControlPlaneChange {
  * make, including cascades, so the activity log (docs/audit.md) sees everything from one stream.
  */
 export interface ChangeRecorder {
+  /** After the change committed. */
   record(change: ControlPlaneChange): void;
+  /** Inside the writing transaction, before it commits (e.g. to tell other nodes at commit). */
+  inTransaction?(tx: StoreRepos, changes: readonly ControlPlaneChange[]): Promise<void>;
 }

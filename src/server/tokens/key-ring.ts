@@ -163,10 +163,9 @@ export class KeyRing {
       { now, publishUntil: now + maxTokenLifetimeMs + RETIRED_KEY_GRACE_MS },
       async (tx) => inTx?.(tx, result),
     );
+    // The other nodes were told at commit (promote), so they sign with the new key within the
+    // bus's delivery time of the answer; a lost event leaves them on the old key until their next round.
     await this.reload();
-    // Awaited, so the other nodes sign with the new key within the bus's delivery time of the
-    // answer; a lost event leaves them on the old key until their next maintenance round.
-    if (won) await this.store.changes.publish(SIGNING_KEYS_CHANGE, { kid: target.kid });
     if (won) return result;
     return this.winnersResult(previous.kid);
   }
@@ -191,6 +190,8 @@ export class KeyRing {
         }
         await tx.signingKeys.insert(fresh);
         await last(tx);
+        // Sent by the commit itself, so the other nodes hear of every rotation that committed.
+        await tx.changes.publish(SIGNING_KEYS_CHANGE, { kid: nextKid });
         return true;
       });
     } catch (e) {

@@ -55,7 +55,7 @@ export async function rotateSigningKeys(
   const batch = new ChangeBatch(sink.clock, actor);
   const result = await ring.rotate(maxTokenLifetimeMs, async (tx, won) => {
     batch.add(ROTATE_OPERATION, SIGNING_KEYS_PATH, { ...won });
-    await batch.persist(tx);
+    await batch.persist(tx, sink.recorder);
   });
   if (batch.pending.length > 0) {
     batch.flush(sink.recorder);

@@ -7,9 +7,11 @@ import {
   MISSED_CHANGES,
   type ChangeBus,
   type ChangeHandler,
+  type ChangePublisher,
 } from '../changes.js';
 
 const MIN_RETRY_MS = 250;
+const NOTIFY = 'SELECT pg_notify($1, $2)';
 const MAX_RETRY_MS = 5_000;
 
 /**
@@ -54,7 +56,20 @@ export class PgChangeBus implements ChangeBus {
   }
 
   async publish(kind: string, payload: Record<string, unknown>): Promise<void> {
-    await this.pool.query('SELECT pg_notify($1, $2)', [await this.name(), encodeChange(this.origin, kind, payload)]);
+    await this.pool.query(NOTIFY, [await this.name(), encodeChange(this.origin, kind, payload)]);
+  }
+
+  /**
+   * A publisher for one transaction: pg_notify on the transaction's own connection, which
+   * PostgreSQL delivers exactly when that transaction commits and drops if it rolls back
+   * (https://www.postgresql.org/docs/current/sql-notify.html).
+   */
+  transactional(client: pg.ClientBase): ChangePublisher {
+    return {
+      publish: async (kind, payload) => {
+        await client.query(NOTIFY, [await this.name(), encodeChange(this.origin, kind, payload)]);
+      },
+    };
   }
 
   subscribe(handler: ChangeHandler): () => void {

@@ -32,7 +32,7 @@ export async function openPostgresStore(url: string, timings?: QueryTimings): Pr
     kind: 'postgres',
     ...createRepos(pgExecutor(pool), timings),
     changes,
-    tx: (fn) => runTx(pool, fn, timings),
+    tx: (fn) => runTx(pool, changes, fn, timings),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
@@ -44,13 +44,18 @@ export async function openPostgresStore(url: string, timings?: QueryTimings): Pr
   };
 }
 
-async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>, timings?: QueryTimings): Promise<T> {
+async function runTx<T>(
+  pool: pg.Pool,
+  changes: PgChangeBus,
+  fn: (tx: StoreRepos) => Promise<T>,
+  timings?: QueryTimings,
+): Promise<T> {
   const client = await pool.connect();
   const scope = transactionScoped(pgExecutor(client));
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(createRepos(scope.executor, timings));
+    const result = await fn({ ...createRepos(scope.executor, timings), changes: changes.transactional(client) });
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -26,7 +26,7 @@ import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
 /** Binds every repository to one executor: the store's own, or a transaction's. */
-export function createRepos(raw: Executor, timings?: QueryTimings): StoreRepos {
+export function createRepos(raw: Executor, timings?: QueryTimings): Omit<StoreRepos, 'changes'> {
   const db = textSafe(timedExecutor(raw, timings));
   return {
     meta: new SqlMetaRepo(db),

@@ -128,10 +128,14 @@ class SqliteSession {
     const token = {};
     this.txToken = token;
     const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
+    const changes = this.changes.transactional();
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor, this.timings)));
+      const result = await this.txContext.run(token, () =>
+        fn({ ...createRepos(scope.executor, this.timings), changes }),
+      );
       this.statements.exec('COMMIT');
+      changes.send();
       return result;
     } catch (e) {
       // SQLite may already have rolled back by itself (e.g. on SQLITE_FULL).

@@ -11,14 +11,14 @@ import { ArmError } from './arm-errors.js';
 import { quotedHeaderText } from '../../../kernel/http/header-text.js';
 
 /**
- * Audiences Resource Manager accepts: this server's own ARM URL (the SDKs derive the scope from
- * `endpoint`), and Azure's two ARM resource ids (docs/wire/arm.md#token-audiences). Compared without trailing slashes:
+ * Audiences Resource Manager accepts: this server's own ARM URLs, public and the node's own (the SDKs
+ * derive the scope from `endpoint`), and Azure's two ARM resource ids (docs/wire/arm.md#token-audiences). Compared without trailing slashes:
  * the Azure CLI asks for `https://management.core.windows.net//.default`. Graph's audience is
  * accepted too, for the read-only directory slice served on the same host.
  */
-export function armAudiences(baseUrl: string): string[] {
+export function armAudiences(baseUrls: readonly string[]): string[] {
   const bases = [
-    baseUrl,
+    ...baseUrls,
     'https://management.azure.com',
     'https://management.core.windows.net',
     'https://graph.microsoft.com',

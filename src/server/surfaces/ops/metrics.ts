@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpObserver } from '../../../kernel/http/server.js';
 import { renderHistogram } from '../../../kernel/histogram.js';
 import { QueryTimings } from '../../../store/query-timings.js';
@@ -79,9 +79,20 @@ export class Metrics implements HttpObserver, AuditBatchObserver, DecisionObserv
     labelNames: ['result', 'plane'] as const,
     registers: [this.registry],
   });
+  // 0 until the first check: a node that never led must not look like a missing series (docs/operations.md).
+  private readonly leader = new Gauge({
+    name: 'openmi_housekeeping_leader',
+    help: 'Whether this node leads housekeeping (audit retention, expired signing keys and revocations): 1 or 0',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'openmi_' });
+    this.leader.set(0);
+  }
+
+  housekeepingLeader(leading: boolean): void {
+    this.leader.set(leading ? 1 : 0);
   }
 
   onResponse(surface: string, method: string, status: number, seconds: number, operation?: string): void {
