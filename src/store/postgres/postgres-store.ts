@@ -2,7 +2,9 @@ import type pg from 'pg';
 import { postgresMigrations } from '../migrations/index.js';
 import { transactionScoped } from '../sql/executor.js';
 import { createRepos } from '../sql/repos.js';
+import type { AuditLanes } from '../sql/audit-lanes.js';
 import type { Store, StoreRepos } from '../store.js';
+import { pgAuditLanes } from './pg-audit-lanes.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, rollback, underAdvisoryLock } from './pg-migrate.js';
 import { PgLeadership } from './pg-leadership.js';
@@ -25,31 +27,36 @@ export async function openPostgresStore(url: string): Promise<Store> {
     await pool.end();
     throw e;
   }
+  // Audit lanes are added on a connection of their own (pg-audit-lanes.ts): when every pooled
+  // connection is inside a transaction waiting for a lane, adding one must not need a pooled one.
+  const lanePool = createPool(url, { max: 1, idleTimeoutMillis: 10_000 });
+  const lanes = pgAuditLanes(pgExecutor(lanePool));
   const leadership = new PgLeadership(url);
   const changes = new PgChangeBus(pool, url);
   return {
     kind: 'postgres',
-    ...createRepos(pgExecutor(pool)),
+    ...createRepos(pgExecutor(pool), lanes),
     changes,
-    tx: (fn) => runTx(pool, fn),
+    tx: (fn) => runTx(pool, lanes, fn),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
     close: async () => {
       await changes.close();
       await leadership.close();
+      await lanePool.end();
       await pool.end();
     },
   };
 }
 
-async function runTx<T>(pool: pg.Pool, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
+async function runTx<T>(pool: pg.Pool, lanes: AuditLanes, fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const scope = transactionScoped(pgExecutor(client));
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(createRepos(scope.executor));
+    const result = await fn(createRepos(scope.executor, lanes));
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
 import { InProcessChangeBus } from '../changes.js';
+import { sqliteAuditLanes } from '../sql/audit-lanes.js';
 import { transactionScoped } from '../sql/executor.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
@@ -69,7 +70,10 @@ class SqliteSession {
   store(): Store {
     return {
       kind: 'sqlite',
-      ...createRepos(sqliteExecutor(this.statements, (op) => this.outsideTx(op))),
+      ...createRepos(
+        sqliteExecutor(this.statements, (op) => this.outsideTx(op)),
+        sqliteAuditLanes,
+      ),
       changes: this.changes,
       tx: (fn) => this.tx(fn),
       migrate: () => this.exclusive(() => migrateSqlite(this.statements, sqliteMigrations)),
@@ -102,7 +106,7 @@ class SqliteSession {
     const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor)));
+      const result = await this.txContext.run(token, () => fn(createRepos(scope.executor, sqliteAuditLanes)));
       this.statements.exec('COMMIT');
       return result;
     } catch (e) {
