@@ -44,7 +44,8 @@ export function auditCommand(): Command {
       { header: 'lanes', get: (v) => String(v.lanes) },
       {
         header: 'broken',
-        get: (v) => (v.broken ? `lane ${v.broken.lane} row ${v.broken.seq}: ${v.broken.kind} (${v.broken.reason})` : ''),
+        get: (v) =>
+          v.broken ? `lane ${v.broken.lane} row ${v.broken.seq}: ${v.broken.kind} (${v.broken.reason})` : '',
       },
     ]);
     if (!r.ok) throw new CliError('audit chain broken: see above', 1);

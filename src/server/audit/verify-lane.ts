@@ -52,7 +52,9 @@ function checkRow(log: AuditLogName, r: AuditEntryRecord, prevSeq: number, prevH
   // Key columns hold text as stored (storableText); old SQLite rows may still hold the raw form.
   const stored = (k: string) => (r.keys[k] === undefined ? undefined : storableText(r.keys[k]!));
   const bad = Object.keys(keys).find((k) => storableText(keys[k]!) !== stored(k));
-  return bad ? { ...at, kind: 'edited', reason: `${row}: its column ${bad} does not match its hashed data` } : undefined;
+  return bad
+    ? { ...at, kind: 'edited', reason: `${row}: its column ${bad} does not match its hashed data` }
+    : undefined;
 }
 
 /** The lane's tip against the last row walked: rows past the head were added around the log; a different hash, an edit. */
@@ -98,7 +100,11 @@ export async function walkLane(
   o: { from?: { seq: number; hash: string } | undefined; rows: number; stopAt: number; pageSize: number },
 ): Promise<LaneWalk> {
   const resume = o.from !== undefined && o.from.seq >= start.baseSeq;
-  const w: Walk = { lane: start.lane, ...(resume ? o.from! : { seq: start.baseSeq, hash: start.baseHash }), rows: o.rows };
+  const w: Walk = {
+    lane: start.lane,
+    ...(resume ? o.from! : { seq: start.baseSeq, hash: start.baseHash }),
+    rows: o.rows,
+  };
   let headSeq = start.seq;
   for (;;) {
     const page = await repos.audit.scanLane(log, w.lane, w.seq, o.pageSize);

@@ -2,8 +2,6 @@ import type { AuditHeadRecord, AuditLogName } from '../../store/records.js';
 import type { StoreRepos } from '../../store/store.js';
 import { walkLane, type Broken } from './verify-lane.js';
 
-export type { ChainBreak } from './verify-lane.js';
-
 export interface VerifyResult {
   log: AuditLogName;
   ok: boolean;

@@ -40,10 +40,10 @@ export function pgAuditLanes(autocommit: Executor): AuditLanes {
       return head;
     },
     nextSeqs: async (db, log, n) => {
-      const rows = await db.all<{ seq: number }>('SELECT nextval($1::regclass) AS seq FROM generate_series(1, $2::int)', [
-        SEQUENCES[log],
-        n,
-      ]);
+      const rows = await db.all<{ seq: number }>(
+        'SELECT nextval($1::regclass) AS seq FROM generate_series(1, $2::int)',
+        [SEQUENCES[log], n],
+      );
       return rows.map((r) => r.seq).sort((a, b) => a - b);
     },
   };

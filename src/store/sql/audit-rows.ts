@@ -75,7 +75,16 @@ export function chainRows(
     const seq = seqs[i]!;
     const next = chainHash(hash, seq, e.at, e.data);
     laneSeq += 1;
-    const row = [seq, head.lane, laneSeq, e.at, ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''), e.data, hash, next];
+    const row = [
+      seq,
+      head.lane,
+      laneSeq,
+      e.at,
+      ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''),
+      e.data,
+      hash,
+      next,
+    ];
     hash = next;
     return row;
   });
