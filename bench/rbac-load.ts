@@ -11,6 +11,7 @@ import { isDomainError } from '../src/kernel/errors.js';
 import { BuiltinRoleIds } from '../src/server/rbac/builtin-roles.js';
 import { openStore } from '../src/store/open-store.js';
 import type { PrincipalRecord, RoleAssignmentRecord } from '../src/store/records.js';
+import { sqliteAuditLanes } from '../src/store/sql/audit-lanes.js';
 import { createRepos } from '../src/store/sql/repos.js';
 import { sqliteExecutor, SqliteStatements } from '../src/store/sqlite/sqlite-executor.js';
 import type { StoreRepos } from '../src/store/store.js';
@@ -152,7 +153,10 @@ export async function loadRbacData(
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -524288');
-    const repos = createRepos(sqliteExecutor(new SqliteStatements(db), async (op) => op()));
+    const repos = createRepos(
+      sqliteExecutor(new SqliteStatements(db), async (op) => op()),
+      sqliteAuditLanes,
+    );
     const rnd = seededRandom(seed);
     const t0 = performance.now();
     await bulk(db, repos, spec.identities, (r, i) => r.principals.create(principal(i)));

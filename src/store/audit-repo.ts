@@ -51,16 +51,26 @@ export interface SignInUsageQuery {
  */
 export interface AuditRepo {
   /**
-   * Appends in order with seq = head + 1…, chaining hashes. Call on the repos of a tx: it locks
-   * the log's head row for the rest of the transaction, which serializes appenders.
+   * Appends in order to one lane of the log (lane_seq = its head + 1…, hashes chained) with fresh
+   * global seqs, in one INSERT per chunk of rows. Call on the repos of a tx: the lane's head stays
+   * locked until the transaction ends, and a concurrent transaction takes another lane instead of
+   * waiting (PostgreSQL; SQLite has one writer and one lane).
    */
   append(log: AuditLogName, entries: readonly AuditAppend[]): Promise<void>;
   query(log: AuditLogName, q: AuditQuery, limit: number, after?: string): Promise<Page<AuditEntryRecord>>;
-  /** Rows with seq > afterSeq in seq order, for verification. */
+  /** Rows of every lane with seq > afterSeq in seq order. */
   scan(log: AuditLogName, afterSeq: number, limit: number): Promise<AuditEntryRecord[]>;
-  head(log: AuditLogName): Promise<AuditHeadRecord>;
+  /** Rows of one lane with lane_seq > afterLaneSeq in lane order, for verification. */
+  scanLane(log: AuditLogName, lane: number, afterLaneSeq: number, limit: number): Promise<AuditEntryRecord[]>;
+  /** Every lane's head, by lane. */
+  heads(log: AuditLogName): Promise<AuditHeadRecord[]>;
+  /** The first row (by lane, then lane_seq) whose lane is not in 0…lanes-1: a lane whose head is gone. */
+  rowOutsideLanes(log: AuditLogName, lanes: number): Promise<AuditEntryRecord | undefined>;
   /** Sign-ins grouped by identity, calling resource and result (uses the identity + calling + time index). */
   signInUsage(q: SignInUsageQuery): Promise<SignInUsageRow[]>;
-  /** Deletes rows older than `before` (a seq prefix) and moves the checkpoint to the last deleted row; call in a tx. Returns how many. */
+  /**
+   * Deletes rows older than `before` (a lane_seq prefix of each lane) and moves each lane's
+   * checkpoint to its last deleted row; call in a tx. Returns how many.
+   */
   prune(log: AuditLogName, before: number): Promise<number>;
 }

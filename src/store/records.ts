@@ -247,10 +247,15 @@ export type AuditLogName = 'activity' | 'signIns';
 
 /**
  * One row of an audit log. `data` is the event itself (what the domain wrote); `keys` are the
- * lower-cased filter columns derived from it. `hash` = chainHash(prevHash, seq, at, data).
+ * lower-cased filter columns derived from it. `hash` = chainHash(prevHash, seq, at, data), where
+ * `prevHash` is the hash of row `laneSeq - 1` of the same lane (docs/audit.md "Tamper evidence").
  */
 export interface AuditEntryRecord {
+  /** Unique and increasing in the whole log: orders and pages it. */
   seq: number;
+  /** The hash chain the row belongs to, and its position there (1, 2, … without gaps). */
+  lane: number;
+  laneSeq: number;
   at: number;
   /** Canonical JSON of the event, exactly as hashed. */
   data: string;
@@ -259,8 +264,12 @@ export interface AuditEntryRecord {
   hash: string;
 }
 
-/** Each chain's tip, and the checkpoint retention leaves: the last row it deleted (0/'' when none). */
+/**
+ * One lane's tip (`seq`/`hash`: its last `laneSeq` and hash), and the checkpoint retention leaves:
+ * the last row of the lane it deleted (0/'' when none).
+ */
 export interface AuditHeadRecord {
+  lane: number;
   seq: number;
   hash: string;
   baseSeq: number;

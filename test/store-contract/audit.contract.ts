@@ -21,13 +21,17 @@ export function auditContract(newStore: () => Promise<Store>): void {
   describe('audit', () => {
     const store = useStore(newStore);
 
-    it('append numbers rows from 1 and chains each hash to the previous one and the head', async () => {
+    it('append numbers rows from 1 in lane 0 and chains each hash to the previous one and the head', async () => {
       await store().tx((tx) => tx.audit.append('activity', [activityRow(1), activityRow(2)]));
       await store().tx((tx) => tx.audit.append('activity', [activityRow(3)]));
       const rows = await store().audit.scan('activity', 0, 10);
       assert.deepEqual(
-        rows.map((r) => r.seq),
-        [1, 2, 3],
+        rows.map((r) => [r.seq, r.lane, r.laneSeq]),
+        [
+          [1, 0, 1],
+          [2, 0, 2],
+          [3, 0, 3],
+        ],
       );
       let prev = '';
       for (const r of rows) {
@@ -35,34 +39,54 @@ export function auditContract(newStore: () => Promise<Store>): void {
         assert.equal(r.hash, chainHash(prev, r.seq, r.at, r.data));
         prev = r.hash;
       }
-      assert.deepEqual(await store().audit.head('activity'), { seq: 3, hash: prev, baseSeq: 0, baseHash: '' });
-      assert.equal((await store().audit.head('signIns')).seq, 0, 'each log has its own chain');
+      assert.deepEqual(await store().audit.heads('activity'), [
+        { lane: 0, seq: 3, hash: prev, baseSeq: 0, baseHash: '' },
+      ]);
+      assert.deepEqual(await store().audit.scanLane('activity', 0, 1, 10), rows.slice(1));
+      assert.deepEqual(
+        (await store().audit.heads('signIns')).map((h) => h.seq),
+        [0],
+        'each log has its own chains',
+      );
     });
 
-    it('concurrent appends never fork the chain (PostgreSQL serializes on the head row)', async () => {
-      const before = (await store().audit.head('activity')).seq;
+    it('concurrent appends never fork a lane: each lane is one chain, seqs are unique', async () => {
+      const before = await store().audit.heads('activity');
+      const lastSeq = (await store().audit.query('activity', {}, 1)).items[0]?.seq ?? 0;
       await Promise.all(
         Array.from({ length: 8 }, (_v, i) =>
           store().tx((tx) => tx.audit.append('activity', [activityRow(100 + i), activityRow(200 + i)])),
         ),
       );
-      const rows = await store().audit.scan('activity', before, 100);
+      const rows = await store().audit.scan('activity', lastSeq, 100);
+      assert.equal(rows.length, 16);
+      assert.equal(new Set(rows.map((r) => r.seq)).size, 16, 'unique seqs');
+      const heads = await store().audit.heads('activity');
       assert.deepEqual(
-        rows.map((r) => r.seq),
-        Array.from({ length: 16 }, (_v, i) => before + i + 1),
+        heads.map((h) => h.lane),
+        heads.map((_h, i) => i),
+        'lanes are numbered 0, 1, … without gaps',
       );
-      for (let i = 1; i < rows.length; i++) assert.equal(rows[i]!.prevHash, rows[i - 1]!.hash);
+      for (const h of heads) {
+        const from = before.find((b) => b.lane === h.lane)?.seq ?? 0;
+        const lane = await store().audit.scanLane('activity', h.lane, from, 100);
+        lane.forEach((r, i) => {
+          assert.equal(r.laneSeq, from + i + 1);
+          if (i > 0) assert.equal(r.prevHash, lane[i - 1]!.hash);
+        });
+        if (lane.length > 0) assert.deepEqual([h.seq, h.hash], [lane.at(-1)!.laneSeq, lane.at(-1)!.hash]);
+      }
     });
 
-    it('a rolled-back append leaves no row and does not move the head', async () => {
-      const head = await store().audit.head('activity');
+    it('a rolled-back append leaves no row and does not move any head', async () => {
+      const heads = await store().audit.heads('activity');
       await assert.rejects(
         store().tx(async (tx) => {
           await tx.audit.append('activity', [activityRow(9)]);
           throw new Error('boom');
         }),
       );
-      assert.deepEqual(await store().audit.head('activity'), head);
+      assert.deepEqual(await store().audit.heads('activity'), heads);
     });
 
     it('query filters on time range and columns, newest first, and pages with next', async () => {
@@ -91,7 +115,7 @@ export function auditContract(newStore: () => Promise<Store>): void {
       await assert.rejects(store().audit.query('activity', { eq: { 'x; drop table': 'y' } }, 10));
     });
 
-    it('prune deletes a seq prefix of old rows and checkpoints the last deleted hash', async () => {
+    it('prune deletes a lane_seq prefix of old rows and checkpoints the last deleted hash', async () => {
       await store().tx((tx) =>
         tx.audit.append(
           'signIns',
@@ -100,8 +124,8 @@ export function auditContract(newStore: () => Promise<Store>): void {
       );
       const rows = await store().audit.scan('signIns', 0, 10);
       assert.equal(await store().tx((tx) => tx.audit.prune('signIns', T0 + 2500)), 2);
-      const head = await store().audit.head('signIns');
-      assert.deepEqual([head.baseSeq, head.baseHash], [2, rows[1]!.hash]);
+      const [head] = await store().audit.heads('signIns');
+      assert.deepEqual([head!.baseSeq, head!.baseHash], [2, rows[1]!.hash]);
       assert.deepEqual(
         (await store().audit.scan('signIns', 0, 10)).map((r) => r.seq),
         [3],

@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { agentAssertionJtiContract } from './agent-assertion-jtis.contract.js';
 import { agentContract, joinTokenContract } from './agents.contract.js';
 import { auditContract } from './audit.contract.js';
+import { auditLanesContract } from './audit-lanes.contract.js';
 import { metaContract, subscriptionContract, tenantContract } from './directory.contract.js';
 import { computeResourceContract } from './compute-resources.contract.js';
 import { federatedCredentialContract } from './federated-credentials.contract.js';
@@ -49,6 +50,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     loginCodeContract(newStore);
     resourceCascadeContract(newStore);
     auditContract(newStore);
+    auditLanesContract(newStore);
     textContract(newStore);
     txContract(newStore);
     installLockContract(newStore);

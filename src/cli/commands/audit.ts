@@ -8,7 +8,8 @@ type VerifyResultWire = {
   log: string;
   ok: boolean;
   rows: number;
-  broken?: { seq: number; kind: string; reason: string };
+  lanes: number;
+  broken?: { lane: number; seq: number; kind: string; reason: string };
 };
 
 /**
@@ -40,7 +41,12 @@ export function auditCommand(): Command {
       { header: 'log', get: (v) => v.log },
       { header: 'ok', get: (v) => String(v.ok) },
       { header: 'rows', get: (v) => String(v.rows) },
-      { header: 'broken', get: (v) => (v.broken ? `seq ${v.broken.seq}: ${v.broken.kind} (${v.broken.reason})` : '') },
+      { header: 'lanes', get: (v) => String(v.lanes) },
+      {
+        header: 'broken',
+        get: (v) =>
+          v.broken ? `lane ${v.broken.lane} row ${v.broken.seq}: ${v.broken.kind} (${v.broken.reason})` : '',
+      },
     ]);
     if (!r.ok) throw new CliError('audit chain broken: see above', 1);
   });

@@ -33,7 +33,7 @@ const change = (i: number) => ({
 /** Raw SQL on a copy of the log, as an attacker with database access would run it. */
 type Tamper = (sql: string, params?: unknown[]) => Promise<void>;
 
-/** Each case edits the 6-row chain and names what verify must report. */
+/** Each case edits the 6-row chain (lane 0, where seq = lane_seq) and names what verify must report. */
 const CASES: {
   name: string;
   edit: (run: Tamper, rows: { hash: string }[]) => Promise<void>;
@@ -42,30 +42,31 @@ const CASES: {
   {
     name: 'an edited row',
     edit: (run) => run(`UPDATE activity_log SET data = REPLACE(data, 'u3', 'evil') WHERE seq = 3`),
-    expect: { seq: 3, kind: 'edited' },
+    expect: { lane: 0, seq: 3, kind: 'edited' },
   },
   {
     name: 'an edited filter column',
     edit: (run) => run(`UPDATE activity_log SET caller_key = 'someone-else' WHERE seq = 2`),
-    expect: { seq: 2, kind: 'edited' },
+    expect: { lane: 0, seq: 2, kind: 'edited' },
   },
   {
     name: 'a deleted row',
     edit: (run) => run('DELETE FROM activity_log WHERE seq = 4'),
-    expect: { seq: 5, kind: 'deleted' },
+    expect: { lane: 0, seq: 5, kind: 'deleted' },
   },
   {
     name: 'a deleted last row',
     edit: (run) => run('DELETE FROM activity_log WHERE seq = 6'),
-    expect: { seq: 6, kind: 'deleted' },
+    expect: { lane: 0, seq: 6, kind: 'deleted' },
   },
   {
     name: 'an inserted row (later rows renumbered)',
     edit: async (run, rows) => {
-      for (let seq = 6; seq >= 3; seq--) await run(`UPDATE activity_log SET seq = ${seq + 1} WHERE seq = ${seq}`);
+      for (let seq = 6; seq >= 3; seq--)
+        await run(`UPDATE activity_log SET seq = ${seq + 1}, lane_seq = ${seq + 1} WHERE seq = ${seq}`);
       const forged = activityAppend(change(99));
       await run(
-        `INSERT INTO activity_log (seq, at, subscription_key, resource_group_key, resource_key, correlation_key, caller_key, data, prev_hash, hash) VALUES (3, ${forged.at}, $1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO activity_log (seq, lane, lane_seq, at, subscription_key, resource_group_key, resource_key, correlation_key, caller_key, data, prev_hash, hash) VALUES (3, 0, 3, ${forged.at}, $1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           ...['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'].map(
             (k) => forged.keys[k],
@@ -75,9 +76,27 @@ const CASES: {
           chainHash(rows[1]!.hash, 3, forged.at, forged.data),
         ],
       );
-      await run(`UPDATE audit_heads SET seq = 7 WHERE log = 'activity'`);
+      await run(`UPDATE audit_heads SET seq = 7 WHERE log = 'activity' AND lane = 0`);
     },
-    expect: { seq: 4, kind: 'inserted' },
+    expect: { lane: 0, seq: 4, kind: 'inserted' },
+  },
+  {
+    name: 'a removed head',
+    edit: (run) => run(`DELETE FROM audit_heads WHERE log = 'activity'`),
+    expect: { lane: 0, seq: 0, kind: 'deleted' },
+  },
+  {
+    name: 'rows moved to a lane that has no head',
+    edit: (run) => run('UPDATE activity_log SET lane = 1, lane_seq = seq - 3 WHERE seq > 3'),
+    expect: { lane: 0, seq: 4, kind: 'deleted' },
+  },
+  {
+    name: 'a lane whose head was removed with the rest of its rows',
+    edit: async (run) => {
+      await run('UPDATE activity_log SET lane = 1, lane_seq = seq - 3 WHERE seq > 3');
+      await run(`UPDATE audit_heads SET seq = 3, hash = (SELECT hash FROM activity_log WHERE seq = 3)`);
+    },
+    expect: { lane: 1, seq: 1, kind: 'deleted' },
   },
 ];
 
@@ -139,8 +158,8 @@ await forEachStore((kind) => {
 
     it('an untouched chain verifies', async () => {
       const s = await seeded(0);
-      assert.deepEqual(await verifyLog(s.store, 'activity'), { log: 'activity', ok: true, rows: 6 });
-      assert.deepEqual(await inChunks(s.store), { log: 'activity', ok: true, rows: 6 });
+      assert.deepEqual(await verifyLog(s.store, 'activity'), { log: 'activity', ok: true, rows: 6, lanes: 1 });
+      assert.deepEqual(await inChunks(s.store), { log: 'activity', ok: true, rows: 6, lanes: 1 });
       await s.done();
     });
 
@@ -150,7 +169,11 @@ await forEachStore((kind) => {
         await c.edit(s.run, rows);
         const r = await verifyLog(s.store, 'activity');
         assert.equal(r.ok, false);
-        assert.deepEqual({ seq: r.broken!.seq, kind: r.broken!.kind }, c.expect, r.broken!.reason);
+        assert.deepEqual(
+          { lane: r.broken!.lane, seq: r.broken!.seq, kind: r.broken!.kind },
+          c.expect,
+          r.broken!.reason,
+        );
         assert.deepEqual(await inChunks(s.store), r, 'a walk resumed from cursors finds the same break');
         await s.done();
       });

@@ -71,7 +71,7 @@ await forEachStore((kind, storeSpec) => {
             stored.map((r) => r.keys['last_at']),
             [T0, T0 + 1_500, T0 + 2_000, T0 + 59_000].map(String),
           );
-          assert.deepEqual(await verifyLog(after, 'signIns'), { log: 'signIns', ok: true, rows: 4 });
+          assert.deepEqual(await verifyLog(after, 'signIns'), { log: 'signIns', ok: true, rows: 4, lanes: 1 });
           const usage = await after.audit.signInUsage({ identityKey: IDENTITY });
           assert.deepEqual(
             usage.map((u) => [u.result, u.count, u.first, u.last]),

@@ -12,6 +12,7 @@ import { migration as postgres0009 } from './postgres/0009-agent-assertion-jtis.
 import { migration as postgres0010 } from './postgres/0010-sign-in-requests.js';
 import { migration as postgres0011 } from './postgres/0011-sign-in-last-at.js';
 import { migration as postgres0012 } from './postgres/0012-sign-in-graph-keys.js';
+import { migration as postgres0013 } from './postgres/0013-audit-lanes.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -24,6 +25,7 @@ import { migration as sqlite0009 } from './sqlite/0009-agent-assertion-jtis.js';
 import { migration as sqlite0010 } from './sqlite/0010-sign-in-requests.js';
 import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
 import { migration as sqlite0012 } from './sqlite/0012-sign-in-graph-keys.js';
+import { migration as sqlite0013 } from './sqlite/0013-audit-lanes.js';
 
 export type { Migration } from './migration.js';
 
@@ -41,6 +43,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0010,
   sqlite0011,
   sqlite0012,
+  sqlite0013,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -55,4 +58,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0010,
   postgres0011,
   postgres0012,
+  postgres0013,
 ]);

@@ -17,10 +17,11 @@ const types: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
 };
 
-export function createPool(url: string): pg.Pool {
+export function createPool(url: string, o: { max?: number; idleTimeoutMillis?: number } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: o.max ?? 10,
+    ...(o.idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis: o.idleTimeoutMillis }),
     connectionTimeoutMillis: 5_000,
     statement_timeout: STATEMENT_TIMEOUT_MS,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,

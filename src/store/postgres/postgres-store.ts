@@ -3,7 +3,9 @@ import { postgresMigrations } from '../migrations/index.js';
 import { transactionScoped } from '../sql/executor.js';
 import type { QueryTimings } from '../query-timings.js';
 import { createRepos } from '../sql/repos.js';
+import type { AuditLanes } from '../sql/audit-lanes.js';
 import type { Store, StoreRepos } from '../store.js';
+import { pgAuditLanes } from './pg-audit-lanes.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, rollback, underAdvisoryLock } from './pg-migrate.js';
 import { PgLeadership } from './pg-leadership.js';
@@ -26,19 +28,24 @@ export async function openPostgresStore(url: string, timings?: QueryTimings): Pr
     await pool.end();
     throw e;
   }
+  // Audit lanes are added on a connection of their own (pg-audit-lanes.ts): when every pooled
+  // connection is inside a transaction waiting for a lane, adding one must not need a pooled one.
+  const lanePool = createPool(url, { max: 1, idleTimeoutMillis: 10_000 });
+  const lanes = pgAuditLanes(pgExecutor(lanePool));
   const leadership = new PgLeadership(url);
   const changes = new PgChangeBus(pool, url);
   return {
     kind: 'postgres',
-    ...createRepos(pgExecutor(pool), timings),
+    ...createRepos(pgExecutor(pool), lanes, timings),
     changes,
-    tx: (fn) => runTx(pool, changes, fn, timings),
+    tx: (fn) => runTx(pool, lanes, changes, fn, timings),
     migrate: () => migratePostgres(pool, postgresMigrations),
     underInstallLock: (fn) => underAdvisoryLock(pool, INSTALL_LOCK_KEY, fn),
     tryLead: () => leadership.tryLead(),
     close: async () => {
       await changes.close();
       await leadership.close();
+      await lanePool.end();
       await pool.end();
     },
   };
@@ -46,6 +53,7 @@ export async function openPostgresStore(url: string, timings?: QueryTimings): Pr
 
 async function runTx<T>(
   pool: pg.Pool,
+  lanes: AuditLanes,
   changes: PgChangeBus,
   fn: (tx: StoreRepos) => Promise<T>,
   timings?: QueryTimings,
@@ -55,7 +63,7 @@ async function runTx<T>(
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn({ ...createRepos(scope.executor, timings), changes: changes.transactional(client) });
+    const result = await fn({ ...createRepos(scope.executor, lanes, timings), changes: changes.transactional(client) });
     await client.query('COMMIT');
     return result;
   } catch (e) {

@@ -2,59 +2,10 @@ import { invalid } from '../../kernel/errors.js';
 import type { AuditAppend, AuditQuery, AuditRepo, SignInUsageQuery, SignInUsageRow } from '../audit-repo.js';
 import type { AuditEntryRecord, AuditHeadRecord, AuditLogName } from '../records.js';
 import type { Page } from '../store.js';
-import { chainHash } from './audit-chain.js';
+import type { AuditLanes } from './audit-lanes.js';
+import { chainRows, column, insertRows, TABLES, toRecord, type Row } from './audit-rows.js';
 import type { Executor } from './executor.js';
 import { checkLimit, Params } from './paging.js';
-
-/**
- * Each log's table and filter columns; column names in SQL come only from here. `defaults` fill a
- * column an append leaves out (`requests` and `last_at`, integers, cannot take the '' other columns get).
- */
-const TABLES: Record<
-  AuditLogName,
-  { table: string; keys: readonly string[]; defaults: Record<string, (e: AuditAppend) => string> }
-> = {
-  activity: {
-    table: 'activity_log',
-    keys: ['subscription_key', 'resource_group_key', 'resource_key', 'correlation_key', 'caller_key'],
-    defaults: {},
-  },
-  signIns: {
-    table: 'sign_in_log',
-    keys: [
-      'principal_key',
-      'client_key',
-      'identity_key',
-      'calling_key',
-      'result',
-      'correlation_key',
-      'requests',
-      'last_at',
-      'flow',
-      'error_code',
-      'id_key',
-    ],
-    defaults: { requests: () => '1', last_at: (e) => String(e.at) },
-  },
-};
-
-type Row = Record<string, string | number> & { seq: number; at: number; data: string; prev_hash: string; hash: string };
-
-function toRecord(keys: readonly string[], r: Row): AuditEntryRecord {
-  return {
-    seq: r.seq,
-    at: r.at,
-    data: r.data,
-    keys: Object.fromEntries(keys.map((k) => [k, String(r[k])])),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
-function column(log: AuditLogName, name: string): string {
-  if (!TABLES[log].keys.includes(name)) throw invalid(`'${name}' is not a filter column of the ${log} log`);
-  return name;
-}
 
 function queryWhere(log: AuditLogName, p: Params, q: AuditQuery, after: string | undefined): string {
   const conds = ['1 = 1'];
@@ -79,64 +30,70 @@ function queryWhere(log: AuditLogName, p: Params, q: AuditQuery, after: string |
 }
 
 export class SqlAuditRepo implements AuditRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly lanes: AuditLanes,
+  ) {}
 
   async append(log: AuditLogName, entries: readonly AuditAppend[]): Promise<void> {
     if (entries.length === 0) return;
-    const { table, keys, defaults } = TABLES[log];
-    // A no-op UPDATE first: on PostgreSQL it row-locks the head until commit, so two
-    // transactions appending at once take turns instead of both reading the same tip.
-    await this.db.run('UPDATE audit_heads SET seq = seq WHERE log = $1', [log]);
-    const head = await this.head(log);
-    let { seq, hash } = head;
-    const cols = ['seq', 'at', ...keys, 'data', 'prev_hash', 'hash'];
-    const placeholders = cols.map((_c, i) => `$${i + 1}`).join(', ');
-    for (const e of entries) {
-      const next = chainHash(hash, seq + 1, e.at, e.data);
-      await this.db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders})`, [
-        seq + 1,
-        e.at,
-        ...keys.map((k) => e.keys[k] ?? defaults[k]?.(e) ?? ''),
-        e.data,
-        hash,
-        next,
-      ]);
-      seq += 1;
-      hash = next;
-    }
-    await this.db.run('UPDATE audit_heads SET seq = $1, hash = $2 WHERE log = $3', [seq, hash, log]);
+    // The lane first: on PostgreSQL it is locked until commit, so its tip cannot move under us,
+    // while other transactions append to other lanes (docs/audit.md "Tamper evidence").
+    const head = await this.lanes.claim(this.db, log);
+    const seqs = await this.lanes.nextSeqs(this.db, log, entries.length);
+    const { rows, tip } = chainRows(log, head, seqs, entries);
+    await insertRows(this.db, log, this.lanes.maxParams, rows);
+    await this.db.run('UPDATE audit_heads SET seq = $1, hash = $2 WHERE log = $3 AND lane = $4', [
+      tip.seq,
+      tip.hash,
+      log,
+      tip.lane,
+    ]);
   }
 
   async query(log: AuditLogName, q: AuditQuery, limit: number, after?: string): Promise<Page<AuditEntryRecord>> {
     checkLimit(limit);
-    const { table, keys } = TABLES[log];
     const p = new Params();
     const where = queryWhere(log, p, q, after);
     const rows = await this.db.all<Row>(
-      `SELECT * FROM ${table} WHERE ${where} ORDER BY seq DESC LIMIT ${p.add(limit + 1)}`,
+      `SELECT * FROM ${TABLES[log].table} WHERE ${where} ORDER BY seq DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
-    const items = rows.slice(0, limit).map((r) => toRecord(keys, r));
+    const items = rows.slice(0, limit).map((r) => toRecord(log, r));
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, next: String(last.seq) } : { items };
   }
 
   async scan(log: AuditLogName, afterSeq: number, limit: number): Promise<AuditEntryRecord[]> {
-    const { table, keys } = TABLES[log];
-    const rows = await this.db.all<Row>(`SELECT * FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+    const rows = await this.db.all<Row>(`SELECT * FROM ${TABLES[log].table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
       afterSeq,
       limit,
     ]);
-    return rows.map((r) => toRecord(keys, r));
+    return rows.map((r) => toRecord(log, r));
   }
 
-  async head(log: AuditLogName): Promise<AuditHeadRecord> {
-    const r = await this.db.get<{ seq: number; hash: string; base_seq: number; base_hash: string }>(
-      'SELECT seq, hash, base_seq, base_hash FROM audit_heads WHERE log = $1',
+  async scanLane(log: AuditLogName, lane: number, afterLaneSeq: number, limit: number): Promise<AuditEntryRecord[]> {
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM ${TABLES[log].table} WHERE lane = $1 AND lane_seq > $2 ORDER BY lane_seq LIMIT $3`,
+      [lane, afterLaneSeq, limit],
+    );
+    return rows.map((r) => toRecord(log, r));
+  }
+
+  async heads(log: AuditLogName): Promise<AuditHeadRecord[]> {
+    const rows = await this.db.all<{ lane: number; seq: number; hash: string; base_seq: number; base_hash: string }>(
+      'SELECT lane, seq, hash, base_seq, base_hash FROM audit_heads WHERE log = $1 ORDER BY lane',
       [log],
     );
-    if (!r) throw new Error(`audit_heads has no row for the ${log} log: the audit migration did not run`);
-    return { seq: r.seq, hash: r.hash, baseSeq: r.base_seq, baseHash: r.base_hash };
+    return rows.map((r) => ({ lane: r.lane, seq: r.seq, hash: r.hash, baseSeq: r.base_seq, baseHash: r.base_hash }));
+  }
+
+  async rowOutsideLanes(log: AuditLogName, lanes: number): Promise<AuditEntryRecord | undefined> {
+    const r = await this.db.get<Row>(
+      `SELECT * FROM ${TABLES[log].table} WHERE lane >= $1 OR lane < 0 ORDER BY lane, lane_seq LIMIT 1`,
+      [lanes],
+    );
+    return r && toRecord(log, r);
   }
 
   async signInUsage(q: SignInUsageQuery): Promise<SignInUsageRow[]> {
@@ -170,19 +127,30 @@ export class SqlAuditRepo implements AuditRepo {
   }
 
   async prune(log: AuditLogName, before: number): Promise<number> {
+    let deleted = 0;
+    for (const h of await this.heads(log)) deleted += await this.pruneLane(log, h.lane, before);
+    return deleted;
+  }
+
+  private async pruneLane(log: AuditLogName, lane: number, before: number): Promise<number> {
     const { table } = TABLES[log];
-    await this.db.run('UPDATE audit_heads SET seq = seq WHERE log = $1', [log]);
-    // A seq prefix, so the chain stays contiguous: rows appended out of time order by a few ms stay until the prefix passes them.
-    const last = await this.db.get<{ seq: number; hash: string }>(
-      `SELECT seq, hash FROM ${table} WHERE seq = (SELECT MIN(seq) FROM ${table} WHERE at >= $1) - 1 OR (seq = (SELECT MAX(seq) FROM ${table}) AND NOT EXISTS (SELECT 1 FROM ${table} WHERE at >= $1))`,
-      [before],
+    // Waits for an append holding the lane; appends meanwhile take other lanes.
+    await this.db.run('UPDATE audit_heads SET seq = seq WHERE log = $1 AND lane = $2', [log, lane]);
+    // A lane_seq prefix, so the lane stays contiguous: rows appended out of time order by a few ms stay until the prefix passes them.
+    const last = await this.db.get<{ lane_seq: number; hash: string }>(
+      `SELECT lane_seq, hash FROM ${table} WHERE lane = $1 AND (lane_seq = (SELECT MIN(lane_seq) FROM ${table} WHERE lane = $1 AND at >= $2) - 1 OR (lane_seq = (SELECT MAX(lane_seq) FROM ${table} WHERE lane = $1) AND NOT EXISTS (SELECT 1 FROM ${table} WHERE lane = $1 AND at >= $2)))`,
+      [lane, before],
     );
     if (!last) return 0;
-    const { changes } = await this.db.run(`DELETE FROM ${table} WHERE seq <= $1`, [last.seq]);
-    await this.db.run('UPDATE audit_heads SET base_seq = $1, base_hash = $2 WHERE log = $3', [
-      last.seq,
+    const { changes } = await this.db.run(`DELETE FROM ${table} WHERE lane = $1 AND lane_seq <= $2`, [
+      lane,
+      last.lane_seq,
+    ]);
+    await this.db.run('UPDATE audit_heads SET base_seq = $1, base_hash = $2 WHERE log = $3 AND lane = $4', [
+      last.lane_seq,
       last.hash,
       log,
+      lane,
     ]);
     return changes;
   }

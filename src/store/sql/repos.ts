@@ -2,6 +2,7 @@ import type { StoreRepos } from '../store.js';
 import { SqlAgentAssertionJtiRepo } from './agent-assertion-jtis.js';
 import { SqlAgentRepo } from './agents.js';
 import { SqlAuditRepo } from './audit-log.js';
+import type { AuditLanes } from './audit-lanes.js';
 import { SqlClientSecretRepo } from './client-secrets.js';
 import { SqlComputeResourceRepo } from './compute-resources.js';
 import { textSafe, type Executor } from './executor.js';
@@ -25,8 +26,8 @@ import { SqlSubscriptionRepo } from './subscriptions.js';
 import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
-/** Binds every repository to one executor: the store's own, or a transaction's. */
-export function createRepos(raw: Executor, timings?: QueryTimings): Omit<StoreRepos, 'changes'> {
+/** Binds every repository to one executor: the store's own, or a transaction's. `lanes`: the engine's audit appends. */
+export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTimings): Omit<StoreRepos, 'changes'> {
   const db = textSafe(timedExecutor(raw, timings));
   return {
     meta: new SqlMetaRepo(db),
@@ -45,7 +46,7 @@ export function createRepos(raw: Executor, timings?: QueryTimings): Omit<StoreRe
     tokenRevocations: new SqlTokenRevocationRepo(db),
     federationIssuers: new SqlFederationIssuerRepo(db),
     roleDefinitions: new SqlRoleDefinitionRepo(db),
-    audit: new SqlAuditRepo(db),
+    audit: new SqlAuditRepo(db, lanes),
     storageAccounts: new SqlStorageAccountRepo(db),
     blobs: new SqlBlobRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),

@@ -15,9 +15,17 @@ const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, '?$1');
 const toBindings = (params: SqlParams): Bindings =>
   Object.fromEntries(params.map((value, i) => [String(i + 1), value]));
 
+/**
+ * Statements with longer SQL are prepared for each use, not cached: the audit log's multi-row
+ * INSERTs (sql/audit-rows.ts) differ by row count, up to thousands of rows; preparing one costs
+ * far less than the rows it writes.
+ */
+const MAX_CACHED_SQL_CHARS = 8192;
+
 /** Synchronous statement runner with a prepared-statement cache keyed by the repository's SQL text. */
 export class SqliteStatements {
-  // Unbounded on purpose: repositories use a fixed set of SQL strings.
+  // Bounded by the SQL repositories use: a fixed set of strings, and short multi-row INSERTs
+  // (at most MAX_CACHED_SQL_CHARS, so about a hundred row counts per audit log).
   private readonly cache = new Map<string, Statement>();
 
   constructor(private readonly db: Database.Database) {}
@@ -52,7 +60,7 @@ export class SqliteStatements {
     let stmt = this.cache.get(sql);
     if (stmt === undefined) {
       stmt = this.db.prepare<Bindings>(toSqlite(sql));
-      this.cache.set(sql, stmt);
+      if (sql.length <= MAX_CACHED_SQL_CHARS) this.cache.set(sql, stmt);
     }
     return stmt;
   }

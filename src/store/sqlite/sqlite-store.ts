@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
 import { InProcessChangeBus } from '../changes.js';
+import { sqliteAuditLanes } from '../sql/audit-lanes.js';
 import { transactionScoped } from '../sql/executor.js';
 import type { QueryTimings } from '../query-timings.js';
 import { createRepos } from '../sql/repos.js';
@@ -82,6 +83,7 @@ class SqliteSession {
           (op) => this.outsideTx(op),
           () => this.durable(),
         ),
+        sqliteAuditLanes,
         this.timings,
       ),
       changes: this.changes,
@@ -132,7 +134,7 @@ class SqliteSession {
     try {
       this.statements.exec('BEGIN IMMEDIATE');
       const result = await this.txContext.run(token, () =>
-        fn({ ...createRepos(scope.executor, this.timings), changes }),
+        fn({ ...createRepos(scope.executor, sqliteAuditLanes, this.timings), changes }),
       );
       this.statements.exec('COMMIT');
       changes.send();

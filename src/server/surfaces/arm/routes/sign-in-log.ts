@@ -84,6 +84,8 @@ function readCursor(c: ArmCall): VerifyCursor | undefined {
     const v = JSON.parse(raw) as VerifyCursor;
     if (
       LOGS.includes(v.log) &&
+      Number.isSafeInteger(v.lane) &&
+      v.lane >= 0 &&
       Number.isSafeInteger(v.seq) &&
       typeof v.hash === 'string' &&
       Number.isSafeInteger(v.rows)
