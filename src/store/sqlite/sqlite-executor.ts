@@ -1,8 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Executor, SqlParams } from '../sql/executor.js';
 
-type Bindings = Record<string, unknown>;
+type Bindings = Record<string, unknown> | unknown[];
 type Statement = Database.Statement<[Bindings], unknown>;
+
+/** A prepared statement and how its parameters are bound. */
+interface Prepared {
+  stmt: Statement;
+  /** `$1, $2, … $n` each once and in order: bound as an array (see toSqlite). */
+  positional: boolean;
+}
 
 /**
  * Runs `op` when the connection may be used: immediately for the transaction's own statements,
@@ -10,10 +17,25 @@ type Statement = Database.Statement<[Bindings], unknown>;
  */
 export type Gate = <T>(op: () => T) => Promise<T>;
 
-// `$1` → `?1`. better-sqlite3 treats `?NNN` as named, so parameters are bound as {1: …, 2: …}.
-const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, '?$1');
-const toBindings = (params: SqlParams): Bindings =>
+/**
+ * `$1` → `?1`, bound by name as {1: …, 2: …}: better-sqlite3 treats `?NNN` as named. SQLite looks
+ * each name up by a linear scan (sqlite3_bind_parameter_index), so binding n names costs n²: a
+ * 5,000-row audit INSERT of 75,000 parameters took seconds. Where the SQL uses `$1…$n` each once
+ * and in order (every multi-row INSERT does), they become plain `?`, bound by position.
+ */
+function toSqlite(sql: string): { text: string; positional: boolean } {
+  let expected = 1;
+  let inOrder = true;
+  const text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
+    if (Number(n) !== expected) inOrder = false;
+    expected += 1;
+    return `?${n}`;
+  });
+  return inOrder ? { text: sql.replace(/\$\d+/g, '?'), positional: true } : { text, positional: false };
+}
+const toBindings = (params: SqlParams): Record<string, unknown> =>
   Object.fromEntries(params.map((value, i) => [String(i + 1), value]));
+const bind = (p: Prepared, params: SqlParams): Bindings => (p.positional ? [...params] : toBindings(params));
 
 /**
  * Statements with longer SQL are prepared for each use, not cached: the audit log's multi-row
@@ -26,20 +48,23 @@ const MAX_CACHED_SQL_CHARS = 8192;
 export class SqliteStatements {
   // Bounded by the SQL repositories use: a fixed set of strings, and short multi-row INSERTs
   // (at most MAX_CACHED_SQL_CHARS, so about a hundred row counts per audit log).
-  private readonly cache = new Map<string, Statement>();
+  private readonly cache = new Map<string, Prepared>();
 
   constructor(private readonly db: Database.Database) {}
 
   all<T>(sql: string, params: SqlParams = []): T[] {
-    return this.prepare(sql).all(toBindings(params)) as T[];
+    const p = this.prepare(sql);
+    return p.stmt.all(bind(p, params)) as T[];
   }
 
   get<T>(sql: string, params: SqlParams = []): T | undefined {
-    return this.prepare(sql).get(toBindings(params)) as T | undefined;
+    const p = this.prepare(sql);
+    return p.stmt.get(bind(p, params)) as T | undefined;
   }
 
   run(sql: string, params: SqlParams = []): { changes: number } {
-    return { changes: this.prepare(sql).run(toBindings(params)).changes };
+    const p = this.prepare(sql);
+    return { changes: p.stmt.run(bind(p, params)).changes };
   }
 
   /** Unparameterised statements: transaction control and migrations. */
@@ -49,20 +74,21 @@ export class SqliteStatements {
 
   /** Whether the statement can change the database (better-sqlite3's `readonly` is SQLite's sqlite3_stmt_readonly). */
   writes(sql: string): boolean {
-    return !this.prepare(sql).readonly;
+    return !this.prepare(sql).stmt.readonly;
   }
 
   get inTransaction(): boolean {
     return this.db.inTransaction;
   }
 
-  private prepare(sql: string): Statement {
-    let stmt = this.cache.get(sql);
-    if (stmt === undefined) {
-      stmt = this.db.prepare<Bindings>(toSqlite(sql));
-      if (sql.length <= MAX_CACHED_SQL_CHARS) this.cache.set(sql, stmt);
+  private prepare(sql: string): Prepared {
+    let p = this.cache.get(sql);
+    if (p === undefined) {
+      const { text, positional } = toSqlite(sql);
+      p = { stmt: this.db.prepare<Bindings>(text), positional };
+      if (sql.length <= MAX_CACHED_SQL_CHARS) this.cache.set(sql, p);
     }
-    return stmt;
+    return p;
   }
 }
 
