@@ -11,6 +11,7 @@ import { migration as postgres0008 } from './postgres/0008-login-codes.js';
 import { migration as postgres0009 } from './postgres/0009-agent-assertion-jtis.js';
 import { migration as postgres0010 } from './postgres/0010-sign-in-requests.js';
 import { migration as postgres0011 } from './postgres/0011-sign-in-last-at.js';
+import { migration as postgres0012 } from './postgres/0012-groups.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -22,6 +23,7 @@ import { migration as sqlite0008 } from './sqlite/0008-login-codes.js';
 import { migration as sqlite0009 } from './sqlite/0009-agent-assertion-jtis.js';
 import { migration as sqlite0010 } from './sqlite/0010-sign-in-requests.js';
 import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
+import { migration as sqlite0012 } from './sqlite/0012-groups.js';
 
 export type { Migration } from './migration.js';
 
@@ -38,6 +40,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0009,
   sqlite0010,
   sqlite0011,
+  sqlite0012,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -51,4 +54,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0009,
   postgres0010,
   postgres0011,
+  postgres0012,
 ]);

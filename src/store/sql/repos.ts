@@ -12,6 +12,7 @@ import { SqlJoinTokenRepo } from './join-tokens.js';
 import { SqlLoginCodeRepo } from './login-codes.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
+import { SqlGroupRepo } from './groups.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
 import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlRoleDefinitionRepo } from './role-definitions.js';
@@ -33,6 +34,7 @@ export function createRepos(raw: Executor): StoreRepos {
     subscriptions: new SqlSubscriptionRepo(db),
     resourceGroups: new SqlResourceGroupRepo(db),
     principals: new SqlPrincipalRepo(db),
+    groups: new SqlGroupRepo(db),
     clientSecrets: new SqlClientSecretRepo(db),
     signingKeys: new SqlSigningKeyRepo(db),
     roleAssignments: new SqlRoleAssignmentRepo(db),
