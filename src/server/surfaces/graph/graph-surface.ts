@@ -1,63 +1,38 @@
 import type { RequestContext, Surface } from '../../../kernel/http/context.js';
 import { sendJson } from '../../../kernel/http/context.js';
-import { readBody } from '../../../kernel/http/body.js';
 import type { PrincipalRecord } from '../../../store/records.js';
 import type { Store } from '../../../store/store.js';
+import type { GroupService } from '../../directory/groups.js';
 import type { ArmAuthenticator } from '../arm/authenticate.js';
 import { ArmError } from '../arm/arm-errors.js';
-
-/** The Microsoft Graph error codes this slice sends, with their status (https://learn.microsoft.com/graph/errors). */
-const GRAPH_ERROR_STATUS = {
-  BadRequest: 400,
-  Request_BadRequest: 400,
-  Request_UnsupportedQuery: 400,
-  Request_ResourceNotFound: 404,
-  generalException: 500,
-} as const;
-
-class GraphError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: keyof typeof GRAPH_ERROR_STATUS,
-    message: string,
-  ) {
-    super(message);
-    this.status = GRAPH_ERROR_STATUS[code];
-  }
-}
+import { readJsonBody } from './graph-body.js';
+import { GraphError, graphErrorOf, notFoundError } from './graph-errors.js';
+import { groupRoute } from './graph-groups.js';
+import { membershipRoute } from './graph-membership.js';
+import { directoryObjectWire, graphContext, spWire } from './graph-wire.js';
 
 const APP_ID_FILTER = /^appId\s+eq\s+'([^']*)'$/i;
 /** How the Azure CLI resolves `--assignee` and its own service principal; a principal's only name is its appId. */
 const SPN_FILTER = /^servicePrincipalNames\/any\(\s*(\w+)\s*:\s*\1\s+eq\s+'([^']*)'\s*\)$/i;
 const SUPPORTED =
-  "GET /v1.0/servicePrincipals/{id}, /v1.0/servicePrincipals?$filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), and POST /v1.0/directoryObjects/getByIds";
+  "/v1.0/servicePrincipals ({id}, $filter=appId eq '{appId}' or servicePrincipalNames/any(c:c eq '{appId}'), {id}/memberOf, {id}/transitiveMemberOf), /v1.0/groups (docs/groups.md), POST /v1.0/directoryObjects/getByIds and /v1.0/directoryObjects/{id}/checkMemberGroups";
 
-function spWire(p: PrincipalRecord) {
-  return {
-    id: p.objectId,
-    appId: p.appId,
-    displayName: p.displayName,
-    appOwnerOrganizationId: p.tenantId,
-    servicePrincipalType: p.kind === 'managedIdentity' ? 'ManagedIdentity' : 'Application',
-    accountEnabled: true,
-    alternativeNames: p.resourceId
-      ? [`isExplicit=${p.resourceId.toLowerCase().includes('/userassignedidentities/')}`, p.resourceId]
-      : [],
-    servicePrincipalNames: [p.appId],
-  };
+export interface GraphDeps {
+  store: Store;
+  authenticator: ArmAuthenticator;
+  groups: GroupService;
+  baseUrl: string;
 }
 
 /**
- * A read-only slice of Microsoft Graph: `/v1.0/servicePrincipals/{id}` and
- * `?$filter=appId eq '…'`, so tools can resolve the principals behind identities. Any principal
- * of the tenant with a valid token may read (Graph's directory read default for apps in openmi).
+ * The slice of Microsoft Graph openmi's tools and the Azure CLI need: service principals (read),
+ * security groups and their members (docs/groups.md). Any principal of the tenant with a valid
+ * token may read (Graph's directory read default for apps in openmi); writes need the directory
+ * permission GroupService checks.
  */
 export class GraphSurface implements Surface {
   readonly name = 'graph';
-  constructor(
-    private readonly store: Store,
-    private readonly authenticator: ArmAuthenticator,
-  ) {}
+  constructor(private readonly d: GraphDeps) {}
 
   matches(ctx: RequestContext): boolean {
     const first = ctx.segments[0]?.toLowerCase();
@@ -67,9 +42,7 @@ export class GraphSurface implements Surface {
   renderError(ctx: RequestContext, err: unknown): void {
     // The bearer check is Resource Manager's: its 401 keeps ARM's code, status and challenge.
     const e: GraphError | ArmError =
-      err instanceof GraphError || err instanceof ArmError
-        ? err
-        : new GraphError('generalException', 'Unexpected error.');
+      err instanceof ArmError ? err : (graphErrorOf(err) ?? new GraphError('generalException', 'Unexpected error.'));
     if (e.status >= 500) ctx.log.error({ err }, 'graph surface error');
     const inner = {
       date: new Date().toISOString(),
@@ -85,58 +58,61 @@ export class GraphSurface implements Surface {
   }
 
   async handle(ctx: RequestContext): Promise<void> {
-    await this.authenticator.authenticate(ctx);
-    const [, collection, id, ...rest] = ctx.segments;
-    if (
-      ctx.method === 'POST' &&
-      `${collection}/${id}`.toLowerCase() === 'directoryobjects/getbyids' &&
-      rest.length === 0
-    )
-      return this.getByIds(ctx);
-    if (ctx.method !== 'GET' || collection?.toLowerCase() !== 'serviceprincipals' || rest.length > 0) {
+    const caller = await this.d.authenticator.authenticate(ctx);
+    const actor = { principalId: caller.objectId, correlationId: ctx.correlationId };
+    const [, collection = '', id, sub, ...rest] = ctx.segments;
+    const c = collection.toLowerCase();
+    let route: (() => Promise<void>) | undefined;
+    if (c === 'groups') route = groupRoute(this.d, ctx, actor, ctx.segments.slice(2));
+    else if (c === 'directoryobjects' && id?.toLowerCase() === 'getbyids' && sub === undefined && ctx.method === 'POST')
+      route = () => this.getByIds(ctx);
+    else if (c === 'serviceprincipals' && sub === undefined && ctx.method === 'GET')
+      route = () => this.servicePrincipals(ctx, id);
+    if (!route && id !== undefined && sub !== undefined && rest.length === 0)
+      route = membershipRoute(this.d, ctx, c, id, sub);
+    if (!route)
       throw new GraphError(
         'BadRequest',
-        `Resource not found for the segment '${ctx.segments.slice(1).join('/')}'. openmi serves ${SUPPORTED}.`,
+        `Resource not found for the segment '${ctx.segments.slice(1).join('/')}' (${ctx.method}). openmi serves ${SUPPORTED}.`,
       );
-    }
+    return route();
+  }
+
+  private async servicePrincipals(ctx: RequestContext, id: string | undefined): Promise<void> {
+    const principals = this.d.store.principals;
     if (id) {
-      const p = (await this.store.principals.getByObjectId(id)) ?? (await this.store.principals.getByAppId(id));
-      if (!p)
-        throw new GraphError(
-          'Request_ResourceNotFound',
-          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-        );
-      return sendJson(ctx.res, 200, {
-        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity',
-        ...spWire(p),
-      });
+      const p = (await principals.getByObjectId(id)) ?? (await principals.getByAppId(id));
+      if (!p) throw notFoundError(id);
+      return sendJson(ctx.res, 200, { '@odata.context': graphContext('servicePrincipals/$entity'), ...spWire(p) });
     }
     const filter = ctx.query.get('$filter') ?? '';
     const appId = APP_ID_FILTER.exec(filter.trim())?.[1] ?? SPN_FILTER.exec(filter.trim())?.[2];
     if (appId === undefined)
       throw new GraphError('Request_UnsupportedQuery', `Unsupported query '${filter}': openmi serves ${SUPPORTED}.`);
-    const p = await this.store.principals.getByAppId(appId);
-    sendJson(ctx.res, 200, {
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals',
-      value: p ? [spWire(p)] : [],
-    });
+    const p = await principals.getByAppId(appId);
+    sendJson(ctx.res, 200, { '@odata.context': graphContext('servicePrincipals'), value: p ? [spWire(p)] : [] });
   }
 
-  /** The principals among `ids` (object ids); unknown ids are left out, as Graph does. The CLI names assignees with it. */
+  /** The principals and groups among `ids` (object ids); unknown ids are left out, as Graph does. The CLI names assignees with it. */
   private async getByIds(ctx: RequestContext): Promise<void> {
     let ids: unknown;
     try {
-      ids = (JSON.parse((await readBody(ctx.req, 1 << 20)).toString('utf8')) as { ids?: unknown }).ids;
+      ids = (await readJsonBody(ctx))['ids'];
     } catch {
       ids = undefined;
     }
     if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string') || ids.length > 1000) {
       throw new GraphError('Request_BadRequest', 'Send a JSON body {"ids": ["{objectId}", …]} with at most 1000 ids.');
     }
-    const found = await Promise.all(ids.map((i: string) => this.store.principals.getByObjectId(i)));
-    const value = found
-      .filter((p): p is PrincipalRecord => p !== undefined)
-      .map((p) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...spWire(p) }));
-    sendJson(ctx.res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value });
+    const found = await Promise.all(
+      ids.map(async (i: string) => {
+        const principal: PrincipalRecord | undefined = await this.d.store.principals.getByObjectId(i);
+        if (principal) return directoryObjectWire({ principal });
+        const group = await this.d.store.groups.get(i);
+        return group && directoryObjectWire({ group });
+      }),
+    );
+    const value = found.filter((o) => o !== undefined);
+    sendJson(ctx.res, 200, { '@odata.context': graphContext('directoryObjects'), value });
   }
 }
