@@ -43,13 +43,18 @@ export class RbacAuthorizer implements Authorizer {
     scope: string,
     kind: OperationKind = 'action',
   ): Promise<Evaluation> {
-    const held = await this.assignmentsOf(principalId);
+    const { held, groups } = await this.assignmentsOf(principalId);
     const resolved = await this.resolve(held);
-    return evaluate({ action, scope, kind }, resolved);
+    const e = evaluate({ action, scope, kind }, resolved);
+    if (e.allowed || groups.length === 0) return e;
+    // A denial names the groups the principal is in, so "why not?" shows which memberships counted.
+    const shown = groups.slice(0, 10).map((path) => path.map((g) => `'${g.displayName}' (${g.id})`).join(' in '));
+    const more = groups.length > 10 ? `, and ${groups.length - 10} more` : '';
+    return { ...e, reason: `${e.reason}; its group memberships: ${shown.join(', ')}${more}` };
   }
 
   /** The principal's own assignments, then those of each group it is in (nearest groups first). */
-  private async assignmentsOf(principalId: string): Promise<Held[]> {
+  private async assignmentsOf(principalId: string): Promise<{ held: Held[]; groups: GroupRefWire[][] }> {
     const paths = await transitiveGroups((id) => this.store.groups.listMemberships(id), principalId);
     const groupIds = [...paths.keys()];
     const [own, ...perGroup] = await Promise.all(
@@ -57,13 +62,14 @@ export class RbacAuthorizer implements Authorizer {
     );
     const held: Held[] = own!.map((assignment) => ({ assignment }));
     const names = new Map<string, string>();
+    const groups: GroupRefWire[][] = [];
     for (const [i, rows] of perGroup.entries()) {
-      if (rows.length === 0) continue;
       const path = paths.get(groupIds[i]!)!;
       const via = await Promise.all(path.map((id) => this.groupRef(id, names)));
+      groups.push(via);
       held.push(...rows.map((assignment) => ({ assignment, via })));
     }
-    return held;
+    return { held, groups };
   }
 
   private async groupRef(id: string, names: Map<string, string>): Promise<GroupRefWire> {
