@@ -281,31 +281,3 @@ export interface LoginCodeRecord {
   /** Set once, when the code is exchanged for a token; a consumed code never signs in again. */
   consumedAt: number | null;
 }
-
-/**
- * A security group of the directory (Microsoft Graph `group`, docs/groups.md). Members are service
- * principals or other groups; role assignments naming the group apply to every transitive member.
- */
-export interface GroupRecord {
-  /** Object id, a GUID. */
-  id: string;
-  tenantId: string;
-  displayName: string;
-  mailNickname: string;
-  description: string | null;
-  securityEnabled: boolean;
-  createdBy: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type GroupMemberType = 'servicePrincipal' | 'group';
-
-/** One direct membership: `memberId` (a principal's object id or a group id) is in `groupId`. */
-export interface GroupMemberRecord {
-  groupId: string;
-  memberId: string;
-  memberType: GroupMemberType;
-  createdBy: string | null;
-  createdAt: number;
-}

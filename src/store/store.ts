@@ -10,8 +10,6 @@ import type {
   FederatedCredentialRecord,
   UserAssignedIdentityRecord,
   PrincipalRecord,
-  GroupMemberRecord,
-  GroupRecord,
   ResourceGroupRecord,
   RoleAssignmentRecord,
   SigningKeyRecord,
@@ -20,6 +18,9 @@ import type {
   TenantRecord,
 } from './records.js';
 import type { AuditRepo } from './audit-repo.js';
+import type { GroupRepo } from './group-repo.js';
+
+export type { GroupFilter, GroupRepo } from './group-repo.js';
 
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
@@ -135,36 +136,6 @@ export interface PrincipalRepo {
   getByObjectId(objectId: string): Promise<PrincipalRecord | undefined>;
   getByAppId(appId: string): Promise<PrincipalRecord | undefined>;
   delete(objectId: string): Promise<boolean>;
-}
-
-/** What `GroupRepo.list` selects by display name (case-insensitive); at most one of the two. */
-export interface GroupFilter {
-  displayNameEq?: string;
-  displayNameStartsWith?: string;
-}
-
-/**
- * Directory groups and their direct memberships. Ids compare case-insensitively (GUIDs). The
- * repository keeps no rule: cycles, member existence and logging are the service's.
- */
-export interface GroupRepo {
-  /** Throws conflict when the id exists. */
-  create(g: GroupRecord): Promise<void>;
-  /** Replaces displayName, mailNickname, description, securityEnabled, updatedAt. Returns false when absent. */
-  update(g: GroupRecord): Promise<boolean>;
-  get(id: string): Promise<GroupRecord | undefined>;
-  /** Ordered by lower-cased displayName then id; `after` is the previous page's `next`. */
-  list(filter: GroupFilter, limit: number, after?: string): Promise<Page<GroupRecord>>;
-  /** Deletes the group and every membership it holds as container or as member. Returns false when absent. */
-  delete(id: string): Promise<boolean>;
-  /** Throws conflict when `memberId` is already a direct member of `groupId`. */
-  addMember(m: GroupMemberRecord): Promise<void>;
-  /** Returns false when it was not a direct member. */
-  removeMember(groupId: string, memberId: string): Promise<boolean>;
-  /** Direct members of a group, oldest first. */
-  listMembers(groupId: string): Promise<GroupMemberRecord[]>;
-  /** Direct memberships of a principal or group (the groups it is in), oldest first. */
-  listMemberships(memberId: string): Promise<GroupMemberRecord[]>;
 }
 
 export interface ClientSecretRepo {

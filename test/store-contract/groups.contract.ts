@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GroupMemberRecord, GroupRecord } from '../../src/store/records.js';
+import type { GroupMemberRecord, GroupRecord } from '../../src/store/group-repo.js';
 import type { Store } from '../../src/store/store.js';
 import { assertConflict, flipCase, mixedGuid, T0, useStore } from './fixtures.js';
 

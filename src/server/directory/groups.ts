@@ -1,13 +1,14 @@
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
-import { changeInTransaction, type ChangeBatch } from '../audit/changes-batch.js';
+import { changeInTransaction } from '../audit/changes-batch.js';
 import type { Clock } from '../../kernel/clock.js';
 import { DomainError, invalid, notFound } from '../../kernel/errors.js';
 import type { Random } from '../../kernel/ids.js';
-import type { GroupMemberRecord, GroupMemberType, GroupRecord } from '../../store/records.js';
+import type { GroupMemberRecord, GroupMemberType, GroupRecord } from '../../store/group-repo.js';
 import type { GroupFilter, Page, Store, StoreRepos } from '../../store/store.js';
 import type { Authorizer } from '../rbac/authorizer.js';
 import { checkGroupCreate, checkGroupUpdate, type GroupInput } from './group-input.js';
-import { transitiveGroups, transitiveMembers } from './group-expansion.js';
+import { transitiveGroups, transitiveMembers } from '../identities/group-expansion.js';
+import { groupResourceId, GROUPS_OP as OP, logMembership } from '../identities/memberships.js';
 
 /**
  * Directory writes are authorization data (a membership grants the group's roles), so they need
@@ -17,10 +18,6 @@ import { transitiveGroups, transitiveMembers } from './group-expansion.js';
  */
 export const GROUPS_WRITE = 'Microsoft.Authorization/directoryGroups/write';
 export const GROUPS_DELETE = 'Microsoft.Authorization/directoryGroups/delete';
-
-/** Operation names of the activity log for directory changes (docs/audit.md). */
-const OP = 'Microsoft.Directory/groups';
-export const groupResourceId = (id: string): string => `/providers/${OP}/${id}`;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -192,21 +189,4 @@ async function refuseCycle(tx: StoreRepos, g: GroupRecord, memberId: string): Pr
     `Adding group '${memberId}' to group '${g.id}' would create a cycle (${names}, each a member of the next): a group cannot contain itself, directly or through nested groups.`,
     { target: 'members' },
   );
-}
-
-function logMembership(batch: ChangeBatch, op: 'write' | 'delete', m: GroupMemberRecord, reason?: string): void {
-  batch.add(`${OP}/members/${op}`, `${groupResourceId(m.groupId)}/members/${m.memberId}`, {
-    groupId: m.groupId,
-    memberId: m.memberId,
-    memberType: m.memberType,
-    ...(reason ? { reason } : {}),
-  });
-}
-
-/** An identity's principal is going away: its memberships go with it, each logged (principals.ts). */
-export async function removeMemberships(tx: StoreRepos, batch: ChangeBatch, memberId: string): Promise<void> {
-  for (const m of await tx.groups.listMemberships(memberId)) {
-    await tx.groups.removeMember(m.groupId, memberId);
-    logMembership(batch, 'delete', m, 'identity deleted');
-  }
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/ids.js';
 import type { PrincipalRecord } from '../../store/records.js';
 import type { StoreRepos } from '../../store/store.js';
-import { removeMemberships } from '../directory/groups.js';
+import { removeMemberships } from './memberships.js';
 
 /** Creates the service principal behind a managed identity (no application object, as in Entra). */
 export async function createIdentityPrincipal(

@@ -10,7 +10,7 @@ import type { RoleAssignmentRecord, RolePermission } from '../../store/records.j
 import { operationMatches } from './action-match.js';
 import { evaluate, type OperationKind, type ResolvedAssignment } from './evaluate.js';
 import type { RoleDefinition } from './roles.js';
-import { transitiveGroups } from '../directory/group-expansion.js';
+import { transitiveGroups } from '../identities/group-expansion.js';
 
 // ---------------------------------------------------------------- reference
 

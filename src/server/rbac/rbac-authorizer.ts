@@ -1,7 +1,7 @@
 import type { RoleAssignmentRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { GroupRefWire } from '../../wire/authorization.js';
-import { transitiveGroups } from '../directory/group-expansion.js';
+import { transitiveGroups } from '../identities/group-expansion.js';
 import type { AccessDecision, Authorizer } from './authorizer.js';
 import { evaluate, type Evaluation, type OperationKind, type ResolvedAssignment } from './evaluate.js';
 import { roleGuidOf, type RoleCatalog, type RoleDefinition } from './roles.js';

@@ -1,4 +1,4 @@
-import type { GroupMemberRecord, GroupMemberType, GroupRecord } from '../records.js';
+import type { GroupMemberRecord, GroupMemberType, GroupRecord } from '../group-repo.js';
 import type { GroupFilter, GroupRepo, Page } from '../store.js';
 import { lookupKey } from './columns.js';
 import { insertOrConflict } from './conflict.js';

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../kernel/http/context.js';
 import { sendEmpty, sendJson } from '../../../kernel/http/context.js';
-import type { GroupMemberRecord, PrincipalRecord } from '../../../store/records.js';
+import type { PrincipalRecord } from '../../../store/records.js';
+import type { GroupMemberRecord } from '../../../store/group-repo.js';
 import type { Store } from '../../../store/store.js';
 import type { Actor } from '../../audit/changes.js';
 import type { GroupService } from '../../directory/groups.js';

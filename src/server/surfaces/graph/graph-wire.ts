@@ -1,4 +1,5 @@
-import type { GroupRecord, PrincipalRecord } from '../../../store/records.js';
+import type { PrincipalRecord } from '../../../store/records.js';
+import type { GroupRecord } from '../../../store/group-repo.js';
 
 /** Microsoft Graph v1.0 `servicePrincipal`, the properties the Azure CLI and SDKs read. */
 export function spWire(p: PrincipalRecord) {

@@ -1,4 +1,4 @@
-import type { GroupMemberRecord } from '../../store/records.js';
+import type { GroupMemberRecord } from '../../store/group-repo.js';
 
 /**
  * The most groups one principal's expansion visits. Entra evaluates Azure RBAC over transitive

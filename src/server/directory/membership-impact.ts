@@ -1,0 +1,92 @@
+import { notFound } from '../../kernel/errors.js';
+import type { UserAssignedIdentityRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import type { MembershipImpact } from '../../wire/usage.js';
+import type { SignInEvent } from '../audit/sign-ins.js';
+import { transitiveGroups } from '../identities/group-expansion.js';
+
+/** Sign-in rows read per identity; beyond this the answer says it is partial (docs/groups.md). */
+const MAX_SIGN_IN_ROWS = 50_000;
+
+/**
+ * The token audience a workload asks for to use a resource at `scope`: the data planes have
+ * their own (https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/services-id-authentication-support),
+ * everything else is reached through Resource Manager.
+ */
+function audienceOf(scope: string): RegExp {
+  if (/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+/i.test(scope)) return /^https:\/\/vault\.azure\.net\/?$/i;
+  if (/\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+/i.test(scope))
+    return /^https:\/\/storage\.azure\.com\/?$/i;
+  return /^https:\/\/management\.(azure\.com|core\.windows\.net)\/?$/i;
+}
+
+async function successfulSignIns(store: Store, identityId: string): Promise<SignInEvent[]> {
+  const out: SignInEvent[] = [];
+  let after: string | undefined;
+  do {
+    const p = await store.audit.query(
+      'signIns',
+      { eq: { identity_key: identityId.toLowerCase(), result: 'success' } },
+      1000,
+      after,
+    );
+    for (const r of p.items) out.push(JSON.parse(r.data) as SignInEvent);
+    after = p.next;
+  } while (after !== undefined && out.length < MAX_SIGN_IN_ROWS);
+  return out;
+}
+
+/**
+ * What `identity` would lose if it left group `groupId` (a direct membership): the groups it is in
+ * only through that one, their role assignments, and, from the sign-in log, the resources those
+ * assignments cover that it asked tokens for, with the calling resources that asked.
+ */
+export async function membershipImpact(
+  store: Store,
+  identity: UserAssignedIdentityRecord,
+  groupId: string,
+): Promise<MembershipImpact> {
+  const lookup = (id: string) => store.groups.listMemberships(id);
+  const direct = await lookup(identity.principalId);
+  const left = direct.find((m) => m.groupId.toLowerCase() === groupId.toLowerCase());
+  if (!left)
+    throw notFound(`Identity '${identity.name}' is not a direct member of group '${groupId}'.`, { target: 'groupId' });
+  const before = await transitiveGroups(lookup, identity.principalId);
+  const without = await transitiveGroups(
+    async (id) => (id === identity.principalId ? direct.filter((m) => m !== left) : lookup(id)),
+    identity.principalId,
+  );
+  const kept = new Set([...without.keys()].map((g) => g.toLowerCase()));
+  const lostGroups = [...before.keys()].filter((g) => !kept.has(g.toLowerCase()));
+  const assignments = (await Promise.all(lostGroups.map((g) => store.roleAssignments.listForPrincipal(g)))).flat();
+  const signIns = await successfulSignIns(store, identity.id);
+  const resources = new Map<string, string | null>();
+  const callers = new Map<string, number>();
+  for (const ra of assignments) {
+    const audience = audienceOf(ra.scope);
+    for (const s of signIns) {
+      if (s.audience === null || !audience.test(s.audience)) continue;
+      const at = s.lastAt ?? s.at;
+      resources.set(ra.scope, maxIso(resources.get(ra.scope) ?? null, at));
+      if (s.callingResourceId) callers.set(s.callingResourceId, Math.max(callers.get(s.callingResourceId) ?? 0, at));
+    }
+  }
+  return {
+    identityId: identity.id,
+    groupId: left.groupId,
+    lostGroups,
+    roleAssignments: assignments.map((ra) => ({
+      id: ra.id,
+      roleDefinitionId: ra.roleDefinitionId,
+      scope: ra.scope,
+      principalId: ra.principalId,
+    })),
+    resources: [...resources].map(([id, lastUse]) => ({ id, lastUse })),
+    callingResources: [...callers].map(([id, at]) => ({ id, lastUse: new Date(at).toISOString() })),
+  };
+}
+
+function maxIso(current: string | null, at: number): string {
+  const iso = new Date(at).toISOString();
+  return current === null || current < iso ? iso : current;
+}
