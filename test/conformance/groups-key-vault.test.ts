@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
+import { cliFor } from '../helpers/cli-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/key-vault.client.js', import.meta.url));
@@ -15,10 +16,22 @@ const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 type Answer = { ok: boolean; result?: any; statusCode?: number; message?: string };
 
 /** The unmodified @azure/keyvault-secrets client under `openmi run`, one JSON command per line. */
-function runClient(dataDir: string, vmId: string, vaultUrl: string) {
+function runClient(dataDir: string, vmId: string, vaultUrl: string, clientId?: string) {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, vaultUrl],
+    [
+      MAIN,
+      'run',
+      '--data-dir',
+      dataDir,
+      '--resource',
+      vmId,
+      '--',
+      process.execPath,
+      CLIENT,
+      vaultUrl,
+      ...(clientId ? [clientId] : []),
+    ],
     { env: { PATH: process.env['PATH'] ?? '' } },
   );
   let stderr = '';
@@ -41,6 +54,8 @@ await forEachStore((storeName, storeSpec) => {
     let vmId: string;
     let principalId: string;
     let vault: { id: string; properties: { vaultUri: string } };
+    let rg: string;
+    let readers: string;
     const assign = async (scope: string, role: string, principal: string, principalType: string) => {
       const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
       const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
@@ -68,7 +83,7 @@ await forEachStore((storeName, storeSpec) => {
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-kv-groups`;
+      rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-kv-groups`;
       await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
       const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/app?api-version=2024-07-01`, {
         location: 'local',
@@ -96,7 +111,7 @@ await forEachStore((storeName, storeSpec) => {
         assert.equal((await t.arm('DELETE', `${officer}?api-version=2022-04-01`)).status, 200);
 
         const team = await group('platform-team');
-        const readers = await group('kv-readers');
+        readers = await group('kv-readers');
         await assign(vault.id, SECRETS_USER, readers, 'Group');
         assert.equal((await member('POST', team, principalId)).status, 204);
         const teamOnly = await c.call({ op: 'get', name: 'db-password' });
@@ -130,6 +145,57 @@ await forEachStore((storeName, storeSpec) => {
       } finally {
         await c.close();
       }
+    });
+
+    it('impact of leaving the group lists exactly the vault and the calling resource from the sign-in log', async () => {
+      const cli = cliFor(t);
+      await cli.ok('directory-group', 'show', '-g', 'kv-readers');
+      const uai = await cli.json<any>('identity', 'create', '-g', 'rg-kv-groups', '-n', 'app-id');
+      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/app2?api-version=2024-07-01`, {
+        location: 'local',
+        identity: { type: 'UserAssigned', userAssignedIdentities: { [uai.id]: {} } },
+      });
+      assert.equal(vm.status, 201, vm.text);
+      await cli.ok('directory-group', 'member', 'add', '-g', 'kv-readers', '--member-id', uai.properties.principalId);
+      const members = await cli.json<any[]>('directory-group', 'member', 'list', '-g', readers);
+      assert.deepEqual(
+        members.map((m) => m.id),
+        [uai.properties.principalId],
+      );
+      const c = runClient(t.dataDir, vm.json.id, vault.properties.vaultUri, uai.properties.clientId);
+      try {
+        assert.equal((await c.call({ op: 'get', name: 'db-password' })).result?.value, 's3cret');
+      } finally {
+        await c.close();
+      }
+      const impact = await cli.json<any>(
+        'identity',
+        'impact',
+        '-g',
+        'rg-kv-groups',
+        '-n',
+        'app-id',
+        '--leave-group',
+        readers,
+      );
+      assert.deepEqual(impact.lostGroups, [readers]);
+      assert.deepEqual(
+        impact.resources.map((r: any) => r.id),
+        [vault.id],
+      );
+      assert.deepEqual(
+        impact.callingResources.map((r: any) => r.id),
+        [vm.json.id],
+      );
+      await cli.ok(
+        'directory-group',
+        'member',
+        'remove',
+        '-g',
+        'kv-readers',
+        '--member-id',
+        uai.properties.principalId,
+      );
     });
   });
 });

@@ -8,16 +8,19 @@ import { transitiveGroups } from '../identities/group-expansion.js';
 /** Sign-in rows read per identity; beyond this the answer says it is partial (docs/groups.md). */
 const MAX_SIGN_IN_ROWS = 50_000;
 
+const VAULT = /^https:\/\/vault\.[^/]+\/?$/i;
+const STORAGE = /^https:\/\/storage\.[^/]+\/?$/i;
+
 /**
- * The token audience a workload asks for to use a resource at `scope`: the data planes have
- * their own (https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/services-id-authentication-support),
- * everything else is reached through Resource Manager.
+ * Whether a token for `audience` reaches a resource at `scope`. The data planes have their own
+ * audiences (https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/services-id-authentication-support):
+ * `vault.azure.net` or openmi's `vault.{dataPlaneZone}` (docs/data-planes.md), likewise storage;
+ * any other audience is Resource Manager's.
  */
-function audienceOf(scope: string): RegExp {
-  if (/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+/i.test(scope)) return /^https:\/\/vault\.azure\.net\/?$/i;
-  if (/\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+/i.test(scope))
-    return /^https:\/\/storage\.azure\.com\/?$/i;
-  return /^https:\/\/management\.(azure\.com|core\.windows\.net)\/?$/i;
+function reaches(scope: string, audience: string): boolean {
+  if (/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+/i.test(scope)) return VAULT.test(audience);
+  if (/\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+/i.test(scope)) return STORAGE.test(audience);
+  return !VAULT.test(audience) && !STORAGE.test(audience);
 }
 
 async function successfulSignIns(store: Store, identityId: string): Promise<SignInEvent[]> {
@@ -63,9 +66,8 @@ export async function membershipImpact(
   const resources = new Map<string, string | null>();
   const callers = new Map<string, number>();
   for (const ra of assignments) {
-    const audience = audienceOf(ra.scope);
     for (const s of signIns) {
-      if (s.audience === null || !audience.test(s.audience)) continue;
+      if (s.audience === null || !reaches(ra.scope, s.audience)) continue;
       const at = s.lastAt ?? s.at;
       resources.set(ra.scope, maxIso(resources.get(ra.scope) ?? null, at));
       if (s.callingResourceId) callers.set(s.callingResourceId, Math.max(callers.get(s.callingResourceId) ?? 0, at));
