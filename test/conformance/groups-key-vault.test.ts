@@ -162,6 +162,12 @@ await forEachStore((storeName, storeSpec) => {
         members.map((m) => m.id),
         [uai.properties.principalId],
       );
+      const shown = await cli.json<any>('identity', 'show', '-g', 'rg-kv-groups', '-n', 'app-id');
+      assert.deepEqual(
+        shown.groups.transitive.map((g: any) => g.displayName),
+        ['kv-readers'],
+      );
+      assert.match(await cli.ok('identity', 'show', '-g', 'rg-kv-groups', '-n', 'app-id'), /group: kv-readers/);
       const c = runClient(t.dataDir, vm.json.id, vault.properties.vaultUri, uai.properties.clientId);
       try {
         assert.equal((await c.call({ op: 'get', name: 'db-password' })).result?.value, 's3cret');
