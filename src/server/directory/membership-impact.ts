@@ -62,17 +62,7 @@ export async function membershipImpact(
   const kept = new Set([...without.keys()].map((g) => g.toLowerCase()));
   const lostGroups = [...before.keys()].filter((g) => !kept.has(g.toLowerCase()));
   const assignments = (await Promise.all(lostGroups.map((g) => store.roleAssignments.listForPrincipal(g)))).flat();
-  const signIns = await successfulSignIns(store, identity.id);
-  const resources = new Map<string, string | null>();
-  const callers = new Map<string, number>();
-  for (const ra of assignments) {
-    for (const s of signIns) {
-      if (s.audience === null || !reaches(ra.scope, s.audience)) continue;
-      const at = s.lastAt ?? s.at;
-      resources.set(ra.scope, maxIso(resources.get(ra.scope) ?? null, at));
-      if (s.callingResourceId) callers.set(s.callingResourceId, Math.max(callers.get(s.callingResourceId) ?? 0, at));
-    }
-  }
+  const { resources, callers } = await usedThrough(store, identity.id, assignments);
   return {
     identityId: identity.id,
     groupId: left.groupId,
@@ -86,6 +76,22 @@ export async function membershipImpact(
     resources: [...resources].map(([id, lastUse]) => ({ id, lastUse })),
     callingResources: [...callers].map(([id, at]) => ({ id, lastUse: new Date(at).toISOString() })),
   };
+}
+
+/** The assignment scopes the identity asked tokens for, and the calling resources that asked. */
+async function usedThrough(store: Store, identityId: string, assignments: readonly { scope: string }[]) {
+  const signIns = await successfulSignIns(store, identityId);
+  const resources = new Map<string, string | null>();
+  const callers = new Map<string, number>();
+  for (const ra of assignments) {
+    for (const s of signIns) {
+      if (s.audience === null || !reaches(ra.scope, s.audience)) continue;
+      const at = s.lastAt ?? s.at;
+      resources.set(ra.scope, maxIso(resources.get(ra.scope) ?? null, at));
+      if (s.callingResourceId) callers.set(s.callingResourceId, Math.max(callers.get(s.callingResourceId) ?? 0, at));
+    }
+  }
+  return { resources, callers };
 }
 
 function maxIso(current: string | null, at: number): string {
