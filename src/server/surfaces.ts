@@ -13,6 +13,7 @@ import { TokenVerifier } from './tokens/verify.js';
 import { TokenSurface } from './surfaces/oauth/token-surface.js';
 import { OpsSurface } from './surfaces/ops/ops-surface.js';
 import { GraphSurface } from './surfaces/graph/graph-surface.js';
+import { GroupService } from './directory/groups.js';
 import { ArmAuthenticator, armAudiences } from './surfaces/arm/authenticate.js';
 import { ArmRouter, type ArmRoute } from './surfaces/arm/router.js';
 import { ArmSurface } from './surfaces/arm/arm-surface.js';
@@ -267,7 +268,13 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),
     agents,
-    new GraphSurface(d.store, authenticator, { authorizer, baseUrl: d.baseUrl }),
+    new GraphSurface({
+      store: d.store,
+      authenticator,
+      groups: new GroupService(d.store, d.clock, recorder, d.random, authorizer, d.installation.tenantId),
+      authorizer,
+      baseUrl: d.baseUrl,
+    }),
     new TokenSurface({
       store: d.store,
       clock: d.clock,

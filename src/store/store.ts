@@ -18,6 +18,9 @@ import type {
   TenantRecord,
 } from './records.js';
 import type { AuditRepo } from './audit-repo.js';
+import type { GroupRepo } from './group-repo.js';
+
+export type { GroupFilter, GroupRepo } from './group-repo.js';
 
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
@@ -42,6 +45,7 @@ export interface Store {
   readonly subscriptions: SubscriptionRepo;
   readonly resourceGroups: ResourceGroupRepo;
   readonly principals: PrincipalRepo;
+  readonly groups: GroupRepo;
   readonly clientSecrets: ClientSecretRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly roleAssignments: RoleAssignmentRepo;

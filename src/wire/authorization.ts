@@ -70,6 +70,17 @@ export interface ConsideredAssignmentWire {
   roleDefinitionId: string;
   roleName: string | null;
   verdict: AssignmentVerdict;
+  /**
+   * Present when the assignment names a group rather than the principal: the membership path,
+   * from the principal's direct group to the group the assignment names (docs/groups.md).
+   */
+  via?: GroupRefWire[];
+}
+
+/** A directory group as explanations name it. */
+export interface GroupRefWire {
+  id: string;
+  displayName: string;
 }
 
 /** The answer echoes the question (`principalId`, `scope` and the `action` or `dataAction` asked about). */

@@ -42,3 +42,17 @@ export interface IdentityImpact {
   roleAssignment?: { id: string; roleDefinitionId: string; scope: string };
   resources: ImpactedResource[];
 }
+
+/** What an identity would lose if it left one group it is a direct member of (docs/groups.md). */
+export interface MembershipImpact {
+  identityId: string;
+  groupId: string;
+  /** The group and every group the identity is in only through it. */
+  lostGroups: string[];
+  /** The role assignments of those groups. */
+  roleAssignments: { id: string; roleDefinitionId: string; scope: string; principalId: string }[];
+  /** Scopes of those assignments the identity asked tokens for, per the sign-in log. */
+  resources: ImpactedResource[];
+  /** The calling resources whose workloads asked for those tokens. */
+  callingResources: ImpactedResource[];
+}

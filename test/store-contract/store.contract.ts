@@ -9,6 +9,7 @@ import { computeResourceContract } from './compute-resources.contract.js';
 import { federatedCredentialContract } from './federated-credentials.contract.js';
 import { identityContract } from './identities.contract.js';
 import { clientSecretContract, principalContract } from './principals.contract.js';
+import { groupContract } from './groups.contract.js';
 import { resourceGroupContract } from './resource-groups.contract.js';
 import { roleAssignmentContract } from './role-assignments.contract.js';
 import { roleDefinitionContract } from './role-definitions.contract.js';
@@ -34,6 +35,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     resourceGroupContract(newStore);
     principalContract(newStore);
     clientSecretContract(newStore);
+    groupContract(newStore);
     signingKeyContract(newStore);
     roleAssignmentContract(newStore);
     identityContract(newStore);

@@ -1,5 +1,13 @@
 import { Command } from 'commander';
-import type { CallerUsage, IdentityImpact, IdentityUsage, ImpactedResource, UnusedIdentity } from '../../wire/usage.js';
+import type { ArmClient } from '../../client/arm-client.js';
+import type {
+  CallerUsage,
+  IdentityImpact,
+  IdentityUsage,
+  ImpactedResource,
+  MembershipImpact,
+  UnusedIdentity,
+} from '../../wire/usage.js';
 import { identityId, nameOf } from '../arm-paths.js';
 import { clientFor, positiveInt, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, renderTable, type Column } from '../output.js';
@@ -92,8 +100,10 @@ export function impactCommand(): Command {
     'List the resources whose workloads would lose access if the identity (or one of its role assignments) were removed.',
   )
     .option('--role-assignment <id>', 'role assignment id or name (GUID) of the identity')
-    .action(async (o: Named & { roleAssignment?: string }) => {
+    .option('--leave-group <groupId>', 'what the identity would lose if it left this directory group')
+    .action(async (o: Named & { roleAssignment?: string; leaveGroup?: string }) => {
       const client = clientFor(o);
+      if (o.leaveGroup) return leaveGroupImpact(client, o, o.leaveGroup);
       const ra = o.roleAssignment ? `&roleAssignmentId=${encodeURIComponent(o.roleAssignment)}` : '';
       const r = await client.request<IdentityImpact>(
         'GET',
@@ -105,4 +115,21 @@ export function impactCommand(): Command {
         );
       print(o.output, r, r.resources, IMPACT_COLUMNS);
     });
+}
+
+/** `impact --leave-group G`: the resources and calling resources that would lose access (docs/groups.md). */
+async function leaveGroupImpact(client: ArmClient, o: Named, groupId: string): Promise<void> {
+  const r = await client.request<MembershipImpact>(
+    'GET',
+    `${identityId(client.subscriptionId, o.resourceGroup, o.name)}/${NS}/impact?${API}&groupId=${encodeURIComponent(groupId)}`,
+  );
+  const rows = [
+    ...r.resources.map((x) => ({ kind: 'resource', ...x })),
+    ...r.callingResources.map((x) => ({ kind: 'calling resource', ...x })),
+  ];
+  print(o.output, r, rows, [
+    { header: 'kind', get: (x) => x.kind },
+    { header: 'id', get: (x) => x.id },
+    { header: 'lastUse', get: (x) => x.lastUse ?? '' },
+  ]);
 }

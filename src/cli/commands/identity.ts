@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { listAll } from '../../client/arm-client.js';
+import { listAll, type ArmClient } from '../../client/arm-client.js';
 import {
   IDENTITY_API_VERSION,
   identityCollectionPath,
@@ -58,10 +58,36 @@ function createCommand(): Command {
     });
 }
 
+interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** The directory groups the identity's principal is in, directly and through nesting (docs/groups.md). */
+async function groupsOf(
+  client: ArmClient,
+  principalId: string,
+): Promise<{ direct: GroupRef[]; transitive: GroupRef[] }> {
+  const get = async (rel: string) =>
+    (
+      (await client.request<{ value?: GroupRef[] }>('GET', `/v1.0/servicePrincipals/${principalId}/${rel}`))?.value ??
+      []
+    ).map((g) => ({ id: g.id, displayName: g.displayName }));
+  const [direct, transitive] = await Promise.all([get('memberOf'), get('transitiveMemberOf')]);
+  return { direct, transitive };
+}
+
 function showCommand(): Command {
-  return named('show', 'Show a user-assigned identity.').action(async (o: Named) => {
+  return named('show', 'Show a user-assigned identity and the directory groups it is in.').action(async (o: Named) => {
     const client = clientFor(o);
-    printOne(o, await client.request<IdentityWire>('GET', pathOf(o, client.subscriptionId)));
+    const r = await client.request<IdentityWire>('GET', pathOf(o, client.subscriptionId));
+    const principalId = r.properties?.principalId;
+    const groups = principalId ? await groupsOf(client, principalId) : { direct: [], transitive: [] };
+    if (o.output === 'json') return print(o.output, { ...r, groups }, [r], IDENTITY_COLUMNS);
+    printOne(o, r);
+    const direct = new Set(groups.direct.map((g) => g.id));
+    for (const g of groups.transitive)
+      process.stdout.write(`group: ${g.displayName} (${g.id})${direct.has(g.id) ? '' : ' [through a nested group]'}\n`);
   });
 }
 

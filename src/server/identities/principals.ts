@@ -3,6 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/ids.js';
 import type { PrincipalRecord } from '../../store/records.js';
 import type { StoreRepos } from '../../store/store.js';
+import { removeMemberships } from './memberships.js';
 
 /** Creates the service principal behind a managed identity (no application object, as in Entra). */
 export async function createIdentityPrincipal(
@@ -31,7 +32,7 @@ export async function createIdentityPrincipal(
  * deleted). Azure leaves its role assignments behind, orphaned; openmi deletes them in the same
  * transaction and adds each removal to the batch (recorded once the transaction commits), so
  * nothing orphaned keeps power and the activity log shows what the deletion took away
- * (docs/identity-lifecycle.md).
+ * (docs/identity-lifecycle.md). Its group memberships go the same way (docs/groups.md).
  *
  * The same transaction revokes every token the identity holds: its tokens live for hours, and a
  * verifier that only found its role assignments gone would answer 403 (authenticated, not
@@ -51,5 +52,6 @@ export async function retireIdentityPrincipal(tx: StoreRepos, batch: ChangeBatch
       scope: ra.scope,
     });
   }
+  await removeMemberships(tx, batch, principalId);
   await tx.principals.delete(principalId);
 }

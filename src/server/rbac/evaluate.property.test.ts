@@ -10,6 +10,7 @@ import type { RoleAssignmentRecord, RolePermission } from '../../store/records.j
 import { operationMatches } from './action-match.js';
 import { evaluate, type OperationKind, type ResolvedAssignment } from './evaluate.js';
 import type { RoleDefinition } from './roles.js';
+import { transitiveGroups } from '../identities/group-expansion.js';
 
 // ---------------------------------------------------------------- reference
 
@@ -48,6 +49,21 @@ function referenceAllows(assignments: ResolvedAssignment[], op: string, scope: s
     if (role.permissions.some((b) => refBlock(b, op, kind))) return true;
   }
   return false;
+}
+
+/** Transitive membership by fixpoint over the edge list (no walk order, no visited set). */
+function refMemberOf(edges: readonly [string, string][], principal: string): Set<string> {
+  const reach = new Set([principal]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [member, group] of edges) {
+      if (reach.has(member) && !reach.has(group)) {
+        reach.add(group);
+        changed = true;
+      }
+    }
+  }
+  return reach;
 }
 
 // ---------------------------------------------------------------- generators
@@ -148,5 +164,55 @@ describe('evaluate agrees with a naive reference evaluator', () => {
     );
     // Both outcomes must be common, or the property would be checking next to nothing.
     assert.ok(outcomes.allowed > 500 && outcomes.denied > 500, JSON.stringify(outcomes));
+  });
+});
+
+// ---------------------------------------------------------------- nested groups
+
+const GROUPS = ['g0', 'g1', 'g2', 'g3', 'g4'];
+const holderArb = fc.constantFrom('p', 'q', ...GROUPS);
+// Edges may form cycles: writes refuse them, but racing writers could still close one.
+const edgeArb = fc.tuple(fc.constantFrom('p', 'q', ...GROUPS), fc.constantFrom(...GROUPS));
+
+describe('evaluation through nested groups agrees with a fixpoint reference', () => {
+  it('on random membership graphs (cycles included) and assignments to principals and groups', async () => {
+    const outcomes = { allowed: 0, denied: 0, viaGroup: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(edgeArb, { maxLength: 8 }),
+        fc.array(fc.tuple(assignmentArb, holderArb), { maxLength: 5 }),
+        operationArb,
+        scopeArb,
+        kindArb,
+        async (edges, held, op, scope, kind) => {
+          const lookup = async (id: string) => edges.filter(([m]) => m === id).map(([, groupId]) => ({ groupId }));
+          const paths = await transitiveGroups(lookup, 'p');
+          // What RbacAuthorizer does: own assignments, then each transitive group's, with its path.
+          const mine: ResolvedAssignment[] = held.flatMap(([ra, holder]) => {
+            if (holder === 'p') return [ra];
+            const path = paths.get(holder);
+            return path ? [{ ...ra, via: path.map((id) => ({ id, displayName: id })) }] : [];
+          });
+          const got = evaluate({ action: op, scope, kind }, mine);
+          const reach = refMemberOf(edges, 'p');
+          const expected = referenceAllows(
+            held.filter(([, h]) => reach.has(h)).map(([ra]) => ra),
+            op,
+            scope,
+            kind,
+          );
+          assert.equal(got.allowed, expected, got.reason);
+          assert.deepEqual(new Set(paths.keys()), new Set([...reach].filter((g) => g !== 'p')));
+          for (const path of paths.values()) {
+            // Each path is a real chain of memberships starting at the principal.
+            path.forEach((g, i) => assert.ok(edges.some(([m, x]) => m === (i === 0 ? 'p' : path[i - 1]) && x === g)));
+          }
+          outcomes[got.allowed ? 'allowed' : 'denied']++;
+          if (got.allowed && /to group/.test(got.reason)) outcomes.viaGroup++;
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+    assert.ok(outcomes.allowed > 100 && outcomes.denied > 100 && outcomes.viaGroup > 30, JSON.stringify(outcomes));
   });
 });

@@ -14,7 +14,7 @@ import { anyMatches } from './action-match.js';
 import type { AccessDecision } from './authorizer.js';
 import type { RoleDefinition } from './roles.js';
 import { displayScope, scopeCovers } from './scope.js';
-import type { AssignmentVerdict, ConsideredAssignmentWire } from '../../wire/authorization.js';
+import type { AssignmentVerdict, ConsideredAssignmentWire, GroupRefWire } from '../../wire/authorization.js';
 
 export type OperationKind = 'action' | 'dataAction';
 
@@ -26,10 +26,16 @@ export interface AccessRequest {
   kind: OperationKind;
 }
 
-/** One of the principal's assignments, with its role definition (undefined when the catalog lacks it). */
+/**
+ * One of the principal's assignments, with its role definition (undefined when the catalog lacks
+ * it). An assignment to a group the principal is in (transitively) carries the membership path in
+ * `via`, from the principal's direct group to the assignment's group; it counts like a direct one
+ * (https://learn.microsoft.com/azure/role-based-access-control/overview#groups).
+ */
 export interface ResolvedAssignment {
   assignment: RoleAssignmentRecord;
   role: RoleDefinition | undefined;
+  via?: readonly GroupRefWire[];
 }
 
 /** What one assignment contributed to a decision: checkAccess returns these as they are. */
@@ -82,16 +88,27 @@ function considered(r: ResolvedAssignment, verdict: AssignmentVerdict): Consider
     roleDefinitionId: a.roleDefinitionId,
     roleName: r.role?.roleName ?? null,
     verdict,
+    ...(r.via && r.via.length > 0 ? { via: r.via.map((g) => ({ id: g.id, displayName: g.displayName })) } : {}),
   };
 }
 
 const roleLabel = (c: ConsideredAssignment): string => c.roleName ?? `unknown role ${c.roleDefinitionId}`;
+const groupLabel = (g: GroupRefWire): string => `'${g.displayName}' (${g.id})`;
+
+/** "to group G, of which the principal is a member through group H" (empty for a direct assignment). */
+export function groupPathText(via: readonly GroupRefWire[] | undefined): string {
+  if (via === undefined || via.length === 0) return '';
+  const holder = via[via.length - 1]!;
+  if (via.length === 1) return ` to group ${groupLabel(holder)}, of which the principal is a direct member`;
+  const through = via.slice(0, -1).map(groupLabel).join(', then group ');
+  return ` to group ${groupLabel(holder)}, of which the principal is a member through group ${through}`;
+}
 
 function heldList(all: ConsideredAssignment[]): string {
   if (all.length === 0) return 'the principal holds no role assignments';
   const shown = all.slice(0, MAX_HELD_IN_REASON).map((c) => {
     const note = c.verdict === 'conditionNotEvaluated' ? ' (with a condition, not evaluated: grants nothing)' : '';
-    return `${roleLabel(c)} at ${displayScope(c.scope)}${note}`;
+    return `${roleLabel(c)} at ${displayScope(c.scope)}${groupPathText(c.via)}${note}`;
   });
   const more = all.length > MAX_HELD_IN_REASON ? `, and ${all.length - MAX_HELD_IN_REASON} more` : '';
   return `the principal holds: ${shown.join(', ')}${more}`;
@@ -102,7 +119,7 @@ export function evaluate(req: AccessRequest, assignments: readonly ResolvedAssig
   const all = assignments.map((r) => considered(r, verdictOf(r, req)));
   const granting = all.find((c) => c.verdict === 'grants');
   if (granting !== undefined) {
-    const reason = `allowed by assignment ${granting.name} (role ${roleLabel(granting)}) at scope ${displayScope(granting.scope)}`;
+    const reason = `allowed by assignment ${granting.name} (role ${roleLabel(granting)}) at scope ${displayScope(granting.scope)}${groupPathText(granting.via)}`;
     return { allowed: true, reason, considered: all };
   }
   const reason = `denied: no assignment grants ${req.action} at or above ${displayScope(req.scope)}; ${heldList(all)}`;

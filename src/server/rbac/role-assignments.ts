@@ -125,22 +125,29 @@ export class RoleAssignmentService {
     return [...byId.values()];
   }
 
-  /** openmi's directory holds service principals only (applications and managed identities). */
+  /**
+   * openmi's directory holds service principals (applications and managed identities) and
+   * security groups (docs/groups.md); the type is the one the object has, whatever was sent.
+   */
   private async principalTypeFor(tx: StoreRepos, c: CheckedAssignment): Promise<string> {
-    const principal = await tx.principals.getByObjectId(c.principalId);
-    if (!principal) {
+    const actual = (await tx.principals.getByObjectId(c.principalId))
+      ? 'ServicePrincipal'
+      : (await tx.groups.get(c.principalId))
+        ? 'Group'
+        : undefined;
+    if (actual === undefined) {
       throw invalid(
-        `Principal ${c.principalId} does not exist in the directory. Check the object id (not the client id) of the identity or application.`,
+        `Principal ${c.principalId} does not exist in the directory. Check the object id (not the client id) of the identity, application or group.`,
         { code: 'PrincipalNotFound', target: 'properties.principalId' },
       );
     }
-    if (c.principalType !== undefined && c.principalType !== 'ServicePrincipal') {
+    if (c.principalType !== undefined && c.principalType !== actual) {
       throw invalid(
-        `The principal '${c.principalId}' has type 'ServicePrincipal', which is different from specified principalType '${c.principalType}'.`,
+        `The principal '${c.principalId}' has type '${actual}', which is different from specified principalType '${c.principalType}'.`,
         { code: 'UnmatchedPrincipalType', target: 'properties.principalType' },
       );
     }
-    return 'ServicePrincipal';
+    return actual;
   }
 
   private async requireAssignableRole(roleGuid: string, scope: string): Promise<void> {

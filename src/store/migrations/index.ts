@@ -13,6 +13,7 @@ import { migration as postgres0010 } from './postgres/0010-sign-in-requests.js';
 import { migration as postgres0011 } from './postgres/0011-sign-in-last-at.js';
 import { migration as postgres0012 } from './postgres/0012-sign-in-graph-keys.js';
 import { migration as postgres0013 } from './postgres/0013-audit-lanes.js';
+import { migration as postgres0014 } from './postgres/0014-groups.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -26,6 +27,7 @@ import { migration as sqlite0010 } from './sqlite/0010-sign-in-requests.js';
 import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
 import { migration as sqlite0012 } from './sqlite/0012-sign-in-graph-keys.js';
 import { migration as sqlite0013 } from './sqlite/0013-audit-lanes.js';
+import { migration as sqlite0014 } from './sqlite/0014-groups.js';
 
 export type { Migration } from './migration.js';
 
@@ -44,6 +46,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0011,
   sqlite0012,
   sqlite0013,
+  sqlite0014,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -59,4 +62,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0011,
   postgres0012,
   postgres0013,
+  postgres0014,
 ]);

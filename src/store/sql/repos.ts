@@ -14,6 +14,7 @@ import { SqlJoinTokenRepo } from './join-tokens.js';
 import { SqlLoginCodeRepo } from './login-codes.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
+import { SqlGroupRepo } from './groups.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
 import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlRoleDefinitionRepo } from './role-definitions.js';
@@ -35,6 +36,7 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     subscriptions: new SqlSubscriptionRepo(db),
     resourceGroups: new SqlResourceGroupRepo(db),
     principals: new SqlPrincipalRepo(db),
+    groups: new SqlGroupRepo(db),
     clientSecrets: new SqlClientSecretRepo(db),
     signingKeys: new SqlSigningKeyRepo(db),
     roleAssignments: new SqlRoleAssignmentRepo(db),

@@ -7,7 +7,11 @@ import { createInterface } from 'node:readline';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 
-const client = new SecretClient(process.argv[2]!, new ManagedIdentityCredential());
+// An optional second argument selects a user-assigned identity by client id.
+const credential = process.argv[3]
+  ? new ManagedIdentityCredential({ clientId: process.argv[3] })
+  : new ManagedIdentityCredential();
+const client = new SecretClient(process.argv[2]!, credential);
 
 type Cmd = { op: string; name?: string; value?: string; version?: string; tags?: Record<string, string> };
 

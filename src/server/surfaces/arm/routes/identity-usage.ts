@@ -1,5 +1,6 @@
 import { identityImpact, unusedIdentities } from '../../../audit/usage-impact.js';
 import { identityUsage } from '../../../audit/usage.js';
+import { membershipImpact } from '../../../directory/membership-impact.js';
 import type { Clock } from '../../../../kernel/clock.js';
 import type { Store } from '../../../../store/store.js';
 import { UAI_TYPE, type UserAssignedIdentityService } from '../../../identities/user-assigned.js';
@@ -39,6 +40,8 @@ export function identityUsageRoutes(d: IdentityUsageRouteDeps): ArmRoute[] {
   const usage = async (c: ArmCall) => ({ status: 200, body: await identityUsage(d.store, await identityOf(d, c)) });
   const impact = async (c: ArmCall) => {
     const ra = c.ctx.query.get('roleAssignmentId') ?? undefined;
+    const group = c.ctx.query.get('groupId');
+    if (group) return { status: 200, body: await membershipImpact(d.store, await identityOf(d, c), group) };
     return { status: 200, body: await identityImpact(d.store, await identityOf(d, c), ra || undefined) };
   };
   const unused = async (c: ArmCall) => {
