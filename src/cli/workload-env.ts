@@ -1,3 +1,6 @@
+import { delimiter } from 'node:path';
+import { AZURE_DOMAINS, AZURE_SERVED_HOSTS } from '../wire/azure-hosts.js';
+
 /** Which metadata endpoints a workload is pointed at. */
 export type MetadataMode = 'all' | 'imds' | 'app-service';
 
@@ -9,6 +12,17 @@ export interface AgentEndpoints {
   identityHeader: string;
   /** Data-plane names (`*.{zone}`) to resolve to the server's host in Node children (see dnsPreload). */
   dataPlane?: { zone: string; serverHost: string };
+  /** Azure's own host names sent to the server (docs/clients.md#transparent-mode). */
+  azure?: AzureRedirect;
+}
+
+export interface AzureRedirect {
+  /** `host:port` of the openmi server. */
+  target: string;
+  /** Directory holding the Python `sitecustomize` (./dns/python-site.ts). */
+  pythonPath: string;
+  /** System CAs + openmi's CA. */
+  bundlePath: string;
 }
 
 /** Compiled next to this file in dist: cli/ -> dataplanes/dns/preload.js. */
@@ -48,6 +62,9 @@ const SOURCE_VARS = [
  *   urllib/OpenSSL (`SSL_CERT_FILE`), so https calls to openmi itself are trusted.
  * - Loopback in `NO_PROXY`: the SDKs honour HTTPS_PROXY, and a proxy cannot reach the agent.
  * - For Node, a preload that resolves `*.{zone}` (vault host names) to the server: no DNS needed.
+ * - With `azure`: the preload and a Python `sitecustomize` also send Azure's own names to the
+ *   server; Python then trusts a bundle (system CAs + openmi's) instead of openmi's CA alone; and
+ *   Azure's domains go direct, never through an inherited proxy that would reach the real Azure.
  */
 export function workloadEnvironment(
   a: AgentEndpoints,
@@ -66,16 +83,31 @@ export function workloadEnvironment(
   if (a.dataPlane) {
     env['OPENMI_DATA_PLANE_ZONE'] = a.dataPlane.zone;
     env['OPENMI_DATA_PLANE_HOST'] = a.dataPlane.serverHost;
-    env['NODE_OPTIONS'] = withDnsPreload(inherited['NODE_OPTIONS']);
   }
+  if (a.dataPlane || a.azure) env['NODE_OPTIONS'] = withDnsPreload(inherited['NODE_OPTIONS']);
   env['NODE_EXTRA_CA_CERTS'] = caCertPath;
-  env['REQUESTS_CA_BUNDLE'] = caCertPath;
-  env['SSL_CERT_FILE'] = caCertPath;
-  const noProxy = (inherited['NO_PROXY'] ?? inherited['no_proxy'] ?? '').split(',').filter(Boolean);
-  const direct = ['127.0.0.1', 'localhost', ...(a.dataPlane ? [`.${a.dataPlane.zone}`] : [])];
-  for (const h of direct) if (!noProxy.includes(h)) noProxy.push(h);
-  env['NO_PROXY'] = noProxy.join(',');
+  env['REQUESTS_CA_BUNDLE'] = a.azure?.bundlePath ?? caCertPath;
+  env['SSL_CERT_FILE'] = a.azure?.bundlePath ?? caCertPath;
+  if (a.azure) {
+    env['OPENMI_AZURE_TARGET'] = a.azure.target;
+    const py = inherited['PYTHONPATH'];
+    env['PYTHONPATH'] = py ? `${a.azure.pythonPath}${delimiter}${py}` : a.azure.pythonPath;
+  }
+  env['NO_PROXY'] = noProxyList(a, inherited);
   return env;
+}
+
+/** The inherited NO_PROXY plus loopback, the data-plane zone and, with `azure`, Azure's domains. */
+function noProxyList(a: AgentEndpoints, inherited: Record<string, string>): string {
+  const noProxy = (inherited['NO_PROXY'] ?? inherited['no_proxy'] ?? '').split(',').filter(Boolean);
+  const direct = [
+    '127.0.0.1',
+    'localhost',
+    ...(a.dataPlane ? [`.${a.dataPlane.zone}`] : []),
+    ...(a.azure ? [...AZURE_SERVED_HOSTS, ...AZURE_DOMAINS.map((d) => `.${d}`)] : []),
+  ];
+  for (const h of direct) if (!noProxy.includes(h)) noProxy.push(h);
+  return noProxy.join(',');
 }
 
 /** Only the variables `workloadEnvironment` sets, for `openmi env --resource`. */

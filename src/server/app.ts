@@ -23,6 +23,7 @@ import { Metrics } from './surfaces/ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
 import { housekeepingLeader } from './housekeeping-leader.js';
 import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
+import { AZURE_CERTIFICATE_NAMES } from '../wire/azure-hosts.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -51,10 +52,15 @@ export const credentialsPathOf = (dataDir: string) => join(dataDir, 'admin-crede
 /** Written on every start so `openmi env` and `openmi run` find a server started with other flags. */
 export const endpointPathOf = (dataDir: string) => join(dataDir, 'endpoint.json');
 
-/** Host names the server certificate covers: loopback, the public host, and the data-plane wildcards. */
+/**
+ * Host names the server certificate covers: loopback, the public host, the data-plane wildcards,
+ * and Azure's own names openmi answers on, so clients that trust openmi's CA and reach it under
+ * those names (`openmi run`, a platform's DNS zone: docs/clients.md#transparent-mode) verify it.
+ */
 function certificateNames(cfg: Config, baseUrl: string): { dnsNames: string[]; ipAddresses: string[] } {
   const zone = cfg.dataPlaneZone;
   const dnsNames = new Set(['localhost', `*.vault.${zone}`, `*.blob.${zone}`, `*.queue.${zone}`, `*.table.${zone}`]);
+  for (const name of AZURE_CERTIFICATE_NAMES) dnsNames.add(name);
   const ipAddresses = new Set(['127.0.0.1', '::1']);
   const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
   (isIP(host) ? ipAddresses : dnsNames).add(host);

@@ -67,7 +67,7 @@ import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-au
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
-import { VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
+import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
@@ -243,7 +243,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
       revocations,
       authorizer,
       resource: vaultAudience,
-      alsoAccept: [vaultResource(d.cfg.dataPlaneZone)],
+      alsoAccept: [vaultResource(d.cfg.dataPlaneZone), AZURE_VAULT_RESOURCE],
     }),
     resource: vaultAudience,
     secrets: new SecretService(d.store, d.masterKey, d.clock),

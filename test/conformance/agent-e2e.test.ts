@@ -78,6 +78,21 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
     assert.equal(right.status, 200);
   });
 
+  it('/metadata/instance names the subscription, group, name and location the way IMDS does', async () => {
+    const r = await get(`${agent.endpoints.imds}/metadata/instance?api-version=2021-02-01`, { Metadata: 'true' });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const vm = await t.arm('GET', `${vmId}?api-version=2024-07-01`);
+    const c = r.json.compute;
+    assert.deepEqual(
+      [c.subscriptionId, c.resourceGroupName, c.name, c.location, c.resourceId],
+      [t.creds.subscriptionId, 'rg-e2e', 'vm1', vm.json.location, vmId],
+    );
+    assert.equal(c.azEnvironment, 'AzurePublicCloud');
+    assert.equal(c.provider, 'Microsoft.Compute');
+    assert.match(c.vmId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.deepEqual(r.json.network, { interface: [] });
+  });
+
   it('after a detach, the next token request fails within 1 s with a 400 and the cached token is gone', async () => {
     const first = await imds(`resource=https://vault.azure.net&client_id=${clientId}`);
     assert.equal(first.status, 200);

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { createLogger } from '../../kernel/log.js';
@@ -13,6 +14,7 @@ interface AgentOptions extends ResourceRef {
   server: string[];
   ca?: string;
   listen: string;
+  imdsAddress?: string;
   stateDir: string;
   dataDir?: string;
   readyFile?: string;
@@ -60,8 +62,30 @@ function positiveInt(v: string): number {
   return n;
 }
 
-async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: string }> {
-  const { host, port } = parseListen(o.listen);
+/**
+ * `--imds-address ADDR[:PORT]`: the metadata endpoints on ADDR, port 80 unless given. On a real
+ * host ADDR is 169.254.169.254, added to an interface by the operator, where Azure's SDKs, the CLI
+ * and curl tutorials look with no variable set (docs/deploy.md#imds-at-the-real-address).
+ */
+function listenAddress(o: AgentOptions, listenGiven: boolean): { host: string; port: number } {
+  if (o.imdsAddress === undefined) return parseListen(o.listen);
+  if (listenGiven) throw new CliError('give either --listen or --imds-address, not both', 2);
+  const v = o.imdsAddress;
+  const bare = v.replace(/^\[|\]$/g, '');
+  if (isIP(bare) !== 0) return { host: bare, port: 80 };
+  const i = v.lastIndexOf(':');
+  const host = v.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(v.slice(i + 1));
+  if (i <= 0 || isIP(host) === 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(
+      `--imds-address must be an IP address with an optional port, e.g. 169.254.169.254 (got '${v}')`,
+      2,
+    );
+  return { host, port };
+}
+
+async function start(o: AgentOptions, listenGiven: boolean): Promise<{ agent: RunningAgent; caPath: string }> {
+  const { host, port } = listenAddress(o, listenGiven);
   const log = createLogger('info');
   if (o.resource || o.name) {
     const r = await startResourceAgent({ ...o, listenHost: host, listenPort: port, log, allowedHosts: o.allowHost });
@@ -88,7 +112,8 @@ async function start(o: AgentOptions): Promise<{ agent: RunningAgent; caPath: st
 }
 
 export function agentCommand(): Command {
-  return withResourceRef(new Command('agent'))
+  const cmd = new Command('agent');
+  return withResourceRef(cmd)
     .description(
       "Serve a resource's managed-identity tokens to the workloads on this host (IMDS and App Service endpoints).",
     )
@@ -104,6 +129,10 @@ export function agentCommand(): Command {
     )
     .option('--ca <file>', "the openmi CA certificate (ca.pem from the server's data dir)")
     .option('--listen <addr:port>', 'where workloads reach the metadata endpoints', '127.0.0.1:50342')
+    .option(
+      '--imds-address <addr>',
+      "serve the metadata endpoints at ADDR[:PORT] (port 80 by default), e.g. 169.254.169.254, IMDS's own address, once it is on an interface",
+    )
     .option(
       '--allow-host <name:port>',
       'a further Host header value workloads reach the agent by, e.g. a container service name (repeatable)',
@@ -122,7 +151,7 @@ export function agentCommand(): Command {
       positiveInt,
     )
     .action(async (o: AgentOptions) => {
-      const { agent, caPath } = await start(o);
+      const { agent, caPath } = await start(o, cmd.getOptionValueSource('listen') !== 'default');
       const vars = workloadVariables(
         {
           imds: agent.endpoints.imds,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
@@ -6,7 +8,8 @@ import { createLogger } from '../../kernel/log.js';
 import { CliError } from '../cli-error.js';
 import { startResourceAgent } from '../resource-agent.js';
 import { createArmClient } from '../../client/arm-client.js';
-import { workloadEnvironment, type AgentEndpoints, type MetadataMode } from '../workload-env.js';
+import { workloadEnvironment, type AgentEndpoints, type AzureRedirect, type MetadataMode } from '../workload-env.js';
+import { writeTransparentFiles } from '../dns/python-site.js';
 import { withResourceRef, type ResourceRef } from './join-token.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -52,6 +55,17 @@ async function dataPlaneOf(dataDir: string | undefined): Promise<AgentEndpoints[
   }
 }
 
+/**
+ * Azure's own host names, sent to this installation's server by the Node preload and the Python
+ * `sitecustomize` (docs/clients.md#transparent-mode).
+ */
+function azureRedirect(dataDir: string | undefined, caCertPath: string): AzureRedirect {
+  const server = new URL(createArmClient({ dataDir }).baseUrl);
+  const port = server.port || '443';
+  const files = writeTransparentFiles(dirname(caCertPath), readFileSync(caCertPath, 'utf8'));
+  return { target: `${server.hostname}:${port}`, ...files };
+}
+
 export function runCommand(): Command {
   return withResourceRef(new Command('run'))
     .description(
@@ -78,6 +92,7 @@ export function runCommand(): Command {
           identityEndpoint: agent.endpoints.identityEndpoint,
           identityHeader: agent.identityHeader,
           ...(dataPlane ? { dataPlane } : {}),
+          azure: azureRedirect(o.dataDir, caCertPath),
         };
         const env = workloadEnvironment(endpoints, caCertPath, o.metadata, inheritedEnvironment());
         code = await runChild(cmd, args, env);

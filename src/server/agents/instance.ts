@@ -9,10 +9,17 @@ function derivedVmId(resourceId: string): string {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** `Microsoft.Compute/virtualMachines` → `Microsoft.Compute`, IMDS's `compute.provider`. */
+const providerOf = (type: string): string => type.split('/')[0] ?? '';
+
 /**
- * The IMDS `/metadata/instance` document of a resource (the `compute` part, which is what
- * workloads read: where am I, which subscription and group, my tags). Values IMDS reports
- * about hardware openmi does not know are left empty rather than invented.
+ * The IMDS `/metadata/instance` document of a resource, in the shape IMDS answers
+ * (https://learn.microsoft.com/en-us/azure/virtual-machines/instance-metadata-service#instance-metadata):
+ * the `compute` part is what workloads read to find where they run (subscription, group, name,
+ * location, tags). `azEnvironment` is Azure's public cloud because openmi answers on its host
+ * names (docs/clients.md#transparent-mode), so code that picks its endpoints from this value
+ * picks the ones openmi serves. Values IMDS reports about hardware and networking openmi does not
+ * know are left empty rather than invented.
  */
 export function instanceDocument(r: ComputeResourceRecord): Record<string, unknown> {
   const props = (r.body['properties'] ?? {}) as Record<string, unknown>;
@@ -22,9 +29,10 @@ export function instanceDocument(r: ComputeResourceRecord): Record<string, unkno
   const tags = Object.entries(r.tags);
   return {
     compute: {
-      azEnvironment: 'openmi',
+      azEnvironment: 'AzurePublicCloud',
       location: r.location,
       name: r.name,
+      provider: providerOf(r.type),
       resourceGroupName: r.resourceGroup,
       subscriptionId: r.subscriptionId,
       resourceId: r.id,

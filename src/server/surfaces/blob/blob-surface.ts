@@ -10,6 +10,7 @@ import { BlobHandlers } from './blob-handlers.js';
 import { classify, type Operation } from './operations.js';
 import { verifySas } from './sas-verify.js';
 import { verifySharedKey } from './shared-key.js';
+import { AZURE_BLOB_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
 
 export const STORAGE_RESOURCE = 'https://storage.azure.com';
 /** Azure documents OAuth on Storage from this version on. */
@@ -29,28 +30,32 @@ export interface BlobSurfaceDeps {
   loginUrl: string;
 }
 
-/** The blob service of every account at `{account}.blob.{zone}` (ADR 0007). */
+/** The blob service of every account at `{account}.blob.{zone}` (ADR 0007) and `{account}.blob.core.windows.net`. */
 export class BlobSurface implements Surface {
   readonly name = 'storage-blob';
   private readonly suffix: string;
   private readonly handlers: BlobHandlers;
 
   constructor(private readonly d: BlobSurfaceDeps) {
-    this.suffix = `.blob.${d.zone}`;
+    this.suffix = `.blob.${d.zone.toLowerCase()}`;
     this.handlers = new BlobHandlers(d.store, d.clock);
   }
 
   matches(ctx: RequestContext): boolean {
-    return ctx.hostname.endsWith(this.suffix) && !ctx.hostname.slice(0, -this.suffix.length).includes('.');
+    return (
+      labelUnder(ctx.hostname, this.suffix) !== undefined || labelUnder(ctx.hostname, AZURE_BLOB_SUFFIX) !== undefined
+    );
   }
 
   async handle(ctx: RequestContext): Promise<void> {
-    const name = ctx.hostname.slice(0, -this.suffix.length);
+    const local = labelUnder(ctx.hostname, this.suffix);
+    const name = local ?? labelUnder(ctx.hostname, AZURE_BLOB_SUFFIX) ?? '';
     const resolved = await this.d.accounts.resolve(name);
     if (!resolved) throw new StorageError('ResourceNotFound', `The storage account '${name}' does not exist.`);
     const op = classify(ctx.method, ctx.segments, ctx.query);
     await this.authenticate(ctx, op, resolved.record, resolved.keys);
-    const port = ctx.req.socket.localPort;
+    // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
+    const port = local === undefined ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
     await this.handlers.handle({ ctx, op, account: resolved.record.name, endpoint });
   }

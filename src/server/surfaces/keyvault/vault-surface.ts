@@ -6,6 +6,7 @@ import type { Store } from '../../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
 import { KeyVaultError } from '../../key-vaults/errors.js';
 import { vaultOperation } from './routes.js';
+import { AZURE_VAULT_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
 import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
 
 export interface VaultSurfaceDeps {
@@ -30,6 +31,17 @@ export interface VaultSurfaceDeps {
 export const vaultResource = (zone: string, port = ''): string =>
   `https://vault.${zone}${port && port !== '443' ? `:${port}` : ''}`;
 
+/**
+ * The resource Key Vault names on Azure's own host names (`{vault}.vault.azure.net`), where openmi
+ * answers in transparent mode (docs/clients.md#transparent-mode).
+ */
+export const AZURE_VAULT_RESOURCE = 'https://vault.azure.net';
+
+interface VaultOrigin {
+  suffix: string;
+  resource: string;
+}
+
 const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string, string> = {}): void =>
   sendJson(ctx.res, e.status, e.body(), headers);
 
@@ -40,19 +52,31 @@ const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string
  */
 export class VaultSurface implements Surface {
   readonly name = 'key-vault';
-  private readonly suffix: string;
+  private readonly origins: readonly VaultOrigin[];
 
   constructor(private readonly d: VaultSurfaceDeps) {
-    this.suffix = `.vault.${d.zone.toLowerCase()}`;
+    this.origins = [
+      { suffix: `.vault.${d.zone.toLowerCase()}`, resource: d.resource },
+      { suffix: AZURE_VAULT_SUFFIX, resource: AZURE_VAULT_RESOURCE },
+    ];
+  }
+
+  /** The vault's name and the challenge resource of the zone its host is under. */
+  private originOf(hostname: string): { name: string; resource: string } | undefined {
+    for (const o of this.origins) {
+      const name = labelUnder(hostname, o.suffix);
+      if (name !== undefined) return { name, resource: o.resource };
+    }
+    return undefined;
   }
 
   matches(ctx: RequestContext): boolean {
-    return ctx.hostname.endsWith(this.suffix) && !ctx.hostname.slice(0, -this.suffix.length).includes('.');
+    return this.originOf(ctx.hostname) !== undefined;
   }
 
   async handle(ctx: RequestContext): Promise<void> {
     const caller = await this.d.auth.authenticate(ctx.req.headers.authorization);
-    const name = ctx.hostname.slice(0, -this.suffix.length);
+    const name = this.originOf(ctx.hostname)?.name ?? '';
     const vault = await this.d.store.keyVaults.getByName(name);
     if (!vault) throw new KeyVaultError('VaultNotFound', `Vault '${name}' does not exist.`);
     const origin = `https://${ctx.req.headers.host}`;
@@ -69,7 +93,8 @@ export class VaultSurface implements Surface {
       const headers: Record<string, string> = {};
       // No spaces inside quoted values: the SDK's challenge parser splits on them.
       if (err.status === 401)
-        headers['www-authenticate'] = `Bearer authorization="${this.d.authorityUrl}", resource="${this.d.resource}"`;
+        headers['www-authenticate'] =
+          `Bearer authorization="${this.d.authorityUrl}", resource="${this.originOf(ctx.hostname)?.resource ?? this.d.resource}"`;
       const e =
         err.status === 401
           ? new KeyVaultError('Unauthorized', err.message)
