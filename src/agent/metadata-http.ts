@@ -103,29 +103,23 @@ export function unavailable(detail: string): EndpointError {
 }
 
 /**
- * One-shot `crypto.hash` (Node 20.12+) costs half of createHash().update().digest(); looked up,
- * not imported, so Node 20.11 (package.json engines) still loads this module.
- */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
-const sha256 = (s: string): Buffer =>
-  oneShot !== undefined ? oneShot('sha256', s, 'buffer') : crypto.createHash('sha256').update(s, 'utf8').digest();
-
-/**
- * Constant-time check of one secret. Hashing both sides gives equal-length buffers for
- * timingSafeEqual and keeps even the expected secret's length from leaking through timing. The
- * expected side is hashed once: App Service clients send the secret on every token request,
- * and hashing it anew each time was an eighth of a cached answer's cost (docs/performance.md).
+ * Constant-time check of one secret, on the raw bytes: no hash per request. App Service clients
+ * send the secret on every token request, and hashing it (even with one-shot `crypto.hash`) was
+ * the largest cost a cached App Service answer had over an IMDS one (docs/performance.md). A
+ * length mismatch returns early, which reveals only the secret's length: openmi generates it as
+ * 32 random bytes in base64url (agent-runtime.ts), so its length is public anyway.
  */
 export class SecretDigest {
   private readonly expected: Buffer;
 
   constructor(expected: string) {
-    this.expected = sha256(expected);
+    this.expected = Buffer.from(expected, 'utf8');
   }
 
   matches(given: string | string[] | undefined): boolean {
     if (typeof given !== 'string' || given.length === 0) return false;
-    return crypto.timingSafeEqual(sha256(given), this.expected);
+    const bytes = Buffer.from(given, 'utf8');
+    return bytes.length === this.expected.length && crypto.timingSafeEqual(bytes, this.expected);
   }
 }
 
