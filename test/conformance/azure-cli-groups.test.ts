@@ -1,24 +1,12 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { azEnv, azLoginAdmin, azMissing, azRunner, ROLE_SHIM } from '../helpers/az.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { describeEachStore } from '../helpers/postgres.js';
 
-// Not compiled: read from the source tree. The documented workaround for Debian's role-module bug.
-const ROLE_SHIM = fileURLToPath(new URL('../../../test/conformance/clients/az_role_shim', import.meta.url));
-
-function azMissing(): string | undefined {
-  try {
-    execFileSync('az', ['version'], { stdio: 'ignore', timeout: 60_000 });
-    return undefined;
-  } catch {
-    return "Debian's azure-cli is not installed (az not on PATH); .ci/run installs it";
-  }
-}
 const missing = azMissing();
 
 /**
@@ -34,30 +22,14 @@ await describeEachStore(
     let dir: string;
     let env: Record<string, string>;
     let principalId: string;
-    const ok = (args: string[]): Promise<string> =>
-      new Promise((resolve, reject) =>
-        execFile('az', args, { env, timeout: 120_000 }, (e, stdout, stderr) =>
-          e ? reject(new Error(`az ${args.join(' ')}\n${stderr}`)) : resolve(stdout.trim()),
-        ),
-      );
+    const ok = azRunner(() => env);
     const json = async (args: string[]): Promise<any> => JSON.parse(await ok([...args, '-o', 'json']));
 
     before(async () => {
       if (missing) throw new Error(missing);
       t = await startTestServer(await store.options());
       dir = mkdtempSync(join(tmpdir(), 'openmi-az-groups-'));
-      mkdirSync(join(dir, 'az'));
-      env = {
-        PATH: process.env['PATH'] ?? '',
-        HOME: dir,
-        AZURE_CONFIG_DIR: join(dir, 'az'),
-        AZURE_CORE_COLLECT_TELEMETRY: 'false',
-        AZURE_CORE_NO_COLOR: 'true',
-        REQUESTS_CA_BUNDLE: t.server.caCertPath,
-        SSL_CERT_FILE: t.server.caCertPath,
-        PYTHONPATH: ROLE_SHIM,
-        ARM_CLOUD_METADATA_URL: `${t.server.baseUrl}/metadata/endpoints?api-version=2022-09-01`,
-      };
+      env = azEnv(t, dir, { PYTHONPATH: ROLE_SHIM });
       const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-az-groups`;
       await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
       const mi = await t.arm(
@@ -66,17 +38,7 @@ await describeEachStore(
         { location: 'local' },
       );
       principalId = mi.json.properties.principalId;
-      await ok(['cloud', 'set', '-n', 'openmi']);
-      await ok([
-        'login',
-        '--service-principal',
-        '-u',
-        t.creds.clientId,
-        '-p',
-        t.creds.clientSecret,
-        '--tenant',
-        'adfs',
-      ]);
+      await azLoginAdmin(ok, t);
     });
     after(async () => {
       await t?.stop();

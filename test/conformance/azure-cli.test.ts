@@ -1,27 +1,17 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { azEnv, azMissing, ROLE_SHIM } from '../helpers/az.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { describeEachStore } from '../helpers/postgres.js';
 import { privateHostsMissing, withHosts } from '../helpers/private-hosts.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-// Not compiled: read from the source tree. The documented workaround for Debian's role-module bug.
-const ROLE_SHIM = fileURLToPath(new URL('../../../test/conformance/clients/az_role_shim', import.meta.url));
-
-function azMissing(): string | undefined {
-  try {
-    execFileSync('az', ['version'], { stdio: 'ignore', timeout: 60_000 });
-    return undefined;
-  } catch {
-    return "Debian's azure-cli is not installed (az not on PATH); .ci/run installs it";
-  }
-}
 const missing = azMissing();
 
 /**
@@ -162,20 +152,7 @@ await describeEachStore(
       if (missing) throw new Error(missing);
       t = await startTestServer(await store.options());
       dir = mkdtempSync(join(tmpdir(), 'openmi-az-sp-'));
-      const config = join(dir, 'az');
-      // az 2.45 writes cloudEndpoints.json before it creates its config directory (docs/clients.md).
-      mkdirSync(config);
-      env = {
-        PATH: process.env['PATH'] ?? '',
-        HOME: dir,
-        AZURE_CONFIG_DIR: config,
-        AZURE_CORE_COLLECT_TELEMETRY: 'false',
-        AZURE_CORE_NO_COLOR: 'true',
-        REQUESTS_CA_BUNDLE: t.server.caCertPath,
-        SSL_CERT_FILE: t.server.caCertPath,
-        PYTHONPATH: ROLE_SHIM,
-        ARM_CLOUD_METADATA_URL: `${t.server.baseUrl}/metadata/endpoints?api-version=2022-09-01`,
-      };
+      env = azEnv(t, dir, { PYTHONPATH: ROLE_SHIM });
     });
     after(async () => {
       await t?.stop();

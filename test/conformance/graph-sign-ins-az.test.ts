@@ -1,20 +1,12 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachStore } from '../helpers/postgres.js';
+import { azEnv, azLoginAdmin, azMissing, azRunner } from '../helpers/az.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-function azMissing(): string | undefined {
-  try {
-    execFileSync('az', ['version'], { stdio: 'ignore', timeout: 60_000 });
-    return undefined;
-  } catch {
-    return "Debian's azure-cli is not installed (az not on PATH); .ci/run installs it";
-  }
-}
 const missing = azMissing();
 
 /**
@@ -29,32 +21,14 @@ await describeEachStore(
     let t: TestServer;
     let dir: string;
     let env: Record<string, string>;
-    const az = (args: string[]): Promise<string> =>
-      new Promise((resolve, reject) =>
-        execFile('az', args, { env, timeout: 120_000 }, (e, stdout, stderr) =>
-          e ? reject(new Error(`az ${args.join(' ')}\n${stderr}`)) : resolve(stdout.trim()),
-        ),
-      );
+    const az = azRunner(() => env);
 
     before(async () => {
       if (missing) throw new Error(missing);
       t = await startTestServer(await store.options());
       dir = mkdtempSync(join(tmpdir(), 'openmi-az-graph-'));
-      // az 2.45 writes cloudEndpoints.json before it creates its config directory (docs/clients.md).
-      mkdirSync(join(dir, 'az'));
-      env = {
-        PATH: process.env['PATH'] ?? '',
-        HOME: dir,
-        AZURE_CONFIG_DIR: join(dir, 'az'),
-        AZURE_CORE_COLLECT_TELEMETRY: 'false',
-        AZURE_CORE_NO_COLOR: 'true',
-        REQUESTS_CA_BUNDLE: t.server.caCertPath,
-        SSL_CERT_FILE: t.server.caCertPath,
-        ARM_CLOUD_METADATA_URL: `${t.server.baseUrl}/metadata/endpoints?api-version=2022-09-01`,
-      };
-      await az(['cloud', 'set', '-n', 'openmi']);
-      const login = ['-u', t.creds.clientId, '-p', t.creds.clientSecret, '--tenant', 'adfs', '-o', 'none'];
-      await az(['login', '--service-principal', ...login]);
+      env = azEnv(t, dir);
+      await azLoginAdmin(az, t);
     });
     after(async () => {
       await t?.stop();
