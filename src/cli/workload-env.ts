@@ -42,7 +42,7 @@ function withDnsPreload(inherited: string | undefined): string {
  * inherited one would steer the child elsewhere (IDENTITY_SERVER_THUMBPRINT flips to Service
  * Fabric, MSI_SECRET to Azure ML, IMDS_ENDPOINT to Arc), so all are cleared first.
  */
-const SOURCE_VARS = [
+export const SOURCE_VARS: readonly string[] = [
   'IDENTITY_ENDPOINT',
   'IDENTITY_HEADER',
   'IDENTITY_SERVER_THUMBPRINT',

@@ -1,40 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { inheritedEnvironment } from '../../config/load.js';
 import { createLogger } from '../../kernel/log.js';
-import { CliError } from '../cli-error.js';
+import { runChild } from '../run-child.js';
 import { startResourceAgent } from '../resource-agent.js';
 import { createArmClient } from '../../client/arm-client.js';
 import { workloadEnvironment, type AgentEndpoints, type AzureRedirect, type MetadataMode } from '../workload-env.js';
 import { writeTransparentFiles } from '../dns/python-site.js';
 import { withResourceRef, type ResourceRef } from './join-token.js';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** Runs the child and resolves with the exit code a shell would report (128 + signal number when killed). */
-function runChild(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env });
-    const forward = (s: NodeJS.Signals) => child.kill(s);
-    for (const s of FORWARDED) process.on(s, forward);
-    const done = () => {
-      for (const s of FORWARDED) process.off(s, forward);
-    };
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      done();
-      reject(
-        new CliError(e.code === 'ENOENT' ? `command not found: ${cmd}` : `cannot start ${cmd}: ${e.message}`, 127),
-      );
-    });
-    child.on('exit', (code, signal) => {
-      done();
-      resolve(code ?? 128 + (signal ? ((constants.signals as Record<string, number>)[signal] ?? 0) : 0));
-    });
-  });
-}
+import { namespaceOptions, runTransparent } from '../ns/host-side.js';
 
 /**
  * The data-plane zone the server advertises (`suffixes.keyVaultDns` = `vault.{zone}`), so Node
@@ -81,24 +56,60 @@ export function runCommand(): Command {
     .argument('<cmd>', 'command to run')
     .argument('[args...]', 'its arguments')
     .passThroughOptions()
-    .action(async (cmd: string, args: string[], o: ResourceRef & { dataDir?: string; metadata: MetadataMode }) => {
-      const log = createLogger('warn');
-      const { agent, caCertPath } = await startResourceAgent({ ...o, listenHost: '127.0.0.1', listenPort: 0, log });
-      let code: number;
-      try {
-        const dataPlane = await dataPlaneOf(o.dataDir);
-        const endpoints = {
-          imds: agent.endpoints.imds,
-          identityEndpoint: agent.endpoints.identityEndpoint,
-          identityHeader: agent.identityHeader,
-          ...(dataPlane ? { dataPlane } : {}),
-          azure: azureRedirect(o.dataDir, caCertPath),
-        };
-        const env = workloadEnvironment(endpoints, caCertPath, o.metadata, inheritedEnvironment());
-        code = await runChild(cmd, args, env);
-      } finally {
-        await agent.close({ leave: true }).catch(() => undefined);
-      }
-      process.exitCode = code;
+    .option('--transparent', 'Linux: run in network and mount namespaces that look like an Azure VM to any language')
+    .action(async (cmd: string, args: string[], o: RunOptions) => {
+      process.exitCode = o.transparent ? await transparentRun(cmd, args, o) : await defaultRun(cmd, args, o);
     });
+}
+
+type RunOptions = ResourceRef & { dataDir?: string; metadata: MetadataMode; transparent?: boolean };
+
+/** Node and Python children, pointed at the agent and redirected by hooks (docs/clients.md#transparent-mode). */
+async function defaultRun(cmd: string, args: string[], o: RunOptions): Promise<number> {
+  const log = createLogger('warn');
+  const { agent, caCertPath } = await startResourceAgent({ ...o, listenHost: '127.0.0.1', listenPort: 0, log });
+  try {
+    const dataPlane = await dataPlaneOf(o.dataDir);
+    const endpoints = {
+      imds: agent.endpoints.imds,
+      identityEndpoint: agent.endpoints.identityEndpoint,
+      identityHeader: agent.identityHeader,
+      ...(dataPlane ? { dataPlane } : {}),
+      azure: azureRedirect(o.dataDir, caCertPath),
+    };
+    const env = workloadEnvironment(endpoints, caCertPath, o.metadata, inheritedEnvironment());
+    return await runChild(cmd, args, env);
+  } finally {
+    await agent.close({ leave: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Any language: the child runs in namespaces where 169.254.169.254 is the agent and Azure's names
+ * reach the server (../ns/). The agent logs to stderr here, so the child's stdout stays its own.
+ */
+async function transparentRun(cmd: string, args: string[], o: RunOptions): Promise<number> {
+  const unshare = namespaceOptions(process.getuid?.() === 0);
+  const log = createLogger('warn', process.stderr);
+  const { agent, caCertPath } = await startResourceAgent({ ...o, listenHost: '127.0.0.1', listenPort: 0, log });
+  try {
+    const client = createArmClient({ dataDir: o.dataDir });
+    const server = new URL(client.baseUrl);
+    const imds = new URL(agent.endpoints.imds);
+    return await runTransparent(
+      {
+        dataDir: client.dataDir,
+        caPem: readFileSync(caCertPath, 'utf8'),
+        cmd,
+        args,
+        inherited: inheritedEnvironment(),
+        imds: { host: imds.hostname, port: Number(imds.port) },
+        server: { host: server.hostname.replace(/^\[|\]$/g, ''), port: Number(server.port || '443') },
+        log,
+      },
+      unshare,
+    );
+  } finally {
+    await agent.close({ leave: true }).catch(() => undefined);
+  }
 }

@@ -65,7 +65,7 @@ _openmi_chain()
 }
 
 /** Where distributions keep the system's CA bundle (Debian/Ubuntu, Fedora/RHEL, Alpine/macOS, SUSE). */
-const SYSTEM_BUNDLES = [
+export const SYSTEM_BUNDLES: readonly string[] = [
   '/etc/ssl/certs/ca-certificates.crt',
   '/etc/pki/tls/certs/ca-bundle.crt',
   '/etc/ssl/cert.pem',
@@ -77,7 +77,7 @@ const SYSTEM_BUNDLES = [
  * rather than add to it, so openmi's CA alone would cut the child off from every other https site.
  * Without a system bundle, Node's own copy of the Mozilla roots stands in.
  */
-function caBundle(caPem: string): string {
+export function caBundle(caPem: string): string {
   const system = SYSTEM_BUNDLES.find((p) => existsSync(p));
   const roots = system ? readFileSync(system, 'utf8') : rootCertificates.join('\n');
   return `${roots.trimEnd()}\n# openmi's CA\n${caPem.trimEnd()}\n`;
