@@ -143,6 +143,38 @@ await forEachStore((storeName, storeSpec) => {
       );
     });
 
+    it('a system-assigned identity leaving the group: the vault it used and its own resource as caller', async () => {
+      const cli = cliFor(t);
+      const r = await cli.json<any>('directory-group', 'impact', '-g', 'kv-readers', '--resource', vmB.id);
+      assert.equal(r.identityId, vmB.id);
+      assert.deepEqual(r.lostGroups, [readers]);
+      assert.deepEqual(
+        r.resources.map((x: any) => x.id),
+        [vault.id],
+      );
+      assert.deepEqual(
+        r.callingResources.map((x: any) => x.id),
+        [vmB.id],
+      );
+      const identityPath = `${vmB.id}/providers/Microsoft.ManagedIdentity/identities/default/providers/OpenMI.Audit/impact`;
+      const notMember = await t.arm('GET', `${identityPath}?${API}&groupId=${team}`);
+      assert.equal(notMember.status, 404, notMember.text);
+      const noGroup = await t.arm('GET', `${identityPath}?${API}`);
+      assert.equal(noGroup.status, 400, noGroup.text);
+      assert.match(noGroup.json.error.message, /groupId is required/);
+      const both = await cli.run(
+        'directory-group',
+        'impact',
+        '-g',
+        'kv-readers',
+        '--resource',
+        vmB.id,
+        '--assignment',
+        onGroup,
+      );
+      assert.equal(both.code, 2, both.stderr);
+    });
+
     it('an unknown assignment, or one asked at another scope, is 404 RoleAssignmentNotFound', async () => {
       const r = await t.arm(
         'GET',

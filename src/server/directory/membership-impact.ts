@@ -1,9 +1,18 @@
 import { notFound } from '../../kernel/errors.js';
-import type { UserAssignedIdentityRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { MembershipImpact } from '../../wire/usage.js';
 import { transitiveGroups } from '../identities/group-expansion.js';
 import { successfulSignIns, usedThrough } from './sign-in-use.js';
+
+/**
+ * The identity that would leave: a user-assigned one (its ARM id), or a resource's system-assigned
+ * one (the resource's id, which is what the sign-in log keys it by).
+ */
+export interface LeavingIdentity {
+  id: string;
+  name: string;
+  principalId: string;
+}
 
 /**
  * What `identity` would lose if it left group `groupId` (a direct membership): the groups it is in
@@ -12,7 +21,7 @@ import { successfulSignIns, usedThrough } from './sign-in-use.js';
  */
 export async function membershipImpact(
   store: Store,
-  identity: UserAssignedIdentityRecord,
+  identity: LeavingIdentity,
   groupId: string,
 ): Promise<MembershipImpact> {
   const lookup = (id: string) => store.groups.listMemberships(id);
