@@ -14,11 +14,14 @@ import { ActivityLogPage } from './pages/activity-log-page.js';
 import { SignInLogPage } from './pages/sign-in-log-page.js';
 import { UnusedIdentitiesPage } from './pages/unused-identities-page.js';
 import { ImpactPage } from './pages/impact-page.js';
+import { GroupsPage } from './pages/groups-page.js';
+import { GroupDetailPage } from './pages/groups/group-detail-page.js';
 import type { SubscriptionWire } from '../../src/wire/resources.js';
 
 const NAV = [
   { to: '/identities', label: 'Managed identities' },
   { to: '/resources', label: 'Resources' },
+  { to: '/groups', label: 'Groups' },
   { to: '/activity', label: 'Activity log' },
   { to: '/sign-ins', label: 'Sign-in log' },
   { to: '/unused', label: 'Unused identities' },
@@ -37,6 +40,8 @@ function Page({ route }: { route: Route }) {
       ) : (
         <ResourcesPage />
       );
+    case 'groups':
+      return rest.length === 1 ? <GroupDetailPage id={rest[0]!} /> : <GroupsPage />;
     case 'activity':
       return <ActivityLogPage query={route.query} />;
     case 'sign-ins':

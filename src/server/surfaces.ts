@@ -62,6 +62,7 @@ import type { AuditLogs } from './audit/audit-logs.js';
 import { activityLogRoutes } from './surfaces/arm/routes/activity-log.js';
 import { signInLogRoutes } from './surfaces/arm/routes/sign-in-log.js';
 import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
+import { assignmentImpactRoutes } from './surfaces/arm/routes/assignment-impact.js';
 import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
@@ -140,6 +141,7 @@ function armRoutes(
       joinTokens,
       revocations: new TokenRevocationService(d.store, d.clock, recorder),
     }),
+    ...assignmentImpactRoutes({ store: d.store, catalog }),
     ...roleAssignmentRoutes({
       assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog),
       baseUrl: d.baseUrl,

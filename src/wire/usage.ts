@@ -56,3 +56,35 @@ export interface MembershipImpact {
   /** The calling resources whose workloads asked for those tokens. */
   callingResources: ImpactedResource[];
 }
+
+/** One principal's share of removing a role assignment (docs/groups.md). */
+export interface MemberAssignmentImpact {
+  principalId: string;
+  displayName: string | null;
+  /** ARM id of the managed identity (user-assigned) or of its resource (system-assigned); null otherwise. */
+  identityResourceId: string | null;
+  /** Group ids from the principal's direct group to the assignment's group; empty when the assignment names it. */
+  via: string[];
+  /** The role's `actions` and `dataActions` patterns no other assignment of the principal keeps at the scope. */
+  lostActions: string[];
+  lostDataActions: string[];
+  /** The principal's other assignments (its own or its groups') that keep some of the role's permissions there. */
+  keptBy: { id: string; roleDefinitionId: string; scope: string; principalId: string }[];
+  /** The assignment's scope, when the principal asked tokens for it and loses something, per the sign-in log. */
+  resources: ImpactedResource[];
+  /** The calling resources whose workloads asked for those tokens. */
+  callingResources: ImpactedResource[];
+}
+
+/** What every principal the assignment reaches (a group's transitive members) would lose if it were removed. */
+export interface AssignmentImpact {
+  roleAssignment: {
+    id: string;
+    roleDefinitionId: string;
+    roleName: string | null;
+    scope: string;
+    principalId: string;
+    principalType: string;
+  };
+  members: MemberAssignmentImpact[];
+}

@@ -64,7 +64,7 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     const check = async (where: string) => report.push(...(await axeViolations(page)).map((v) => `${where}: ${v}`));
     await check('identities');
     await open(page, '/identities/rg-payments/payments-api', 'payments-api');
-    for (const tab of ['Associated resources', 'Role assignments', 'Federated credentials', 'Sign-ins']) {
+    for (const tab of ['Associated resources', 'Role assignments', 'Federated credentials', 'Sign-ins', 'Groups']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForLoadState('networkidle');
       await check(`identity tab ${tab}`);
@@ -78,6 +78,7 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
       ['/sign-ins', 'Sign-in log'],
       ['/unused', 'Unused identities'],
       ['/impact', 'Impact'],
+      ['/groups', 'Groups'],
     ] as const) {
       await open(page, hash, h1);
       await check(h1);

@@ -36,9 +36,11 @@ function urlOf(path: string, o: CallOptions): string {
     const u = new URL(path);
     return `${u.pathname}${u.search}`;
   }
-  const q = new URLSearchParams({ 'api-version': o.apiVersion });
+  // Microsoft Graph takes no api-version (the version is the path's /v1.0): graph calls pass ''.
+  const q = new URLSearchParams(o.apiVersion ? { 'api-version': o.apiVersion } : {});
   for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
-  return `${path}?${q.toString()}`;
+  const query = q.toString();
+  return query ? `${path}?${query}` : path;
 }
 
 function failure(status: number, body: unknown): ApiError {

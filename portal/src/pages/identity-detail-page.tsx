@@ -8,6 +8,7 @@ import { useSubscription } from '../subscription.js';
 import { AssociatedResourcesTab } from './identity/associated-tab.js';
 import { DeleteIdentityDialog } from './identity/delete-identity-dialog.js';
 import { FederatedCredentialsTab } from './identity/federated-tab.js';
+import { GroupsTab } from './identity/groups-tab.js';
 import { RoleAssignmentsTab } from './identity/role-assignments-tab.js';
 import { SignInsTab } from './identity/sign-ins-tab.js';
 import './identity/identity.css';
@@ -17,6 +18,7 @@ const TABS = [
   { id: 'roles', label: 'Role assignments' },
   { id: 'federated', label: 'Federated credentials' },
   { id: 'sign-ins', label: 'Sign-ins' },
+  { id: 'groups', label: 'Groups' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -69,6 +71,8 @@ function TabContent({ tab, identity, resourceGroup }: { tab: TabId; identity: Id
       return <FederatedCredentialsTab identity={identity} resourceGroup={resourceGroup} />;
     case 'sign-ins':
       return <SignInsTab identity={identity} />;
+    case 'groups':
+      return <GroupsTab principalId={identity.properties.principalId} />;
   }
 }
 

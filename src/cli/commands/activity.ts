@@ -11,6 +11,7 @@ interface ActivityOptions extends ClientOptions {
   resource?: string;
   correlationId?: string;
   caller?: string;
+  directory?: boolean;
 }
 
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
@@ -38,9 +39,12 @@ export function activityCommand(): Command {
     .option('--resource <id>', 'only events on this resource id')
     .option('--correlation-id <id>', 'only events of this request')
     .option('--caller <objectId>', 'only events by this principal')
+    .option('--directory', 'the tenant-scoped events instead: directory groups and memberships, assignments at /')
     .action(async (o: ActivityOptions) => {
       const client = clientFor(o);
-      const path = `/subscriptions/${client.subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01${activityFilter(o)}`;
+      // Tenant-scoped events have no subscription (docs/groups.md); Azure lists them at tenant scope.
+      const scope = o.directory ? '' : `/subscriptions/${client.subscriptionId}`;
+      const path = `${scope}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01${activityFilter(o)}`;
       const { value } = await listAll<ActivityEventWire>(client, path);
       print(o.output, value, value, [
         { header: 'time', get: (e) => e.eventTimestamp },

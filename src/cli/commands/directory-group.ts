@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ArmClient } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
+import { groupImpactCommand } from './directory-group-impact.js';
 
 /** The properties of a Graph group and of a member (service principal or group) the CLI shows. */
 interface DirectoryObject {
@@ -46,7 +47,7 @@ async function graphList(client: ArmClient, path: string): Promise<DirectoryObje
 }
 
 /** A group named by object id or by its exact display name (which must then be unique). */
-async function resolveGroup(client: ArmClient, group: string): Promise<string> {
+export async function resolveGroup(client: ArmClient, group: string): Promise<string> {
   if (GUID.test(group)) return group;
   const found = await graphList(client, `/v1.0/groups?$filter=${encodeURIComponent(`displayName eq ${quote(group)}`)}`);
   if (found.length === 1) return found[0]!.id;
@@ -57,7 +58,7 @@ async function resolveGroup(client: ArmClient, group: string): Promise<string> {
   );
 }
 
-const withGroup = (c: Command) =>
+export const withGroup = (c: Command) =>
   withClientOptions(c).requiredOption('-g, --group <idOrName>', 'group id or display name');
 
 function createCommand(): Command {
@@ -158,5 +159,6 @@ export function directoryGroupCommand(): Command {
     .addCommand(listCommand())
     .addCommand(showCommand())
     .addCommand(deleteCommand())
-    .addCommand(memberCommand());
+    .addCommand(memberCommand())
+    .addCommand(groupImpactCommand());
 }

@@ -120,20 +120,25 @@ function select<T extends object>(obj: T, fields: string | null): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.has(k.toLowerCase()))) as Partial<T>;
 }
 
-/** `GET /subscriptions/{id}/providers/Microsoft.Insights/eventtypes/management/values` (what `az monitor activity-log list` calls). */
+const VALUES = '/providers/Microsoft.Insights/eventtypes/management/values';
+
+/**
+ * `GET /subscriptions/{id}/providers/Microsoft.Insights/eventtypes/management/values` (what
+ * `az monitor activity-log list` calls), and the same path at tenant scope, Azure's Tenant Activity
+ * Logs (https://learn.microsoft.com/rest/api/monitor/tenant-activity-logs/list): events with no
+ * subscription — directory groups and memberships, assignments at `/` (docs/groups.md).
+ */
 export function activityLogRoutes(d: { store: Store; baseUrl: string; tenantId: string }): ArmRoute[] {
   const list = async (c: ArmCall) => {
-    const q = parseActivityFilter(c.ctx.query.get('$filter'), c.params['subscriptionId']!);
+    const q = parseActivityFilter(c.ctx.query.get('$filter'), c.params['subscriptionId'] ?? '');
     const p = await d.store.audit.query('activity', q, readTop(c.ctx, 200, 1000), readSkipToken(c.ctx));
     const value = p.items.map((r) => select(eventData(parseActivity(r), d.tenantId), c.ctx.query.get('$select')));
     return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, p.next)) };
   };
+  const common = { resourceType: TYPE, apiVersions: ACTIVITY_LOG_API_VERSIONS };
+  const methods = { GET: { action: 'Microsoft.Insights/eventtypes/values/read', handle: list } };
   return [
-    {
-      resourceType: TYPE,
-      apiVersions: ACTIVITY_LOG_API_VERSIONS,
-      pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values',
-      methods: { GET: { action: 'Microsoft.Insights/eventtypes/values/read', handle: list } },
-    },
+    { ...common, pattern: `/subscriptions/{subscriptionId}${VALUES}`, methods },
+    { ...common, pattern: VALUES, methods },
   ];
 }

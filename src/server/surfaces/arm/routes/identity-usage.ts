@@ -33,6 +33,29 @@ function days(c: ArmCall): number {
   return n;
 }
 
+/**
+ * A resource's system-assigned identity leaving group `groupId` (docs/groups.md); removing one of
+ * its role assignments is the assignment's own impact route (routes/assignment-impact.ts).
+ */
+async function systemImpact(d: IdentityUsageRouteDeps, c: ArmCall) {
+  const scope = c.params['scope']!;
+  const group = c.ctx.query.get('groupId');
+  if (!group)
+    throw new ArmError(
+      'InvalidParameter',
+      'groupId is required: the group the identity would leave. For a role assignment, ask GET {assignment id}/providers/OpenMI.Audit/impact.',
+      'groupId',
+    );
+  const r = await d.store.computeResources.get(scope);
+  if (!r?.systemPrincipalId)
+    throw new ArmError(
+      'ResourceNotFound',
+      `The resource '${scope}' does not exist or has no system-assigned identity.`,
+    );
+  const identity = { id: r.id, name: r.name, principalId: r.systemPrincipalId };
+  return { status: 200, body: await membershipImpact(d.store, identity, group) };
+}
+
 /** Per-identity usage (resources, role assignments, federated credentials, token use), unused identities and deletion impact. */
 export function identityUsageRoutes(d: IdentityUsageRouteDeps): ArmRoute[] {
   const common = { apiVersions: OPENMI_API_VERSIONS };
@@ -60,6 +83,12 @@ export function identityUsageRoutes(d: IdentityUsageRouteDeps): ArmRoute[] {
       resourceType: `${NS}/impact`,
       pattern: `${IDENTITY}/providers/${NS}/impact`,
       methods: { GET: { action: read, handle: impact } },
+    },
+    {
+      ...common,
+      resourceType: `${NS}/impact`,
+      pattern: `{*scope}/providers/Microsoft.ManagedIdentity/identities/default/providers/${NS}/impact`,
+      methods: { GET: { action: 'Microsoft.ManagedIdentity/identities/read', handle: (c) => systemImpact(d, c) } },
     },
     {
       ...common,
