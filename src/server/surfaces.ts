@@ -184,7 +184,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const issuer = new TimedTokenIssuer(d.metrics.tokens, d.keys, authority, d.clock, d.random, d.pool);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
-  const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics);
+  const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics, d.audit?.permissions);
   const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes);
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = countingSignIns(d.audit?.signIns ?? new LogSignInRecorder(d.log), d.metrics.tokens);
