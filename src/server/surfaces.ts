@@ -62,6 +62,7 @@ import type { AuditLogs } from './audit/audit-logs.js';
 import { activityLogRoutes } from './surfaces/arm/routes/activity-log.js';
 import { signInLogRoutes } from './surfaces/arm/routes/sign-in-log.js';
 import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
+import { accessReviewRoutes } from './surfaces/arm/routes/access-review.js';
 import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
@@ -155,6 +156,7 @@ function armRoutes(
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
+    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock }),
     ...keyVaultRoutes({
       vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
       baseUrl: d.baseUrl,
