@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { RbacAuthorizer } from '../src/server/rbac/rbac-authorizer.js';
+import { PermissionUsageRecorder } from '../src/server/audit/permission-usage.js';
+import { systemClock } from '../src/kernel/clock.js';
 import { BuiltinAndCustomRoleCatalog } from '../src/server/rbac/role-catalog.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
@@ -163,8 +165,11 @@ export async function runRbacBench(
     const store = await openStore({ kind: 'sqlite', path });
     const afterLoad = memory();
     try {
-      const authz = new RbacAuthorizer(store, new BuiltinAndCustomRoleCatalog(store));
+      // As the server wires it: allowed checks are counted for the access review (docs/audit.md).
+      const usage = new PermissionUsageRecorder(store, systemClock, { error: () => undefined });
+      const authz = new RbacAuthorizer(store, new BuiltinAndCustomRoleCatalog(store), undefined, usage);
       const checks = await timeChecks(authz, spec, 2);
+      await usage.close();
       // Other principals than the checks used, so this does not just re-read pages they brought in.
       const storeSamples = await timeStoreReads(store, spec, 3);
       return {

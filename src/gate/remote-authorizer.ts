@@ -12,8 +12,11 @@ export class RemoteAuthorizer implements Authorizer {
     scope: string,
     kind: 'action' | 'dataAction' = 'action',
   ): Promise<AccessDecision> {
+    // Each question decides a request the gate serves: the server counts allowed ones as usage.
     const body: CheckAccessRequest =
-      kind === 'action' ? { principalId, scope, action } : { principalId, scope, dataAction: action };
+      kind === 'action'
+        ? { principalId, scope, action, recordUsage: true }
+        : { principalId, scope, dataAction: action, recordUsage: true };
     const r = await this.client.request<CheckAccessWire>('POST', `${CHECK_ACCESS_PATH}?api-version=2025-01-01`, body);
     return { allowed: r.allowed === true, reason: r.reason };
   }

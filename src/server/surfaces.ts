@@ -62,6 +62,7 @@ import type { AuditLogs } from './audit/audit-logs.js';
 import { activityLogRoutes } from './surfaces/arm/routes/activity-log.js';
 import { signInLogRoutes } from './surfaces/arm/routes/sign-in-log.js';
 import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
+import { accessReviewRoutes } from './surfaces/arm/routes/access-review.js';
 import { assignmentImpactRoutes } from './surfaces/arm/routes/assignment-impact.js';
 import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
@@ -157,6 +158,7 @@ function armRoutes(
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
+    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock }),
     ...keyVaultRoutes({
       vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
       baseUrl: d.baseUrl,
@@ -186,7 +188,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const issuer = new TimedTokenIssuer(d.metrics.tokens, d.keys, authority, d.clock, d.random, d.pool);
   const verifier = new TokenVerifier(d.keys, authority, d.installation.tenantId, d.clock);
   const catalog = new BuiltinAndCustomRoleCatalog(d.store);
-  const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics);
+  const authorizer = new RbacAuthorizer(d.store, catalog, d.metrics, d.audit?.permissions);
   const hub = new InvalidationHub(new LogChangeRecorder(d.log), d.store.changes);
   const recorder: ChangeRecorder = hub;
   const signIns: SignInRecorder = countingSignIns(d.audit?.signIns ?? new LogSignInRecorder(d.log), d.metrics.tokens);

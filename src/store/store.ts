@@ -19,6 +19,7 @@ import type {
 } from './records.js';
 import type { AuditRepo } from './audit-repo.js';
 import type { GroupRepo } from './group-repo.js';
+import type { PermissionUsageRepo } from './permission-usage-repo.js';
 
 export type { GroupFilter, GroupRepo } from './group-repo.js';
 
@@ -64,6 +65,7 @@ export interface Store {
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;
+  readonly permissionUsage: PermissionUsageRepo;
   /** Notifications to the other nodes sharing this store (changes.ts); `tx.changes` sends them at commit. */
   readonly changes: ChangeBus;
 

@@ -56,8 +56,14 @@ export interface RoleDefinitionWire {
 /** `POST` here with a CheckAccessRequest: the decision RBAC would make, and why. */
 export const CHECK_ACCESS_PATH = '/providers/OpenMI.Authorization/checkAccess';
 
-/** Exactly one of `action` and `dataAction`. */
-export type CheckAccessRequest = { principalId: string; scope: string } & ({ action: string } | { dataAction: string });
+/**
+ * Exactly one of `action` and `dataAction`. `recordUsage: true` says the question decides a real
+ * request (openmi gate): an allowed answer then counts as the principal's use of the permission
+ * (docs/audit.md, permission usage); `openmi role explain` leaves it out.
+ */
+export type CheckAccessRequest = { principalId: string; scope: string; recordUsage?: boolean } & (
+  { action: string } | { dataAction: string }
+);
 
 /** What one of the principal's assignments contributed to a decision. */
 export type AssignmentVerdict =

@@ -10,6 +10,7 @@ import { federatedCredentialContract } from './federated-credentials.contract.js
 import { identityContract } from './identities.contract.js';
 import { clientSecretContract, principalContract } from './principals.contract.js';
 import { groupContract } from './groups.contract.js';
+import { permissionUsageContract } from './permission-usage.contract.js';
 import { resourceGroupContract } from './resource-groups.contract.js';
 import { roleAssignmentContract } from './role-assignments.contract.js';
 import { roleDefinitionContract } from './role-definitions.contract.js';
@@ -53,6 +54,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     resourceCascadeContract(newStore);
     auditContract(newStore);
     auditLanesContract(newStore);
+    permissionUsageContract(newStore);
     textContract(newStore);
     txContract(newStore);
     installLockContract(newStore);

@@ -13,6 +13,7 @@ import type { IdentityWire } from '../../wire/identities.js';
 import { federatedCredentialCommand } from './federated-credential.js';
 import { listResourcesCommand } from './identity-resources.js';
 import { impactCommand, unusedCommand, usageCommand } from './identity-usage.js';
+import { accessReviewCommand } from './access-review.js';
 
 interface Named extends ClientOptions {
   resourceGroup: string;
@@ -138,5 +139,6 @@ export function identityCommand(): Command {
     .addCommand(usageCommand())
     .addCommand(unusedCommand())
     .addCommand(impactCommand())
+    .addCommand(accessReviewCommand())
     .addCommand(federatedCredentialCommand());
 }

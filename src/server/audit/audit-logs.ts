@@ -4,6 +4,7 @@ import type { AuditLogName } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { BatchedAuditWriter, type AuditBatchObserver } from './batch-writer.js';
 import { FailedCallRecorder } from './failed-calls.js';
+import { PermissionUsageRecorder } from './permission-usage.js';
 import { PersistentSignInRecorder } from './sign-in-recorder.js';
 
 const DAY_MS = 86_400_000;
@@ -18,6 +19,8 @@ export async function pruneAuditLogs(
   const before = now - retentionDays * DAY_MS;
   const activity = await store.tx((tx) => tx.audit.prune('activity', before));
   const signIns = await store.tx((tx) => tx.audit.prune('signIns', before));
+  // Permission usage is kept as long as the logs it summarizes (whole UTC days).
+  await store.permissionUsage.prune(before - (before % DAY_MS));
   return { activity, signIns };
 }
 
@@ -29,6 +32,8 @@ export async function pruneAuditLogs(
 export class AuditLogs {
   readonly signIns: PersistentSignInRecorder;
   readonly failures: FailedCallRecorder;
+  /** Which permissions each principal used, flushed every 10 s and on close (docs/audit.md). */
+  readonly permissions: PermissionUsageRecorder;
   private readonly writers: BatchedAuditWriter[];
   private timer: NodeJS.Timeout | undefined;
   private sweep: Promise<unknown> = Promise.resolve();
@@ -46,6 +51,7 @@ export class AuditLogs {
     this.writers = [signIns, activity];
     this.signIns = new PersistentSignInRecorder(signIns, clock);
     this.failures = new FailedCallRecorder(activity, clock);
+    this.permissions = new PermissionUsageRecorder(store, clock, log);
   }
 
   /** Runs retention now and then every hour, on the housekeeping leader only (`lead`, Store.tryLead). */
@@ -56,6 +62,7 @@ export class AuditLogs {
         .catch((err: unknown) => this.log.error({ err }, 'audit retention failed'));
     };
     run();
+    this.permissions.start();
     this.timer = setInterval(run, RETENTION_INTERVAL_MS);
     this.timer.unref();
     return this;
@@ -66,6 +73,6 @@ export class AuditLogs {
     if (this.timer) clearInterval(this.timer);
     await this.sweep;
     this.signIns.close();
-    await Promise.all(this.writers.map((w) => w.close()));
+    await Promise.all([...this.writers.map((w) => w.close()), this.permissions.close()]);
   }
 }

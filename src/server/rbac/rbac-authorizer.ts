@@ -1,4 +1,5 @@
 import type { RoleAssignmentRecord } from '../../store/records.js';
+import type { UsageRecorder } from '../audit/permission-usage.js';
 import type { Store } from '../../store/store.js';
 import type { GroupRefWire } from '../../wire/authorization.js';
 import { transitiveGroups } from '../identities/group-expansion.js';
@@ -30,6 +31,8 @@ export class RbacAuthorizer implements Authorizer {
     private readonly store: Pick<Store, 'roleAssignments' | 'groups'>,
     private readonly catalog: RoleCatalog,
     private readonly observer?: DecisionObserver,
+    /** Counts each allowed check against the assignment that allowed it (docs/audit.md, permission usage). */
+    private readonly usage?: UsageRecorder,
   ) {}
 
   async check(
@@ -38,9 +41,24 @@ export class RbacAuthorizer implements Authorizer {
     scope: string,
     kind: OperationKind = 'action',
   ): Promise<AccessDecision> {
-    const { allowed, reason } = await this.explain(principalId, action, scope, kind);
-    this.observer?.rbacDecision(allowed, kind);
+    const { allowed, reason } = await this.decide(principalId, action, scope, kind);
     return { allowed, reason };
+  }
+
+  /** `explain` for a real request: the decision is counted (metrics) and, when allowed, recorded as usage. */
+  async decide(
+    principalId: string,
+    action: string,
+    scope: string,
+    kind: OperationKind = 'action',
+  ): Promise<Evaluation> {
+    const e = await this.explain(principalId, action, scope, kind);
+    this.observer?.rbacDecision(e.allowed, kind);
+    if (e.allowed && this.usage !== undefined) {
+      const granting = e.considered.find((c) => c.verdict === 'grants');
+      if (granting !== undefined) this.usage.granted(principalId, action, kind, scope, granting.id);
+    }
+    return e;
   }
 
   /** The decision plus every assignment of the principal and what it contributed. */

@@ -14,6 +14,7 @@ import { migration as postgres0011 } from './postgres/0011-sign-in-last-at.js';
 import { migration as postgres0012 } from './postgres/0012-sign-in-graph-keys.js';
 import { migration as postgres0013 } from './postgres/0013-audit-lanes.js';
 import { migration as postgres0014 } from './postgres/0014-groups.js';
+import { migration as postgres0015 } from './postgres/0015-permission-usage.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -28,6 +29,7 @@ import { migration as sqlite0011 } from './sqlite/0011-sign-in-last-at.js';
 import { migration as sqlite0012 } from './sqlite/0012-sign-in-graph-keys.js';
 import { migration as sqlite0013 } from './sqlite/0013-audit-lanes.js';
 import { migration as sqlite0014 } from './sqlite/0014-groups.js';
+import { migration as sqlite0015 } from './sqlite/0015-permission-usage.js';
 
 export type { Migration } from './migration.js';
 
@@ -47,6 +49,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0012,
   sqlite0013,
   sqlite0014,
+  sqlite0015,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -63,4 +66,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0012,
   postgres0013,
   postgres0014,
+  postgres0015,
 ]);

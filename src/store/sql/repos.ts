@@ -15,6 +15,7 @@ import { SqlLoginCodeRepo } from './login-codes.js';
 import { SqlMetaRepo } from './meta.js';
 import { SqlPrincipalRepo } from './principals.js';
 import { SqlGroupRepo } from './groups.js';
+import { SqlPermissionUsageRepo } from './permission-usage.js';
 import { SqlResourceGroupRepo } from './resource-groups.js';
 import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlRoleDefinitionRepo } from './role-definitions.js';
@@ -55,5 +56,6 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),
     agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),
+    permissionUsage: new SqlPermissionUsageRepo(db),
   };
 }

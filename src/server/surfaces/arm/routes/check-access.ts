@@ -9,6 +9,7 @@ interface CheckInput {
   operation: string;
   kind: 'action' | 'dataAction';
   scope: string;
+  recordUsage: boolean;
 }
 
 function input(c: ArmCall): CheckInput {
@@ -32,6 +33,7 @@ function input(c: ArmCall): CheckInput {
     scope,
     operation: (action ?? dataAction)!,
     kind: action !== undefined ? 'action' : 'dataAction',
+    recordUsage: b['recordUsage'] === true,
   };
 }
 
@@ -64,7 +66,9 @@ export function checkAccessRoutes(authorizer: RbacAuthorizer): ArmRoute[] {
                 `The client with object id '${c.caller!.objectId}' may not read role assignments at '${i.scope}', so it cannot check another principal's access there. (${own.reason})`,
               );
             }
-            const e = await authorizer.explain(i.principalId, i.operation, i.scope, i.kind);
+            // The gate's questions decide real requests and count as usage; `role explain`'s do not.
+            const ask = i.recordUsage ? authorizer.decide.bind(authorizer) : authorizer.explain.bind(authorizer);
+            const e = await ask(i.principalId, i.operation, i.scope, i.kind);
             const asked = i.kind === 'action' ? { action: i.operation } : { dataAction: i.operation };
             const body: CheckAccessWire = {
               allowed: e.allowed,

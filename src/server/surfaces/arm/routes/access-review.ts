@@ -1,0 +1,62 @@
+import type { Clock } from '../../../../kernel/clock.js';
+import type { Store } from '../../../../store/store.js';
+import { accessReview, type ReviewSubject } from '../../../rbac/access-review.js';
+import { UAI_TYPE } from '../../../identities/user-assigned.js';
+import type { RoleCatalog } from '../../../rbac/roles.js';
+import { OPENMI_API_VERSIONS } from '../api-versions.js';
+import { ArmError } from '../arm-errors.js';
+import type { ArmCall, ArmRoute } from '../router.js';
+
+export interface AccessReviewRouteDeps {
+  store: Store;
+  catalog: RoleCatalog;
+  clock: Clock;
+}
+
+const lastSegment = (id: string): string => id.slice(id.lastIndexOf('/') + 1);
+
+/** A user-assigned identity's id, or a resource id for its system-assigned identity. */
+async function subjectOf(store: Store, scope: string): Promise<ReviewSubject> {
+  if (scope.toLowerCase().includes(`/providers/${UAI_TYPE.toLowerCase()}/`)) {
+    const i = await store.identities.get(scope);
+    if (i) return { id: i.id, name: i.name, principalId: i.principalId };
+    throw new ArmError('ResourceNotFound', `The user-assigned identity '${scope}' was not found.`);
+  }
+  const r = await store.computeResources.get(scope);
+  if (r?.systemPrincipalId) return { id: r.id, name: lastSegment(r.id), principalId: r.systemPrincipalId };
+  throw new ArmError(
+    'ResourceNotFound',
+    `'${scope}' is neither a user-assigned identity nor a resource with a system-assigned identity. Name one of them.`,
+  );
+}
+
+function days(c: ArmCall): number {
+  const raw = c.ctx.query.get('days') ?? '30';
+  if (!/^\d{1,5}$/.test(raw))
+    throw new ArmError('InvalidParameter', `days must be a whole number of days, not '${raw}'.`, 'days');
+  return Number(raw);
+}
+
+/**
+ * `GET {identityId or resourceId}/providers/OpenMI.Audit/accessReview?days=N` (docs/audit.md):
+ * what the identity used of its permissions. It reveals the identity's role assignments, so it
+ * needs what reading them needs.
+ */
+export function accessReviewRoutes(d: AccessReviewRouteDeps): ArmRoute[] {
+  return [
+    {
+      pattern: '{*scope}/providers/OpenMI.Audit/accessReview',
+      resourceType: 'OpenMI.Audit/accessReview',
+      apiVersions: OPENMI_API_VERSIONS,
+      methods: {
+        GET: {
+          action: 'Microsoft.Authorization/roleAssignments/read',
+          handle: async (c) => {
+            const subject = await subjectOf(d.store, c.params['scope']!);
+            return { status: 200, body: await accessReview(d.store, d.catalog, d.clock, subject, days(c)) };
+          },
+        },
+      },
+    },
+  ];
+}
