@@ -156,7 +156,12 @@ function armRoutes(
     ...revocationRoutes(d.store.tokenRevocations),
     ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
-    ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
+    // Not through the token metrics: a gate's report is not a token request.
+    ...signInLogRoutes({
+      store: d.store,
+      baseUrl: d.baseUrl,
+      signIns: d.audit?.signIns ?? new LogSignInRecorder(d.log),
+    }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
     ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock }),
     ...keyVaultRoutes({

@@ -7,13 +7,15 @@ import type { SignInEventType, SignInFilter } from './sign-in-filter.js';
  * openmi's flows as Graph's sign-in categories (docs/wire/graph.md): a federated exchange always
  * signs in as a user-assigned identity, so it is a managed-identity sign-in, as Entra logs them
  * (https://learn.microsoft.com/graph/api/resources/managedidentity?view=graph-rest-beta). openmi
- * has no users: a portal login link signs a service principal in.
+ * has no users: a portal login link signs a service principal in, and so does a gate that takes a
+ * token as a database password (the token itself was logged when it was issued).
  */
 const EVENT_TYPE: Record<SignInFlow, SignInEventType> = {
   managedIdentity: 'managedIdentity',
   federated: 'managedIdentity',
   clientCredentials: 'servicePrincipal',
   loginLink: 'servicePrincipal',
+  gate: 'servicePrincipal',
 };
 
 const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
@@ -21,6 +23,7 @@ const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
   federated: 'federatedIdentityCredential',
   clientCredentials: 'clientSecret',
   loginLink: 'none',
+  gate: 'none',
 };
 
 /**
