@@ -118,7 +118,7 @@ function armRoutes(
   routes.push(
     ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...subscriptionRoutes(d.store),
-    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), authorizer, d.baseUrl),
     ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
