@@ -158,7 +158,7 @@ function armRoutes(
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
     ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock }),
+    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock, random: d.random, recorder, authorizer }),
     ...keyVaultRoutes({
       vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
       baseUrl: d.baseUrl,

@@ -58,3 +58,37 @@ export interface AccessReview {
   /** Null when nothing was used in the window: there is no evidence to build a role from. */
   suggestedRole: SuggestedRole | null;
 }
+
+/** An assignment the plan adds or removes. */
+export interface PlannedAssignment {
+  id: string;
+  scope: string;
+  roleDefinitionId: string;
+  roleName: string | null;
+}
+
+/** An observed call the identity could no longer make after the change. */
+export interface WouldDeny {
+  kind: OperationKindWire;
+  operation: string;
+  scope: string;
+  reason: string;
+}
+
+/**
+ * `POST …/accessReview/apply` (docs/audit.md): replace the identity's own assignments with the
+ * suggested role. `applied` is false for a dry run; a plan with `wouldDeny` is never applied.
+ */
+export interface AccessApplyPlan {
+  identityId: string;
+  principalId: string;
+  days: number;
+  /** The custom role to create (or the existing one of that name and content, reused). */
+  role: SuggestedRole & { id: string; exists: boolean };
+  assignment: PlannedAssignment;
+  removes: PlannedAssignment[];
+  /** How many distinct observed (operation, scope) pairs were re-decided against the new assignments. */
+  checked: number;
+  wouldDeny: WouldDeny[];
+  applied: boolean;
+}

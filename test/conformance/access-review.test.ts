@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
-import type { AccessReview } from '../../src/wire/access-review.js';
+import type { AccessApplyPlan, AccessReview } from '../../src/wire/access-review.js';
+import type { ActivityEventWire } from '../../src/wire/activity-log.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/least-privilege.client.js', import.meta.url));
@@ -147,6 +148,40 @@ await forEachStore((storeName, storeSpec) => {
       const table = await cli.ok('identity', 'access-review', '--resource', app.id);
       assert.match(table, /only Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action used; the rest unused/);
       assert.match(table, /suggested role 'app least privilege'/);
+
+      // --dry-run: the plan, re-checked against the evidence, and nothing changed.
+      const dry = await cli.json<AccessApplyPlan>('identity', 'access-review', '--resource', app.id, '--dry-run');
+      assert.deepEqual([dry.applied, dry.wouldDeny, dry.checked], [false, [], 2]);
+      assert.deepEqual(dry.removes.map((x) => x.id).sort(), [contributor, officer].sort());
+      assert.equal((await t.arm('GET', `${contributor}?api-version=2022-04-01`)).status, 200);
+      // --apply: role, assignment and removals in one transaction, one correlation id in the log.
+      const applied = await cli.json<AccessApplyPlan>('identity', 'access-review', '--resource', app.id, '--apply');
+      assert.equal(applied.applied, true);
+      for (const gone of [contributor, officer])
+        assert.equal((await t.arm('GET', `${gone}?api-version=2022-04-01`)).status, 404);
+      const events = await cli.json<ActivityEventWire[]>('activity', 'list', '-g', rgName);
+      const ops = (id: string) => events.filter((e) => e.resourceId?.toLowerCase() === id.toLowerCase());
+      const mine = [applied.assignment.id, contributor, officer].map((id) => ops(id)[0]!);
+      assert.deepEqual(
+        mine.map((e) => e.operationName?.value.split('/').pop()),
+        ['write', 'delete', 'delete'],
+      );
+      assert.equal(new Set(mine.map((e) => e.correlationId)).size, 1, 'one step');
+
+      // The same workload again: not one refusal; a write it never made is refused, with why.
+      const again = workload(t, app.id, vault.properties.vaultUri);
+      try {
+        for (let i = 0; i < 2; i++) {
+          assert.equal((await again.call({ op: 'getSecret', name: 'db-password' })).result, 's3cret');
+          assert.deepEqual((await again.call({ op: 'listGroups' })).result, [rgName]);
+        }
+        const write = await again.call({ op: 'setSecret', name: 'db-password', value: 'changed' });
+        assert.equal(write.statusCode, 403, JSON.stringify(write));
+        assert.match(write.message!, /setSecret\/action/);
+        assert.match(write.message!, /app least privilege/);
+      } finally {
+        await again.close();
+      }
     });
   });
 });
