@@ -92,3 +92,29 @@ export interface AccessApplyPlan {
   wouldDeny: WouldDeny[];
   applied: boolean;
 }
+
+/** What one member of a group used of one of the group's assignments. */
+export interface GroupMemberUse {
+  principalId: string;
+  displayName: string | null;
+  /** The identity's resource (user-assigned identity, or the resource of a system-assigned one). */
+  identityResourceId: string | null;
+  used: UsedOperation[];
+}
+
+export interface GroupAssignmentReview extends AssignmentReview {
+  /** The members whose calls this assignment allowed, each with what it used. */
+  members: GroupMemberUse[];
+}
+
+/** `GET /providers/OpenMI.Audit/groupAccessReviews/{groupId}` (docs/audit.md): who used the group's roles. */
+export interface GroupAccessReview {
+  groupId: string;
+  displayName: string;
+  days: number;
+  from: string;
+  assignments: GroupAssignmentReview[];
+  unusedAssignments: string[];
+  /** Transitive members (service principals) none of whose calls any of the group's assignments allowed. */
+  membersWithoutUse: Omit<GroupMemberUse, 'used'>[];
+}

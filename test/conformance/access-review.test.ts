@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
-import type { AccessApplyPlan, AccessReview } from '../../src/wire/access-review.js';
+import type { AccessApplyPlan, AccessReview, GroupAccessReview } from '../../src/wire/access-review.js';
 import type { ActivityEventWire } from '../../src/wire/activity-log.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/least-privilege.client.js', import.meta.url));
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
+const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
 const READ_RG = 'Microsoft.Resources/subscriptions/resourceGroups/read';
 
@@ -54,13 +55,13 @@ await forEachStore((storeName, storeSpec) => {
       assert.equal(r.status, 201, r.text);
       return { id: r.json.id as string, principalId: r.json.identity.principalId as string };
     };
-    const assign = async (scope: string, role: string, principalId: string) => {
+    const assign = async (scope: string, role: string, principalId: string, principalType = 'ServicePrincipal') => {
       const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
       const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
         properties: {
           roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
           principalId,
-          principalType: 'ServicePrincipal',
+          principalType,
         },
       });
       assert.equal(r.status, 201, r.text);
@@ -182,6 +183,42 @@ await forEachStore((storeName, storeSpec) => {
       } finally {
         await again.close();
       }
+    });
+
+    it("a group's review: which member used which of the group's permissions", async () => {
+      const cli = cliFor(t);
+      const group = await cli.json<{ id: string }>('directory-group', 'create', '-n', 'secret-readers');
+      const [reader, idle] = [await vm('grp-reader'), await vm('grp-idle')];
+      for (const m of [reader, idle])
+        await cli.ok('directory-group', 'member', 'add', '-g', 'secret-readers', '--member-id', m.principalId);
+      const viaGroup = await assign(vault.id, SECRETS_USER, group.id, 'Group');
+      const w = workload(t, reader.id, vault.properties.vaultUri);
+      try {
+        for (let i = 0; i < 2; i++)
+          assert.equal((await w.call({ op: 'getSecret', name: 'db-password' })).result, 's3cret');
+      } finally {
+        await w.close();
+      }
+      const port = Number(new URL(t.server.baseUrl).port);
+      await t.server.close();
+      t = await startTestServer({ store: spec.spec, onStop: spec.drop, dataDir: t.dataDir, port });
+
+      const r = await cliFor(t).json<GroupAccessReview>('directory-group', 'access-review', '-g', 'secret-readers');
+      assert.equal(r.groupId, group.id);
+      assert.deepEqual(r.unusedAssignments, []);
+      const [a] = r.assignments;
+      assert.equal(a!.id, viaGroup);
+      assert.deepEqual(
+        a!.members.map((m) => [m.principalId, m.used.map((u) => [u.operation, u.count])]),
+        [[reader.principalId, [[GET_SECRET, 2]]]],
+      );
+      assert.deepEqual(a!.unused.dataActions, ['Microsoft.KeyVault/vaults/secrets/readMetadata/action']);
+      assert.deepEqual(
+        r.membersWithoutUse.map((m) => m.principalId),
+        [idle.principalId],
+      );
+      const table = await cliFor(t).ok('directory-group', 'access-review', '-g', 'secret-readers');
+      assert.match(table, /grp-reader\s+dataAction\s+Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action\s+2/);
     });
   });
 });

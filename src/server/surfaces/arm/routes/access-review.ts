@@ -3,6 +3,7 @@ import type { Random } from '../../../../kernel/ids.js';
 import type { ChangeRecorder } from '../../../audit/changes.js';
 import { applyAccessReview } from '../../../rbac/access-apply.js';
 import type { Authorizer } from '../../../rbac/authorizer.js';
+import { groupAccessReview } from '../../../rbac/group-access-review.js';
 import type { Store } from '../../../../store/store.js';
 import { accessReview, type ReviewSubject } from '../../../rbac/access-review.js';
 import { UAI_TYPE } from '../../../identities/user-assigned.js';
@@ -59,6 +60,21 @@ function days(c: ArmCall): number {
  */
 export function accessReviewRoutes(d: AccessReviewRouteDeps): ArmRoute[] {
   return [
+    {
+      // A group's assignments may be anywhere in the tenant: reading them all needs the root.
+      pattern: '/providers/OpenMI.Audit/groupAccessReviews/{groupId}',
+      resourceType: 'OpenMI.Audit/groupAccessReviews',
+      apiVersions: OPENMI_API_VERSIONS,
+      methods: {
+        GET: {
+          action: 'Microsoft.Authorization/roleAssignments/read',
+          handle: async (c) => ({
+            status: 200,
+            body: await groupAccessReview(d.store, d.catalog, d.clock, c.params['groupId']!, days(c)),
+          }),
+        },
+      },
+    },
     {
       pattern: '{*scope}/providers/OpenMI.Audit/accessReview',
       resourceType: 'OpenMI.Audit/accessReview',
