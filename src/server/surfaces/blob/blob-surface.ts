@@ -3,7 +3,9 @@ import type { RequestContext, Surface } from '../../../kernel/http/context.js';
 import type { Authorizer } from '../../rbac/authorizer.js';
 import type { Store } from '../../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
-import { sharedKeyAccessAllowed, type StorageAccountService } from '../../storage-accounts/accounts.js';
+import { hnsEnabled, sharedKeyAccessAllowed, type StorageAccountService } from '../../storage-accounts/accounts.js';
+import type { PathAccessService } from '../../datalake/access.js';
+import { blobAclNeeds } from '../../datalake/blob-acl.js';
 import type { StorageAccountRecord } from '../../../store/storage.js';
 import { renderStorageError, StorageError } from './blob-errors.js';
 import { BlobHandlers } from './blob-handlers.js';
@@ -25,6 +27,8 @@ export interface BlobSurfaceDeps {
   /** Built with resource STORAGE_RESOURCE. */
   bearer: DataPlaneAuthenticator;
   authorizer: Authorizer;
+  /** Path ACLs, consulted on hierarchical-namespace accounts when RBAC does not grant a data action. */
+  access?: PathAccessService;
   zone: string;
   tenantId: string;
   loginUrl: string;
@@ -49,13 +53,17 @@ export class BlobSurface implements Surface {
 
   async handle(ctx: RequestContext): Promise<void> {
     const local = labelUnder(ctx.hostname, this.suffix);
-    const name = local ?? labelUnder(ctx.hostname, AZURE_BLOB_SUFFIX) ?? '';
+    await this.serve(ctx, local ?? labelUnder(ctx.hostname, AZURE_BLOB_SUFFIX) ?? '', local !== undefined);
+  }
+
+  /** Also the dfs endpoint's blob-style requests (the Data Lake SDK's reads, on a host it cannot map to blob). */
+  async serve(ctx: RequestContext, name: string, local: boolean): Promise<void> {
     const resolved = await this.d.accounts.resolve(name);
     if (!resolved) throw new StorageError('ResourceNotFound', `The storage account '${name}' does not exist.`);
     const op = classify(ctx.method, ctx.segments, ctx.query);
     await this.authenticate(ctx, op, resolved.record, resolved.keys);
     // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
-    const port = local === undefined ? 443 : ctx.req.socket.localPort;
+    const port = !local ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
     await this.handlers.handle({ ctx, op, account: resolved.record.name, endpoint });
   }
@@ -107,11 +115,22 @@ export class BlobSurface implements Surface {
     const caller = await this.d.bearer.authenticate(authorization);
     const scope = op.container ? `${accountId}/blobServices/default/containers/${op.container}` : accountId;
     const decision = await this.d.authorizer.check(caller.principalId, op.rbac.action, scope, op.rbac.kind);
-    if (!decision.allowed)
+    if (!decision.allowed && !(await this.aclGrants(ctx, op, record, caller.principalId)))
       throw new StorageError(
         'AuthorizationPermissionMismatch',
         `This request is not authorized to perform this operation using this permission. (${decision.reason})`,
       );
+  }
+
+  private async aclGrants(
+    ctx: RequestContext,
+    op: Operation,
+    record: StorageAccountRecord,
+    oid: string,
+  ): Promise<boolean> {
+    if (!this.d.access || !hnsEnabled(record) || op.rbac.kind !== 'dataAction' || !op.container) return false;
+    const needs = blobAclNeeds(op.name, op.blob, ctx.query.get('prefix') ?? '');
+    return needs !== undefined && this.d.access.allows(record.name, op.container, oid, needs);
   }
 
   /** 401s carry the challenge the SDK's tenant-discovery policy parses (docs/wire/blob.md). */
