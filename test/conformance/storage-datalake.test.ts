@@ -168,5 +168,42 @@ await forEachStore((storeName, storeSpec) => {
       );
       assert.equal(none['readOpen'], 'via acl');
     });
+
+    it('isHnsEnabled is set at creation only; deleting the account takes its file systems and ACLs', async () => {
+      const V = 'api-version=2023-05-01';
+      const body = { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' };
+      const off = await t.arm('PUT', `${accountId}?${V}`, { ...body, properties: { isHnsEnabled: false } });
+      assert.equal(off.status, 400, off.text);
+      const patched = await t.arm('PATCH', `${accountId}?${V}`, { properties: { isHnsEnabled: false } });
+      assert.equal(patched.status, 400, patched.text);
+      const kept = await t.arm('PUT', `${accountId}?${V}`, body);
+      assert.equal(kept.json.properties.isHnsEnabled, true, 'a PUT without it keeps it');
+      const bad = await t.arm('PUT', `${accountId}x?${V}`, { ...body, properties: { isHnsEnabled: 'yes' } });
+      assert.equal(bad.status, 400, bad.text);
+      const account = accountId.split('/').pop()!;
+      const keyOf = async () => (await t.arm('POST', `${accountId}/listKeys?${V}`)).json.keys[0].value as string;
+      const before = await withKey(t, { script: 'list', url, fs: 'acl', account, key: await keyOf() });
+      assert.ok((before['list'] as string[]).includes('open/mine.txt'), JSON.stringify(before));
+      assert.equal((await t.arm('DELETE', `${accountId}?${V}`)).status, 200);
+      const flat = await t.arm('PUT', `${accountId}?${V}`, body);
+      assert.equal(flat.status, 200, flat.text);
+      const refused = await withKey(t, { script: 'list', url, fs: 'acl', account, key: await keyOf() });
+      assert.deepEqual(
+        refused['list'],
+        { error: 'EndpointUnsupportedAccountFeatures', status: 409 },
+        'no dfs without hns',
+      );
+      assert.equal((await t.arm('DELETE', `${accountId}?${V}`)).status, 200);
+      assert.equal(
+        (await t.arm('PUT', `${accountId}?${V}`, { ...body, properties: { isHnsEnabled: true } })).status,
+        200,
+      );
+      const after = await withKey(t, { script: 'list', url, fs: 'acl', account, key: await keyOf() });
+      assert.deepEqual(
+        after['list'],
+        { error: 'FilesystemNotFound', status: 404 },
+        'the old file system went with the account',
+      );
+    });
   });
 });

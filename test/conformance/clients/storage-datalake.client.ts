@@ -12,7 +12,7 @@ import {
 } from '@azure/storage-file-datalake';
 
 const a = JSON.parse(process.argv[2]!) as {
-  script: 'round' | 'acl-setup' | 'acl-probe';
+  script: 'round' | 'acl-setup' | 'acl-probe' | 'list';
   url: string;
   fs: string;
   oid?: string;
@@ -80,6 +80,8 @@ if (a.script === 'round') {
     fs.getDirectoryClient('').setAccessControl(acl(`user::rwx,group::r-x,other::--x`)).then(ok),
   );
   await step('rootAcl', async () => (await fs.getDirectoryClient('').getAccessControl()).permissions?.other);
+} else if (a.script === 'list') {
+  await step('list', list);
 } else {
   await step('readClosed', () => read(fs.getFileClient('closed/secret.txt')));
   await step('writeOpen', () => write(fs.getFileClient('open/mine.txt'), ['via acl']));
