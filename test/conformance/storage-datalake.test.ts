@@ -118,6 +118,7 @@ await forEachStore((storeName, storeSpec) => {
         whole: 'hello data lake',
         range: 'data',
         rename: 'ok',
+        intoItself: { error: 'InvalidDestinationPath', status: 400 },
         list: ['d2/', 'd2/a.txt', 'd2/sub/'],
         acl: { owner: vm.principalId, group: '$superuser', permissions: { read: true, write: true, execute: false } },
         deleteNonRecursive: { error: 'DirectoryNotEmpty', status: 409 },

@@ -62,6 +62,7 @@ if (a.script === 'round') {
   await step('whole', () => read(fs.getFileClient('d1/a.txt')));
   await step('range', () => read(fs.getFileClient('d1/a.txt'), 6, 4));
   await step('rename', () => fs.getDirectoryClient('d1').move('d2').then(ok));
+  await step('intoItself', () => fs.getDirectoryClient('d2').move('d2/sub/inner').then(ok));
   await step('list', list);
   await step('acl', async () => {
     const r = await fs.getFileClient('d2/a.txt').getAccessControl();

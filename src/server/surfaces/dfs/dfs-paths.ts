@@ -1,4 +1,5 @@
 import type { Clock } from '../../../kernel/clock.js';
+import { MAX_BLOB_BYTES } from '../blob/blob-handlers.js';
 import type { Store, StoreRepos } from '../../../store/store.js';
 import type { BlobRecord } from '../../../store/storage.js';
 import { applyAcl, childAccess, symbolic } from '../../datalake/acl.js';
@@ -94,6 +95,9 @@ export class DfsPathWrites {
     if (isFolder(b)) throw new DfsError(400, 'InvalidFlushOperation', 'The resource is a directory.');
     const position = positionOf(t);
     const blocks = await this.store.blobs.getBlocks(t.account, t.op.fs, t.op.path);
+    // The blob plane's bound on uncommitted blocks holds for appends too.
+    if (blocks.size >= 50_000)
+      throw new DfsError(409, 'BlockCountExceedsLimit', 'Flush before appending more than 50,000 times.');
     const expected = [...blocks.values()].reduce((n, x) => n + x.length, b.size);
     if (position !== expected)
       throw new DfsError(
@@ -102,7 +106,7 @@ export class DfsPathWrites {
         `The append position ${position} is not the end of the data (${expected}).`,
       );
     const content = await dfsBody(t);
-    if (expected + content.length > 32 * 1024 * 1024)
+    if (expected + content.length > MAX_BLOB_BYTES)
       throw new DfsError(413, 'RequestBodyTooLarge', 'The file would exceed 32 MiB (ADR 0007).');
     await this.store.blobs.putBlock(t.account, t.op.fs, t.op.path, blockId(position), content, this.clock.now());
     sendDfs(t, 202, { 'x-ms-request-server-encrypted': 'true' });
@@ -111,7 +115,9 @@ export class DfsPathWrites {
   async FlushData(t: DfsTarget): Promise<void> {
     const b = await this.blob(t);
     const position = positionOf(t);
-    const blocks = [...(await this.store.blobs.getBlocks(t.account, t.op.fs, t.op.path)).entries()].sort();
+    const blocks = [...(await this.store.blobs.getBlocks(t.account, t.op.fs, t.op.path)).entries()].sort(([x], [y]) =>
+      x < y ? -1 : 1,
+    );
     const committed = (await this.store.blobs.getContent(t.account, t.op.fs, t.op.path)) ?? Buffer.alloc(0);
     const parts = [committed];
     let at = committed.length;
@@ -139,6 +145,8 @@ export class DfsPathWrites {
 
   async RenamePath(t: DfsTarget): Promise<void> {
     const source = t.op.source!;
+    if (t.op.path === source || t.op.path.startsWith(`${source}/`))
+      throw new DfsError(400, 'InvalidDestinationPath', 'The destination path is the source or lies under it.');
     await this.store.tx(async (tx) => {
       await this.requireFs(t, tx);
       if (!(await tx.blobs.getBlob(t.account, t.op.fs, source)))
