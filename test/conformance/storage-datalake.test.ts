@@ -120,7 +120,7 @@ await forEachStore((storeName, storeSpec) => {
         rename: 'ok',
         intoItself: { error: 'InvalidDestinationPath', status: 400 },
         list: ['d2/', 'd2/a.txt', 'd2/sub/'],
-        acl: { owner: vm.principalId, group: '$superuser', permissions: { read: true, write: true, execute: false } },
+        acl: { owner: vm.principalId, group: vm.principalId, permissions: { read: true, write: true, execute: false } },
         deleteNonRecursive: { error: 'DirectoryNotEmpty', status: 409 },
         delete: 'ok',
         listAfter: [],

@@ -30,6 +30,20 @@ export class PathAccessService {
     return (await this.store.dataLake.getAccess(account, fs, path)) ?? UNRECORDED;
   }
 
+  /** A new file system's root: owner and owning group the creator (`$superuser` under a key or SAS). */
+  async recordRoot(account: string, fs: string, creator: string | undefined): Promise<void> {
+    const owner = creator ?? SUPERUSER;
+    await this.store.dataLake.putAccess({
+      account,
+      container: fs,
+      name: '',
+      owner,
+      group: owner,
+      permissions: 'rwxr-x---',
+      acl: '',
+    });
+  }
+
   async allows(account: string, fs: string, oid: string, needs: readonly AclNeed[]): Promise<boolean> {
     // Direct memberships: named-group entries of the caller's own groups (nested groups: docs/data-planes.md).
     const groups = (await this.store.groups.listMemberships(oid)).map((m) => m.groupId);

@@ -61,11 +61,14 @@ export class BlobSurface implements Surface {
     const resolved = await this.d.accounts.resolve(name);
     if (!resolved) throw new StorageError('ResourceNotFound', `The storage account '${name}' does not exist.`);
     const op = classify(ctx.method, ctx.segments, ctx.query);
-    await this.authenticate(ctx, op, resolved.record, resolved.keys);
+    const oid = await this.authenticate(ctx, op, resolved.record, resolved.keys);
     // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
     const port = !local ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
     await this.handlers.handle({ ctx, op, account: resolved.record.name, endpoint });
+    // A file system made here (as the Data Lake SDK makes them) has its creator as root owner (the ACL doc's case 1).
+    if (op.name === 'CreateContainer' && hnsEnabled(resolved.record) && ctx.res.statusCode === 201)
+      await this.d.access?.recordRoot(resolved.record.name, op.container!, oid);
   }
 
   renderError(ctx: RequestContext, err: unknown): void {
@@ -84,7 +87,7 @@ export class BlobSurface implements Surface {
     op: Operation,
     record: StorageAccountRecord,
     keys: string[],
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     const { name: account, id: accountId } = record;
     const authorization = ctx.req.headers.authorization ?? '';
     // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
@@ -92,10 +95,13 @@ export class BlobSurface implements Surface {
     const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
     if (keyBased && !sharedKeyAccessAllowed(record))
       throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
-    if (ctx.query.has('sig'))
-      return verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
+    if (ctx.query.has('sig')) {
+      verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
+      return undefined;
+    }
     if (authorization.startsWith('SharedKey ')) {
-      if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', account, keys)) return;
+      if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', account, keys))
+        return undefined;
       throw new StorageError(
         'AuthenticationFailed',
         'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
@@ -120,6 +126,7 @@ export class BlobSurface implements Surface {
         'AuthorizationPermissionMismatch',
         `This request is not authorized to perform this operation using this permission. (${decision.reason})`,
       );
+    return caller.principalId;
   }
 
   private async aclGrants(
