@@ -13,6 +13,7 @@ export const DOMAINS = [
   'tokens',
   'identities',
   'storage-accounts',
+  'datalake', // Data Lake path ACLs (docs/data-planes.md#data-lake)
   'resources', // compute resources and what spans every kind: listing, a group's deletion
   'key-vaults',
   'rbac',
@@ -21,7 +22,18 @@ export const DOMAINS = [
 ];
 
 /** HTTP surfaces, lowest first: a surface imports only surfaces listed before it (shared auth, ARM's authentication). */
-export const SURFACES = ['data-plane-auth', 'ops', 'oauth', 'agent-api', 'blob', 'keyvault', 'arm', 'graph', 'portal'];
+export const SURFACES = [
+  'data-plane-auth',
+  'ops',
+  'oauth',
+  'agent-api',
+  'blob',
+  'dfs',
+  'keyvault',
+  'arm',
+  'graph',
+  'portal',
+];
 
 const el = (type, pattern, extra = {}) => ({ type, pattern, partialMatch: false, ...extra });
 

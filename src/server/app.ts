@@ -59,7 +59,14 @@ export const endpointPathOf = (dataDir: string) => join(dataDir, 'endpoint.json'
  */
 function certificateNames(cfg: Config, baseUrl: string): { dnsNames: string[]; ipAddresses: string[] } {
   const zone = cfg.dataPlaneZone;
-  const dnsNames = new Set(['localhost', `*.vault.${zone}`, `*.blob.${zone}`, `*.queue.${zone}`, `*.table.${zone}`]);
+  const dnsNames = new Set([
+    'localhost',
+    `*.vault.${zone}`,
+    `*.blob.${zone}`,
+    `*.dfs.${zone}`,
+    `*.queue.${zone}`,
+    `*.table.${zone}`,
+  ]);
   for (const name of AZURE_CERTIFICATE_NAMES) dnsNames.add(name);
   const ipAddresses = new Set(['127.0.0.1', '::1']);
   const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');

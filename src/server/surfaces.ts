@@ -72,6 +72,8 @@ import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
+import { DfsSurface } from './surfaces/dfs/dfs-surface.js';
+import { PathAccessService } from './datalake/access.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
 import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
 import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
@@ -260,19 +262,22 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
     maxBodyBytes: d.cfg.maxBodyBytes,
   });
-  const blob = new BlobSurface({
+  const storage = {
     store: d.store,
     clock: d.clock,
     accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
     authorizer,
     bearer: new DataPlaneAuthenticator({ verifier, revocations, authorizer, resource: STORAGE_RESOURCE }),
+    access: new PathAccessService(d.store),
     zone: d.cfg.dataPlaneZone,
     tenantId: d.installation.tenantId,
     loginUrl: d.baseUrl,
-  });
+  };
+  const blob = new BlobSurface(storage);
   return [
     vault,
     blob,
+    new DfsSurface({ ...storage, blob }),
     new OpsSurface(d.store, d.metrics),
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),

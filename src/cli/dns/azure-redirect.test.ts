@@ -15,9 +15,16 @@ describe("Azure's host names under openmi run", () => {
       'LOGIN.microsoftonline.com.',
       'kv1.vault.azure.net',
       'acct.blob.core.windows.net',
+      'acct.dfs.core.windows.net',
     ])
       assert.equal(azureHostKind(h), 'served', h);
-    for (const h of ['ns.servicebus.windows.net', 'a.b.vault.azure.net', 'vault.azure.net', 'login.windows.net'])
+    for (const h of [
+      'ns.servicebus.windows.net',
+      'a.b.dfs.core.windows.net',
+      'a.b.vault.azure.net',
+      'vault.azure.net',
+      'login.windows.net',
+    ])
       assert.equal(azureHostKind(h), 'unserved', h);
     for (const h of ['example.com', 'notazure.com', 'registry.npmjs.org', 'learn.microsoft.com'])
       assert.equal(azureHostKind(h), undefined, h);

@@ -9,6 +9,8 @@ import type { Page, ResourceListing, Store, StoreRepos } from '../../store/store
 import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import { changeInTransaction } from '../audit/changes-batch.js';
 import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
+import { checkHns, keepHns } from './hns.js';
+export { hnsEnabled } from './hns.js';
 
 export const STORAGE_TYPE = 'Microsoft.Storage/storageAccounts';
 export type KeyName = 'key1' | 'key2';
@@ -127,11 +129,12 @@ export class StorageAccountService {
     const existing = await tx.storageAccounts.get(accountIdOf(a));
     const now = this.clock.now();
     const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+    checkHns(b, existing);
     if (existing) {
       const record = {
         ...existing,
         tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']),
-        body: rest,
+        body: keepHns(rest, existing),
         updatedAt: now,
       };
       await tx.storageAccounts.update(record);
@@ -168,6 +171,7 @@ export class StorageAccountService {
     const b = body as Record<string, unknown>;
     return changeInTransaction(this, actor, async (tx, batch) => {
       const existing = await this.get(a, tx);
+      checkHns(b, existing);
       const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
       const props = {
         ...(existing.body['properties'] as object | undefined),
