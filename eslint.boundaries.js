@@ -21,7 +21,18 @@ export const DOMAINS = [
 ];
 
 /** HTTP surfaces, lowest first: a surface imports only surfaces listed before it (shared auth, ARM's authentication). */
-export const SURFACES = ['data-plane-auth', 'ops', 'oauth', 'agent-api', 'blob', 'keyvault', 'arm', 'graph', 'portal'];
+export const SURFACES = [
+  'data-plane-auth',
+  'ops',
+  'oauth',
+  'agent-api',
+  'blob',
+  'queue',
+  'keyvault',
+  'arm',
+  'graph',
+  'portal',
+];
 
 const el = (type, pattern, extra = {}) => ({ type, pattern, partialMatch: false, ...extra });
 

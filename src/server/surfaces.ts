@@ -72,6 +72,7 @@ import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
+import { QueueSurface } from './surfaces/queue/queue-surface.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
 import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
 import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
@@ -255,7 +256,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
     maxBodyBytes: d.cfg.maxBodyBytes,
   });
-  const blob = new BlobSurface({
+  const storage = {
     store: d.store,
     clock: d.clock,
     accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
@@ -264,10 +265,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     zone: d.cfg.dataPlaneZone,
     tenantId: d.installation.tenantId,
     loginUrl: d.baseUrl,
-  });
+  };
   return [
     vault,
-    blob,
+    new BlobSurface(storage),
+    new QueueSurface({ ...storage, random: d.random }),
     new OpsSurface(d.store, d.metrics),
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),

@@ -25,6 +25,7 @@ export type { GroupFilter, GroupRepo } from './group-repo.js';
 
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
+import type { QueueRepo } from './queues.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
@@ -61,6 +62,7 @@ export interface Store {
   readonly audit: AuditRepo;
   readonly storageAccounts: StorageAccountRepo;
   readonly blobs: BlobRepo;
+  readonly queues: QueueRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;

@@ -20,6 +20,7 @@ import { SqlResourceGroupRepo } from './resource-groups.js';
 import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlRoleDefinitionRepo } from './role-definitions.js';
 import { SqlBlobRepo } from './blobs.js';
+import { SqlQueueRepo } from './queues.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
 import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
@@ -52,6 +53,7 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     audit: new SqlAuditRepo(db, lanes),
     storageAccounts: new SqlStorageAccountRepo(db),
     blobs: new SqlBlobRepo(db),
+    queues: new SqlQueueRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),

@@ -1,0 +1,89 @@
+import type { RequestContext } from '../../../kernel/http/context.js';
+import type { StorageAccountRecord } from '../../../store/storage.js';
+import type { Authorizer } from '../../rbac/authorizer.js';
+import { sharedKeyAccessAllowed } from '../../storage-accounts/accounts.js';
+import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
+import { StorageError } from './blob-errors.js';
+import { verifySharedKey } from './shared-key.js';
+
+export const STORAGE_RESOURCE = 'https://storage.azure.com';
+/** Azure documents OAuth on Storage from this version on. */
+const MIN_BEARER_VERSION = '2017-11-09';
+/** Azure's text for Shared Key or an account-key SAS on an account with allowSharedKeyAccess false. */
+const KEY_AUTH_OFF = 'Key based authentication is not permitted on this storage account.';
+
+export interface StorageAuthDeps {
+  bearer: DataPlaneAuthenticator;
+  authorizer: Authorizer;
+  tenantId: string;
+  loginUrl: string;
+}
+
+/** What one request needs: its RBAC action(s) at a scope, and how to check a SAS (if the service takes one). */
+export interface StorageCheck {
+  /** Any one of them suffices (Azure accepts e.g. messages/add/action or messages/write for Put Message). */
+  actions: readonly string[];
+  kind: 'action' | 'dataAction';
+  scope: string;
+  sas?: () => void;
+}
+
+/**
+ * SAS (query `sig`), then SharedKey, then bearer, shared by the blob, queue and table services;
+ * SharedKey and SAS bypass RBAC, as in Azure.
+ */
+export async function authenticateStorage(
+  d: StorageAuthDeps,
+  ctx: RequestContext,
+  record: StorageAccountRecord,
+  keys: string[],
+  check: StorageCheck,
+): Promise<void> {
+  const authorization = ctx.req.headers.authorization ?? '';
+  // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
+  // `sig` is key-based. Checked before any signature: with the keys off, none is looked at.
+  const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
+  if (keyBased && !sharedKeyAccessAllowed(record))
+    throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
+  if (ctx.query.has('sig')) {
+    if (check.sas) return check.sas();
+    throw new StorageError('AuthenticationFailed', 'openmi does not take a SAS on this service (docs/data-planes.md).');
+  }
+  if (authorization.startsWith('SharedKey ')) {
+    if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', record.name, keys)) return;
+    throw new StorageError(
+      'AuthenticationFailed',
+      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+    );
+  }
+  if (!authorization)
+    throw new DataPlaneAuthError(
+      'NoAuthenticationInformation',
+      'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
+    );
+  const version = String(ctx.req.headers['x-ms-version'] ?? '');
+  if (version < MIN_BEARER_VERSION)
+    throw new StorageError(
+      'InvalidHeaderValue',
+      `Authentication scheme Bearer is not supported in version '${version}'.`,
+    );
+  const caller = await d.bearer.authenticate(authorization);
+  let reason = '';
+  for (const action of check.actions) {
+    const decision = await d.authorizer.check(caller.principalId, action, check.scope, check.kind);
+    if (decision.allowed) return;
+    reason ||= decision.reason;
+  }
+  throw new StorageError(
+    'AuthorizationPermissionMismatch',
+    `This request is not authorized to perform this operation using this permission. (${reason})`,
+  );
+}
+
+/** 401s carry the challenge the SDK's tenant-discovery policy parses (docs/wire/blob.md). */
+export function storageAuthError(d: StorageAuthDeps, e: DataPlaneAuthError): StorageError {
+  if (e.status === 403) return new StorageError('AuthorizationPermissionMismatch', e.message);
+  const challenge = `Bearer authorization_uri=${d.loginUrl}/${d.tenantId}/oauth2/authorize resource_id=${STORAGE_RESOURCE}`;
+  const code = e.code === 'NoAuthenticationInformation' ? e.code : 'InvalidAuthenticationInfo';
+  return new StorageError(code, e.message, { 'www-authenticate': challenge });
+}
