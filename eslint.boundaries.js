@@ -28,6 +28,7 @@ export const SURFACES = [
   'agent-api',
   'blob',
   'queue',
+  'table',
   'keyvault',
   'arm',
   'graph',

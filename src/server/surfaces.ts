@@ -73,6 +73,7 @@ import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/ke
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
 import { QueueSurface } from './surfaces/queue/queue-surface.js';
+import { TableSurface } from './surfaces/table/table-surface.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
 import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
 import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
@@ -270,6 +271,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     vault,
     new BlobSurface(storage),
     new QueueSurface({ ...storage, random: d.random }),
+    new TableSurface({ ...storage, random: d.random }),
     new OpsSurface(d.store, d.metrics),
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),

@@ -26,6 +26,7 @@ export type { GroupFilter, GroupRepo } from './group-repo.js';
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { QueueRepo } from './queues.js';
+import type { TableRepo } from './tables.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
@@ -63,6 +64,7 @@ export interface Store {
   readonly storageAccounts: StorageAccountRepo;
   readonly blobs: BlobRepo;
   readonly queues: QueueRepo;
+  readonly tables: TableRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;

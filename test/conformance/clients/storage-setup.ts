@@ -47,7 +47,7 @@ export function runStorageClient(
 export async function blobSetup(
   t: TestServer,
   rgName: string,
-): Promise<{ vmId: string; principalId: string; accountId: string; url: string; queueUrl: string }> {
+): Promise<{ vmId: string; principalId: string; accountId: string; url: string; queueUrl: string; tableUrl: string }> {
   const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${rgName}`;
   await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
   const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
@@ -68,6 +68,7 @@ export async function blobSetup(
     accountId,
     url: st.json.properties.primaryEndpoints.blob,
     queueUrl: st.json.properties.primaryEndpoints.queue,
+    tableUrl: st.json.properties.primaryEndpoints.table,
   };
 }
 

@@ -5,7 +5,8 @@ import { headerText } from '../../../kernel/http/header-text.js';
  * The Storage error codes openmi's blob service sends, with their status (Azure's lists:
  * https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes and
  * https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes and
- * https://learn.microsoft.com/rest/api/storageservices/queue-service-error-codes).
+ * https://learn.microsoft.com/rest/api/storageservices/queue-service-error-codes and
+ * https://learn.microsoft.com/rest/api/storageservices/table-service-error-codes).
  */
 export const STORAGE_ERROR_STATUS = {
   InvalidHeaderValue: 400,
@@ -18,6 +19,9 @@ export const STORAGE_ERROR_STATUS = {
   MissingRequiredQueryParameter: 400,
   InvalidXmlDocument: 400,
   PopReceiptMismatch: 400,
+  InvalidInput: 400,
+  MissingRequiredHeader: 400,
+  PropertiesNeedValue: 400,
   NoAuthenticationInformation: 401,
   InvalidAuthenticationInfo: 401,
   AuthenticationFailed: 403,
@@ -29,8 +33,12 @@ export const STORAGE_ERROR_STATUS = {
   BlobNotFound: 404,
   QueueNotFound: 404,
   MessageNotFound: 404,
+  TableNotFound: 404,
   ContainerAlreadyExists: 409,
   QueueAlreadyExists: 409,
+  TableAlreadyExists: 409,
+  EntityAlreadyExists: 409,
+  UpdateConditionNotSatisfied: 412,
   BlockCountExceedsLimit: 409,
   RequestBodyTooLarge: 413,
   InvalidRange: 416,

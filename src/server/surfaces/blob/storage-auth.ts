@@ -23,6 +23,8 @@ export interface StorageAuthDeps {
 export interface StorageCheck {
   /** Any one of them suffices (Azure accepts e.g. messages/add/action or messages/write for Put Message). */
   actions: readonly string[];
+  /** When given, one of these is needed as well (Insert Or Replace Entity needs add and update). */
+  andActions?: readonly string[];
   kind: 'action' | 'dataAction';
   scope: string;
   sas?: () => void;
@@ -68,9 +70,15 @@ export async function authenticateStorage(
       `Authentication scheme Bearer is not supported in version '${version}'.`,
     );
   const caller = await d.bearer.authenticate(authorization);
+  for (const anyOf of [check.actions, check.andActions ?? []]) {
+    if (anyOf.length > 0) await authorizeAny(d, caller.principalId, anyOf, check);
+  }
+}
+
+async function authorizeAny(d: StorageAuthDeps, principalId: string, anyOf: readonly string[], c: StorageCheck) {
   let reason = '';
-  for (const action of check.actions) {
-    const decision = await d.authorizer.check(caller.principalId, action, check.scope, check.kind);
+  for (const action of anyOf) {
+    const decision = await d.authorizer.check(principalId, action, c.scope, c.kind);
     if (decision.allowed) return;
     reason ||= decision.reason;
   }

@@ -24,7 +24,7 @@ export interface StorageRouteDeps {
 export const blobEndpointOf = (
   d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>,
   name: string,
-  service: 'blob' | 'queue' = 'blob',
+  service: 'blob' | 'queue' | 'table' = 'blob',
 ): string => `https://${name}.${service}.${d.dataPlaneZone}${d.port && d.port !== 443 ? `:${d.port}` : ''}/`;
 
 function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
@@ -43,7 +43,11 @@ function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
       primaryLocation: r.location,
       statusOfPrimary: 'available',
       creationTime: new Date(r.createdAt).toISOString(),
-      primaryEndpoints: { blob: blobEndpointOf(d, r.name), queue: blobEndpointOf(d, r.name, 'queue') },
+      primaryEndpoints: {
+        blob: blobEndpointOf(d, r.name),
+        queue: blobEndpointOf(d, r.name, 'queue'),
+        table: blobEndpointOf(d, r.name, 'table'),
+      },
       allowSharedKeyAccess: props['allowSharedKeyAccess'] ?? true,
       supportsHttpsTrafficOnly: true,
     },
