@@ -53,6 +53,22 @@ await forEachStore((storeName, storeSpec) => {
       assert.deepEqual(after['list'], mismatch, JSON.stringify(after));
     });
 
+    it('the account key (Shared Key, from listKeys) does the same round trip without any role', async () => {
+      const keys = await t.arm('POST', `${s.accountId}/listKeys?api-version=2016-12-01`);
+      assert.equal(keys.status, 200, keys.text);
+      const account = s.accountId.split('/').pop();
+      const args = { url: s.queueUrl, queue: 'keyed', account, key: keys.json.keys[0].value };
+      const ok = await runStorageClient(t.dataDir, s.vmId, CLIENT, args);
+      assert.equal(ok['create'], 'ok', JSON.stringify(ok));
+      assert.deepEqual(ok['peek'], ['first <&> message', 'second']);
+      assert.equal(ok['delete'], 'ok');
+      const bad = await runStorageClient(t.dataDir, s.vmId, CLIENT, {
+        ...args,
+        key: Buffer.alloc(64, 1).toString('base64'),
+      });
+      assert.deepEqual(bad['create'], { error: 'AuthenticationFailed', status: 403 });
+    });
+
     it('Message Sender on one queue can send there and nothing else', async () => {
       const admin = await assignRole(t, s.accountId, s.principalId, QUEUE_CONTRIBUTOR);
       const made = await runStorageClient(t.dataDir, s.vmId, CLIENT, {

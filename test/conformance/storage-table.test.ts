@@ -52,6 +52,19 @@ await forEachStore((storeName, storeSpec) => {
       assert.deepEqual(removed['list'], mismatch, JSON.stringify(removed));
     });
 
+    it('the account key (Shared Key Lite, from listKeys) works without any role', async () => {
+      const keys = await t.arm('POST', `${s.accountId}/listKeys?api-version=2016-12-01`);
+      assert.equal(keys.status, 200, keys.text);
+      const account = s.accountId.split('/').pop();
+      const args = { table: 'Keyed', account, key: keys.json.keys[1].value };
+      const ok = await run(args);
+      assert.equal(ok['create'], 'ok', JSON.stringify(ok));
+      assert.equal(ok['insert'], 'EntityAlreadyExists');
+      assert.deepEqual(ok['pages'], [2, 1]);
+      const bad = await run({ ...args, key: Buffer.alloc(64, 1).toString('base64') });
+      assert.deepEqual(bad['create'], { error: 'AuthenticationFailed', status: 403 });
+    });
+
     it('Storage Table Data Reader reads entities and cannot write them', async () => {
       const ra = await assignRole(t, `${s.accountId}/tableServices/default/tables/Orders`, s.principalId, TABLE_READER);
       const out = await run({ table: 'Orders', only: 'read' });

@@ -1,14 +1,20 @@
 /**
  * Unmodified @azure/storage-queue QueueServiceClient with ManagedIdentityCredential and default
- * options, run under `openmi run`. argv: JSON {url, queue, only?}. Prints each step's result (or
+ * options, run under `openmi run`. argv: JSON {url, queue, only?, account?, key?}. Prints each step's result (or
  * error code and status) and the scopes the SDK asked the credential for, as JSON. `only` runs just
  * the listing (the call after a role removal) or the creation.
  */
 import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { QueueServiceClient } from '@azure/storage-queue';
+import { QueueServiceClient, StorageSharedKeyCredential } from '@azure/storage-queue';
 
-const a = JSON.parse(process.argv[2]!) as { url: string; queue: string; only?: 'list' | 'create' };
+const a = JSON.parse(process.argv[2]!) as {
+  url: string;
+  queue: string;
+  only?: 'list' | 'create';
+  account?: string;
+  key?: string;
+};
 const mi = new ManagedIdentityCredential();
 const scopes: string[] = [];
 /** Only records what the SDK asks for; the token itself comes from ManagedIdentityCredential. */
@@ -29,7 +35,8 @@ async function step(name: string, f: () => Promise<unknown>): Promise<void> {
     };
   }
 }
-const svc = new QueueServiceClient(a.url, recording);
+// With {account, key}: the account key (Shared Key) instead of the managed identity.
+const svc = new QueueServiceClient(a.url, a.key ? new StorageSharedKeyCredential(a.account!, a.key) : recording);
 const q = svc.getQueueClient(a.queue);
 const list = async () => {
   const names: string[] = [];

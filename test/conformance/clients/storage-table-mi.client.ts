@@ -1,14 +1,14 @@
 /**
  * Unmodified @azure/data-tables TableClient/TableServiceClient with ManagedIdentityCredential and
- * default options, run under `openmi run`. argv: JSON {url, table, only?}. Prints each step's
+ * default options, run under `openmi run`. argv: JSON {url, table, only?, account?, key?}. Prints each step's
  * result (or error code and status) and the scopes asked for, as JSON. `only: 'read'` runs just a
  * listing and a write attempt (the calls a reader makes).
  */
 import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { odata, TableClient, TableServiceClient } from '@azure/data-tables';
+import { AzureNamedKeyCredential, odata, TableClient, TableServiceClient } from '@azure/data-tables';
 import { ManagedIdentityCredential } from '@azure/identity';
 
-const a = JSON.parse(process.argv[2]!) as { url: string; table: string; only?: 'read' };
+const a = JSON.parse(process.argv[2]!) as { url: string; table: string; only?: 'read'; account?: string; key?: string };
 const mi = new ManagedIdentityCredential();
 const scopes: string[] = [];
 const recording: TokenCredential = {
@@ -38,8 +38,10 @@ async function step(name: string, f: () => Promise<unknown>): Promise<void> {
     };
   }
 }
-const svc = new TableServiceClient(a.url, recording);
-const t = new TableClient(a.url, a.table, recording);
+// With {account, key}: the account key (Shared Key Lite) instead of the managed identity.
+const named = a.key ? new AzureNamedKeyCredential(a.account!, a.key) : undefined;
+const svc = named ? new TableServiceClient(a.url, named) : new TableServiceClient(a.url, recording);
+const t = named ? new TableClient(a.url, a.table, named) : new TableClient(a.url, a.table, recording);
 const keys = async (filter?: string, select?: string[]) => {
   const rows: string[] = [];
   const queryOptions = { ...(filter ? { filter } : {}), ...(select ? { select } : {}) };

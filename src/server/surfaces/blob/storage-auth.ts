@@ -4,7 +4,7 @@ import type { Authorizer } from '../../rbac/authorizer.js';
 import { sharedKeyAccessAllowed } from '../../storage-accounts/accounts.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
 import { StorageError } from './blob-errors.js';
-import { verifySharedKey } from './shared-key.js';
+import { verifySharedKey, verifyTableSharedKeyLite } from './shared-key.js';
 
 export const STORAGE_RESOURCE = 'https://storage.azure.com';
 /** Azure documents OAuth on Storage from this version on. */
@@ -28,6 +28,8 @@ export interface StorageCheck {
   kind: 'action' | 'dataAction';
   scope: string;
   sas?: () => void;
+  /** The Table service also takes SharedKeyLite in its own format (the one its SDK signs with). */
+  tableSharedKeyLite?: boolean;
 }
 
 /**
@@ -44,15 +46,18 @@ export async function authenticateStorage(
   const authorization = ctx.req.headers.authorization ?? '';
   // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
   // `sig` is key-based. Checked before any signature: with the keys off, none is looked at.
-  const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
+  const lite = check.tableSharedKeyLite === true && authorization.startsWith('SharedKeyLite ');
+  const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ') || lite;
   if (keyBased && !sharedKeyAccessAllowed(record))
     throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
   if (ctx.query.has('sig')) {
     if (check.sas) return check.sas();
     throw new StorageError('AuthenticationFailed', 'openmi does not take a SAS on this service (docs/data-planes.md).');
   }
-  if (authorization.startsWith('SharedKey ')) {
-    if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', record.name, keys)) return;
+  if (authorization.startsWith('SharedKey ') || lite) {
+    const url = ctx.req.url ?? '/';
+    if (lite && verifyTableSharedKeyLite(authorization, ctx.req.headers, url, record.name, keys)) return;
+    if (!lite && verifySharedKey(authorization, ctx.method, ctx.req.headers, url, record.name, keys)) return;
     throw new StorageError(
       'AuthenticationFailed',
       'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',

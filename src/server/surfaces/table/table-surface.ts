@@ -62,7 +62,7 @@ export class TableSurface implements Surface {
     const op = classifyTable(ctx.method, ctx.segments, typeof ifMatch === 'string' ? { ifMatch } : {});
     const { record, keys } = resolved;
     const scope = op.table ? `${record.id}/tableServices/default/tables/${op.table}` : record.id;
-    await authenticateStorage(this.d, ctx, record, keys, { ...op, scope });
+    await authenticateStorage(this.d, ctx, record, keys, { ...op, scope, tableSharedKeyLite: true });
     // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
     const port = local === undefined ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
