@@ -29,6 +29,8 @@ export const SURFACES = [
   'agent-api',
   'blob',
   'dfs',
+  'queue',
+  'table',
   'keyvault',
   'arm',
   'graph',

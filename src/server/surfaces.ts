@@ -74,6 +74,8 @@ import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
 import { DfsSurface } from './surfaces/dfs/dfs-surface.js';
 import { PathAccessService } from './datalake/access.js';
+import { QueueSurface } from './surfaces/queue/queue-surface.js';
+import { TableSurface } from './surfaces/table/table-surface.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
 import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
 import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
@@ -278,6 +280,8 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     vault,
     blob,
     new DfsSurface({ ...storage, blob }),
+    new QueueSurface({ ...storage, random: d.random }),
+    new TableSurface({ ...storage, random: d.random }),
     new OpsSurface(d.store, d.metrics),
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),

@@ -26,6 +26,8 @@ export type { GroupFilter, GroupRepo } from './group-repo.js';
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { DataLakeRepo } from './datalake.js';
+import type { QueueRepo } from './queues.js';
+import type { TableRepo } from './tables.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
@@ -63,6 +65,8 @@ export interface Store {
   readonly storageAccounts: StorageAccountRepo;
   readonly blobs: BlobRepo;
   readonly dataLake: DataLakeRepo;
+  readonly queues: QueueRepo;
+  readonly tables: TableRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly loginCodes: LoginCodeRepo;

@@ -19,7 +19,15 @@ export const AZURE_VAULT_SUFFIX = '.vault.azure.net';
 export const AZURE_BLOB_SUFFIX = '.blob.core.windows.net';
 /** Data Lake Storage Gen2: the same accounts' hierarchical namespace (docs/data-planes.md#data-lake). */
 export const AZURE_DFS_SUFFIX = '.dfs.core.windows.net';
-export const AZURE_SERVED_SUFFIXES: readonly string[] = [AZURE_VAULT_SUFFIX, AZURE_BLOB_SUFFIX, AZURE_DFS_SUFFIX];
+export const AZURE_QUEUE_SUFFIX = '.queue.core.windows.net';
+export const AZURE_TABLE_SUFFIX = '.table.core.windows.net';
+export const AZURE_SERVED_SUFFIXES: readonly string[] = [
+  AZURE_VAULT_SUFFIX,
+  AZURE_BLOB_SUFFIX,
+  AZURE_DFS_SUFFIX,
+  AZURE_QUEUE_SUFFIX,
+  AZURE_TABLE_SUFFIX,
+];
 
 /**
  * Domains that belong to Azure's public cloud. A name under one of them that openmi does not

@@ -7,7 +7,7 @@ import { assertConflict, collectPages, mixedGuid, T0, useStore } from './fixture
 
 const uniqueName = (): string => `sa${randomBytes(6).toString('hex')}`;
 
-function account(subscriptionId: string, name = uniqueName(), rg = 'rg-Storage'): StorageAccountRecord {
+export function account(subscriptionId: string, name = uniqueName(), rg = 'rg-Storage'): StorageAccountRecord {
   return {
     id: `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`,
     subscriptionId,

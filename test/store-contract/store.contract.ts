@@ -17,6 +17,7 @@ import { roleDefinitionContract } from './role-definitions.contract.js';
 import { signingKeyContract } from './signing-keys.contract.js';
 import { federationIssuerContract, tokenRevocationContract } from './tokens.contract.js';
 import { storageContract } from './storage.contract.js';
+import { queuesTablesContract } from './queues-tables.contract.js';
 import { txContract } from './tx.contract.js';
 import { installLockContract } from './install-lock.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
@@ -49,6 +50,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     federationIssuerContract(newStore);
     roleDefinitionContract(newStore);
     storageContract(newStore);
+    queuesTablesContract(newStore);
     keyVaultContract(newStore);
     loginCodeContract(newStore);
     resourceCascadeContract(newStore);

@@ -37,7 +37,7 @@ export function unservedError(hostname: string): NodeJS.ErrnoException {
   const e: NodeJS.ErrnoException = new Error(
     `openmi run: '${hostname}' is an Azure service openmi does not serve, so the connection was stopped ` +
       `before leaving this machine. openmi answers on management.azure.com, login.microsoftonline.com, ` +
-      `graph.microsoft.com, {vault}.vault.azure.net, {account}.blob.core.windows.net and {account}.dfs.core.windows.net.`,
+      `graph.microsoft.com, {vault}.vault.azure.net, {account}.{blob,dfs,queue,table}.core.windows.net.`,
   );
   e.code = UNSERVED_CODE;
   e.syscall = 'getaddrinfo';

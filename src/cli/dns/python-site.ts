@@ -39,7 +39,7 @@ def _openmi_install():
             raise _socket.gaierror(_socket.EAI_NONAME, "openmi run: '%s' is an Azure service openmi does not serve, "
                 "so the connection was stopped before leaving this machine. openmi answers on "
                 "management.azure.com, login.microsoftonline.com, graph.microsoft.com, {vault}.vault.azure.net, "
-                "{account}.blob.core.windows.net and {account}.dfs.core.windows.net." % name)
+                "{account}.{blob,dfs,queue,table}.core.windows.net." % name)
         return original(h, p, *args, **kwargs)
 
     _socket.getaddrinfo = getaddrinfo

@@ -16,6 +16,8 @@ import { migration as postgres0013 } from './postgres/0013-audit-lanes.js';
 import { migration as postgres0014 } from './postgres/0014-groups.js';
 import { migration as postgres0015 } from './postgres/0015-permission-usage.js';
 import { migration as postgres0016 } from './postgres/0016-datalake.js';
+import { migration as postgres0017 } from './postgres/0017-queues.js';
+import { migration as postgres0018 } from './postgres/0018-tables.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -32,6 +34,8 @@ import { migration as sqlite0013 } from './sqlite/0013-audit-lanes.js';
 import { migration as sqlite0014 } from './sqlite/0014-groups.js';
 import { migration as sqlite0015 } from './sqlite/0015-permission-usage.js';
 import { migration as sqlite0016 } from './sqlite/0016-datalake.js';
+import { migration as sqlite0017 } from './sqlite/0017-queues.js';
+import { migration as sqlite0018 } from './sqlite/0018-tables.js';
 
 export type { Migration } from './migration.js';
 
@@ -53,6 +57,8 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0014,
   sqlite0015,
   sqlite0016,
+  sqlite0017,
+  sqlite0018,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -71,4 +77,6 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0014,
   postgres0015,
   postgres0016,
+  postgres0017,
+  postgres0018,
 ]);

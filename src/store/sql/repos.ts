@@ -21,6 +21,8 @@ import { SqlRoleAssignmentRepo } from './role-assignments.js';
 import { SqlRoleDefinitionRepo } from './role-definitions.js';
 import { SqlBlobRepo } from './blobs.js';
 import { SqlDataLakeRepo } from './datalake.js';
+import { SqlQueueRepo } from './queues.js';
+import { SqlTableRepo } from './tables.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
 import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
@@ -54,6 +56,8 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     storageAccounts: new SqlStorageAccountRepo(db),
     blobs: new SqlBlobRepo(db),
     dataLake: new SqlDataLakeRepo(db),
+    queues: new SqlQueueRepo(db),
+    tables: new SqlTableRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),

@@ -11,6 +11,16 @@ const CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
 
 /** `openmi run` exactly as a user types it, with a clean environment (the dns preload comes from openmi run). */
 export function runBlobClient(dataDir: string, vmId: string, args: object): Promise<Record<string, any>> {
+  return runStorageClient(dataDir, vmId, CLIENT, args);
+}
+
+/** As runBlobClient, for another compiled client script (a path next to this file: `./x.client.js`). */
+export function runStorageClient(
+  dataDir: string,
+  vmId: string,
+  client: string,
+  args: object,
+): Promise<Record<string, any>> {
   const argv = [
     MAIN,
     'run',
@@ -20,7 +30,7 @@ export function runBlobClient(dataDir: string, vmId: string, args: object): Prom
     vmId,
     '--',
     process.execPath,
-    CLIENT,
+    client.startsWith('./') ? fileURLToPath(new URL(client, import.meta.url)) : client,
     JSON.stringify(args),
   ];
   return new Promise((resolve, reject) =>
@@ -37,7 +47,7 @@ export function runBlobClient(dataDir: string, vmId: string, args: object): Prom
 export async function blobSetup(
   t: TestServer,
   rgName: string,
-): Promise<{ vmId: string; principalId: string; accountId: string; url: string }> {
+): Promise<{ vmId: string; principalId: string; accountId: string; url: string; queueUrl: string; tableUrl: string }> {
   const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/${rgName}`;
   await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
   const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
@@ -57,15 +67,22 @@ export async function blobSetup(
     principalId: vm.json.identity.principalId,
     accountId,
     url: st.json.properties.primaryEndpoints.blob,
+    queueUrl: st.json.properties.primaryEndpoints.queue,
+    tableUrl: st.json.properties.primaryEndpoints.table,
   };
 }
 
 export async function assignContributor(t: TestServer, scope: string, principalId: string): Promise<void> {
-  const roleDefinitionId = `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`;
-  const ra = await t.arm(
-    'PUT',
-    `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
-    { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' } },
-  );
+  await assignRole(t, scope, principalId, CONTRIBUTOR);
+}
+
+/** Assigns the built-in role `roleGuid` at `scope`; returns the assignment's id (for DELETE). */
+export async function assignRole(t: TestServer, scope: string, principalId: string, roleGuid: string): Promise<string> {
+  const roleDefinitionId = `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+  const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
+  const ra = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
+    properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal' },
+  });
   assert.equal(ra.status, 201, ra.text);
+  return id;
 }

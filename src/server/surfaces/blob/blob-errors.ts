@@ -4,7 +4,9 @@ import { headerText } from '../../../kernel/http/header-text.js';
 /**
  * The Storage error codes openmi's blob service sends, with their status (Azure's lists:
  * https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes and
- * https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes).
+ * https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes and
+ * https://learn.microsoft.com/rest/api/storageservices/queue-service-error-codes and
+ * https://learn.microsoft.com/rest/api/storageservices/table-service-error-codes).
  */
 export const STORAGE_ERROR_STATUS = {
   InvalidHeaderValue: 400,
@@ -13,6 +15,13 @@ export const STORAGE_ERROR_STATUS = {
   InvalidBlockList: 400,
   UnsupportedHeader: 400,
   UnsupportedHttpVerb: 400,
+  OutOfRangeQueryParameterValue: 400,
+  MissingRequiredQueryParameter: 400,
+  InvalidXmlDocument: 400,
+  PopReceiptMismatch: 400,
+  InvalidInput: 400,
+  MissingRequiredHeader: 400,
+  PropertiesNeedValue: 400,
   NoAuthenticationInformation: 401,
   InvalidAuthenticationInfo: 401,
   AuthenticationFailed: 403,
@@ -22,7 +31,14 @@ export const STORAGE_ERROR_STATUS = {
   ResourceNotFound: 404,
   ContainerNotFound: 404,
   BlobNotFound: 404,
+  QueueNotFound: 404,
+  MessageNotFound: 404,
+  TableNotFound: 404,
   ContainerAlreadyExists: 409,
+  QueueAlreadyExists: 409,
+  TableAlreadyExists: 409,
+  EntityAlreadyExists: 409,
+  UpdateConditionNotSatisfied: 412,
   BlockCountExceedsLimit: 409,
   RequestBodyTooLarge: 413,
   InvalidRange: 416,

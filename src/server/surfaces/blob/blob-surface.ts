@@ -3,7 +3,7 @@ import type { RequestContext, Surface } from '../../../kernel/http/context.js';
 import type { Authorizer } from '../../rbac/authorizer.js';
 import type { Store } from '../../../store/store.js';
 import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-auth/data-plane-auth.js';
-import { hnsEnabled, sharedKeyAccessAllowed, type StorageAccountService } from '../../storage-accounts/accounts.js';
+import { hnsEnabled, type StorageAccountService } from '../../storage-accounts/accounts.js';
 import type { PathAccessService } from '../../datalake/access.js';
 import { blobAclNeeds } from '../../datalake/blob-acl.js';
 import type { StorageAccountRecord } from '../../../store/storage.js';
@@ -11,14 +11,10 @@ import { renderStorageError, StorageError } from './blob-errors.js';
 import { BlobHandlers } from './blob-handlers.js';
 import { classify, type Operation } from './operations.js';
 import { verifySas } from './sas-verify.js';
-import { verifySharedKey } from './shared-key.js';
+import { authenticateStorage, storageAuthError } from './storage-auth.js';
 import { AZURE_BLOB_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
 
-export const STORAGE_RESOURCE = 'https://storage.azure.com';
-/** Azure documents OAuth on Storage from this version on. */
-const MIN_BEARER_VERSION = '2017-11-09';
-/** Azure's text for Shared Key or an account-key SAS on an account with allowSharedKeyAccess false. */
-const KEY_AUTH_OFF = 'Key based authentication is not permitted on this storage account.';
+export { STORAGE_RESOURCE } from './storage-auth.js';
 
 export interface BlobSurfaceDeps {
   store: Store;
@@ -73,7 +69,7 @@ export class BlobSurface implements Surface {
 
   renderError(ctx: RequestContext, err: unknown): void {
     if (err instanceof StorageError) return renderStorageError(ctx, err);
-    if (err instanceof DataPlaneAuthError) return renderStorageError(ctx, this.authError(err));
+    if (err instanceof DataPlaneAuthError) return renderStorageError(ctx, storageAuthError(this.d, err));
     ctx.log.error({ err }, 'blob request failed');
     renderStorageError(
       ctx,
@@ -81,52 +77,22 @@ export class BlobSurface implements Surface {
     );
   }
 
-  /** SAS (query `sig`), then SharedKey, then bearer; SharedKey and SAS bypass RBAC, as in Azure. */
   private async authenticate(
     ctx: RequestContext,
     op: Operation,
     record: StorageAccountRecord,
     keys: string[],
   ): Promise<string | undefined> {
-    const { name: account, id: accountId } = record;
-    const authorization = ctx.req.headers.authorization ?? '';
-    // openmi verifies every SAS with the account keys (it issues no user delegation SAS), so any
-    // `sig` is key-based. Checked before any signature: with the keys off, none is looked at.
-    const keyBased = ctx.query.has('sig') || authorization.startsWith('SharedKey ');
-    if (keyBased && !sharedKeyAccessAllowed(record))
-      throw new StorageError('KeyBasedAuthenticationNotPermitted', KEY_AUTH_OFF);
-    if (ctx.query.has('sig')) {
-      verifySas(ctx.query, op, account, keys, this.d.clock.now(), ctx.req.socket.remoteAddress ?? '');
-      return undefined;
-    }
-    if (authorization.startsWith('SharedKey ')) {
-      if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', account, keys))
-        return undefined;
-      throw new StorageError(
-        'AuthenticationFailed',
-        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
-      );
-    }
-    if (!authorization)
-      throw new DataPlaneAuthError(
-        'NoAuthenticationInformation',
-        'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
-      );
-    const version = String(ctx.req.headers['x-ms-version'] ?? '');
-    if (version < MIN_BEARER_VERSION)
-      throw new StorageError(
-        'InvalidHeaderValue',
-        `Authentication scheme Bearer is not supported in version '${version}'.`,
-      );
-    const caller = await this.d.bearer.authenticate(authorization);
-    const scope = op.container ? `${accountId}/blobServices/default/containers/${op.container}` : accountId;
-    const decision = await this.d.authorizer.check(caller.principalId, op.rbac.action, scope, op.rbac.kind);
-    if (!decision.allowed && !(await this.aclGrants(ctx, op, record, caller.principalId)))
-      throw new StorageError(
-        'AuthorizationPermissionMismatch',
-        `This request is not authorized to perform this operation using this permission. (${decision.reason})`,
-      );
-    return caller.principalId;
+    const scope = op.container ? `${record.id}/blobServices/default/containers/${op.container}` : record.id;
+    const now = this.d.clock.now();
+    const sas = () => verifySas(ctx.query, op, record.name, keys, now, ctx.req.socket.remoteAddress ?? '');
+    return authenticateStorage(this.d, ctx, record, keys, {
+      actions: [op.rbac.action],
+      kind: op.rbac.kind,
+      scope,
+      sas,
+      otherwise: (oid) => this.aclGrants(ctx, op, record, oid),
+    });
   }
 
   private async aclGrants(
@@ -138,13 +104,5 @@ export class BlobSurface implements Surface {
     if (!this.d.access || !hnsEnabled(record) || op.rbac.kind !== 'dataAction' || !op.container) return false;
     const needs = blobAclNeeds(op.name, op.blob, ctx.query.get('prefix') ?? '');
     return needs !== undefined && this.d.access.allows(record.name, op.container, oid, needs);
-  }
-
-  /** 401s carry the challenge the SDK's tenant-discovery policy parses (docs/wire/blob.md). */
-  private authError(e: DataPlaneAuthError): StorageError {
-    if (e.status === 403) return new StorageError('AuthorizationPermissionMismatch', e.message);
-    const challenge = `Bearer authorization_uri=${this.d.loginUrl}/${this.d.tenantId}/oauth2/authorize resource_id=${STORAGE_RESOURCE}`;
-    const code = e.code === 'NoAuthenticationInformation' ? e.code : 'InvalidAuthenticationInfo';
-    return new StorageError(code, e.message, { 'www-authenticate': challenge });
   }
 }

@@ -72,3 +72,23 @@ export function verifySharedKey(
   const swapped = signedByAny(keys, sharedKeyStringToSign(method, h, rawUrl, m[1]!, true), sig);
   return documented || swapped;
 }
+
+/**
+ * Verifies `Authorization: SharedKeyLite {account}:{sig}` in the Table service format, which
+ * `@azure/data-tables` signs with: `{x-ms-date or Date}\n/{account}{raw path}[?comp=…]`
+ * (https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key#shared-key-lite-and-table-service-format-for-2009-09-19-and-later).
+ */
+export function verifyTableSharedKeyLite(
+  authorization: string,
+  h: IncomingHttpHeaders,
+  rawUrl: string,
+  account: string,
+  keys: readonly string[],
+): boolean {
+  const m = /^SharedKeyLite ([^:]+):(.+)$/.exec(authorization);
+  if (!m || m[1]!.toLowerCase() !== account.toLowerCase()) return false;
+  const q = rawUrl.indexOf('?');
+  const comp = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)).get('comp');
+  const resource = `/${m[1]}${(q < 0 ? rawUrl : rawUrl.slice(0, q)) || '/'}${comp ? `?comp=${comp}` : ''}`;
+  return signedByAny(keys, `${header(h, 'x-ms-date') || header(h, 'date')}\n${resource}`, m[2]!);
+}

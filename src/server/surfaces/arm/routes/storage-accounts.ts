@@ -21,8 +21,11 @@ export interface StorageRouteDeps {
   port?: number;
 }
 
-export const blobEndpointOf = (d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>, name: string): string =>
-  `https://${name}.blob.${d.dataPlaneZone}${d.port && d.port !== 443 ? `:${d.port}` : ''}/`;
+export const blobEndpointOf = (
+  d: Pick<StorageRouteDeps, 'dataPlaneZone' | 'port'>,
+  name: string,
+  service: 'blob' | 'dfs' | 'queue' | 'table' = 'blob',
+): string => `https://${name}.${service}.${d.dataPlaneZone}${d.port && d.port !== 443 ? `:${d.port}` : ''}/`;
 
 function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
   const props = (r.body['properties'] ?? {}) as Record<string, unknown>;
@@ -40,7 +43,12 @@ function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
       primaryLocation: r.location,
       statusOfPrimary: 'available',
       creationTime: new Date(r.createdAt).toISOString(),
-      primaryEndpoints: { blob: blobEndpointOf(d, r.name), dfs: blobEndpointOf(d, r.name).replace('.blob.', '.dfs.') },
+      primaryEndpoints: {
+        blob: blobEndpointOf(d, r.name),
+        dfs: blobEndpointOf(d, r.name, 'dfs'),
+        queue: blobEndpointOf(d, r.name, 'queue'),
+        table: blobEndpointOf(d, r.name, 'table'),
+      },
       isHnsEnabled: props['isHnsEnabled'] ?? false,
       allowSharedKeyAccess: props['allowSharedKeyAccess'] ?? true,
       supportsHttpsTrafficOnly: true,

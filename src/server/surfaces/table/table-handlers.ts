@@ -1,0 +1,220 @@
+import type { Clock } from '../../../kernel/clock.js';
+import type { Random } from '../../../kernel/ids.js';
+import type { RequestContext } from '../../../kernel/http/context.js';
+import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { isDomainError } from '../../../kernel/errors.js';
+import type { Store } from '../../../store/store.js';
+import type { EntityRecord } from '../../../store/tables.js';
+import { StorageError, versionOf } from '../blob/blob-errors.js';
+import { entityJson, entityOf, type MetadataLevel } from './entity-values.js';
+import type { TableOperation } from './table-operations.js';
+import { decodeToken, encodeToken, queryEntities, queryOptions, queryTables } from './table-query.js';
+
+/** Azure's limits: an entity is at most 1 MiB; table names 3–63 alphanumerics starting with a letter. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+export interface TableTarget {
+  ctx: RequestContext;
+  op: TableOperation;
+  account: string;
+  endpoint: string;
+}
+
+const levelOf = (t: TableTarget): MetadataLevel => {
+  const spec = `${t.ctx.query.get('$format') ?? ''} ${String(t.ctx.req.headers.accept ?? '')}`;
+  const m = /odata=(nometadata|minimalmetadata|fullmetadata)/.exec(spec);
+  return (m?.[1] as MetadataLevel | undefined) ?? 'minimalmetadata';
+};
+const noContent = (t: TableTarget) => /return-no-content/.test(String(t.ctx.req.headers.prefer ?? ''));
+const ifMatch = (t: TableTarget): string | undefined => {
+  const v = t.ctx.req.headers['if-match'];
+  return typeof v === 'string' ? v : undefined;
+};
+const notFound = () => new StorageError('ResourceNotFound', 'The specified resource does not exist.');
+const conditionFailed = () =>
+  new StorageError('UpdateConditionNotSatisfied', 'The update condition specified in the request was not satisfied.');
+
+export class TableHandlers {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {}
+
+  handle(t: TableTarget): Promise<void> {
+    return this[t.op.name](t);
+  }
+
+  private send(t: TableTarget, status: number, headers: Record<string, string>, json?: unknown): void {
+    const body = json === undefined ? '' : JSON.stringify(json);
+    t.ctx.res.writeHead(status, {
+      'x-ms-request-id': t.ctx.requestId,
+      'x-ms-version': versionOf(t.ctx),
+      date: new Date(this.clock.now()).toUTCString(),
+      'content-length': String(Buffer.byteLength(body)),
+      ...(body ? { 'content-type': `application/json;odata=${levelOf(t)};streaming=true;charset=utf-8` } : {}),
+      ...headers,
+    });
+    t.ctx.res.end(body);
+  }
+
+  private async json(t: TableTarget): Promise<unknown> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(t.ctx.req, MAX_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) throw new StorageError('RequestBodyTooLarge', 'The entity exceeds 1 MiB.');
+      throw e;
+    }
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new StorageError('InvalidInput', 'The request body is not valid JSON.');
+    }
+  }
+
+  /** Azure's form, `W/"datetime'…'"`, with sub-millisecond digits drawn at random so two writes never share one. */
+  private etag(now: number): string {
+    const digits = String(this.random.bytes(2).readUInt16BE() % 10000).padStart(4, '0');
+    const iso = new Date(now).toISOString().replace('Z', `${digits}Z`);
+    return `W/"datetime'${encodeURIComponent(iso)}'"`;
+  }
+
+  private async table(t: TableTarget): Promise<string> {
+    const table = await this.store.tables.getTable(t.account, t.op.table!);
+    if (!table) throw new StorageError('TableNotFound', 'The table specified does not exist.');
+    return table.name;
+  }
+
+  private async CreateTable(t: TableTarget): Promise<void> {
+    const name = (await this.json(t)) as { TableName?: unknown } | null;
+    const tableName = typeof name?.TableName === 'string' ? name.TableName : '';
+    if (!TABLE_NAME.test(tableName) || tableName.toLowerCase() === 'tables')
+      throw new StorageError('InvalidResourceName', 'The specifed resource name contains invalid characters.');
+    try {
+      await this.store.tables.createTable({ account: t.account, name: tableName, createdAt: this.clock.now() });
+    } catch (e) {
+      if (isDomainError(e) && e.kind === 'conflict')
+        throw new StorageError('TableAlreadyExists', 'The table specified already exists.');
+      throw e;
+    }
+    if (noContent(t)) return this.send(t, 204, { 'preference-applied': 'return-no-content' });
+    this.send(t, 201, {}, { 'odata.metadata': `${t.endpoint}$metadata#Tables/@Element`, TableName: tableName });
+  }
+
+  private async QueryTables(t: TableTarget): Promise<void> {
+    const o = queryOptions(t.ctx.query);
+    const { items, next } = await queryTables(this.store, t.account, o, decodeToken(t.ctx.query.get('NextTableName')));
+    const headers: Record<string, string> = next ? { 'x-ms-continuation-NextTableName': encodeToken(next.name) } : {};
+    const value = items.map((x) => ({ TableName: x.name }));
+    this.send(t, 200, headers, { 'odata.metadata': `${t.endpoint}$metadata#Tables`, value });
+  }
+
+  private async DeleteTable(t: TableTarget): Promise<void> {
+    if (!(await this.store.tables.deleteTable(t.account, t.op.table!))) throw notFound();
+    this.send(t, 204, {});
+  }
+
+  private async bodyEntity(t: TableTarget, table: string): Promise<EntityRecord> {
+    const e = entityOf(await this.json(t));
+    const key = t.op.key ?? e;
+    if (key.partitionKey === undefined || key.rowKey === undefined)
+      throw new StorageError('PropertiesNeedValue', 'The values are not specified for all properties in the entity.');
+    const now = this.clock.now();
+    return {
+      account: t.account,
+      table,
+      partitionKey: key.partitionKey,
+      rowKey: key.rowKey,
+      properties: e.properties,
+      etag: this.etag(now),
+      updatedAt: now,
+    };
+  }
+
+  private async InsertEntity(t: TableTarget): Promise<void> {
+    const table = await this.table(t);
+    const e = await this.bodyEntity(t, table);
+    try {
+      await this.store.tables.insertEntity(e);
+    } catch (err) {
+      if (isDomainError(err) && err.kind === 'conflict')
+        throw new StorageError('EntityAlreadyExists', 'The specified entity already exists.');
+      throw err;
+    }
+    if (noContent(t)) return this.send(t, 204, { etag: e.etag, 'preference-applied': 'return-no-content' });
+    const metadata = { 'odata.metadata': `${t.endpoint}$metadata#${table}/@Element` };
+    this.send(t, 201, { etag: e.etag }, { ...metadata, ...entityJson(e, levelOf(t)) });
+  }
+
+  private async GetEntity(t: TableTarget): Promise<void> {
+    const table = await this.table(t);
+    const e = await this.store.tables.getEntity(t.account, table, t.op.key!);
+    if (!e) throw notFound();
+    const o = queryOptions(t.ctx.query);
+    const metadata = { 'odata.metadata': `${t.endpoint}$metadata#${table}/@Element` };
+    this.send(t, 200, { etag: e.etag }, { ...metadata, ...entityJson(e, levelOf(t), o.select) });
+  }
+
+  private async QueryEntities(t: TableTarget): Promise<void> {
+    const table = await this.table(t);
+    const o = queryOptions(t.ctx.query);
+    const [pk, rk] = [decodeToken(t.ctx.query.get('NextPartitionKey')), decodeToken(t.ctx.query.get('NextRowKey'))];
+    const from = pk === undefined ? undefined : { partitionKey: pk, rowKey: rk ?? '' };
+    const { items, next } = await queryEntities(this.store, t.account, table, o, from);
+    const headers: Record<string, string> = next
+      ? {
+          'x-ms-continuation-NextPartitionKey': encodeToken(next.partitionKey),
+          'x-ms-continuation-NextRowKey': encodeToken(next.rowKey),
+        }
+      : {};
+    const value = items.map((e) => entityJson(e, levelOf(t), o.select));
+    this.send(t, 200, headers, { 'odata.metadata': `${t.endpoint}$metadata#${table}`, value });
+  }
+
+  /** Update and Merge need the entity (412/404 otherwise); the upserts create it. `*` matches any etag. */
+  private async write(t: TableTarget, merge: boolean): Promise<void> {
+    const table = await this.table(t);
+    const e = await this.bodyEntity(t, table);
+    const condition = ifMatch(t);
+    const current = await this.store.tables.getEntity(t.account, table, e);
+    if (condition !== undefined) {
+      if (!current) throw notFound();
+      if (condition !== '*' && condition !== current.etag) throw conditionFailed();
+    }
+    if (merge && current) e.properties = mergeProperties(current.properties, e.properties);
+    if (current) {
+      // Conditional on the etag just read, so a concurrent writer in between makes this one fail.
+      if (!(await this.store.tables.replaceEntity(e, current.etag))) throw conditionFailed();
+    } else await this.store.tables.upsertEntity(e);
+    this.send(t, 204, { etag: e.etag });
+  }
+
+  private UpdateEntity = (t: TableTarget) => this.write(t, false);
+  private InsertOrReplaceEntity = (t: TableTarget) => this.write(t, false);
+  private MergeEntity = (t: TableTarget) => this.write(t, true);
+  private InsertOrMergeEntity = (t: TableTarget) => this.write(t, true);
+
+  private async DeleteEntity(t: TableTarget): Promise<void> {
+    const table = await this.table(t);
+    const condition = ifMatch(t);
+    if (condition === undefined)
+      throw new StorageError(
+        'MissingRequiredHeader',
+        'An HTTP header that is mandatory for this request is not specified: If-Match.',
+      );
+    const current = await this.store.tables.getEntity(t.account, table, t.op.key!);
+    if (!current) throw notFound();
+    if (condition !== '*' && condition !== current.etag) throw conditionFailed();
+    if (!(await this.store.tables.deleteEntity(t.account, table, t.op.key!, current.etag))) throw conditionFailed();
+    this.send(t, 204, {});
+  }
+}
+
+/** Merge keeps the old properties the body does not name; a property's annotation goes with it. */
+function mergeProperties(old: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...old };
+  for (const k of Object.keys(update)) if (!k.includes('@')) delete out[`${k}@odata.type`];
+  return { ...out, ...update };
+}
