@@ -68,6 +68,7 @@ import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
+import { KeyService } from './key-vaults/keys.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
@@ -251,6 +252,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     }),
     resource: vaultAudience,
     secrets: new SecretService(d.store, d.masterKey, d.clock),
+    keys: new KeyService(d.store, d.masterKey, d.clock),
     zone: d.cfg.dataPlaneZone,
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
     maxBodyBytes: d.cfg.maxBodyBytes,

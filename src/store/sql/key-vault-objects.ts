@@ -145,5 +145,4 @@ export class SqlVaultObjectRepo implements VaultObjectRepo {
     ]);
     return true;
   }
-
 }
