@@ -1,41 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomUUID, verify } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
+import { runLineClient, type Answer } from '../helpers/line-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-keys.client.js', import.meta.url));
 
-type Answer = { ok: boolean; result?: any; statusCode?: number; code?: string; message?: string };
 type Call = (cmd: object) => Promise<Answer>;
-
-/** `openmi run` as a user types it (clean environment), driving the SDK clients line by line. */
-function runClient(dataDir: string, vmId: string, vaultUrl: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, vaultUrl],
-    { env: { PATH: process.env['PATH'] ?? '' } },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async call(cmd: object): Promise<Answer> {
-      child.stdin.write(`${JSON.stringify(cmd)}\n`);
-      const next = await lines.next();
-      if (next.done) throw new Error(`client exited: ${stderr}`);
-      return JSON.parse(next.value) as Answer;
-    },
-    close: () => new Promise<void>((r) => (child.once('exit', () => r()), child.stdin.end())),
-  };
-}
 
 const ok = async (p: Promise<Answer>): Promise<any> => {
   const a = await p;
@@ -91,7 +67,7 @@ await forEachStore((storeName, storeSpec) => {
     after(() => t.stop());
 
     it('refused before Crypto Officer; keys and crypto work with it; refused right after removal', async () => {
-      const c = runClient(t.dataDir, vmId, vault.properties.vaultUri);
+      const c = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
       try {
         const denied = await c.call({ op: 'create', name: 'rsa1', kty: 'RSA' });
         assert.equal(denied.statusCode, 403, JSON.stringify(denied));

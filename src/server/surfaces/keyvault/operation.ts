@@ -1,4 +1,5 @@
 import type { KeyVaultRecord } from '../../../store/key-vault.js';
+import type { CertificateService } from '../../key-vaults/certificates.js';
 import type { KeyService } from '../../key-vaults/keys.js';
 import type { SecretService } from '../../key-vaults/secrets.js';
 
@@ -19,6 +20,7 @@ export interface Call {
   origin: string;
   secrets: SecretService;
   keys: KeyService;
+  certificates: CertificateService;
 }
 
 /** `Microsoft.KeyVault/vaults/{kind}/{action}`: the data actions of the built-in roles (builtin-roles.json). */

@@ -1,5 +1,6 @@
 import { KeyVaultError } from '../../key-vaults/errors.js';
 import type { SecretInput } from '../../key-vaults/secrets.js';
+import { certificateOperation } from './cert-routes.js';
 import { keyOperation } from './key-routes.js';
 import { listPage, vaultOp, type Call, type VaultOperation } from './operation.js';
 import { deletedSecret, secretBundle, secretItem } from './wire.js';
@@ -77,6 +78,8 @@ export function vaultOperation(c: Call, method: string, segments: readonly strin
   let found: VaultOperation | undefined;
   if (collection === 'keys' || collection === 'deletedkeys') {
     found = keyOperation(c, method, segments);
+  } else if (collection === 'certificates' || collection === 'deletedcertificates') {
+    found = certificateOperation(c, method, segments);
   } else if (collection === 'secrets' && name === undefined && method === 'GET') {
     found = op('readMetadata/action', c.vault.id, async () => ({
       status: 200,
@@ -97,7 +100,7 @@ export function vaultOperation(c: Call, method: string, segments: readonly strin
   if (!found)
     throw new KeyVaultError(
       'BadParameter',
-      `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets and keys only).`,
+      `The operation ${method} /${segments.join('/')} is not supported by this vault.`,
     );
   return found;
 }

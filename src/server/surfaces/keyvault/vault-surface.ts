@@ -9,6 +9,7 @@ import { vaultOperation } from './routes.js';
 import { AZURE_VAULT_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
 import type { SecretService } from '../../key-vaults/secrets.js';
 import type { KeyService } from '../../key-vaults/keys.js';
+import type { CertificateService } from '../../key-vaults/certificates.js';
 import type { VaultBody } from './operation.js';
 
 export interface VaultSurfaceDeps {
@@ -16,6 +17,7 @@ export interface VaultSurfaceDeps {
   auth: DataPlaneAuthenticator;
   secrets: SecretService;
   keys: KeyService;
+  certificates: CertificateService;
   /** e.g. `openmi.localhost`: vaults answer on `{name}.vault.{zone}`. */
   zone: string;
   /** `{baseUrl}/{tenant}`, the authority the SDK gets a token from. */
@@ -49,7 +51,7 @@ const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string
   sendJson(ctx.res, e.status, e.body(), headers);
 
 /**
- * Key Vault secrets and keys, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
+ * Key Vault secrets, keys and certificates, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
  * expects. Authentication comes before anything else, so the SDK's body-less first request gets
  * the 401 challenge rather than a 400; RBAC comes after the path has told us the data action.
  */
@@ -84,7 +86,7 @@ export class VaultSurface implements Surface {
     if (!vault) throw new KeyVaultError('VaultNotFound', `Vault '${name}' does not exist.`);
     const origin = `https://${ctx.req.headers.host}`;
     const operation = vaultOperation(
-      { vault, origin, secrets: this.d.secrets, keys: this.d.keys },
+      { vault, origin, secrets: this.d.secrets, keys: this.d.keys, certificates: this.d.certificates },
       ctx.method,
       ctx.segments,
     );
