@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
+import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-certificates.client.js', import.meta.url));
-const CERTIFICATES_OFFICER = 'a4417e6f-fecd-4de8-b567-7b0420556985';
+const CERTIFICATES_OFFICER = BuiltinRoleIds.keyVaultCertificatesOfficer;
 // Reads the certificate's key and secret, which Certificates Officer cannot.
-const CERTIFICATE_USER = 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba';
+const CERTIFICATE_USER = BuiltinRoleIds.keyVaultCertificateUser;
 
 type Call = (cmd: object) => Promise<Answer>;
 const ok = async (p: Promise<Answer>): Promise<any> => {

@@ -63,29 +63,64 @@ function inv(a: bigint, m: bigint): bigint {
   return mod(t0, m);
 }
 
-/** Affine addition on y² = x³ - 3x + b (every NIST prime curve has a = -3). */
-function add(c: Curve, P: Point, Q: Point): Point {
-  if (!P) return Q;
-  if (!Q) return P;
-  const { p } = c;
-  let l: bigint;
-  if (P.x === Q.x) {
-    if (mod(P.y + Q.y, p) === 0n) return null;
-    l = mod((3n * P.x * P.x - 3n) * inv(2n * P.y, p), p);
-  } else {
-    l = mod((Q.y - P.y) * inv(Q.x - P.x, p), p);
-  }
-  const x = mod(l * l - P.x - Q.x, p);
-  return { x, y: mod(l * (P.x - x) - P.y, p) };
+/** Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 is the point at infinity): one inversion per multiplication, not per step. */
+type Jacobian = [bigint, bigint, bigint];
+
+/** dbl-2001-b, for a = -3 like every NIST prime curve (https://hyperelliptic.org/EFD/g1p/auto-shortw-jacobian-3.html). */
+function double(p: bigint, [X, Y, Z]: Jacobian): Jacobian {
+  if (Z === 0n || Y === 0n) return [0n, 1n, 0n];
+  const delta = mod(Z * Z, p);
+  const gamma = mod(Y * Y, p);
+  const beta = mod(X * gamma, p);
+  const alpha = mod(3n * (X - delta) * (X + delta), p);
+  const X3 = mod(alpha * alpha - 8n * beta, p);
+  const Z3 = mod((Y + Z) * (Y + Z) - gamma - delta, p);
+  return [X3, mod(alpha * (4n * beta - X3) - 8n * gamma * gamma, p), Z3];
 }
 
-function mul(c: Curve, k: bigint, P: Point): Point {
-  let R: Point = null;
-  for (let i = BigInt(k.toString(2).length - 1); i >= 0n; i--) {
-    R = add(c, R, R);
-    if ((k >> i) & 1n) R = add(c, R, P);
+/** add-2007-bl. */
+function add(p: bigint, P: Jacobian, Q: Jacobian): Jacobian {
+  if (P[2] === 0n) return Q;
+  if (Q[2] === 0n) return P;
+  const [X1, Y1, Z1] = P;
+  const [X2, Y2, Z2] = Q;
+  const z1z1 = mod(Z1 * Z1, p);
+  const z2z2 = mod(Z2 * Z2, p);
+  const u1 = mod(X1 * z2z2, p);
+  const u2 = mod(X2 * z1z1, p);
+  const s1 = mod(Y1 * Z2 * z2z2, p);
+  const s2 = mod(Y2 * Z1 * z1z1, p);
+  if (u1 === u2) return s1 === s2 ? double(p, P) : [0n, 1n, 0n];
+  const h = u2 - u1;
+  const i = mod(4n * h * h, p);
+  const j = mod(h * i, p);
+  const r = mod(2n * (s2 - s1), p);
+  const v = mod(u1 * i, p);
+  const X3 = mod(r * r - j - 2n * v, p);
+  return [X3, mod(r * (v - X3) - 2n * s1 * j, p), mod(((Z1 + Z2) * (Z1 + Z2) - z1z1 - z2z2) * h, p)];
+}
+
+function affine(p: bigint, [X, Y, Z]: Jacobian): Point {
+  if (Z === 0n) return null;
+  const zi = inv(Z, p);
+  const zi2 = mod(zi * zi, p);
+  return { x: mod(X * zi2, p), y: mod(Y * zi2 * zi, p) };
+}
+
+/** k₁·P₁ + k₂·P₂ in one pass (Shamir's trick); verify needs the sum, sign passes k₂ = 0. */
+function mul2(c: Curve, k1: bigint, P1: Point, k2 = 0n, P2: Point = null): Point {
+  const j = (P: Point): Jacobian => (P ? [P.x, P.y, 1n] : [0n, 1n, 0n]);
+  const [J1, J2] = [j(P1), j(P2)];
+  const J12 = add(c.p, J1, J2);
+  let R: Jacobian = [0n, 1n, 0n];
+  for (let i = BigInt(Math.max(k1.toString(2).length, k2.toString(2).length) - 1); i >= 0n; i--) {
+    R = double(c.p, R);
+    const b = (((k1 >> i) & 1n) << 1n) | ((k2 >> i) & 1n);
+    if (b === 3n) R = add(c.p, R, J12);
+    else if (b === 2n) R = add(c.p, R, J1);
+    else if (b === 1n) R = add(c.p, R, J2);
   }
-  return R;
+  return affine(c.p, R);
 }
 
 const toInt = (b: Buffer): bigint => (b.length ? BigInt(`0x${b.toString('hex')}`) : 0n);
@@ -106,7 +141,7 @@ export function ecdsaSign(crv: string, d: Buffer, digest: Buffer): Buffer {
   for (;;) {
     // 64 extra bits make the reduction's bias negligible (FIPS 186-4 B.5.1).
     const k = mod(toInt(randomBytes(c.bytes + 8)), c.n - 1n) + 1n;
-    const r = mod(mul(c, k, c.g)!.x, c.n);
+    const r = mod(mul2(c, k, c.g)!.x, c.n);
     const s = mod(inv(k, c.n) * (e + r * priv), c.n);
     if (r !== 0n && s !== 0n) return Buffer.concat([toBytes(r, c.bytes), toBytes(s, c.bytes)]);
   }
@@ -120,6 +155,6 @@ export function ecdsaVerify(crv: string, x: Buffer, y: Buffer, digest: Buffer, s
   if (r <= 0n || r >= c.n || s <= 0n || s >= c.n) return false;
   const w = inv(s, c.n);
   const e = digestInt(c, digest);
-  const X = add(c, mul(c, mod(e * w, c.n), c.g), mul(c, mod(r * w, c.n), { x: toInt(x), y: toInt(y) }));
+  const X = mul2(c, mod(e * w, c.n), c.g, mod(r * w, c.n), { x: toInt(x), y: toInt(y) });
   return X !== null && mod(X.x, c.n) === r;
 }
