@@ -175,7 +175,7 @@ async function encryption(call: Call): Promise<void> {
   assert.equal(await ok(call({ op: 'decrypt', name: 'rsa1', alg: 'RSA1_5', data: ct.toString('base64url') })), secret);
 }
 
-/** Soft delete, deleted listing, recover, delete again, purge: the SDK's pollers included. */
+/** Soft delete, deleted listing, recover, delete again, purge (the SDK's pollers included); backup and restore. */
 async function deletion(call: Call): Promise<void> {
   assert.match(await ok(call({ op: 'delete', name: 'ec521' })), /\/deletedkeys\/ec521$/);
   assert.equal((await call({ op: 'get', name: 'ec521' })).statusCode, 404);
@@ -187,4 +187,15 @@ async function deletion(call: Call): Promise<void> {
   await ok(call({ op: 'delete', name: 'ec521' }));
   assert.equal(await ok(call({ op: 'purge', name: 'ec521' })), 'purged');
   assert.equal((await call({ op: 'getDeleted', name: 'ec521' })).statusCode, 404);
+  // Backup, then delete and purge, then restore: every version comes back and still signs.
+  const versions = await ok(call({ op: 'versions', name: 'rsa1' }));
+  const blob = await ok(call({ op: 'backup', name: 'rsa1' }));
+  assert.equal((await call({ op: 'restore', data: blob })).statusCode, 409, 'the name is taken');
+  await ok(call({ op: 'delete', name: 'rsa1' }));
+  await ok(call({ op: 'purge', name: 'rsa1' }));
+  assert.equal((await ok(call({ op: 'restore', data: blob }))).name, 'rsa1');
+  assert.deepEqual(await ok(call({ op: 'versions', name: 'rsa1' })), versions);
+  assert.ok((await ok(call({ op: 'sign', name: 'rsa1', alg: 'RS256', data: DATA }))).length > 0);
+  const forged = Buffer.from('v1.x.y.z').toString('base64url');
+  assert.equal((await call({ op: 'restore', data: forged })).statusCode, 400);
 }

@@ -62,6 +62,8 @@ const ALL_OPS: Record<'RSA' | 'EC', string[]> = {
   EC: ['sign', 'verify'],
 };
 
+/** Binds a backup blob to its purpose: a sealed key row cannot be passed off as a backup, nor the reverse. */
+const BACKUP_AAD = 'keyvault-key-backup';
 const aadOf = (vaultId: string, name: string, version: string): string =>
   `keyvault-key:${vaultId.toLowerCase()}/${name.toLowerCase()}/${version}`;
 
@@ -169,6 +171,35 @@ export class KeyService {
       default:
         return out(decrypt(this.privateOf(rec), input.alg, value));
     }
+  }
+
+  /**
+   * Every version of a key in one blob sealed under the master key, so it restores into any vault
+   * of this installation and nowhere else (Azure: same subscription and geography).
+   */
+  async backup(v: KeyVaultRecord, name: string): Promise<string> {
+    const versions = (await this.objects.versions(v, name)).reverse();
+    const items = versions.map((r) => ({ version: r.version, doc: r.doc, priv: this.privateOf(r) }));
+    const blob = JSON.stringify({ name: versions[0]!.name, items });
+    return Buffer.from(seal(this.masterKey, Buffer.from(blob, 'utf8'), BACKUP_AAD), 'utf8').toString('base64url');
+  }
+
+  async restore(v: KeyVaultRecord, value: unknown): Promise<KeyVersion> {
+    let backup: { name: string; items: { version: string; doc: KeyDoc; priv: JsonWebKey }[] };
+    try {
+      const sealed = Buffer.from(String(value), 'base64url').toString('utf8');
+      backup = JSON.parse(unseal(this.masterKey, sealed, BACKUP_AAD).toString('utf8')) as typeof backup;
+    } catch {
+      throw new KeyVaultError('BadParameter', 'The backup blob is not a key backup of this installation.');
+    }
+    const existing = await this.objects.get(v, backup.name).catch(() => undefined);
+    if (existing) throw new KeyVaultError('Conflict', `Key ${backup.name} already exists in this vault.`);
+    let last: KeyVersion | undefined;
+    for (const { version, doc, priv } of backup.items) {
+      const sealed = seal(this.masterKey, Buffer.from(JSON.stringify(priv), 'utf8'), aadOf(v.id, backup.name, version));
+      last = await this.objects.add(v, backup.name, doc, sealed, version);
+    }
+    return last!;
   }
 
   private checkUsable(rec: KeyVersion, op: KeyOperation): void {

@@ -95,6 +95,8 @@ const keyOps: Record<string, (c: Cmd) => Promise<unknown>> = {
   recover: async (c) =>
     (await (await client.beginRecoverDeletedKey(c.name!, { intervalInMs: 50 })).pollUntilDone()).name,
   purge: async (c) => (await client.purgeDeletedKey(c.name!), 'purged'),
+  backup: async (c) => b64(await client.backupKey(c.name!)),
+  restore: async (c) => summary(await client.restoreKeyBackup(bytes(c.data))),
 };
 
 const cryptoOps: Record<string, (c: Cmd) => Promise<unknown>> = {

@@ -41,6 +41,8 @@ function writeRoutes(c: Call, method: string, name: string, rest: string[]): Vau
     return op('create/action', scope, (b) => bundle(keys.create(v, name, b as KeyInput)), true);
   if (method === 'PUT' && rest.length === 0)
     return op('import/action', scope, (b) => bundle(keys.import(v, name, b as KeyInput)), true);
+  if (method === 'POST' && rest[0] === 'backup' && rest.length === 1)
+    return op('backup/action', scope, async () => ({ status: 200, body: { value: await keys.backup(v, name) } }));
   if (method === 'POST' && rest[0] === 'rotate' && rest.length === 1)
     return op('rotate/action', scope, () => bundle(keys.rotate(v, name)));
   if (method === 'PATCH' && rest.length <= 1)
@@ -108,5 +110,12 @@ export function keyOperation(c: Call, method: string, segments: readonly string[
     }));
   }
   if (collection === 'deletedkeys') return deletedRoutes(c, method, name, rest);
+  if (collection === 'keys' && name === 'restore' && method === 'POST' && rest.length === 0)
+    return op(
+      'restore/action',
+      c.vault.id,
+      async (b) => ({ status: 200, body: keyBundle(c.origin, await c.keys.restore(c.vault, b['value'])) }),
+      true,
+    );
   return readRoutes(c, method, name, rest) ?? writeRoutes(c, method, name, rest);
 }
