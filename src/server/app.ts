@@ -180,6 +180,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         log,
         pool,
         masterKey,
+        ca: pki.ca,
         audit,
         ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
       }),

@@ -68,6 +68,9 @@ import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
+import type { IssuingCa } from './pki/ca.js';
+import { KeyService } from './key-vaults/keys.js';
+import { CertificateService } from './key-vaults/certificates.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
@@ -97,6 +100,8 @@ export interface SurfaceDeps {
   log: Logger;
   /** Seals data-plane secrets at rest (Key Vault values). */
   masterKey: Buffer;
+  /** The installation's CA: Key Vault certificates issued by `openmi` chain to it; absent, only self-signed ones. */
+  ca?: IssuingCa;
   /** Token signatures go to these worker threads; absent, they are made on the event loop. */
   pool?: SigningPool | undefined;
   /** The persisted activity and sign-in logs; absent, sign-ins are only logged. */
@@ -259,7 +264,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
       alsoAccept: [vaultResource(d.cfg.dataPlaneZone), AZURE_VAULT_RESOURCE],
     }),
     resource: vaultAudience,
-    secrets: new SecretService(d.store, d.masterKey, d.clock),
+    ...vaultObjects(d),
     zone: d.cfg.dataPlaneZone,
     authorityUrl: authority.tenantUrl(d.installation.tenantId),
     maxBodyBytes: d.cfg.maxBodyBytes,
@@ -320,4 +325,11 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
       ...(d.audit ? { failures: d.audit.failures } : {}),
     }),
   ];
+}
+
+/** Secrets, keys and certificates of vaults: certificates keep their key and secret in the other two. */
+function vaultObjects(d: SurfaceDeps) {
+  const secrets = new SecretService(d.store, d.masterKey, d.clock);
+  const keys = new KeyService(d.store, d.masterKey, d.clock);
+  return { secrets, keys, certificates: new CertificateService(d.store, d.clock, keys, secrets, d.ca) };
 }

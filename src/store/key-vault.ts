@@ -64,3 +64,44 @@ export interface KeyVaultSecretRepo {
   /** Removes a deleted secret and all its versions. Returns false when not deleted. */
   purge(vaultId: string, name: string): Promise<boolean>;
 }
+
+/**
+ * One version of a key or certificate. `doc` is the public part as JSON text (the service owns its
+ * shape); `sealed` the private part, sealed with the master key before it reaches the store.
+ */
+export interface VaultObjectVersion {
+  vaultId: string;
+  name: string;
+  /** 32 lower-case hex characters. */
+  version: string;
+  doc: string;
+  sealed: string | null;
+  createdAt: number;
+}
+
+/** A soft-deleted key or certificate: its versions stay in place until purge. */
+export type DeletedVaultObject = DeletedSecretRecord;
+
+/** Keys (`keyVaultKeys`) and certificates (`keyVaultCertificates`): same rules as secrets. */
+export interface VaultObjectRepo {
+  /** Throws conflict when the version exists. */
+  putVersion(o: VaultObjectVersion): Promise<void>;
+  /** Replaces `doc`. Returns false when absent. */
+  updateDoc(vaultId: string, name: string, version: string, doc: string): Promise<boolean>;
+  getVersion(vaultId: string, name: string, version: string): Promise<VaultObjectVersion | undefined>;
+  /** The newest version (by createdAt, then version), deleted or not. */
+  latest(vaultId: string, name: string): Promise<VaultObjectVersion | undefined>;
+  /** Newest first. */
+  listVersions(vaultId: string, name: string): Promise<VaultObjectVersion[]>;
+  /** The newest version of every object, ordered by lower-cased name, soft-deleted ones included. */
+  listLatest(vaultId: string): Promise<VaultObjectVersion[]>;
+  /** Throws conflict when already deleted. */
+  markDeleted(d: DeletedVaultObject): Promise<void>;
+  getDeleted(vaultId: string, name: string): Promise<DeletedVaultObject | undefined>;
+  /** Ordered by lower-cased name. */
+  listDeleted(vaultId: string): Promise<DeletedVaultObject[]>;
+  /** Removes the deleted mark. Returns false when not deleted. */
+  recover(vaultId: string, name: string): Promise<boolean>;
+  /** Removes a deleted object and all its versions. Two statements: call inside `tx`. */
+  purge(vaultId: string, name: string): Promise<boolean>;
+}

@@ -28,7 +28,7 @@ import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { DataLakeRepo } from './datalake.js';
 import type { QueueRepo } from './queues.js';
 import type { TableRepo } from './tables.js';
-import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
+import type { KeyVaultRepo, KeyVaultSecretRepo, VaultObjectRepo } from './key-vault.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
 
@@ -69,6 +69,8 @@ export interface Store {
   readonly tables: TableRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
+  readonly keyVaultKeys: VaultObjectRepo;
+  readonly keyVaultCertificates: VaultObjectRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;
   readonly permissionUsage: PermissionUsageRepo;

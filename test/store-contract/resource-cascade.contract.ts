@@ -140,6 +140,19 @@ const vaultSeed: Seed = async (s, sub, rg) => {
   await s.keyVaultSecrets.putVersion(version('live'));
   await s.keyVaultSecrets.putVersion(version('binned'));
   await s.keyVaultSecrets.markDeleted({ vaultId: id, name: 'binned', deletedAt: T0, scheduledPurgeAt: T0 + 1 });
+  const object = (n: string) => ({
+    vaultId: id,
+    name: n,
+    version: 'b'.repeat(32),
+    doc: '{}',
+    sealed: 'v1.x',
+    createdAt: T0,
+  });
+  await s.keyVaultKeys.putVersion(object('key'));
+  await s.keyVaultKeys.putVersion(object('binned-key'));
+  await s.keyVaultKeys.markDeleted({ vaultId: id, name: 'binned-key', deletedAt: T0, scheduledPurgeAt: T0 + 1 });
+  await s.keyVaultCertificates.putVersion(object('cert'));
+  await s.keyVaultCertificates.markDeleted({ vaultId: id, name: 'cert', deletedAt: T0, scheduledPurgeAt: T0 + 1 });
   const onSecret = await assignOn(s, `${id}/secrets/live`);
   return {
     id,
@@ -148,6 +161,10 @@ const vaultSeed: Seed = async (s, sub, rg) => {
         gone('vault', s.keyVaults.get(id)),
         gone('secret', s.keyVaultSecrets.latest(id, 'live')),
         gone('soft-deleted secret', s.keyVaultSecrets.getDeleted(id, 'binned')),
+        gone('key', s.keyVaultKeys.latest(id, 'key')),
+        gone('soft-deleted key', s.keyVaultKeys.getDeleted(id, 'binned-key')),
+        gone('certificate', s.keyVaultCertificates.latest(id, 'cert')),
+        gone('soft-deleted certificate', s.keyVaultCertificates.getDeleted(id, 'cert')),
         gone('assignment on a secret', s.roleAssignments.get(onSecret)),
       ]),
   };

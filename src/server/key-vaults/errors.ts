@@ -8,13 +8,16 @@ export const KEY_VAULT_ERROR_STATUS = {
   Forbidden: 403,
   VaultNotFound: 404,
   SecretNotFound: 404,
+  KeyNotFound: 404,
+  CertificateNotFound: 404,
   Conflict: 409,
   RequestTooLarge: 413,
   InternalServerError: 500,
 } as const;
 
 export type KeyVaultErrorCode = keyof typeof KEY_VAULT_ERROR_STATUS;
-export type KeyVaultInnerCode = 'ForbiddenByRbac' | 'SecretDisabled' | 'ObjectIsDeletedButRecoverable';
+export type KeyVaultInnerCode =
+  'ForbiddenByRbac' | 'SecretDisabled' | 'KeyDisabled' | 'KeyOperationForbidden' | 'ObjectIsDeletedButRecoverable';
 
 /** A Key Vault data-plane error, rendered as `{error:{code,message,innererror?}}` (the SDK surfaces `code`). */
 export class KeyVaultError extends Error {

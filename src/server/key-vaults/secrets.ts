@@ -34,7 +34,13 @@ export class SecretService {
     private readonly clock: Clock,
   ) {}
 
-  async set(v: KeyVaultRecord, name: string, input: SecretInput): Promise<SecretVersionRecord> {
+  /** `version` is given for a certificate's secret, which shares the certificate's version. */
+  async set(
+    v: KeyVaultRecord,
+    name: string,
+    input: SecretInput,
+    version = randomBytes(16).toString('hex'),
+  ): Promise<SecretVersionRecord> {
     if (typeof input.value !== 'string')
       throw new KeyVaultError('BadParameter', "The request body must carry the secret's 'value' as a string.");
     if (await this.store.keyVaultSecrets.getDeleted(v.id, name)) {
@@ -47,7 +53,6 @@ export class SecretService {
     const prev = await this.store.keyVaultSecrets.latest(v.id, name);
     // Strictly increasing per secret, so "latest" never depends on two writes in the same millisecond.
     const now = Math.max(this.clock.now(), (prev?.createdAt ?? 0) + 1);
-    const version = randomBytes(16).toString('hex');
     const rec: SecretVersionRecord = {
       vaultId: v.id,
       name: prev?.name ?? name,

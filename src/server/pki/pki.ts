@@ -37,6 +37,8 @@ export interface Pki {
   caCertPem: string;
   serverCertPem: string;
   serverKeyPem: string;
+  /** The CA loaded for issuing: Key Vault certificates whose policy names the issuer `openmi` chain to it. */
+  ca: IssuingCa;
 }
 
 const CA_KEY_AAD = 'openmi-ca-key';
@@ -172,5 +174,6 @@ export async function loadOrCreatePki(opts: PkiOptions): Promise<Pki> {
     caCertPem: ca.certPem,
     serverCertPem: server.certPem,
     serverKeyPem: server.keyPem,
+    ca: ca.ca,
   };
 }

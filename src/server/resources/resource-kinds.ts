@@ -115,7 +115,7 @@ const identities: ResourceKind = {
   },
 };
 
-/** Its secrets (every version, soft-deleted ones too) go with the vault, in the store's delete. */
+/** Its secrets, keys and certificates (every version, soft-deleted ones too) go with the vault, in the store's delete. */
 const keyVaults: ResourceKind = {
   types: [KEY_VAULT_TYPE],
   list: async (repos, where, limit, after) =>
@@ -124,9 +124,11 @@ const keyVaults: ResourceKind = {
     const v = await tx.keyVaults.get(id);
     if (!v) return false;
     const secrets = (await tx.keyVaultSecrets.listLatest(v.id)).length;
+    const keys = (await tx.keyVaultKeys.listLatest(v.id)).length;
+    const certificates = (await tx.keyVaultCertificates.listLatest(v.id)).length;
     await removeAssignmentsAtOrBelow(tx, batch, v.id, 'vault deleted');
     await tx.keyVaults.delete(v.id);
-    batch.add(`${KEY_VAULT_TYPE}/delete`, v.id, { secrets });
+    batch.add(`${KEY_VAULT_TYPE}/delete`, v.id, { secrets, keys, certificates });
     return true;
   },
 };

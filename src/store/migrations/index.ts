@@ -18,6 +18,7 @@ import { migration as postgres0015 } from './postgres/0015-permission-usage.js';
 import { migration as postgres0016 } from './postgres/0016-datalake.js';
 import { migration as postgres0017 } from './postgres/0017-queues.js';
 import { migration as postgres0018 } from './postgres/0018-tables.js';
+import { migration as postgres0019 } from './postgres/0019-key-vault-keys.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -36,6 +37,7 @@ import { migration as sqlite0015 } from './sqlite/0015-permission-usage.js';
 import { migration as sqlite0016 } from './sqlite/0016-datalake.js';
 import { migration as sqlite0017 } from './sqlite/0017-queues.js';
 import { migration as sqlite0018 } from './sqlite/0018-tables.js';
+import { migration as sqlite0019 } from './sqlite/0019-key-vault-keys.js';
 
 export type { Migration } from './migration.js';
 
@@ -59,6 +61,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0016,
   sqlite0017,
   sqlite0018,
+  sqlite0019,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -79,4 +82,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0016,
   postgres0017,
   postgres0018,
+  postgres0019,
 ]);

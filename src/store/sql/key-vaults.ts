@@ -87,11 +87,13 @@ export class SqlKeyVaultRepo implements KeyVaultRepo {
     return listResources(this.db, TABLE, where, limit, after);
   }
 
-  /** Several statements: call inside `tx` so a vault never disappears with its secrets left behind. */
+  /** Several statements: call inside `tx` so a vault never disappears with its secrets, keys or certificates left behind. */
   async delete(id: string): Promise<boolean> {
     const key = lookupKey(id);
-    await this.db.run('DELETE FROM key_vault_secrets WHERE vault_key = $1', [key]);
-    await this.db.run('DELETE FROM key_vault_deleted_secrets WHERE vault_key = $1', [key]);
+    for (const kind of ['secrets', 'keys', 'certificates']) {
+      await this.db.run(`DELETE FROM key_vault_${kind} WHERE vault_key = $1`, [key]);
+      await this.db.run(`DELETE FROM key_vault_deleted_${kind} WHERE vault_key = $1`, [key]);
+    }
     const { changes } = await this.db.run('DELETE FROM key_vaults WHERE id_key = $1', [key]);
     return changes === 1;
   }

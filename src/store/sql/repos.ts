@@ -26,6 +26,7 @@ import { SqlTableRepo } from './tables.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
 import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
+import { SqlVaultObjectRepo } from './key-vault-objects.js';
 import { SqlSigningKeyRepo } from './signing-keys.js';
 import { SqlSubscriptionRepo } from './subscriptions.js';
 import { SqlTenantRepo } from './tenants.js';
@@ -60,6 +61,8 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     tables: new SqlTableRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
+    keyVaultKeys: new SqlVaultObjectRepo(db, 'keys'),
+    keyVaultCertificates: new SqlVaultObjectRepo(db, 'certificates'),
     loginCodes: new SqlLoginCodeRepo(db),
     agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),
     permissionUsage: new SqlPermissionUsageRepo(db),

@@ -1,32 +1,12 @@
-import type { KeyVaultRecord } from '../../../store/key-vault.js';
 import { KeyVaultError } from '../../key-vaults/errors.js';
-import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
-import { deletedSecret, listPage, secretBundle, secretItem } from './wire.js';
+import type { SecretInput } from '../../key-vaults/secrets.js';
+import { certificateOperation } from './cert-routes.js';
+import { keyOperation } from './key-routes.js';
+import { listPage, vaultOp, type Call, type VaultOperation } from './operation.js';
+import { deletedSecret, secretBundle, secretItem } from './wire.js';
 
-const SECRETS = 'Microsoft.KeyVault/vaults/secrets';
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
-
-/** What one request needs: its data action, the scope to check it at, and the work. */
-export interface VaultOperation {
-  dataAction: string;
-  /** Secret-level scopes (`…/vaults/{v}/secrets/{name}`) let assignments target one secret. */
-  scope: string;
-  needsBody: boolean;
-  run(body: SecretInput): Promise<{ status: number; body?: unknown }>;
-}
-
-interface Call {
-  vault: KeyVaultRecord;
-  origin: string;
-  secrets: SecretService;
-}
-
-const op = (dataAction: string, scope: string, run: VaultOperation['run'], needsBody = false): VaultOperation => ({
-  dataAction: `${SECRETS}/${dataAction}`,
-  scope,
-  needsBody,
-  run,
-});
+const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const op = vaultOp('secrets');
 
 function secretRoutes(c: Call, method: string, name: string, rest: string[]): VaultOperation | undefined {
   const { vault: v, origin, secrets } = c;
@@ -36,7 +16,7 @@ function secretRoutes(c: Call, method: string, name: string, rest: string[]): Va
     return op(
       'setSecret/action',
       scope,
-      async (b) => ({ status: 200, body: secretBundle(origin, await secrets.set(v, name, b)) }),
+      async (b) => ({ status: 200, body: secretBundle(origin, await secrets.set(v, name, b as SecretInput)) }),
       true,
     );
   if (method === 'GET' && version === 'versions' && rest.length === 1) {
@@ -55,7 +35,10 @@ function secretRoutes(c: Call, method: string, name: string, rest: string[]): Va
     return op(
       'update/action',
       scope,
-      async (b) => ({ status: 200, body: secretBundle(origin, await secrets.update(v, name, version, b)) }),
+      async (b) => ({
+        status: 200,
+        body: secretBundle(origin, await secrets.update(v, name, version, b as SecretInput)),
+      }),
       true,
     );
   if (method === 'DELETE' && rest.length === 0) {
@@ -90,10 +73,14 @@ function deletedRoutes(c: Call, method: string, name: string, rest: string[]): V
 /** Maps method + path (relative to the vault origin) to an operation, or throws 400/405 like Key Vault. */
 export function vaultOperation(c: Call, method: string, segments: readonly string[]): VaultOperation {
   const [collection, name, ...rest] = segments;
-  if (name !== undefined && !SECRET_NAME.test(name))
-    throw new KeyVaultError('BadParameter', `Secret name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
+  if (name !== undefined && name !== '' && !OBJECT_NAME.test(name))
+    throw new KeyVaultError('BadParameter', `The name '${name}' is invalid: use 1-127 letters, digits and dashes.`);
   let found: VaultOperation | undefined;
-  if (collection === 'secrets' && name === undefined && method === 'GET') {
+  if (collection === 'keys' || collection === 'deletedkeys') {
+    found = keyOperation(c, method, segments);
+  } else if (collection === 'certificates' || collection === 'deletedcertificates') {
+    found = certificateOperation(c, method, segments);
+  } else if (collection === 'secrets' && name === undefined && method === 'GET') {
     found = op('readMetadata/action', c.vault.id, async () => ({
       status: 200,
       body: listPage((await c.secrets.list(c.vault)).map((r) => secretItem(c.origin, r, false))),
@@ -113,7 +100,7 @@ export function vaultOperation(c: Call, method: string, segments: readonly strin
   if (!found)
     throw new KeyVaultError(
       'BadParameter',
-      `The operation ${method} /${segments.join('/')} is not supported by this vault (secrets only).`,
+      `The operation ${method} /${segments.join('/')} is not supported by this vault.`,
     );
   return found;
 }

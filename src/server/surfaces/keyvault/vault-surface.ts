@@ -7,12 +7,17 @@ import { DataPlaneAuthError, type DataPlaneAuthenticator } from '../data-plane-a
 import { KeyVaultError } from '../../key-vaults/errors.js';
 import { vaultOperation } from './routes.js';
 import { AZURE_VAULT_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
-import type { SecretInput, SecretService } from '../../key-vaults/secrets.js';
+import type { SecretService } from '../../key-vaults/secrets.js';
+import type { KeyService } from '../../key-vaults/keys.js';
+import type { CertificateService } from '../../key-vaults/certificates.js';
+import type { VaultBody } from './operation.js';
 
 export interface VaultSurfaceDeps {
   store: Store;
   auth: DataPlaneAuthenticator;
   secrets: SecretService;
+  keys: KeyService;
+  certificates: CertificateService;
   /** e.g. `openmi.localhost`: vaults answer on `{name}.vault.{zone}`. */
   zone: string;
   /** `{baseUrl}/{tenant}`, the authority the SDK gets a token from. */
@@ -46,7 +51,7 @@ const sendError = (ctx: RequestContext, e: KeyVaultError, headers: Record<string
   sendJson(ctx.res, e.status, e.body(), headers);
 
 /**
- * Key Vault secrets, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
+ * Key Vault secrets, keys and certificates, one origin per vault (`{vault}.vault.{zone}`), as @azure/keyvault-secrets
  * expects. Authentication comes before anything else, so the SDK's body-less first request gets
  * the 401 challenge rather than a 400; RBAC comes after the path has told us the data action.
  */
@@ -80,7 +85,11 @@ export class VaultSurface implements Surface {
     const vault = await this.d.store.keyVaults.getByName(name);
     if (!vault) throw new KeyVaultError('VaultNotFound', `Vault '${name}' does not exist.`);
     const origin = `https://${ctx.req.headers.host}`;
-    const operation = vaultOperation({ vault, origin, secrets: this.d.secrets }, ctx.method, ctx.segments);
+    const operation = vaultOperation(
+      { vault, origin, secrets: this.d.secrets, keys: this.d.keys, certificates: this.d.certificates },
+      ctx.method,
+      ctx.segments,
+    );
     await this.d.auth.authorize(caller, operation.dataAction, operation.scope);
     const body = operation.needsBody ? await this.readInput(ctx) : {};
     const result = await operation.run(body);
@@ -107,7 +116,7 @@ export class VaultSurface implements Surface {
     sendError(ctx, new KeyVaultError('InternalServerError', 'The vault could not process the request.'));
   }
 
-  private async readInput(ctx: RequestContext): Promise<SecretInput> {
+  private async readInput(ctx: RequestContext): Promise<VaultBody> {
     const raw = await readBody(ctx.req, this.d.maxBodyBytes);
     let body: unknown;
     try {
@@ -117,6 +126,6 @@ export class VaultSurface implements Surface {
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new KeyVaultError('BadParameter', 'The request body must be a JSON object.');
-    return body as SecretInput;
+    return body as VaultBody;
   }
 }

@@ -41,6 +41,3 @@ export function deletedSecret(origin: string, r: SecretVersionRecord, d: Deleted
     scheduledPurgeDate: secs(d.scheduledPurgeAt),
   };
 }
-
-/** One page with every item: vaults here are small, and nextLink null is the SDK's last page. */
-export const listPage = (value: unknown[]) => ({ value, nextLink: null });

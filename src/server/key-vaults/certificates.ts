@@ -1,0 +1,162 @@
+import { X509Certificate, type JsonWebKey } from 'node:crypto';
+import type { Clock } from '../../kernel/clock.js';
+import type { Store } from '../../store/store.js';
+import type { KeyVaultRecord } from '../../store/key-vault.js';
+import type { IssuingCa } from '../pki/ca.js';
+import { issueCertificate, normalizePolicy, pkcs8Of, PEM, thumbprint, type CertPolicy } from './cert-issue.js';
+import { KeyVaultError } from './errors.js';
+import { generateKey, keyTypeOf } from './key-crypto.js';
+import type { KeyService } from './keys.js';
+import {
+  applyAttributes,
+  newVersion,
+  VaultObjects,
+  type Deleted,
+  type ObjectAttributes,
+  type Versioned,
+} from './objects.js';
+import { pkcs12 } from './pkcs12.js';
+import type { SecretService } from './secrets.js';
+
+/** The public document of a certificate version; its key and secret live beside it under the same name and version. */
+export interface CertDoc extends ObjectAttributes {
+  /** Base64 DER. */
+  cer: string;
+  x5t: string;
+  policy: CertPolicy;
+}
+export type CertVersion = Versioned<CertDoc>;
+
+export interface CertInput {
+  policy?: unknown;
+  attributes?: unknown;
+  tags?: unknown;
+}
+
+/** Key usages Key Vault gives a certificate's key: the JWK operations its policy allows. */
+const KEY_OPS = { RSA: ['sign', 'verify', 'encrypt', 'decrypt', 'wrapKey', 'unwrapKey'], EC: ['sign', 'verify'] };
+
+/**
+ * Key Vault certificates (https://learn.microsoft.com/azure/key-vault/certificates/about-certificates):
+ * each version is a certificate, an addressable key (kid) and an addressable secret (sid) holding
+ * the certificate with its private key as PEM or PKCS#12. Issuing is synchronous, so the pending
+ * operation is complete as soon as create returns.
+ */
+export class CertificateService {
+  readonly objects: VaultObjects<CertDoc>;
+  private readonly clock: Clock;
+  constructor(
+    store: Store,
+    clock: Clock,
+    private readonly keys: KeyService,
+    private readonly secrets: SecretService,
+    private readonly ca?: IssuingCa,
+  ) {
+    this.clock = clock;
+    this.objects = new VaultObjects<CertDoc>(store, (s) => s.keyVaultCertificates, clock, 'certificate');
+  }
+
+  async create(v: KeyVaultRecord, name: string, input: CertInput): Promise<CertVersion> {
+    const prev = await this.latestPolicy(v, name);
+    const policy = normalizePolicy(input.policy ?? prev, prev);
+    const kty = keyTypeOf(policy.key_props.kty);
+    const priv = generateKey(kty, policy.key_props.key_size, policy.key_props.crv);
+    const der = await issueCertificate(priv, policy, this.clock.now(), this.ca);
+    return this.storeVersion(v, name, { priv, der, policy }, input);
+  }
+
+  private async storeVersion(
+    v: KeyVaultRecord,
+    name: string,
+    c: { priv: JsonWebKey; der: Buffer; policy: CertPolicy },
+    input: CertInput,
+  ): Promise<CertVersion> {
+    const version = newVersion();
+    const kty = keyTypeOf(c.policy.key_props.kty);
+    await this.keys.store(v, name, c.policy.key_props.kty, c.priv, { key_ops: KEY_OPS[kty] }, true, version);
+    await this.secrets.set(
+      v,
+      name,
+      { value: this.secretValue(c.priv, c.der, c.policy), contentType: c.policy.secret_props.contentType },
+      version,
+    );
+    const cert = new X509Certificate(c.der);
+    const doc = {
+      cer: c.der.toString('base64'),
+      x5t: thumbprint(c.der),
+      policy: c.policy,
+      enabled: true,
+      notBefore: Date.parse(cert.validFrom),
+      expires: Date.parse(cert.validTo),
+      tags: {},
+    };
+    applyAttributes(doc, input);
+    return this.objects.add(v, name, doc, null, version);
+  }
+
+  private secretValue(priv: JsonWebKey, der: Buffer, policy: CertPolicy): string {
+    const pkcs8 = pkcs8Of(priv);
+    if (policy.secret_props.contentType !== PEM) return pkcs12(pkcs8, der).toString('base64');
+    const pem = (label: string, b: Buffer) =>
+      `-----BEGIN ${label}-----\n${b.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+    return pem('PRIVATE KEY', pkcs8) + pem('CERTIFICATE', der);
+  }
+
+  private async latestPolicy(v: KeyVaultRecord, name: string): Promise<CertPolicy | undefined> {
+    try {
+      return (await this.objects.get(v, name)).doc.policy;
+    } catch (e) {
+      if (e instanceof KeyVaultError && e.code === 'CertificateNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  async policy(v: KeyVaultRecord, name: string): Promise<CertPolicy> {
+    return (await this.objects.get(v, name)).doc.policy;
+  }
+
+  /** Applies to the next version, as in Key Vault; the latest version's document carries it. */
+  async updatePolicy(v: KeyVaultRecord, name: string, raw: unknown): Promise<CertPolicy> {
+    const rec = await this.objects.get(v, name);
+    const policy = normalizePolicy(raw, rec.doc.policy);
+    await this.objects.replaceDoc(rec, { ...rec.doc, policy });
+    return policy;
+  }
+
+  async update(v: KeyVaultRecord, name: string, version: string | undefined, input: CertInput): Promise<CertVersion> {
+    const rec = await this.objects.get(v, name, version);
+    const doc = { ...rec.doc };
+    applyAttributes(doc, input);
+    return this.objects.replaceDoc(rec, doc);
+  }
+
+  /** The certificate's key and secret go and come back with it, as Key Vault's do. */
+  async delete(v: KeyVaultRecord, name: string): Promise<Deleted<CertDoc>> {
+    const out = await this.objects.delete(v, name);
+    await quietly(this.keys.objects.delete(v, name));
+    await quietly(this.secrets.delete(v, name));
+    return out;
+  }
+
+  async recover(v: KeyVaultRecord, name: string): Promise<CertVersion> {
+    const out = await this.objects.recover(v, name);
+    await quietly(this.keys.objects.recover(v, name));
+    await quietly(this.secrets.recover(v, name));
+    return out;
+  }
+
+  async purge(v: KeyVaultRecord, name: string): Promise<void> {
+    await this.objects.purge(v, name);
+    await quietly(this.keys.objects.purge(v, name));
+    await quietly(this.secrets.purge(v, name));
+  }
+}
+
+/** The companion key or secret may have been deleted on its own: that is not the certificate's error. */
+async function quietly(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof KeyVaultError) || e.status !== 404) throw e;
+  }
+}

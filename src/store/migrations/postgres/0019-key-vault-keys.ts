@@ -1,0 +1,56 @@
+import type { Migration } from '../migration.js';
+
+// Key Vault keys and certificates: versioned objects like secrets. `doc` holds the public part
+// (JWK without private members, attributes, tags, policy, certificate) as JSON; `sealed` holds
+// the private part sealed under the master key (docs/architecture.md), so a copy of the database
+// alone never reveals a private key. Soft-deleted objects keep their versions and get a row in
+// the matching *_deleted_* table, as secrets do (0006). Key columns use COLLATE "C" as in 0006.
+export const migration: Migration = {
+  version: 19,
+  name: 'key-vault-keys',
+  sql: `
+CREATE TABLE key_vault_keys (
+  vault_key TEXT COLLATE "C" NOT NULL,
+  name_key TEXT COLLATE "C" NOT NULL,
+  version TEXT NOT NULL,
+  vault_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  sealed TEXT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (vault_key, name_key, version)
+);
+
+CREATE TABLE key_vault_deleted_keys (
+  vault_key TEXT COLLATE "C" NOT NULL,
+  name_key TEXT COLLATE "C" NOT NULL,
+  vault_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  scheduled_purge_at BIGINT NOT NULL,
+  PRIMARY KEY (vault_key, name_key)
+);
+
+CREATE TABLE key_vault_certificates (
+  vault_key TEXT COLLATE "C" NOT NULL,
+  name_key TEXT COLLATE "C" NOT NULL,
+  version TEXT NOT NULL,
+  vault_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  sealed TEXT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (vault_key, name_key, version)
+);
+
+CREATE TABLE key_vault_deleted_certificates (
+  vault_key TEXT COLLATE "C" NOT NULL,
+  name_key TEXT COLLATE "C" NOT NULL,
+  vault_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  scheduled_purge_at BIGINT NOT NULL,
+  PRIMARY KEY (vault_key, name_key)
+);
+`,
+};
