@@ -174,6 +174,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         pool,
         masterKey,
         audit,
+        tls: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem },
         ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
       }),
     );

@@ -26,6 +26,7 @@ export type { GroupFilter, GroupRepo } from './group-repo.js';
 export type { AuditAppend, AuditQuery, AuditRepo } from './audit-repo.js';
 import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { KeyVaultRepo, KeyVaultSecretRepo } from './key-vault.js';
+import type { ContainerRegistryRepo } from './registry.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
 
@@ -63,6 +64,7 @@ export interface Store {
   readonly blobs: BlobRepo;
   readonly keyVaults: KeyVaultRepo;
   readonly keyVaultSecrets: KeyVaultSecretRepo;
+  readonly containerRegistries: ContainerRegistryRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;
   readonly permissionUsage: PermissionUsageRepo;

@@ -2,8 +2,8 @@
 
 export const SIGN_INS_PATH = '/providers/OpenMI.Audit/signIns';
 
-/** How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`). */
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink';
+/** How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`; `containerRegistry`: a registry token, docs/registries.md). */
+export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink' | 'containerRegistry';
 
 /**
  * A sign-in in the terms of Microsoft Graph's signIn resource

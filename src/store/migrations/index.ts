@@ -15,6 +15,7 @@ import { migration as postgres0012 } from './postgres/0012-sign-in-graph-keys.js
 import { migration as postgres0013 } from './postgres/0013-audit-lanes.js';
 import { migration as postgres0014 } from './postgres/0014-groups.js';
 import { migration as postgres0015 } from './postgres/0015-permission-usage.js';
+import { migration as postgres0016 } from './postgres/0016-container-registries.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -30,6 +31,7 @@ import { migration as sqlite0012 } from './sqlite/0012-sign-in-graph-keys.js';
 import { migration as sqlite0013 } from './sqlite/0013-audit-lanes.js';
 import { migration as sqlite0014 } from './sqlite/0014-groups.js';
 import { migration as sqlite0015 } from './sqlite/0015-permission-usage.js';
+import { migration as sqlite0016 } from './sqlite/0016-container-registries.js';
 
 export type { Migration } from './migration.js';
 
@@ -50,6 +52,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0013,
   sqlite0014,
   sqlite0015,
+  sqlite0016,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -67,4 +70,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0013,
   postgres0014,
   postgres0015,
+  postgres0016,
 ]);

@@ -22,6 +22,7 @@ import { SqlRoleDefinitionRepo } from './role-definitions.js';
 import { SqlBlobRepo } from './blobs.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
+import { SqlContainerRegistryRepo } from './container-registries.js';
 import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
 import { SqlSigningKeyRepo } from './signing-keys.js';
 import { SqlSubscriptionRepo } from './subscriptions.js';
@@ -54,6 +55,7 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     blobs: new SqlBlobRepo(db),
     keyVaults: new SqlKeyVaultRepo(db),
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
+    containerRegistries: new SqlContainerRegistryRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),
     agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),
     permissionUsage: new SqlPermissionUsageRepo(db),

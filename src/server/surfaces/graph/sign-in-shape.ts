@@ -14,6 +14,8 @@ const EVENT_TYPE: Record<SignInFlow, SignInEventType> = {
   federated: 'managedIdentity',
   clientCredentials: 'servicePrincipal',
   loginLink: 'servicePrincipal',
+  // The caller presented a managed identity's (or an application's) Entra token to the exchange.
+  containerRegistry: 'managedIdentity',
 };
 
 const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
@@ -21,6 +23,7 @@ const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
   federated: 'federatedIdentityCredential',
   clientCredentials: 'clientSecret',
   loginLink: 'none',
+  containerRegistry: 'accessToken',
 };
 
 /**

@@ -8,6 +8,7 @@ const FLOWS: Readonly<Record<SignInFlow, string>> = {
   federated: 'federated',
   managedIdentity: 'managed_identity',
   loginLink: 'login_link',
+  containerRegistry: 'container_registry',
 };
 const flowLabel = (flow: string): string => FLOWS[flow as SignInFlow] ?? 'other';
 
