@@ -68,7 +68,7 @@ import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
 import { registryRoutes } from './surfaces/arm/routes/registries.js';
 import { RegistryService } from './registries/registries.js';
 import { RegistryJwt } from './registries/registry-jwt.js';
-import { RegistryTokenService } from './registries/registry-tokens.js';
+import { REGISTRY_AUDIENCES, RegistryTokenService } from './registries/registry-tokens.js';
 import { RegistrySurface } from './surfaces/registry/registry-surface.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
@@ -284,6 +284,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
       revocations,
       authorizer,
       jwt: new RegistryJwt(d.tls.certPem, d.tls.keyPem),
+      audiences: [...REGISTRY_AUDIENCES, ...armAudiences(ownUrls(d))],
       clock: d.clock,
       random: d.random,
       signIns,

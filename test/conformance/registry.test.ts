@@ -161,12 +161,38 @@ await forEachStore((storeName, storeSpec) => {
         body: new URLSearchParams({
           grant_type: 'access_token',
           service: 'x',
-          access_token: await t.adminToken(),
+          access_token: await t.adminToken('https://storage.azure.com'),
         }).toString(),
       });
-      // The ARM token of this server (its own URL as audience) is not a registry token.
+      // A storage token is not a registry (or ARM) token.
       assert.equal(r.status, 401, r.text);
       assert.equal(r.json.errors[0].code, 'UNAUTHORIZED');
+    });
+
+    it('openmi acr login --expose-token prints what az acr login does, and skopeo signs in with it', async () => {
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [MAIN, 'acr', 'login', '-n', name.toUpperCase(), '--expose-token', '--data-dir', t.dataDir],
+          { env: { PATH: process.env['PATH'] ?? '' }, timeout: 60_000 },
+          (err, stdout, stderr) => (err ? reject(new Error(`${String(err)}\n${stderr}`)) : resolve(stdout)),
+        ),
+      );
+      const login = JSON.parse(out) as Record<string, string>;
+      assert.deepEqual(Object.keys(login).sort(), ['accessToken', 'loginServer', 'username']);
+      assert.equal(login['loginServer'], `127.0.0.1:${reg.port}`);
+      assert.equal(login['username'], USER);
+      // The admin is Owner of the subscription: Owner's '*' covers pull.
+      const seen = await skopeo([
+        'inspect',
+        '--cert-dir',
+        join(dir, 'certs'),
+        '--creds',
+        creds(login['accessToken']!),
+        image('v1'),
+      ]);
+      assert.equal(seen.status, 0, seen.out);
+      assert.equal(JSON.parse(seen.out.slice(seen.out.indexOf('{'))).Os, 'linux');
     });
 
     it('records the exchanges and token requests in the sign-in log', async () => {

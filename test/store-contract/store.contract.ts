@@ -20,6 +20,7 @@ import { storageContract } from './storage.contract.js';
 import { txContract } from './tx.contract.js';
 import { installLockContract } from './install-lock.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
+import { registryContract } from './registries.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
 import { resourceCascadeContract } from './resource-cascade.contract.js';
 import { textContract } from './text.contract.js';
@@ -50,6 +51,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     roleDefinitionContract(newStore);
     storageContract(newStore);
     keyVaultContract(newStore);
+    registryContract(newStore);
     loginCodeContract(newStore);
     resourceCascadeContract(newStore);
     auditContract(newStore);

@@ -30,6 +30,8 @@ export interface RegistryTokenDeps {
   clock: Clock;
   random: Random;
   signIns: SignInRecorder;
+  /** What /oauth2/exchange accepts: REGISTRY_AUDIENCES and this server's own ARM audiences (as ACR takes ARM tokens from `az acr login`). */
+  audiences: readonly string[];
   /** `iss` of the registry's tokens; the registry's `auth.token.issuer`. */
   issuer: string;
 }
@@ -121,7 +123,7 @@ export class RegistryTokenService {
 
   private async verifyAccessToken(token: string): Promise<Record<string, unknown>> {
     try {
-      const jwt = await this.d.verifier.verify(token, REGISTRY_AUDIENCES);
+      const jwt = await this.d.verifier.verify(token, this.d.audiences);
       await refuseRevoked(this.d.revocations, jwt.claims);
       return jwt.claims;
     } catch (e) {
