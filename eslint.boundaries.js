@@ -16,12 +16,24 @@ export const DOMAINS = [
   'resources', // compute resources and what spans every kind: listing, a group's deletion
   'key-vaults',
   'rbac',
+  'registries', // container registries and their token service: RBAC decides the repository actions
   'agents',
   'directory',
 ];
 
 /** HTTP surfaces, lowest first: a surface imports only surfaces listed before it (shared auth, ARM's authentication). */
-export const SURFACES = ['data-plane-auth', 'ops', 'oauth', 'agent-api', 'blob', 'keyvault', 'arm', 'graph', 'portal'];
+export const SURFACES = [
+  'data-plane-auth',
+  'ops',
+  'oauth',
+  'agent-api',
+  'blob',
+  'keyvault',
+  'registry',
+  'arm',
+  'graph',
+  'portal',
+];
 
 const el = (type, pattern, extra = {}) => ({ type, pattern, partialMatch: false, ...extra });
 

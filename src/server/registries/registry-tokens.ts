@@ -103,7 +103,7 @@ export class RegistryTokenService {
         exp: now + ACCESS_SECONDS,
         access,
       });
-      await this.record({ ...event, reason: grantsText(access) }, started);
+      await this.record(event, started);
       return token;
     } catch (e) {
       await this.record(event, started, e);
@@ -165,13 +165,10 @@ export class RegistryTokenService {
       audience: e.audience ?? null,
       result: err ? 'failure' : 'success',
       errorCode: err ? (err instanceof DomainError ? err.kind : 'server_error') : null,
-      reason: err ? (err as Error).message : (e.reason ?? null),
+      reason: err ? (err as Error).message : null,
       latencyMs: now - started,
     });
   }
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-const grantsText = (access: RepositoryAccess[]): string | null =>
-  access.length === 0 ? null : `granted ${access.map((a) => `${a.name}:${a.actions.join(',') || '(none)'}`).join(' ')}`;
