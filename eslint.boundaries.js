@@ -107,8 +107,17 @@ export const policies = [
       ],
     },
   },
-  // `openmi gate` assembles the gate (it has no entry module of its own) in this one command.
-  { from: { file: { path: 'src/cli/commands/gate.ts' } }, allow: { to: type('gate') } },
+  // `openmi gate` assembles the gate (it has no entry module of its own) in these commands.
+  {
+    from: { file: { path: ['src/cli/commands/gate.ts', 'src/cli/commands/gate-postgres.ts'] } },
+    allow: { to: type('gate') },
+  },
+  // The principal mapping of `openmi gate postgres` lives in the user's database, not openmi's
+  // store; its SQL stays in src/store all the same (docs/adr/0011-postgres-gate.md).
+  {
+    from: { file: { path: 'src/cli/commands/gate-postgres.ts' } },
+    allow: { to: { element: { type: 'store' }, file: { path: 'src/store/postgres/upstream-principals.ts' } } },
+  },
 ];
 
 /**
@@ -137,6 +146,8 @@ export const pendingExceptions = [
       'src/gate/middleware.ts',
       'src/gate/proxy.ts',
       'src/gate/gate-runtime.ts',
+      'src/gate/postgres/pg-gate-runtime.ts',
+      'src/gate/postgres/pg-session.ts',
       'src/cli/commands/gate.ts',
     ],
     ['src/server/surfaces/data-plane-auth/data-plane-auth.ts'],

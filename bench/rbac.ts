@@ -50,6 +50,8 @@ export interface RbacBenchResult {
   /** Only the checks the kernel did not interrupt for another process: the cost without CPU contention. */
   checkUnpreempted: Latency & { n: number };
   storeRead: Latency;
+  /** The recording an allowed check adds (docs/audit.md, permission usage), per call. */
+  recorder: { newKeyNs: number; repeatKeyNs: number };
   loadAverage: number[];
   allowedShare: number;
   memory: { beforeLoad: Memory; afterLoad: Memory; afterChecks: Memory };
@@ -121,6 +123,28 @@ async function timeStoreReads(store: Store, spec: typeof RBAC_DEFAULTS, seed: nu
   return samples;
 }
 
+/**
+ * PermissionUsageRecorder.granted alone, as an allowed check calls it: a first pass over distinct
+ * (principal, scope) keys inserts them, a second counts them again. Timed per pass (a call is far
+ * below the clocks' resolution); never flushed, so no store write is measured.
+ */
+function timeRecorder(store: Store, spec: typeof RBAC_DEFAULTS, seed: number): RbacBenchResult['recorder'] {
+  const next = sampler(spec, seed);
+  const keys = Array.from({ length: spec.checks }, next);
+  const usage = new PermissionUsageRecorder(store, systemClock, { error: () => undefined }, spec.checks * 2);
+  // CPU time, not wall: on a busy machine a pass is preempted, and the recorder's cost is its CPU.
+  const pass = () => {
+    const t = process.cpuUsage();
+    for (const k of keys) usage.granted(k.principal, DATA_ACTION, 'dataAction', k.scope, ASSIGNMENT);
+    const used = process.cpuUsage(t);
+    return ((used.user + used.system) * 1e3) / keys.length;
+  };
+  return { newKeyNs: pass(), repeatKeyNs: pass() };
+}
+
+const ASSIGNMENT =
+  '/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000000';
+
 /** SQLite's plan for the query behind listForPrincipal (read-only side connection). */
 function queryPlan(path: string): string[] {
   const db = new Database(path, { readonly: true });
@@ -172,12 +196,14 @@ export async function runRbacBench(
       await usage.close();
       // Other principals than the checks used, so this does not just re-read pages they brought in.
       const storeSamples = await timeStoreReads(store, spec, 3);
+      const recorder = timeRecorder(store, spec, 4);
       return {
         spec,
         load: { ...times, dbMiB: statSync(path).size / MiB },
         check: latency(checks.wallMs),
         checkUnpreempted: { ...latency(checks.unpreemptedMs), n: checks.unpreemptedMs.length },
         storeRead: latency(storeSamples),
+        recorder,
         loadAverage: loadavg(),
         allowedShare: checks.allowed / spec.checks,
         memory: { beforeLoad, afterLoad, afterChecks: memory() },
@@ -210,6 +236,7 @@ export function formatRbacReport(r: RbacBenchResult): string {
       ],
       ['roleAssignments.listForPrincipal alone', ms(r.storeRead.p50), ms(r.storeRead.p99), ms(r.storeRead.max)],
     ]),
+    `usage recording per allowed check (PermissionUsageRecorder.granted, a map increment, CPU time): ${fmt(r.recorder.newKeyNs)} ns for a new key, ${fmt(r.recorder.repeatKeyNs)} ns for a repeat (${fmt((r.recorder.newKeyNs / 1e6 / r.check.p50) * 100, 2)} % of the check p50); the checks above ran with it wired as the server wires it`,
     `machine: load average ${r.loadAverage.map((l) => fmt(l, 2)).join(' ')} on ${cpus().length} CPUs; ${fmt(r.spec.checks - r.checkUnpreempted.n)} of the timed checks were preempted by other processes${r.checkUnpreempted.n < r.spec.checks * 0.98 ? ' (a busy machine: wall p99 overstates the cost, see the "not preempted" row)' : ''}`,
     `memory of the checking process: before load ${mem(r.memory.beforeLoad)}; after load, store opened ${mem(r.memory.afterLoad)}; after checks ${mem(r.memory.afterChecks)} (the loader, a separate process, peaked at rss ${fmt(r.load.maxRssMiB)} MiB)`,
     `query plan of listForPrincipal: ${r.queryPlan.join('; ')}`,

@@ -125,7 +125,7 @@ function armRoutes(
   routes.push(
     ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
     ...subscriptionRoutes(d.store),
-    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), d.baseUrl),
+    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), authorizer, d.baseUrl),
     ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
@@ -163,9 +163,14 @@ function armRoutes(
     ...revocationRoutes(d.store.tokenRevocations),
     ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
     ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
-    ...signInLogRoutes({ store: d.store, baseUrl: d.baseUrl }),
+    // Not through the token metrics: a gate's report is not a token request.
+    ...signInLogRoutes({
+      store: d.store,
+      baseUrl: d.baseUrl,
+      signIns: d.audit?.signIns ?? new LogSignInRecorder(d.log),
+    }),
     ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock }),
+    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock, random: d.random, recorder, authorizer }),
     ...keyVaultRoutes({
       vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
       baseUrl: d.baseUrl,

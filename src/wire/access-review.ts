@@ -58,3 +58,63 @@ export interface AccessReview {
   /** Null when nothing was used in the window: there is no evidence to build a role from. */
   suggestedRole: SuggestedRole | null;
 }
+
+/** An assignment the plan adds or removes. */
+export interface PlannedAssignment {
+  id: string;
+  scope: string;
+  roleDefinitionId: string;
+  roleName: string | null;
+}
+
+/** An observed call the identity could no longer make after the change. */
+export interface WouldDeny {
+  kind: OperationKindWire;
+  operation: string;
+  scope: string;
+  reason: string;
+}
+
+/**
+ * `POST …/accessReview/apply` (docs/audit.md): replace the identity's own assignments with the
+ * suggested role. `applied` is false for a dry run; a plan with `wouldDeny` is never applied.
+ */
+export interface AccessApplyPlan {
+  identityId: string;
+  principalId: string;
+  days: number;
+  /** The custom role to create (or the existing one of that name and content, reused). */
+  role: SuggestedRole & { id: string; exists: boolean };
+  assignment: PlannedAssignment;
+  removes: PlannedAssignment[];
+  /** How many distinct observed (operation, scope) pairs were re-decided against the new assignments. */
+  checked: number;
+  wouldDeny: WouldDeny[];
+  applied: boolean;
+}
+
+/** What one member of a group used of one of the group's assignments. */
+export interface GroupMemberUse {
+  principalId: string;
+  displayName: string | null;
+  /** The identity's resource (user-assigned identity, or the resource of a system-assigned one). */
+  identityResourceId: string | null;
+  used: UsedOperation[];
+}
+
+export interface GroupAssignmentReview extends AssignmentReview {
+  /** The members whose calls this assignment allowed, each with what it used. */
+  members: GroupMemberUse[];
+}
+
+/** `GET /providers/OpenMI.Audit/groupAccessReviews/{groupId}` (docs/audit.md): who used the group's roles. */
+export interface GroupAccessReview {
+  groupId: string;
+  displayName: string;
+  days: number;
+  from: string;
+  assignments: GroupAssignmentReview[];
+  unusedAssignments: string[];
+  /** Transitive members (service principals) none of whose calls any of the group's assignments allowed. */
+  membersWithoutUse: Omit<GroupMemberUse, 'used'>[];
+}

@@ -82,6 +82,10 @@ export const ARM_ERROR_STATUS = {
   InvalidActionOrNotAction: 400,
   InvalidAssignableScopes: 400,
   LastRootOwner: 400,
+  // Applying an access review (docs/audit.md): no evidence, a call it would break, a plan gone stale.
+  AccessReviewNoEvidence: 400,
+  AccessReviewWouldDeny: 409,
+  AccessReviewPlanStale: 409,
 
   // Storage accounts and key vaults (their management plane).
   AccountNameInvalid: 400,

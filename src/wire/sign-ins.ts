@@ -2,8 +2,13 @@
 
 export const SIGN_INS_PATH = '/providers/OpenMI.Audit/signIns';
 
-/** How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`; `containerRegistry`: a registry token, docs/registries.md). */
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink' | 'containerRegistry';
+/**
+ * How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`;
+ * `containerRegistry`: a registry's /oauth2/exchange or /oauth2/token, docs/registries.md),
+ * or `gate`: a gate that takes tokens as passwords (`openmi gate postgres`) admitted or refused a sign-in.
+ */
+export type SignInFlow =
+  'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink' | 'gate' | 'containerRegistry';
 
 /**
  * A sign-in in the terms of Microsoft Graph's signIn resource
@@ -28,8 +33,29 @@ export interface SignInWire {
   status: { errorCode: string | null; failureReason: string | null };
   result: 'success' | 'failure';
   durationMs: number;
-  /** Who answered: the server, or an agent from its token cache. */
-  source: 'server' | 'agentCache';
+  /** Who answered: the server, an agent from its token cache, or a gate (flow `gate`). */
+  source: 'server' | 'agentCache' | 'gate';
   requestCount?: number;
   lastDateTime?: string;
+}
+
+/**
+ * What a gate reports for one sign-in it decided (`POST /providers/OpenMI.Audit/signIns`, action
+ * `OpenMI.Audit/signIns/write`): the token's claims it verified, the resource it guards, the outcome.
+ */
+export interface GateSignInReport {
+  /** Epoch ms when the client's sign-in arrived. */
+  at: number;
+  correlationId: string;
+  principalId: string | null;
+  clientId: string | null;
+  identityResourceId: string | null;
+  /** ARM id of the resource the gate guards (the RBAC scope). */
+  resourceId: string;
+  /** The audience the gate accepts. */
+  audience: string;
+  result: 'success' | 'failure';
+  errorCode: string | null;
+  reason: string | null;
+  latencyMs: number;
 }

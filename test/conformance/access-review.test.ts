@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
-import type { AccessReview } from '../../src/wire/access-review.js';
+import type { AccessApplyPlan, AccessReview, GroupAccessReview } from '../../src/wire/access-review.js';
+import type { ActivityEventWire } from '../../src/wire/activity-log.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/least-privilege.client.js', import.meta.url));
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
+const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
 const READ_RG = 'Microsoft.Resources/subscriptions/resourceGroups/read';
 
@@ -53,13 +55,13 @@ await forEachStore((storeName, storeSpec) => {
       assert.equal(r.status, 201, r.text);
       return { id: r.json.id as string, principalId: r.json.identity.principalId as string };
     };
-    const assign = async (scope: string, role: string, principalId: string) => {
+    const assign = async (scope: string, role: string, principalId: string, principalType = 'ServicePrincipal') => {
       const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
       const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
         properties: {
           roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
           principalId,
-          principalType: 'ServicePrincipal',
+          principalType,
         },
       });
       assert.equal(r.status, 201, r.text);
@@ -98,10 +100,10 @@ await forEachStore((storeName, storeSpec) => {
         for (let i = 0; i < 3; i++) {
           const got = await w.call({ op: 'getSecret', name: 'db-password' });
           assert.equal(got.result, 's3cret', JSON.stringify(got));
-          // openmi authorizes a list at the subscription, which Contributor on the group does
-          // not cover (docs/audit.md): the workload reads its own group, the same action.
-          const rgGot = await w.call({ op: 'getGroup', name: rgName });
-          assert.equal(rgGot.ok, true, JSON.stringify(rgGot));
+          // Contributor on the group does not read the subscription: the list holds the groups
+          // the identity may read, each check recorded at the group (as Azure filters lists).
+          const listed = await w.call({ op: 'listGroups' });
+          assert.deepEqual(listed.result, [rgName], JSON.stringify(listed));
         }
       } finally {
         await w.close();
@@ -147,6 +149,76 @@ await forEachStore((storeName, storeSpec) => {
       const table = await cli.ok('identity', 'access-review', '--resource', app.id);
       assert.match(table, /only Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action used; the rest unused/);
       assert.match(table, /suggested role 'app least privilege'/);
+
+      // --dry-run: the plan, re-checked against the evidence, and nothing changed.
+      const dry = await cli.json<AccessApplyPlan>('identity', 'access-review', '--resource', app.id, '--dry-run');
+      assert.deepEqual([dry.applied, dry.wouldDeny, dry.checked], [false, [], 2]);
+      assert.deepEqual(dry.removes.map((x) => x.id).sort(), [contributor, officer].sort());
+      assert.equal((await t.arm('GET', `${contributor}?api-version=2022-04-01`)).status, 200);
+      // --apply: role, assignment and removals in one transaction, one correlation id in the log.
+      const applied = await cli.json<AccessApplyPlan>('identity', 'access-review', '--resource', app.id, '--apply');
+      assert.equal(applied.applied, true);
+      for (const gone of [contributor, officer])
+        assert.equal((await t.arm('GET', `${gone}?api-version=2022-04-01`)).status, 404);
+      const events = await cli.json<ActivityEventWire[]>('activity', 'list', '-g', rgName);
+      const ops = (id: string) => events.filter((e) => e.resourceId?.toLowerCase() === id.toLowerCase());
+      const mine = [applied.assignment.id, contributor, officer].map((id) => ops(id)[0]!);
+      assert.deepEqual(
+        mine.map((e) => e.operationName?.value.split('/').pop()),
+        ['write', 'delete', 'delete'],
+      );
+      assert.equal(new Set(mine.map((e) => e.correlationId)).size, 1, 'one step');
+
+      // The same workload again: not one refusal; a write it never made is refused, with why.
+      const again = workload(t, app.id, vault.properties.vaultUri);
+      try {
+        for (let i = 0; i < 2; i++) {
+          assert.equal((await again.call({ op: 'getSecret', name: 'db-password' })).result, 's3cret');
+          assert.deepEqual((await again.call({ op: 'listGroups' })).result, [rgName]);
+        }
+        const write = await again.call({ op: 'setSecret', name: 'db-password', value: 'changed' });
+        assert.equal(write.statusCode, 403, JSON.stringify(write));
+        assert.match(write.message!, /setSecret\/action/);
+        assert.match(write.message!, /app least privilege/);
+      } finally {
+        await again.close();
+      }
+    });
+
+    it("a group's review: which member used which of the group's permissions", async () => {
+      const cli = cliFor(t);
+      const group = await cli.json<{ id: string }>('directory-group', 'create', '-n', 'secret-readers');
+      const [reader, idle] = [await vm('grp-reader'), await vm('grp-idle')];
+      for (const m of [reader, idle])
+        await cli.ok('directory-group', 'member', 'add', '-g', 'secret-readers', '--member-id', m.principalId);
+      const viaGroup = await assign(vault.id, SECRETS_USER, group.id, 'Group');
+      const w = workload(t, reader.id, vault.properties.vaultUri);
+      try {
+        for (let i = 0; i < 2; i++)
+          assert.equal((await w.call({ op: 'getSecret', name: 'db-password' })).result, 's3cret');
+      } finally {
+        await w.close();
+      }
+      const port = Number(new URL(t.server.baseUrl).port);
+      await t.server.close();
+      t = await startTestServer({ store: spec.spec, onStop: spec.drop, dataDir: t.dataDir, port });
+
+      const r = await cliFor(t).json<GroupAccessReview>('directory-group', 'access-review', '-g', 'secret-readers');
+      assert.equal(r.groupId, group.id);
+      assert.deepEqual(r.unusedAssignments, []);
+      const [a] = r.assignments;
+      assert.equal(a!.id, viaGroup);
+      assert.deepEqual(
+        a!.members.map((m) => [m.principalId, m.used.map((u) => [u.operation, u.count])]),
+        [[reader.principalId, [[GET_SECRET, 2]]]],
+      );
+      assert.deepEqual(a!.unused.dataActions, ['Microsoft.KeyVault/vaults/secrets/readMetadata/action']);
+      assert.deepEqual(
+        r.membersWithoutUse.map((m) => m.principalId),
+        [idle.principalId],
+      );
+      const table = await cliFor(t).ok('directory-group', 'access-review', '-g', 'secret-readers');
+      assert.match(table, /grp-reader\s+dataAction\s+Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action\s+2/);
     });
   });
 });

@@ -159,6 +159,14 @@ await describeEachStore('Resources – List and generic reads over every type op
   it('shows a caller only the resources it may read', async () => {
     const caller = await identityToken(t);
     assert.deepEqual((await list(`/subscriptions/${sub()}/resources?${V}`, caller.token)).value, []);
+    const groups = (q = '') =>
+      httpsRequest(`${t.server.baseUrl}/subscriptions/${sub()}/resourcegroups?${V}${q}`, {
+        ca: t.ca,
+        headers: { authorization: `Bearer ${caller.token}` },
+      });
+    const none = await groups();
+    assert.equal(none.status, 403, none.text);
+    assert.match(none.json.error.message, /nor on any resource group in it/);
     const vault = two.find((c) => c.type === 'Microsoft.KeyVault/vaults')!;
     for (const scope of [`/subscriptions/${sub()}/resourceGroups/rg-one`, vault.id]) {
       const ra = await t.arm(
@@ -181,6 +189,20 @@ await describeEachStore('Resources – List and generic reads over every type op
       names((await list(`/subscriptions/${sub()}/resourceGroups/rg-two/resources?${V}`, caller.token)).value),
       [vault.name],
     );
+    // Resource Groups – List is filtered the same way: Reader on rg-one lists rg-one, not 403;
+    // read on a vault in rg-two does not read rg-two. Filtered pages still honour $top.
+    assert.deepEqual(names((await list(`/subscriptions/${sub()}/resourcegroups?${V}`, caller.token)).value), [
+      'rg-one',
+    ]);
+    const first = await groups('&$top=1');
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(names(first.json.value), ['rg-one']);
+    assert.ok(first.json.nextLink, 'groups after rg-one remain to be examined');
+    const rest = await httpsRequest(first.json.nextLink, {
+      ca: t.ca,
+      headers: { authorization: `Bearer ${caller.token}` },
+    });
+    assert.deepEqual([rest.status, rest.json.value, rest.json.nextLink], [200, [], undefined]);
   });
 });
 

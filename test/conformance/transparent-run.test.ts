@@ -88,8 +88,8 @@ await describeEachStore("Azure's host names under openmi run (Node and Python, n
       );
       assert.equal(r.status, 201, r.text);
     };
-    // Listing groups needs read at the subscription (openmi refuses the list, as Resource Manager does).
-    await grant(`/subscriptions/${sub}`, ROLES.reader, reader.identity.principalId);
+    // Reader on its own group only: the group list holds what the caller may read, as in Azure.
+    await grant(rg, ROLES.reader, reader.identity.principalId);
     await grant(kv.json.id, ROLES.secretsUser, reader.identity.principalId);
     await grant(kv.json.id, ROLES.secretsOfficer, writer.identity.principalId);
     const wrote = await run(t.dataDir, writer.id, [

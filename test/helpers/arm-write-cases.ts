@@ -288,6 +288,8 @@ export const NON_MUTATING_POSTS: readonly string[] = [
   'POST /providers/OpenMI.Tokens/workloadTokens',
   'POST /providers/OpenMI.Authorization/checkAccess',
   'POST /providers/OpenMI.Audit/verify',
+  // A gate's sign-in report is itself a sign-in row, as a token request is: no activity row.
+  'POST /providers/OpenMI.Audit/signIns',
   'POST /subscriptions/{subscriptionId}/providers/Microsoft.KeyVault/checkNameAvailability',
   'POST /subscriptions/{subscriptionId}/providers/Microsoft.Storage/checkNameAvailability',
   `POST ${RG}/providers/${SA}/{name}/listKeys`,

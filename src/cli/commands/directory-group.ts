@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ArmClient } from '../../client/arm-client.js';
 import { clientFor, withClientOptions, type ClientOptions } from '../command-kit.js';
 import { print, type Column } from '../output.js';
+import { groupAccessReviewCommand } from './group-access-review.js';
 import { groupImpactCommand } from './directory-group-impact.js';
 
 /** The properties of a Graph group and of a member (service principal or group) the CLI shows. */
@@ -160,5 +161,6 @@ export function directoryGroupCommand(): Command {
     .addCommand(showCommand())
     .addCommand(deleteCommand())
     .addCommand(memberCommand())
-    .addCommand(groupImpactCommand());
+    .addCommand(groupImpactCommand())
+    .addCommand(groupAccessReviewCommand());
 }

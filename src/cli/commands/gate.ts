@@ -2,28 +2,24 @@ import { Command } from 'commander';
 import { createArmClient } from '../../client/arm-client.js';
 import { CliError } from '../cli-error.js';
 import { startGate } from '../../gate/gate-runtime.js';
+import { gatePostgresCommand, listenAddress } from './gate-postgres.js';
 
 interface GateOptions {
-  upstream: string;
-  resource: string;
-  listen: string;
+  upstream?: string;
+  resource?: string;
+  listen?: string;
   config?: string;
   audience?: string;
   dataDir?: string;
 }
 
-function listenAddress(listen: string): { host: string; port: number } {
-  const m = /^(.*):(\d+)$/.exec(listen);
-  if (!m) throw new CliError(`--listen must be ADDR:PORT, got '${listen}'`);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
-
+/** --upstream and --resource are checked in the action: as required options, commander would demand them of `gate postgres` too. */
 export function gateCommand(): Command {
   return new Command('gate')
     .description('Reverse proxy that admits callers with an openmi token and an RBAC data action on --resource.')
-    .requiredOption('--upstream <url>', 'the service to protect, e.g. http://127.0.0.1:8080')
-    .requiredOption('--resource <id>', 'ARM id of the protected resource (the RBAC scope)')
-    .option('--listen <addr:port>', 'where the gate listens', '127.0.0.1:8081')
+    .option('--upstream <url>', 'the service to protect, e.g. http://127.0.0.1:8080 (required)')
+    .option('--resource <id>', 'ARM id of the protected resource (the RBAC scope; required)')
+    .option('--listen <addr:port>', 'where the gate listens (default: "127.0.0.1:8081")')
     .option(
       '--config <file>',
       'JSON rules: {"rules":[{"method":"GET","path":"/orders/*","dataAction":"Contoso.Orders/orders/read"}], "pathCase":"strict", "options":"authorize"} (docs/data-planes.md)',
@@ -31,7 +27,8 @@ export function gateCommand(): Command {
     .option('--audience <aud>', 'token audience the gate accepts (default api://{resource name})')
     .option('--data-dir <dir>', 'data directory of the openmi installation (admin credentials, CA)')
     .action(async (o: GateOptions) => {
-      const { host, port } = listenAddress(o.listen);
+      if (!o.upstream || !o.resource) throw new CliError('openmi gate needs --upstream and --resource');
+      const { host, port } = listenAddress(o.listen ?? '127.0.0.1:8081');
       const client = createArmClient({ dataDir: o.dataDir });
       const onRefreshError = (e: unknown) =>
         process.stderr.write(`openmi gate: revocation refresh failed: ${(e as Error).message}\n`);
@@ -49,5 +46,6 @@ export function gateCommand(): Command {
       process.stdout.write(
         `openmi gate listening on ${typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : o.listen}, audience ${audience}\n`,
       );
-    });
+    })
+    .addCommand(gatePostgresCommand());
 }

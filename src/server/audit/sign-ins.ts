@@ -31,10 +31,11 @@ export interface SignInEvent {
   reason: string | null;
   latencyMs: number;
   /**
-   * Who answered: the server (a mint) or an agent from its token cache, uploaded later. Absent
+   * Who answered: the server (a mint), an agent from its token cache, uploaded later, or a gate
+   * that took a token as a password (flow `gate`, where `callingResourceId` is the guarded resource). Absent
    * means server (rows written before this field existed).
    */
-  source?: 'server' | 'agentCache';
+  source?: 'server' | 'agentCache' | 'gate';
   /** Requests this row stands for, when refusals were folded into it or an agent counted them (absent: 1). */
   count?: number;
   /** Epoch ms when the last of the `count` requests arrived (with `count` only). */

@@ -22,7 +22,7 @@ export interface ReviewSubject {
 const lower = (s: string): string => s.toLowerCase();
 
 /** Usage rows folded per operation (kind + operation, case-insensitively), first spelling kept. */
-function usedOperations(rows: readonly PermissionUsageRow[]): UsedOperation[] {
+export function usedOperations(rows: readonly PermissionUsageRow[]): UsedOperation[] {
   const ops = new Map<string, UsedOperation & { last: number }>();
   for (const r of rows) {
     const key = `${r.kind}\n${lower(r.action)}`;
@@ -38,7 +38,7 @@ function usedOperations(rows: readonly PermissionUsageRow[]): UsedOperation[] {
 }
 
 /** One assignment: what it allowed, which of its role's patterns no call matched, which only some did. */
-function reviewAssignment(
+export function reviewAssignment(
   a: RoleAssignmentRecord,
   role: RoleDefinition | undefined,
   rows: readonly PermissionUsageRow[],
@@ -99,6 +99,14 @@ async function assignmentsOf(
   ];
 }
 
+/** The first UTC midnight of a `days`-day window that includes today; refuses a window out of bounds. */
+export function reviewWindowStart(clock: Clock, days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS)
+    throw invalid(`days must be a whole number from 1 to ${MAX_REVIEW_DAYS}, not '${days}'.`, { target: 'days' });
+  const now = clock.now();
+  return now - (now % DAY_MS) - (days - 1) * DAY_MS;
+}
+
 /** What `subject` used of its permissions over the last `days` UTC days (today included). */
 export async function accessReview(
   store: Store,
@@ -107,10 +115,7 @@ export async function accessReview(
   subject: ReviewSubject,
   days: number,
 ): Promise<AccessReview> {
-  if (!Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS)
-    throw invalid(`days must be a whole number from 1 to ${MAX_REVIEW_DAYS}, not '${days}'.`, { target: 'days' });
-  const now = clock.now();
-  const from = now - (now % DAY_MS) - (days - 1) * DAY_MS;
+  const from = reviewWindowStart(clock, days);
   const rows = await store.permissionUsage.list([subject.principalId], from);
   const held = await assignmentsOf(store, subject.principalId, rows);
   const roles = await Promise.all(held.map(({ a }) => catalog.get(roleGuidOf(a.roleDefinitionId))));

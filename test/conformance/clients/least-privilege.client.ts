@@ -19,6 +19,11 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
   setSecret: async (c) => (await secrets.setSecret(c.name!, c.value!)).properties.version,
   getSecret: async (c) => (await secrets.getSecret(c.name!)).value,
   getGroup: async (c) => (await arm.resourceGroups.get(c.name!)).id,
+  listGroups: async () => {
+    const names: string[] = [];
+    for await (const g of arm.resourceGroups.list()) names.push(g.name!);
+    return names;
+  },
   createGroup: async (c) => (await arm.resourceGroups.createOrUpdate(c.name!, { location: 'local' })).id,
 };
 

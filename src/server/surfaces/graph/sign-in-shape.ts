@@ -7,15 +7,17 @@ import type { SignInEventType, SignInFilter } from './sign-in-filter.js';
  * openmi's flows as Graph's sign-in categories (docs/wire/graph.md): a federated exchange always
  * signs in as a user-assigned identity, so it is a managed-identity sign-in, as Entra logs them
  * (https://learn.microsoft.com/graph/api/resources/managedidentity?view=graph-rest-beta). openmi
- * has no users: a portal login link signs a service principal in.
+ * has no users: a portal login link signs a service principal in, and so does a gate that takes a
+ * token as a database password (the token itself was logged when it was issued).
  */
 const EVENT_TYPE: Record<SignInFlow, SignInEventType> = {
   managedIdentity: 'managedIdentity',
   federated: 'managedIdentity',
   clientCredentials: 'servicePrincipal',
   loginLink: 'servicePrincipal',
-  // The caller presented a managed identity's (or an application's) Entra token to the exchange.
-  containerRegistry: 'managedIdentity',
+  gate: 'servicePrincipal',
+  // A token presented to a registry's exchange (docs/registries.md): an identity or an application signing in.
+  containerRegistry: 'servicePrincipal',
 };
 
 const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
@@ -23,7 +25,8 @@ const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
   federated: 'federatedIdentityCredential',
   clientCredentials: 'clientSecret',
   loginLink: 'none',
-  containerRegistry: 'accessToken',
+  gate: 'none',
+  containerRegistry: 'none',
 };
 
 /**

@@ -1,16 +1,25 @@
 import type { Clock } from '../../../../kernel/clock.js';
+import type { Random } from '../../../../kernel/ids.js';
+import type { ChangeRecorder } from '../../../audit/changes.js';
+import { applyAccessReview } from '../../../rbac/access-apply.js';
+import type { Authorizer } from '../../../rbac/authorizer.js';
+import { groupAccessReview } from '../../../rbac/group-access-review.js';
 import type { Store } from '../../../../store/store.js';
 import { accessReview, type ReviewSubject } from '../../../rbac/access-review.js';
 import { UAI_TYPE } from '../../../identities/user-assigned.js';
 import type { RoleCatalog } from '../../../rbac/roles.js';
 import { OPENMI_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
-import type { ArmCall, ArmRoute } from '../router.js';
+import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
+import { scopesAccessCheck } from './authorization-wire.js';
 
 export interface AccessReviewRouteDeps {
   store: Store;
   catalog: RoleCatalog;
   clock: Clock;
+  random: Random;
+  recorder: ChangeRecorder;
+  authorizer: Authorizer;
 }
 
 const lastSegment = (id: string): string => id.slice(id.lastIndexOf('/') + 1);
@@ -30,6 +39,13 @@ async function subjectOf(store: Store, scope: string): Promise<ReviewSubject> {
   );
 }
 
+function dryRun(c: ArmCall): boolean {
+  const raw = (c.ctx.query.get('dryRun') ?? 'false').toLowerCase();
+  if (raw !== 'true' && raw !== 'false')
+    throw new ArmError('InvalidParameter', `dryRun must be 'true' or 'false', not '${raw}'.`, 'dryRun');
+  return raw === 'true';
+}
+
 function days(c: ArmCall): number {
   const raw = c.ctx.query.get('days') ?? '30';
   if (!/^\d{1,5}$/.test(raw))
@@ -45,6 +61,21 @@ function days(c: ArmCall): number {
 export function accessReviewRoutes(d: AccessReviewRouteDeps): ArmRoute[] {
   return [
     {
+      // A group's assignments may be anywhere in the tenant: reading them all needs the root.
+      pattern: '/providers/OpenMI.Audit/groupAccessReviews/{groupId}',
+      resourceType: 'OpenMI.Audit/groupAccessReviews',
+      apiVersions: OPENMI_API_VERSIONS,
+      methods: {
+        GET: {
+          action: 'Microsoft.Authorization/roleAssignments/read',
+          handle: async (c) => ({
+            status: 200,
+            body: await groupAccessReview(d.store, d.catalog, d.clock, c.params['groupId']!, days(c)),
+          }),
+        },
+      },
+    },
+    {
       pattern: '{*scope}/providers/OpenMI.Audit/accessReview',
       resourceType: 'OpenMI.Audit/accessReview',
       apiVersions: OPENMI_API_VERSIONS,
@@ -54,6 +85,24 @@ export function accessReviewRoutes(d: AccessReviewRouteDeps): ArmRoute[] {
           handle: async (c) => {
             const subject = await subjectOf(d.store, c.params['scope']!);
             return { status: 200, body: await accessReview(d.store, d.catalog, d.clock, subject, days(c)) };
+          },
+        },
+      },
+    },
+    {
+      // Apply (docs/audit.md, applying a review): the route needs roleAssignments/write on the
+      // identity; the handler checks each scope the plan writes before writing anything.
+      pattern: '{*scope}/providers/OpenMI.Audit/accessReview/apply',
+      resourceType: 'OpenMI.Audit/accessReview',
+      apiVersions: OPENMI_API_VERSIONS,
+      methods: {
+        POST: {
+          action: 'Microsoft.Authorization/roleAssignments/write',
+          handle: async (c) => {
+            const subject = await subjectOf(d.store, c.params['scope']!);
+            const access = scopesAccessCheck(d.authorizer, c);
+            const plan = await applyAccessReview(d, subject, days(c), actorOf(c), access, dryRun(c));
+            return { status: 200, body: plan };
           },
         },
       },

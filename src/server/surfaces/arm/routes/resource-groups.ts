@@ -1,4 +1,7 @@
 import type { ResourceGroupRecord } from '../../../../store/records.js';
+import { isDomainError } from '../../../../kernel/errors.js';
+import type { Authorizer } from '../../../rbac/authorizer.js';
+import { listReadableGroups } from '../../../resources/resource-group-listing.js';
 import type { ResourceGroupService, ResourceGroupInput } from '../../../resources/resource-groups.js';
 import { RESOURCES_API_VERSIONS } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
@@ -31,9 +34,52 @@ function bodyObject(call: ArmCall): ResourceGroupInput {
   return b as ResourceGroupInput;
 }
 
+const forbidden = (c: ArmCall, reason: string) =>
+  new ArmError(
+    'AuthorizationFailed',
+    `The client '${c.caller!.appId}' with object id '${c.caller!.objectId}' does not have authorization to perform action '${ACTION}/read' over scope '${c.ctx.path}' or the scope is invalid, nor on any resource group in it. If access was recently granted, please refresh your credentials. (${reason})`,
+  );
+
+/** The groups the caller may read one by one; a caller who may read none, or a missing subscription, is refused. */
+async function readableGroups(groups: ResourceGroupService, authorizer: Authorizer, c: ArmCall, reason: string) {
+  const [limit, after] = [readTop(c.ctx, 100, 1000), readSkipToken(c.ctx)];
+  const p = await listReadableGroups({
+    list: (n, from) => groups.list(sub(c), n, from),
+    canRead: async (rg) => (await authorizer.check(c.caller!.objectId, `${ACTION}/read`, rg.id)).allowed,
+    limit,
+    after,
+  }).catch((err: unknown) => {
+    if (isDomainError(err) && err.kind === 'not_found') return undefined;
+    throw err;
+  });
+  // Without read here a 404 would tell the caller which subscriptions exist: same refusal as before.
+  if (p === undefined || (after === undefined && p.items.length === 0 && p.next === undefined))
+    throw forbidden(c, reason);
+  return p;
+}
+
+/**
+ * The list, cut to what the caller may read: read on the subscription lists every group; read on
+ * some groups lists those, as Azure filters list results by the caller's access
+ * (https://learn.microsoft.com/azure/role-based-access-control/overview#how-azure-rbac-determines-if-a-user-has-access-to-a-resource).
+ */
+async function list(groups: ResourceGroupService, authorizer: Authorizer, baseUrl: string, c: ArmCall) {
+  if (c.ctx.query.has('$filter'))
+    throw new ArmError(
+      'InvalidFilterParameter',
+      'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.',
+    );
+  const whole = await authorizer.check(c.caller!.objectId, `${ACTION}/read`, c.ctx.path);
+  const p = whole.allowed
+    ? await groups.list(sub(c), readTop(c.ctx, 100, 1000), readSkipToken(c.ctx))
+    : await readableGroups(groups, authorizer, c, whole.reason);
+  return { status: 200, body: page(p.items.map(resourceGroupWire), nextLink(baseUrl, c.ctx, p.next)) };
+}
+
+const sub = (c: ArmCall) => c.params['subscriptionId']!;
+
 /** Resource groups: PUT / GET / HEAD / PATCH / DELETE and list with paging. */
-export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: string): ArmRoute[] {
-  const sub = (c: ArmCall) => c.params['subscriptionId']!;
+export function resourceGroupRoutes(groups: ResourceGroupService, authorizer: Authorizer, baseUrl: string): ArmRoute[] {
   const name = (c: ArmCall) => c.params['resourceGroupName']!;
   return [
     {
@@ -41,18 +87,7 @@ export function resourceGroupRoutes(groups: ResourceGroupService, baseUrl: strin
       resourceType: TYPE,
       apiVersions: RESOURCES_API_VERSIONS,
       methods: {
-        GET: {
-          action: `${ACTION}/read`,
-          handle: async (c) => {
-            if (c.ctx.query.has('$filter'))
-              throw new ArmError(
-                'InvalidFilterParameter',
-                'Filtering resource groups ($filter) is not supported by openmi; list without $filter and filter on the client.',
-              );
-            const p = await groups.list(sub(c), readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
-            return { status: 200, body: page(p.items.map(resourceGroupWire), nextLink(baseUrl, c.ctx, p.next)) };
-          },
-        },
+        GET: { action: `${ACTION}/read`, everyone: true, handle: (c) => list(groups, authorizer, baseUrl, c) },
       },
     },
     {

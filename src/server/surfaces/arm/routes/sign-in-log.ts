@@ -1,4 +1,6 @@
+import { gateSignInEvent } from '../../../audit/gate-sign-ins.js';
 import { parseSignIn, type StoredSignIn } from '../../../audit/sign-in-log.js';
+import type { SignInRecorder } from '../../../audit/sign-ins.js';
 import { verifyLogChunk, type VerifyCursor, type VerifyResult } from '../../../audit/verify.js';
 import type { AuditLogName } from '../../../../store/records.js';
 import type { AuditQuery, Store } from '../../../../store/store.js';
@@ -121,8 +123,11 @@ async function verifySome(
   return { value };
 }
 
-/** The sign-in log (query, paging) and chain verification of both logs, tenant-wide. */
-export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[] {
+/**
+ * The sign-in log (query, paging; a gate's report of a sign-in it decided) and chain verification
+ * of both logs, tenant-wide. `signIns` must not count reports as token requests (metrics).
+ */
+export function signInLogRoutes(d: { store: Store; baseUrl: string; signIns: SignInRecorder }): ArmRoute[] {
   const common = { apiVersions: OPENMI_API_VERSIONS };
   const list = async (c: ArmCall) => {
     const p = await d.store.audit.query('signIns', signInQuery(c), readTop(c.ctx, 200, 1000), readSkipToken(c.ctx));
@@ -133,6 +138,11 @@ export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[
         nextLink(d.baseUrl, c.ctx, p.next),
       ),
     };
+  };
+  // The gate awaits the row, so a sign-in it admits is logged before the session starts.
+  const report = async (c: ArmCall) => {
+    await d.signIns.record(gateSignInEvent(c.body));
+    return { status: 204 };
   };
   const verify = async (c: ArmCall) => {
     const { value, cursor } = await verifySome(d.store, readCursor(c));
@@ -147,7 +157,10 @@ export function signInLogRoutes(d: { store: Store; baseUrl: string }): ArmRoute[
       ...common,
       resourceType: `${NS}/signIns`,
       pattern: SIGN_INS_PATH,
-      methods: { GET: { action: `${NS}/signIns/read`, handle: list } },
+      methods: {
+        GET: { action: `${NS}/signIns/read`, handle: list },
+        POST: { action: `${NS}/signIns/write`, handle: report },
+      },
     },
     {
       ...common,
