@@ -122,6 +122,31 @@ export class RegistryService {
     return { record, created: true };
   }
 
+  /**
+   * PATCH (`registries.update`, `az acr update`): tags replaced when given, `properties` merged key
+   * by key, `sku` replaced; location is fixed.
+   */
+  async patch(a: RegistryAddress, body: unknown, actor: Actor): Promise<ContainerRegistryRecord> {
+    const b = checkBody(body);
+    return changeInTransaction(this, actor, async (tx, batch) => {
+      const existing = await this.get(a, tx);
+      const rest = Object.fromEntries(Object.entries(b).filter(([k]) => !RESERVED.has(k)));
+      const properties = {
+        ...(existing.body['properties'] as object | undefined),
+        ...(rest['properties'] as object | undefined),
+      };
+      const record = {
+        ...existing,
+        tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']),
+        body: { ...existing.body, ...rest, properties },
+        updatedAt: this.clock.now(),
+      };
+      await tx.containerRegistries.update(record);
+      batch.add(`${REGISTRY_TYPE}/write`, record.id, { created: false, tags: record.tags });
+      return record;
+    });
+  }
+
   delete(a: RegistryAddress, actor: Actor): Promise<boolean> {
     return deleteResource(this, actor, REGISTRY_TYPE, registryIdOf(a));
   }

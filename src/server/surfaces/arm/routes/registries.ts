@@ -45,7 +45,7 @@ async function put(d: RegistryRouteDeps, c: ArmCall) {
   return { status: created ? createdStatus(TYPE) : 200, body: wire(d, record) };
 }
 
-/** ARM `Microsoft.ContainerRegistry/registries`: PUT/GET/DELETE and listings. Tokens: docs/registries.md. */
+/** ARM `Microsoft.ContainerRegistry/registries`: PUT/PATCH/GET/DELETE and listings. Tokens: docs/registries.md. */
 export function registryRoutes(d: RegistryRouteDeps): ArmRoute[] {
   const common = { resourceType: TYPE, apiVersions: API_VERSIONS };
   const list = (withGroup: boolean) => async (c: ArmCall) => {
@@ -79,6 +79,13 @@ export function registryRoutes(d: RegistryRouteDeps): ArmRoute[] {
           handle: async (c) => ({ status: 200, body: wire(d, await d.registries.get(addr(c))) }),
         },
         PUT: { action: `${TYPE}/write`, handle: (c) => put(d, c) },
+        PATCH: {
+          action: `${TYPE}/write`,
+          handle: async (c) => ({
+            status: 200,
+            body: wire(d, await d.registries.patch(addr(c), bodyObject(c, '{"tags":{"env":"test"}}'), actorOf(c))),
+          }),
+        },
         DELETE: {
           action: `${TYPE}/delete`,
           handle: async (c) => ({ status: (await d.registries.delete(addr(c), actorOf(c))) ? 200 : 204 }),
