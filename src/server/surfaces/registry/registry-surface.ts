@@ -20,10 +20,11 @@ class RegistryRequestError extends Error {
 }
 
 /**
- * ACR's token endpoints, as Docker token auth clients call them
- * (https://distribution.github.io/distribution/spec/auth/token/, and ACR's exchange:
- * https://github.com/Azure/acr/blob/main/docs/AAD-OAuth.md is not citable here; see docs/registries.md).
- * Errors use the registry's envelope `{errors:[{code,message}]}` that Docker clients print.
+ * ACR's token endpoints as Docker token-auth clients call them
+ * (https://distribution.github.io/distribution/spec/auth/token/; ACR's exchange:
+ * https://learn.microsoft.com/en-us/azure/container-registry/container-registry-authentication),
+ * routed by path on openmi's origin (docs/registries.md). Errors use the registry's envelope
+ * `{errors:[{code,message}]}` that Docker clients print.
  */
 export class RegistrySurface implements Surface {
   readonly name = 'registry';
