@@ -17,6 +17,7 @@ export const DOMAINS = [
   'resources', // compute resources and what spans every kind: listing, a group's deletion
   'key-vaults',
   'rbac',
+  'registries', // container registries and their token service: RBAC decides the repository actions
   'agents',
   'directory',
 ];
@@ -32,6 +33,7 @@ export const SURFACES = [
   'queue',
   'table',
   'keyvault',
+  'registry',
   'arm',
   'graph',
   'portal',

@@ -18,6 +18,7 @@ function fakeClient(pages: Record<string, unknown>): ArmClient & { asked: string
     asked,
     request,
     call: async <T>(method: string, path: string) => ({ status: 200, body: await request<T>(method, path) }),
+    postFormWithToken: () => Promise.reject(new Error('not used by listAll')),
   };
 }
 

@@ -17,6 +17,15 @@ export interface ArmClient {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** `call`, returning only the parsed body (undefined when the response had none). */
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /**
+   * POSTs a form to a non-ARM endpoint of the same server with this client's ARM token in it, as
+   * `az acr login` hands its ARM token to a registry's /oauth2/exchange. Answers any status.
+   */
+  postFormWithToken(
+    path: string,
+    form: Record<string, string>,
+    tokenField: string,
+  ): Promise<{ status: number; text: string }>;
 }
 
 export interface ArmClientOptions {
@@ -155,6 +164,12 @@ export function createArmClient(opts: ArmClientOptions = {}): ArmClient {
     subscriptionId: opts.subscription ?? creds.subscriptionId,
     call,
     request: async <T>(method: string, path: string, body?: unknown) => (await call<T>(method, path, body)).body,
+    postFormWithToken: async (path, form, tokenField) => {
+      token ??= fetchToken(baseUrl, ca, creds, dataDir);
+      const body = new URLSearchParams({ ...form, [tokenField]: await token }).toString();
+      const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+      return send(resolveUrl(baseUrl, path), 'POST', ca, headers, body, dataDir);
+    },
   };
 }
 

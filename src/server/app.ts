@@ -182,6 +182,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         masterKey,
         ca: pki.ca,
         audit,
+        tls: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem },
         ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
       }),
     );

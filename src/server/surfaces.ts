@@ -65,6 +65,11 @@ import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
 import { accessReviewRoutes } from './surfaces/arm/routes/access-review.js';
 import { assignmentImpactRoutes } from './surfaces/arm/routes/assignment-impact.js';
 import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
+import { registryRoutes } from './surfaces/arm/routes/registries.js';
+import { RegistryService } from './registries/registries.js';
+import { RegistryJwt } from './registries/registry-jwt.js';
+import { REGISTRY_AUDIENCES, RegistryTokenService } from './registries/registry-tokens.js';
+import { RegistrySurface } from './surfaces/registry/registry-surface.js';
 import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-auth.js';
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
@@ -108,6 +113,8 @@ export interface SurfaceDeps {
   audit?: AuditLogs;
   /** Trust anchors and bounds of OpenID discovery fetches (tests: a local CA, short timeouts). */
   federationFetch?: Omit<GuardedFetchOptions, 'policy'> | undefined;
+  /** The node's TLS certificate and key: they also sign registry tokens (docs/registries.md). */
+  tls: { certPem: string; keyPem: string };
 }
 
 /** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
@@ -183,6 +190,11 @@ function armRoutes(
       baseUrl: d.baseUrl,
       dataPlaneZone: d.cfg.dataPlaneZone,
       port: Number(new URL(d.baseUrl).port) || 443,
+    }),
+    ...registryRoutes({
+      registries: new RegistryService(d.store, d.clock, recorder),
+      baseUrl: d.baseUrl,
+      dataPlaneZone: d.cfg.dataPlaneZone,
     }),
     ...providerRoutes(() => routes),
     ...systemAssignedRoutes(d.store),
@@ -281,12 +293,27 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
     loginUrl: d.baseUrl,
   };
   const blob = new BlobSurface(storage);
+  const registry = new RegistrySurface(
+    new RegistryTokenService({
+      registries: new RegistryService(d.store, d.clock, recorder),
+      verifier,
+      revocations,
+      authorizer,
+      jwt: new RegistryJwt(d.tls.certPem, d.tls.keyPem),
+      audiences: [...REGISTRY_AUDIENCES, ...armAudiences(ownUrls(d))],
+      clock: d.clock,
+      random: d.random,
+      signIns,
+      issuer: d.baseUrl,
+    }),
+  );
   return [
     vault,
     blob,
     new DfsSurface({ ...storage, blob }),
     new QueueSurface({ ...storage, random: d.random }),
     new TableSurface({ ...storage, random: d.random }),
+    registry,
     new OpsSurface(d.store, d.metrics),
     // Before the path-matching API surfaces: everything under /portal is the static UI.
     new PortalSurface(),

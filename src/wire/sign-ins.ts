@@ -3,10 +3,12 @@
 export const SIGN_INS_PATH = '/providers/OpenMI.Audit/signIns';
 
 /**
- * How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`),
+ * How a token was asked for (`loginLink`: the web portal redeeming a one-time link from `openmi portal`;
+ * `containerRegistry`: a registry's /oauth2/exchange or /oauth2/token, docs/registries.md),
  * or `gate`: a gate that takes tokens as passwords (`openmi gate postgres`) admitted or refused a sign-in.
  */
-export type SignInFlow = 'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink' | 'gate';
+export type SignInFlow =
+  'managedIdentity' | 'federated' | 'clientCredentials' | 'loginLink' | 'gate' | 'containerRegistry';
 
 /**
  * A sign-in in the terms of Microsoft Graph's signIn resource

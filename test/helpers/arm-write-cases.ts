@@ -237,6 +237,7 @@ function agentCases(): Record<string, WriteCase> {
 
 const KV = 'Microsoft.KeyVault/vaults';
 const SA = 'Microsoft.Storage/storageAccounts';
+const CR = 'Microsoft.ContainerRegistry/registries';
 
 function dataServiceCases(): Record<string, WriteCase> {
   const account = () => ({ location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' });
@@ -248,6 +249,12 @@ function dataServiceCases(): Record<string, WriteCase> {
       inGroup(KV),
     ),
     ...resourceCases(`${RG}/providers/${SA}/{name}`, 'sa', account, inGroup(SA)),
+    ...resourceCases(
+      `${RG}/providers/${CR}/{name}`,
+      'cr',
+      () => ({ location: 'westeurope', sku: { name: 'Basic' } }),
+      inGroup(CR),
+    ),
     [`POST ${RG}/providers/${SA}/{name}/regenerateKey`]: async (w) => {
       const path = `${w.rg}/providers/${SA}/${w.name('sa')}`;
       await w.ok('PUT', path, account());

@@ -16,6 +16,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'Microsoft.ManagedIdentity/userAssignedIdentities': {},
   'Microsoft.KeyVault/vaults': { properties: { sku: { family: 'A', name: 'standard' } } },
   'Microsoft.Storage/storageAccounts': { sku: { name: 'Standard_LRS' }, kind: 'StorageV2' },
+  'Microsoft.ContainerRegistry/registries': { sku: { name: 'Basic' } },
 };
 
 /** The newest api-version a provider lists for a type, stable ones first: what `az resource` picks. */

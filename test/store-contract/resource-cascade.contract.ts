@@ -215,12 +215,38 @@ const storageSeed: Seed = async (s, sub, rg) => {
   };
 };
 
+const registrySeed: Seed = async (s, sub, rg) => {
+  const name = `cr${randomBytes(6).toString('hex')}`;
+  const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`;
+  await s.containerRegistries.create({
+    id,
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name,
+    location: 'westeurope',
+    tags: {},
+    body: { sku: { name: 'Basic' } },
+    createdAt: T0,
+    updatedAt: T0,
+  });
+  const onRegistry = await assignOn(s, id);
+  return {
+    id,
+    remains: () =>
+      all([
+        gone('registry', s.containerRegistries.get(id)),
+        gone('assignment on the registry', s.roleAssignments.get(onRegistry)),
+      ]),
+  };
+};
+
 /** How to make one of each served type with its dependents. A type added to RESOURCE_KINDS needs one here. */
 const SEEDS: Record<string, Seed> = {
   ...Object.fromEntries(COMPUTE_TYPES.map((t) => [t.type, computeSeed(t.type)])),
   'Microsoft.ManagedIdentity/userAssignedIdentities': identitySeed,
   [KEY_VAULT_TYPE]: vaultSeed,
   'Microsoft.Storage/storageAccounts': storageSeed,
+  'Microsoft.ContainerRegistry/registries': registrySeed,
 };
 
 async function seedGroup(s: Store, sub: string, rg: string): Promise<Map<string, Seeded>> {

@@ -21,6 +21,7 @@ import { queuesTablesContract } from './queues-tables.contract.js';
 import { txContract } from './tx.contract.js';
 import { installLockContract } from './install-lock.contract.js';
 import { keyVaultContract } from './key-vault.contract.js';
+import { registryContract } from './registries.contract.js';
 import { loginCodeContract } from './login-codes.contract.js';
 import { resourceCascadeContract } from './resource-cascade.contract.js';
 import { textContract } from './text.contract.js';
@@ -52,6 +53,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     storageContract(newStore);
     queuesTablesContract(newStore);
     keyVaultContract(newStore);
+    registryContract(newStore);
     loginCodeContract(newStore);
     resourceCascadeContract(newStore);
     auditContract(newStore);

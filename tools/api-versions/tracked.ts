@@ -109,6 +109,12 @@ export const TRACKED: readonly TrackedType[] = [
     also: ['Microsoft.KeyVault/checkNameAvailability'],
   },
   {
+    key: 'Microsoft.ContainerRegistry/registries',
+    spec: ['Microsoft.ContainerRegistry/registries'],
+    python: [py('containerregistry', 'providers/microsoft.containerregistry/registries/{')],
+    az: ['MGMT_CONTAINERREGISTRY'],
+  },
+  {
     key: 'Microsoft.Storage/storageAccounts',
     spec: ['Microsoft.Storage/storageAccounts'],
     python: [py('storage', 'providers/microsoft.storage/storageaccounts/{')],

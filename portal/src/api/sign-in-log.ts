@@ -14,6 +14,7 @@ export const SIGN_IN_FLOWS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'federated', label: 'Federated credential' },
   { value: 'clientCredentials', label: 'Client credentials' },
   { value: 'loginLink', label: 'Portal sign-in link' },
+  { value: 'containerRegistry', label: 'Container registry token' },
 ];
 
 export const flowLabel = (flow: string) => SIGN_IN_FLOWS.find((f) => f.value === flow)?.label ?? flow;

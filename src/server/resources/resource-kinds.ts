@@ -4,12 +4,14 @@ import { STORAGE_TYPE } from '../storage-accounts/accounts.js';
 import type { ComputeResourceRecord, UserAssignedIdentityRecord } from '../../store/records.js';
 import type { KeyVaultRecord } from '../../store/key-vault.js';
 import type { StorageAccountRecord } from '../../store/storage.js';
+import type { ContainerRegistryRecord } from '../../store/registry.js';
 import type { Page, ResourceListing, StoreRepos } from '../../store/store.js';
 import { deleteComputeCascade } from './compute.js';
 import { COMPUTE_TYPES, computeType } from '../../wire/compute-types.js';
 import { removeAssignmentsAtOrBelow } from '../resource-base/scope-assignments.js';
 
 export const KEY_VAULT_TYPE = 'Microsoft.KeyVault/vaults';
+export const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
 
 /** A top-level ARM resource of any type, as Resources – List and a group's deletion see it. */
 export interface ArmResource {
@@ -150,8 +152,25 @@ const storageAccounts: ResourceKind = {
   },
 };
 
+/** The images live in the Distribution registry; openmi keeps the resource and its assignments. */
+const registries: ResourceKind = {
+  types: [REGISTRY_TYPE],
+  list: async (repos, where, limit, after) =>
+    mapPage(await repos.containerRegistries.list(where, limit, after), (r: ContainerRegistryRecord) =>
+      summary(r, REGISTRY_TYPE, extrasOf(r.body)),
+    ),
+  async delete(tx, batch, id) {
+    const r = await tx.containerRegistries.get(id);
+    if (!r) return false;
+    await removeAssignmentsAtOrBelow(tx, batch, r.id, 'registry deleted');
+    await tx.containerRegistries.delete(r.id);
+    batch.add(`${REGISTRY_TYPE}/delete`, r.id);
+    return true;
+  },
+};
+
 /** Every kind, in the order a group's deletion takes them: resources that carry identities before the identities. */
-export const RESOURCE_KINDS: readonly ResourceKind[] = [compute, identities, keyVaults, storageAccounts];
+export const RESOURCE_KINDS: readonly ResourceKind[] = [compute, identities, keyVaults, storageAccounts, registries];
 
 /** Every top-level ARM type openmi serves. */
 export const RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.flatMap((k) => k.types);

@@ -25,6 +25,7 @@ import { SqlQueueRepo } from './queues.js';
 import { SqlTableRepo } from './tables.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
+import { SqlContainerRegistryRepo } from './container-registries.js';
 import { SqlKeyVaultSecretRepo } from './key-vault-secrets.js';
 import { SqlVaultObjectRepo } from './key-vault-objects.js';
 import { SqlSigningKeyRepo } from './signing-keys.js';
@@ -63,6 +64,7 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     keyVaultKeys: new SqlVaultObjectRepo(db, 'keys'),
     keyVaultCertificates: new SqlVaultObjectRepo(db, 'certificates'),
+    containerRegistries: new SqlContainerRegistryRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),
     agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),
     permissionUsage: new SqlPermissionUsageRepo(db),

@@ -59,3 +59,6 @@ export const ACTIVITY_LOG_API_VERSIONS = publishedApiVersions('Microsoft.Insight
 
 export const KEY_VAULT_API_VERSIONS = publishedApiVersions('Microsoft.KeyVault/vaults');
 export const STORAGE_API_VERSIONS = publishedApiVersions('Microsoft.Storage/storageAccounts');
+
+/** Container registries (`az acr`, @azure/arm-containerregistry). */
+export const REGISTRY_API_VERSIONS = publishedApiVersions('Microsoft.ContainerRegistry/registries');

@@ -16,6 +16,8 @@ const EVENT_TYPE: Record<SignInFlow, SignInEventType> = {
   clientCredentials: 'servicePrincipal',
   loginLink: 'servicePrincipal',
   gate: 'servicePrincipal',
+  // A token presented to a registry's exchange (docs/registries.md): an identity or an application signing in.
+  containerRegistry: 'servicePrincipal',
 };
 
 const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
@@ -24,6 +26,7 @@ const CREDENTIAL_TYPE: Record<SignInFlow, string> = {
   clientCredentials: 'clientSecret',
   loginLink: 'none',
   gate: 'none',
+  containerRegistry: 'none',
 };
 
 /**

@@ -10,6 +10,7 @@ const FLOWS: Readonly<Record<SignInFlow, string>> = {
   loginLink: 'login_link',
   // Gate sign-ins are not token requests and never reach the token metrics (surfaces.ts); named for completeness.
   gate: 'gate',
+  containerRegistry: 'container_registry',
 };
 const flowLabel = (flow: string): string => FLOWS[flow as SignInFlow] ?? 'other';
 
