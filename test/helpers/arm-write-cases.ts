@@ -72,6 +72,8 @@ export interface PlannedWrite {
   path: string;
   body?: unknown;
   resourceId: string;
+  /** When the server names the resource it writes (a generated id), read it from the answer instead. */
+  resourceIdOf?: (res: HttpsResponse) => string;
 }
 
 /** Makes what the write needs (through the API), then says which request makes the write. */
@@ -168,6 +170,31 @@ function authorizationCases(): Record<string, WriteCase> {
     [`PUT ${RA}`]: async (w) => {
       const a = await assignment(w);
       return planned('PUT', a.path, a.body);
+    },
+    // Applying an access review replaces the identity's Reader with a role of what it used; the
+    // usage is put in the store as the recorder would have flushed it (docs/audit.md).
+    'POST {*scope}/providers/OpenMI.Audit/accessReview/apply': async (w) => {
+      const { id, principalId } = await w.identity();
+      const a = await assignment(w);
+      const body = { properties: { ...a.body.properties, principalId } };
+      await w.ok('PUT', a.path, body);
+      const now = Date.now();
+      await w.t.server.store.permissionUsage.add([
+        {
+          principalId,
+          kind: 'action',
+          action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
+          scope: w.rg,
+          assignmentId: a.path,
+          day: now - (now % 86_400_000),
+          count: 1,
+          lastAt: now,
+        },
+      ]);
+      return {
+        ...planned('POST', `${id}/providers/OpenMI.Audit/accessReview/apply`),
+        resourceIdOf: (res) => String(res.json.assignment.id),
+      };
     },
     [`DELETE ${RA}`]: async (w) => {
       const a = await assignment(w);

@@ -63,11 +63,10 @@ await forEachStore((kind, storeSpec) => {
         }
         assert.equal(res.status, 500, res.text);
         assert.equal(res.json.error.code, 'InternalServerError');
-        assert.deepEqual(
-          changedTables(before, await snapshotStore(where)),
-          [],
-          'the failed write changed these tables',
-        );
+        // permission_usage is flushed every 10 s by the usage recorder, from the setup's own
+        // (successful) requests, whatever this one does (docs/audit.md, permission usage).
+        const changed = changedTables(before, await snapshotStore(where)).filter((n) => n !== 'permission_usage');
+        assert.deepEqual(changed, [], 'the failed write changed these tables');
       });
     }
   });

@@ -72,9 +72,10 @@ await forEachStore((kind, storeSpec) => {
 
     for (const [key, plan] of Object.entries(WRITE_CASES)) {
       it(key, async () => {
-        const { method, path, body, resourceId } = await plan(w);
+        const { method, path, body, resourceId: planned, resourceIdOf } = await plan(w);
         const res = await w.call(method, path, body);
         assert.ok(res.status === 200 || res.status === 201, `${res.status} ${res.text}`);
+        const resourceId = resourceIdOf ? resourceIdOf(res) : planned;
         const correlationId = res.headers['x-ms-correlation-request-id'] as string;
         const action = actions.get(key);
         assert.ok(action, `${key} is not a write of the route table`);
