@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { forEachStore, freshPgSchema, pgUnreachable, PG_URL } from '../helpers/postgres.js';
+import { forEachStore, freshPgSchema, pgUnreachable } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 
 const leaders = async (stores: Store[]) => (await Promise.all(stores.map((s) => s.tryLead()))).filter(Boolean).length;
 
@@ -59,21 +60,24 @@ describe('housekeeping leadership (Store.tryLead)', () => {
     });
 
     it('a leader whose connection dies loses the lead, and another node takes over', async () => {
-      const { a, b } = await twoNodes();
+      const { a, b, schemaUrl } = await twoNodes();
       assert.equal(await a.tryLead(), true);
       assert.equal(await b.tryLead(), false);
-      // Kill a's session from outside, as a crashed node or a cut network would end it.
-      const admin = new pg.Client({ connectionString: PG_URL });
+      // Kill a's session from outside, as a crashed node or a cut network would end it. Only this
+      // schema's lock (its second key is the schema's hash): other tests' leaders run beside this one.
+      const admin = new pg.Client({ connectionString: schemaUrl });
       await admin.connect();
       try {
         await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`,
+          `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted
+             AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)`,
           [0x6f6d696c],
         );
       } finally {
         await admin.end();
       }
-      assert.equal(await b.tryLead(), true);
+      // pg_terminate_backend only signals: the lock goes when that backend has exited.
+      await waitFor(() => b.tryLead(), { what: 'b to take the lead', timeoutMs: 10_000 });
       assert.equal(await a.tryLead(), false, 'a reconnects as a follower');
       assert.equal(await leaders([a, b]), 1);
     });
