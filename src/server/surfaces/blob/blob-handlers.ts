@@ -72,6 +72,19 @@ function propertiesOf(t: Target, fallbackToBody: boolean): Record<string, string
   return out;
 }
 
+/** `maxresults`: 1 to 5,000 (larger asks get 5,000, as Azure caps them); zero, negative or not a number is a 400, as in Azure. */
+function maxResults(q: URLSearchParams): number {
+  const raw = q.get('maxresults');
+  if (raw === null) return 5000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new StorageError(
+      'OutOfRangeQueryParameterValue',
+      `The value for one of the query parameters specified in the request URI is outside the permissible range: maxresults must be an integer of at least 1, not '${raw.slice(0, 20)}'.`,
+    );
+  return Math.min(n, 5000);
+}
+
 export class BlobHandlers {
   constructor(
     private readonly store: Store,
@@ -90,7 +103,7 @@ export class BlobHandlers {
 
   private async ListContainers(t: Target): Promise<void> {
     const q = t.ctx.query;
-    const max = Math.min(Number(q.get('maxresults') ?? 5000) || 5000, 5000);
+    const max = maxResults(q);
     const items = await this.store.blobs.listContainers(
       t.account,
       q.get('prefix') ?? '',
@@ -148,7 +161,7 @@ export class BlobHandlers {
     const q = t.ctx.query;
     const prefix = q.get('prefix') ?? '';
     const delimiter = q.get('delimiter') ?? '';
-    const max = Math.min(Number(q.get('maxresults') ?? 5000) || 5000, 5000);
+    const max = maxResults(q);
     const items = await this.store.blobs.listBlobs(
       t.account,
       t.op.container!,

@@ -85,7 +85,11 @@ export class DfsReads {
       if (!d || !isFolder(d)) throw pathNotFound();
     } else if (!(await this.store.blobs.getContainer(t.account, t.op.fs))) throw fsNotFound();
     const recursive = q.get('recursive') === 'true';
-    const max = Math.min(Number(q.get('maxResults') ?? MAX_RESULTS) || MAX_RESULTS, MAX_RESULTS);
+    // A zero, negative or fractional maxResults must not reach the store's LIMIT (fuzz suite).
+    const max = Math.min(
+      Math.max(Math.trunc(Number(q.get('maxResults') ?? MAX_RESULTS) || MAX_RESULTS), 1),
+      MAX_RESULTS,
+    );
     const prefix = dir === '' ? '' : `${dir}/`;
     const after = q.get('continuation') ?? undefined;
     const scanned = await this.store.blobs.listBlobs(t.account, t.op.fs, prefix, max + 1, after || undefined);

@@ -83,7 +83,8 @@ export class QueueHandlers {
 
   private async ListQueues(t: QueueTarget): Promise<void> {
     const q = t.ctx.query;
-    const max = Math.min(Number(q.get('maxresults') ?? 5000) || 5000, 5000);
+    // A zero, negative or fractional maxresults must not reach the store's LIMIT (fuzz suite).
+    const max = Math.min(Math.max(Math.trunc(Number(q.get('maxresults') ?? 5000) || 5000), 1), 5000);
     const prefix = q.get('prefix') ?? '';
     const marker = q.get('marker') ?? '';
     const items = await this.store.queues.listQueues(t.account, prefix, max + 1, marker || undefined);
