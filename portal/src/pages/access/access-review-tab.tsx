@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { accessReview, applyAccessReview, type AccessApplyPlan, type AccessReview } from '../../api/access-review.js';
-import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ErrorBanner, Loading, Notice } from '../../components/feedback.js';
 import { useAction } from '../../components/use-action.js';
 import { useAsync } from '../../components/use-async.js';
-import { PlanView } from './apply-plan.js';
+import { ApplyConfirm, PlanView } from './apply-plan.js';
 import { AssignmentHead, DaysSelect, SuggestedRoleView, UnusedPart, UsedTable } from './review-parts.js';
 import './access.css';
 
@@ -91,18 +90,7 @@ export function AccessReviewTab({ subjectId, name }: Props) {
         </>
       ) : null}
       {confirming ? (
-        <ConfirmDialog
-          title="Apply the suggested role?"
-          confirmLabel="Apply"
-          onClose={() => setConfirming(undefined)}
-          onConfirm={apply}
-        >
-          <p>
-            In one step, recorded in the activity log: {name} gets the role below and loses its{' '}
-            {confirming.removes.length} current assignment(s).
-          </p>
-          <PlanView plan={confirming} />
-        </ConfirmDialog>
+        <ApplyConfirm plan={confirming} name={name} onClose={() => setConfirming(undefined)} onConfirm={apply} />
       ) : null}
     </>
   );

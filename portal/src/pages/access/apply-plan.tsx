@@ -1,5 +1,6 @@
 import type { AccessApplyPlan } from '../../api/access-review.js';
 import { describeScope } from '../../components/arm-ids.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { OperationList, roleOf } from './review-parts.js';
 
 /** The impact analysis of a plan: every observed call re-decided against the new assignments. */
@@ -56,5 +57,25 @@ export function PlanView({ plan }: { plan: AccessApplyPlan }) {
       </ul>
       <ImpactResult plan={plan} />
     </section>
+  );
+}
+
+interface ConfirmProps {
+  plan: AccessApplyPlan;
+  name: string;
+  onClose: () => void;
+  onConfirm: () => Promise<unknown>;
+}
+
+/** The confirmation before applying: the plan and its impact check; the server's refusal stays in it. */
+export function ApplyConfirm({ plan, name, onClose, onConfirm }: ConfirmProps) {
+  return (
+    <ConfirmDialog title="Apply the suggested role?" confirmLabel="Apply" onClose={onClose} onConfirm={onConfirm}>
+      <p>
+        In one step, recorded in the activity log: {name} gets the role below and loses its {plan.removes.length}{' '}
+        current assignment(s).
+      </p>
+      <PlanView plan={plan} />
+    </ConfirmDialog>
   );
 }
