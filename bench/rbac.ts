@@ -30,7 +30,7 @@ export const RBAC_DEFAULTS: RbacLoadSpec & { checks: number; warmup: number } = 
   warmup: 2_000,
 };
 
-const DATA_ACTION = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read';
+export const DATA_ACTION = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read';
 const P99_GOAL_MS = 1;
 
 interface Latency {
@@ -159,7 +159,7 @@ function queryPlan(path: string): string[] {
 }
 
 /** Runs the loader in a child process (see rbac-load-child.ts). */
-function loadInChild(path: string, spec: RbacLoadSpec, seed: number): Promise<RbacLoadChildResult> {
+export function loadInChild(path: string, spec: RbacLoadSpec, seed: number): Promise<RbacLoadChildResult> {
   const child = fileURLToPath(new URL('./rbac-load-child.js', import.meta.url));
   return new Promise((resolve, reject) => {
     execFile(

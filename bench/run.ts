@@ -6,7 +6,7 @@
  * sides of a ratio alike. Reports, never fails: the exit code is 0 whatever the verdicts (1 only
  * when the harness itself breaks).
  *
- *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,signins,nodes,g1,g3,g4,g6,g7,rbac]
+ *   npm run bench -- [--rounds 5] [--seconds 3] [--mint-ms 2000] [--only imds,app,cc,cores,miss,arm,signins,nodes,g1,g3,g4,g6,g7,rbac,usage]
  *                    [--loadgen wrk|autocannon] [--connections 50] [--json FILE|-] [--cpu-prof DIR] [--signin-seconds 60]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ import {
 import { goalTable, type Goal } from './goals.js';
 import { autocannonPath, wrkOnPath, type LoadGenName } from './loadgen.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
+import { formatUsageReport, runUsageBench } from './usage.js';
 import { casesOf, runCase, type CaseOptions, type RealCase } from './real-cases.js';
 import { GROUPS, LOAD_CPU, openLab, PG_GROUPS, SERVER_CPU, type Group, type Lab } from './real-lab.js';
 import { pgNodesUnavailable } from './real-nodes.js';
@@ -64,6 +65,8 @@ Fixture cases (explain gaps; not run by default):
   g1: the metadata server alone (bench/http-server.js) vs bare node:http; g3: with a sign-in row per answer
   g4: TokenIssuer / JwtSigner vs crypto.sign; g6: SigningPool of 2 workers vs 1; g7: token validation
   rbac: RbacAuthorizer.check latency over 1,000,000 role assignments (~1 min to load, runs once)
+  usage: RbacAuthorizer.check with permission-usage recording vs without, CPU per check, --rounds
+    interleaved rounds over 100,000 role assignments (U1; ~10 s to load)
 --cpu-prof DIR: run openmi serve and the agents (and g1's server) under node --cpu-prof, profiles
   written to DIR when they stop; profiling slows them, so ratios of that run are not meaningful.
 `;
@@ -106,7 +109,7 @@ async function options(): Promise<Options> {
   const only = new Set(
     (values.only ?? (await defaultGroups()).join(',')).split(',').map((s) => s.trim().toLowerCase()),
   );
-  const known = new Set<string>([...GROUPS, ...PG_GROUPS, ...FIXTURE_GROUPS, 'rbac']);
+  const known = new Set<string>([...GROUPS, ...PG_GROUPS, ...FIXTURE_GROUPS, ...APART]);
   const unknown = [...only].filter((g) => !known.has(g));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
   const cpuProf = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
@@ -133,6 +136,9 @@ async function defaultGroups(): Promise<readonly Group[]> {
   log(`leaving out the nodes group: ${why}`);
   return GROUPS;
 }
+
+/** In-process cases that run once, apart from the rounds of the others. */
+const APART = ['rbac', 'usage'];
 
 const rotate = <T>(items: readonly T[], by: number): T[] => items.map((_, i) => items[(i + by) % items.length]!);
 
@@ -172,9 +178,12 @@ async function runRounds(o: Options, dir: string, lab: Lab | undefined, results:
 
 async function main(): Promise<void> {
   const o = await options();
-  // rbac is an absolute latency goal, not a ratio to a baseline: it runs once, apart from the rounds.
+  // rbac is an absolute latency goal, not a ratio to a baseline: it runs once, apart from the rounds;
+  // usage's ratio is of two in-process cases, so it takes its rounds apart too.
   if (o.only.has('rbac')) process.stdout.write(`${formatRbacReport(await runRbacBench(undefined, log))}\n\n`);
-  if ([...o.only].every((g) => g === 'rbac')) return;
+  if (o.only.has('usage'))
+    process.stdout.write(`${formatUsageReport(await runUsageBench(o.rounds, undefined, log))}\n\n`);
+  if ([...o.only].every((g) => APART.includes(g))) return;
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'openmi-bench-'));
   const results: Results = { real: [], fixture: [] };

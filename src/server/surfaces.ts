@@ -136,7 +136,7 @@ function armRoutes(
     ...subscriptionRoutes(d.store),
     ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), authorizer, d.baseUrl),
     ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
-    ...identityRoutes({ identities, credentials, store: d.store, baseUrl: d.baseUrl }),
+    ...identityRoutes({ identities, credentials, store: d.store, authorizer, baseUrl: d.baseUrl }),
     ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
     ...msiOperationRoutes(),
     ...federationRoutes({
@@ -182,11 +182,13 @@ function armRoutes(
     ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock, random: d.random, recorder, authorizer }),
     ...keyVaultRoutes({
       vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
+      authorizer,
       baseUrl: d.baseUrl,
       dataPlaneZone: d.cfg.dataPlaneZone,
     }),
     ...storageAccountRoutes({
       accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
+      authorizer,
       baseUrl: d.baseUrl,
       dataPlaneZone: d.cfg.dataPlaneZone,
       port: Number(new URL(d.baseUrl).port) || 443,

@@ -64,7 +64,14 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     const check = async (where: string) => report.push(...(await axeViolations(page)).map((v) => `${where}: ${v}`));
     await check('identities');
     await open(page, '/identities/rg-payments/payments-api', 'payments-api');
-    for (const tab of ['Associated resources', 'Role assignments', 'Federated credentials', 'Sign-ins', 'Groups']) {
+    for (const tab of [
+      'Associated resources',
+      'Role assignments',
+      'Federated credentials',
+      'Sign-ins',
+      'Groups',
+      'Access review',
+    ]) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForLoadState('networkidle');
       await check(`identity tab ${tab}`);
@@ -125,6 +132,7 @@ describe('portal accessibility and narrow windows (axe-core, keyboard only)', { 
     for (const [hash, h1] of [
       ['/identities', 'Managed identities'],
       ['/identities/rg-payments/payments-api', 'payments-api'],
+      ['/identities/rg-payments/payments-api?tab=access-review', 'payments-api'],
       ['/resources', 'Resources'],
       ['/resources/rg-payments/Microsoft.Compute/virtualMachines/vm-api-1', 'vm-api-1'],
       ['/activity', 'Activity log'],

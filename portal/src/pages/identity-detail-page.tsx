@@ -5,6 +5,7 @@ import { TabPanel, Tabs } from '../components/tabs.js';
 import { useAsync } from '../components/use-async.js';
 import { Link, navigate, pathOf, useRoute } from '../router.js';
 import { useSubscription } from '../subscription.js';
+import { AccessReviewTab } from './access/access-review-tab.js';
 import { AssociatedResourcesTab } from './identity/associated-tab.js';
 import { DeleteIdentityDialog } from './identity/delete-identity-dialog.js';
 import { FederatedCredentialsTab } from './identity/federated-tab.js';
@@ -19,6 +20,7 @@ const TABS = [
   { id: 'federated', label: 'Federated credentials' },
   { id: 'sign-ins', label: 'Sign-ins' },
   { id: 'groups', label: 'Groups' },
+  { id: 'access-review', label: 'Access review' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -73,6 +75,8 @@ function TabContent({ tab, identity, resourceGroup }: { tab: TabId; identity: Id
       return <SignInsTab identity={identity} />;
     case 'groups':
       return <GroupsTab principalId={identity.properties.principalId} />;
+    case 'access-review':
+      return <AccessReviewTab subjectId={identity.id} name={identity.name} />;
   }
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import {
   getResource,
+  hasSystem,
   identitySummary,
   typeLabel,
   type ComputeResourceWire,
@@ -11,6 +12,7 @@ import { TabPanel, Tabs } from '../components/tabs.js';
 import { useAsync } from '../components/use-async.js';
 import { Link, navigate, useRoute } from '../router.js';
 import { useSubscription } from '../subscription.js';
+import { AccessReviewTab } from './access/access-review-tab.js';
 import { AgentsTab } from './resource/agents-tab.js';
 import { DeleteResourceDialog } from './resource/delete-resource-dialog.js';
 import { IdentityTab } from './resource/identity-tab.js';
@@ -23,6 +25,8 @@ const TABS = [
   { id: 'role-assignments', label: 'Role assignments' },
   { id: 'agents', label: 'Agents' },
 ] as const;
+/** Only a resource with a system-assigned identity has permissions of its own to review. */
+const REVIEW_TAB = { id: 'access-review', label: 'Access review' } as const;
 
 function Tags({ tags }: { tags: Record<string, string> | undefined }) {
   const entries = Object.entries(tags ?? {});
@@ -75,7 +79,8 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
   const justCreated = route.query.has('created');
   const [notice, setNotice] = useState<string | undefined>(() => (justCreated ? `Created ${name}.` : undefined));
   const [deleting, setDeleting] = useState(false);
-  const tab = TABS.find((t) => t.id === route.query.get('tab'))?.id ?? 'identity';
+  const tabs = res.data && hasSystem(res.data) ? [...TABS, REVIEW_TAB] : TABS;
+  const tab = tabs.find((t) => t.id === route.query.get('tab'))?.id ?? 'identity';
   useEffect(() => {
     // The notice is shown once: a reload of the page should not say "Created" again.
     if (!justCreated) return;
@@ -115,11 +120,14 @@ export function ResourceDetailPage({ resourceGroup, type, name }: ResourceKey) {
       {r ? (
         <>
           <Overview r={r} resourceGroup={resourceGroup} />
-          <Tabs label="Resource sections" tabs={TABS} active={tab} onChange={selectTab} />
+          <Tabs label="Resource sections" tabs={tabs} active={tab} onChange={selectTab} />
           <TabPanel id={tab}>
             {tab === 'identity' ? <IdentityTab resource={r} resourceKey={key} onChanged={changed} /> : null}
             {tab === 'role-assignments' ? <RoleAssignmentsTab resource={r} /> : null}
             {tab === 'agents' ? <AgentsTab resource={r} onChanged={setNotice} /> : null}
+            {tab === 'access-review' ? (
+              <AccessReviewTab subjectId={r.id} name={`${name}'s system-assigned identity`} />
+            ) : null}
           </TabPanel>
           {deleting ? <DeleteResourceDialog resource={r} resourceKey={key} onClose={() => setDeleting(false)} /> : null}
         </>

@@ -11,7 +11,9 @@ import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../components/feedback.js';
 import { useAsync } from '../../components/use-async.js';
-import { Link, navigate } from '../../router.js';
+import { Link, navigate, pathOf, useRoute } from '../../router.js';
+import { TabPanel, Tabs } from '../../components/tabs.js';
+import { GroupAccessReviewTab } from '../access/group-access-review.js';
 import { useSubscription } from '../../subscription.js';
 import { GroupMembers } from './group-members.js';
 import '../identity/identity.css';
@@ -95,9 +97,17 @@ function GroupRoles({ group }: { group: DirectoryObject }) {
   );
 }
 
-/** `#/groups/{id}`: one group, its members and its role assignments. */
+const TABS = [
+  { id: 'overview', label: 'Members and roles' },
+  { id: 'access-review', label: 'Access review' },
+] as const;
+
+/** `#/groups/{id}`: one group, its members and its role assignments, and what its members used of them. */
 export function GroupDetailPage({ id }: { id: string }) {
   const group = useAsync(() => getGroup(id), [id]);
+  const route = useRoute();
+  const tab = TABS.find((t) => t.id === route.query.get('tab'))?.id ?? 'overview';
+  const selectTab = (t: string) => navigate(`${pathOf('groups', id)}?tab=${t}`, { replace: true });
   const [deleting, setDeleting] = useState(false);
   const g = group.data;
   const crumb = (
@@ -128,8 +138,17 @@ export function GroupDetailPage({ id }: { id: string }) {
       <p className="muted">
         Object ID <span className="mono">{g.id}</span>
       </p>
-      <GroupMembers group={g} />
-      <GroupRoles group={g} />
+      <Tabs label="Group sections" tabs={TABS} active={tab} onChange={selectTab} />
+      <TabPanel id={tab}>
+        {tab === 'overview' ? (
+          <>
+            <GroupMembers group={g} />
+            <GroupRoles group={g} />
+          </>
+        ) : (
+          <GroupAccessReviewTab groupId={g.id} name={g.displayName} />
+        )}
+      </TabPanel>
       {deleting ? (
         <ConfirmDialog
           title={`Delete group ${g.displayName}?`}

@@ -8,6 +8,7 @@ import { publishedApiVersions } from '../api-versions.js';
 import { ArmError } from '../arm-errors.js';
 import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
+import { readablePage } from './readable-list.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import type { ComputeResourceWire, ResourceIdentityWire, UserAssignedIdentityRef } from '../../../../wire/resources.js';
 
@@ -90,7 +91,11 @@ function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
       subscriptionId: c.params['subscriptionId']!,
       ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
     };
-    const p = await d.compute.list(where, type, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
+    const list = (limit: number, after?: string) => d.compute.list(where, type, limit, after);
+    // Subscription-wide: what the caller may read; a group's list needs read on the group (route check).
+    const p = withGroup
+      ? await list(readTop(c.ctx, 100, 1000), readSkipToken(c.ctx))
+      : await readablePage(d.authorizer, c, `${type.type}/read`, list);
     const value = await Promise.all(p.items.map((r) => resourceWire(d, r, type)));
     return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, p.next)) };
   };
@@ -103,7 +108,7 @@ function routesFor(d: ComputeRouteDeps, type: ComputeType): ArmRoute[] {
     {
       ...common,
       pattern: `/subscriptions/{subscriptionId}/providers/${type.type}`,
-      methods: { GET: { action: `${type.type}/read`, handle: list(false) } },
+      methods: { GET: { action: `${type.type}/read`, everyone: true, handle: list(false) } },
     },
     { ...common, pattern: rg, methods: { GET: { action: `${type.type}/read`, handle: list(true) } } },
     {

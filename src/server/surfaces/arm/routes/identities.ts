@@ -4,7 +4,9 @@ import type { FederatedCredentialService } from '../../../identities/federated-c
 import { UAI_TYPE, type IdentityAddress, type UserAssignedIdentityService } from '../../../identities/user-assigned.js';
 import { queryAssociated } from '../../../identities/associated-query.js';
 import { MSI_API_VERSIONS, MSI_PREVIEW_API_VERSIONS } from '../api-versions.js';
+import type { Authorizer } from '../../../rbac/authorizer.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
+import { readablePage } from './readable-list.js';
 import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 import type { AssociatedResourcesPage, FederatedCredentialWire, IdentityWire } from '../../../../wire/identities.js';
 
@@ -43,6 +45,7 @@ export interface IdentityRouteDeps {
   identities: UserAssignedIdentityService;
   credentials: FederatedCredentialService;
   store: Store;
+  authorizer: Authorizer;
   baseUrl: string;
 }
 
@@ -60,14 +63,18 @@ export function identityRoutes(d: IdentityRouteDeps): ArmRoute[] {
       subscriptionId: c.params['subscriptionId']!,
       ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
     };
-    const p = await d.identities.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
+    const list = (limit: number, after?: string) => d.identities.list(where, limit, after);
+    // Subscription-wide: what the caller may read; a group's list needs read on the group (route check).
+    const p = withGroup
+      ? await list(readTop(c.ctx, 100, 1000), readSkipToken(c.ctx))
+      : await readablePage(d.authorizer, c, `${UAI_TYPE}/read`, list);
     return { status: 200, body: page(p.items.map(identityWire), nextLink(d.baseUrl, c.ctx, p.next)) };
   };
   return [
     {
       ...common,
       pattern: '/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities',
-      methods: { GET: { action: `${UAI_TYPE}/read`, handle: listHandler(false) } },
+      methods: { GET: { action: `${UAI_TYPE}/read`, everyone: true, handle: listHandler(false) } },
     },
     { ...common, pattern: RG_BASE, methods: { GET: { action: `${UAI_TYPE}/read`, handle: listHandler(true) } } },
     {

@@ -2,13 +2,16 @@ import type { KeyVaultRecord } from '../../../../store/key-vault.js';
 import type { KeyVaultService, VaultAddress } from '../../../key-vaults/vaults.js';
 import { KEY_VAULT_TYPE } from '../../../resources/resource-kinds.js';
 import { KEY_VAULT_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
+import type { Authorizer } from '../../../rbac/authorizer.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
+import { readablePage } from './readable-list.js';
 import { actorOf, bodyObject, type ArmCall, type ArmRoute } from '../router.js';
 import { createdStatus } from '../write-statuses.js';
 import { checkNameRoute } from './check-name.js';
 
 export interface KeyVaultRouteDeps {
   /** Every read and write goes through the service; writes log their activity rows in their own transaction. */
+  authorizer: Authorizer;
   vaults: KeyVaultService;
   baseUrl: string;
   dataPlaneZone: string;
@@ -87,7 +90,11 @@ export function keyVaultRoutes(d: KeyVaultRouteDeps): ArmRoute[] {
       subscriptionId: c.params['subscriptionId']!,
       ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
     };
-    const p = await d.vaults.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
+    const list = (limit: number, after?: string) => d.vaults.list(where, limit, after);
+    // Subscription-wide: what the caller may read; a group's list needs read on the group (route check).
+    const p = withGroup
+      ? await list(readTop(c.ctx, 100, 1000), readSkipToken(c.ctx))
+      : await readablePage(d.authorizer, c, `${TYPE}/read`, list);
     return {
       status: 200,
       body: page(
@@ -102,7 +109,7 @@ export function keyVaultRoutes(d: KeyVaultRouteDeps): ArmRoute[] {
     {
       ...common,
       pattern: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
-      methods: { GET: { action: `${TYPE}/read`, handle: list(false) } },
+      methods: { GET: { action: `${TYPE}/read`, everyone: true, handle: list(false) } },
     },
     { ...common, pattern: rg, methods: { GET: { action: `${TYPE}/read`, handle: list(true) } } },
     {

@@ -7,13 +7,16 @@ import {
 } from '../../../storage-accounts/accounts.js';
 import { accountSas, keyToSign, serviceSas } from '../../blob/sas-requests.js';
 import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
+import type { Authorizer } from '../../../rbac/authorizer.js';
 import { nextLink, page, readSkipToken, readTop } from '../paging.js';
+import { readablePage } from './readable-list.js';
 import { actorOf, type ArmCall, type ArmRoute } from '../router.js';
 import { createdStatus, withSucceeded } from '../write-statuses.js';
 import { checkNameRoute } from './check-name.js';
 import { deleteResource } from '../../../resources/group-contents.js';
 
 export interface StorageRouteDeps {
+  authorizer: Authorizer;
   accounts: StorageAccountService;
   baseUrl: string;
   dataPlaneZone: string;
@@ -106,7 +109,11 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
       subscriptionId: c.params['subscriptionId']!,
       ...(withGroup ? { resourceGroup: c.params['resourceGroupName']! } : {}),
     };
-    const p = await d.accounts.list(where, readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
+    const list = (limit: number, after?: string) => d.accounts.list(where, limit, after);
+    // Subscription-wide: what the caller may read; a group's list needs read on the group (route check).
+    const p = withGroup
+      ? await list(readTop(c.ctx, 100, 1000), readSkipToken(c.ctx))
+      : await readablePage(d.authorizer, c, `${STORAGE_TYPE}/read`, list);
     return {
       status: 200,
       body: page(
@@ -130,7 +137,7 @@ export function storageAccountRoutes(d: StorageRouteDeps): ArmRoute[] {
     {
       ...common,
       pattern: `/subscriptions/{subscriptionId}/providers/${STORAGE_TYPE}`,
-      methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(false) } },
+      methods: { GET: { action: `${STORAGE_TYPE}/read`, everyone: true, handle: list(false) } },
     },
     { ...common, pattern: rg, methods: { GET: { action: `${STORAGE_TYPE}/read`, handle: list(true) } } },
     ...actionRoutes(d, `${rg}/{name}`),
