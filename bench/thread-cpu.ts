@@ -67,6 +67,14 @@ interface Target {
   run(measure: (start: boolean) => void): Promise<number>;
 }
 
+/** The answers node-load counted; also notes its own CPU per request (what the load costs the machine, R6). */
+function loadResult(out: string): number {
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { requests: number; rps: number; loadgenBusy: number };
+  loadgenUs.push(Math.round((r.loadgenBusy * 1e6) / r.rps));
+  return r.requests;
+}
+const loadgenUs: number[] = [];
+
 function nodeLoad(job: LoadJob, onMeasuring: () => void): Promise<number> {
   const child = spawn('taskset', ['-c', '1', process.execPath, benchScript('./node-load.js'), JSON.stringify(job)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -80,7 +88,7 @@ function nodeLoad(job: LoadJob, onMeasuring: () => void): Promise<number> {
   return new Promise((resolve, reject) =>
     child.once('close', (code) =>
       code === 0
-        ? resolve((JSON.parse(out.trim().split('\n').pop()!) as { requests: number }).requests)
+        ? resolve(loadResult(out))
         : reject(new Error(`node-load exited ${code}`)),
     ),
   );
@@ -154,7 +162,8 @@ async function main(): Promise<void> {
       let t0: Ticks = new Map();
       const answers = await t.run(() => (t0 = threadTicks(t.pid)));
       const res = perAnswer(t0, threadTicks(t.pid), answers);
-      process.stdout.write(`${JSON.stringify({ round: r, target: t.label, answers, usPerAnswer: res })}\n`);
+      const loadgen = loadgenUs.pop();
+      process.stdout.write(`${JSON.stringify({ round: r, target: t.label, answers, usPerAnswer: res, loadgen })}\n`);
     };
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? targets : [...targets].reverse();
