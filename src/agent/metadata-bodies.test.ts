@@ -21,7 +21,7 @@ function tokenAt(issuedAt: number, n = 1): MintedToken {
   };
 }
 
-const parsed = (b: { body: string }) => JSON.parse(b.body) as Record<string, unknown>;
+const parsed = (b: { body: Buffer }) => JSON.parse(b.body.toString('utf8')) as Record<string, unknown>;
 
 describe('renderedBody', () => {
   it('serializes exactly what the body functions build, with matching headers', () => {
@@ -32,10 +32,10 @@ describe('renderedBody', () => {
       ['legacy', legacyBody],
     ] as const) {
       const out = renderedBody(kind, token, R, now());
-      assert.equal(out.body, JSON.stringify(build(token, R, now())));
+      assert.equal(out.body.toString('utf8'), JSON.stringify(build(token, R, now())));
       assert.deepEqual(out.headers, {
         'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(out.body),
+        'content-length': out.body.length,
         'cache-control': 'no-store',
       });
     }
@@ -66,7 +66,7 @@ describe('renderedBody', () => {
     for (const resource of [R, `${R}/`, 'https://VAULT.azure.net/.default', 'api://ünïcode']) {
       const out = renderedBody('legacy', token, resource, now());
       assert.equal(parsed(out).resource, resource);
-      assert.equal(out.headers['content-length'], Buffer.byteLength(out.body));
+      assert.equal(out.headers['content-length'], Buffer.byteLength(out.body.toString('utf8')));
     }
   });
 });

@@ -69,12 +69,7 @@ const RENDER: Record<BodyKind, typeof imdsBody> = { imds: imdsBody, appService: 
 export interface RenderedBody {
   readonly second: number;
   readonly resource: string;
-  /**
-   * A string, not a Buffer: node:http then sends headers and body as one string in one write(2);
-   * a Buffer body goes out as a writev of two chunks, which cost the agent measurably more CPU
-   * per cached answer (docs/performance.md).
-   */
-  readonly body: string;
+  readonly body: Buffer;
   readonly headers: Readonly<Record<string, string | number>>;
 }
 
@@ -92,8 +87,8 @@ export function renderedBody(kind: BodyKind, token: MintedToken, resource: strin
   let slots = rendered.get(token);
   const cached = slots?.[kind];
   if (cached !== undefined && cached.second === nowSeconds && cached.resource === resource) return cached;
-  const body = JSON.stringify(RENDER[kind](token, resource, nowSeconds));
-  const fresh: RenderedBody = { second: nowSeconds, resource, body, headers: jsonHeaders(Buffer.byteLength(body)) };
+  const body = Buffer.from(JSON.stringify(RENDER[kind](token, resource, nowSeconds)), 'utf8');
+  const fresh: RenderedBody = { second: nowSeconds, resource, body, headers: jsonHeaders(body.length) };
   if (slots === undefined) rendered.set(token, (slots = {}));
   slots[kind] = fresh;
   return fresh;
