@@ -83,13 +83,13 @@ function nodeLoad(job: LoadJob, onMeasuring: () => void): Promise<number> {
   let seen = false;
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString();
-    if (!seen && out.includes('"measuring"')) (seen = true), onMeasuring();
+    if (seen || !out.includes('"measuring"')) return;
+    seen = true;
+    onMeasuring();
   });
   return new Promise((resolve, reject) =>
     child.once('close', (code) =>
-      code === 0
-        ? resolve(loadResult(out))
-        : reject(new Error(`node-load exited ${code}`)),
+      code === 0 ? resolve(loadResult(out)) : reject(new Error(`node-load exited ${code}`)),
     ),
   );
 }
