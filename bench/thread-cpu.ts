@@ -12,7 +12,7 @@
  * /proc/PID/task/TID/stat around the measured run, divided by the answers served: the main
  * thread, and the other threads by name (signing workers, libuv, V8 helpers).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -74,6 +74,8 @@ function loadResult(out: string): number {
   return r.requests;
 }
 const loadgenUs: number[] = [];
+/** The data directories made for this run, removed at its end. */
+const dirs: string[] = [];
 
 function nodeLoad(job: LoadJob, onMeasuring: () => void): Promise<number> {
   const child = spawn('taskset', ['-c', '1', process.execPath, benchScript('./node-load.js'), JSON.stringify(job)], {
@@ -103,6 +105,7 @@ async function target(
 ): Promise<Target> {
   const seconds = o.seconds;
   const dir = mkdtempSync(join(tmpdir(), `thread-cpu-${i}-`));
+  dirs.push(dir);
   const label = `${i}:${main.replace(/\/dist\/src\/cli\/main\.js$/, '')}`;
   if (kind === 'cc' || kind === 'cc2') {
     const s = await startServe(dir, kind === 'cc' ? '0' : '0,1', o.flags, undefined, main);
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const p of stops.reverse()) await p.stop().catch(() => undefined);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
 
