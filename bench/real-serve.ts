@@ -38,9 +38,10 @@ export function spawnCli(
   nodeFlags: string[],
   logPath: string,
   env: Record<string, string> = {},
+  main = CLI_MAIN,
 ): Proc {
   const fd = openSync(logPath, 'a');
-  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, CLI_MAIN, ...args], {
+  const child = spawn('taskset', ['-c', cpus, process.execPath, ...nodeFlags, main, ...args], {
     stdio: ['ignore', fd, fd],
     env: { ...process.env, ...env },
   });
@@ -87,6 +88,7 @@ export async function startServe(
   cpus: string,
   nodeFlags: string[] = [],
   store: { url: string; env: Record<string, string> } = { url: 'sqlite', env: {} },
+  main = CLI_MAIN,
 ): Promise<Serve> {
   const proc = spawnCli(
     ['serve', '--data-dir', dataDir, '--port', '0', '--store', store.url],
@@ -94,6 +96,7 @@ export async function startServe(
     nodeFlags,
     join(dataDir, 'serve.log'),
     { ...SERVE_ENV, ...store.env },
+    main,
   );
   for (let i = 0; i < 1200; i++) {
     if (!proc.alive()) throw new Error(`openmi serve exited: ${logTail(proc)}`);

@@ -89,6 +89,7 @@ export async function startAgentCli(
   dir: string,
   cpus: string,
   nodeFlags: string[] = [],
+  main?: string,
 ): Promise<AgentProc> {
   const envFile = join(dir, `${kind}-env.json`);
   const common = ['--resource', vmId, '--data-dir', s.dataDir];
@@ -97,7 +98,7 @@ export async function startAgentCli(
     kind === 'agent'
       ? ['agent', ...common, '--listen', '127.0.0.1:0', '--ready-file', envFile]
       : ['run', ...common, '--', process.execPath, '-e', report];
-  const proc = spawnCli(args, cpus, nodeFlags, join(dir, `${kind}.log`));
+  const proc = spawnCli(args, cpus, nodeFlags, join(dir, `${kind}.log`), {}, main);
   for (let i = 0; i < 1200; i++) {
     if (!proc.alive()) throw new Error(`openmi ${kind} exited: ${logTail(proc)}`);
     const env = readEnv(envFile, kind);

@@ -9,13 +9,26 @@ export function chainHash(prevHash: string, seq: number, at: number, data: strin
   return createHash('sha256').update(`${prevHash}\n${seq}\n${at}\n${data}`).digest('hex');
 }
 
-/** JSON with object keys sorted at every level, so the hashed text of an event is unique. */
+/**
+ * JSON with object keys sorted at every level, so the hashed text of an event is unique. The
+ * same text as `JSON.stringify(value, sortingReplacer)` (toJSON first, arrays kept in order,
+ * integer-like keys first as every JS object orders them), made by sorting copies of the objects
+ * and stringifying those without a replacer: a replacer is a call out of V8's serializer per
+ * value, and made this 1.5–2× slower on a sign-in row, one per token (docs/performance.md).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
+  return JSON.stringify(sortedCopy(value, ''));
+}
+
+function sortedCopy(v: unknown, key: string): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const withJson = v as { toJSON?: (key: string) => unknown };
+  if (typeof withJson.toJSON === 'function') return sortedCopy(withJson.toJSON(key), key);
+  if (Array.isArray(v)) return v.map((x, i) => sortedCopy(x, String(i)));
+  const src = v as Record<string, unknown>;
+  // No prototype: a "__proto__" key stays an own property, as Object.fromEntries kept it.
+  const out = Object.create(null) as Record<string, unknown>;
+  // Default sort: UTF-16 code unit order, as the replacer's `a < b` compared.
+  for (const k of Object.keys(src).sort()) out[k] = sortedCopy(src[k], k);
+  return out;
 }
