@@ -89,7 +89,8 @@ describe('SQLite store', () => {
     });
 
     it('a store call from inside its own tx fails instead of deadlocking', async () => {
-      const store = await openStore({ kind: 'sqlite', path: ':memory:' });
+      const store = await openSqliteStore(':memory:', undefined, { reentryWaitMs: 200 });
+      await store.migrate();
       try {
         const t = tenant();
         await assert.rejects(

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
@@ -13,11 +12,20 @@ import { sqliteExecutor, SqliteStatements } from './sqlite-executor.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { WalSync } from './wal-sync.js';
 
+export interface SqliteStoreOptions {
+  /** How long a store call may wait for a running tx(fn) before it is taken for re-entry (default 30 s). */
+  reentryWaitMs?: number;
+}
+
 /**
  * Opens (creating if needed) a SQLite database file, or an in-memory one for ':memory:'.
  * Does not migrate; `openStore` does.
  */
-export async function openSqliteStore(path: string | ':memory:', timings?: QueryTimings): Promise<Store> {
+export async function openSqliteStore(
+  path: string | ':memory:',
+  timings?: QueryTimings,
+  options: SqliteStoreOptions = {},
+): Promise<Store> {
   let db: Database.Database;
   try {
     // Created 0600 before SQLite opens it: SQLite would apply the umask (0644), and it gives the
@@ -37,7 +45,7 @@ export async function openSqliteStore(path: string | ':memory:', timings?: Query
     throw e;
   }
   const wal = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
-  return new SqliteSession(db, new InProcessChangeBus(path), wal, timings).store();
+  return new SqliteSession(db, new InProcessChangeBus(path), wal, timings, options.reentryWaitMs).store();
 }
 
 function configure(db: Database.Database): void {
@@ -59,9 +67,6 @@ class SqliteSession {
   private readonly mutex = new Mutex();
   /** Not `mutex`: fn makes ordinary store calls, which take that one. */
   private readonly installMutex = new Mutex();
-  /** Marks the async context of the running tx(fn), to catch store calls that would wait on themselves. */
-  private readonly txContext = new AsyncLocalStorage<object>();
-  private txToken: object | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -70,6 +75,7 @@ class SqliteSession {
     private readonly wal: WalSync | undefined,
     /** Store-call durations for /metrics (src/store/query-timings.ts); absent, nothing is timed. */
     private readonly timings?: QueryTimings,
+    private readonly reentryWaitMs = 30_000,
   ) {
     this.statements = new SqliteStatements(db);
   }
@@ -125,17 +131,12 @@ class SqliteSession {
   }
 
   private async tx<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T> {
-    this.refuseReentry();
-    await this.mutex.acquire();
-    const token = {};
-    this.txToken = token;
+    await this.acquire();
     const scope = transactionScoped(sqliteExecutor(this.statements, async (op) => op()));
     const changes = this.changes.transactional();
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await this.txContext.run(token, () =>
-        fn({ ...createRepos(scope.executor, sqliteAuditLanes, this.timings), changes }),
-      );
+      const result = await fn({ ...createRepos(scope.executor, sqliteAuditLanes, this.timings), changes });
       this.statements.exec('COMMIT');
       changes.send();
       return result;
@@ -145,7 +146,6 @@ class SqliteSession {
       throw e;
     } finally {
       scope.end();
-      this.txToken = undefined;
       this.mutex.release();
     }
   }
@@ -160,8 +160,7 @@ class SqliteSession {
   }
 
   private async exclusive<T>(op: () => T): Promise<T> {
-    this.refuseReentry();
-    await this.mutex.acquire();
+    await this.acquire();
     try {
       return op();
     } finally {
@@ -169,12 +168,21 @@ class SqliteSession {
     }
   }
 
-  /** A store call from inside tx(fn) would wait for fn to finish, i.e. forever. Fail loudly instead. */
-  private refuseReentry(): void {
-    if (this.txToken !== undefined && this.txContext.getStore() === this.txToken) {
-      throw new Error(
-        'Store called from inside its own tx(fn): use the repos passed to fn (on SQLite this would deadlock)',
-      );
-    }
+  /**
+   * A store call from inside tx(fn) waits for fn to finish, i.e. forever; it fails after
+   * `reentryWaitMs` instead. Not an AsyncLocalStorage check: on Node 20 one AsyncLocalStorage
+   * installs promise hooks that slowed every promise in the process, about 11% of the main
+   * thread's CPU per token (docs/performance.md). A transaction here holds the only connection
+   * and never waits on the network, so no honest one is open for that long.
+   */
+  private acquire(): Promise<void> {
+    return this.mutex.acquire(
+      this.reentryWaitMs,
+      () =>
+        new Error(
+          `Store call waited ${this.reentryWaitMs} ms for a transaction: a store call from inside its own tx(fn) ` +
+            'would deadlock; use the repos passed to fn',
+        ),
+    );
   }
 }
