@@ -142,10 +142,14 @@ async function signatures(call: Call): Promise<void> {
     { name: 'ec256', alg: 'ES256', hash: 'sha256', opts: { dsaEncoding: 'ieee-p1363' } },
     { name: 'ec384', alg: 'ES384', hash: 'sha384', opts: { dsaEncoding: 'ieee-p1363' } },
     { name: 'ec521', alg: 'ES512', hash: 'sha512', opts: { dsaEncoding: 'ieee-p1363' } },
+    { name: 'ec256k', alg: 'ES256K', hash: 'sha256', opts: { dsaEncoding: 'ieee-p1363' } },
   ] as const;
+  assert.equal((await ok(call({ op: 'create', name: 'ec256k', kty: 'EC', crv: 'P-256K' }))).crv, 'P-256K');
   for (const s of cases) {
     const k = await ok(call({ op: 'get', name: s.name }));
-    const jwk = k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv: k.crv, x: k.x, y: k.y };
+    // node:crypto names P-256K by its SEC name, secp256k1.
+    const crv = k.crv === 'P-256K' ? 'secp256k1' : k.crv;
+    const jwk = k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv, x: k.x, y: k.y };
     const key = createPublicKey({ key: jwk, format: 'jwk' });
     const sig = await ok(call({ op: 'sign', name: s.name, alg: s.alg, data: DATA }));
     assert.ok(verify(s.hash, data, { key, ...s.opts }, Buffer.from(sig, 'base64url')), `${s.alg} verifies`);
@@ -158,6 +162,16 @@ async function signatures(call: Call): Promise<void> {
     assert.equal(await ok(call({ op: 'verify', name: s.name, alg: s.alg, data: other, sig })), false);
   }
   assert.equal((await call({ op: 'sign', name: 'ec256', alg: 'RS256', data: DATA })).ok, false);
+  // A digest of the wrong size for the algorithm: Key Vault's BadParameter, as the SDK surfaces it.
+  const short = await call({
+    op: 'signDigest',
+    name: 'ec384',
+    alg: 'ES384',
+    data: Buffer.alloc(32).toString('base64url'),
+  });
+  assert.equal(short.statusCode, 400, JSON.stringify(short));
+  assert.equal(short.code, 'BadParameter');
+  assert.equal(short.message, "Invalid length of 'value': 32 bytes. ES384 requires 48 bytes.");
 }
 
 /** encrypt/decrypt and wrap/unwrap round trips, and RSA1_5 ciphertext made by node:crypto. */
