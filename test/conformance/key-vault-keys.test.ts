@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomUUID, verify } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, verify } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
+import { assignRole, removeRole, vaultWithVm, type VaultWithVm } from '../helpers/key-vault-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-keys.client.js', import.meta.url));
@@ -30,39 +31,13 @@ await forEachStore((storeName, storeSpec) => {
     let t: TestServer;
     let vmId: string;
     let principalId: string;
-    let vault: { id: string; properties: { vaultUri: string } };
-    const assign = async (role: string): Promise<string> => {
-      const id = `${vault.id}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const ra = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-          principalId,
-          principalType: 'ServicePrincipal',
-        },
-      });
-      assert.equal(ra.status, 201, ra.text);
-      return id;
-    };
-    const unassign = async (id: string) =>
-      assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
+    let vault: VaultWithVm['vault'];
+    const assign = (role: string): Promise<string> => assignRole(t, vault.id, role, principalId);
 
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-keys`;
-      await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-        location: 'westeurope',
-        identity: { type: 'SystemAssigned' },
-      });
-      vmId = vm.json.id;
-      principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-keys1?api-version=2023-07-01`, {
-        location: 'westeurope',
-        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
-      });
-      assert.equal(kv.status, 201, kv.text);
-      vault = kv.json;
+      ({ vmId, principalId, vault } = await vaultWithVm(t, { rg: 'rg-keys', vault: 'kv-keys1' }));
     });
     after(() => t.stop());
 
@@ -77,13 +52,13 @@ await forEachStore((storeName, storeSpec) => {
         await signatures(c.call);
         await encryption(c.call);
         await deletion(c.call);
-        await unassign(officer);
+        await removeRole(t, officer);
         assert.equal((await c.call({ op: 'get', name: 'rsa1' })).statusCode, 403, 'the next call after removal');
         // Crypto User signs with a key but cannot create one.
         const user = await assign(BuiltinRoleIds.keyVaultCryptoUser);
         assert.ok((await c.call({ op: 'sign', name: 'rsa1', alg: 'RS256', data: DATA })).ok);
         assert.equal((await c.call({ op: 'create', name: 'rsa9', kty: 'RSA' })).statusCode, 403);
-        await unassign(user);
+        await removeRole(t, user);
       } finally {
         await c.close();
       }
