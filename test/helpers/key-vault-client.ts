@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { runLineClient, type Answer } from './line-client.js';
+import { runLineClient } from './line-client.js';
 import type { TestServer } from './server.js';
 
 const CLIENT = fileURLToPath(new URL('../conformance/clients/key-vault.client.js', import.meta.url));
-
-export type KeyVaultAnswer = Answer;
 
 /**
  * The unmodified @azure/keyvault-secrets client under `openmi run --resource`, one JSON command
