@@ -19,26 +19,9 @@ import type {
   AgentRepo,
 } from './compute-repos.js';
 
-export type {
-  TenantRepo,
-  SubscriptionRepo,
-  ResourceGroupRepo,
-  PrincipalRepo,
-  ClientSecretRepo,
-  RoleAssignmentRepo,
-  RoleDefinitionRepo,
-  SigningKeyRepo,
-  TokenRevocationRepo,
-  FederationIssuerRepo,
-  LoginCodeRepo,
-} from './directory-repos.js';
-export type {
-  UserAssignedIdentityRepo,
-  FederatedCredentialRepo,
-  ComputeResourceRepo,
-  JoinTokenRepo,
-  AgentRepo,
-} from './compute-repos.js';
+// The repo interfaces live by area; importers keep naming them from store.ts.
+export type * from './directory-repos.js';
+export type * from './compute-repos.js';
 import type { AuditRepo } from './audit-repo.js';
 import type { GroupRepo } from './group-repo.js';
 import type { PermissionUsageRepo } from './permission-usage-repo.js';
