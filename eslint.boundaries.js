@@ -53,7 +53,7 @@ export const elements = [
   el('cli', 'src/cli'),
   el('surface', 'src/server/surfaces/*', { capture: ['name'] }),
   el('domain', 'src/server/*', { capture: ['name'] }),
-  // What is left directly in src/server: app.ts starts the process, surfaces.ts wires the surfaces.
+  // What is left directly in src/server: app.ts starts the process, surfaces.ts (and arm-routes.ts) wire the surfaces.
   el('server-entry', 'src/server'),
   el('portal', 'portal'),
   // Tests, benchmarks and tools may import anything (they are not linted by this rule); nothing imports them.

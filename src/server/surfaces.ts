@@ -15,37 +15,15 @@ import { OpsSurface } from './surfaces/ops/ops-surface.js';
 import { GraphSurface } from './surfaces/graph/graph-surface.js';
 import { GroupService } from './directory/groups.js';
 import { ArmAuthenticator, armAudiences } from './surfaces/arm/authenticate.js';
-import { ArmRouter, type ArmRoute } from './surfaces/arm/router.js';
+import { ArmRouter } from './surfaces/arm/router.js';
 import { ArmSurface } from './surfaces/arm/arm-surface.js';
-import { subscriptionRoutes } from './surfaces/arm/routes/subscriptions.js';
-import { resourceGroupRoutes } from './surfaces/arm/routes/resource-groups.js';
-import { providerRoutes } from './surfaces/arm/routes/providers.js';
-import { metadataRoutes } from './surfaces/arm/routes/metadata.js';
-import { ResourceGroupService } from './resources/resource-groups.js';
 import { RbacAuthorizer } from './rbac/rbac-authorizer.js';
-import { checkAccessRoutes } from './surfaces/arm/routes/check-access.js';
-import { revocationRoutes } from './surfaces/arm/routes/revocations.js';
 import type { ChangeRecorder } from './audit/changes.js';
 import { LogChangeRecorder } from './audit/log-recorder.js';
 import type { Logger } from '../kernel/log.js';
-import { UserAssignedIdentityService } from './identities/user-assigned.js';
-import { FederatedCredentialService } from './identities/federated-credentials.js';
-import { ComputeResourceService } from './resources/compute.js';
-import { identityRoutes } from './surfaces/arm/routes/identities.js';
-import { computeRoutes } from './surfaces/arm/routes/compute.js';
-import { systemAssignedRoutes } from './surfaces/arm/routes/system-assigned.js';
-import { msiOperationRoutes } from './surfaces/arm/routes/msi-operations.js';
-import { federationRoutes } from './surfaces/arm/routes/federation.js';
-import { IssuerHostPolicy } from './tokens/federation/issuer-hosts.js';
 import type { GuardedFetchOptions } from './tokens/federation/https-json.js';
-import { workloadIssuerUrl } from './tokens/federation/workload-issuer.js';
-import { signingKeyRoutes } from './surfaces/arm/routes/signing-keys.js';
-import { maxTokenLifetimeMs } from './tokens/rotation.js';
-import { agentRoutes } from './surfaces/arm/routes/agents.js';
 import { InvalidationHub } from './agents/invalidation-hub.js';
 import { JoinTokenService } from './agents/join-tokens.js';
-import { AgentService } from './agents/agents.js';
-import { TokenRevocationService } from './tokens/revocation.js';
 import { AgentEnrollment } from './agents/enrollment.js';
 import { AgentAuthenticator } from './agents/assertion.js';
 import { ManagedIdentityMinter } from './agents/mint.js';
@@ -53,19 +31,7 @@ import { observeAgentSignIns } from './agents/agent-sign-ins.js';
 import { AgentSurface } from './surfaces/agent-api/agent-surface.js';
 import { LogSignInRecorder, type SignInRecorder } from './audit/sign-ins.js';
 import { BuiltinAndCustomRoleCatalog } from './rbac/role-catalog.js';
-import type { RoleCatalog } from './rbac/roles.js';
-import { RoleAssignmentService } from './rbac/role-assignments.js';
-import { RoleDefinitionService } from './rbac/role-definitions.js';
-import { roleAssignmentRoutes } from './surfaces/arm/routes/role-assignments.js';
-import { roleDefinitionRoutes } from './surfaces/arm/routes/role-definitions.js';
 import type { AuditLogs } from './audit/audit-logs.js';
-import { activityLogRoutes } from './surfaces/arm/routes/activity-log.js';
-import { signInLogRoutes } from './surfaces/arm/routes/sign-in-log.js';
-import { identityUsageRoutes } from './surfaces/arm/routes/identity-usage.js';
-import { accessReviewRoutes } from './surfaces/arm/routes/access-review.js';
-import { assignmentImpactRoutes } from './surfaces/arm/routes/assignment-impact.js';
-import { keyVaultRoutes } from './surfaces/arm/routes/key-vaults.js';
-import { registryRoutes } from './surfaces/arm/routes/registries.js';
 import { RegistryService } from './registries/registries.js';
 import { RegistryJwt } from './registries/registry-jwt.js';
 import { REGISTRY_AUDIENCES, RegistryTokenService } from './registries/registry-tokens.js';
@@ -76,7 +42,6 @@ import { SecretService } from './key-vaults/secrets.js';
 import type { IssuingCa } from './pki/ca.js';
 import { KeyService } from './key-vaults/keys.js';
 import { CertificateService } from './key-vaults/certificates.js';
-import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { BlobSurface, STORAGE_RESOURCE } from './surfaces/blob/blob-surface.js';
@@ -84,12 +49,10 @@ import { DfsSurface } from './surfaces/dfs/dfs-surface.js';
 import { PathAccessService } from './datalake/access.js';
 import { QueueSurface } from './surfaces/queue/queue-surface.js';
 import { TableSurface } from './surfaces/table/table-surface.js';
-import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
-import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
-import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
 import { LoginLinkService } from './tokens/login-links.js';
 import { PortalSurface } from './surfaces/portal/portal-surface.js';
 import { TokenBuckets } from '../kernel/token-buckets.js';
+import { armRoutes, issuerHostPolicy } from './arm-routes.js';
 
 export interface SurfaceDeps {
   cfg: Config;
@@ -117,99 +80,8 @@ export interface SurfaceDeps {
   tls: { certPem: string; keyPem: string };
 }
 
-/** The ARM route table: specific routes before scoped (`{*scope}/providers/…`) ones. */
-function armRoutes(
-  d: SurfaceDeps,
-  authorizer: RbacAuthorizer,
-  catalog: RoleCatalog,
-  recorder: ChangeRecorder,
-  joinTokens: JoinTokenService,
-  loginLinks: LoginLinkService,
-): ArmRoute[] {
-  const tenantId = d.installation.tenantId;
-  const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
-  const credentials = new FederatedCredentialService(d.store, d.clock, recorder, issuerHostPolicy(d));
-  const compute = new ComputeResourceService(d.store, d.clock, d.random, recorder, tenantId);
-  const routes: ArmRoute[] = [];
-  routes.push(
-    ...metadataRoutes({ armUrl: d.baseUrl, loginUrl: d.baseUrl, tenantId, dataPlaneZone: d.cfg.dataPlaneZone }),
-    ...subscriptionRoutes(d.store),
-    ...resourceGroupRoutes(new ResourceGroupService(d.store, d.clock, recorder), authorizer, d.baseUrl),
-    ...resourceListRoutes({ store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
-    ...identityRoutes({ identities, credentials, store: d.store, authorizer, baseUrl: d.baseUrl }),
-    ...computeRoutes({ compute, store: d.store, authorizer, tenantId, baseUrl: d.baseUrl }),
-    ...msiOperationRoutes(),
-    ...federationRoutes({
-      store: d.store,
-      keys: d.keys,
-      clock: d.clock,
-      random: d.random,
-      baseUrl: d.baseUrl,
-      recorder,
-      pool: d.pool,
-    }),
-    ...signingKeyRoutes({
-      keys: d.keys,
-      sink: { store: d.store, clock: d.clock, recorder },
-      maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg),
-    }),
-    ...agentRoutes({
-      agents: new AgentService(d.store, d.clock, recorder),
-      joinTokens,
-      revocations: new TokenRevocationService(d.store, d.clock, recorder),
-    }),
-    ...assignmentImpactRoutes({ store: d.store, catalog }),
-    ...roleAssignmentRoutes({
-      assignments: new RoleAssignmentService(d.store, d.clock, recorder, catalog),
-      baseUrl: d.baseUrl,
-    }),
-    ...roleDefinitionRoutes({
-      definitions: new RoleDefinitionService(d.store, d.clock, recorder, catalog),
-      authorizer,
-      baseUrl: d.baseUrl,
-    }),
-    ...checkAccessRoutes(authorizer),
-    ...revocationRoutes(d.store.tokenRevocations),
-    ...loginLinkRoutes({ links: loginLinks, baseUrl: d.baseUrl }),
-    ...activityLogRoutes({ store: d.store, baseUrl: d.baseUrl, tenantId }),
-    // Not through the token metrics: a gate's report is not a token request.
-    ...signInLogRoutes({
-      store: d.store,
-      baseUrl: d.baseUrl,
-      signIns: d.audit?.signIns ?? new LogSignInRecorder(d.log),
-    }),
-    ...identityUsageRoutes({ store: d.store, clock: d.clock, identities }),
-    ...accessReviewRoutes({ store: d.store, catalog, clock: d.clock, random: d.random, recorder, authorizer }),
-    ...keyVaultRoutes({
-      vaults: new KeyVaultService(d.store, d.clock, recorder, tenantId),
-      authorizer,
-      baseUrl: d.baseUrl,
-      dataPlaneZone: d.cfg.dataPlaneZone,
-    }),
-    ...storageAccountRoutes({
-      accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
-      authorizer,
-      baseUrl: d.baseUrl,
-      dataPlaneZone: d.cfg.dataPlaneZone,
-      port: Number(new URL(d.baseUrl).port) || 443,
-    }),
-    ...registryRoutes({
-      registries: new RegistryService(d.store, d.clock, recorder),
-      baseUrl: d.baseUrl,
-      dataPlaneZone: d.cfg.dataPlaneZone,
-    }),
-    ...providerRoutes(() => routes),
-    ...systemAssignedRoutes(d.store),
-  );
-  return routes;
-}
-
 /** The public URL and the node's own (when it differs): what an audience naming this server may say. */
 const ownUrls = (d: SurfaceDeps): string[] => [...new Set([d.baseUrl, d.ownUrl ?? d.baseUrl])];
-/** Where OpenID discovery may connect: public hosts, the operator's allow-list, openmi itself. */
-const issuerHostPolicy = (d: SurfaceDeps) =>
-  new IssuerHostPolicy(d.cfg.federationAllowedIssuerHosts ?? [], workloadIssuerUrl(d.baseUrl));
-
 /** Builds every wire surface over the shared services; the last one (ARM) is the fallback. */
 export function buildSurfaces(d: SurfaceDeps): Surface[] {
   const authority = new Authority(d.baseUrl);

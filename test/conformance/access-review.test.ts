@@ -1,16 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
+import { runLineClient } from '../helpers/line-client.js';
+import { assignRole } from '../helpers/key-vault-client.js';
 import type { AccessApplyPlan, AccessReview, GroupAccessReview } from '../../src/wire/access-review.js';
 import type { ActivityEventWire } from '../../src/wire/activity-log.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/least-privilege.client.js', import.meta.url));
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
@@ -18,27 +16,9 @@ const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
 const READ_RG = 'Microsoft.Resources/subscriptions/resourceGroups/read';
 
-type Answer = { ok: boolean; result?: unknown; statusCode?: number; message?: string };
-
 /** The workload (unmodified SDKs) under `openmi run` as the VM, one JSON command per line. */
-function workload(t: TestServer, vmId: string, vaultUrl: string) {
-  const args = [MAIN, 'run', '--data-dir', t.dataDir, '--resource', vmId, '--', process.execPath, CLIENT];
-  const child = spawn(process.execPath, [...args, vaultUrl, t.server.baseUrl, t.creds.subscriptionId], {
-    env: { PATH: process.env['PATH'] ?? '' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async call(cmd: object): Promise<Answer> {
-      child.stdin.write(`${JSON.stringify(cmd)}\n`);
-      const next = await lines.next();
-      if (next.done) throw new Error(`workload exited: ${stderr}`);
-      return JSON.parse(next.value) as Answer;
-    },
-    close: () => new Promise<void>((r) => (child.once('exit', () => r()), child.stdin.end())),
-  };
-}
+const workload = (t: TestServer, vmId: string, vaultUrl: string) =>
+  runLineClient(CLIENT, t.dataDir, vmId, vaultUrl, t.server.baseUrl, t.creds.subscriptionId);
 
 await forEachStore((storeName, storeSpec) => {
   describe(`access review from recorded usage (SecretClient + ResourceManagementClient under openmi run) on ${storeName}`, () => {
@@ -55,18 +35,8 @@ await forEachStore((storeName, storeSpec) => {
       assert.equal(r.status, 201, r.text);
       return { id: r.json.id as string, principalId: r.json.identity.principalId as string };
     };
-    const assign = async (scope: string, role: string, principalId: string, principalType = 'ServicePrincipal') => {
-      const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-          principalId,
-          principalType,
-        },
-      });
-      assert.equal(r.status, 201, r.text);
-      return id;
-    };
+    const assign = (scope: string, role: string, principalId: string, principalType = 'ServicePrincipal') =>
+      assignRole(t, scope, role, principalId, principalType);
 
     before(async () => {
       spec = await storeSpec();

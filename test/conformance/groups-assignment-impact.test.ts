@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
-import { keyVaultClient } from '../helpers/key-vault-client.js';
+import { assignRole, keyVaultClient } from '../helpers/key-vault-client.js';
 
 const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
@@ -22,18 +22,8 @@ await forEachStore((storeName, storeSpec) => {
     let team: string;
     let onGroup: string;
     let direct: string;
-    const assign = async (scope: string, principal: string, principalType: string) => {
-      const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
-          principalId: principal,
-          principalType,
-        },
-      });
-      assert.equal(r.status, 201, r.text);
-      return id;
-    };
+    const assign = (scope: string, principal: string, principalType: string) =>
+      assignRole(t, scope, SECRETS_USER, principal, principalType);
     const group = async (displayName: string): Promise<string> => {
       const r = await t.arm('POST', '/v1.0/groups', { displayName, mailNickname: displayName, securityEnabled: true });
       assert.equal(r.status, 201, r.text);

@@ -1,52 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
+import { assignRole, keyVaultClient, removeRole, vaultWithVm } from '../helpers/key-vault-client.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const CLIENT = fileURLToPath(new URL('./clients/key-vault.client.js', import.meta.url));
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
 const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
-
-type Answer = { ok: boolean; result?: any; statusCode?: number; message?: string };
-
-/** The unmodified @azure/keyvault-secrets client under `openmi run`, one JSON command per line. */
-function runClient(dataDir: string, vmId: string, vaultUrl: string, clientId?: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [
-      MAIN,
-      'run',
-      '--data-dir',
-      dataDir,
-      '--resource',
-      vmId,
-      '--',
-      process.execPath,
-      CLIENT,
-      vaultUrl,
-      ...(clientId ? [clientId] : []),
-    ],
-    { env: { PATH: process.env['PATH'] ?? '' } },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async call(cmd: object): Promise<Answer> {
-      child.stdin.write(`${JSON.stringify(cmd)}\n`);
-      const next = await lines.next();
-      if (next.done) throw new Error(`client exited: ${stderr}`);
-      return JSON.parse(next.value) as Answer;
-    },
-    close: () => new Promise<void>((r) => (child.once('exit', () => r()), child.stdin.end())),
-  };
-}
 
 await forEachStore((storeName, storeSpec) => {
   describe(`Key Vault access through a directory group (SecretClient under openmi run) on ${storeName}`, () => {
@@ -56,18 +16,6 @@ await forEachStore((storeName, storeSpec) => {
     let vault: { id: string; properties: { vaultUri: string } };
     let rg: string;
     let readers: string;
-    const assign = async (scope: string, role: string, principal: string, principalType: string) => {
-      const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const r = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-          principalId: principal,
-          principalType,
-        },
-      });
-      assert.equal(r.status, 201, r.text);
-      return id;
-    };
     const group = async (displayName: string): Promise<string> => {
       const r = await t.arm('POST', '/v1.0/groups', { displayName, mailNickname: displayName, securityEnabled: true });
       assert.equal(r.status, 201, r.text);
@@ -83,36 +31,28 @@ await forEachStore((storeName, storeSpec) => {
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-kv-groups`;
-      await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'local' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/app?api-version=2024-07-01`, {
+      ({ rg, vmId, principalId, vault } = await vaultWithVm(t, {
+        rg: 'rg-kv-groups',
+        vault: 'kv-groups',
+        vm: 'app',
         location: 'local',
-        identity: { type: 'SystemAssigned' },
-      });
-      vmId = vm.json.id;
-      principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-groups?api-version=2023-07-01`, {
-        location: 'local',
-        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
-      });
-      assert.equal(kv.status, 201, kv.text);
-      vault = kv.json;
+      }));
     });
     after(() => t.stop());
 
     it('refused with no roles; allowed once in the group; refused within 1 s of removal, naming the groups', async () => {
-      const c = runClient(t.dataDir, vmId, vault.properties.vaultUri);
+      const c = keyVaultClient(t.dataDir, vmId, vault.properties.vaultUri);
       try {
         const none = await c.call({ op: 'get', name: 'db-password' });
         assert.equal(none.statusCode, 403, JSON.stringify(none));
         // Seed one secret with a direct, short-lived Officer assignment, then take it away again.
-        const officer = await assign(vault.id, OFFICER, principalId, 'ServicePrincipal');
+        const officer = await assignRole(t, vault.id, OFFICER, principalId, 'ServicePrincipal');
         assert.ok((await c.call({ op: 'set', name: 'db-password', value: 's3cret' })).ok);
-        assert.equal((await t.arm('DELETE', `${officer}?api-version=2022-04-01`)).status, 200);
+        await removeRole(t, officer);
 
         const team = await group('platform-team');
         readers = await group('kv-readers');
-        await assign(vault.id, SECRETS_USER, readers, 'Group');
+        await assignRole(t, vault.id, SECRETS_USER, readers, 'Group');
         assert.equal((await member('POST', team, principalId)).status, 204);
         const teamOnly = await c.call({ op: 'get', name: 'db-password' });
         assert.equal(teamOnly.statusCode, 403, JSON.stringify(teamOnly));
@@ -168,7 +108,7 @@ await forEachStore((storeName, storeSpec) => {
         ['kv-readers'],
       );
       assert.match(await cli.ok('identity', 'show', '-g', 'rg-kv-groups', '-n', 'app-id'), /group: kv-readers/);
-      const c = runClient(t.dataDir, vm.json.id, vault.properties.vaultUri, uai.properties.clientId);
+      const c = keyVaultClient(t.dataDir, vm.json.id, vault.properties.vaultUri, uai.properties.clientId);
       try {
         assert.equal((await c.call({ op: 'get', name: 'db-password' })).result?.value, 's3cret');
       } finally {

@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, KeyObject, randomUUID, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
+import { assignRole, removeRole, vaultWithVm, type VaultWithVm } from '../helpers/key-vault-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-certificates.client.js', import.meta.url));
@@ -39,37 +40,13 @@ await forEachStore((storeName, storeSpec) => {
     let t: TestServer;
     let vmId: string;
     let principalId: string;
-    let vault: { id: string; properties: { vaultUri: string } };
-    const assign = async (role: string): Promise<string> => {
-      const id = `${vault.id}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const ra = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-          principalId,
-          principalType: 'ServicePrincipal',
-        },
-      });
-      assert.equal(ra.status, 201, ra.text);
-      return id;
-    };
+    let vault: VaultWithVm['vault'];
+    const assign = (role: string): Promise<string> => assignRole(t, vault.id, role, principalId);
 
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-certs`;
-      await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-        location: 'westeurope',
-        identity: { type: 'SystemAssigned' },
-      });
-      vmId = vm.json.id;
-      principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-certs1?api-version=2023-07-01`, {
-        location: 'westeurope',
-        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
-      });
-      assert.equal(kv.status, 201, kv.text);
-      vault = kv.json;
+      ({ vmId, principalId, vault } = await vaultWithVm(t, { rg: 'rg-certs', vault: 'kv-certs1' }));
     });
     after(() => t.stop());
 
@@ -84,7 +61,7 @@ await forEachStore((storeName, storeSpec) => {
         await caIssued(c.call, t.ca);
         await versionsAndPolicy(c.call);
         await deletion(c.call);
-        for (const id of roles) assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
+        for (const id of roles) await removeRole(t, id);
         assert.equal((await c.call({ op: 'get', name: 'web' })).statusCode, 403, 'the next call after removal');
       } finally {
         await c.close();

@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomUUID, verify } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, verify } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
+import { assignRole, removeRole, vaultWithVm, type VaultWithVm } from '../helpers/key-vault-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-keys.client.js', import.meta.url));
@@ -30,39 +31,13 @@ await forEachStore((storeName, storeSpec) => {
     let t: TestServer;
     let vmId: string;
     let principalId: string;
-    let vault: { id: string; properties: { vaultUri: string } };
-    const assign = async (role: string): Promise<string> => {
-      const id = `${vault.id}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-      const ra = await t.arm('PUT', `${id}?api-version=2022-04-01`, {
-        properties: {
-          roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-          principalId,
-          principalType: 'ServicePrincipal',
-        },
-      });
-      assert.equal(ra.status, 201, ra.text);
-      return id;
-    };
-    const unassign = async (id: string) =>
-      assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
+    let vault: VaultWithVm['vault'];
+    const assign = (role: string): Promise<string> => assignRole(t, vault.id, role, principalId);
 
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-keys`;
-      await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-        location: 'westeurope',
-        identity: { type: 'SystemAssigned' },
-      });
-      vmId = vm.json.id;
-      principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-keys1?api-version=2023-07-01`, {
-        location: 'westeurope',
-        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
-      });
-      assert.equal(kv.status, 201, kv.text);
-      vault = kv.json;
+      ({ vmId, principalId, vault } = await vaultWithVm(t, { rg: 'rg-keys', vault: 'kv-keys1' }));
     });
     after(() => t.stop());
 
@@ -77,13 +52,13 @@ await forEachStore((storeName, storeSpec) => {
         await signatures(c.call);
         await encryption(c.call);
         await deletion(c.call);
-        await unassign(officer);
+        await removeRole(t, officer);
         assert.equal((await c.call({ op: 'get', name: 'rsa1' })).statusCode, 403, 'the next call after removal');
         // Crypto User signs with a key but cannot create one.
         const user = await assign(BuiltinRoleIds.keyVaultCryptoUser);
         assert.ok((await c.call({ op: 'sign', name: 'rsa1', alg: 'RS256', data: DATA })).ok);
         assert.equal((await c.call({ op: 'create', name: 'rsa9', kty: 'RSA' })).statusCode, 403);
-        await unassign(user);
+        await removeRole(t, user);
       } finally {
         await c.close();
       }
@@ -142,10 +117,14 @@ async function signatures(call: Call): Promise<void> {
     { name: 'ec256', alg: 'ES256', hash: 'sha256', opts: { dsaEncoding: 'ieee-p1363' } },
     { name: 'ec384', alg: 'ES384', hash: 'sha384', opts: { dsaEncoding: 'ieee-p1363' } },
     { name: 'ec521', alg: 'ES512', hash: 'sha512', opts: { dsaEncoding: 'ieee-p1363' } },
+    { name: 'ec256k', alg: 'ES256K', hash: 'sha256', opts: { dsaEncoding: 'ieee-p1363' } },
   ] as const;
+  assert.equal((await ok(call({ op: 'create', name: 'ec256k', kty: 'EC', crv: 'P-256K' }))).crv, 'P-256K');
   for (const s of cases) {
     const k = await ok(call({ op: 'get', name: s.name }));
-    const jwk = k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv: k.crv, x: k.x, y: k.y };
+    // node:crypto names P-256K by its SEC name, secp256k1.
+    const crv = k.crv === 'P-256K' ? 'secp256k1' : k.crv;
+    const jwk = k.kty === 'RSA' ? { kty: 'RSA', n: k.n, e: k.e } : { kty: 'EC', crv, x: k.x, y: k.y };
     const key = createPublicKey({ key: jwk, format: 'jwk' });
     const sig = await ok(call({ op: 'sign', name: s.name, alg: s.alg, data: DATA }));
     assert.ok(verify(s.hash, data, { key, ...s.opts }, Buffer.from(sig, 'base64url')), `${s.alg} verifies`);
@@ -158,6 +137,16 @@ async function signatures(call: Call): Promise<void> {
     assert.equal(await ok(call({ op: 'verify', name: s.name, alg: s.alg, data: other, sig })), false);
   }
   assert.equal((await call({ op: 'sign', name: 'ec256', alg: 'RS256', data: DATA })).ok, false);
+  // A digest of the wrong size for the algorithm: Key Vault's BadParameter, as the SDK surfaces it.
+  const short = await call({
+    op: 'signDigest',
+    name: 'ec384',
+    alg: 'ES384',
+    data: Buffer.alloc(32).toString('base64url'),
+  });
+  assert.equal(short.statusCode, 400, JSON.stringify(short));
+  assert.equal(short.code, 'BadParameter');
+  assert.equal(short.message, "Invalid length of 'value': 32 bytes. ES384 requires 48 bytes.");
 }
 
 /** encrypt/decrypt and wrap/unwrap round trips, and RSA1_5 ciphertext made by node:crypto. */

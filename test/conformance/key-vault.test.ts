@@ -1,62 +1,22 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
+import { assignRole, keyVaultClient, removeRole, vaultWithVm, type VaultWithVm } from '../helpers/key-vault-client.js';
+import type { Answer } from '../helpers/line-client.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const CLIENT = fileURLToPath(new URL('./clients/key-vault.client.js', import.meta.url));
 const OFFICER = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7';
-
-type Answer = { ok: boolean; result?: any; statusCode?: number; code?: string; message?: string };
-
-/** `openmi run` as a user types it (clean environment), driving the SDK client line by line. */
-function runClient(dataDir: string, vmId: string, vaultUrl: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [MAIN, 'run', '--data-dir', dataDir, '--resource', vmId, '--', process.execPath, CLIENT, vaultUrl],
-    { env: { PATH: process.env['PATH'] ?? '' } },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async call(cmd: object): Promise<Answer> {
-      child.stdin.write(`${JSON.stringify(cmd)}\n`);
-      const next = await lines.next();
-      if (next.done) throw new Error(`client exited: ${stderr}`);
-      return JSON.parse(next.value) as Answer;
-    },
-    close: () => new Promise<void>((r) => (child.once('exit', () => r()), child.stdin.end())),
-  };
-}
 
 await forEachStore((storeName, storeSpec) => {
   describe(`@azure/keyvault-secrets 4.11.2 SecretClient (default options) under openmi run on ${storeName}`, () => {
     let t: TestServer;
     let vmId: string;
     let principalId: string;
-    let vault: { id: string; properties: { vaultUri: string; tenantId: string; enableRbacAuthorization: boolean } };
+    let vault: VaultWithVm['vault'];
     before(async () => {
       const spec = await storeSpec();
       t = await startTestServer({ store: spec.spec, onStop: spec.drop });
-      const rg = `/subscriptions/${t.creds.subscriptionId}/resourceGroups/rg-kv`;
-      await t.arm('PUT', `${rg}?api-version=2025-04-01`, { location: 'westeurope' });
-      const vm = await t.arm('PUT', `${rg}/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2024-07-01`, {
-        location: 'westeurope',
-        identity: { type: 'SystemAssigned' },
-      });
-      vmId = vm.json.id;
-      principalId = vm.json.identity.principalId;
-      const kv = await t.arm('PUT', `${rg}/providers/Microsoft.KeyVault/vaults/kv-conf1?api-version=2023-07-01`, {
-        location: 'westeurope',
-        properties: { tenantId: t.creds.tenantId, sku: { family: 'A', name: 'standard' } },
-      });
-      assert.equal(kv.status, 201, kv.text);
-      vault = kv.json;
+      ({ vmId, principalId, vault } = await vaultWithVm(t, { rg: 'rg-kv', vault: 'kv-conf1' }));
     });
     after(() => t.stop());
 
@@ -69,22 +29,14 @@ await forEachStore((storeName, storeSpec) => {
     });
 
     it('403 with the explanation before any assignment; secrets work with Secrets Officer; 403 right after removal', async () => {
-      const c = runClient(t.dataDir, vmId, vault.properties.vaultUri);
+      const c = keyVaultClient(t.dataDir, vmId, vault.properties.vaultUri);
       try {
         const denied = await c.call({ op: 'set', name: 'db-password', value: 's3cret' });
         assert.equal(denied.ok, false);
         assert.equal(denied.statusCode, 403, JSON.stringify(denied));
         assert.match(denied.message!, /setSecret\/action/);
         assert.match(denied.message!, new RegExp(principalId));
-        const assignment = `${vault.id}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`;
-        const ra = await t.arm('PUT', `${assignment}?api-version=2022-04-01`, {
-          properties: {
-            roleDefinitionId: `/subscriptions/${t.creds.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${OFFICER}`,
-            principalId,
-            principalType: 'ServicePrincipal',
-          },
-        });
-        assert.equal(ra.status, 201, ra.text);
+        const assignment = await assignRole(t, vault.id, OFFICER, principalId);
         const v1 = await c.call({ op: 'set', name: 'db-password', value: 's3cret' });
         assert.ok(v1.ok, JSON.stringify(v1));
         const v2 = await c.call({ op: 'set', name: 'db-password', value: 'rotated' });
@@ -103,7 +55,7 @@ await forEachStore((storeName, storeSpec) => {
           { env: 'prod' },
         );
         await lifecycle(c.call);
-        assert.equal((await t.arm('DELETE', `${assignment}?api-version=2022-04-01`)).status, 200);
+        await removeRole(t, assignment);
         const after = await c.call({ op: 'get', name: 'db-password' });
         assert.equal(after.statusCode, 403, 'the very next call after removal is refused');
       } finally {

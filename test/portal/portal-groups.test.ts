@@ -84,6 +84,19 @@ await forEachStore((kind, storeSpec) =>
         .getByRole('table', { name: 'Role assignments of kv-team' })
         .getByRole('row', { name: /Reader.*rg-groups-portal/ })
         .waitFor();
+      // Removing it from the group's page asks first, then deletes it on the server.
+      await page
+        .getByRole('table', { name: 'Role assignments of kv-team' })
+        .getByRole('row', { name: /Reader.*rg-groups-portal/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page
+        .getByRole('dialog')
+        .getByText(/Every member of kv-team loses the role Reader/)
+        .waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove role assignment' }).click();
+      await page.getByText('This group has no role assignments').waitFor();
+      assert.equal((await t.arm('GET', `${ra.json.id}?api-version=2022-04-01`)).status, 404);
 
       await page.goto(`${new URL(page.url()).origin}/portal/#/identities/rg-groups-portal/id-grouped?tab=groups`);
       const tab = page.getByRole('table', { name: 'Groups of this identity' });

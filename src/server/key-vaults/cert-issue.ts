@@ -33,6 +33,9 @@ export function normalizePolicy(raw: unknown, previous?: CertPolicy): CertPolicy
   const kp = { ...previous?.key_props, ...p['key_props'] } as Record<string, unknown>;
   const xp = { ...previous?.x509_props, ...p['x509_props'] } as Record<string, unknown>;
   const kty = typeof kp['kty'] === 'string' ? kp['kty'] : 'RSA';
+  // webcrypto, which signs the certificate, has no secp256k1: P-256K is a key-only curve here.
+  if (kp['crv'] === 'P-256K' && !kty.startsWith('RSA'))
+    throw bad("The curve 'P-256K' is not supported for certificates: use P-256, P-384 or P-521.");
   const contentType = String(p['secret_props']?.['contentType'] ?? previous?.secret_props.contentType ?? PKCS12);
   if (contentType !== PEM && contentType !== PKCS12) throw bad(`The content type '${contentType}' is not supported.`);
   const subject = xp['subject'];

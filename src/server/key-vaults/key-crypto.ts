@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { KeyVaultError } from './errors.js';
-import { CURVES, ecdsaSign, ecdsaVerify } from './ecdsa.js';
+import { CURVES, ecdsaSign, ecdsaVerify, nodeCurve, vaultCurve } from './ecdsa.js';
 import { pkcs1Decrypt, pkcs1Sign, pkcs1Verify, pssSign, pssVerify, type Hash } from './rsa-digest.js';
 
 /**
@@ -47,10 +47,13 @@ export function generateKey(kty: KeyType, size: unknown, crv: unknown): JsonWebK
       throw bad(`RSA key size ${String(size)} is not supported: use 2048, 3072 or 4096.`);
     return generateKeyPairSync('rsa', { modulusLength }).privateKey.export({ format: 'jwk' });
   }
-  const namedCurve = crv === undefined || crv === null ? 'P-256' : String(crv);
-  if (!CURVES[namedCurve]) throw bad(`The curve '${namedCurve}' is not supported: use P-256, P-384 or P-521.`);
-  return generateKeyPairSync('ec', { namedCurve }).privateKey.export({ format: 'jwk' });
+  const name = crv === undefined || crv === null ? 'P-256' : String(crv);
+  if (!CURVES[name]) throw bad(`The curve '${name}' is not supported: use P-256, P-384, P-521 or P-256K.`);
+  return vaultJwk(generateKeyPairSync('ec', { namedCurve: nodeCurve(name) }).privateKey.export({ format: 'jwk' }));
 }
+
+/** Stored JWKs name curves as Key Vault does (P-256K); node:crypto calls secp256k1 by its SEC name. */
+const vaultJwk = (jwk: JsonWebKey): JsonWebKey => (jwk.crv ? { ...jwk, crv: vaultCurve(jwk.crv) } : jwk);
 
 /** An imported JWK must carry its private part; node:crypto checks the rest, export() normalizes it. */
 export function importKey(raw: unknown): JsonWebKey {
@@ -59,7 +62,8 @@ export function importKey(raw: unknown): JsonWebKey {
   if (typeof jwk['d'] !== 'string') throw bad('The imported key must include its private part (d).');
   if (kty === 'EC' && !CURVES[String(jwk['crv'])]) throw bad(`The curve '${String(jwk['crv'])}' is not supported.`);
   try {
-    return createPrivateKey({ key: { ...jwk, kty } as JsonWebKey, format: 'jwk' }).export({ format: 'jwk' });
+    const key = { ...jwk, kty, ...(kty === 'EC' ? { crv: nodeCurve(String(jwk['crv'])) } : {}) } as JsonWebKey;
+    return vaultJwk(createPrivateKey({ key, format: 'jwk' }).export({ format: 'jwk' }));
   } catch {
     throw bad('The imported key is not a valid JSON Web Key.');
   }
@@ -76,6 +80,7 @@ const SIGN_ALGS: Record<string, { kty: KeyType; hash: Hash; pss?: boolean; crv?:
   ES256: { kty: 'EC', hash: 'sha256', crv: 'P-256' },
   ES384: { kty: 'EC', hash: 'sha384', crv: 'P-384' },
   ES512: { kty: 'EC', hash: 'sha512', crv: 'P-521' },
+  ES256K: { kty: 'EC', hash: 'sha256', crv: 'P-256K' },
 };
 const DIGEST_BYTES: Record<Hash, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
@@ -83,8 +88,11 @@ function signAlg(alg: unknown, jwk: PublicJwk, digest: Buffer) {
   const a = SIGN_ALGS[String(alg)];
   if (!a || a.kty !== jwk.kty || (a.crv && a.crv !== jwk.crv))
     throw bad(`The algorithm '${String(alg)}' is not valid for this ${jwk.kty} key.`);
+  // Key Vault's own wording for a digest of the wrong size (BadParameter, 400).
   if (digest.length !== DIGEST_BYTES[a.hash])
-    throw bad(`The digest for ${String(alg)} must be ${DIGEST_BYTES[a.hash]} bytes.`);
+    throw bad(
+      `Invalid length of 'value': ${digest.length} bytes. ${String(alg)} requires ${DIGEST_BYTES[a.hash]} bytes.`,
+    );
   return a;
 }
 

@@ -3,9 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
 import type { DeletedVaultObject, KeyVaultRecord, VaultObjectRepo, VaultObjectVersion } from '../../store/key-vault.js';
 import { KeyVaultError } from './errors.js';
-import { RECOVERABLE_DAYS } from './secrets.js';
-
-const DAY_MS = 86_400_000;
+import { SoftDelete } from './soft-delete.js';
 
 /** Attributes every key and certificate version carries (times in milliseconds, or null). */
 export interface ObjectAttributes {
@@ -20,18 +18,18 @@ export interface ObjectAttributes {
 export type Versioned<D> = Omit<VaultObjectVersion, 'doc'> & { doc: D };
 export type Deleted<D> = { latest: Versioned<D>; deleted: DeletedVaultObject };
 
-/**
- * The soft-delete and versioning rules Key Vault applies to keys and certificates as to secrets
- * (https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview): a deleted object
- * hides every version until recovered or purged, and its name cannot be reused meanwhile.
- */
+/** Versions of keys or certificates, their public part parsed, under Key Vault's soft delete (soft-delete.ts). */
 export class VaultObjects<D extends ObjectAttributes> {
+  private readonly soft: SoftDelete<VaultObjectVersion>;
+
   constructor(
     private readonly store: Store,
     private readonly pick: (s: Pick<Store, 'keyVaultKeys' | 'keyVaultCertificates'>) => VaultObjectRepo,
     private readonly clock: Clock,
     private readonly what: 'key' | 'certificate',
-  ) {}
+  ) {
+    this.soft = new SoftDelete(store, pick, clock, (name) => this.notFound(name));
+  }
 
   private get repo(): VaultObjectRepo {
     return this.pick(this.store);
@@ -58,23 +56,19 @@ export class VaultObjects<D extends ObjectAttributes> {
     sealed: string | null,
     version = newVersion(),
   ): Promise<Versioned<D>> {
-    if (await this.repo.getDeleted(v.id, name))
-      throw new KeyVaultError(
-        'Conflict',
-        `${this.what === 'key' ? 'Key' : 'Certificate'} ${name} is currently in a deleted but recoverable state; it can only be recovered or purged.`,
-        'ObjectIsDeletedButRecoverable',
-      );
-    const prev = await this.repo.latest(v.id, name);
-    // Strictly increasing per name, so "latest" never depends on two writes in the same millisecond.
-    const now = Math.max(this.clock.now(), (prev?.createdAt ?? 0) + 1);
-    const full = { ...doc, updatedAt: now } as D;
-    const rec = { vaultId: v.id, name: prev?.name ?? name, version, sealed, createdAt: now };
+    const next = await this.soft.nextVersion(
+      v.id,
+      name,
+      `${this.what === 'key' ? 'Key' : 'Certificate'} ${name} is currently in a deleted but recoverable state; it can only be recovered or purged.`,
+    );
+    const full = { ...doc, updatedAt: next.createdAt } as D;
+    const rec = { vaultId: v.id, name: next.name, version, sealed, createdAt: next.createdAt };
     await this.repo.putVersion({ ...rec, doc: JSON.stringify(full) });
     return { ...rec, doc: full };
   }
 
   async get(v: KeyVaultRecord, name: string, version?: string): Promise<Versioned<D>> {
-    if (await this.repo.getDeleted(v.id, name)) throw this.notFound(name, version);
+    if (await this.soft.isDeleted(v.id, name)) throw this.notFound(name, version);
     const rec = version ? await this.repo.getVersion(v.id, name, version) : await this.repo.latest(v.id, name);
     if (!rec) throw this.notFound(name, version);
     return this.parse(rec);
@@ -87,57 +81,38 @@ export class VaultObjects<D extends ObjectAttributes> {
   }
 
   async list(v: KeyVaultRecord): Promise<Versioned<D>[]> {
-    const deleted = new Set((await this.repo.listDeleted(v.id)).map((d) => d.name.toLowerCase()));
-    return (await this.repo.listLatest(v.id))
-      .filter((o) => !deleted.has(o.name.toLowerCase()))
-      .map((o) => this.parse(o));
+    return (await this.soft.listLive(v.id)).map((o) => this.parse(o));
   }
 
   async versions(v: KeyVaultRecord, name: string): Promise<Versioned<D>[]> {
-    if (await this.repo.getDeleted(v.id, name)) throw this.notFound(name);
+    if (await this.soft.isDeleted(v.id, name)) throw this.notFound(name);
     const all = await this.repo.listVersions(v.id, name);
     if (!all.length) throw this.notFound(name);
     return all.map((o) => this.parse(o));
   }
 
   async delete(v: KeyVaultRecord, name: string): Promise<Deleted<D>> {
-    const latest = await this.get(v, name);
-    const now = this.clock.now();
-    const deleted = {
-      vaultId: v.id,
-      name: latest.name,
-      deletedAt: now,
-      scheduledPurgeAt: now + RECOVERABLE_DAYS * DAY_MS,
-    };
-    await this.repo.markDeleted(deleted);
-    return { latest, deleted };
+    return this.soft.delete(v.id, await this.get(v, name));
   }
 
   async getDeleted(v: KeyVaultRecord, name: string): Promise<Deleted<D>> {
-    const deleted = await this.repo.getDeleted(v.id, name);
-    const latest = deleted && (await this.repo.latest(v.id, name));
-    if (!deleted || !latest) throw this.notFound(name);
-    return { latest: this.parse(latest), deleted };
+    return this.parseDeleted(await this.soft.getDeleted(v.id, name));
   }
 
   async listDeleted(v: KeyVaultRecord): Promise<Deleted<D>[]> {
-    const out = [];
-    for (const d of await this.repo.listDeleted(v.id)) {
-      const latest = await this.repo.latest(v.id, d.name);
-      if (latest) out.push({ latest: this.parse(latest), deleted: d });
-    }
-    return out;
+    return (await this.soft.listDeleted(v.id)).map((d) => this.parseDeleted(d));
   }
 
   async recover(v: KeyVaultRecord, name: string): Promise<Versioned<D>> {
-    const { latest } = await this.getDeleted(v, name);
-    await this.repo.recover(v.id, name);
-    return latest;
+    return this.parse(await this.soft.recover(v.id, name));
   }
 
-  async purge(v: KeyVaultRecord, name: string): Promise<void> {
-    const ok = await this.store.tx((tx) => this.pick(tx).purge(v.id, name));
-    if (!ok) throw this.notFound(name);
+  purge(v: KeyVaultRecord, name: string): Promise<void> {
+    return this.soft.purge(v.id, name);
+  }
+
+  private parseDeleted(d: { latest: VaultObjectVersion; deleted: DeletedVaultObject }): Deleted<D> {
+    return { latest: this.parse(d.latest), deleted: d.deleted };
   }
 }
 

@@ -101,6 +101,7 @@ const keyOps: Record<string, (c: Cmd) => Promise<unknown>> = {
 
 const cryptoOps: Record<string, (c: Cmd) => Promise<unknown>> = {
   sign: async (c) => b64((await crypto(c).signData(c.alg as 'RS256', bytes(c.data))).result),
+  signDigest: async (c) => b64((await crypto(c).sign(c.alg as 'RS256', bytes(c.data))).result),
   verify: async (c) => (await crypto(c).verifyData(c.alg as 'RS256', bytes(c.data), bytes(c.sig))).result,
   encrypt: async (c) =>
     b64((await crypto(c).encrypt({ algorithm: c.alg as 'RSA-OAEP', plaintext: bytes(c.data) })).result),

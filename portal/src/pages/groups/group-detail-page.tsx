@@ -1,12 +1,6 @@
 import { useState } from 'react';
 import { deleteGroup, getGroup, type DirectoryObject } from '../../api/groups.js';
-import {
-  deleteRoleAssignment,
-  listAssignmentsOf,
-  roleNames,
-  type RoleAssignmentWire,
-} from '../../api/role-assignments.js';
-import { describeScope } from '../../components/arm-ids.js';
+import type { RoleAssignmentWire } from '../../api/role-assignments.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../../components/feedback.js';
@@ -14,37 +8,19 @@ import { useAsync } from '../../components/use-async.js';
 import { Link, navigate, pathOf, useRoute } from '../../router.js';
 import { TabPanel, Tabs } from '../../components/tabs.js';
 import { GroupAccessReviewTab } from '../access/group-access-review.js';
-import { useSubscription } from '../../subscription.js';
 import { GroupMembers } from './group-members.js';
+import {
+  RemoveAssignmentDialog,
+  roleAndScopeColumns,
+  usePrincipalAssignments,
+} from '../identity/principal-assignments.js';
 import '../identity/identity.css';
 
 /** The group's role assignments in the subscription (and at '/'); each applies to every transitive member. */
 function GroupRoles({ group }: { group: DirectoryObject }) {
-  const { subscriptionId } = useSubscription();
-  const roles = useAsync(() => roleNames(subscriptionId), [subscriptionId]);
-  const list = useAsync(() => listAssignmentsOf(subscriptionId, group.id), [subscriptionId, group.id]);
-  const [removing, setRemoving] = useState<RoleAssignmentWire>();
-  const nameOf = roles.data?.nameOf ?? (() => '…');
+  const { roles, list, removing, setRemoving, nameOf } = usePrincipalAssignments(group.id);
   const columns: Column<RoleAssignmentWire>[] = [
-    {
-      key: 'role',
-      header: 'Role',
-      sortValue: (a) => nameOf(a.properties.roleDefinitionId),
-      render: (a) => <strong>{nameOf(a.properties.roleDefinitionId)}</strong>,
-    },
-    {
-      key: 'scope',
-      header: 'Scope',
-      className: 'mi-col-wide',
-      sortValue: (a) => a.properties.scope,
-      render: (a) => (
-        <>
-          {describeScope(a.properties.scope)}
-          <br />
-          <span className="mono muted">{a.properties.scope}</span>
-        </>
-      ),
-    },
+    ...roleAndScopeColumns(nameOf),
     {
       key: 'actions',
       header: 'Actions',
@@ -77,21 +53,13 @@ function GroupRoles({ group }: { group: DirectoryObject }) {
         />
       ) : null}
       {removing ? (
-        <ConfirmDialog
-          title="Remove this role assignment?"
-          confirmLabel="Remove role assignment"
-          onClose={() => setRemoving(undefined)}
-          onConfirm={async () => {
-            await deleteRoleAssignment(removing.id);
-            list.reload();
-          }}
-        >
+        <RemoveAssignmentDialog removing={removing} onClose={() => setRemoving(undefined)} onRemoved={list.reload}>
           <p>
             Every member of {group.displayName} loses the role{' '}
             <strong>{nameOf(removing.properties.roleDefinitionId)}</strong> at{' '}
             <code className="mi-wrap">{removing.properties.scope}</code>, unless another assignment grants it.
           </p>
-        </ConfirmDialog>
+        </RemoveAssignmentDialog>
       ) : null}
     </>
   );

@@ -1,49 +1,19 @@
 import { useState } from 'react';
 import type { IdentityWire } from '../../api/identities.js';
-import {
-  deleteRoleAssignment,
-  listAssignmentsOf,
-  roleNames,
-  type RoleAssignmentWire,
-} from '../../api/role-assignments.js';
+import type { RoleAssignmentWire } from '../../api/role-assignments.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { EmptyState, ErrorBanner, Loading, Time } from '../../components/feedback.js';
-import { useAsync } from '../../components/use-async.js';
-import { useSubscription } from '../../subscription.js';
 import { AddRoleDialog } from './add-role-dialog.js';
-import { ConfirmDialog } from '../../components/confirm-dialog.js';
-import { describeScope } from '../../components/arm-ids.js';
+import { RemoveAssignmentDialog, roleAndScopeColumns, usePrincipalAssignments } from './principal-assignments.js';
 
 /** This identity's role assignments anywhere in the subscription, and inherited ones at '/'. */
 export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
-  const { subscriptionId } = useSubscription();
   const principalId = identity.properties.principalId;
-  const roles = useAsync(() => roleNames(subscriptionId), [subscriptionId]);
-  const list = useAsync(() => listAssignmentsOf(subscriptionId, principalId), [subscriptionId, principalId]);
+  const { roles, list, removing, setRemoving, nameOf } = usePrincipalAssignments(principalId);
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<RoleAssignmentWire>();
-  const nameOf = roles.data?.nameOf ?? (() => '…');
 
   const columns: Column<RoleAssignmentWire>[] = [
-    {
-      key: 'role',
-      header: 'Role',
-      sortValue: (a) => nameOf(a.properties.roleDefinitionId),
-      render: (a) => <strong>{nameOf(a.properties.roleDefinitionId)}</strong>,
-    },
-    {
-      key: 'scope',
-      header: 'Scope',
-      className: 'mi-col-wide',
-      sortValue: (a) => a.properties.scope,
-      render: (a) => (
-        <>
-          {describeScope(a.properties.scope)}
-          <br />
-          <span className="mono muted">{a.properties.scope}</span>
-        </>
-      ),
-    },
+    ...roleAndScopeColumns(nameOf),
     {
       key: 'created',
       header: 'Created',
@@ -107,21 +77,13 @@ export function RoleAssignmentsTab({ identity }: { identity: IdentityWire }) {
         />
       ) : null}
       {removing ? (
-        <ConfirmDialog
-          title="Remove this role assignment?"
-          confirmLabel="Remove role assignment"
-          onClose={() => setRemoving(undefined)}
-          onConfirm={async () => {
-            await deleteRoleAssignment(removing.id);
-            list.reload();
-          }}
-        >
+        <RemoveAssignmentDialog removing={removing} onClose={() => setRemoving(undefined)} onRemoved={list.reload}>
           <p>
             {identity.name} loses the role <strong>{nameOf(removing.properties.roleDefinitionId)}</strong> at{' '}
             <code className="mi-wrap">{removing.properties.scope}</code>. From then on it may no longer do what that
             role allowed there, unless another of its assignments allows it.
           </p>
-        </ConfirmDialog>
+        </RemoveAssignmentDialog>
       ) : null}
     </>
   );

@@ -1,7 +1,7 @@
 import type { DeletedVaultObject } from '../../../store/key-vault.js';
 import type { ObjectAttributes } from '../../key-vaults/objects.js';
 import type { KeyVersion } from '../../key-vaults/keys.js';
-import { RECOVERABLE_DAYS } from '../../key-vaults/secrets.js';
+import { RECOVERABLE_DAYS } from '../../key-vaults/soft-delete.js';
 
 /** Times on the wire are integer Unix seconds (docs/wire/key-vault.md). */
 const secs = (ms: number): number => Math.floor(ms / 1000);

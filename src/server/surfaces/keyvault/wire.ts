@@ -1,5 +1,5 @@
 import type { DeletedSecretRecord, SecretVersionRecord } from '../../../store/key-vault.js';
-import { RECOVERABLE_DAYS } from '../../key-vaults/secrets.js';
+import { RECOVERABLE_DAYS } from '../../key-vaults/soft-delete.js';
 
 /** Times on the wire are integer Unix seconds (docs/wire/key-vault.md). */
 const secs = (ms: number): number => Math.floor(ms / 1000);
