@@ -9,11 +9,11 @@ import { StorageError, versionOf } from '../blob/blob-errors.js';
 import { entityJson, entityOf, type MetadataLevel } from './entity-values.js';
 import type { TableOperation } from './table-operations.js';
 import { checkKeyRange } from './table-sas.js';
+import { TABLE_NAME } from '../../storage-accounts/account-children.js';
 import { decodeToken, encodeToken, queryEntities, queryOptions, queryTables } from './table-query.js';
 
-/** Azure's limits: an entity is at most 1 MiB; table names 3–63 alphanumerics starting with a letter. */
+/** Azure's limit: an entity is at most 1 MiB (table names: account-children.ts). */
 const MAX_BODY_BYTES = 1024 * 1024;
-const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 export interface TableTarget {
   ctx: RequestContext;
