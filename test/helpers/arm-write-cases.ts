@@ -307,9 +307,9 @@ function storageChildCases(account: () => Record<string, unknown>): Record<strin
     const base = `${RG}/providers/${SA}/{name}/${kind}Services/default`;
     const childPath = (w: ArmWriter) => inAccount(w, `${kind}Services/default/${child}/${w.name(kind)}`);
     out[`PUT ${base}`] = async (w) => planned('PUT', await inAccount(w, `${kind}Services/default`), cors);
-    out[`PUT ${base}/${child}/{${kind}}`] = async (w) => planned('PUT', await childPath(w), body);
+    out[`PUT ${base}/${child}/{child}`] = async (w) => planned('PUT', await childPath(w), body);
     for (const method of ['PATCH', 'DELETE'])
-      out[`${method} ${base}/${child}/{${kind}}`] = async (w) => {
+      out[`${method} ${base}/${child}/{child}`] = async (w) => {
         const path = await childPath(w);
         await w.ok('PUT', path, body);
         return planned(method, path, method === 'PATCH' ? body : undefined);

@@ -71,49 +71,49 @@ function serviceRoutes(d: StorageServiceRouteDeps, kind: ServiceKind): ArmRoute[
   ];
 }
 
-function queueRoutes(d: StorageServiceRouteDeps): ArmRoute[] {
-  const type = `${STORAGE_TYPE}/queueServices/queues`;
+/** How one kind of child (queues or tables) is read, written and shown. */
+interface ChildKind<R> {
+  kind: ServiceKind;
+  wire: (accountId: string, r: R) => object;
+  /** One page of `top` and the continuation to the next, if any. */
+  list: (a: AccountAddress, top: number, cursor?: string) => Promise<{ accountId: string; items: R[]; next?: string }>;
+  get: (a: AccountAddress, name: string) => Promise<{ accountId: string; item: R }>;
+  put: (c: ArmCall, a: AccountAddress, name: string) => Promise<{ accountId: string; item: R }>;
+  remove: (c: ArmCall, a: AccountAddress, name: string) => Promise<boolean>;
+}
+
+/** `…/{kind}Services/default/{kind}s` (GET) and `…/{kind}s/{child}` (GET, PUT, PATCH, DELETE). */
+function childRoutes<R>(d: StorageServiceRouteDeps, k: ChildKind<R>): ArmRoute[] {
+  const type = `${STORAGE_TYPE}/${k.kind}Services/${k.kind}s`;
   const common = { resourceType: type, apiVersions: API_VERSIONS };
+  const base = `${RG}/${k.kind}Services/default/${k.kind}s`;
   const put = async (c: ArmCall) => {
-    const r = await d.children.putQueue(addr(c), c.params['queue']!, c.body ?? {}, actorOf(c));
-    return { status: 200, body: queueWire(r.accountId, r.queue) };
+    const r = await k.put(c, addr(c), c.params['child']!);
+    return { status: 200, body: k.wire(r.accountId, r.item) };
+  };
+  const list = async (c: ArmCall) => {
+    const r = await k.list(addr(c), readTop(c.ctx, 100, 1000), readSkipToken(c.ctx));
+    const value = r.items.map((x) => k.wire(r.accountId, x));
+    return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, r.next)) };
+  };
+  const get = async (c: ArmCall) => {
+    const r = await k.get(addr(c), c.params['child']!);
+    return { status: 200, body: k.wire(r.accountId, r.item) };
   };
   return [
+    { ...common, pattern: base, methods: { GET: { action: `${type}/read`, handle: list } } },
     {
       ...common,
-      pattern: `${RG}/queueServices/default/queues`,
+      pattern: `${base}/{child}`,
       methods: {
-        GET: {
-          action: `${type}/read`,
-          handle: async (c) => {
-            const top = readTop(c.ctx, 100, 1000);
-            const r = await d.children.listQueues(addr(c), top + 1, readSkipToken(c.ctx));
-            const items = r.queues.slice(0, top);
-            const next = r.queues.length > top ? items[items.length - 1]!.name : undefined;
-            const value = items.map((q) => queueWire(r.accountId, q));
-            return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, next)) };
-          },
-        },
-      },
-    },
-    {
-      ...common,
-      pattern: `${RG}/queueServices/default/queues/{queue}`,
-      methods: {
-        GET: {
-          action: `${type}/read`,
-          handle: async (c) => {
-            const r = await d.children.getQueue(addr(c), c.params['queue']!);
-            return { status: 200, body: queueWire(r.accountId, r.queue) };
-          },
-        },
+        GET: { action: `${type}/read`, handle: get },
         PUT: { action: `${type}/write`, handle: put },
         PATCH: { action: `${type}/write`, handle: put },
         DELETE: {
           action: `${type}/delete`,
           // Azure answers 204 whether or not it was there (the SDK expects exactly 204).
           handle: async (c) => {
-            await d.children.deleteQueue(addr(c), c.params['queue']!, actorOf(c));
+            await k.remove(c, addr(c), c.params['child']!);
             return { status: 204 };
           },
         },
@@ -122,60 +122,54 @@ function queueRoutes(d: StorageServiceRouteDeps): ArmRoute[] {
   ];
 }
 
-function tableRoutes(d: StorageServiceRouteDeps): ArmRoute[] {
-  const type = `${STORAGE_TYPE}/tableServices/tables`;
-  const common = { resourceType: type, apiVersions: API_VERSIONS };
-  const put = async (c: ArmCall) => {
-    const r = await d.children.putTable(addr(c), c.params['table']!, actorOf(c));
-    return { status: 200, body: tableWire(r.accountId, r.table) };
-  };
-  return [
-    {
-      ...common,
-      pattern: `${RG}/tableServices/default/tables`,
-      methods: {
-        GET: {
-          action: `${type}/read`,
-          handle: async (c) => {
-            const top = readTop(c.ctx, 100, 1000);
-            const r = await d.children.listTables(addr(c), top + 1, readSkipToken(c.ctx));
-            const next = r.tables[top]?.name;
-            const value = r.tables.slice(0, top).map((t) => tableWire(r.accountId, t));
-            return { status: 200, body: page(value, nextLink(d.baseUrl, c.ctx, next)) };
-          },
-        },
-      },
-    },
-    {
-      ...common,
-      pattern: `${RG}/tableServices/default/tables/{table}`,
-      methods: {
-        GET: {
-          action: `${type}/read`,
-          handle: async (c) => {
-            const r = await d.children.getTable(addr(c), c.params['table']!);
-            return { status: 200, body: tableWire(r.accountId, r.table) };
-          },
-        },
-        PUT: { action: `${type}/write`, handle: put },
-        PATCH: { action: `${type}/write`, handle: put },
-        DELETE: {
-          action: `${type}/delete`,
-          // Azure answers 204 whether or not it was there (the SDK expects exactly 204).
-          handle: async (c) => {
-            await d.children.deleteTable(addr(c), c.params['table']!, actorOf(c));
-            return { status: 204 };
-          },
-        },
-      },
-    },
-  ];
-}
+/** Queues list after the last name of a page; tables from the first name of the next (store contracts). */
+const queues = (d: StorageServiceRouteDeps): ChildKind<QueueRecord> => ({
+  kind: 'queue',
+  wire: queueWire,
+  list: async (a, top, cursor) => {
+    const r = await d.children.listQueues(a, top + 1, cursor);
+    const items = r.queues.slice(0, top);
+    return { accountId: r.accountId, items, ...(r.queues.length > top ? { next: items[top - 1]!.name } : {}) };
+  },
+  get: async (a, name) => {
+    const r = await d.children.getQueue(a, name);
+    return { accountId: r.accountId, item: r.queue };
+  },
+  put: async (c, a, name) => {
+    const r = await d.children.putQueue(a, name, c.body ?? {}, actorOf(c));
+    return { accountId: r.accountId, item: r.queue };
+  },
+  remove: (c, a, name) => d.children.deleteQueue(a, name, actorOf(c)),
+});
+
+const tables = (d: StorageServiceRouteDeps): ChildKind<TableRecord> => ({
+  kind: 'table',
+  wire: tableWire,
+  list: async (a, top, cursor) => {
+    const r = await d.children.listTables(a, top + 1, cursor);
+    const next = r.tables[top]?.name;
+    return { accountId: r.accountId, items: r.tables.slice(0, top), ...(next ? { next } : {}) };
+  },
+  get: async (a, name) => {
+    const r = await d.children.getTable(a, name);
+    return { accountId: r.accountId, item: r.table };
+  },
+  put: async (c, a, name) => {
+    const r = await d.children.putTable(a, name, actorOf(c));
+    return { accountId: r.accountId, item: r.table };
+  },
+  remove: (c, a, name) => d.children.deleteTable(a, name, actorOf(c)),
+});
 
 /**
  * The queue and table services of a storage account in Resource Manager (Azure's QueueServices,
  * Queue, TableServices and Table operation groups); the rows are the data plane's (docs/data-planes.md).
  */
 export function storageServiceRoutes(d: StorageServiceRouteDeps): ArmRoute[] {
-  return [...serviceRoutes(d, 'queue'), ...serviceRoutes(d, 'table'), ...queueRoutes(d), ...tableRoutes(d)];
+  return [
+    ...serviceRoutes(d, 'queue'),
+    ...serviceRoutes(d, 'table'),
+    ...childRoutes(d, queues(d)),
+    ...childRoutes(d, tables(d)),
+  ];
 }
