@@ -42,6 +42,8 @@ import { RegistryService } from './registries/registries.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
+import { storageServiceRoutes } from './surfaces/arm/routes/storage-services.js';
+import { AccountChildren } from './storage-accounts/account-children.js';
 import { resourceListRoutes } from './surfaces/arm/routes/resources.js';
 import { loginLinkRoutes } from './surfaces/arm/routes/login-links.js';
 import type { LoginLinkService } from './tokens/login-links.js';
@@ -61,6 +63,7 @@ export function armRoutes(
 ): ArmRoute[] {
   const tenantId = d.installation.tenantId;
   const identities = new UserAssignedIdentityService(d.store, d.clock, d.random, recorder, tenantId);
+  const accounts = new StorageAccountService(d.store, d.clock, d.masterKey, recorder);
   const credentials = new FederatedCredentialService(d.store, d.clock, recorder, issuerHostPolicy(d));
   const compute = new ComputeResourceService(d.store, d.clock, d.random, recorder, tenantId);
   const routes: ArmRoute[] = [];
@@ -120,12 +123,13 @@ export function armRoutes(
       dataPlaneZone: d.cfg.dataPlaneZone,
     }),
     ...storageAccountRoutes({
-      accounts: new StorageAccountService(d.store, d.clock, d.masterKey, recorder),
+      accounts,
       authorizer,
       baseUrl: d.baseUrl,
       dataPlaneZone: d.cfg.dataPlaneZone,
       port: Number(new URL(d.baseUrl).port) || 443,
     }),
+    ...storageServiceRoutes({ children: new AccountChildren(accounts), baseUrl: d.baseUrl }),
     ...registryRoutes({
       registries: new RegistryService(d.store, d.clock, recorder),
       baseUrl: d.baseUrl,

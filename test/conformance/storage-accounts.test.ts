@@ -1,29 +1,14 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { describeEachStore } from '../helpers/postgres.js';
 
-const CLIENT = fileURLToPath(new URL('./clients/storage-blob.client.js', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../../src/cli/dns/preload.js', import.meta.url));
+import { runKeyedClient } from './clients/storage-setup.js';
+
 const V = 'api-version=2023-05-01';
 
 /** The SharedKey/SAS client process, trusting openmi's CA and resolving *.openmi.localhost to loopback. */
-function client(t: TestServer, args: object): Promise<Record<string, any>> {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    NODE_EXTRA_CA_CERTS: t.server.caCertPath,
-    NODE_OPTIONS: `--import ${PRELOAD}`,
-    OPENMI_DATA_PLANE_ZONE: 'openmi.localhost',
-    OPENMI_DATA_PLANE_HOST: '127.0.0.1',
-  };
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, [CLIENT, JSON.stringify(args)], { env, timeout: 60_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)),
-    ),
-  );
-}
+const client = (t: TestServer, args: object) => runKeyedClient(t, './storage-blob.client.js', args);
 
 const ALL_OK = {
   create: 'ok',
@@ -75,7 +60,7 @@ await describeEachStore('storage accounts: account SAS, regenerateKey, and the a
       sas: await accountSas({ signedServices: 'b', signedResourceTypes: 'sco', signedPermission: 'rl' }),
       container: 'acctsas2',
     });
-    assert.equal(ro['create'].error, 'AuthorizationFailure', JSON.stringify(ro));
+    assert.equal(ro['create'].error, 'AuthorizationPermissionMismatch', JSON.stringify(ro));
     assert.equal(ro['create'].status, 403);
     assert.equal(ro['upload'].status, 403);
     const objOnly = await client(t, {
@@ -85,6 +70,7 @@ await describeEachStore('storage accounts: account SAS, regenerateKey, and the a
       container: 'acctsas3',
     });
     assert.equal(objOnly['create'].status, 403, 'srt=o does not cover container operations');
+    assert.equal(objOnly['create'].error, 'AuthorizationResourceTypeMismatch');
     const tampered = await client(t, {
       url,
       account: name,

@@ -1,28 +1,10 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { describeEachStore } from '../helpers/postgres.js';
+import { runKeyedClient } from './clients/storage-setup.js';
 
-const CLIENT = fileURLToPath(new URL('./clients/storage-blob.client.js', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../../src/cli/dns/preload.js', import.meta.url));
-
-/** The client process, trusting openmi's CA and resolving *.openmi.localhost to loopback. */
-function client(t: TestServer, args: object): Promise<Record<string, unknown>> {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    NODE_EXTRA_CA_CERTS: t.server.caCertPath,
-    NODE_OPTIONS: `--import ${PRELOAD}`,
-    OPENMI_DATA_PLANE_ZONE: 'openmi.localhost',
-    OPENMI_DATA_PLANE_HOST: '127.0.0.1',
-  };
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, [CLIENT, JSON.stringify(args)], { env, timeout: 60_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)),
-    ),
-  );
-}
+const client = (t: TestServer, args: object) => runKeyedClient(t, './storage-blob.client.js', args);
 
 await describeEachStore('@azure/storage-blob 12.32 against the blob plane (SharedKey and SAS)', (store) => {
   let t: TestServer;
@@ -94,7 +76,7 @@ await describeEachStore('@azure/storage-blob 12.32 against the blob plane (Share
       signedExpiry: se,
     });
     const ro = await client(t, { url, account: name, sas: r.json.serviceSasToken, container: 'sasc' });
-    assert.equal((ro['upload'] as { error: string }).error, 'AuthorizationFailure');
+    assert.equal((ro['upload'] as { error: string }).error, 'AuthorizationPermissionMismatch');
     const tampered = await client(t, {
       url,
       account: name,

@@ -282,12 +282,40 @@ function dataServiceCases(): Record<string, WriteCase> {
       () => ({ location: 'westeurope', sku: { name: 'Basic' } }),
       inGroup(CR),
     ),
+    ...storageChildCases(account),
     [`POST ${RG}/providers/${SA}/{name}/regenerateKey`]: async (w) => {
       const path = `${w.rg}/providers/${SA}/${w.name('sa')}`;
       await w.ok('PUT', path, account());
       return { method: 'POST', path: `${path}/regenerateKey`, body: { keyName: 'key1' }, resourceId: path };
     },
   };
+}
+
+/** Queue and table services and their queues and tables, in a fresh account each. */
+function storageChildCases(account: () => Record<string, unknown>): Record<string, WriteCase> {
+  const inAccount = async (w: ArmWriter, rest: string) => {
+    const path = `${w.rg}/providers/${SA}/${w.name('sa')}`;
+    await w.ok('PUT', path, account());
+    return `${path}/${rest}`;
+  };
+  const cors = { properties: { cors: { corsRules: [] } } };
+  const out: Record<string, WriteCase> = {};
+  for (const [kind, child, body] of [
+    ['queue', 'queues', { properties: { metadata: { a: 'b' } } }],
+    ['table', 'tables', {}],
+  ] as const) {
+    const base = `${RG}/providers/${SA}/{name}/${kind}Services/default`;
+    const childPath = (w: ArmWriter) => inAccount(w, `${kind}Services/default/${child}/${w.name(kind)}`);
+    out[`PUT ${base}`] = async (w) => planned('PUT', await inAccount(w, `${kind}Services/default`), cors);
+    out[`PUT ${base}/${child}/{child}`] = async (w) => planned('PUT', await childPath(w), body);
+    for (const method of ['PATCH', 'DELETE'])
+      out[`${method} ${base}/${child}/{child}`] = async (w) => {
+        const path = await childPath(w);
+        await w.ok('PUT', path, body);
+        return planned(method, path, method === 'PATCH' ? body : undefined);
+      };
+  }
+  return out;
 }
 
 function groupCases(): Record<string, WriteCase> {

@@ -10,6 +10,7 @@ import type { Actor, ChangeRecorder } from '../audit/changes.js';
 import { changeInTransaction } from '../audit/changes-batch.js';
 import type { StorageAccountKey, StorageAccountRecord } from '../../store/storage.js';
 import { checkHns, keepHns } from './hns.js';
+import { keepServiceProperties, SERVICE_BODY_KEY } from './service-properties.js';
 export { hnsEnabled } from './hns.js';
 
 export const STORAGE_TYPE = 'Microsoft.Storage/storageAccounts';
@@ -23,7 +24,7 @@ export interface AccountAddress {
 
 /** Azure's rule; also what makes the name a valid DNS label. */
 const NAME = /^[a-z0-9]{3,24}$/;
-const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags']);
+const RESERVED = new Set(['id', 'name', 'type', 'location', 'tags', ...Object.values(SERVICE_BODY_KEY)]);
 
 const invalidNameMessage = (name: string) =>
   `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`;
@@ -134,7 +135,7 @@ export class StorageAccountService {
       const record = {
         ...existing,
         tags: b['tags'] === undefined ? existing.tags : checkTags(b['tags']),
-        body: keepHns(rest, existing),
+        body: keepServiceProperties(keepHns(rest, existing), existing),
         updatedAt: now,
       };
       await tx.storageAccounts.update(record);

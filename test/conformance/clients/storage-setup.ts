@@ -43,6 +43,28 @@ export function runStorageClient(
   );
 }
 
+const PRELOAD = fileURLToPath(new URL('../../../src/cli/dns/preload.js', import.meta.url));
+
+/**
+ * A client script run directly (no `openmi run`, so no managed identity): it trusts openmi's CA and
+ * resolves *.openmi.localhost to loopback, as with an account key or a SAS.
+ */
+export function runKeyedClient(t: TestServer, client: string, args: object): Promise<Record<string, any>> {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    NODE_EXTRA_CA_CERTS: t.server.caCertPath,
+    NODE_OPTIONS: `--import ${PRELOAD}`,
+    OPENMI_DATA_PLANE_ZONE: 'openmi.localhost',
+    OPENMI_DATA_PLANE_HOST: '127.0.0.1',
+  };
+  const script = client.startsWith('./') ? fileURLToPath(new URL(client, import.meta.url)) : client;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [script, JSON.stringify(args)], { env, timeout: 90_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
 /** A resource group, a VM with a system-assigned identity and a storage account. */
 export async function blobSetup(
   t: TestServer,

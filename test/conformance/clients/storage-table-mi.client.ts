@@ -7,6 +7,7 @@
 import type { GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { AzureNamedKeyCredential, odata, TableClient, TableServiceClient } from '@azure/data-tables';
 import { ManagedIdentityCredential } from '@azure/identity';
+import { codeOf, stepper } from './client-steps.js';
 
 const a = JSON.parse(process.argv[2]!) as { url: string; table: string; only?: 'read'; account?: string; key?: string };
 const mi = new ManagedIdentityCredential();
@@ -18,26 +19,7 @@ const recording: TokenCredential = {
   },
 };
 const out: Record<string, unknown> = {};
-/** The SDK leaves RestError.code unset for the Table service's `odata.error` body and puts the body in the message. */
-const codeOf = (e: unknown): string | undefined => {
-  const { code, message } = e as { code?: string; message?: string };
-  if (code) return code;
-  try {
-    return (JSON.parse(message ?? '') as { 'odata.error'?: { code?: string } })['odata.error']?.code ?? message;
-  } catch {
-    return message;
-  }
-};
-async function step(name: string, f: () => Promise<unknown>): Promise<void> {
-  try {
-    out[name] = (await f()) ?? 'ok';
-  } catch (e) {
-    out[name] = {
-      error: codeOf(e),
-      status: (e as { statusCode?: number }).statusCode,
-    };
-  }
-}
+const step = stepper(out);
 // With {account, key}: the account key (Shared Key Lite) instead of the managed identity.
 const named = a.key ? new AzureNamedKeyCredential(a.account!, a.key) : undefined;
 const svc = named ? new TableServiceClient(a.url, named) : new TableServiceClient(a.url, recording);

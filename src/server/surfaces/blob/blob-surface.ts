@@ -10,6 +10,7 @@ import type { StorageAccountRecord } from '../../../store/storage.js';
 import { renderStorageError, StorageError } from './blob-errors.js';
 import { BlobHandlers } from './blob-handlers.js';
 import { classify, type Operation } from './operations.js';
+import { blobSasNeed } from './sas-blob.js';
 import { verifySas } from './sas-verify.js';
 import { authenticateStorage, storageAuthError } from './storage-auth.js';
 import { AZURE_BLOB_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
@@ -85,7 +86,8 @@ export class BlobSurface implements Surface {
   ): Promise<string | undefined> {
     const scope = op.container ? `${record.id}/blobServices/default/containers/${op.container}` : record.id;
     const now = this.d.clock.now();
-    const sas = () => verifySas(ctx.query, op, record.name, keys, now, ctx.req.socket.remoteAddress ?? '');
+    const ip = ctx.req.socket.remoteAddress ?? '';
+    const sas = () => verifySas(ctx.query, blobSasNeed(op, record.name), record.name, keys, now, ip);
     return authenticateStorage(this.d, ctx, record, keys, {
       actions: [op.rbac.action],
       kind: op.rbac.kind,

@@ -17,6 +17,8 @@ import { classifyDfs, isBlobStyle, type DfsOp } from './dfs-ops.js';
 import { DfsPathWrites } from './dfs-paths.js';
 import { DfsReads } from './dfs-reads.js';
 import type { DfsTarget } from './dfs-target.js';
+import { dfsSasNeed } from './dfs-sas.js';
+import { verifySas } from '../blob/sas-verify.js';
 
 export interface DfsSurfaceDeps {
   store: Store;
@@ -103,7 +105,8 @@ export class DfsSurface implements Surface {
 
   /**
    * Shared Key (the super-user, as in Azure) or bearer. With a bearer, RBAC first; when it does
-   * not grant a data action, the path ACLs may (docs/data-planes.md#data-lake). SAS is not offered here.
+   * not grant a data action, the path ACLs may (docs/data-planes.md#data-lake). A SAS (dfs-sas.ts) is checked
+   * like Shared Key.
    */
   private async authenticate(
     ctx: RequestContext,
@@ -112,13 +115,15 @@ export class DfsSurface implements Surface {
     keys: string[],
   ): Promise<{ caller: string; granted: boolean }> {
     const authorization = ctx.req.headers.authorization ?? '';
-    if (authorization.startsWith('SharedKey ')) {
+    const sas = ctx.query.has('sig');
+    if (sas || authorization.startsWith('SharedKey ')) {
       if (!sharedKeyAccessAllowed(record))
         throw new DfsError(
           403,
           'KeyBasedAuthenticationNotPermitted',
           'Key based authentication is not permitted on this storage account.',
         );
+      if (sas) return this.verifySas(ctx, op, record, keys);
       if (verifySharedKey(authorization, ctx.method, ctx.req.headers, ctx.req.url ?? '/', record.name, keys))
         return { caller: SUPERUSER, granted: true };
       throw new DfsError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
@@ -133,6 +138,24 @@ export class DfsSurface implements Surface {
     if (op.rbac.kind === 'dataAction' && (await this.d.access.allows(record.name, op.fs, oid, op.acl)))
       return { caller: oid, granted: false };
     throw denied(decision.reason);
+  }
+
+  /**
+   * A SAS made with an account key acts as the super-user, as Shared Key does (ACLs are not asked).
+   * A rename's source must lie under the signed resource as well as its destination.
+   */
+  private verifySas(ctx: RequestContext, op: DfsOp, record: StorageAccountRecord, keys: string[]) {
+    const ip = ctx.req.socket.remoteAddress ?? '';
+    const now = this.d.clock.now();
+    const paths = op.name === 'ListPaths' ? [(ctx.query.get('directory') ?? '').replace(/^\/+|\/+$/g, '')] : [op.path];
+    if (op.source !== undefined) paths.push(op.source);
+    try {
+      for (const path of paths) verifySas(ctx.query, dfsSasNeed(op, record.name, path), record.name, keys, now, ip);
+    } catch (e) {
+      if (e instanceof StorageError) throw new DfsError(e.status, e.code, e.message);
+      throw e;
+    }
+    return { caller: SUPERUSER, granted: true };
   }
 
   /** 401s carry the challenge the SDK's tenant-discovery policy parses, as on the blob endpoint. */

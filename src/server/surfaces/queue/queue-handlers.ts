@@ -9,6 +9,7 @@ import { StorageError, versionOf } from '../blob/blob-errors.js';
 import { httpDate } from '../blob/blob-xml.js';
 import type { QueueOperation } from './queue-operations.js';
 import { messagesXml, messageTextOf, queuesXml } from './queue-xml.js';
+import { QUEUE_NAME } from '../../storage-accounts/account-children.js';
 
 /** Azure's limits (learn.microsoft.com/rest/api/storageservices/put-message, get-messages). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -16,7 +17,6 @@ const MAX_VISIBILITY_S = 7 * 24 * 3600;
 const DEFAULT_TTL_S = 7 * 24 * 3600;
 const DEFAULT_RECEIVE_VISIBILITY_S = 30;
 const MAX_MESSAGES = 32;
-const QUEUE_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
 
 export interface QueueTarget {
   ctx: RequestContext;

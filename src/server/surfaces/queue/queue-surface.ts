@@ -9,6 +9,8 @@ import { renderStorageError, StorageError } from '../blob/blob-errors.js';
 import { authenticateStorage, storageAuthError, type StorageAuthDeps } from '../blob/storage-auth.js';
 import { QueueHandlers } from './queue-handlers.js';
 import { classifyQueue } from './queue-operations.js';
+import { queueSasNeed } from './queue-sas.js';
+import { verifySas } from '../blob/sas-verify.js';
 
 export interface QueueSurfaceDeps extends StorageAuthDeps {
   store: Store;
@@ -46,7 +48,9 @@ export class QueueSurface implements Surface {
     const op = classifyQueue(ctx.method, ctx.segments, ctx.query);
     const { record, keys } = resolved;
     const scope = op.queue ? `${record.id}/queueServices/default/queues/${op.queue}` : record.id;
-    await authenticateStorage(this.d, ctx, record, keys, { actions: op.actions, kind: op.kind, scope });
+    const ip = ctx.req.socket.remoteAddress ?? '';
+    const sas = () => verifySas(ctx.query, queueSasNeed(op, record.name), record.name, keys, this.d.clock.now(), ip);
+    await authenticateStorage(this.d, ctx, record, keys, { actions: op.actions, kind: op.kind, scope, sas });
     // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
     const port = local === undefined ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;

@@ -4,21 +4,24 @@ import type { RequestContext } from '../../../kernel/http/context.js';
 import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
 import { isDomainError } from '../../../kernel/errors.js';
 import type { Store } from '../../../store/store.js';
-import type { EntityRecord } from '../../../store/tables.js';
+import type { EntityKey, EntityRecord } from '../../../store/tables.js';
 import { StorageError, versionOf } from '../blob/blob-errors.js';
 import { entityJson, entityOf, type MetadataLevel } from './entity-values.js';
 import type { TableOperation } from './table-operations.js';
+import { checkKeyRange } from './table-sas.js';
+import { TABLE_NAME } from '../../storage-accounts/account-children.js';
 import { decodeToken, encodeToken, queryEntities, queryOptions, queryTables } from './table-query.js';
 
-/** Azure's limits: an entity is at most 1 MiB; table names 3–63 alphanumerics starting with a letter. */
+/** Azure's limit: an entity is at most 1 MiB (table names: account-children.ts). */
 const MAX_BODY_BYTES = 1024 * 1024;
-const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 export interface TableTarget {
   ctx: RequestContext;
   op: TableOperation;
   account: string;
   endpoint: string;
+  /** A table service SAS's key range: entities outside it are neither written nor listed. */
+  range?: ((k: EntityKey) => boolean) | undefined;
 }
 
 const levelOf = (t: TableTarget): MetadataLevel => {
@@ -136,6 +139,7 @@ export class TableHandlers {
   private async InsertEntity(t: TableTarget): Promise<void> {
     const table = await this.table(t);
     const e = await this.bodyEntity(t, table);
+    checkKeyRange(t.range, e);
     try {
       await this.store.tables.insertEntity(e);
     } catch (err) {
@@ -162,7 +166,7 @@ export class TableHandlers {
     const o = queryOptions(t.ctx.query);
     const [pk, rk] = [decodeToken(t.ctx.query.get('NextPartitionKey')), decodeToken(t.ctx.query.get('NextRowKey'))];
     const from = pk === undefined ? undefined : { partitionKey: pk, rowKey: rk ?? '' };
-    const { items, next } = await queryEntities(this.store, t.account, table, o, from);
+    const { items, next } = await queryEntities(this.store, t.account, table, o, from, t.range);
     const headers: Record<string, string> = next
       ? {
           'x-ms-continuation-NextPartitionKey': encodeToken(next.partitionKey),

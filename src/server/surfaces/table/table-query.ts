@@ -58,9 +58,10 @@ export async function queryEntities(
   table: string,
   o: QueryOptions,
   from: EntityKey | undefined,
+  range: (k: EntityKey) => boolean = () => true,
 ): Promise<{ items: EntityRecord[]; next: EntityKey | undefined }> {
   const rows = await store.tables.scanEntities(account, table, MAX_TOP + 1, from);
-  return page(rows, (e) => o.filter((n) => propertyValue(e, n)), o.top);
+  return page(rows, (e) => range(e) && o.filter((n) => propertyValue(e, n)), o.top);
 }
 
 export async function queryTables(

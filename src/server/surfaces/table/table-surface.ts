@@ -9,6 +9,8 @@ import { StorageError, versionOf } from '../blob/blob-errors.js';
 import { authenticateStorage, storageAuthError, type StorageAuthDeps } from '../blob/storage-auth.js';
 import { TableHandlers } from './table-handlers.js';
 import { classifyTable } from './table-operations.js';
+import { sasKeyRange, tableSasNeed } from './table-sas.js';
+import { verifySas } from '../blob/sas-verify.js';
 
 export interface TableSurfaceDeps extends StorageAuthDeps {
   store: Store;
@@ -62,11 +64,13 @@ export class TableSurface implements Surface {
     const op = classifyTable(ctx.method, ctx.segments, typeof ifMatch === 'string' ? { ifMatch } : {});
     const { record, keys } = resolved;
     const scope = op.table ? `${record.id}/tableServices/default/tables/${op.table}` : record.id;
-    await authenticateStorage(this.d, ctx, record, keys, { ...op, scope, tableSharedKeyLite: true });
+    const ip = ctx.req.socket.remoteAddress ?? '';
+    const sas = () => verifySas(ctx.query, tableSasNeed(op, record.name), record.name, keys, this.d.clock.now(), ip);
+    await authenticateStorage(this.d, ctx, record, keys, { ...op, scope, sas, tableSharedKeyLite: true });
     // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
     const port = local === undefined ? 443 : ctx.req.socket.localPort;
     const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
-    await this.handlers.handle({ ctx, op, account: record.name, endpoint });
+    await this.handlers.handle({ ctx, op, account: record.name, endpoint, range: sasKeyRange(ctx.query) });
   }
 
   renderError(ctx: RequestContext, err: unknown): void {

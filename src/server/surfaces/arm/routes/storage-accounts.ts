@@ -5,6 +5,7 @@ import {
   type AccountAddress,
   type StorageAccountService,
 } from '../../../storage-accounts/accounts.js';
+import { withoutServiceProperties } from '../../../storage-accounts/service-properties.js';
 import { accountSas, keyToSign, serviceSas } from '../../blob/sas-requests.js';
 import { STORAGE_API_VERSIONS as API_VERSIONS } from '../api-versions.js';
 import type { Authorizer } from '../../../rbac/authorizer.js';
@@ -35,7 +36,7 @@ function wire(d: StorageRouteDeps, r: StorageAccountRecord) {
   return {
     sku: { name: 'Standard_LRS', tier: 'Standard' },
     kind: 'StorageV2',
-    ...r.body,
+    ...withoutServiceProperties(r.body),
     id: r.id,
     name: r.name,
     type: STORAGE_TYPE,
