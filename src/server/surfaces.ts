@@ -75,6 +75,7 @@ import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js'
 import { SecretService } from './key-vaults/secrets.js';
 import type { IssuingCa } from './pki/ca.js';
 import { KeyService } from './key-vaults/keys.js';
+import { KeyRotation } from './key-vaults/key-rotation.js';
 import { CertificateService } from './key-vaults/certificates.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
@@ -358,5 +359,6 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
 function vaultObjects(d: SurfaceDeps) {
   const secrets = new SecretService(d.store, d.masterKey, d.clock);
   const keys = new KeyService(d.store, d.masterKey, d.clock);
-  return { secrets, keys, certificates: new CertificateService(d.store, d.clock, keys, secrets, d.ca) };
+  const rotation = new KeyRotation(d.store, keys, d.clock);
+  return { secrets, keys, rotation, certificates: new CertificateService(d.store, d.clock, keys, secrets, d.ca) };
 }
