@@ -1,6 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, KeyObject, randomUUID, X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -90,8 +94,126 @@ await forEachStore((storeName, storeSpec) => {
         await c.close();
       }
     });
+
+    it('imports a PFX with a password and a PEM with its chain; the key and secret come with them', async () => {
+      const roles = [await assign(CERTIFICATES_OFFICER), await assign(CERTIFICATE_USER)];
+      const c = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
+      try {
+        await imports(c.call);
+      } finally {
+        await c.close();
+        for (const id of roles) assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
+      }
+    });
   });
 });
+
+/** Key and certificates made with Debian's openssl, as a user brings them. */
+function opensslFiles(): { pfx: Buffer; pem: string; leaf: string; ca: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'openmi-import-'));
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  try {
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'k.pem',
+      '-out',
+      'c.pem',
+      '-subj',
+      '/CN=pfx.example',
+      '-days',
+      '30',
+    );
+    run('pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'a.pfx', '-passout', 'pass:s3cret');
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-subj',
+      '/CN=Import CA',
+      '-days',
+      '30',
+    );
+    run(
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'l.key',
+      '-out',
+      'l.csr',
+      '-subj',
+      '/CN=pem.example',
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'l.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'l.pem',
+      '-days',
+      '30',
+    );
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    const pem = read('l.key') + read('l.pem') + read('ca.pem');
+    return { pfx: readFileSync(join(dir, 'a.pfx')), pem, leaf: read('l.pem'), ca: read('ca.pem') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function imports(call: Call): Promise<void> {
+  const f = opensslFiles();
+  const wrong = await call({ op: 'importCert', name: 'imp-pfx', file: f.pfx.toString('base64'), password: 'nope' });
+  assert.equal(wrong.statusCode, 400, JSON.stringify(wrong));
+  const pfx = await ok(call({ op: 'importCert', name: 'imp-pfx', file: f.pfx.toString('base64'), password: 's3cret' }));
+  assert.equal(pfx.enabled, true);
+  assert.equal(pfx.issuer, 'Unknown');
+  assert.equal(certOf(pfx).subject, 'CN=pfx.example');
+  const got = await ok(call({ op: 'get', name: 'imp-pfx' }));
+  assert.deepEqual([got.version, got.cer, got.keyId, got.secretId], [pfx.version, pfx.cer, pfx.keyId, pfx.secretId]);
+  const secret = await ok(call({ op: 'secret', name: 'imp-pfx' }));
+  assert.equal(secret.contentType, 'application/x-pkcs12');
+  assert.doesNotThrow(() => createSecureContext({ pfx: Buffer.from(secret.value, 'base64') }));
+  const key = await ok(call({ op: 'key', name: 'imp-pfx' }));
+  assert.equal(key.n, (certOf(pfx).publicKey.export({ format: 'jwk' }) as { n: string }).n);
+
+  const pem = await ok(
+    call({ op: 'importCert', name: 'imp-pem', file: Buffer.from(f.pem).toString('base64'), pem: true }),
+  );
+  assert.equal(certOf(pem).fingerprint256, new X509Certificate(f.leaf).fingerprint256, 'the leaf, not the CA');
+  const pemSecret = await ok(call({ op: 'secret', name: 'imp-pem' }));
+  assert.equal(pemSecret.contentType, 'application/x-pem-file');
+  assert.equal(
+    spki(createPrivateKey(pemSecret.value)),
+    spki(certOf(pem).publicKey),
+    'the secret holds the private key',
+  );
+  assert.equal(pemSecret.value.match(/BEGIN CERTIFICATE/g).length, 2, 'and the chain');
+  assert.ok(pemSecret.value.includes(f.ca.trim().split('\n')[1]));
+}
 
 /** A self-signed certificate, its PEM secret holding the matching private key, and its key. */
 async function selfSigned(call: Call): Promise<void> {

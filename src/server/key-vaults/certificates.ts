@@ -4,6 +4,7 @@ import type { Store } from '../../store/store.js';
 import type { KeyVaultRecord } from '../../store/key-vault.js';
 import type { IssuingCa } from '../pki/ca.js';
 import { issueCertificate, normalizePolicy, pkcs8Of, PEM, thumbprint, type CertPolicy } from './cert-issue.js';
+import { readImport, type ImportInput } from './cert-import.js';
 import { KeyVaultError } from './errors.js';
 import { generateKey, keyTypeOf } from './key-crypto.js';
 import type { KeyService } from './keys.js';
@@ -65,10 +66,15 @@ export class CertificateService {
     return this.storeVersion(v, name, { priv, der, policy }, input);
   }
 
+  /** Import Certificate: a PFX or PEM with its private key, as a new version (cert-import.ts). */
+  import(v: KeyVaultRecord, name: string, input: CertInput & ImportInput): Promise<CertVersion> {
+    return this.storeVersion(v, name, readImport(input), input);
+  }
+
   private async storeVersion(
     v: KeyVaultRecord,
     name: string,
-    c: { priv: JsonWebKey; der: Buffer; policy: CertPolicy },
+    c: { priv: JsonWebKey; der: Buffer; policy: CertPolicy; chain?: Buffer[] },
     input: CertInput,
   ): Promise<CertVersion> {
     const version = newVersion();
@@ -77,7 +83,10 @@ export class CertificateService {
     await this.secrets.set(
       v,
       name,
-      { value: this.secretValue(c.priv, c.der, c.policy), contentType: c.policy.secret_props.contentType },
+      {
+        value: this.secretValue(c.priv, [c.der, ...(c.chain ?? [])], c.policy),
+        contentType: c.policy.secret_props.contentType,
+      },
       version,
     );
     const cert = new X509Certificate(c.der);
@@ -94,12 +103,13 @@ export class CertificateService {
     return this.objects.add(v, name, doc, null, version);
   }
 
-  private secretValue(priv: JsonWebKey, der: Buffer, policy: CertPolicy): string {
+  /** The private key and the certificate, then its chain, as PKCS#12 or PEM. */
+  private secretValue(priv: JsonWebKey, [der, ...chain]: Buffer[], policy: CertPolicy): string {
     const pkcs8 = pkcs8Of(priv);
-    if (policy.secret_props.contentType !== PEM) return pkcs12(pkcs8, der).toString('base64');
+    if (policy.secret_props.contentType !== PEM) return pkcs12(pkcs8, der!, chain).toString('base64');
     const pem = (label: string, b: Buffer) =>
       `-----BEGIN ${label}-----\n${b.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
-    return pem('PRIVATE KEY', pkcs8) + pem('CERTIFICATE', der);
+    return pem('PRIVATE KEY', pkcs8) + [der!, ...chain].map((c) => pem('CERTIFICATE', c)).join('');
   }
 
   private async latestPolicy(v: KeyVaultRecord, name: string): Promise<CertPolicy | undefined> {

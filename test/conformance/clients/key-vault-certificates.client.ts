@@ -15,7 +15,17 @@ const client = new CertificateClient(process.argv[2]!, credential);
 const keys = new KeyClient(process.argv[2]!, credential);
 const secrets = new SecretClient(process.argv[2]!, credential);
 
-type Cmd = { op: string; name?: string; version?: string; policy?: CertificatePolicy; tags?: Record<string, string> };
+type Cmd = {
+  op: string;
+  name?: string;
+  version?: string;
+  policy?: CertificatePolicy;
+  tags?: Record<string, string>;
+  /** importCert: the file's bytes in base64, its password, and whether it is PEM. */
+  file?: string;
+  password?: string;
+  pem?: boolean;
+};
 
 const summary = (c: KeyVaultCertificate) => ({
   name: c.name,
@@ -35,6 +45,14 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
       ...summary(done),
       status: (await client.getCertificateOperation(c.name!)).getOperationState().certificateOperation?.status,
     };
+  },
+  importCert: async (c) => {
+    const bytes = Buffer.from(c.file!, 'base64');
+    const cert = await client.importCertificate(c.name!, bytes, {
+      ...(c.password === undefined ? {} : { password: c.password }),
+      ...(c.pem ? { policy: { contentType: 'application/x-pem-file' as const, issuerName: 'Unknown' } } : {}),
+    });
+    return { ...summary(cert), enabled: cert.properties.enabled, issuer: cert.policy?.issuerName };
   },
   get: async (c) =>
     summary(c.version ? await client.getCertificateVersion(c.name!, c.version) : await client.getCertificate(c.name!)),
