@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, KeyObject, randomUUID, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, randomUUID, webcrypto, X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
+import { x509 } from '../../src/server/pki/x509.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-certificates.client.js', import.meta.url));
 const CERTIFICATES_OFFICER = BuiltinRoleIds.keyVaultCertificatesOfficer;
@@ -95,11 +96,12 @@ await forEachStore((storeName, storeSpec) => {
       }
     });
 
-    it('imports a PFX with a password and a PEM with its chain; the key and secret come with them', async () => {
+    it('imports PFX and PEM, and merges an issuer Unknown CSR signed elsewhere; key and secret come with them', async () => {
       const roles = [await assign(CERTIFICATES_OFFICER), await assign(CERTIFICATE_USER)];
       const c = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
       try {
         await imports(c.call);
+        await merged(c.call);
       } finally {
         await c.close();
         for (const id of roles) assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
@@ -213,6 +215,49 @@ async function imports(call: Call): Promise<void> {
   );
   assert.equal(pemSecret.value.match(/BEGIN CERTIFICATE/g).length, 2, 'and the chain');
   assert.ok(pemSecret.value.includes(f.ca.trim().split('\n')[1]));
+}
+
+/** Issuer Unknown: a CSR the test signs with its own CA, merged back; the version is then enabled with its secret. */
+async function merged(call: Call): Promise<void> {
+  const policy = { issuerName: 'Unknown', subject: 'CN=merged.example', keyType: 'EC', keyCurveName: 'P-256' };
+  const begun = await ok(call({ op: 'beginUnknown', name: 'merged', policy }));
+  assert.equal(begun.status, 'inProgress');
+  const csr = new x509.Pkcs10CertificateRequest(Buffer.from(begun.csr, 'base64'));
+  assert.ok(await csr.verify(), 'the CSR is signed with its key');
+  assert.equal(csr.subject, 'CN=merged.example');
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const caKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const now = Date.now();
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Merge Test CA',
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    keys: caKeys,
+    signingAlgorithm: alg,
+  });
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: csr.subject,
+    issuer: ca.subject,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    publicKey: csr.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: alg,
+  });
+  const der = (c: x509.X509Certificate) => Buffer.from(c.rawData).toString('base64');
+  const stranger = await call({ op: 'merge', name: 'merged', x5c: [der(ca)] });
+  assert.equal(stranger.statusCode, 400, 'a certificate of another key is refused');
+  const done = await ok(call({ op: 'merge', name: 'merged', x5c: [der(leaf), der(ca)] }));
+  assert.equal(done.enabled, true);
+  assert.equal(done.cer, der(leaf));
+  assert.equal(await ok(call({ op: 'operation', name: 'merged' })), 'completed');
+  const secret = await ok(call({ op: 'secret', name: 'merged' }));
+  assert.equal(secret.contentType, 'application/x-pkcs12');
+  assert.doesNotThrow(() => createSecureContext({ pfx: Buffer.from(secret.value, 'base64') }));
+  const again = await call({ op: 'merge', name: 'merged', x5c: [der(leaf)] });
+  assert.equal(again.statusCode, 404, 'nothing is pending any more');
 }
 
 /** A self-signed certificate, its PEM secret holding the matching private key, and its key. */

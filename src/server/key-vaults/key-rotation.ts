@@ -76,7 +76,7 @@ export function checkPolicy(input: unknown, now: number): RotationPolicy {
 }
 
 /** When the policy rotates `latest`, or undefined if it never does. */
-export function rotationDue(policy: RotationPolicy, latest: KeyVersion): number | undefined {
+function rotationDue(policy: RotationPolicy, latest: KeyVersion): number | undefined {
   const trigger = policy.lifetimeActions.find((a) => a.action.type === 'Rotate')?.trigger;
   if (trigger?.timeAfterCreate)
     return addDuration(latest.createdAt, parseDuration(trigger.timeAfterCreate, 'timeAfterCreate'));

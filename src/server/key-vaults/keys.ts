@@ -217,6 +217,11 @@ export class KeyService {
       );
   }
 
+  /** For a certificate's merge, which builds its secret from the key made at create (certificates.ts). */
+  privateJwk(rec: KeyVersion): JsonWebKey {
+    return this.privateOf(rec);
+  }
+
   private privateOf(rec: KeyVersion): JsonWebKey {
     const plain = unseal(this.masterKey, rec.sealed ?? '', aadOf(rec.vaultId, rec.name, rec.version));
     return JSON.parse(plain.toString('utf8')) as JsonWebKey;

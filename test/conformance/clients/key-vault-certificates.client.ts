@@ -25,6 +25,8 @@ type Cmd = {
   file?: string;
   password?: string;
   pem?: boolean;
+  /** merge: base64 DER of the signed certificate and its chain. */
+  x5c?: string[];
 };
 
 const summary = (c: KeyVaultCertificate) => ({
@@ -53,6 +55,18 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
       ...(c.pem ? { policy: { contentType: 'application/x-pem-file' as const, issuerName: 'Unknown' } } : {}),
     });
     return { ...summary(cert), enabled: cert.properties.enabled, issuer: cert.policy?.issuerName };
+  },
+  beginUnknown: async (c) => {
+    await client.beginCreateCertificate(c.name!, c.policy!, POLL);
+    const op = (await client.getCertificateOperation(c.name!)).getOperationState().certificateOperation;
+    return { status: op?.status, csr: Buffer.from(op?.csr ?? []).toString('base64') };
+  },
+  merge: async (c) => {
+    const cert = await client.mergeCertificate(
+      c.name!,
+      (c.x5c ?? []).map((b) => Buffer.from(b, 'base64')),
+    );
+    return { ...summary(cert), enabled: cert.properties.enabled };
   },
   get: async (c) =>
     summary(c.version ? await client.getCertificateVersion(c.name!, c.version) : await client.getCertificate(c.name!)),

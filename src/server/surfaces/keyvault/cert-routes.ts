@@ -40,6 +40,13 @@ function certRoutes(c: Call, method: string, name: string, rest: string[]): Vaul
     );
   if (method === 'POST' && rest[0] === 'import' && rest.length === 1)
     return op('import/action', scope, (b) => bundle(certificates.import(v, name, b as CertInput & ImportInput)), true);
+  if (method === 'POST' && rest[0] === 'pending' && rest[1] === 'merge' && rest.length === 2)
+    return op(
+      'create/action',
+      scope,
+      async (b) => ({ status: 201, body: certBundle(origin, await certificates.merge(v, name, b)) }),
+      true,
+    );
   if (method === 'GET' && rest[0] === 'pending' && rest.length === 1)
     return op('read', scope, async () => ({
       status: 200,

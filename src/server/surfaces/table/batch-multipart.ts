@@ -36,7 +36,7 @@ const REASONS: Record<number, string> = {
 const malformed = (why: string) => new StorageError('InvalidInput', `The batch request body is malformed: ${why}.`);
 
 /** `boundary=` of a multipart Content-Type, quoted or not; bounded as RFC 2046 bounds it (70 characters). */
-export function boundaryOf(contentType: string | undefined): string {
+function boundaryOf(contentType: string | undefined): string {
   const m = /^\s*multipart\/mixed\s*;.*\bboundary="?([^";\s]{1,70})"?/i.exec(contentType ?? '');
   if (!m) throw malformed('the content type is not multipart/mixed with a boundary');
   return m[1]!;
