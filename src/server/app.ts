@@ -18,6 +18,8 @@ import { ensureInstallation, type Installation } from './directory/bootstrap.js'
 import { KeyRing } from './tokens/key-ring.js';
 import { SigningPool } from './tokens/jwt/signing-pool.js';
 import { KEY_MAINTENANCE_INTERVAL_MS, KeyMaintenance } from './tokens/rotation.js';
+import { KEY_ROTATION_INTERVAL_MS, KeyAutoRotation, KeyRotation } from './key-vaults/key-rotation.js';
+import { KeyService } from './key-vaults/keys.js';
 import { buildSurfaces } from './surfaces.js';
 import { Metrics } from './surfaces/ops/metrics.js';
 import { AuditLogs } from './audit/audit-logs.js';
@@ -190,6 +192,8 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
     const openStoreRef = store;
     const openPool = pool;
     const keyMaintenance = new KeyMaintenance(keys, store, clock, KEY_MAINTENANCE_INTERVAL_MS, log, lead).start();
+    const vaultKeyRotation = new KeyRotation(store, new KeyService(store, masterKey, clock), clock);
+    const autoRotation = new KeyAutoRotation(vaultKeyRotation, KEY_ROTATION_INTERVAL_MS, log, lead).start();
     // Serve only once other nodes' changes reach this one; if listening fails the bus keeps retrying.
     await store.changes
       .ready()
@@ -218,6 +222,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         await openPool?.close();
         await audit.close();
         await keyMaintenance.stop();
+        await autoRotation.stop();
         await openStoreRef.close();
         unlock();
       },

@@ -41,6 +41,7 @@ import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js'
 import { SecretService } from './key-vaults/secrets.js';
 import type { IssuingCa } from './pki/ca.js';
 import { KeyService } from './key-vaults/keys.js';
+import { KeyRotation } from './key-vaults/key-rotation.js';
 import { CertificateService } from './key-vaults/certificates.js';
 import { AZURE_VAULT_RESOURCE, VaultSurface, vaultResource } from './surfaces/keyvault/vault-surface.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
@@ -232,5 +233,6 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
 function vaultObjects(d: SurfaceDeps) {
   const secrets = new SecretService(d.store, d.masterKey, d.clock);
   const keys = new KeyService(d.store, d.masterKey, d.clock);
-  return { secrets, keys, certificates: new CertificateService(d.store, d.clock, keys, secrets, d.ca) };
+  const rotation = new KeyRotation(d.store, keys, d.clock);
+  return { secrets, keys, rotation, certificates: new CertificateService(d.store, d.clock, keys, secrets, d.ca) };
 }

@@ -105,3 +105,23 @@ export interface VaultObjectRepo {
   /** Removes a deleted object and all its versions. Two statements: call inside `tx`. */
   purge(vaultId: string, name: string): Promise<boolean>;
 }
+
+/** A key's rotation policy: `policy` is its JSON text (the service owns its shape). */
+export interface KeyRotationPolicyRecord {
+  vaultId: string;
+  name: string;
+  policy: string;
+  /** Whether the policy has a Rotate action: housekeeping lists only these. */
+  autoRotate: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface KeyRotationPolicyRepo {
+  /** Inserts or replaces the key's policy (createdAt kept on replace). */
+  put(p: KeyRotationPolicyRecord): Promise<void>;
+  get(vaultId: string, name: string): Promise<KeyRotationPolicyRecord | undefined>;
+  delete(vaultId: string, name: string): Promise<boolean>;
+  /** Policies with a Rotate action, ordered by vault then lower-cased name, after `after` when given. */
+  listAutoRotate(limit: number, after?: { vaultId: string; name: string }): Promise<KeyRotationPolicyRecord[]>;
+}

@@ -33,7 +33,7 @@ import type { BlobRepo, StorageAccountRepo } from './storage.js';
 import type { DataLakeRepo } from './datalake.js';
 import type { QueueRepo } from './queues.js';
 import type { TableRepo } from './tables.js';
-import type { KeyVaultRepo, KeyVaultSecretRepo, VaultObjectRepo } from './key-vault.js';
+import type { KeyRotationPolicyRepo, KeyVaultRepo, KeyVaultSecretRepo, VaultObjectRepo } from './key-vault.js';
 import type { ContainerRegistryRepo } from './registry.js';
 import type { AgentAssertionJtiRepo } from './agent-assertion-jti-repo.js';
 import type { ChangeBus, ChangePublisher } from './changes.js';
@@ -77,6 +77,7 @@ export interface Store {
   readonly keyVaultSecrets: KeyVaultSecretRepo;
   readonly keyVaultKeys: VaultObjectRepo;
   readonly keyVaultCertificates: VaultObjectRepo;
+  readonly keyRotationPolicies: KeyRotationPolicyRepo;
   readonly containerRegistries: ContainerRegistryRepo;
   readonly loginCodes: LoginCodeRepo;
   readonly agentAssertionJtis: AgentAssertionJtiRepo;

@@ -1,6 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -8,6 +12,7 @@ import { forEachStore } from '../helpers/postgres.js';
 import { runLineClient, type Answer } from '../helpers/line-client.js';
 import { assignRole, removeRole, vaultWithVm, type VaultWithVm } from '../helpers/key-vault-client.js';
 import { BuiltinRoleIds } from '../../src/server/rbac/builtin-roles.js';
+import { x509 } from '../../src/server/pki/x509.js';
 
 const CLIENT = fileURLToPath(new URL('./clients/key-vault-certificates.client.js', import.meta.url));
 const CERTIFICATES_OFFICER = BuiltinRoleIds.keyVaultCertificatesOfficer;
@@ -67,8 +72,170 @@ await forEachStore((storeName, storeSpec) => {
         await c.close();
       }
     });
+
+    it('imports PFX and PEM, and merges an issuer Unknown CSR signed elsewhere; key and secret come with them', async () => {
+      const roles = [await assign(CERTIFICATES_OFFICER), await assign(CERTIFICATE_USER)];
+      const c = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
+      try {
+        await imports(c.call);
+        await merged(c.call);
+      } finally {
+        await c.close();
+        for (const id of roles) assert.equal((await t.arm('DELETE', `${id}?api-version=2022-04-01`)).status, 200);
+      }
+    });
   });
 });
+
+/** Key and certificates made with Debian's openssl, as a user brings them. */
+function opensslFiles(): { pfx: Buffer; pem: string; leaf: string; ca: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'openmi-import-'));
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  try {
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'k.pem',
+      '-out',
+      'c.pem',
+      '-subj',
+      '/CN=pfx.example',
+      '-days',
+      '30',
+    );
+    run('pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'a.pfx', '-passout', 'pass:s3cret');
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-subj',
+      '/CN=Import CA',
+      '-days',
+      '30',
+    );
+    run(
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'l.key',
+      '-out',
+      'l.csr',
+      '-subj',
+      '/CN=pem.example',
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'l.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'l.pem',
+      '-days',
+      '30',
+    );
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    const pem = read('l.key') + read('l.pem') + read('ca.pem');
+    return { pfx: readFileSync(join(dir, 'a.pfx')), pem, leaf: read('l.pem'), ca: read('ca.pem') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function imports(call: Call): Promise<void> {
+  const f = opensslFiles();
+  const wrong = await call({ op: 'importCert', name: 'imp-pfx', file: f.pfx.toString('base64'), password: 'nope' });
+  assert.equal(wrong.statusCode, 400, JSON.stringify(wrong));
+  const pfx = await ok(call({ op: 'importCert', name: 'imp-pfx', file: f.pfx.toString('base64'), password: 's3cret' }));
+  assert.equal(pfx.enabled, true);
+  assert.equal(pfx.issuer, 'Unknown');
+  assert.equal(certOf(pfx).subject, 'CN=pfx.example');
+  const got = await ok(call({ op: 'get', name: 'imp-pfx' }));
+  assert.deepEqual([got.version, got.cer, got.keyId, got.secretId], [pfx.version, pfx.cer, pfx.keyId, pfx.secretId]);
+  const secret = await ok(call({ op: 'secret', name: 'imp-pfx' }));
+  assert.equal(secret.contentType, 'application/x-pkcs12');
+  assert.doesNotThrow(() => createSecureContext({ pfx: Buffer.from(secret.value, 'base64') }));
+  const key = await ok(call({ op: 'key', name: 'imp-pfx' }));
+  assert.equal(key.n, (certOf(pfx).publicKey.export({ format: 'jwk' }) as { n: string }).n);
+
+  const pem = await ok(
+    call({ op: 'importCert', name: 'imp-pem', file: Buffer.from(f.pem).toString('base64'), pem: true }),
+  );
+  assert.equal(certOf(pem).fingerprint256, new X509Certificate(f.leaf).fingerprint256, 'the leaf, not the CA');
+  const pemSecret = await ok(call({ op: 'secret', name: 'imp-pem' }));
+  assert.equal(pemSecret.contentType, 'application/x-pem-file');
+  assert.equal(
+    spki(createPrivateKey(pemSecret.value)),
+    spki(certOf(pem).publicKey),
+    'the secret holds the private key',
+  );
+  assert.equal(pemSecret.value.match(/BEGIN CERTIFICATE/g).length, 2, 'and the chain');
+  assert.ok(pemSecret.value.includes(f.ca.trim().split('\n')[1]));
+}
+
+/** Issuer Unknown: a CSR the test signs with its own CA, merged back; the version is then enabled with its secret. */
+async function merged(call: Call): Promise<void> {
+  const policy = { issuerName: 'Unknown', subject: 'CN=merged.example', keyType: 'EC', keyCurveName: 'P-256' };
+  const begun = await ok(call({ op: 'beginUnknown', name: 'merged', policy }));
+  assert.equal(begun.status, 'inProgress');
+  const csr = new x509.Pkcs10CertificateRequest(Buffer.from(begun.csr, 'base64'));
+  assert.ok(await csr.verify(), 'the CSR is signed with its key');
+  assert.equal(csr.subject, 'CN=merged.example');
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const caKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const now = Date.now();
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Merge Test CA',
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    keys: caKeys,
+    signingAlgorithm: alg,
+  });
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: csr.subject,
+    issuer: ca.subject,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    publicKey: csr.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: alg,
+  });
+  const der = (c: x509.X509Certificate) => Buffer.from(c.rawData).toString('base64');
+  const stranger = await call({ op: 'merge', name: 'merged', x5c: [der(ca)] });
+  assert.equal(stranger.statusCode, 400, 'a certificate of another key is refused');
+  const done = await ok(call({ op: 'merge', name: 'merged', x5c: [der(leaf), der(ca)] }));
+  assert.equal(done.enabled, true);
+  assert.equal(done.cer, der(leaf));
+  assert.equal(await ok(call({ op: 'operation', name: 'merged' })), 'completed');
+  const secret = await ok(call({ op: 'secret', name: 'merged' }));
+  assert.equal(secret.contentType, 'application/x-pkcs12');
+  assert.doesNotThrow(() => createSecureContext({ pfx: Buffer.from(secret.value, 'base64') }));
+  const again = await call({ op: 'merge', name: 'merged', x5c: [der(leaf)] });
+  assert.equal(again.statusCode, 404, 'nothing is pending any more');
+}
 
 /** A self-signed certificate, its PEM secret holding the matching private key, and its key. */
 async function selfSigned(call: Call): Promise<void> {

@@ -64,6 +64,58 @@ await forEachStore((storeName, storeSpec) => {
       }
     });
 
+    it('rotation policies: default, set, refused when invalid; Rotate Key applies expiryTime', async () => {
+      const c = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
+      const officer = await assign(BuiltinRoleIds.keyVaultCryptoOfficer);
+      try {
+        await ok(c.call({ op: 'create', name: 'rot1', kty: 'EC', crv: 'P-256' }));
+        const initial = await ok(c.call({ op: 'getPolicy', name: 'rot1' }));
+        assert.match(initial.id, /\/keys\/rot1\/rotationpolicy$/);
+        assert.deepEqual(initial.actions, [{ action: 'Notify', timeBeforeExpiry: 'P30D' }]);
+        const policy = {
+          expiresIn: 'P90D',
+          lifetimeActions: [
+            { action: 'Rotate', timeAfterCreate: 'P30D' },
+            { action: 'Notify', timeBeforeExpiry: 'P7D' },
+          ],
+        };
+        const set = await ok(c.call({ op: 'setPolicy', name: 'rot1', policy }));
+        assert.equal(set.expiresIn, 'P90D');
+        assert.ok(set.updated, JSON.stringify(set));
+        const got = await ok(c.call({ op: 'getPolicy', name: 'rot1' }));
+        assert.deepEqual(got.actions, [
+          { action: 'Rotate', timeAfterCreate: 'P30D' },
+          { action: 'Notify', timeBeforeExpiry: 'P7D' },
+        ]);
+        const bad = await c.call({
+          op: 'setPolicy',
+          name: 'rot1',
+          policy: { lifetimeActions: [{ action: 'Rotate', timeAfterCreate: 'P1D' }] },
+        });
+        assert.equal(bad.statusCode, 400, JSON.stringify(bad));
+        const missing = await c.call({ op: 'getPolicy', name: 'nokey' });
+        assert.equal(missing.statusCode, 404, JSON.stringify(missing));
+        const before = Date.now();
+        await ok(c.call({ op: 'rotate', name: 'rot1' }));
+        const expires = Date.parse(await ok(c.call({ op: 'expiresOn', name: 'rot1' })));
+        const DAY = 86_400_000;
+        assert.ok(expires >= before + 90 * DAY - 2000 && expires <= Date.now() + 90 * DAY, String(expires));
+      } finally {
+        await removeRole(t, officer);
+        await c.close();
+      }
+      const user = await assign(BuiltinRoleIds.keyVaultCryptoUser);
+      const c2 = runLineClient(CLIENT, t.dataDir, vmId, vault.properties.vaultUri);
+      try {
+        const denied = await c2.call({ op: 'getPolicy', name: 'rot1' });
+        assert.equal(denied.statusCode, 403, JSON.stringify(denied));
+        assert.match(denied.message!, /keyrotationpolicies\/read/);
+      } finally {
+        await removeRole(t, user);
+        await c2.close();
+      }
+    });
+
     it('keeps private keys sealed in the store', async () => {
       const d = Buffer.from(importedJwk['d']!, 'base64url');
       const needles = [importedJwk['d']!, d.toString('base64'), d.toString('hex'), importedDer.toString('base64')];

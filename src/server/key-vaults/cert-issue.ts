@@ -40,9 +40,11 @@ export function normalizePolicy(raw: unknown, previous?: CertPolicy): CertPolicy
   if (contentType !== PEM && contentType !== PKCS12) throw bad(`The content type '${contentType}' is not supported.`);
   const subject = xp['subject'];
   if (typeof subject !== 'string' || !subject) throw bad("The policy's x509_props.subject is required.");
-  const issuer = String(p['issuer']?.['name'] ?? previous?.issuer.name ?? 'Self');
-  if (issuer !== 'Self' && issuer.toLowerCase() !== 'openmi')
-    throw bad(`The issuer '${issuer}' is not available: use Self, or openmi for the installation's CA.`);
+  let issuer = String(p['issuer']?.['name'] ?? previous?.issuer.name ?? 'Self');
+  // `Unknown`: Key Vault makes the key and a CSR; the user has it signed and merges the result.
+  if (issuer.toLowerCase() === 'unknown') issuer = 'Unknown';
+  if (issuer !== 'Self' && issuer !== 'Unknown' && issuer.toLowerCase() !== 'openmi')
+    throw bad(`The issuer '${issuer}' is not available: use Self, Unknown, or openmi for the installation's CA.`);
   return {
     key_props: {
       kty,
@@ -129,6 +131,20 @@ export async function issueCertificate(
     signingAlgorithm: alg,
   });
   return Buffer.from(cert.rawData);
+}
+
+/** The PKCS#10 request of an issuer `Unknown` certificate, signed with its key. Returns DER. */
+export async function certificateRequest(priv: JsonWebKey, policy: CertPolicy): Promise<Buffer> {
+  const alg = algorithmOf(priv);
+  const imported = (k: object, use: 'sign' | 'verify') =>
+    webcrypto.subtle.importKey('jwk', k as webcrypto.JsonWebKey, alg, true, [use]);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: subjectOf(policy.x509_props.subject),
+    keys: { publicKey: await imported(publicPart(priv), 'verify'), privateKey: await imported(priv, 'sign') },
+    signingAlgorithm: alg,
+    extensions: extensions(policy, false),
+  });
+  return Buffer.from(csr.rawData);
 }
 
 /** The private key as PKCS#8 DER, for the certificate's secret. */

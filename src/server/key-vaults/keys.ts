@@ -106,12 +106,16 @@ export class KeyService {
     });
   }
 
-  /** A new version with the same type, size or curve, operations and tags as the latest one. */
-  async rotate(v: KeyVaultRecord, name: string): Promise<KeyVersion> {
+  /**
+   * A new version with the same type, size or curve, operations and tags as the latest one;
+   * `expires` (ms) comes from the rotation policy's expiryTime when it has one (key-rotation.ts).
+   */
+  async rotate(v: KeyVaultRecord, name: string, expires?: number): Promise<KeyVersion> {
     const { doc } = await this.objects.get(v, name);
     const size = doc.jwk.n ? Buffer.from(doc.jwk.n, 'base64url').length * 8 : undefined;
     const jwk = generateKey(doc.jwk.kty, size, doc.jwk.crv);
-    return this.store(v, name, doc.kty, jwk, { key_ops: doc.keyOps, tags: doc.tags });
+    const attributes = expires === undefined ? undefined : { exp: Math.floor(expires / 1000) };
+    return this.store(v, name, doc.kty, jwk, { key_ops: doc.keyOps, tags: doc.tags, attributes });
   }
 
   /** Used by certificates for their backing key, whose material they generate. */
@@ -211,6 +215,11 @@ export class KeyService {
         `Operation ${OP_NAME[op]} is not permitted on this key.`,
         'KeyOperationForbidden',
       );
+  }
+
+  /** For a certificate's merge, which builds its secret from the key made at create (certificates.ts). */
+  privateJwk(rec: KeyVersion): JsonWebKey {
+    return this.privateOf(rec);
   }
 
   private privateOf(rec: KeyVersion): JsonWebKey {

@@ -40,9 +40,10 @@ const X509_CERT = '1.2.840.113549.1.9.22.1';
 /** ContentInfo of type data wrapping `inner` (the unencrypted form of RFC 7292 section 4.1). */
 const dataInfo = (inner: Buffer) => seq(oid(DATA), explicit0(octets(inner)));
 
-export function pkcs12(pkcs8: Buffer, certDer: Buffer): Buffer {
+/** `chain`: the issuers of an imported certificate, kept after it as Key Vault keeps them. */
+export function pkcs12(pkcs8: Buffer, certDer: Buffer, chain: Buffer[] = []): Buffer {
   const keyBag = seq(oid(KEY_BAG), explicit0(pkcs8));
-  const certBag = seq(oid(CERT_BAG), explicit0(seq(oid(X509_CERT), explicit0(octets(certDer)))));
-  const authSafe = seq(dataInfo(seq(keyBag)), dataInfo(seq(certBag)));
+  const certBag = (der: Buffer) => seq(oid(CERT_BAG), explicit0(seq(oid(X509_CERT), explicit0(octets(der)))));
+  const authSafe = seq(dataInfo(seq(keyBag)), dataInfo(seq(...[certDer, ...chain].map(certBag))));
   return seq(tlv(0x02, Buffer.from([3])), dataInfo(authSafe));
 }

@@ -20,6 +20,7 @@ import { migration as postgres0017 } from './postgres/0017-queues.js';
 import { migration as postgres0018 } from './postgres/0018-tables.js';
 import { migration as postgres0019 } from './postgres/0019-key-vault-keys.js';
 import { migration as postgres0020 } from './postgres/0020-container-registries.js';
+import { migration as postgres0021 } from './postgres/0021-key-rotation-policies.js';
 import { migration as sqlite0001 } from './sqlite/0001-init.js';
 import { migration as sqlite0002 } from './sqlite/0002-identities.js';
 import { migration as sqlite0003 } from './sqlite/0003-agents.js';
@@ -40,6 +41,7 @@ import { migration as sqlite0017 } from './sqlite/0017-queues.js';
 import { migration as sqlite0018 } from './sqlite/0018-tables.js';
 import { migration as sqlite0019 } from './sqlite/0019-key-vault-keys.js';
 import { migration as sqlite0020 } from './sqlite/0020-container-registries.js';
+import { migration as sqlite0021 } from './sqlite/0021-key-rotation-policies.js';
 
 export type { Migration } from './migration.js';
 
@@ -65,6 +67,7 @@ export const sqliteMigrations: readonly Migration[] = checkOrder([
   sqlite0018,
   sqlite0019,
   sqlite0020,
+  sqlite0021,
 ]);
 export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0001,
@@ -87,4 +90,5 @@ export const postgresMigrations: readonly Migration[] = checkOrder([
   postgres0018,
   postgres0019,
   postgres0020,
+  postgres0021,
 ]);

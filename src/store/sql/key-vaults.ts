@@ -94,6 +94,7 @@ export class SqlKeyVaultRepo implements KeyVaultRepo {
       await this.db.run(`DELETE FROM key_vault_${kind} WHERE vault_key = $1`, [key]);
       await this.db.run(`DELETE FROM key_vault_deleted_${kind} WHERE vault_key = $1`, [key]);
     }
+    await this.db.run('DELETE FROM key_vault_key_policies WHERE vault_key = $1', [key]);
     const { changes } = await this.db.run('DELETE FROM key_vaults WHERE id_key = $1', [key]);
     return changes === 1;
   }

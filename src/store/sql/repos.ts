@@ -23,6 +23,7 @@ import { SqlBlobRepo } from './blobs.js';
 import { SqlDataLakeRepo } from './datalake.js';
 import { SqlQueueRepo } from './queues.js';
 import { SqlTableRepo } from './tables.js';
+import { SqlKeyRotationPolicyRepo } from './key-rotation-policies.js';
 import { SqlStorageAccountRepo } from './storage-accounts.js';
 import { SqlKeyVaultRepo } from './key-vaults.js';
 import { SqlContainerRegistryRepo } from './container-registries.js';
@@ -64,6 +65,7 @@ export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTim
     keyVaultSecrets: new SqlKeyVaultSecretRepo(db),
     keyVaultKeys: new SqlVaultObjectRepo(db, 'keys'),
     keyVaultCertificates: new SqlVaultObjectRepo(db, 'certificates'),
+    keyRotationPolicies: new SqlKeyRotationPolicyRepo(db),
     containerRegistries: new SqlContainerRegistryRepo(db),
     loginCodes: new SqlLoginCodeRepo(db),
     agentAssertionJtis: new SqlAgentAssertionJtiRepo(db),

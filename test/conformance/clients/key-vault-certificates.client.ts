@@ -15,7 +15,19 @@ const client = new CertificateClient(process.argv[2]!, credential);
 const keys = new KeyClient(process.argv[2]!, credential);
 const secrets = new SecretClient(process.argv[2]!, credential);
 
-type Cmd = { op: string; name?: string; version?: string; policy?: CertificatePolicy; tags?: Record<string, string> };
+type Cmd = {
+  op: string;
+  name?: string;
+  version?: string;
+  policy?: CertificatePolicy;
+  tags?: Record<string, string>;
+  /** importCert: the file's bytes in base64, its password, and whether it is PEM. */
+  file?: string;
+  password?: string;
+  pem?: boolean;
+  /** merge: base64 DER of the signed certificate and its chain. */
+  x5c?: string[];
+};
 
 const summary = (c: KeyVaultCertificate) => ({
   name: c.name,
@@ -35,6 +47,26 @@ const ops: Record<string, (c: Cmd) => Promise<unknown>> = {
       ...summary(done),
       status: (await client.getCertificateOperation(c.name!)).getOperationState().certificateOperation?.status,
     };
+  },
+  importCert: async (c) => {
+    const bytes = Buffer.from(c.file!, 'base64');
+    const cert = await client.importCertificate(c.name!, bytes, {
+      ...(c.password === undefined ? {} : { password: c.password }),
+      ...(c.pem ? { policy: { contentType: 'application/x-pem-file' as const, issuerName: 'Unknown' } } : {}),
+    });
+    return { ...summary(cert), enabled: cert.properties.enabled, issuer: cert.policy?.issuerName };
+  },
+  beginUnknown: async (c) => {
+    await client.beginCreateCertificate(c.name!, c.policy!, POLL);
+    const op = (await client.getCertificateOperation(c.name!)).getOperationState().certificateOperation;
+    return { status: op?.status, csr: Buffer.from(op?.csr ?? []).toString('base64') };
+  },
+  merge: async (c) => {
+    const cert = await client.mergeCertificate(
+      c.name!,
+      (c.x5c ?? []).map((b) => Buffer.from(b, 'base64')),
+    );
+    return { ...summary(cert), enabled: cert.properties.enabled };
   },
   get: async (c) =>
     summary(c.version ? await client.getCertificateVersion(c.name!, c.version) : await client.getCertificate(c.name!)),

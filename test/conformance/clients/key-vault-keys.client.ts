@@ -6,7 +6,13 @@
  */
 import { createInterface } from 'node:readline';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { CryptographyClient, KeyClient, type JsonWebKey, type KeyVaultKey } from '@azure/keyvault-keys';
+import {
+  CryptographyClient,
+  KeyClient,
+  type JsonWebKey,
+  type KeyRotationPolicyProperties,
+  type KeyVaultKey,
+} from '@azure/keyvault-keys';
 
 const credential = new ManagedIdentityCredential();
 const client = new KeyClient(process.argv[2]!, credential);
@@ -23,6 +29,7 @@ type Cmd = {
   alg?: string;
   data?: string;
   sig?: string;
+  policy?: object;
 };
 
 const b64 = (u: Uint8Array | undefined): string | undefined => (u ? Buffer.from(u).toString('base64url') : undefined);
@@ -84,6 +91,15 @@ const keyOps: Record<string, (c: Cmd) => Promise<unknown>> = {
   },
   update: async (c) => (await client.updateKeyProperties(c.name!, c.version!, { tags: c.tags ?? {} })).properties.tags,
   rotate: async (c) => summary(await client.rotateKey(c.name!)),
+  expiresOn: async (c) => (await client.getKey(c.name!)).properties.expiresOn?.toISOString() ?? null,
+  getPolicy: async (c) => {
+    const p = await client.getKeyRotationPolicy(c.name!);
+    return { id: p.id, expiresIn: p.expiresIn, actions: p.lifetimeActions, created: p.createdOn?.toISOString() };
+  },
+  setPolicy: async (c) => {
+    const p = await client.updateKeyRotationPolicy(c.name!, c.policy as KeyRotationPolicyProperties);
+    return { expiresIn: p.expiresIn, actions: p.lifetimeActions, updated: p.updatedOn?.toISOString() };
+  },
   delete: async (c) =>
     (await (await client.beginDeleteKey(c.name!, { intervalInMs: 50 })).pollUntilDone()).properties.recoveryId,
   getDeleted: async (c) => (await client.getDeletedKey(c.name!)).name,

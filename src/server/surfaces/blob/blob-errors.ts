@@ -22,6 +22,8 @@ export const STORAGE_ERROR_STATUS = {
   InvalidInput: 400,
   MissingRequiredHeader: 400,
   PropertiesNeedValue: 400,
+  CommandsInBatchActOnDifferentPartitions: 400,
+  InvalidDuplicateRow: 400,
   NoAuthenticationInformation: 401,
   InvalidAuthenticationInfo: 401,
   AuthenticationFailed: 403,

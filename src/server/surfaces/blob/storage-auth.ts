@@ -84,10 +84,18 @@ export async function authenticateStorage(
       `Authentication scheme Bearer is not supported in version '${version}'.`,
     );
   const caller = await d.bearer.authenticate(authorization);
-  for (const anyOf of [check.actions, check.andActions ?? []]) {
-    if (anyOf.length > 0) await authorizeAny(d, caller.principalId, anyOf, check);
-  }
+  await authorizeStorage(d, caller.principalId, check);
   return caller.principalId;
+}
+
+/**
+ * RBAC for a bearer caller already authenticated: one of `actions`, and one of `andActions` when
+ * given. The table service's entity group transactions check each operation of the batch with it.
+ */
+export async function authorizeStorage(d: StorageAuthDeps, principalId: string, check: StorageCheck): Promise<void> {
+  for (const anyOf of [check.actions, check.andActions ?? []]) {
+    if (anyOf.length > 0) await authorizeAny(d, principalId, anyOf, check);
+  }
 }
 
 async function authorizeAny(d: StorageAuthDeps, principalId: string, anyOf: readonly string[], c: StorageCheck) {

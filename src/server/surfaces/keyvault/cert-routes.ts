@@ -1,3 +1,4 @@
+import type { ImportInput } from '../../key-vaults/cert-import.js';
 import type { CertInput, CertVersion } from '../../key-vaults/certificates.js';
 import { certBundle, certItem, certOperation, deletedCert, policyWire } from './cert-wire.js';
 import { listPage, vaultOp, type Call, type VaultOperation } from './operation.js';
@@ -35,6 +36,15 @@ function certRoutes(c: Call, method: string, name: string, rest: string[]): Vaul
       'create/action',
       scope,
       async (b) => ({ status: 202, body: certOperation(origin, await certificates.create(v, name, b as CertInput)) }),
+      true,
+    );
+  if (method === 'POST' && rest[0] === 'import' && rest.length === 1)
+    return op('import/action', scope, (b) => bundle(certificates.import(v, name, b as CertInput & ImportInput)), true);
+  if (method === 'POST' && rest[0] === 'pending' && rest[1] === 'merge' && rest.length === 2)
+    return op(
+      'create/action',
+      scope,
+      async (b) => ({ status: 201, body: certBundle(origin, await certificates.merge(v, name, b)) }),
       true,
     );
   if (method === 'GET' && rest[0] === 'pending' && rest.length === 1)

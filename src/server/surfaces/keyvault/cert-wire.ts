@@ -49,7 +49,10 @@ export function certOperation(origin: string, r: CertVersion) {
     id: `${origin}/certificates/${r.name}/pending`,
     issuer: { name: r.doc.policy.issuer.name },
     cancellation_requested: false,
-    status: 'completed',
+    // Issuer `Unknown` waits for merge with its CSR; every other issuer has finished by now.
+    ...(r.doc.csr === undefined
+      ? { status: 'completed' }
+      : { status: 'inProgress', status_details: 'Pending certificate created. Please merge it.', csr: r.doc.csr }),
     target: `${origin}/certificates/${r.name}`,
     request_id: r.version,
   };

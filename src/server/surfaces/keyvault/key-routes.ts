@@ -1,8 +1,15 @@
 import { KEY_OPERATIONS, type KeyInput, type KeyOperation, type KeyOperationInput } from '../../key-vaults/keys.js';
-import { deletedKey, keyBundle, keyItem, keyResult } from './key-wire.js';
+import { deletedKey, keyBundle, keyItem, keyResult, rotationPolicy } from './key-wire.js';
 import { listPage, vaultOp, type Call, type VaultOperation } from './operation.js';
 
 const op = vaultOp('keys');
+/** Azure's own data actions for policies: `Microsoft.KeyVault/vaults/keyrotationpolicies/{read,write}`. */
+const policyOp = (action: 'read' | 'write', scope: string, run: VaultOperation['run']): VaultOperation => ({
+  dataAction: `Microsoft.KeyVault/vaults/keyrotationpolicies/${action}`,
+  scope,
+  needsBody: action === 'write',
+  run,
+});
 /** The data action of each cryptographic operation (Key Vault Crypto User's list). */
 const OP_ACTION: Record<KeyOperation, string> = {
   sign: 'sign/action',
@@ -44,7 +51,12 @@ function writeRoutes(c: Call, method: string, name: string, rest: string[]): Vau
   if (method === 'POST' && rest[0] === 'backup' && rest.length === 1)
     return op('backup/action', scope, async () => ({ status: 200, body: { value: await keys.backup(v, name) } }));
   if (method === 'POST' && rest[0] === 'rotate' && rest.length === 1)
-    return op('rotate/action', scope, () => bundle(keys.rotate(v, name)));
+    return op('rotate/action', scope, () => bundle(c.rotation.rotate(v, name)));
+  if (method === 'PUT' && rest[0] === 'rotationpolicy' && rest.length === 1)
+    return policyOp('write', scope, async (b) => ({
+      status: 200,
+      body: rotationPolicy(origin, name, await c.rotation.putPolicy(v, name, b)),
+    }));
   if (method === 'PATCH' && rest.length <= 1)
     return op('update/action', scope, (b) => bundle(keys.update(v, name, rest[0], b as KeyInput)), true);
   if (method === 'DELETE' && rest.length === 0)
@@ -65,6 +77,11 @@ function readRoutes(c: Call, method: string, name: string, rest: string[]): Vaul
       status: 200,
       body: listPage((await keys.objects.versions(v, name)).map((r) => keyItem(origin, r, true))),
     }));
+  if (rest[0] === 'rotationpolicy' && rest.length === 1)
+    return policyOp('read', scope, async () => ({
+      status: 200,
+      body: rotationPolicy(origin, name, await c.rotation.getPolicy(v, name)),
+    }));
   if (rest.length <= 1)
     return op('read', scope, async () => ({
       status: 200,
@@ -82,7 +99,11 @@ function deletedRoutes(c: Call, method: string, name: string, rest: string[]): V
       return { status: 200, body: deletedKey(origin, latest, deleted, false) };
     });
   if (method === 'DELETE' && rest.length === 0)
-    return op('purge/action', scope, async () => (await keys.objects.purge(v, name), { status: 204 }));
+    return op('purge/action', scope, async () => {
+      await keys.objects.purge(v, name);
+      await c.rotation.forget(v, name);
+      return { status: 204 };
+    });
   if (method === 'POST' && rest.length === 1 && rest[0] === 'recover')
     return op('recover/action', scope, async () => ({
       status: 200,

@@ -1,6 +1,7 @@
 import type { DeletedVaultObject } from '../../../store/key-vault.js';
 import type { ObjectAttributes } from '../../key-vaults/objects.js';
 import type { KeyVersion } from '../../key-vaults/keys.js';
+import type { PolicyView } from '../../key-vaults/key-rotation.js';
 import { RECOVERABLE_DAYS } from '../../key-vaults/soft-delete.js';
 
 /** Times on the wire are integer Unix seconds (docs/wire/key-vault.md). */
@@ -50,3 +51,16 @@ export function deletedKey(origin: string, r: KeyVersion, d: DeletedVaultObject,
 
 export const keyResult = (origin: string, name: string, version: string, value: string | boolean) =>
   typeof value === 'boolean' ? { value } : { kid: `${origin}/keys/${name}/${version}`, value };
+
+/** A key's rotation policy (https://learn.microsoft.com/rest/api/keyvault/keys/get-key-rotation-policy). */
+export function rotationPolicy(origin: string, name: string, p: PolicyView) {
+  return {
+    id: `${origin}/keys/${name}/rotationpolicy`,
+    lifetimeActions: p.lifetimeActions,
+    attributes: {
+      ...p.attributes,
+      ...(p.createdAt === undefined ? {} : { created: secs(p.createdAt) }),
+      ...(p.updatedAt === undefined ? {} : { updated: secs(p.updatedAt) }),
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import type { KeyVaultRecord } from '../../../store/key-vault.js';
 import type { CertificateService } from '../../key-vaults/certificates.js';
 import type { KeyService } from '../../key-vaults/keys.js';
+import type { KeyRotation } from '../../key-vaults/key-rotation.js';
 import type { SecretService } from '../../key-vaults/secrets.js';
 
 /** A request body: a JSON object, each route reads the members it knows. */
@@ -20,6 +21,7 @@ export interface Call {
   origin: string;
   secrets: SecretService;
   keys: KeyService;
+  rotation: KeyRotation;
   certificates: CertificateService;
 }
 

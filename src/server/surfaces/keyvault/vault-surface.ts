@@ -9,6 +9,7 @@ import { vaultOperation } from './routes.js';
 import { AZURE_VAULT_SUFFIX, labelUnder } from '../../../wire/azure-hosts.js';
 import type { SecretService } from '../../key-vaults/secrets.js';
 import type { KeyService } from '../../key-vaults/keys.js';
+import type { KeyRotation } from '../../key-vaults/key-rotation.js';
 import type { CertificateService } from '../../key-vaults/certificates.js';
 import type { VaultBody } from './operation.js';
 
@@ -17,6 +18,7 @@ export interface VaultSurfaceDeps {
   auth: DataPlaneAuthenticator;
   secrets: SecretService;
   keys: KeyService;
+  rotation: KeyRotation;
   certificates: CertificateService;
   /** e.g. `openmi.localhost`: vaults answer on `{name}.vault.{zone}`. */
   zone: string;
@@ -86,7 +88,14 @@ export class VaultSurface implements Surface {
     if (!vault) throw new KeyVaultError('VaultNotFound', `Vault '${name}' does not exist.`);
     const origin = `https://${ctx.req.headers.host}`;
     const operation = vaultOperation(
-      { vault, origin, secrets: this.d.secrets, keys: this.d.keys, certificates: this.d.certificates },
+      {
+        vault,
+        origin,
+        secrets: this.d.secrets,
+        keys: this.d.keys,
+        rotation: this.d.rotation,
+        certificates: this.d.certificates,
+      },
       ctx.method,
       ctx.segments,
     );

@@ -6,7 +6,8 @@ import { isDomainError } from '../../../kernel/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { EntityKey, EntityRecord } from '../../../store/tables.js';
 import { StorageError, versionOf } from '../blob/blob-errors.js';
-import { entityJson, entityOf, type MetadataLevel } from './entity-values.js';
+import { entityJson, type MetadataLevel } from './entity-values.js';
+import { deleteEntity, insertEntity, notFound, recordOf, writeEntity } from './entity-writes.js';
 import type { TableOperation } from './table-operations.js';
 import { checkKeyRange } from './table-sas.js';
 import { TABLE_NAME } from '../../storage-accounts/account-children.js';
@@ -34,9 +35,6 @@ const ifMatch = (t: TableTarget): string | undefined => {
   const v = t.ctx.req.headers['if-match'];
   return typeof v === 'string' ? v : undefined;
 };
-const notFound = () => new StorageError('ResourceNotFound', 'The specified resource does not exist.');
-const conditionFailed = () =>
-  new StorageError('UpdateConditionNotSatisfied', 'The update condition specified in the request was not satisfied.');
 
 export class TableHandlers {
   constructor(
@@ -77,13 +75,6 @@ export class TableHandlers {
     }
   }
 
-  /** Azure's form, `W/"datetime'…'"`, with sub-millisecond digits drawn at random so two writes never share one. */
-  private etag(now: number): string {
-    const digits = String(this.random.bytes(2).readUInt16BE() % 10000).padStart(4, '0');
-    const iso = new Date(now).toISOString().replace('Z', `${digits}Z`);
-    return `W/"datetime'${encodeURIComponent(iso)}'"`;
-  }
-
   private async table(t: TableTarget): Promise<string> {
     const table = await this.store.tables.getTable(t.account, t.op.table!);
     if (!table) throw new StorageError('TableNotFound', 'The table specified does not exist.');
@@ -120,33 +111,15 @@ export class TableHandlers {
   }
 
   private async bodyEntity(t: TableTarget, table: string): Promise<EntityRecord> {
-    const e = entityOf(await this.json(t));
-    const key = t.op.key ?? e;
-    if (key.partitionKey === undefined || key.rowKey === undefined)
-      throw new StorageError('PropertiesNeedValue', 'The values are not specified for all properties in the entity.');
-    const now = this.clock.now();
-    return {
-      account: t.account,
-      table,
-      partitionKey: key.partitionKey,
-      rowKey: key.rowKey,
-      properties: e.properties,
-      etag: this.etag(now),
-      updatedAt: now,
-    };
+    const where = { account: t.account, table, key: t.op.key };
+    return recordOf(where, await this.json(t), this.clock.now(), this.random);
   }
 
   private async InsertEntity(t: TableTarget): Promise<void> {
     const table = await this.table(t);
     const e = await this.bodyEntity(t, table);
     checkKeyRange(t.range, e);
-    try {
-      await this.store.tables.insertEntity(e);
-    } catch (err) {
-      if (isDomainError(err) && err.kind === 'conflict')
-        throw new StorageError('EntityAlreadyExists', 'The specified entity already exists.');
-      throw err;
-    }
+    await insertEntity(this.store.tables, e);
     if (noContent(t)) return this.send(t, 204, { etag: e.etag, 'preference-applied': 'return-no-content' });
     const metadata = { 'odata.metadata': `${t.endpoint}$metadata#${table}/@Element` };
     this.send(t, 201, { etag: e.etag }, { ...metadata, ...entityJson(e, levelOf(t)) });
@@ -177,21 +150,11 @@ export class TableHandlers {
     this.send(t, 200, headers, { 'odata.metadata': `${t.endpoint}$metadata#${table}`, value });
   }
 
-  /** Update and Merge need the entity (412/404 otherwise); the upserts create it. `*` matches any etag. */
+  /** Update and Merge need the entity (entity-writes.ts); the upserts create it. */
   private async write(t: TableTarget, merge: boolean): Promise<void> {
     const table = await this.table(t);
     const e = await this.bodyEntity(t, table);
-    const condition = ifMatch(t);
-    const current = await this.store.tables.getEntity(t.account, table, e);
-    if (condition !== undefined) {
-      if (!current) throw notFound();
-      if (condition !== '*' && condition !== current.etag) throw conditionFailed();
-    }
-    if (merge && current) e.properties = mergeProperties(current.properties, e.properties);
-    if (current) {
-      // Conditional on the etag just read, so a concurrent writer in between makes this one fail.
-      if (!(await this.store.tables.replaceEntity(e, current.etag))) throw conditionFailed();
-    } else await this.store.tables.upsertEntity(e);
+    await writeEntity(this.store.tables, e, merge, ifMatch(t));
     this.send(t, 204, { etag: e.etag });
   }
 
@@ -202,23 +165,7 @@ export class TableHandlers {
 
   private async DeleteEntity(t: TableTarget): Promise<void> {
     const table = await this.table(t);
-    const condition = ifMatch(t);
-    if (condition === undefined)
-      throw new StorageError(
-        'MissingRequiredHeader',
-        'An HTTP header that is mandatory for this request is not specified: If-Match.',
-      );
-    const current = await this.store.tables.getEntity(t.account, table, t.op.key!);
-    if (!current) throw notFound();
-    if (condition !== '*' && condition !== current.etag) throw conditionFailed();
-    if (!(await this.store.tables.deleteEntity(t.account, table, t.op.key!, current.etag))) throw conditionFailed();
+    await deleteEntity(this.store.tables, t.account, table, t.op.key!, ifMatch(t));
     this.send(t, 204, {});
   }
-}
-
-/** Merge keeps the old properties the body does not name; a property's annotation goes with it. */
-function mergeProperties(old: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...old };
-  for (const k of Object.keys(update)) if (!k.includes('@')) delete out[`${k}@odata.type`];
-  return { ...out, ...update };
 }

@@ -7,10 +7,19 @@ import type { StorageAccountService } from '../../storage-accounts/accounts.js';
 import { DataPlaneAuthError } from '../data-plane-auth/data-plane-auth.js';
 import { StorageError, versionOf } from '../blob/blob-errors.js';
 import { authenticateStorage, storageAuthError, type StorageAuthDeps } from '../blob/storage-auth.js';
+import { TableBatch } from './table-batch.js';
 import { TableHandlers } from './table-handlers.js';
 import { classifyTable } from './table-operations.js';
 import { sasKeyRange, tableSasNeed } from './table-sas.js';
 import { verifySas } from '../blob/sas-verify.js';
+
+/** A SAS's permissions and key range would have to hold for every operation of the change set; not built. */
+const noBatchSas = (): never => {
+  throw new StorageError(
+    'AuthenticationFailed',
+    'openmi does not take a SAS on an entity group transaction ($batch): use a bearer token or Shared Key (docs/data-planes.md).',
+  );
+};
 
 export interface TableSurfaceDeps extends StorageAuthDeps {
   store: Store;
@@ -43,10 +52,12 @@ export class TableSurface implements Surface {
   readonly name = 'storage-table';
   private readonly suffix: string;
   private readonly handlers: TableHandlers;
+  private readonly batch: TableBatch;
 
   constructor(private readonly d: TableSurfaceDeps) {
     this.suffix = `.table.${d.zone.toLowerCase()}`;
     this.handlers = new TableHandlers(d.store, d.clock, d.random);
+    this.batch = new TableBatch(d);
   }
 
   matches(ctx: RequestContext): boolean {
@@ -60,16 +71,28 @@ export class TableSurface implements Surface {
     const name = local ?? labelUnder(ctx.hostname, AZURE_TABLE_SUFFIX) ?? '';
     const resolved = await this.d.accounts.resolve(name);
     if (!resolved) throw new StorageError('ResourceNotFound', `The storage account '${name}' does not exist.`);
+    const { record, keys } = resolved;
+    // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
+    const port = local === undefined ? 443 : ctx.req.socket.localPort;
+    const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
+    if (ctx.method === 'POST' && ctx.segments.length === 1 && ctx.segments[0] === '$batch') {
+      // Authenticated here; each operation of the change set is authorized on its own (table-batch.ts).
+      const check = {
+        actions: [],
+        kind: 'dataAction' as const,
+        scope: record.id,
+        tableSharedKeyLite: true,
+        sas: noBatchSas,
+      };
+      const principalId = await authenticateStorage(this.d, ctx, record, keys, check);
+      return this.batch.handle({ ctx, account: record.name, accountId: record.id, endpoint, principalId });
+    }
     const ifMatch = ctx.req.headers['if-match'];
     const op = classifyTable(ctx.method, ctx.segments, typeof ifMatch === 'string' ? { ifMatch } : {});
-    const { record, keys } = resolved;
     const scope = op.table ? `${record.id}/tableServices/default/tables/${op.table}` : record.id;
     const ip = ctx.req.socket.remoteAddress ?? '';
     const sas = () => verifySas(ctx.query, tableSasNeed(op, record.name), record.name, keys, this.d.clock.now(), ip);
     await authenticateStorage(this.d, ctx, record, keys, { ...op, scope, sas, tableSharedKeyLite: true });
-    // Azure's own names are reached on 443 (docs/clients.md#transparent-mode), whatever port openmi listens on.
-    const port = local === undefined ? 443 : ctx.req.socket.localPort;
-    const endpoint = `https://${ctx.hostname}${port && port !== 443 ? `:${port}` : ''}/`;
     await this.handlers.handle({ ctx, op, account: record.name, endpoint, range: sasKeyRange(ctx.query) });
   }
 
