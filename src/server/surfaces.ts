@@ -74,6 +74,8 @@ import { DataPlaneAuthenticator } from './surfaces/data-plane-auth/data-plane-au
 import { RevocationCache } from './surfaces/data-plane-auth/revocation-cache.js';
 import { SecretService } from './key-vaults/secrets.js';
 import type { IssuingCa } from './pki/ca.js';
+import { LeafCertificateService } from './pki/certificate-service.js';
+import { certificateRoutes } from './surfaces/arm/routes/certificates.js';
 import { KeyService } from './key-vaults/keys.js';
 import { CertificateService } from './key-vaults/certificates.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
@@ -153,6 +155,8 @@ function armRoutes(
       sink: { store: d.store, clock: d.clock, recorder },
       maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg),
     }),
+    // Only with a CA: tests that build surfaces without one have no certificates to issue.
+    ...(d.ca ? certificateRoutes(new LeafCertificateService(d.ca, { store: d.store, clock: d.clock, recorder }, d.random)) : []),
     ...agentRoutes({
       agents: new AgentService(d.store, d.clock, recorder),
       joinTokens,
