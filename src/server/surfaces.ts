@@ -156,7 +156,9 @@ function armRoutes(
       maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg),
     }),
     // Only with a CA: tests that build surfaces without one have no certificates to issue.
-    ...(d.ca ? certificateRoutes(new LeafCertificateService(d.ca, { store: d.store, clock: d.clock, recorder }, d.random)) : []),
+    ...(d.ca
+      ? certificateRoutes(new LeafCertificateService(d.ca, { store: d.store, clock: d.clock, recorder }, d.random))
+      : []),
     ...agentRoutes({
       agents: new AgentService(d.store, d.clock, recorder),
       joinTokens,

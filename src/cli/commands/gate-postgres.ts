@@ -94,12 +94,14 @@ export function gatePostgresCommand(): Command {
         const o = cmd.optsWithGlobals<PgGateOptions>();
         if (!o.upstream || !o.resource) throw new CliError('openmi gate postgres needs --upstream and --resource');
         if (!o.tlsCert !== !o.tlsKey) throw new CliError('--tls-cert and --tls-key go together');
-        if (o.tlsCert && o.tlsName) throw new CliError("--tls-name names the certificate from openmi's CA, not --tls-cert");
+        if (o.tlsCert && o.tlsName)
+          throw new CliError("--tls-name names the certificate from openmi's CA, not --tls-cert");
         const { host, port } = listenAddress(o.listen ?? '127.0.0.1:6432');
         // Without --tls-cert the gate gets its certificate from openmi's CA (clients verify with ca.pem).
-        const tls = o.tlsCert && o.tlsKey
-          ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') }
-          : undefined;
+        const tls =
+          o.tlsCert && o.tlsKey
+            ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') }
+            : undefined;
         const { server, audience } = await startPgGate({
           client: createArmClient({ dataDir: o.dataDir }),
           upstream: o.upstream,

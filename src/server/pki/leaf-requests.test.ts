@@ -56,7 +56,8 @@ describe('issueLeafForCsr', () => {
     const csrPem = await csrWith({ names: [{ type: 'dns', value: 'a.test' }] });
     const short = await issueLeafForCsr(ca, { csrPem, validityDays: 1 }, clock, systemRandom);
     assert.equal(short.notAfter.getTime(), clock.now() + DAY_MS);
-    for (const v of [0, 91, 1.5]) await refuses(issueLeafForCsr(ca, { csrPem, validityDays: v }, clock, systemRandom), /validityDays/);
+    for (const v of [0, 91, 1.5])
+      await refuses(issueLeafForCsr(ca, { csrPem, validityDays: v }, clock, systemRandom), /validityDays/);
     const late = new ManualClock(ca.cert.notAfter.getTime() - DAY_MS);
     const capped = await issueLeafForCsr(ca, { csrPem }, late, systemRandom);
     assert.equal(capped.notAfter.getTime(), ca.cert.notAfter.getTime());
@@ -76,7 +77,12 @@ describe('issueLeafForCsr', () => {
   it('refuses a weak key, a CSR whose signature does not hold, and what is not a CSR', async () => {
     const weak = await csrWith({
       names: [{ type: 'dns', value: 'a.test' }],
-      alg: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      alg: {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
     });
     await refuses(issueLeafForCsr(ca, { csrPem: weak }, clock, systemRandom), /RSA of 2048/);
     const good = await csrWith({ names: [{ type: 'dns', value: 'a.test' }] });

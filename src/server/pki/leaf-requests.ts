@@ -68,8 +68,7 @@ function requestedNames(csr: x509.Pkcs10CertificateRequest): { dnsNames: string[
 /** RSA 2048–4096 or ECDSA P-256/P-384: what every TLS client accepts, and nothing weak. */
 function checkKey(key: KeyObject): 'rsa' | 'ec' {
   const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa' && (d.modulusLength ?? 0) >= 2048 && (d.modulusLength ?? 0) <= 4096)
-    return 'rsa';
+  if (key.asymmetricKeyType === 'rsa' && (d.modulusLength ?? 0) >= 2048 && (d.modulusLength ?? 0) <= 4096) return 'rsa';
   if (key.asymmetricKeyType === 'ec' && (d.namedCurve === 'prime256v1' || d.namedCurve === 'secp384r1')) return 'ec';
   throw invalid('The CSR key must be RSA of 2048 to 4096 bits or ECDSA on P-256 or P-384.', { target: 'csr' });
 }
@@ -100,7 +99,12 @@ function validityDays(v: number | undefined): number {
  * Signs a TLS server leaf for a CSR with the installation CA. Only the CSR's key and its DNS/IP
  * names are taken from it; the subject, extensions and lifetime are the CA's choice.
  */
-export async function issueLeafForCsr(ca: IssuingCa, req: LeafRequest, clock: Clock, random: Random): Promise<IssuedLeaf> {
+export async function issueLeafForCsr(
+  ca: IssuingCa,
+  req: LeafRequest,
+  clock: Clock,
+  random: Random,
+): Promise<IssuedLeaf> {
   const days = validityDays(req.validityDays);
   const csr = await parseCsr(req.csrPem);
   const names = requestedNames(csr);
