@@ -20,6 +20,14 @@ export interface ServerPems {
  * TLS stack) reject longer-lived leaves even from a private CA the user trusts.
  */
 const LEAF_VALIDITY_DAYS = 397;
+/**
+ * A certificate policy only the nodes' own TLS leaves carry (a UUID OID, ITU-T X.667: 2.25 + the
+ * decimal of ffe4f7a5-9d86-4f62-a3a5-c70046e93b85). The CA also signs Key Vault certificates and
+ * gates' leaves, whose holders choose subject, key usage and EKUs but not this extension; the
+ * registry's token reader trusts only leaves that carry it (docs/registries.md).
+ */
+export const NODE_LEAF_POLICY = '2.25.340142005485469922594290823468421823365';
+
 /** Re-issue this long before expiry so a restart well ahead of the deadline renews the leaf. */
 export const RENEW_BEFORE_DAYS = 30;
 
@@ -64,6 +72,7 @@ export async function issueServerCert(
       new x509.AuthorityKeyIdentifierExtension(caSki.keyId),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       new x509.SubjectAlternativeNameExtension(sanEntries(names)),
+      new x509.CertificatePolicyExtension([NODE_LEAF_POLICY]),
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyToPem(keys.privateKey) };
@@ -93,6 +102,19 @@ export function reissueReason(pems: ServerPems, ca: IssuingCa, names: ServerName
   if (!nodeCert.checkIssued(caNode) || !nodeCert.verify(caNode.publicKey)) return 'not issued by the current CA';
   const cert = new x509.X509Certificate(pems.certPem);
   if (!sameSan(cert, names)) return 'requested DNS names / IP addresses changed';
+  if (!isNodeLeaf(cert)) return 'lacks the node certificate policy (issued before it existed)';
   if (cert.notAfter.getTime() - clock.now() < RENEW_BEFORE_DAYS * DAY_MS) return 'expires soon';
   return undefined;
+}
+
+/**
+ * The extension's DER, compared as bytes: @peculiar/x509 encodes this long OID correctly (OpenSSL
+ * prints it back) but decodes arcs above 2^53 into a garbled string, so `policies` cannot be compared.
+ */
+const NODE_POLICY_DER = Buffer.from(new x509.CertificatePolicyExtension([NODE_LEAF_POLICY]).value);
+
+/** Whether a leaf is a node's own TLS leaf (see NODE_LEAF_POLICY); its chain is checked separately. */
+export function isNodeLeaf(cert: x509.X509Certificate): boolean {
+  const ext = cert.getExtension('2.5.29.32');
+  return ext !== null && Buffer.from(ext.value).equals(NODE_POLICY_DER);
 }

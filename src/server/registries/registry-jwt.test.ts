@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { ManualClock } from '../../kernel/clock.js';
 import { systemRandom } from '../../kernel/ids.js';
 import { createCa, loadCa, type CaPems } from '../pki/ca.js';
-import { issueServerCert, type ServerPems } from '../pki/server-cert.js';
+import { issueServerCert, NODE_LEAF_POLICY, type ServerPems } from '../pki/server-cert.js';
+import { issueCertificate } from '../key-vaults/cert-issue.js';
 import { DAY_MS, generateRsaKeyPair, privateKeyToPem, randomSerial, x509, type CryptoKeyPair } from '../pki/x509.js';
 import { MAX_CACHED_LEAVES, RegistryJwt } from './registry-jwt.js';
 
@@ -17,6 +18,7 @@ async function leafFor(
   keys: CryptoKeyPair,
   at: number,
   usage = x509.KeyUsageFlags.digitalSignature,
+  policies = [NODE_LEAF_POLICY],
 ): Promise<ServerPems> {
   const issuing = await loadCa(ca);
   const cert = await x509.X509CertificateGenerator.create({
@@ -27,7 +29,7 @@ async function leafFor(
     notAfter: new Date(at + DAY_MS),
     publicKey: keys.publicKey,
     signingKey: issuing.key,
-    extensions: [new x509.KeyUsagesExtension(usage, true)],
+    extensions: [new x509.KeyUsagesExtension(usage, true), new x509.CertificatePolicyExtension(policies)],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyToPem(keys.privateKey) };
 }
@@ -95,6 +97,40 @@ describe('RegistryJwt', () => {
     assert.deepEqual(jwt.read(node(await leafFor(ca, await generateRsaKeyPair(), clock.now())).sign({})), {});
     const asCa = node({ certPem: ca.certPem, keyPem: ca.keyPem });
     assert.equal(jwt.read(asCa.sign({ sub: 'p' })), undefined);
+  });
+
+  it("refuses a CA leaf that is not a node's: a Key Vault certificate of issuer openmi dressed as one", async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const der = await issueCertificate(
+      jwk,
+      {
+        key_props: { kty: 'RSA', key_size: 2048, exportable: true, reuse_key: false },
+        secret_props: { contentType: 'application/x-pem-file' },
+        x509_props: {
+          subject: 'CN=openmi server, O=openmi',
+          sans: { dns_names: ['localhost'] },
+          ekus: ['1.3.6.1.5.5.7.3.1', NODE_LEAF_POLICY],
+          key_usage: ['digitalSignature', 'keyEncipherment'],
+          validity_months: 12,
+        },
+        issuer: { name: 'openmi' },
+      },
+      clock.now(),
+      await loadCa(ca),
+    );
+    const kvLeaf = new X509Certificate(der);
+    assert.ok(kvLeaf.verify(new X509Certificate(ca.certPem).publicKey), 'the CA did sign it');
+    const pems = { certPem: kvLeaf.toString(), keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+    assert.equal(jwt.read(node(pems).sign({ sub: 'admin' })), undefined);
+    const noPolicy = await leafFor(
+      ca,
+      await generateRsaKeyPair(),
+      clock.now(),
+      x509.KeyUsageFlags.digitalSignature,
+      [],
+    );
+    assert.equal(jwt.read(node(noPolicy).sign({ sub: 'admin' })), undefined);
   });
 
   it('refuses a changed payload, another alg, and malformed tokens', () => {

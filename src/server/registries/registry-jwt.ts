@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
+import { isNodeLeaf } from '../pki/server-cert.js';
 import { x509 } from '../pki/x509.js';
 
 /** A token is a few hundred bytes plus one certificate; anything far larger is not ours. */
@@ -19,8 +20,8 @@ interface TrustedLeaf {
  * Distribution 2.8 accepts a token whose `x5c` header chains to its `rootcertbundle`
  * (https://distribution.github.io/distribution/spec/auth/jwt/), so the registry is configured with
  * openmi's ca.pem and keeps working when a node re-issues its leaf or several nodes sign. `read`
- * follows the same rule, so a refresh token one node issued is good on every node sharing the CA
- * (docs/operations.md, "several nodes").
+ * follows the same rule, narrowed to nodes' own leaves (NODE_LEAF_POLICY), so a refresh token one
+ * node issued is good on every node sharing the CA (docs/operations.md, "several nodes").
  */
 export class RegistryJwt {
   private readonly key: KeyObject;
@@ -58,7 +59,7 @@ export class RegistryJwt {
     return ok ? json(parts[1]!) : undefined;
   }
 
-  /** The leaf's public key when the CA issued it, it is valid now and may sign; else undefined. */
+  /** The leaf's public key when the CA issued it to a node, it is valid now and may sign; else undefined. */
   private trustedKey(leafB64: string): KeyObject | undefined {
     if (leafB64.length > MAX_LEAF_B64_CHARS) return undefined;
     const der = Buffer.from(leafB64, 'base64');
@@ -74,8 +75,11 @@ export class RegistryJwt {
       const cert = new X509Certificate(der);
       if (cert.ca || !cert.checkIssued(this.ca) || !cert.verify(this.ca.publicKey)) return undefined;
       if (cert.publicKey.asymmetricKeyType !== 'rsa') return undefined; // RS256 only
-      const usage = new x509.X509Certificate(der).getExtension(x509.KeyUsagesExtension);
+      const parsed = new x509.X509Certificate(der);
+      const usage = parsed.getExtension(x509.KeyUsagesExtension);
       if (!usage || (usage.usages & x509.KeyUsageFlags.digitalSignature) === 0) return undefined;
+      // The CA also signs Key Vault certificates and gates' leaves: only a node's own leaf may sign.
+      if (!isNodeLeaf(parsed)) return undefined;
       const leaf = { key: cert.publicKey, notBefore: Date.parse(cert.validFrom), notAfter: Date.parse(cert.validTo) };
       if (this.leaves.size >= MAX_CACHED_LEAVES) this.leaves.delete(this.leaves.keys().next().value!);
       this.leaves.set(id, leaf);
