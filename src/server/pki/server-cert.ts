@@ -20,13 +20,8 @@ export interface ServerPems {
  * TLS stack) reject longer-lived leaves even from a private CA the user trusts.
  */
 const LEAF_VALIDITY_DAYS = 397;
-/**
- * A certificate policy only the nodes' own TLS leaves carry (a UUID OID, ITU-T X.667: 2.25 + the
- * decimal of ffe4f7a5-9d86-4f62-a3a5-c70046e93b85). The CA also signs Key Vault certificates and
- * gates' leaves, whose holders choose subject, key usage and EKUs but not this extension; the
- * registry's token reader trusts only leaves that carry it (docs/registries.md).
- */
-export const NODE_LEAF_POLICY = '2.25.340142005485469922594290823468421823365';
+/** The subject of every node's TLS leaf; a CA-issued leaf without it is not a node's (isNodeLeaf). */
+export const NODE_LEAF_SUBJECT = 'CN=openmi server, O=openmi';
 
 /** Re-issue this long before expiry so a restart well ahead of the deadline renews the leaf. */
 export const RENEW_BEFORE_DAYS = 30;
@@ -58,7 +53,7 @@ export async function issueServerCert(
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(random),
     // Clients match on subjectAltName only; the CN is a label for humans reading the cert.
-    subject: 'CN=openmi server, O=openmi',
+    subject: NODE_LEAF_SUBJECT,
     issuer: ca.cert.subjectName, // the exact encoded Name, so issuer/subject match byte for byte
     notBefore,
     notAfter: new Date(notBefore.getTime() + LEAF_VALIDITY_DAYS * DAY_MS),
@@ -72,7 +67,6 @@ export async function issueServerCert(
       new x509.AuthorityKeyIdentifierExtension(caSki.keyId),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       new x509.SubjectAlternativeNameExtension(sanEntries(names)),
-      new x509.CertificatePolicyExtension([NODE_LEAF_POLICY]),
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyToPem(keys.privateKey) };
@@ -102,19 +96,22 @@ export function reissueReason(pems: ServerPems, ca: IssuingCa, names: ServerName
   if (!nodeCert.checkIssued(caNode) || !nodeCert.verify(caNode.publicKey)) return 'not issued by the current CA';
   const cert = new x509.X509Certificate(pems.certPem);
   if (!sameSan(cert, names)) return 'requested DNS names / IP addresses changed';
-  if (!isNodeLeaf(cert)) return 'lacks the node certificate policy (issued before it existed)';
   if (cert.notAfter.getTime() - clock.now() < RENEW_BEFORE_DAYS * DAY_MS) return 'expires soon';
   return undefined;
 }
 
 /**
- * The extension's DER, compared as bytes: @peculiar/x509 encodes this long OID correctly (OpenSSL
- * prints it back) but decodes arcs above 2^53 into a garbled string, so `policies` cannot be compared.
+ * Whether a CA-issued leaf is a node's own TLS leaf: its subject and both key identifiers. The CA
+ * also signs Key Vault certificates of issuer `openmi` (cert-issue.ts: their holders choose the
+ * subject, key usage and EKUs, but they carry no key identifiers) and the leaves of
+ * POST …/OpenMI.Pki/certificates/issue (another subject). A marker extension with an OID of our
+ * own would be firmer, but Go 1.19's x509 (Debian's docker-registry) refuses a UUID OID's large arc.
+ * registry-jwt.test.ts checks that a Key Vault certificate dressed as a node's is refused.
  */
-const NODE_POLICY_DER = Buffer.from(new x509.CertificatePolicyExtension([NODE_LEAF_POLICY]).value);
-
-/** Whether a leaf is a node's own TLS leaf (see NODE_LEAF_POLICY); its chain is checked separately. */
 export function isNodeLeaf(cert: x509.X509Certificate): boolean {
-  const ext = cert.getExtension('2.5.29.32');
-  return ext !== null && Buffer.from(ext.value).equals(NODE_POLICY_DER);
+  return (
+    cert.subject === NODE_LEAF_SUBJECT &&
+    cert.getExtension(x509.AuthorityKeyIdentifierExtension) !== null &&
+    cert.getExtension(x509.SubjectKeyIdentifierExtension) !== null
+  );
 }

@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test';
 import { ManualClock } from '../../kernel/clock.js';
 import { systemRandom } from '../../kernel/ids.js';
 import { createCa, loadCa, type CaPems } from '../pki/ca.js';
-import { issueServerCert, NODE_LEAF_POLICY, type ServerPems } from '../pki/server-cert.js';
+import { issueServerCert, NODE_LEAF_SUBJECT, type ServerPems } from '../pki/server-cert.js';
 import { issueCertificate } from '../key-vaults/cert-issue.js';
 import { DAY_MS, generateRsaKeyPair, privateKeyToPem, randomSerial, x509, type CryptoKeyPair } from '../pki/x509.js';
 import { MAX_CACHED_LEAVES, RegistryJwt } from './registry-jwt.js';
@@ -18,18 +18,22 @@ async function leafFor(
   keys: CryptoKeyPair,
   at: number,
   usage = x509.KeyUsageFlags.digitalSignature,
-  policies = [NODE_LEAF_POLICY],
+  asNode = true,
 ): Promise<ServerPems> {
   const issuing = await loadCa(ca);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(systemRandom),
-    subject: 'CN=leaf',
+    subject: asNode ? NODE_LEAF_SUBJECT : 'CN=leaf',
     issuer: issuing.cert.subjectName,
     notBefore: new Date(at - DAY_MS),
     notAfter: new Date(at + DAY_MS),
     publicKey: keys.publicKey,
     signingKey: issuing.key,
-    extensions: [new x509.KeyUsagesExtension(usage, true), new x509.CertificatePolicyExtension(policies)],
+    extensions: [
+      new x509.KeyUsagesExtension(usage, true),
+      new x509.AuthorityKeyIdentifierExtension(issuing.cert.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyToPem(keys.privateKey) };
 }
@@ -108,9 +112,9 @@ describe('RegistryJwt', () => {
         key_props: { kty: 'RSA', key_size: 2048, exportable: true, reuse_key: false },
         secret_props: { contentType: 'application/x-pem-file' },
         x509_props: {
-          subject: 'CN=openmi server, O=openmi',
+          subject: NODE_LEAF_SUBJECT,
           sans: { dns_names: ['localhost'] },
-          ekus: ['1.3.6.1.5.5.7.3.1', NODE_LEAF_POLICY],
+          ekus: ['1.3.6.1.5.5.7.3.1'],
           key_usage: ['digitalSignature', 'keyEncipherment'],
           validity_months: 12,
         },
@@ -123,14 +127,14 @@ describe('RegistryJwt', () => {
     assert.ok(kvLeaf.verify(new X509Certificate(ca.certPem).publicKey), 'the CA did sign it');
     const pems = { certPem: kvLeaf.toString(), keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
     assert.equal(jwt.read(node(pems).sign({ sub: 'admin' })), undefined);
-    const noPolicy = await leafFor(
+    const notNode = await leafFor(
       ca,
       await generateRsaKeyPair(),
       clock.now(),
       x509.KeyUsageFlags.digitalSignature,
-      [],
+      false,
     );
-    assert.equal(jwt.read(node(noPolicy).sign({ sub: 'admin' })), undefined);
+    assert.equal(jwt.read(node(notNode).sign({ sub: 'admin' })), undefined);
   });
 
   it('refuses a changed payload, another alg, and malformed tokens', () => {

@@ -20,7 +20,7 @@ interface TrustedLeaf {
  * Distribution 2.8 accepts a token whose `x5c` header chains to its `rootcertbundle`
  * (https://distribution.github.io/distribution/spec/auth/jwt/), so the registry is configured with
  * openmi's ca.pem and keeps working when a node re-issues its leaf or several nodes sign. `read`
- * follows the same rule, narrowed to nodes' own leaves (NODE_LEAF_POLICY), so a refresh token one
+ * follows the same rule, narrowed to nodes' own leaves (isNodeLeaf), so a refresh token one
  * node issued is good on every node sharing the CA (docs/operations.md, "several nodes").
  */
 export class RegistryJwt {
