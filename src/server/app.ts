@@ -184,7 +184,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         masterKey,
         ca: pki.ca,
         audit,
-        tls: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem },
+        tls: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem, caPem: pki.caCertPem },
         ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
       }),
     );

@@ -41,6 +41,8 @@ import { registryRoutes } from './surfaces/arm/routes/registries.js';
 import { RegistryService } from './registries/registries.js';
 import { KeyVaultService } from './key-vaults/vaults.js';
 import { StorageAccountService } from './storage-accounts/accounts.js';
+import { LeafCertificateService } from './pki/certificate-service.js';
+import { certificateRoutes } from './surfaces/arm/routes/certificates.js';
 import { storageAccountRoutes } from './surfaces/arm/routes/storage-accounts.js';
 import { storageServiceRoutes } from './surfaces/arm/routes/storage-services.js';
 import { AccountChildren } from './storage-accounts/account-children.js';
@@ -89,6 +91,10 @@ export function armRoutes(
       sink: { store: d.store, clock: d.clock, recorder },
       maxTokenLifetimeMs: maxTokenLifetimeMs(d.cfg),
     }),
+    // Only with a CA: tests that build surfaces without one have no certificates to issue.
+    ...(d.ca
+      ? certificateRoutes(new LeafCertificateService(d.ca, { store: d.store, clock: d.clock, recorder }, d.random))
+      : []),
     ...agentRoutes({
       agents: new AgentService(d.store, d.clock, recorder),
       joinTokens,

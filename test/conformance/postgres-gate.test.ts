@@ -38,6 +38,18 @@ function exec(file: string, args: string[], env: Record<string, string> = {}): P
   );
 }
 
+/** A self-signed certificate made by openssl, as a user brings one (or another CA a client trusts). */
+function selfSigned(cert: string, key: string, cn: string, ext = 'basicConstraints=critical,CA:TRUE'): void {
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${cn}`],
+      ...['-addext', ext, '-keyout', key, '-out', cert],
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
 /** `openmi run` as a user types it: the VM's identity for whatever the command runs. */
 const run = (dataDir: string, vm: string, cmd: string[]) =>
   exec(process.execPath, [MAIN, 'run', '--data-dir', dataDir, '--resource', vm, '--', ...cmd]);
@@ -58,6 +70,7 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
   const [roleA, roleB] = [`omi_app_${tag}`, `omi_other_${tag}`];
   let t: TestServer;
   let gate: ChildProcess | undefined;
+  let ownCertGate: ChildProcess | undefined;
   let port: number;
   let dbResource: string;
   const vms: Record<string, { id: string; principalId: string }> = {};
@@ -75,8 +88,9 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
       await c.end();
     }
   };
-  const conninfo = (role: string, sslmode = 'verify-full') =>
-    `host=127.0.0.1 port=${port} dbname=${db} user=${role} sslmode=${sslmode} sslrootcert=${join(t.dataDir, 'pg-gate.pem')}`;
+  // The gate's certificate comes from openmi's CA: clients verify it with the data dir's ca.pem.
+  const conninfo = (role: string, sslmode = 'verify-full', root = join(t.dataDir, 'ca.pem'), p = port) =>
+    `host=127.0.0.1 port=${p} dbname=${db} user=${role} sslmode=${sslmode} sslrootcert=${root}`;
   const cli = (args: string[]) => exec(process.execPath, [MAIN, 'gate', 'postgres', ...args]);
 
   before(async () => {
@@ -102,17 +116,8 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
       assert.equal(m.code, 0, m.stderr);
       assert.match(m.stdout, /\(created\)/);
     }
-    const [cert, key] = [join(t.dataDir, 'pg-gate.pem'), join(t.dataDir, 'pg-gate-key.pem')];
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
-        ...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
-      ],
-      { stdio: 'ignore' },
-    );
     const started = await startGate([
-      ...['postgres', '--upstream', upstream(), '--resource', dbResource, '--tls-cert', cert, '--tls-key', key],
+      ...['postgres', '--upstream', upstream(), '--resource', dbResource],
       ...['--listen', '127.0.0.1:0', '--data-dir', t.dataDir],
     ]);
     gate = started.child;
@@ -120,6 +125,7 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
   });
   after(async () => {
     gate?.kill();
+    ownCertGate?.kill();
     await t?.stop();
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin(`DROP ROLE IF EXISTS ${roleA}`);
@@ -146,7 +152,7 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
       String(port),
       db,
       roleA,
-      join(t.dataDir, 'pg-gate.pem'),
+      join(t.dataDir, 'ca.pem'),
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { currentUser: roleA });
@@ -178,6 +184,44 @@ await describeOnPostgres('openmi gate postgres: psql and pg with a managed ident
       assert.match(plain.stderr, /TLS connections only/);
     },
   );
+
+  it('refuses the TLS handshake to a client trusting another CA', { skip: skipPsql }, async () => {
+    assert.ok(appToken, 'needs the token of the first test');
+    const [otherCa, otherKey] = [join(t.dataDir, 'other-ca.pem'), join(t.dataDir, 'other-ca-key.pem')];
+    selfSigned(otherCa, otherKey, 'other CA');
+    const r = await exec('psql', [conninfo(roleA, 'verify-full', otherCa), '-XtAc', 'SELECT 1'], {
+      PGPASSWORD: appToken,
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /certificate verify failed/);
+    const viaPg = await run(t.dataDir, vms['app']!.id, [
+      process.execPath,
+      PG_CLIENT,
+      '127.0.0.1',
+      String(port),
+      db,
+      roleA,
+      otherCa,
+    ]);
+    assert.match(viaPg.stdout, /"error":".*(self[- ]signed|unable to verify|certificate)/i);
+  });
+
+  it('serves --tls-cert/--tls-key instead when given', { skip: skipPsql }, async () => {
+    assert.ok(appToken, 'needs the token of the first test');
+    const [cert, key] = [join(t.dataDir, 'pg-gate.pem'), join(t.dataDir, 'pg-gate-key.pem')];
+    selfSigned(cert, key, '127.0.0.1', 'subjectAltName=IP:127.0.0.1');
+    const started = await startGate([
+      ...['postgres', '--upstream', upstream(), '--resource', dbResource, '--tls-cert', cert, '--tls-key', key],
+      ...['--listen', '127.0.0.1:0', '--data-dir', t.dataDir],
+    ]);
+    ownCertGate = started.child;
+    const psql = (root: string) =>
+      exec('psql', [conninfo(roleA, 'verify-full', root, started.port), '-XtAc', 'SELECT current_user'], {
+        PGPASSWORD: appToken,
+      });
+    assert.equal((await psql(cert)).stdout.trim(), roleA);
+    assert.match((await psql(join(t.dataDir, 'ca.pem'))).stderr, /certificate verify failed/);
+  });
 
   it('logs every sign-in, admitted or refused, in the sign-in log', { skip: skipPsql }, async () => {
     const q = new URLSearchParams({ 'api-version': '2025-01-01', callingResource: dbResource });

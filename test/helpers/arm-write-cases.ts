@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { newKeyAndCsr } from '../../src/gate/postgres/pg-tls.js';
 import { COMPUTE_TYPES } from '../../src/wire/compute-types.js';
 import { ArmRouter, type ArmRoute } from '../../src/server/surfaces/arm/router.js';
 import type { HttpsResponse } from './https.js';
@@ -243,6 +244,13 @@ function tokenCases(): Record<string, WriteCase> {
       return { method: 'POST', path: `${id}/providers/OpenMI.Tokens/revokeTokens`, body: {}, resourceId: id };
     },
     'POST /providers/OpenMI.Portal/loginLinks': async () => planned('POST', '/providers/OpenMI.Portal/loginLinks', {}),
+    // A certificate every client of the installation trusts: its issuance is an activity row.
+    'POST /providers/OpenMI.Pki/certificates/issue': async () => ({
+      ...planned('POST', '/providers/OpenMI.Pki/certificates/issue', {
+        csr: (await newKeyAndCsr({ dnsNames: ['db.example.test'], ipAddresses: [] })).csrPem,
+      }),
+      resourceId: '/providers/OpenMI.Pki/certificates',
+    }),
   };
 }
 

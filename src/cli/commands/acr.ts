@@ -41,11 +41,17 @@ async function login(o: LoginOptions): Promise<void> {
       `the registry refused the exchange (HTTP ${x.status}): ${body.errors?.[0]?.message ?? x.text}`,
       1,
     );
-  const out = { accessToken: body.refresh_token, loginServer: r.properties.loginServer, username: REFRESH_TOKEN_USER };
-  if (o.exposeToken) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  else
+  const loginServer = r.properties.loginServer;
+  if (o.exposeToken) {
+    // az's own output: exactly these two keys on stdout, the user name in a warning on stderr
+    // (azure-cli acr/custom.py acr_login), so scripts reading either keep working.
+    process.stderr.write(
+      `WARNING: You can perform manual login using the provided access token below, for example: 'docker login loginServer -u ${REFRESH_TOKEN_USER} -p accessToken'\n`,
+    );
+    process.stdout.write(`${JSON.stringify({ accessToken: body.refresh_token, loginServer }, null, 2)}\n`);
+  } else
     process.stdout.write(
-      `Refresh token for ${out.loginServer} obtained. Without a Docker daemon to log in to, use --expose-token and pass accessToken as the password of user ${REFRESH_TOKEN_USER} (skopeo login, docker login --password-stdin).\n`,
+      `Refresh token for ${loginServer} obtained. Without a Docker daemon to log in to, use --expose-token and pass accessToken as the password of user ${REFRESH_TOKEN_USER} (skopeo login, docker login --password-stdin).\n`,
     );
 }
 
@@ -55,7 +61,10 @@ export function acrCommand(): Command {
     new Command('login')
       .description('Exchange the admin ARM token for a registry refresh token, as az acr login does.')
       .requiredOption('-n, --name <registry>', 'registry name')
-      .option('--expose-token', 'print {accessToken, loginServer, username} instead of a hint'),
+      .option(
+        '--expose-token',
+        'print {accessToken, loginServer} as az does (user name: 00000000-0000-0000-0000-000000000000)',
+      ),
   ).action((o: LoginOptions) => login(o));
   return new Command('acr')
     .description('Container registries: sign-in tokens for docker, skopeo, oras.')

@@ -11,6 +11,7 @@ interface PgGateOptions {
   listen?: string;
   tlsCert?: string;
   tlsKey?: string;
+  tlsName?: string[];
   audience?: string;
   dataDir?: string;
 }
@@ -77,8 +78,13 @@ export function gatePostgresCommand(): Command {
       // Checked in the action, not as required options: commander would demand them of `map` too.
       .option('--upstream <url>', 'the PostgreSQL, as a role that may read the mapping: postgres://gate@host:5432/db')
       .option('--resource <id>', 'ARM id of the database server (the RBAC scope)')
-      .option('--tls-cert <file>', 'PEM certificate the gate serves to clients')
+      .option('--tls-cert <file>', "PEM certificate to serve instead of one from openmi's CA")
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option(
+        '--tls-name <name>',
+        "another DNS name or IP address for the certificate from openmi's CA (repeatable)",
+        (v: string, all: string[] = []) => [...all, v],
+      )
       .option('--listen <addr:port>', 'where the gate listens (default: "127.0.0.1:6432")')
       .option('--audience <aud>', 'token audience the gate accepts (default https://ossrdbms-aad.database.windows.net)')
       .option('--data-dir <dir>', 'data directory of the openmi installation (admin credentials, CA)')
@@ -86,16 +92,23 @@ export function gatePostgresCommand(): Command {
       // commander hands each to the first command that declares it: read them with the parents'.
       .action(async (_: unknown, cmd: Command) => {
         const o = cmd.optsWithGlobals<PgGateOptions>();
-        if (!o.upstream || !o.resource || !o.tlsCert || !o.tlsKey)
-          throw new CliError('openmi gate postgres needs --upstream, --resource, --tls-cert and --tls-key');
+        if (!o.upstream || !o.resource) throw new CliError('openmi gate postgres needs --upstream and --resource');
+        if (!o.tlsCert !== !o.tlsKey) throw new CliError('--tls-cert and --tls-key go together');
+        if (o.tlsCert && o.tlsName)
+          throw new CliError("--tls-name names the certificate from openmi's CA, not --tls-cert");
         const { host, port } = listenAddress(o.listen ?? '127.0.0.1:6432');
-        const tls = { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') };
+        // Without --tls-cert the gate gets its certificate from openmi's CA (clients verify with ca.pem).
+        const tls =
+          o.tlsCert && o.tlsKey
+            ? { cert: readPem(o.tlsCert, '--tls-cert'), key: readPem(o.tlsKey, '--tls-key') }
+            : undefined;
         const { server, audience } = await startPgGate({
           client: createArmClient({ dataDir: o.dataDir }),
           upstream: o.upstream,
           resourceId: o.resource,
           principals: new UpstreamPrincipals(o.upstream),
           tls,
+          tlsNames: o.tlsName,
           audience: o.audience,
           host,
           port,

@@ -24,7 +24,8 @@ export interface PgGateDeps {
   signIns: { report(r: GateSignInReport): Promise<void> };
   resourceId: string;
   upstream: UpstreamTarget;
-  tls: { key: Buffer; cert: Buffer };
+  /** A fixed pair (--tls-cert/--tls-key), or the renewing one from the installation CA, asked per handshake. */
+  tls: { key: Buffer; cert: Buffer } | (() => { key: Buffer; cert: Buffer });
   now: () => number;
   newId: () => string;
   onError: (e: unknown) => void;

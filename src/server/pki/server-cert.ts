@@ -20,6 +20,9 @@ export interface ServerPems {
  * TLS stack) reject longer-lived leaves even from a private CA the user trusts.
  */
 const LEAF_VALIDITY_DAYS = 397;
+/** The subject of every node's TLS leaf; a CA-issued leaf without it is not a node's (isNodeLeaf). */
+export const NODE_LEAF_SUBJECT = 'CN=openmi server, O=openmi';
+
 /** Re-issue this long before expiry so a restart well ahead of the deadline renews the leaf. */
 export const RENEW_BEFORE_DAYS = 30;
 
@@ -50,7 +53,7 @@ export async function issueServerCert(
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(random),
     // Clients match on subjectAltName only; the CN is a label for humans reading the cert.
-    subject: 'CN=openmi server, O=openmi',
+    subject: NODE_LEAF_SUBJECT,
     issuer: ca.cert.subjectName, // the exact encoded Name, so issuer/subject match byte for byte
     notBefore,
     notAfter: new Date(notBefore.getTime() + LEAF_VALIDITY_DAYS * DAY_MS),
@@ -95,4 +98,20 @@ export function reissueReason(pems: ServerPems, ca: IssuingCa, names: ServerName
   if (!sameSan(cert, names)) return 'requested DNS names / IP addresses changed';
   if (cert.notAfter.getTime() - clock.now() < RENEW_BEFORE_DAYS * DAY_MS) return 'expires soon';
   return undefined;
+}
+
+/**
+ * Whether a CA-issued leaf is a node's own TLS leaf: its subject and both key identifiers. The CA
+ * also signs Key Vault certificates of issuer `openmi` (cert-issue.ts: their holders choose the
+ * subject, key usage and EKUs, but they carry no key identifiers) and the leaves of
+ * POST …/OpenMI.Pki/certificates/issue (another subject). A marker extension with an OID of our
+ * own would be firmer, but Go 1.19's x509 (Debian's docker-registry) refuses a UUID OID's large arc.
+ * registry-jwt.test.ts checks that a Key Vault certificate dressed as a node's is refused.
+ */
+export function isNodeLeaf(cert: x509.X509Certificate): boolean {
+  return (
+    cert.subject === NODE_LEAF_SUBJECT &&
+    cert.getExtension(x509.AuthorityKeyIdentifierExtension) !== null &&
+    cert.getExtension(x509.SubjectKeyIdentifierExtension) !== null
+  );
 }

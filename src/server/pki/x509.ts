@@ -1,14 +1,6 @@
-// Order matters: tsyringe (under @peculiar/x509) needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import type { Random } from '../../kernel/ids.js';
-
-/**
- * The one place that loads @peculiar/x509: it sets the crypto provider to Node's webcrypto and
- * guarantees the Reflect polyfill loaded first. Import `x509` from here, never from the package.
- */
-x509.cryptoProvider.set(webcrypto);
+import { x509 } from '../../kernel/x509.js';
 
 export { x509 };
 export type CryptoKey = webcrypto.CryptoKey;
