@@ -49,6 +49,7 @@ export interface RunningServer {
 
 /** Meta key of the installation's CA (certificate and sealed key, JSON). */
 const CA_META_KEY = 'installationCa';
+const REGISTRY_SIGNING_META_KEY = 'registrySigning';
 
 export const credentialsPathOf = (dataDir: string) => join(dataDir, 'admin-credentials.json');
 /** Written on every start so `openmi env` and `openmi run` find a server started with other flags. */
@@ -141,6 +142,10 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
       get: () => opened.meta.get(CA_META_KEY),
       setIfAbsent: (v: string) => opened.meta.setIfAbsent(CA_META_KEY, v),
     };
+    const sharedRegistrySigning = {
+      get: () => opened.meta.get(REGISTRY_SIGNING_META_KEY),
+      setIfAbsent: (v: string) => opened.meta.setIfAbsent(REGISTRY_SIGNING_META_KEY, v),
+    };
     const { installation, keys, pki } = await store.underInstallLock(async () => ({
       installation: await ensureInstallation(opened, clock, random, credentialsPath),
       keys: await new KeyRing(opened, masterKey, clock).open(),
@@ -149,6 +154,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         masterKey,
         clock,
         sharedCa,
+        sharedRegistrySigning,
         ...certificateNames(cfg, publicBaseUrl(cfg)),
       }),
     }));
@@ -184,7 +190,7 @@ export async function startServer(cfg: Config, opts: AppOptions = {}): Promise<R
         masterKey,
         ca: pki.ca,
         audit,
-        tls: { certPem: pki.serverCertPem, keyPem: pki.serverKeyPem, caPem: pki.caCertPem },
+        registrySigning: pki.registrySigning,
         ...(opts.federationFetch ? { federationFetch: opts.federationFetch } : {}),
       }),
     );

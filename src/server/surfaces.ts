@@ -77,8 +77,8 @@ export interface SurfaceDeps {
   audit?: AuditLogs;
   /** Trust anchors and bounds of OpenID discovery fetches (tests: a local CA, short timeouts). */
   federationFetch?: Omit<GuardedFetchOptions, 'policy'> | undefined;
-  /** The node's TLS certificate and key: they also sign registry tokens, read back on any node of the CA (docs/registries.md). */
-  tls: { certPem: string; keyPem: string; caPem: string };
+  /** The installation's registry token signing certificate and key, the same on every node (docs/registries.md). */
+  registrySigning: { certPem: string; keyPem: string };
 }
 
 /** The public URL and the node's own (when it differs): what an audience naming this server may say. */
@@ -174,7 +174,7 @@ export function buildSurfaces(d: SurfaceDeps): Surface[] {
       verifier,
       revocations,
       authorizer,
-      jwt: new RegistryJwt(d.tls.certPem, d.tls.keyPem, { caPem: d.tls.caPem, clock: d.clock }),
+      jwt: new RegistryJwt(d.registrySigning, d.clock),
       audiences: [...REGISTRY_AUDIENCES, ...armAudiences(ownUrls(d))],
       clock: d.clock,
       random: d.random,

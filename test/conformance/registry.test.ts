@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { httpsRequest } from '../helpers/https.js';
 import { forEachStore } from '../helpers/postgres.js';
-import { DOCKER_REGISTRY, SKOPEO, skopeo, startRegistry, writeOciLayout } from '../helpers/registry.js';
+import {
+  DOCKER_REGISTRY,
+  SKOPEO,
+  openmiPair,
+  skopeo,
+  startRegistry,
+  startUpload,
+  writeOciLayout,
+} from '../helpers/registry.js';
+import { RegistryJwt } from '../../src/server/registries/registry-jwt.js';
+import { loadCa } from '../../src/server/pki/ca.js';
+import { issueCertificate } from '../../src/server/key-vaults/cert-issue.js';
+import { systemClock } from '../../src/kernel/clock.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./clients/acr-exchange.client.js', import.meta.url));
@@ -167,6 +179,46 @@ await forEachStore((storeName, storeSpec) => {
       // A storage token is not a registry (or ARM) token.
       assert.equal(r.status, 401, r.text);
       assert.equal(r.json.errors[0].code, 'UNAUTHORIZED');
+    });
+
+    it("refuses push tokens signed with the CA's leaves (a Key Vault certificate's, a node's), takes openmi's", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const claims = {
+        iss: t.server.baseUrl,
+        sub: 'attacker',
+        aud: `127.0.0.1:${reg.port}`,
+        nbf: now - 60,
+        iat: now,
+        exp: now + 600,
+        access: [{ type: 'repository', name: 'x', actions: ['pull', 'push'] }],
+      };
+      const mint = (pair: { certPem: string; keyPem: string }) =>
+        new RegistryJwt(pair, systemClock).sign({ ...claims, jti: randomUUID() });
+      // The control: the same claims signed with openmi's registry signing key are accepted.
+      const ours = openmiPair(t.dataDir, 'registry-signing', 'openmi-registry-signing-key');
+      const accepted = await startUpload(reg.port, 'x', mint(ours), t.ca);
+      assert.equal(accepted.status, 202, accepted.text);
+      // A holder of an exportable Key Vault certificate of issuer `openmi` has such a leaf and its key.
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const kvDer = await issueCertificate(
+        privateKey.export({ format: 'jwk' }),
+        {
+          key_props: { kty: 'RSA', key_size: 2048, exportable: true, reuse_key: false },
+          secret_props: { contentType: 'application/x-pem-file' },
+          x509_props: { subject: 'CN=attacker', key_usage: ['digitalSignature'], validity_months: 12 },
+          issuer: { name: 'openmi' },
+        },
+        Date.now(),
+        await loadCa(openmiPair(t.dataDir, 'ca', 'openmi-ca-key')),
+      );
+      const kvLeaf = {
+        certPem: new X509Certificate(kvDer).toString(),
+        keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      };
+      for (const leaf of [kvLeaf, openmiPair(t.dataDir, 'server', 'openmi-server-key')]) {
+        const refused = await startUpload(reg.port, 'x', mint(leaf), t.ca);
+        assert.equal(refused.status, 401, refused.text);
+      }
     });
 
     it('openmi acr login --expose-token prints what az acr login does, and skopeo signs in with it', async () => {

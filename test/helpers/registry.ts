@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { unseal } from '../../src/kernel/sealing.js';
+import { httpsRequest } from './https.js';
 import { loadOrCreateMasterKey } from '../../src/kernel/sealing.js';
 
 export const DOCKER_REGISTRY = '/usr/bin/docker-registry';
@@ -12,7 +13,8 @@ export const SKOPEO = '/usr/bin/skopeo';
 /**
  * The Distribution 2.8 configuration that makes openmi its token issuer (docs/registries.md):
  * the realm is openmi's /acr/{name}/oauth2/token, the issuer openmi's URL, the root bundle
- * openmi's ca.pem (tokens carry an x5c chain to it), and TLS a certificate from the same CA.
+ * openmi's registry-signing.pem (never ca.pem: the CA's leaves must not sign tokens), and TLS a
+ * certificate from openmi's CA.
  */
 export function registryConfig(o: {
   port: number;
@@ -20,7 +22,7 @@ export function registryConfig(o: {
   openmiUrl: string;
   registryName: string;
   service: string;
-  caPath: string;
+  rootCertBundle: string;
   certPath: string;
   keyPath: string;
 }): string {
@@ -40,7 +42,7 @@ auth:
     realm: ${o.openmiUrl}/acr/${o.registryName}/oauth2/token
     service: ${o.service}
     issuer: ${o.openmiUrl}
-    rootcertbundle: ${o.caPath}
+    rootcertbundle: ${o.rootCertBundle}
 `;
 }
 
@@ -76,7 +78,7 @@ export async function startRegistry(
     openmiUrl,
     registryName,
     service: `127.0.0.1:${port}`,
-    caPath: join(openmiDataDir, 'ca.pem'),
+    rootCertBundle: join(openmiDataDir, 'registry-signing.pem'),
     certPath: join(openmiDataDir, 'server.pem'),
     keyPath: join(dir, 'tls.key'),
   });
@@ -149,5 +151,33 @@ export function skopeo(args: string[]): Promise<{ status: number | null; out: st
     const child = execFile(SKOPEO, args, { timeout: 120_000 }, (_err, stdout, stderr) =>
       resolve({ status: child.exitCode, out: `${stdout}${stderr}` }),
     );
+  });
+}
+
+/** A certificate of openmi's data dir with its key unsealed (`base`.pem and `base`-key.sealed). */
+export function openmiPair(dataDir: string, base: string, aad: string): { certPem: string; keyPem: string } {
+  const masterKey = loadOrCreateMasterKey(join(dataDir, 'master.key'));
+  const sealed = readFileSync(join(dataDir, `${base}-key.sealed`), 'utf8').trim();
+  return {
+    certPem: readFileSync(join(dataDir, `${base}.pem`), 'utf8'),
+    keyPem: unseal(masterKey, sealed, aad).toString(),
+  };
+}
+
+/**
+ * Asks the registry to start a blob upload to `repo` (a push) with `token` as the bearer: 202
+ * when it accepts the token's `push`, 401 when it refuses the token.
+ */
+export function startUpload(
+  port: number,
+  repo: string,
+  token: string,
+  ca: string,
+): Promise<{ status: number; text: string }> {
+  return httpsRequest(`https://127.0.0.1:${port}/v2/${repo}/blobs/uploads/`, {
+    method: 'POST',
+    ca,
+    headers: { authorization: `Bearer ${token}` },
+    freshConnection: true,
   });
 }

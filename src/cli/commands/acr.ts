@@ -68,5 +68,10 @@ export function acrCommand(): Command {
   ).action((o: LoginOptions) => login(o));
   return new Command('acr')
     .description('Container registries: sign-in tokens for docker, skopeo, oras.')
+    .addHelpText(
+      'after',
+      "\nThe registry (Distribution's auth.token) must trust registry-signing.pem from openmi's data dir\n" +
+        'as its rootcertbundle, never ca.pem (docs/registries.md).',
+    )
     .addCommand(loginCmd);
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Clock } from '../../kernel/clock.js';
 import { systemRandom, type Random } from '../../kernel/ids.js';
-import { seal, unseal } from '../../kernel/sealing.js';
 import { createCa, loadCa, type IssuingCa } from './ca.js';
-import { ensurePrivateDir, readIfExists, writePrivateFile } from '../../kernel/private-files.js';
+import { ensurePrivateDir, readIfExists } from '../../kernel/private-files.js';
+import { readPair, unsealShared, writePair, type SharedPair } from './sealed-pair.js';
+import { loadOrCreateRegistrySigning, REGISTRY_SIGNING_FILE, type SigningPems } from './registry-signing.js';
 import { issueServerCert, reissueReason, type ServerNames, type ServerPems } from './server-cert.js';
 
 export interface PkiOptions {
@@ -19,17 +20,14 @@ export interface PkiOptions {
    * the same CA and a client trusting one node's ca.pem trusts them all. Without it, per dir.
    */
   sharedCa?: CaSlot;
+  /** Where the installation keeps its one registry token signing pair (registry-signing.ts). */
+  sharedRegistrySigning?: CaSlot;
 }
 
 /** One value, set once (first writer wins): the CA certificate and its key sealed under the master key. */
 export interface CaSlot {
   get(): Promise<string | undefined>;
   setIfAbsent(value: string): Promise<string>;
-}
-
-interface SharedCa {
-  certPem: string;
-  sealedKey: string;
 }
 
 export interface Pki {
@@ -39,34 +37,14 @@ export interface Pki {
   serverKeyPem: string;
   /** The CA loaded for issuing: Key Vault certificates whose policy names the issuer `openmi` chain to it. */
   ca: IssuingCa;
+  /** registry-signing.pem, the registries' rootcertbundle (docs/registries.md). */
+  registrySigningPath: string;
+  /** The registry token signing certificate and key; nothing else signs with it. */
+  registrySigning: SigningPems;
 }
 
 const CA_KEY_AAD = 'openmi-ca-key';
 const SERVER_KEY_AAD = 'openmi-server-key';
-
-interface PairFiles {
-  certPath: string;
-  keyPath: string;
-  aad: string;
-}
-
-/** Reads a cert + sealed key pair; undefined parts are missing files. */
-function readPair(files: PairFiles, masterKey: Buffer): { certPem?: string | undefined; keyPem?: string | undefined } {
-  const certPem = readIfExists(files.certPath);
-  const sealed = readIfExists(files.keyPath);
-  if (sealed === undefined) return { certPem };
-  try {
-    return { certPem, keyPem: unseal(masterKey, sealed, files.aad).toString('utf8') };
-  } catch (e) {
-    throw new Error(`${files.keyPath}: ${(e as Error).message}`);
-  }
-}
-
-/** Key first, then cert: a crash in between leaves an orphan key, never a cert without its key. */
-function writePair(files: PairFiles, masterKey: Buffer, pems: { certPem: string; keyPem: string }): void {
-  writePrivateFile(files.keyPath, `${seal(masterKey, Buffer.from(pems.keyPem, 'utf8'), files.aad)}\n`);
-  writePrivateFile(files.certPath, pems.certPem);
-}
 
 async function loadOrCreateCa(
   dir: string,
@@ -128,7 +106,7 @@ async function loadOrShareCa(
   if (stored === undefined) {
     const local = await loadOrCreateCa(opts.dir, opts, random);
     // The key file is already sealed under this master key with the same AAD: offered as it is.
-    const offered: SharedCa = {
+    const offered: SharedPair = {
       certPem: local.certPem,
       sealedKey: readIfExists(join(opts.dir, 'ca-key.sealed'))!.trim(),
     };
@@ -140,17 +118,8 @@ async function loadOrShareCa(
 }
 
 async function adoptSharedCa(opts: PkiOptions, stored: string): Promise<{ certPem: string; ca: IssuingCa }> {
-  const shared = JSON.parse(stored) as SharedCa;
-  let keyPem: string;
-  try {
-    keyPem = unseal(opts.masterKey, shared.sealedKey, CA_KEY_AAD).toString('utf8');
-  } catch (e) {
-    throw new Error(
-      `This node's master key cannot decrypt the installation's CA key in the store (${(e as Error).message}). ` +
-        'Every node of one installation must run with the same master key: set OPENMI_MASTER_KEY to the one the first node used.',
-      { cause: e },
-    );
-  }
+  const shared = JSON.parse(stored) as SharedPair;
+  const keyPem = unsealShared(opts.masterKey, shared, CA_KEY_AAD, 'CA');
   const files = { certPath: join(opts.dir, 'ca.pem'), keyPath: join(opts.dir, 'ca-key.sealed'), aad: CA_KEY_AAD };
   if (readIfExists(files.certPath) !== shared.certPem)
     writePair(files, opts.masterKey, { certPem: shared.certPem, keyPem });
@@ -169,11 +138,20 @@ export async function loadOrCreatePki(opts: PkiOptions): Promise<Pki> {
     ? await loadOrShareCa(opts, opts.sharedCa, random)
     : await loadOrCreateCa(opts.dir, opts, random);
   const server = await loadOrIssueServer(opts.dir, ca.ca, opts, random);
+  const registrySigning = await loadOrCreateRegistrySigning({
+    dir: opts.dir,
+    masterKey: opts.masterKey,
+    clock: opts.clock,
+    random,
+    shared: opts.sharedRegistrySigning,
+  });
   return {
     caCertPath: join(opts.dir, 'ca.pem'),
     caCertPem: ca.certPem,
     serverCertPem: server.certPem,
     serverKeyPem: server.keyPem,
     ca: ca.ca,
+    registrySigningPath: join(opts.dir, REGISTRY_SIGNING_FILE),
+    registrySigning,
   };
 }

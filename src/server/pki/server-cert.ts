@@ -99,19 +99,3 @@ export function reissueReason(pems: ServerPems, ca: IssuingCa, names: ServerName
   if (cert.notAfter.getTime() - clock.now() < RENEW_BEFORE_DAYS * DAY_MS) return 'expires soon';
   return undefined;
 }
-
-/**
- * Whether a CA-issued leaf is a node's own TLS leaf: its subject and both key identifiers. The CA
- * also signs Key Vault certificates of issuer `openmi` (cert-issue.ts: their holders choose the
- * subject, key usage and EKUs, but they carry no key identifiers) and the leaves of
- * POST …/OpenMI.Pki/certificates/issue (another subject). A marker extension with an OID of our
- * own would be firmer, but Go 1.19's x509 (Debian's docker-registry) refuses a UUID OID's large arc.
- * registry-jwt.test.ts checks that a Key Vault certificate dressed as a node's is refused.
- */
-export function isNodeLeaf(cert: x509.X509Certificate): boolean {
-  return (
-    cert.subject === NODE_LEAF_SUBJECT &&
-    cert.getExtension(x509.AuthorityKeyIdentifierExtension) !== null &&
-    cert.getExtension(x509.SubjectKeyIdentifierExtension) !== null
-  );
-}
