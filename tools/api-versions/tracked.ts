@@ -119,7 +119,14 @@ export const TRACKED: readonly TrackedType[] = [
     spec: ['Microsoft.Storage/storageAccounts'],
     python: [py('storage', 'providers/microsoft.storage/storageaccounts/{')],
     az: ['MGMT_STORAGE'],
-    also: ['Microsoft.Storage/checkNameAvailability'],
+    // The queue and table services are defined in the storage accounts' spec files, one api-version set.
+    also: [
+      'Microsoft.Storage/checkNameAvailability',
+      'Microsoft.Storage/storageAccounts/queueServices',
+      'Microsoft.Storage/storageAccounts/queueServices/queues',
+      'Microsoft.Storage/storageAccounts/tableServices',
+      'Microsoft.Storage/storageAccounts/tableServices/tables',
+    ],
   },
 ];
 
