@@ -180,8 +180,9 @@ class SqliteSession {
       this.reentryWaitMs,
       () =>
         new Error(
-          `Store call waited ${this.reentryWaitMs} ms for a transaction: a store call from inside its own tx(fn) ` +
-            'would deadlock; use the repos passed to fn',
+          `Store call refused after waiting ${this.reentryWaitMs} ms for the running transaction to end. ` +
+            'If it was made from inside its own tx(fn), use the repos passed to fn (on SQLite such a call ' +
+            'waits forever); otherwise a transaction is stuck: check the log for a slow or hung write.',
         ),
     );
   }
