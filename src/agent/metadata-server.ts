@@ -150,14 +150,19 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   const signIns = opts.signIns;
   const onHit =
     signIns &&
-    ((req: IncomingMessage, resource: string, token: MintedToken) =>
-      signIns.hit(req, resource, token, performance.now() - started));
+    ((req: IncomingMessage, resource: string, token: MintedToken, now: number) =>
+      signIns.hit(req, resource, token, performance.now() - started, now));
   const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit, {
     path: appServicePath,
     identityHeader: deps.identityHeader,
     msiSecret: deps.msiSecret,
   });
   const newId = () => random.uuid();
+  // Likewise the correlation id: one function serves every request (no closure made per request),
+  // made only if a hit starts a background refresh or the access line is logged.
+  let current: IncomingMessage | undefined;
+  let currentId: string | undefined;
+  const correlationId = () => (currentId ??= correlationIdOf(current!, newId));
   const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
@@ -169,18 +174,19 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
       if (!admit(req, res)) return undefined;
       started = performance.now();
       const begun = started;
-      // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md); the
-      // correlation id is only made if the hit starts a background refresh or the access line is logged.
-      let id: string | undefined;
-      const correlationId = () => (id ??= correlationIdOf(req, newId));
-      if (fast.tryAnswer(req, res, correlationId)) {
-        if (opts.log.isLevelEnabled('debug'))
-          logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, correlationId());
+      current = req;
+      currentId = undefined;
+      // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md).
+      const answered = fast.tryAnswer(req, res, correlationId);
+      const id = answered && !opts.log.isLevelEnabled('debug') ? undefined : correlationId();
+      current = undefined;
+      if (answered) {
+        if (id !== undefined) logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, id);
         return undefined;
       }
       const target = splitTarget(req.url ?? '/');
       const path = target.path.toLowerCase();
-      const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
+      const ctx: RouteContext = { req, res, query: target.query, correlationId: id! };
       return serve(routes, deps, ctx, path, opts, begun).then(() =>
         logAccess(opts.log, res, path, begun, ctx.correlationId),
       );
