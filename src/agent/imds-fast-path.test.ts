@@ -176,12 +176,14 @@ describe('parseAppServiceTarget', () => {
         kind: 'appService',
         resource: 'x',
         selector: { name: 'mi_res_id', value: '/id' },
+        key: 'msi_res_id=/id\nx',
       },
     );
     assert.deepEqual(parseAppServiceTarget('/msi/token?api-version=2017-09-01&resource=x&clientid=c', '/msi/token'), {
       kind: 'legacy',
       resource: 'x',
       selector: { name: 'client_id', value: 'c' },
+      key: 'client_id=c\nx',
     });
   });
 
@@ -273,7 +275,7 @@ describe('ImdsFastPath', () => {
 
   it('leaves a request to the full route when something throws before anything was written', () => {
     const broken = {
-      peek: () => {
+      peekKey: () => {
         throw new Error('boom');
       },
     } as unknown as TokenCache;

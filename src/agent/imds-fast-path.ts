@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { epochSeconds, type Clock } from '../kernel/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { splitTarget } from '../kernel/http/path.js';
 import { renderedBody, type BodyKind } from './metadata-bodies.js';
 import { sendRendered, type SecretDigest } from './metadata-http.js';
@@ -16,7 +16,7 @@ import {
 } from './metadata-params.js';
 import { APP_SERVICE_VERSION, LEGACY_VERSION } from './metadata-routes.js';
 import type { RequestGuard } from './request-guard.js';
-import type { TokenCache } from './token-cache.js';
+import { cacheKey, type TokenCache } from './token-cache.js';
 import type { IdentitySelector, MintedToken } from './upstream.js';
 
 /**
@@ -36,16 +36,22 @@ export interface ImdsQuery {
   readonly selector: IdentitySelector | undefined;
 }
 
-/** A target of either token endpoint, with the body shape its answer takes. */
+/** A target of either token endpoint, with the body shape its answer takes and its token cache key. */
 export interface TokenQuery extends ImdsQuery {
   readonly kind: BodyKind;
+  readonly key: string;
 }
 
 /** Distinct targets a host sends are few (one per identity × resource); a flood of others just clears the memo. */
 export const QUERY_MEMO_ENTRIES = 256;
 
 const frozen = (kind: BodyKind, resource: string, selector: IdentitySelector | undefined): TokenQuery =>
-  Object.freeze({ kind, resource, selector: selector === undefined ? undefined : Object.freeze(selector) });
+  Object.freeze({
+    kind,
+    resource,
+    selector: selector === undefined ? undefined : Object.freeze(selector),
+    key: cacheKey(selector, resource),
+  });
 
 /**
  * The IMDS parameters of `rawUrl` when the target is the token endpoint and every check of
@@ -102,7 +108,7 @@ export class ImdsFastPath {
     /** The full route's Host/Origin/Sec-Fetch-Site checks, in their hot-path form. */
     private readonly guard: RequestGuard,
     /** Called after each answer: the agent's sign-in row for a request the server never sees. */
-    private readonly onHit?: (req: IncomingMessage, resource: string, token: MintedToken) => void,
+    private readonly onHit?: (req: IncomingMessage, resource: string, token: MintedToken, now: number) => void,
     /** Also answer App Service GETs (absent: IMDS only). */
     private readonly appService?: AppServiceTarget,
   ) {}
@@ -132,10 +138,12 @@ export class ImdsFastPath {
     if (req.method !== 'GET' || !this.guard.admits(req)) return false;
     const query = this.query(req.url ?? '/');
     if (query === undefined || !this.headersPass(req, query.kind)) return false;
-    const token = this.cache.peek(query.resource, query.selector, correlationId);
+    // One clock read serves the cache's expiry check, the body's lifetimes and the sign-in.
+    const now = this.clock.now();
+    const token = this.cache.peekKey(query.key, query.resource, query.selector, now, correlationId);
     if (token === undefined) return false;
-    sendRendered(res, renderedBody(query.kind, token, query.resource, epochSeconds(this.clock)));
-    this.onHit?.(req, query.resource, token);
+    sendRendered(res, renderedBody(query.kind, token, query.resource, Math.floor(now / 1000)));
+    this.onHit?.(req, query.resource, token, now);
     return true;
   }
 

@@ -126,16 +126,8 @@ function logAccess(log: Logger, res: ServerResponse, path: string, started: numb
   );
 }
 
-/**
- * The workload-facing endpoints: IMDS, App Service (2019 and 2017) and Cloud Shell, all on one
- * plain-HTTP listener, as on Azure. The caller listens. Access log lines carry no query string:
- * the resource is harmless but the protocols differ on what else travels there.
- */
-export function createMetadataServer(opts: MetadataServerOptions): Server {
-  const appServicePath = normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH);
-  const routes = buildRoutes(appServicePath, opts.metrics !== undefined);
-  const random = opts.random ?? systemRandom;
-  const deps: RouteDeps = {
+function routeDeps(opts: MetadataServerOptions): RouteDeps {
+  return {
     cache: opts.cache,
     instance: new InstanceCache(opts.upstream, opts.clock),
     identityHeader: new SecretDigest(opts.identityHeader),
@@ -145,19 +137,62 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
     guard: new RequestGuard(opts.allowedHosts),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
-  // The fast path answers synchronously, so the hook reads the start time of the request at hand.
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined;
+
+/** Cached IMDS and App Service hits on the fast path (G1, docs/performance.md), the rest on the routes. */
+function metadataHandler(opts: MetadataServerOptions, deps: RouteDeps, appServicePath: string): RequestHandler {
+  const routes = buildRoutes(appServicePath, opts.metrics !== undefined);
+  const random = opts.random ?? systemRandom;
+  const newId = () => random.uuid();
+  // The fast path answers synchronously, so its hooks read the request at hand from here: its
+  // start time, and its correlation id, made only if a hit starts a background refresh or the
+  // access line is logged (one function serves every request: no closure is made per request).
   let started = 0;
+  let current: IncomingMessage | undefined;
+  let currentId: string | undefined;
+  const correlationId = () => (currentId ??= correlationIdOf(current!, newId));
   const signIns = opts.signIns;
   const onHit =
     signIns &&
-    ((req: IncomingMessage, resource: string, token: MintedToken) =>
-      signIns.hit(req, resource, token, performance.now() - started));
+    ((req: IncomingMessage, resource: string, token: MintedToken, now: number) =>
+      signIns.hit(req, resource, token, performance.now() - started, now));
   const fast = new ImdsFastPath(opts.cache, opts.clock, deps.guard, onHit, {
     path: appServicePath,
     identityHeader: deps.identityHeader,
     msiSecret: deps.msiSecret,
   });
-  const newId = () => random.uuid();
+  return (req, res) => {
+    started = performance.now();
+    const begun = started;
+    current = req;
+    currentId = undefined;
+    const answered = fast.tryAnswer(req, res, correlationId);
+    const id = answered && !opts.log.isLevelEnabled('debug') ? undefined : correlationId();
+    current = undefined;
+    if (answered) {
+      if (id !== undefined) logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, id);
+      return undefined;
+    }
+    const target = splitTarget(req.url ?? '/');
+    const path = target.path.toLowerCase();
+    const ctx: RouteContext = { req, res, query: target.query, correlationId: id! };
+    return serve(routes, deps, ctx, path, opts, begun).then(() =>
+      logAccess(opts.log, res, path, begun, ctx.correlationId),
+    );
+  };
+}
+
+/**
+ * The workload-facing endpoints: IMDS, App Service (2019 and 2017) and Cloud Shell, all on one
+ * plain-HTTP listener, as on Azure. The caller listens. Access log lines carry no query string:
+ * the resource is harmless but the protocols differ on what else travels there.
+ */
+export function createMetadataServer(opts: MetadataServerOptions): Server {
+  const appServicePath = normalizePath(opts.appServicePath ?? DEFAULT_APP_SERVICE_PATH);
+  const deps = routeDeps(opts);
+  const handle = metadataHandler(opts, deps, appServicePath);
   const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
   const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
@@ -165,26 +200,9 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   // The boundary answers 500 to anything the routes' own error handling let through (docs/security.md, finding 1).
   server.on(
     'request',
-    guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) => {
-      if (!admit(req, res)) return undefined;
-      started = performance.now();
-      const begun = started;
-      // Cached IMDS and App Service hits are answered here, synchronously (G1, docs/performance.md); the
-      // correlation id is only made if the hit starts a background refresh or the access line is logged.
-      let id: string | undefined;
-      const correlationId = () => (id ??= correlationIdOf(req, newId));
-      if (fast.tryAnswer(req, res, correlationId)) {
-        if (opts.log.isLevelEnabled('debug'))
-          logAccess(opts.log, res, splitTarget(req.url ?? '/').path.toLowerCase(), begun, correlationId());
-        return undefined;
-      }
-      const target = splitTarget(req.url ?? '/');
-      const path = target.path.toLowerCase();
-      const ctx: RouteContext = { req, res, query: target.query, correlationId: correlationId() };
-      return serve(routes, deps, ctx, path, opts, begun).then(() =>
-        logAccess(opts.log, res, path, begun, ctx.correlationId),
-      );
-    }),
+    guarded(opts.log, 'oauth', (req: IncomingMessage, res: ServerResponse) =>
+      admit(req, res) ? handle(req, res) : undefined,
+    ),
   );
   server.on('listening', () => deps.guard.bind(server.address()));
   // Nothing a workload sends takes long; a slow or stalled client must not hold a socket.

@@ -22,10 +22,10 @@ export class MetadataSignIns {
     private readonly clock: Clock,
   ) {}
 
-  /** A token answered from the cache. Hot path: one object counted. */
-  hit(req: IncomingMessage, audience: string, token: MintedToken, latencyMs: number): void {
+  /** A token answered from the cache. Hot path: one object counted; `at` saves a clock read. */
+  hit(req: IncomingMessage, audience: string, token: MintedToken, latencyMs: number, at = this.clock.now()): void {
     this.buffer.record({
-      at: this.clock.now(),
+      at,
       correlationId: requestId(req),
       audience,
       principalId: token.objectId,

@@ -58,7 +58,7 @@ const selectorKey = (s: IdentitySelector | undefined): string =>
 // The resource is kept exact: the SDKs cache per exact string, and `https://x` and `https://x/`
 // may be different audiences to the resource server. (The success bodies echo it, so a body
 // cached per entry always carries the request's own resource.)
-const cacheKey = (s: IdentitySelector | undefined, resource: string): string => `${selectorKey(s)}\n${resource}`;
+export const cacheKey = (s: IdentitySelector | undefined, resource: string): string => `${selectorKey(s)}\n${resource}`;
 
 /** Tokens per (identity selector × resource) with single-flight minting and half-life refresh. */
 export class TokenCache {
@@ -96,6 +96,21 @@ export class TokenCache {
     correlationId: () => string = () => systemRandom.uuid(),
   ): MintedToken | undefined {
     return this.hit(cacheKey(selector, resource), resource, selector, correlationId);
+  }
+
+  /**
+   * `peek` for a caller that keeps the key (`cacheKey(selector, resource)`) with a memoized
+   * target and has read the clock already: a cached answer builds no key string (the lookup of
+   * a built one also flattens and hashes it) and reads the clock once.
+   */
+  peekKey(
+    key: string,
+    resource: string,
+    selector: IdentitySelector | undefined,
+    now: number,
+    correlationId: () => string,
+  ): MintedToken | undefined {
+    return this.hit(key, resource, selector, correlationId, now);
   }
 
   get(resource: string, selector: IdentitySelector | undefined, correlationId: string): Promise<MintedToken> {
@@ -173,10 +188,10 @@ export class TokenCache {
     resource: string,
     selector: IdentitySelector | undefined,
     correlationId: () => string,
+    now = this.clock.now(),
   ): MintedToken | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    const now = this.clock.now();
     if (now >= entry.serveUntil) {
       this.entries.delete(key);
       return undefined;

@@ -1,25 +1,55 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { serveCommand } from './commands/serve.js';
-import { envCommand } from './commands/env.js';
-import { groupCommand } from './commands/group.js';
-import { directoryGroupCommand } from './commands/directory-group.js';
-import { identityCommand } from './commands/identity.js';
-import { resourceCommand } from './commands/resource.js';
-import { keysCommand } from './commands/keys.js';
-import { acrCommand } from './commands/acr.js';
-import { agentCommand } from './commands/agent.js';
-import { runCommand } from './commands/run.js';
-import { nsInitCommand } from './commands/ns-init.js';
-import { gateCommand } from './commands/gate.js';
-import { federationCommands } from './commands/federation-issuer.js';
-import { roleCommand } from './commands/role.js';
-import { activityCommand } from './commands/activity.js';
-import { signInsCommand } from './commands/signins.js';
-import { auditCommand } from './commands/audit.js';
-import { portalCommand } from './commands/portal.js';
-import { backupCommand, restoreCommand } from './commands/backup.js';
 import { CliError } from './cli-error.js';
+
+type Commands = () => Promise<Command[]>;
+
+/**
+ * Each top-level command's module, loaded only for the command that runs: `openmi run` and
+ * `openmi agent` are long-lived, and the server's modules (a heap twice the agent's) made
+ * every cached answer of theirs cost more CPU (docs/performance.md). In help order.
+ */
+const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: Commands]> = [
+  [['serve'], async () => [(await import('./commands/serve.js')).serveCommand()]],
+  [['gate'], async () => [(await import('./commands/gate.js')).gateCommand()]],
+  [['env'], async () => [(await import('./commands/env.js')).envCommand()]],
+  [['group'], async () => [(await import('./commands/group.js')).groupCommand()]],
+  [['directory-group'], async () => [(await import('./commands/directory-group.js')).directoryGroupCommand()]],
+  [['identity'], async () => [(await import('./commands/identity.js')).identityCommand()]],
+  [['resource'], async () => [(await import('./commands/resource.js')).resourceCommand()]],
+  [['keys'], async () => [(await import('./commands/keys.js')).keysCommand()]],
+  [['acr'], async () => [(await import('./commands/acr.js')).acrCommand()]],
+  [['agent'], async () => [(await import('./commands/agent.js')).agentCommand()]],
+  [['run'], async () => [(await import('./commands/run.js')).runCommand()]],
+  [['__ns-init'], async () => [(await import('./commands/ns-init.js')).nsInitCommand()]],
+  [['role'], async () => [(await import('./commands/role.js')).roleCommand()]],
+  [['activity'], async () => [(await import('./commands/activity.js')).activityCommand()]],
+  [['signins'], async () => [(await import('./commands/signins.js')).signInsCommand()]],
+  [['audit'], async () => [(await import('./commands/audit.js')).auditCommand()]],
+  [['portal'], async () => [(await import('./commands/portal.js')).portalCommand()]],
+  [
+    ['backup', 'restore'],
+    async () => {
+      const m = await import('./commands/backup.js');
+      return [m.backupCommand(), m.restoreCommand()];
+    },
+  ],
+  [
+    ['workload-token', 'federation-issuer'],
+    async () => (await import('./commands/federation-issuer.js')).federationCommands(),
+  ],
+];
+
+const HIDDEN = new Set(['__ns-init']);
+
+/** The named command's module alone; every module for anything else (help, options, a mistyped name). */
+async function commandsFor(name: string | undefined): Promise<Command[]> {
+  const named = COMMANDS.find(([names]) => name !== undefined && names.includes(name));
+  const out: Command[] = [];
+  // One after another, in the order the static imports evaluated them.
+  for (const [, load] of named ? [named] : COMMANDS) out.push(...(await load()));
+  return out;
+}
 
 const program = new Command('openmi')
   .description('Managed identities for your own infrastructure, wire-compatible with Azure.')
@@ -27,28 +57,8 @@ const program = new Command('openmi')
   .enablePositionalOptions()
   .exitOverride();
 
-program.addCommand(serveCommand());
-program.addCommand(gateCommand());
-program.addCommand(envCommand());
-program.addCommand(groupCommand());
-program.addCommand(directoryGroupCommand());
-program.addCommand(identityCommand());
-program.addCommand(resourceCommand());
-program.addCommand(keysCommand());
-program.addCommand(acrCommand());
-program.addCommand(agentCommand());
-program.addCommand(runCommand());
-program.addCommand(nsInitCommand(), { hidden: true });
-program.addCommand(roleCommand());
-program.addCommand(activityCommand());
-program.addCommand(signInsCommand());
-program.addCommand(auditCommand());
-program.addCommand(portalCommand());
-program.addCommand(backupCommand());
-program.addCommand(restoreCommand());
-for (const c of federationCommands()) program.addCommand(c);
-
 try {
+  for (const c of await commandsFor(process.argv[2])) program.addCommand(c, { hidden: HIDDEN.has(c.name()) });
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
