@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, publicBaseUrl } from './load.js';
+import { ConfigError, defaultSigningWorkers, loadConfig, publicBaseUrl } from './load.js';
 import { renderConfigDoc } from './config-doc.js';
 
 describe('config', () => {
@@ -25,8 +25,10 @@ describe('config', () => {
     assert.throws(() => loadConfig({ store: 'mysql://x' }, {}), /store/);
   });
 
-  it('signingWorkers: defaults to the available cores up to 4, 0 turns the pool off, at most 64', () => {
-    assert.equal(loadConfig({}, {}).signingWorkers, Math.min(availableParallelism(), 4));
+  it('signingWorkers: defaults to the available cores up to 4 (none on one core), 0 turns the pool off, at most 64', () => {
+    const cores = availableParallelism();
+    assert.equal(loadConfig({}, {}).signingWorkers, cores === 1 ? 0 : Math.min(cores, 4));
+    assert.deepEqual([1, 2, 3, 4, 8].map(defaultSigningWorkers), [0, 2, 3, 4, 4]);
     assert.equal(loadConfig({}, { OPENMI_SIGNING_WORKERS: '0' }).signingWorkers, 0);
     assert.equal(loadConfig({ signingWorkers: 8 }, { OPENMI_SIGNING_WORKERS: '0' }).signingWorkers, 8);
     assert.throws(() => loadConfig({}, { OPENMI_SIGNING_WORKERS: '65' }), /signingWorkers \(OPENMI_SIGNING_WORKERS\)/);

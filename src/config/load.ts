@@ -47,9 +47,13 @@ export class ConfigError extends Error {}
 /**
  * The signing pool's default size depends on the machine, so it is decided here rather than in
  * configDefaults (which docs/config.md is rendered from). Capped at 4: past that the event loop,
- * which builds every token and answers every request, becomes the limit.
+ * which builds every token and answers every request, becomes the limit. With one core (a
+ * container's CPU limit, taskset) there is nothing to sign in parallel with: a worker would only
+ * add the hand-off (two messages and two thread switches per token, ~10% of a mint measured on
+ * the real server, docs/performance.md), so the event loop signs.
  */
-export const defaultSigningWorkers = (): number => Math.min(availableParallelism(), 4);
+export const defaultSigningWorkers = (cores: number = availableParallelism()): number =>
+  cores <= 1 ? 0 : Math.min(cores, 4);
 
 /**
  * Loads configuration: defaults, then OPENMI_* environment variables, then command-line flags.

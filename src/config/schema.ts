@@ -68,7 +68,8 @@ export const configSchema = z
      * Worker threads that make token signatures; 0 signs on the event loop. An RS256 signature is
      * most of a mint, and one core signs only about 1.2–3.8k tokens/s, so spreading signatures
      * over cores is the only way past that (docs/performance.md, G6). The loader defaults it to
-     * min(available cores, 4): more workers than cores only adds contention with the event loop.
+     * min(available cores, 4), and 0 on one core: more workers than cores only adds contention with
+     * the event loop.
      */
     signingWorkers: z.number().int().min(0).max(64),
     /** Activity and sign-in log rows older than this many days are deleted (the chain keeps a checkpoint, so it still verifies). */
@@ -190,6 +191,6 @@ export const configDocs: Record<keyof z.infer<typeof configSchema>, { env: strin
   },
   signingWorkers: {
     env: 'OPENMI_SIGNING_WORKERS',
-    doc: 'Worker threads that sign tokens (0 to 64; 0 signs on the event loop). Default: the available cores, at most 4. RSA signing is most of a mint and one core makes only ~1.2–3.8k signatures/s.',
+    doc: 'Worker threads that sign tokens (0 to 64; 0 signs on the event loop). Default: the available cores, at most 4, and 0 on one core. RSA signing is most of a mint and one core makes only ~1.2–3.8k signatures/s.',
   },
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.js';
+import { accessLogger, type Logger } from '../log.js';
 import type { RequestContext, Surface } from './context.js';
 import { guarded, guardListener, lastResort, type ListenerLimits } from './guard.js';
 import { logText } from './header-text.js';
@@ -93,7 +93,7 @@ async function dispatch(ctx: RequestContext, surfaces: Surface[]): Promise<Surfa
   return surface;
 }
 
-async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(opts: ListenerOptions, access: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const ctx = buildContext(req, res, opts.log);
   const surface = await dispatch(ctx, opts.surfaces);
   // A handler that returned without answering would leave the caller waiting for the request timeout.
@@ -101,7 +101,7 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
     lastResort(res, ctx.log, 'arm', new Error(`the ${surface.name} surface returned without answering`));
   const seconds = (performance.now() - ctx.startedAt) / 1000;
   opts.observer?.onResponse(surface.name, ctx.method, res.statusCode, seconds, ctx.operation);
-  opts.log.info(
+  access.info(
     {
       requestId: ctx.requestId,
       correlationId: ctx.correlationId,
@@ -124,9 +124,10 @@ async function serve(opts: ListenerOptions, req: IncomingMessage, res: ServerRes
 export function createListener(opts: ListenerOptions): Server {
   const server = createHttpsServer({ cert: opts.cert, key: opts.key, maxHeaderSize: opts.limits.maxHeaderBytes });
   const admit = guardListener(server, { log: opts.log, limits: opts.limits, envelope: 'arm' });
+  const access = accessLogger(opts.log);
   server.on(
     'request',
-    guarded(opts.log, 'arm', (req, res) => (admit(req, res) ? serve(opts, req, res) : undefined)),
+    guarded(opts.log, 'arm', (req, res) => (admit(req, res) ? serve(opts, access, req, res) : undefined)),
   );
   server.requestTimeout = opts.requestTimeoutMs;
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 20_000);

@@ -25,15 +25,21 @@ function pending(): Pending {
 }
 
 /**
- * Group commit for an audit log: rows queue in memory and are appended every `intervalMs` (or
- * at once when `maxRows` are waiting) in one transaction, one batch at a time. `add` returns at
- * once; `flushed()` resolves when the batch holding every row added so far has committed, so a
- * caller that awaits it before answering never acknowledges a request whose row could be lost,
- * while concurrent requests share one commit (one fsync).
+ * Group commit for an audit log: rows queue in memory and are appended in one transaction, one
+ * batch at a time, at most one batch per `intervalMs` (or at once when `maxRows` are waiting).
+ * A row that arrives when no batch was cut for `intervalMs` goes at the end of the current
+ * event-loop turn, with whatever else that turn added: a lone token request no longer waits out
+ * a fixed 10 ms timer, which under a closed-loop load also capped tokens/s at (clients ÷ 10 ms)
+ * on two cores (docs/performance.md, R6), while a busy server still commits every `intervalMs`.
+ * `add` returns at once; `flushed()` resolves when the batch holding every row added so far has
+ * committed, so a caller that awaits it before answering never acknowledges a request whose row
+ * could be lost, while concurrent requests share one commit (one fsync).
  */
 export class BatchedAuditWriter {
   private current: Pending | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled cut, if one is scheduled. */
+  private cancelCut: (() => void) | undefined;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
   private chain: Promise<void> = Promise.resolve();
   /** The newest batch handed to the writer; batches commit in order, so it finishes last. */
   private lastCut: Pending | undefined;
@@ -45,13 +51,25 @@ export class BatchedAuditWriter {
     private readonly observer?: AuditBatchObserver,
     private readonly intervalMs = 10,
     private readonly maxRows = 500,
+    /** Milliseconds, monotonic: when batches were cut (tests pass their own). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   add(row: AuditAppend): void {
     this.current ??= pending();
     this.current.rows.push(row);
     if (this.current.rows.length >= this.maxRows) this.cut();
-    else this.timer ??= setTimeout(() => this.cut(), this.intervalMs);
+    else if (this.cancelCut === undefined) this.schedule(this.lastCutAt + this.intervalMs - this.now());
+  }
+
+  private schedule(waitMs: number): void {
+    if (waitMs <= 0) {
+      const t = setImmediate(() => this.cut());
+      this.cancelCut = () => clearImmediate(t);
+    } else {
+      const t = setTimeout(() => this.cut(), waitMs);
+      this.cancelCut = () => clearTimeout(t);
+    }
   }
 
   /** Resolves once every row added so far is committed; rejects if their batch failed. */
@@ -66,11 +84,12 @@ export class BatchedAuditWriter {
   }
 
   private cut(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelCut?.();
+    this.cancelCut = undefined;
     const batch = this.current;
     if (!batch) return;
     this.current = undefined;
+    this.lastCutAt = this.now();
     this.lastCut = batch;
     this.chain = this.chain.then(() => this.write(batch));
   }

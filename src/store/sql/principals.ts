@@ -16,6 +16,16 @@ interface PrincipalRow {
 }
 
 const COLUMNS = 'object_id, app_id, tenant_id, display_name, kind, resource_id, created_at';
+/**
+ * Every client_credentials request runs this: built once, so the executor's statement cache finds
+ * it without rebuilding and rehashing the text per request. Secret columns are aliased s_*: both
+ * tables have created_at.
+ */
+const WITH_SECRETS = `SELECT ${COLUMNS.split(', ')
+  .map((c) => `p.${c}`)
+  .join(', ')}, ${SECRET_COLUMNS.map((c) => `s.${c} AS s_${c}`).join(', ')}
+  FROM principals p LEFT JOIN client_secrets s ON s.principal_key = p.object_id_key
+  WHERE p.app_id_key = $1 ORDER BY s.created_at, s.id_key`;
 
 const toRecord = (r: PrincipalRow): PrincipalRecord => ({
   objectId: r.object_id,
@@ -84,15 +94,7 @@ export class SqlPrincipalRepo implements PrincipalRepo {
   async getByAppIdWithSecrets(
     appId: string,
   ): Promise<{ principal: PrincipalRecord; secrets: ClientSecretRecord[] } | undefined> {
-    // Secret columns are aliased s_*: both tables have created_at.
-    const rows = await this.db.all<PrincipalRow & Prefixed<ClientSecretRow>>(
-      `SELECT ${COLUMNS.split(', ')
-        .map((c) => `p.${c}`)
-        .join(', ')}, ${SECRET_COLUMNS.map((c) => `s.${c} AS s_${c}`).join(', ')}
-       FROM principals p LEFT JOIN client_secrets s ON s.principal_key = p.object_id_key
-       WHERE p.app_id_key = $1 ORDER BY s.created_at, s.id_key`,
-      [lookupKey(appId)],
-    );
+    const rows = await this.db.all<PrincipalRow & Prefixed<ClientSecretRow>>(WITH_SECRETS, [lookupKey(appId)]);
     const first = rows[0];
     if (first === undefined) return undefined;
     const secrets = rows.flatMap((r) => {

@@ -10,11 +10,14 @@ import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
 import { sqliteExecutor, SqliteStatements } from './sqlite-executor.js';
 import { migrateSqlite } from './sqlite-migrate.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** How long a store call may wait for a running tx(fn) before it is taken for re-entry (default 30 s). */
   reentryWaitMs?: number;
+  /** How often the checkpointer thread copies the WAL into the database (wal-checkpointer.ts). */
+  checkpointIntervalMs?: number;
 }
 
 /**
@@ -44,8 +47,12 @@ export async function openSqliteStore(
     db.close();
     throw e;
   }
-  const wal = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
-  return new SqliteSession(db, new InProcessChangeBus(path), wal, timings, options.reentryWaitMs).store();
+  if (path === ':memory:') return new SqliteSession(db, new InProcessChangeBus(path), undefined).store();
+  const disk = {
+    wal: new WalSync(`${path}-wal`),
+    checkpointer: new WalCheckpointer(db, path, { intervalMs: options.checkpointIntervalMs }),
+  };
+  return new SqliteSession(db, new InProcessChangeBus(path), disk, timings, options.reentryWaitMs).store();
 }
 
 function configure(db: Database.Database): void {
@@ -71,8 +78,8 @@ class SqliteSession {
   constructor(
     private readonly db: Database.Database,
     private readonly changes: InProcessChangeBus,
-    /** Absent for ':memory:', which has nothing to make durable. */
-    private readonly wal: WalSync | undefined,
+    /** Absent for ':memory:', which has nothing to make durable or checkpoint. */
+    private readonly disk: { wal: WalSync; checkpointer: WalCheckpointer } | undefined,
     /** Store-call durations for /metrics (src/store/query-timings.ts); absent, nothing is timed. */
     private readonly timings?: QueryTimings,
     private readonly reentryWaitMs = 30_000,
@@ -106,18 +113,20 @@ class SqliteSession {
       // One process per database file (the data-dir lock), so it always leads.
       tryLead: async () => true,
       close: async () => {
+        // Its connection first: the server's, closing last, checkpoints what is left and removes the WAL.
+        await this.disk?.checkpointer.stop();
         await this.exclusive(() => {
           this.changes.close();
           this.db.close();
         });
-        await this.wal?.close();
+        await this.disk?.wal.close();
       },
     };
   }
 
   /** Waits for the commits made so far to reach the disk; outside the mutex, so writers go on meanwhile. */
   private durable(): Promise<void> {
-    return this.wal?.sync() ?? Promise.resolve();
+    return this.disk?.wal.sync() ?? Promise.resolve();
   }
 
   /** Other processes are kept off the file by the data-dir lock; this orders callers within this one. */
