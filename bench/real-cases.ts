@@ -80,6 +80,10 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
  */
 const TOKEN = { connections: 50 };
 const serverUrl = (s: RunningServer | undefined, path: string) => `http://127.0.0.1:${s!.port}${path}`;
+const sameTarget = (s: RunningServer | undefined, agentUrl: string) => {
+  const u = new URL(agentUrl);
+  return serverUrl(s, `${u.pathname}${u.search}`);
+};
 const ccLoad = (s: Serve) => ({
   url: s.tokenUrl,
   headers: FORM,
@@ -104,10 +108,18 @@ function plan(lab: Lab, c: RealCase): Plan {
   const armUrl = `${lab.serve.baseUrl}${lab.inst.identityId}?api-version=${IDENTITY_API}`;
   const armHeaders = { authorization: `Bearer ${lab.inst.token}` };
   switch (c) {
+    // The bare servers get the very request the agents get (target and headers), so Node's
+    // parsing of it is on both sides of the ratio and only the answering differs.
     case 'bare-imds':
-      return { pid: lab.bare.imds?.child.pid, load: { url: serverUrl(lab.bare.imds, '/'), headers: {} } };
+      return {
+        pid: lab.bare.imds?.child.pid,
+        load: { url: sameTarget(lab.bare.imds, imdsUrl(agent ?? run!, id)), headers: IMDS_HEADERS },
+      };
     case 'bare-app':
-      return { pid: lab.bare.app?.child.pid, load: { url: serverUrl(lab.bare.app, '/'), headers: {} } };
+      return {
+        pid: lab.bare.app?.child.pid,
+        load: { url: sameTarget(lab.bare.app, appUrl(run ?? agent!, id)), headers: appHeaders(run ?? agent!) },
+      };
     case 'run-imds':
       return { pid: run!.pid, load: { url: imdsUrl(run!, id), headers: IMDS_HEADERS } };
     case 'agent-imds':
