@@ -78,7 +78,8 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
  * Requests in flight for the token, miss and ARM cases, the same for openmi and oidc-provider:
  * enough to keep two cores signing even when each request waits for a group commit.
  */
-const TOKEN = { connections: 50 };
+export const TOKEN_CONNECTIONS = 50;
+const TOKEN = { connections: TOKEN_CONNECTIONS };
 const serverUrl = (s: RunningServer | undefined, path: string) => `http://127.0.0.1:${s!.port}${path}`;
 const sameTarget = (s: RunningServer | undefined, agentUrl: string) => {
   const u = new URL(agentUrl);
@@ -233,6 +234,16 @@ function nodeLoad(
   });
 }
 
+/**
+ * wrk drives the token and ARM cases too when it is there: node-load's own CPU per request was
+ * about half the server's, which on two shared cores capped R6 near 1.36 (docs/performance.md).
+ * Its handshakes (one per connection, in the measured run) cost about 1% of a run. Misses (a
+ * fresh resource per request) and round-robin over nodes need node-load.
+ */
+function wrkCanDrive(o: CaseOptions, p: Plan): boolean {
+  return o.loadgen === 'wrk' && p.node?.unique === undefined && p.load.urls === undefined;
+}
+
 export async function runCase(lab: Lab, c: RealCase, o: CaseOptions): Promise<CaseRun> {
   if (c === 'sign') {
     const r = await signLoop(lab, o.mintMs);
@@ -248,12 +259,12 @@ export async function runCase(lab: Lab, c: RealCase, o: CaseOptions): Promise<Ca
   }
   await placeFor(lab, c);
   const p = plan(lab, c);
-  if (p.node !== undefined) {
+  if (p.node !== undefined && !wrkCanDrive(o, p)) {
     const job: LoadJob = { method: 'GET', ...p.load, ...p.node, warmupSeconds: o.warmupSeconds, seconds: o.seconds };
     const { cpuSeconds: cpu, ...result } = await nodeLoad(job, [p.pid, ...(p.morePids ?? [])], p.loadCpu);
     return { case: c, ...result, cpuUsPerReq: (cpu * 1e6) / result.requests };
   }
-  const spec = { ...p.load, connections: o.connections, cpu: LOAD_CPU };
+  const spec = { ...p.load, connections: p.node?.connections ?? o.connections, cpu: p.loadCpu ?? LOAD_CPU };
   await runLoad(o.loadgen, { ...spec, seconds: o.warmupSeconds });
   const cpu0 = cpuOf(p.pid);
   const result = await runLoad(o.loadgen, { ...spec, seconds: o.seconds });

@@ -28,7 +28,7 @@ import { goalTable, type Goal } from './goals.js';
 import { autocannonPath, wrkOnPath, type LoadGenName } from './loadgen.js';
 import { formatRbacReport, runRbacBench } from './rbac.js';
 import { formatUsageReport, runUsageBench } from './usage.js';
-import { casesOf, runCase, type CaseOptions, type RealCase } from './real-cases.js';
+import { casesOf, runCase, TOKEN_CONNECTIONS, type CaseOptions, type RealCase } from './real-cases.js';
 import { GROUPS, LOAD_CPU, openLab, PG_GROUPS, SERVER_CPU, type Group, type Lab } from './real-lab.js';
 import { pgNodesUnavailable } from './real-nodes.js';
 import { realReport, type RealRound } from './real-report.js';
@@ -212,7 +212,7 @@ function report(o: Options, results: Results, elapsedS: number): void {
   if (results.real.length > 0 && results.real[0]!.length > 0) {
     const header = [
       `Real processes (dist/src/cli/main.js): process under test on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU} (with openmi serve while an agent answers from its cache), ${o.seconds} s per case after ${WARMUP_SECONDS} s warm-up.`,
-      `Cache hits: ${o.loadgen}, c=${o.connections}. Tokens, misses, ARM: bench/node-load.js, keep-alive connections kept from the warm-up (no TLS handshakes measured), c=50.`,
+      `Cache hits: ${o.loadgen}, c=${o.connections}. Tokens and ARM: ${o.loadgen === 'wrk' ? 'wrk (one TLS handshake per connection in each run)' : 'bench/node-load.js, keep-alive connections kept from the warm-up'}, c=${TOKEN_CONNECTIONS}; misses and the nodes group: bench/node-load.js.`,
       `crypto.sign loop ${o.mintMs} ms. CPU µs/req: CPU time of the process under test (all its threads) per answer; steadier than req/s on a shared machine.`,
     ].join('\n');
     const real = realReport(results.real, header);
