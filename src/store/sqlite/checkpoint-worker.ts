@@ -58,6 +58,8 @@ async function loop(): Promise<void> {
     while (!stopping && Date.now() < until) await sleep(Math.min(50, intervalMs));
   }
   db.close();
+  // The message listener would keep this thread alive; the owner waits for its exit.
+  parentPort!.close();
 }
 
 loop().catch((err: unknown) => {
