@@ -3,28 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { RawConnection, type Outcome } from '../../test/fuzz/raw-http.js';
-import { epochSeconds, ManualClock } from '../kernel/clock.js';
+import { fixedUpstream } from '../../test/helpers/fixed-upstream.js';
+import { ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { createMetadataServer } from './metadata-server.js';
 import { TokenCache } from './token-cache.js';
-import type { MintedToken, TokenUpstream } from './upstream.js';
 
 const clock = new ManualClock();
-const upstream: TokenUpstream = {
-  mint: async (resource) => {
-    const now = epochSeconds(clock);
-    return {
-      accessToken: 'tok',
-      issuedAt: now,
-      expiresOn: now + 3600,
-      resource,
-      clientId: 'c',
-      objectId: 'o',
-      identityResourceId: '/x',
-    } satisfies MintedToken;
-  },
-  instanceMetadata: async () => ({ compute: {} }),
-};
+const upstream = fixedUpstream(clock);
 
 const SECRET = 'h'.repeat(32);
 const IMDS = '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://r';

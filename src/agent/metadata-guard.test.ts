@@ -3,31 +3,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { RawConnection, type Outcome } from '../../test/fuzz/raw-http.js';
+import { fixedUpstream } from '../../test/helpers/fixed-upstream.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { epochSeconds, ManualClock } from '../kernel/clock.js';
+import { ManualClock } from '../kernel/clock.js';
 import { createLogger } from '../kernel/log.js';
 import { createMetadataServer } from './metadata-server.js';
 import type { MetadataSignIns } from './metadata-sign-ins.js';
 import { TokenCache } from './token-cache.js';
-import type { MintedToken, TokenUpstream } from './upstream.js';
 
 const clock = new ManualClock();
-const upstream: TokenUpstream = {
-  mint: async (resource) => {
-    if (resource === 'api://broken') throw new Error('upstream bug');
-    const now = epochSeconds(clock);
-    return {
-      accessToken: 'tok',
-      issuedAt: now,
-      expiresOn: now + 3600,
-      resource,
-      clientId: 'c',
-      objectId: 'o',
-      identityResourceId: '/x',
-    } satisfies MintedToken;
-  },
-  instanceMetadata: async () => ({ compute: {} }),
-};
+const upstream = fixedUpstream(clock, 'api://broken');
 
 /** A sign-in hook with a bug: it throws from inside the endpoints' own error handling. */
 const throwingSignIns = {
