@@ -41,7 +41,9 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
     const onData = (c: Buffer): void => {
       chunks.push(c);
       size += c.length;
-      if (size > limit) (req.pause(), done({ kind: 'stream', head: chunks, rest: req }));
+      if (size <= limit) return;
+      req.pause();
+      done({ kind: 'stream', head: chunks, rest: req });
     };
     const onEnd = (): void => done({ kind: 'whole', bytes: Buffer.concat(chunks, size) });
     const onGone = (): void => done(undefined);
