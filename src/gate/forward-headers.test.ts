@@ -52,6 +52,13 @@ describe('gate forwarded headers', () => {
     );
   });
 
+  it("does not pass on the client's Expect: the gate answers it and asks the upstream itself", () => {
+    const ctx = { remoteAddress: undefined, upstreamHost: 'u', caller: undefined };
+    const out = forwardHeaders({ expect: '100-continue', 'content-length': '5' }, ctx);
+    assert.equal(out['expect'], undefined);
+    assert.equal(out['content-length'], '5');
+  });
+
   it('answers without the upstream hop-by-hop headers', () => {
     assert.deepEqual(
       responseHeaders({

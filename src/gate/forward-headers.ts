@@ -74,7 +74,8 @@ export function forwardHeaders(incoming: IncomingHttpHeaders, ctx: ForwardContex
       name.startsWith(IDENTITY_PREFIX)
     )
       continue;
-    if (name === 'host' || name === 'content-length') continue;
+    // Expect is answered by the gate itself, which decides whether to ask the upstream (proxy.ts, RFC 9110 §10.1.1).
+    if (name === 'host' || name === 'content-length' || name === 'expect') continue;
     out[name] = value;
   }
   // Node has already de-chunked the body (and refused a request with both framings); re-frame it.
