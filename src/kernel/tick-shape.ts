@@ -10,12 +10,12 @@ let held: object | undefined;
  *
  * Why: Node 20 builds each entry as `{ [async_id_symbol]: …, [trigger_async_id_symbol]: …,
  * callback, args }`. V8 records, for each computed key of such a literal, the one map it saw,
- * weakly; when a full GC finds no live entry (an idle process: V8's memory reducer collects
- * after start-up) it drops those maps, and the next entry built by unoptimized code sees a map
+ * weakly; when a full GC finds no live entry (an idle process after start-up, before nextTick
+ * is optimized) it drops those maps, and the next entry built by unoptimized code sees a map
  * the slot does not hold, so the slot turns megamorphic for good (V8's
  * Runtime_DefineKeyedOwnPropertyInLiteral has no polymorphic state). From then on every
- * nextTick defines three of its four properties in the runtime: 250–1,000 ns a call instead of
- * ~40, and Node's HTTP server makes about seven per answer: 3–4 µs, the 15–20% more CPU per
+ * nextTick defines three of its four properties in the runtime: hundreds of ns a call instead
+ * of ~40, and Node's HTTP server makes about seven per answer: 3–4 µs, the 15–20% more CPU per
  * cached answer that some agent processes showed and others of the same build did not.
  * A held entry keeps its map, and its map keeps the maps before it, alive.
  *
