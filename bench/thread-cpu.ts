@@ -5,12 +5,16 @@
  *   node dist/bench/thread-cpu.js --case cc|cc2|imds|app [--rounds 4] [--seconds 6]
  *        [--main A/dist/src/cli/main.js,B/dist/src/cli/main.js] [--cpu-prof DIR] [--together]
  *        [--node-flags '--perf-basic-prof'] (then `perf record -g -p PID` during a long run)
+ *        [--agents run,agent]
  *
  * Each build's process under test (`openmi serve` for cc on CPU 0, cc2 on CPUs 0,1; the
  * `openmi run` agent for imds and app, on CPU 0, its server on CPU 1) is started once, and the
  * builds are loaded in alternating order each round. Per thread, utime + stime from
  * /proc/PID/task/TID/stat around the measured run, divided by the answers served: the main
  * thread, and the other threads by name (signing workers, libuv, V8 helpers).
+ * `--agents run,agent` starts, for imds and app, the agent of each named kind per build (the
+ * `openmi agent --resource` process as well as the `openmi run` one), so the two kinds of the
+ * same build can be compared in the same rounds.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +25,7 @@ import { runLoad } from './loadgen.js';
 import type { LoadJob } from './node-load.js';
 import { appHeaders, appUrl, IMDS_HEADERS, imdsUrl, TOKEN_RESOURCE } from './real-lab.js';
 import { CLI_MAIN, clientCredentialsForm, startServe, type Proc } from './real-serve.js';
-import { install, startAgentCli } from './real-setup.js';
+import { install, startAgentCli, type AgentProc } from './real-setup.js';
 
 type Ticks = Map<string, number>;
 const CLOCK_TICKS = 100;
@@ -50,7 +54,7 @@ function perAnswer(a: Ticks, b: Ticks, answers: number): Record<string, number> 
     const name = k === 'main' ? 'main' : k.replace(/#\d+$/, '').replace(/\d+$/, '');
     groups[name] = (groups[name] ?? 0) + d;
   }
-  const us = (ticks: number) => Math.round(((ticks / CLOCK_TICKS) * 1e6) / answers);
+  const us = (ticks: number) => Math.round(((ticks / CLOCK_TICKS) * 1e7) / answers) / 10;
   const res: Record<string, number> = {};
   let total = 0;
   for (const [k, t] of Object.entries(groups)) {
@@ -96,13 +100,19 @@ function nodeLoad(job: LoadJob, onMeasuring: () => void): Promise<number> {
   );
 }
 
+/** VmRSS in kB of a process, to see what each target holds. */
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
 async function target(
   kind: string,
   main: string,
   i: number,
-  o: { seconds: number; flags: string[] },
+  o: { seconds: number; flags: string[]; agents: Array<'run' | 'agent'> },
   stops: Proc[],
-): Promise<Target> {
+): Promise<Target[]> {
   const seconds = o.seconds;
   const dir = mkdtempSync(join(tmpdir(), `thread-cpu-${i}-`));
   dirs.push(dir);
@@ -120,15 +130,23 @@ async function target(
       warmupSeconds: 2,
       seconds,
     };
-    return { label, pid: s.pid, run: (m) => nodeLoad(job, () => m(true)) };
+    return [{ label, pid: s.pid, run: (m) => nodeLoad(job, () => m(true)) }];
   }
   const s = await startServe(dir, '1', [], undefined, CLI_MAIN);
   stops.push(s);
   const inst = await install(s);
-  const a = await startAgentCli('run', s, inst.vmId, dir, '0', o.flags, main);
-  stops.push(a);
+  const out: Target[] = [];
+  for (const agentKind of o.agents) {
+    const a = await startAgentCli(agentKind, s, inst.vmId, dir, '0', o.flags, main);
+    stops.push(a);
+    out.push(agentTarget(kind, o.agents.length > 1 ? `${label}:${agentKind}` : label, a, inst.clientId, seconds));
+  }
+  return out;
+}
+
+function agentTarget(kind: string, label: string, a: AgentProc, clientId: string, seconds: number): Target {
   const spec = {
-    url: kind === 'imds' ? imdsUrl(a, inst.clientId) : appUrl(a, inst.clientId),
+    url: kind === 'imds' ? imdsUrl(a, clientId) : appUrl(a, clientId),
     headers: kind === 'imds' ? IMDS_HEADERS : appHeaders(a),
     connections: 50,
     cpu: '1',
@@ -156,17 +174,22 @@ async function main(): Promise<void> {
   const prof = arg('cpu-prof', '');
   const together = process.argv.includes('--together');
   const extra = arg('node-flags', '');
+  const agents = arg('agents', 'run').split(',') as Array<'run' | 'agent'>;
   const flags = [...(prof === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', prof]), ...(extra ? extra.split(' ') : [])];
   const stops: Proc[] = [];
   try {
     const targets: Target[] = [];
-    for (const [i, m] of mains.entries()) targets.push(await target(kind, m, i, { seconds, flags }, stops));
+    for (const [i, m] of mains.entries())
+      targets.push(...(await target(kind, m, i, { seconds, flags, agents }, stops)));
     const one = async (r: number, t: Target) => {
       let t0: Ticks = new Map();
       const answers = await t.run(() => (t0 = threadTicks(t.pid)));
       const res = perAnswer(t0, threadTicks(t.pid), answers);
       const loadgen = loadgenUs.pop();
-      process.stdout.write(`${JSON.stringify({ round: r, target: t.label, answers, usPerAnswer: res, loadgen })}\n`);
+      const rss = rssKb(t.pid);
+      process.stdout.write(
+        `${JSON.stringify({ round: r, target: t.label, answers, usPerAnswer: res, loadgen, rss })}\n`,
+      );
     };
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? targets : [...targets].reverse();

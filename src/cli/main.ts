@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { holdTickShape } from '../kernel/tick-shape.js';
 import { CliError } from './cli-error.js';
+
+// Before any command runs: long-lived processes (serve, agent, run) answer through Node's HTTP
+// server, whose nextTick calls stay fast only while a tick entry lives (kernel/tick-shape.ts).
+holdTickShape();
 
 type Commands = () => Promise<Command[]>;
 
