@@ -31,3 +31,22 @@ export const systemRandom: Random = {
   uuid: () => randomUUID(),
   bytes: pooledBytes,
 };
+
+const MAX_UNIX_MS = 2 ** 48 - 1;
+
+/**
+ * A UUIDv7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, then 74 random bits. Rows keyed by it
+ * are inserted at the right edge of their index instead of at a random leaf: a random id in the
+ * sign-in log's id index dirtied one 4 KiB page per row, which SQLite then writes to the WAL and
+ * checkpoints again (31 → 18 µs of CPU per row in 15-row batches, docs/performance.md).
+ * The id stays a GUID, as Microsoft Graph's sign-in ids are; it is an address, not a secret.
+ */
+export function timeOrderedUuid(unixMs: number, random: Random = systemRandom): string {
+  const ms = Math.min(Math.max(Math.trunc(Number.isFinite(unixMs) ? unixMs : 0), 0), MAX_UNIX_MS);
+  const b = random.bytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = 0x70 | (b[6]! & 0x0f);
+  b[8] = 0x80 | (b[8]! & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -44,11 +44,20 @@ export interface FuzzReport {
   ms: number;
 }
 
+/**
+ * A finding's request as text: its head whole (a 20 KB header was once the cause, and a cut at
+ * 2,000 characters hid it), then at most 2,000 bytes of body.
+ */
 const printable = (b: Buffer) =>
   b
-    .subarray(0, 2000)
+    .subarray(0, Math.min(b.length, headEnd(b) + 2000, 64 * 1024))
     .toString('latin1')
     .replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '.'));
+
+function headEnd(b: Buffer): number {
+  const i = b.indexOf('\r\n\r\n');
+  return i === -1 ? b.length : i + 4;
+}
 
 class Worker {
   private readonly pool = new Map<string, RawConnection>();

@@ -94,9 +94,9 @@ function upstreamServer(): Promise<{ server: Server; port: number }> {
     req.resume();
     req.on('end', () => res.end(JSON.stringify({ path: req.url })));
   });
-  // Longer than the gate's idle upstream sockets live (Node's 5 s), as any upstream behind a
-  // proxy should be: otherwise the two race to close an idle connection and a POST sent on it
-  // just then fails with 502 (seen once in a 100,000-request soak).
+  // Longer than the gate keeps idle upstream sockets (4 s), as any upstream behind a proxy should
+  // be. The gate no longer depends on it (src/gate/proxy.ts `send`); the 502s once blamed on that
+  // race came from a head over this server's 16 KiB limit, refused while the body was still sent.
   server.keepAliveTimeout = 65_000;
   return new Promise((r) =>
     server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as AddressInfo).port })),

@@ -97,6 +97,46 @@ export function clientSecretContract(newStore: () => Promise<Store>): void {
       assert.equal(await store().principals.getByAppIdWithSecrets(p.objectId), undefined);
     });
 
+    // The SQLite store remembers this read between writes (sql/credential-cache.ts): every write,
+    // in a transaction or not, must show at once, or a deleted application would still get tokens.
+    it('getByAppIdWithSecrets sees every write made after an earlier read, in a transaction or not', async () => {
+      const p = principal();
+      await store().principals.create(p);
+      assert.deepEqual(await store().principals.getByAppIdWithSecrets(p.appId), { principal: p, secrets: [] });
+      assert.deepEqual(await store().principals.getByAppIdWithSecrets(p.appId), { principal: p, secrets: [] });
+      const s1 = clientSecret(p.objectId, { createdAt: T0 + 1000 });
+      await store().clientSecrets.create(s1);
+      assert.deepEqual((await store().principals.getByAppIdWithSecrets(p.appId))?.secrets, [s1]);
+      const s2 = clientSecret(p.objectId, { createdAt: T0 + 2000 });
+      await store().tx((tx) => tx.clientSecrets.create(s2));
+      assert.deepEqual((await store().principals.getByAppIdWithSecrets(flipCase(p.appId)))?.secrets, [s1, s2]);
+      await assert.rejects(
+        store().tx(async (tx) => {
+          await tx.clientSecrets.create(clientSecret(p.objectId, { createdAt: T0 + 3000 }));
+          throw new Error('roll back');
+        }),
+      );
+      assert.deepEqual((await store().principals.getByAppIdWithSecrets(p.appId))?.secrets, [s1, s2]);
+      await store().tx((tx) => tx.principals.delete(p.objectId));
+      assert.equal(await store().principals.getByAppIdWithSecrets(p.appId), undefined);
+      await store().principals.create(p);
+      assert.deepEqual(await store().principals.getByAppIdWithSecrets(p.appId), { principal: p, secrets: [] });
+      assert.equal(await store().principals.delete(p.objectId), true);
+      assert.equal(await store().principals.getByAppIdWithSecrets(p.appId), undefined);
+    });
+
+    it('a read that overlaps a write is not remembered past it', async () => {
+      const p = principal();
+      await store().principals.create(p);
+      const s = clientSecret(p.objectId);
+      const [before] = await Promise.all([
+        store().principals.getByAppIdWithSecrets(p.appId),
+        store().clientSecrets.create(s),
+      ]);
+      assert.ok(before);
+      assert.deepEqual((await store().principals.getByAppIdWithSecrets(p.appId))?.secrets, [s]);
+    });
+
     it('deleting the principal deletes its secrets', async () => {
       const p = principal();
       await store().principals.create(p);

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditAppend } from '../../store/store.js';
 import type { AuditEntryRecord } from '../../store/records.js';
 import { canonicalJson } from '../../store/sql/audit-chain.js';
+import { timeOrderedUuid } from '../../kernel/ids.js';
 import type { SignInEvent } from './sign-ins.js';
 import { boundNullable, boundText, SIGN_IN_FIELD_BOUNDS as B } from './bounds.js';
 
@@ -52,7 +52,8 @@ export function boundSignIn(e: SignInEvent): SignInEvent {
 /** The one place sign-in rows are built: every recorder appends through here. */
 export function signInAppend(event: SignInEvent): AuditAppend {
   const e = boundSignIn(event);
-  const stored: StoredSignIn = { id: randomUUID(), ...e };
+  // Time-ordered: the id index then grows at its right edge (kernel/ids.ts).
+  const stored: StoredSignIn = { id: timeOrderedUuid(e.at), ...e };
   return { at: e.at, data: canonicalJson(stored), keys: signInKeys(stored) };
 }
 

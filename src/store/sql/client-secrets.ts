@@ -26,7 +26,11 @@ export const toSecretRecord = (r: ClientSecretRow): ClientSecretRecord => ({
 });
 
 export class SqlClientSecretRepo implements ClientSecretRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Told after every write (credential-cache.ts). */
+    private readonly wrote: () => void = () => undefined,
+  ) {}
 
   /** The principal must exist (foreign key); creating a secret for an unknown principal fails. */
   async create(s: ClientSecretRecord): Promise<void> {
@@ -47,6 +51,7 @@ export class SqlClientSecretRepo implements ClientSecretRepo {
       `Client secret '${s.id}'`,
       s.id,
     );
+    this.wrote();
   }
 
   /** Oldest first. */

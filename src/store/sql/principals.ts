@@ -54,7 +54,11 @@ const unprefixed = (r: Prefixed<ClientSecretRow>): ClientSecretRow | undefined =
 
 /** Object and app ids are GUIDs, which Azure compares case-insensitively; both are unique. */
 export class SqlPrincipalRepo implements PrincipalRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** Told after every write (credential-cache.ts). */
+    private readonly wrote: () => void = () => undefined,
+  ) {}
 
   async create(p: PrincipalRecord): Promise<void> {
     await insertOrConflict(
@@ -75,6 +79,7 @@ export class SqlPrincipalRepo implements PrincipalRepo {
       `Principal with object id '${p.objectId}' or app id '${p.appId}'`,
       p.objectId,
     );
+    this.wrote();
   }
 
   async getByObjectId(objectId: string): Promise<PrincipalRecord | undefined> {
@@ -107,6 +112,7 @@ export class SqlPrincipalRepo implements PrincipalRepo {
   /** Also removes the principal's client secrets (ON DELETE CASCADE). */
   async delete(objectId: string): Promise<boolean> {
     const { changes } = await this.db.run('DELETE FROM principals WHERE object_id_key = $1', [lookupKey(objectId)]);
+    this.wrote();
     return changes === 1;
   }
 }

@@ -34,17 +34,26 @@ import { SqlSubscriptionRepo } from './subscriptions.js';
 import { SqlTenantRepo } from './tenants.js';
 import { SqlTokenRevocationRepo } from './token-revocations.js';
 
-/** Binds every repository to one executor: the store's own, or a transaction's. `lanes`: the engine's audit appends. */
-export function createRepos(raw: Executor, lanes: AuditLanes, timings?: QueryTimings): Omit<StoreRepos, 'changes'> {
+/**
+ * Binds every repository to one executor: the store's own, or a transaction's. `lanes`: the
+ * engine's audit appends. `credentialWrite`: told after each write to principals or client
+ * secrets (credential-cache.ts).
+ */
+export function createRepos(
+  raw: Executor,
+  lanes: AuditLanes,
+  timings?: QueryTimings,
+  credentialWrite?: () => void,
+): Omit<StoreRepos, 'changes'> {
   const db = textSafe(timedExecutor(raw, timings));
   return {
     meta: new SqlMetaRepo(db),
     tenants: new SqlTenantRepo(db),
     subscriptions: new SqlSubscriptionRepo(db),
     resourceGroups: new SqlResourceGroupRepo(db),
-    principals: new SqlPrincipalRepo(db),
+    principals: new SqlPrincipalRepo(db, credentialWrite),
     groups: new SqlGroupRepo(db),
-    clientSecrets: new SqlClientSecretRepo(db),
+    clientSecrets: new SqlClientSecretRepo(db, credentialWrite),
     signingKeys: new SqlSigningKeyRepo(db),
     roleAssignments: new SqlRoleAssignmentRepo(db),
     identities: new SqlUserAssignedIdentityRepo(db),

@@ -5,6 +5,7 @@ import { InProcessChangeBus } from '../changes.js';
 import { sqliteAuditLanes } from '../sql/audit-lanes.js';
 import { transactionScoped } from '../sql/executor.js';
 import type { QueryTimings } from '../query-timings.js';
+import { CachedPrincipalRepo, CredentialWrites } from '../sql/credential-cache.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
@@ -74,6 +75,8 @@ class SqliteSession {
   private readonly mutex = new Mutex();
   /** Not `mutex`: fn makes ordinary store calls, which take that one. */
   private readonly installMutex = new Mutex();
+  /** Writes to principals and client secrets, through any repos of this store (credential-cache.ts). */
+  private readonly credentialWrites = new CredentialWrites();
 
   constructor(
     private readonly db: Database.Database,
@@ -88,17 +91,21 @@ class SqliteSession {
   }
 
   store(): Store {
+    const repos = createRepos(
+      sqliteExecutor(
+        this.statements,
+        (op) => this.outsideTx(op),
+        () => this.durable(),
+      ),
+      sqliteAuditLanes,
+      this.timings,
+      this.credentialWrites.bump,
+    );
     return {
       kind: 'sqlite',
-      ...createRepos(
-        sqliteExecutor(
-          this.statements,
-          (op) => this.outsideTx(op),
-          () => this.durable(),
-        ),
-        sqliteAuditLanes,
-        this.timings,
-      ),
+      ...repos,
+      // The only writer of the file (the data-dir lock): every write passes through here and bumps.
+      principals: new CachedPrincipalRepo(repos.principals, this.credentialWrites),
       changes: this.changes,
       tx: async (fn) => {
         const result = await this.tx(fn);
@@ -145,7 +152,8 @@ class SqliteSession {
     const changes = this.changes.transactional();
     try {
       this.statements.exec('BEGIN IMMEDIATE');
-      const result = await fn({ ...createRepos(scope.executor, sqliteAuditLanes, this.timings), changes });
+      const repos = createRepos(scope.executor, sqliteAuditLanes, this.timings, this.credentialWrites.bump);
+      const result = await fn({ ...repos, changes });
       this.statements.exec('COMMIT');
       changes.send();
       return result;

