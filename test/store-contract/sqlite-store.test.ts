@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { tenant } from './fixtures.js';
+import { clientSecret, principal, tenant } from './fixtures.js';
 import { runStoreContract } from './store.contract.js';
 import { changesContract } from './changes.contract.js';
 import { sqliteMigrations } from '../../src/store/migrations/index.js';
@@ -43,6 +43,30 @@ describe('SQLite store', () => {
         assert.deepEqual(await second.tenants.get(t.id), t);
       } finally {
         await second.close();
+      }
+    });
+
+    // The SQLite store remembers the client_credentials read (src/store/sql/credential-cache.ts).
+    it('a write to credentials is seen by every store on the file, and by reads made while it runs', async () => {
+      const path = freshPath();
+      const a = await openStore({ kind: 'sqlite', path });
+      const b = await openStore({ kind: 'sqlite', path });
+      try {
+        const p = principal();
+        await a.principals.create(p);
+        assert.deepEqual((await a.principals.getByAppIdWithSecrets(p.appId))?.secrets, []);
+        const s = clientSecret(p.objectId);
+        await b.clientSecrets.create(s);
+        assert.deepEqual((await a.principals.getByAppIdWithSecrets(p.appId))?.secrets, [s]);
+        // An autocommit delete runs at once and resolves after its fsync: a read in between must
+        // not be answered from what was remembered before it.
+        const deleting = a.principals.delete(p.objectId);
+        assert.equal(await a.principals.getByAppIdWithSecrets(p.appId), undefined);
+        assert.equal(await deleting, true);
+        assert.equal(await b.principals.getByAppIdWithSecrets(p.appId), undefined);
+      } finally {
+        await a.close();
+        await b.close();
       }
     });
 

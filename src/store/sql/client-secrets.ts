@@ -2,6 +2,7 @@ import type { ClientSecretRecord } from '../records.js';
 import type { ClientSecretRepo } from '../store.js';
 import { lookupKey } from './columns.js';
 import { insertOrConflict } from './conflict.js';
+import { countedWrite } from './credential-cache.js';
 import type { Executor } from './executor.js';
 
 export interface ClientSecretRow {
@@ -28,12 +29,16 @@ export const toSecretRecord = (r: ClientSecretRow): ClientSecretRecord => ({
 export class SqlClientSecretRepo implements ClientSecretRepo {
   constructor(
     private readonly db: Executor,
-    /** Told after every write (credential-cache.ts). */
+    /** Told before and after every write (credential-cache.ts). */
     private readonly wrote: () => void = () => undefined,
   ) {}
 
   /** The principal must exist (foreign key); creating a secret for an unknown principal fails. */
-  async create(s: ClientSecretRecord): Promise<void> {
+  create(s: ClientSecretRecord): Promise<void> {
+    return countedWrite(this.wrote, () => this.insert(s));
+  }
+
+  private async insert(s: ClientSecretRecord): Promise<void> {
     await insertOrConflict(
       this.db,
       `INSERT INTO client_secrets (id_key, principal_key, id, principal_object_id, hash, hint, created_at, expires_at)
@@ -51,7 +56,6 @@ export class SqlClientSecretRepo implements ClientSecretRepo {
       `Client secret '${s.id}'`,
       s.id,
     );
-    this.wrote();
   }
 
   /** Oldest first. */

@@ -4,8 +4,23 @@ import type { PrincipalRepo } from '../store.js';
 type WithSecrets = { principal: PrincipalRecord; secrets: ClientSecretRecord[] };
 
 /**
- * Counts writes to principals and client secrets (the repositories call `bump` after each), so a
- * cache of them can tell an entry read before a write from one read after it.
+ * Runs one write to principals or client secrets between two bumps of the count. The first makes
+ * every entry read before it unusable at once: on SQLite an autocommit statement runs, and is
+ * visible, before its promise resolves after the fsync, and a cache hit meanwhile would still
+ * serve the old rows. The second keeps out what a read made during the write picked up.
+ */
+export async function countedWrite<T>(bump: () => void, write: () => Promise<T>): Promise<T> {
+  bump();
+  try {
+    return await write();
+  } finally {
+    bump();
+  }
+}
+
+/**
+ * Counts writes to principals and client secrets (the repositories bump it around each, with
+ * `countedWrite`), so a cache of them can tell an entry read before a write from one read after.
  */
 export class CredentialWrites {
   private n = 0;
@@ -17,6 +32,20 @@ export class CredentialWrites {
   }
 }
 
+/**
+ * One count per database file in this process: two stores open on one file (a restart in tests)
+ * must see each other's writes. Other processes are kept off the file by the data-dir lock.
+ * ':memory:' stores share nothing, so each gets its own.
+ */
+const byFile = new Map<string, CredentialWrites>();
+
+export function credentialWritesFor(path: string): CredentialWrites {
+  if (path === ':memory:') return new CredentialWrites();
+  let w = byFile.get(path);
+  if (w === undefined) byFile.set(path, (w = new CredentialWrites()));
+  return w;
+}
+
 /** Applications a busy server authenticates; past it the cache starts over (it only saves a read). */
 const MAX_ENTRIES = 1024;
 
@@ -26,9 +55,10 @@ const MAX_ENTRIES = 1024;
  * writer: SQLite, which the data-dir lock gives one process (docs/performance.md). On PostgreSQL
  * another node's write would not be seen, so that store does not use it.
  *
- * An entry is kept only if no write happened while it was read, and used only while no write has
- * happened since: a write bumps the count after its statement ran, so a read that started after
- * the bump sees the write (or, in a transaction that rolls back, the unchanged rows). Secret
+ * An entry is kept only if no write started or ended while it was read, and used only while none
+ * has started since: a write bumps the count before its statement runs and after it returns, so
+ * no entry from before the write is served once it has begun, and a read that started after the
+ * last bump sees the write (or, in a transaction that rolls back, the unchanged rows). Secret
  * expiry is not cached: the caller compares `expiresAt` with its clock on every use. Only found
  * applications are kept, so unknown client ids cannot fill it.
  */

@@ -3,6 +3,7 @@ import { SECRET_COLUMNS, toSecretRecord, type ClientSecretRow } from './client-s
 import type { PrincipalRepo } from '../store.js';
 import { lookupKey } from './columns.js';
 import { insertOrConflict } from './conflict.js';
+import { countedWrite } from './credential-cache.js';
 import type { Executor } from './executor.js';
 
 interface PrincipalRow {
@@ -56,11 +57,15 @@ const unprefixed = (r: Prefixed<ClientSecretRow>): ClientSecretRow | undefined =
 export class SqlPrincipalRepo implements PrincipalRepo {
   constructor(
     private readonly db: Executor,
-    /** Told after every write (credential-cache.ts). */
+    /** Told before and after every write (credential-cache.ts). */
     private readonly wrote: () => void = () => undefined,
   ) {}
 
-  async create(p: PrincipalRecord): Promise<void> {
+  create(p: PrincipalRecord): Promise<void> {
+    return countedWrite(this.wrote, () => this.insert(p));
+  }
+
+  private async insert(p: PrincipalRecord): Promise<void> {
     await insertOrConflict(
       this.db,
       `INSERT INTO principals (object_id_key, app_id_key, object_id, app_id, tenant_id, display_name, kind, resource_id, created_at)
@@ -79,7 +84,6 @@ export class SqlPrincipalRepo implements PrincipalRepo {
       `Principal with object id '${p.objectId}' or app id '${p.appId}'`,
       p.objectId,
     );
-    this.wrote();
   }
 
   async getByObjectId(objectId: string): Promise<PrincipalRecord | undefined> {
@@ -111,8 +115,9 @@ export class SqlPrincipalRepo implements PrincipalRepo {
 
   /** Also removes the principal's client secrets (ON DELETE CASCADE). */
   async delete(objectId: string): Promise<boolean> {
-    const { changes } = await this.db.run('DELETE FROM principals WHERE object_id_key = $1', [lookupKey(objectId)]);
-    this.wrote();
+    const { changes } = await countedWrite(this.wrote, () =>
+      this.db.run('DELETE FROM principals WHERE object_id_key = $1', [lookupKey(objectId)]),
+    );
     return changes === 1;
   }
 }

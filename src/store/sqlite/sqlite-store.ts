@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { createPrivateFile } from '../../kernel/private-files.js';
 import { sqliteMigrations } from '../migrations/index.js';
@@ -5,7 +6,7 @@ import { InProcessChangeBus } from '../changes.js';
 import { sqliteAuditLanes } from '../sql/audit-lanes.js';
 import { transactionScoped } from '../sql/executor.js';
 import type { QueryTimings } from '../query-timings.js';
-import { CachedPrincipalRepo, CredentialWrites } from '../sql/credential-cache.js';
+import { CachedPrincipalRepo, credentialWritesFor, type CredentialWrites } from '../sql/credential-cache.js';
 import { createRepos } from '../sql/repos.js';
 import type { Store, StoreRepos } from '../store.js';
 import { Mutex } from './mutex.js';
@@ -53,7 +54,14 @@ export async function openSqliteStore(
     wal: new WalSync(`${path}-wal`),
     checkpointer: new WalCheckpointer(db, path, { intervalMs: options.checkpointIntervalMs }),
   };
-  return new SqliteSession(db, new InProcessChangeBus(path), disk, timings, options.reentryWaitMs).store();
+  return new SqliteSession(
+    db,
+    new InProcessChangeBus(path),
+    disk,
+    timings,
+    options.reentryWaitMs,
+    credentialWritesFor(resolve(path)),
+  ).store();
 }
 
 function configure(db: Database.Database): void {
@@ -75,8 +83,6 @@ class SqliteSession {
   private readonly mutex = new Mutex();
   /** Not `mutex`: fn makes ordinary store calls, which take that one. */
   private readonly installMutex = new Mutex();
-  /** Writes to principals and client secrets, through any repos of this store (credential-cache.ts). */
-  private readonly credentialWrites = new CredentialWrites();
 
   constructor(
     private readonly db: Database.Database,
@@ -86,6 +92,8 @@ class SqliteSession {
     /** Store-call durations for /metrics (src/store/query-timings.ts); absent, nothing is timed. */
     private readonly timings?: QueryTimings,
     private readonly reentryWaitMs = 30_000,
+    /** Writes to principals and client secrets through any store on this file (credential-cache.ts). */
+    private readonly credentialWrites: CredentialWrites = credentialWritesFor(':memory:'),
   ) {
     this.statements = new SqliteStatements(db);
   }
