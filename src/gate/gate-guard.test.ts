@@ -8,12 +8,13 @@ import { createArmClient } from '../client/arm-client.js';
 import { DataPlaneAuthenticator } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { RawConnection, type Outcome } from '../../test/fuzz/raw-http.js';
 import { createLogger } from '../kernel/log.js';
-import { startAgent, type RunningAgent } from '../agent/agent-runtime.js';
+import type { RunningAgent } from '../agent/agent-runtime.js';
 import { httpGet } from '../../test/helpers/http.js';
 import { startTestServer, type TestServer } from '../../test/helpers/server.js';
 import { JwksVerifier } from './jwks-verifier.js';
 import { createGate } from './proxy.js';
 import { RemoteAuthorizer } from './remote-authorizer.js';
+import { enrolledAgent } from '../../test/helpers/enrolled-agent.js';
 
 const listen = (s: Server) =>
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
@@ -76,15 +77,7 @@ describe('openmi gate: no request ends it', () => {
         },
       },
     );
-    const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({
-      serverUrl: t.server.baseUrl,
-      ca: t.ca,
-      joinToken: jt.json.token,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      log: createLogger('silent'),
-    });
+    agent = await enrolledAgent(t, vm.json.id);
     upstream = createServer((req, res) => (seen.push(req.headers), res.end('{}')));
     const upstreamPort = await listen(upstream);
     const auth = new DataPlaneAuthenticator({

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createArmClient } from '../client/arm-client.js';
 import { DataPlaneAuthenticator } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { createLogger } from '../kernel/log.js';
-import { startAgent, type RunningAgent } from '../agent/agent-runtime.js';
+import type { RunningAgent } from '../agent/agent-runtime.js';
 import { grantDataActions } from '../../test/helpers/gate.js';
 import { httpGet } from '../../test/helpers/http.js';
 import { startTestServer, type TestServer } from '../../test/helpers/server.js';
@@ -14,6 +14,7 @@ import { JwksVerifier } from './jwks-verifier.js';
 import { createGate } from './proxy.js';
 import { parseGateConfig } from './rules.js';
 import { RemoteAuthorizer } from './remote-authorizer.js';
+import { enrolledAgent } from '../../test/helpers/enrolled-agent.js';
 
 const listen = (s: Server) =>
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
@@ -120,15 +121,7 @@ describe('openmi gate: an upstream closing connections is not a 502', () => {
       identity: { type: 'UserAssigned', userAssignedIdentities: { [uai.json.id]: {} } },
     });
     await grantDataActions(t, uai.json.properties.principalId, ['Contoso.Orders/orders/write']);
-    const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({
-      serverUrl: t.server.baseUrl,
-      ca: t.ca,
-      joinToken: jt.json.token,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      log: createLogger('silent'),
-    });
+    agent = await enrolledAgent(t, vm.json.id);
     const tok = await httpGet(
       `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api://orders&client_id=${uai.json.properties.clientId}`,
       { Metadata: 'true' },

@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../../src/kernel/log.js';
-import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
+import type { RunningAgent } from '../../src/agent/agent-runtime.js';
 import { httpGet as get } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+import { enrolledAgent } from '../helpers/enrolled-agent.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -39,15 +39,7 @@ describe('agent end to end: invalidation, refusals, openmi run', () => {
       },
     );
     vmId = vm.json.id;
-    const jt = await t.arm('POST', `${vmId}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({
-      serverUrl: t.server.baseUrl,
-      ca: t.ca,
-      joinToken: jt.json.token,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      log: createLogger('silent'),
-    });
+    agent = await enrolledAgent(t, vmId);
   });
   after(async () => {
     await agent.close({ leave: true });

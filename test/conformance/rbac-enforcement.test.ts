@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { createLogger } from '../../src/kernel/log.js';
-import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
+import type { RunningAgent } from '../../src/agent/agent-runtime.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { httpsRequest, type HttpsResponse } from '../helpers/https.js';
 import { forEachStore } from '../helpers/postgres.js';
 import { cliFor } from '../helpers/cli-harness.js';
+import { enrolledAgent } from '../helpers/enrolled-agent.js';
 
 const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
@@ -83,15 +83,7 @@ await forEachStore((storeName, storeSpec) => {
           location: 'local',
         })
       ).json.id;
-      const jt = await t.arm('POST', `${ops.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-      agent = await startAgent({
-        serverUrl: t.server.baseUrl,
-        ca: t.ca,
-        joinToken: jt.json.token,
-        listenHost: '127.0.0.1',
-        listenPort: 0,
-        log: createLogger('silent'),
-      });
+      agent = await enrolledAgent(t, ops.json.id);
       token = await imdsToken(agent);
     });
     after(async () => {
