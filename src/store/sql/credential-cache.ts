@@ -1,5 +1,6 @@
 import type { ClientSecretRecord, PrincipalRecord } from '../records.js';
 import type { PrincipalRepo } from '../store.js';
+import { lookupKey } from './columns.js';
 
 type WithSecrets = { principal: PrincipalRecord; secrets: ClientSecretRecord[] };
 
@@ -87,7 +88,8 @@ export class CachedPrincipalRepo implements PrincipalRepo {
   }
 
   async getByAppIdWithSecrets(appId: string): Promise<WithSecrets | undefined> {
-    const key = appId.toLowerCase();
+    // The repository's own key: the cache holds one entry per row the lookup can find.
+    const key = lookupKey(appId);
     const seen = this.writes.count;
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.at === seen) return hit.value;
