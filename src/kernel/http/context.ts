@@ -48,7 +48,12 @@ export function sendJson(
 }
 
 /** Like sendJson, for a body already serialized (a hot path that builds its JSON itself). */
-export function sendJsonText(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
+export function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  payload: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
