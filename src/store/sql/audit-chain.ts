@@ -26,9 +26,12 @@ function sortedCopy(v: unknown, key: string): unknown {
   if (typeof withJson.toJSON === 'function') return sortedCopy(withJson.toJSON(key), key);
   if (Array.isArray(v)) return v.map((x, i) => sortedCopy(x, String(i)));
   const src = v as Record<string, unknown>;
-  // No prototype: a "__proto__" key stays an own property, as Object.fromEntries kept it.
-  const out = Object.create(null) as Record<string, unknown>;
   // Default sort: UTF-16 code unit order, as the replacer's `a < b` compared.
-  for (const k of Object.keys(src).sort()) out[k] = sortedCopy(src[k], k);
+  const keys = Object.keys(src).sort();
+  // No prototype when there is a "__proto__" key, so it stays an own property, as
+  // Object.fromEntries kept it. Otherwise a plain object: a prototype-less one is a dictionary,
+  // which JSON.stringify walks on its slow path (every sign-in row goes through here).
+  const out = (keys.includes('__proto__') ? Object.create(null) : {}) as Record<string, unknown>;
+  for (const k of keys) out[k] = sortedCopy(src[k], k);
   return out;
 }

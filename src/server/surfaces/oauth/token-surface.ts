@@ -1,5 +1,5 @@
 import type { RequestContext, Surface } from '../../../kernel/http/context.js';
-import { sendJson } from '../../../kernel/http/context.js';
+import { sendJson, sendJsonText } from '../../../kernel/http/context.js';
 import { readBody } from '../../../kernel/http/body.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { Store } from '../../../store/store.js';
@@ -179,7 +179,7 @@ export class TokenSurface implements Surface {
   /** Every request to a token endpoint ends in exactly one sign-in event, whatever fails. */
   private async tokenEndpoint(ctx: RequestContext, tenantSeg: string, version: 'v1' | 'v2'): Promise<void> {
     const event = newSignIn(ctx, this.d.clock.now());
-    let body: unknown;
+    let body: string;
     try {
       if (ctx.method !== 'POST')
         throw new OAuthError('invalid_request', 900561, 'The token endpoint only accepts POST requests.', 405);
@@ -202,7 +202,7 @@ export class TokenSurface implements Surface {
     }
     // The token leaves only once its sign-in row is durable (group commit with other requests).
     await this.record(ctx, event);
-    sendJson(ctx.res, 200, body, NO_STORE);
+    sendJsonText(ctx.res, 200, body, NO_STORE);
   }
 
   /**
@@ -220,7 +220,7 @@ export class TokenSurface implements Surface {
     );
   }
 
-  private async tokenBody(form: TokenForm, grant: Grant, version: 'v1' | 'v2'): Promise<unknown> {
+  private async tokenBody(form: TokenForm, grant: Grant, version: 'v1' | 'v2'): Promise<string> {
     const t = await this.d.issuer.issueAsync({
       principal: grant.principal,
       audience: form.resource,
@@ -267,28 +267,36 @@ function newSignIn(ctx: RequestContext, now: number): SignInEvent {
   };
 }
 
-function v2Body(t: IssuedToken, grant: Grant): Record<string, unknown> {
+/**
+ * The answer's JSON with the token last. The token is openmi's own base64url segments joined by
+ * dots, which JSON carries as they are, so it is appended rather than run through
+ * JSON.stringify's escape scan (about 1% of a token request's CPU in the bench profile).
+ */
+function withAccessToken(fields: Record<string, unknown>, token: string): string {
+  return `${JSON.stringify(fields).slice(0, -1)},"access_token":"${token}"}`;
+}
+
+function v2Body(t: IssuedToken, grant: Grant): string {
   const expiresIn = t.expiresAt - t.issuedAt;
   // MSAL honours refresh_in on the token-exchange path (docs/wire/managed-identity.md): refresh at half-life.
   const refresh = grant.flow === 'federated' ? { refresh_in: Math.floor(expiresIn / 2) } : {};
-  return {
-    token_type: 'Bearer',
-    expires_in: expiresIn,
-    ext_expires_in: expiresIn,
-    ...refresh,
-    access_token: t.accessToken,
-  };
+  return withAccessToken(
+    { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, ...refresh },
+    t.accessToken,
+  );
 }
 
-function v1Body(t: IssuedToken, resource: string): Record<string, unknown> {
+function v1Body(t: IssuedToken, resource: string): string {
   const expiresIn = String(t.expiresAt - t.issuedAt);
-  return {
-    token_type: 'Bearer',
-    expires_in: expiresIn,
-    ext_expires_in: expiresIn,
-    expires_on: String(t.expiresAt),
-    not_before: String(t.issuedAt),
-    resource,
-    access_token: t.accessToken,
-  };
+  return withAccessToken(
+    {
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ext_expires_in: expiresIn,
+      expires_on: String(t.expiresAt),
+      not_before: String(t.issuedAt),
+      resource,
+    },
+    t.accessToken,
+  );
 }
