@@ -98,8 +98,7 @@ async function placeFor(lab: Lab, c: RealCase): Promise<void> {
   const agentCase = c.startsWith('run-') || c.startsWith('agent-');
   // For cache hits the server is another machine's business: it only takes the agent's uploads.
   await place(lab, lab.serve.pid, agentCase ? LOAD_CPU : SERVER_CPU);
-  // For a miss the server's mint is under test; the agent plays the workload's host.
-  await place(lab, lab.agents.agent?.pid, c === 'miss' ? LOAD_CPU : SERVER_CPU);
+  await place(lab, lab.agents.agent?.pid, SERVER_CPU);
   await place(lab, lab.agents.run?.pid, SERVER_CPU);
 }
 
@@ -147,7 +146,7 @@ function plan(lab: Lab, c: RealCase): Plan {
     case 'miss':
       return {
         pid: lab.serve.pid,
-        load: { url: imdsUrl(agent!, id), headers: IMDS_HEADERS },
+        load: { url: imdsUrl(lab.agents.miss!, id), headers: IMDS_HEADERS },
         node: { ...TOKEN, unique: 'resource' },
       };
     case 'arm-read':

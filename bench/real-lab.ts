@@ -35,7 +35,12 @@ export interface Lab {
   /** Two `openmi serve` nodes on one PostgreSQL, on CPU 0 and CPU 1, for the nodes comparison. */
   pgNodes?: PgNodes;
   inst: Installation;
-  agents: { agent?: AgentProc; run?: AgentProc };
+  /**
+   * `agent` and `run` answer the cache-hit cases; `miss` is another `openmi agent` for the miss
+   * case alone, whose fresh resource per request fills its token cache to the bound and would
+   * leave a hit agent costlier for the rest of the run.
+   */
+  agents: { agent?: AgentProc; run?: AgentProc; miss?: AgentProc };
   bare: { imds?: RunningServer; app?: RunningServer };
   oidc?: RunningServer;
   /** PEM of an RSA-2048 key: oidc-provider's signing key and the crypto.sign loop's. */
@@ -103,13 +108,7 @@ function baselineKey(dir: string): { keyPath: string; signSpecPath: string } {
 async function startAgents(lab: Lab, o: LabOptions, keep: Keep): Promise<void> {
   const g = o.groups;
   const kinds =
-    g.has('imds') || g.has('app')
-      ? (['run', 'agent'] as const)
-      : g.has('signins')
-        ? (['run'] as const)
-        : g.has('miss')
-          ? (['agent'] as const)
-          : [];
+    g.has('imds') || g.has('app') ? (['run', 'agent'] as const) : g.has('signins') ? (['run'] as const) : [];
   for (const kind of kinds) {
     o.log(`starting openmi ${kind} --resource (the agent) on CPU 0…`);
     const a = keep(await startAgentCli(kind, lab.serve, lab.inst.vmId, lab.dir, SERVER_CPU, o.nodeFlags));
@@ -117,6 +116,14 @@ async function startAgents(lab: Lab, o: LabOptions, keep: Keep): Promise<void> {
     lab.placed.set(a.pid, SERVER_CPU);
     if (g.has('imds')) lab.bodyBytes.imds = await warm(imdsUrl(a, lab.inst.clientId), IMDS_HEADERS);
     if (g.has('app')) lab.bodyBytes.app = await warm(appUrl(a, lab.inst.clientId), appHeaders(a));
+  }
+  if (g.has('miss')) {
+    // It plays the workload's host, beside the load: the server's mint is what a miss measures.
+    o.log(`starting openmi agent --resource for the misses on CPU ${LOAD_CPU}…`);
+    const dir = mkdir(join(lab.dir, 'miss-agent'));
+    const a = keep(await startAgentCli('agent', lab.serve, lab.inst.vmId, dir, LOAD_CPU, o.nodeFlags));
+    lab.agents.miss = a;
+    lab.placed.set(a.pid, LOAD_CPU);
   }
 }
 
