@@ -65,6 +65,31 @@ describe('token service', () => {
     assert.match(r.json.expires_on, /^\d+$/);
   });
 
+  it('answers in JSON whatever the echoed resource holds, with the token last as Entra orders it', async () => {
+    // The answer is built with the token appended to the other members' JSON (token-surface.ts).
+    const resource = 'api://x"y\\z\u0001é/</script>';
+    const r = await post(`/${t.creds.tenantId}/oauth2/token`, {
+      grant_type: 'client_credentials',
+      client_id: t.creds.clientId,
+      client_secret: t.creds.clientSecret,
+      resource,
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.resource, resource);
+    assert.deepEqual(Object.keys(r.json), [
+      'token_type',
+      'expires_in',
+      'ext_expires_in',
+      'expires_on',
+      'not_before',
+      'resource',
+      'access_token',
+    ]);
+    assert.ok(r.text.endsWith(`,"access_token":"${r.json.access_token}"}`));
+    const v2body = await post(v2(), good());
+    assert.deepEqual(Object.keys(v2body.json), ['token_type', 'expires_in', 'ext_expires_in', 'access_token']);
+  });
+
   it('serves the ADFS-style authority /adfs for MSAL clients that cannot turn instance discovery off (az 2.45)', async () => {
     const disco = await httpsRequest(`${t.server.baseUrl}/adfs/.well-known/openid-configuration`, { ca: t.ca });
     assert.equal(disco.status, 200, disco.text);
