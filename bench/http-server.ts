@@ -9,6 +9,7 @@
  *
  * Prints one JSON line `{"port":…}` once it listens; exits on SIGTERM (so --cpu-prof is written).
  */
+import './hold-tick.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -19,12 +20,6 @@ import { TokenCache } from '../src/agent/token-cache.js';
 import { MetadataSignIns } from '../src/agent/metadata-sign-ins.js';
 import { SignInBuffer } from '../src/agent/sign-in-buffer.js';
 import { BENCH_CLIENT_ID, BENCH_RESOURCE, IssuerUpstream, openIssuer, type FixtureSpec } from './fixture.js';
-import { holdTickShape } from '../src/kernel/tick-shape.js';
-
-// The same hold the openmi CLI takes (src/kernel/tick-shape.ts): without it a baseline process
-// can fall into V8's nextTick cliff after any idle full GC and cost 3–4 µs more per answer for the
-// rest of the run, which made a ratio against it read as met (docs/performance.md, fifth session).
-holdTickShape();
 
 /** A JSON body of exactly `bytes` bytes (at least the empty shape's length). */
 function paddedJson(bytes: number): string {

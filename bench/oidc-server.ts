@@ -7,18 +7,13 @@
  *
  * Prints one JSON line `{"port":…}` once it listens; exits on SIGTERM.
  */
+import './hold-tick.js';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } from './oidc-client.js';
-import { holdTickShape } from '../src/kernel/tick-shape.js';
-
-// The same hold the openmi CLI takes (src/kernel/tick-shape.ts): without it a baseline process
-// can fall into V8's nextTick cliff after any idle full GC and cost 3–4 µs more per answer for the
-// rest of the run, which made a ratio against it read as met (docs/performance.md, fifth session).
-holdTickShape();
 
 function provider(issuer: string, keyPem: string): Provider {
   const jwk = { ...createPrivateKey(keyPem).export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' };
