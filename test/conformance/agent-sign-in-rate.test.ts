@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { Agent as HttpAgent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createLogger } from '../../src/kernel/log.js';
-import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
+import type { RunningAgent } from '../../src/agent/agent-runtime.js';
+import { enrolledAgent } from '../helpers/enrolled-agent.js';
 import { httpLoad } from '../helpers/http-load.js';
 import { httpsRequest } from '../helpers/https.js';
 import { forEachStore } from '../helpers/postgres.js';
@@ -53,18 +53,7 @@ async function setUp(store: string): Promise<Setup> {
       identity: { type: 'UserAssigned', userAssignedIdentities: { [u.json.id]: {} } },
     },
   );
-  const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {
-    ephemeral: true,
-  });
-  const agent = await startAgent({
-    serverUrl: t.server.baseUrl,
-    ca: t.ca,
-    joinToken: jt.json.token,
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    log: createLogger('silent'),
-    signInWindowMs: WINDOW_MS,
-  });
+  const agent = await enrolledAgent(t, vm.json.id, { signInWindowMs: WINDOW_MS }, { ephemeral: true });
   return { t, agent, identityId: u.json.id, clientId: u.json.properties.clientId };
 }
 

@@ -1,7 +1,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../src/kernel/log.js';
-import { startAgent, type RunningAgent } from '../../src/agent/agent-runtime.js';
+import type { RunningAgent } from '../../src/agent/agent-runtime.js';
+import { enrolledAgent } from '../helpers/enrolled-agent.js';
 import { httpGet as get } from '../helpers/http.js';
 import { httpsRequest } from '../helpers/https.js';
 import { describeEachStore } from '../helpers/postgres.js';
@@ -50,15 +50,7 @@ void describeEachStore('Prometheus metrics of the server and the agent (docs/ope
       location: 'local',
       properties: {},
     });
-    const jt = await t.arm('POST', `${vm.json.id}/providers/OpenMI.Agents/joinTokens?api-version=2025-01-01`, {});
-    agent = await startAgent({
-      serverUrl: t.server.baseUrl,
-      ca: t.ca,
-      joinToken: jt.json.token,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      log: createLogger('silent'),
-    });
+    agent = await enrolledAgent(t, vm.json.id);
     const clientId = u.json.properties.clientId as string;
     imdsUrl = `${agent.endpoints.imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net&client_id=${clientId}`;
     ids = [t.creds.tenantId, t.creds.clientId, sub, clientId, u.json.properties.principalId, agent.agentId];
