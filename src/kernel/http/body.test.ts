@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { RawConnection, type Outcome } from '../../../test/fuzz/raw-http.js';
 import { createLogger } from '../log.js';
-import { BodyTooLargeError, FREE_BODY_PIECES, readBody, tooFragmented } from './body.js';
+import {
+  BodyTooFragmentedError,
+  BodyTooLargeError,
+  bodyRefusal,
+  FREE_BODY_PIECES,
+  readBody,
+  tooFragmented,
+} from './body.js';
 import { guardListener } from './guard.js';
 
 const LIMIT = 4 * 1024 * 1024;
@@ -85,5 +92,13 @@ describe('readBody and the listener guard: a body in tiny pieces costs the serve
     assert.ok(tooFragmented(FREE_BODY_PIECES + 1001, 1000 * 64));
     // 1-byte pieces: refused at the 16,645th (16,645 > 16,384 + 16,645/64).
     assert.ok(!tooFragmented(16_644, 16_644) && tooFragmented(16_645, 16_645));
+  });
+
+  it("a surface's own words for a body too large; the pieces and the fix for one in too many", () => {
+    assert.equal(bodyRefusal(new BodyTooLargeError(10), 'Send a smaller body.'), 'Send a smaller body.');
+    assert.match(
+      bodyRefusal(new BodyTooFragmentedError(10, 16_645, 16_645), 'Send a smaller body.'),
+      /^request body arrived in 16645 pieces for 16645 bytes, .*larger chunks\.$/,
+    );
   });
 });

@@ -27,6 +27,13 @@ export const BYTES_PER_PIECE = 64;
 export const tooFragmented = (pieces: number, bytes: number): boolean =>
   pieces > FREE_BODY_PIECES && pieces > FREE_BODY_PIECES + bytes / BYTES_PER_PIECE;
 
+/**
+ * What a surface says for a refused body: its own words for one too large, the piece count and
+ * the fix for one in too many pieces (whose size may be small: "send less" would mislead).
+ */
+export const bodyRefusal = (err: BodyTooLargeError, tooLarge: string): string =>
+  err instanceof BodyTooFragmentedError ? `${err.message}.` : tooLarge;
+
 /** A body refused for arriving in too many tiny pieces: answered as too large, saying what to change. */
 export class BodyTooFragmentedError extends BodyTooLargeError {
   constructor(limit: number, pieces: number, bytes: number) {
