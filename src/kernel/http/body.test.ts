@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { RawConnection, type Outcome } from '../../../test/fuzz/raw-http.js';
@@ -82,7 +82,33 @@ describe('readBody and the listener guard: a body in tiny pieces costs the serve
     const head = Buffer.from(`POST /early HTTP/1.1\r\nhost: x\r\ncontent-length: 100000000\r\n\r\n${'a'.repeat(1000)}`);
     const [first, next] = await exchange(head, Buffer.from('GET /read HTTP/1.1\r\nhost: x\r\n\r\n'));
     assert.equal(show(first), '401 auth', 'the answer reaches the client whole');
-    assert.equal(show(next), 'closed', 'then the connection ends: not drained for 100 MB, not left open');
+    assert.equal(first.kind === 'answer' && first.headers.get('connection'), 'close', 'and says the connection ends');
+    assert.equal(show(next), 'closed', 'then it ends: not drained for 100 MB, not left open');
+  });
+
+  it("a keep-alive client's next request after such an answer goes on a new connection and is answered", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string, body: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const r = request(
+          { host: '127.0.0.1', port, method: 'POST', path, agent, headers: { 'content-length': body.length } },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(`${res.statusCode} ${text}`));
+          },
+        );
+        r.on('error', reject);
+        r.end(body);
+      });
+    try {
+      for (let i = 0; i < 3; i++) {
+        assert.equal(await post('/early', Buffer.alloc(3_000_000, 0x61)), '401 auth');
+        assert.equal(await post('/read', Buffer.from('abc')), '200 3');
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('the allowance: 16,384 pieces of any size, and one more per 64 bytes of body', () => {

@@ -150,24 +150,23 @@ function onClientError(o: GuardOptions) {
   };
 }
 
-/** How long a connection closed under an unread body still takes its client's bytes before it is cut. */
-export const UNREAD_LINGER_MS = 500;
-
 /**
- * After an answer to a request whose body was not read to its end: half-close, stop reading, and
- * cut the connection shortly after.
+ * For a request that declared a body: an answer whose head goes out before that body has been read
+ * to its end says `Connection: close`, and Node closes the connection once the answer is out.
  *
- * Why: Node keeps such a connection by reading and parsing the rest of the body, whatever its
- * length, and a chunked body costs ~2 µs a chunk: 20 MB of 1-byte chunks behind an early 401 or
- * 413 kept a core busy for seconds after the answer (docs/security.md, "Bodies in tiny chunks").
- * The FIN goes after the answer and reading stops, so the client reads the answer before the cut;
- * Go's net/http closes the same way. The pause waits a turn: Node's own drain resumes the socket
- * in the next tick after 'finish'.
+ * Why: to keep such a connection, Node reads and parses the rest of the body, whatever its length,
+ * and a chunked body costs ~2 µs a chunk: 20 MB of 1-byte chunks behind an early 401 or 413 kept a
+ * core busy for seconds after the answer (docs/security.md, "Bodies in tiny chunks"). Announcing
+ * the close matters: a connection closed under a keep-alive answer is one a client's pool reuses,
+ * and its next request fails with "socket hang up" (Node's client did, in the ARM suite). Node's
+ * `_implicitHeader` goes through `writeHead`, so every answer passes here.
  */
-function closeUnread(socket: Socket): void {
-  socket.end();
-  setImmediate(() => socket.pause());
-  setTimeout(() => socket.destroy(), UNREAD_LINGER_MS).unref();
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    if (!req.complete) res.shouldKeepAlive = false;
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
 }
 
 /** Whether the request declared a body (Node refuses a malformed Content-Length before this). */
@@ -207,7 +206,7 @@ class ConnectionCounter {
 /**
  * Hardens a listener: malformed HTTP is answered, not fatal; connections per client address are
  * bounded; a connection whose request body was left unread is closed after the answer
- * (`closeUnread`). Returns `admit`, which every request passes first: it answers 429 (too many
+ * (`closeIfBodyUnread`). Returns `admit`, which every request passes first: it answers 429 (too many
  * connections) or 414 (target too long) itself and returns false, or returns true.
  */
 export function guardListener(
@@ -219,10 +218,7 @@ export function guardListener(
   server.on('connection', counter.onConnection);
   const s = o.limits.settings;
   return (req, res) => {
-    if (declaresBody(req))
-      res.once('finish', () => {
-        if (!req.complete) closeUnread(req.socket);
-      });
+    if (declaresBody(req)) closeIfBodyUnread(req, res);
     if (counter.isOver(req.socket)) {
       const message = `This client address has more than ${o.limits.maxConnectionsPerClient} open connections${s ? ` (${s.connections})` : ''}; reuse connections or close idle ones.`;
       refuse(res, o.envelope, 429, o.envelope === 'arm' ? 'TooManyConnections' : 'too_many_connections', message, {
