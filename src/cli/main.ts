@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { installFatalMonitor } from '../kernel/fatal.js';
 import { holdTickShape } from '../kernel/tick-shape.js';
 import { CliError } from './cli-error.js';
 
@@ -61,6 +62,10 @@ const program = new Command('openmi')
   .version('0.1.0')
   .enablePositionalOptions()
   .exitOverride();
+
+// An exit nothing planned for says why in a JSON line (kernel/fatal.ts); the name is one of ours, never argv as given.
+const command = process.argv[2];
+installFatalMonitor(COMMANDS.some(([names]) => names.includes(command ?? '')) ? command! : 'cli');
 
 try {
   for (const c of await commandsFor(process.argv[2])) program.addCommand(c, { hidden: HIDDEN.has(c.name()) });

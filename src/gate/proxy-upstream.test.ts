@@ -15,6 +15,7 @@ import { createGate } from './proxy.js';
 import { parseGateConfig } from './rules.js';
 import { RemoteAuthorizer } from './remote-authorizer.js';
 import { enrolledAgent } from '../../test/helpers/enrolled-agent.js';
+import { RawConnection } from '../../test/fuzz/raw-http.js';
 
 const listen = (s: Server) =>
   new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
@@ -211,5 +212,29 @@ describe('openmi gate: an upstream closing connections is not a 502', () => {
         const r = await callWith(port, { 'x-long': 'v'.repeat(20_000) }, body);
         assert.equal(r.status, 431, `attempt ${i}: ${r.body}`);
       }
+    });
+
+  // Read whole (≤ 64 KiB) or streamed past a 70 KiB first chunk: each tiny chunk would cost a parse
+  // and an upstream write (docs/security.md, "Bodies in tiny chunks"). No terminating chunk is sent,
+  // so the answer can only be the gate refusing mid-body.
+  for (const [what, first] of [
+    ['read whole', ''],
+    ['streamed', `11800\r\n${'f'.repeat(0x11800)}\r\n`],
+  ])
+    it(`a chunked body in 1-byte chunks, ${what}: 413 once they are too many, and the upstream applies nothing`, async () => {
+      const applied: string[] = [];
+      const up = createServer((req, res) => answerBody(req, (text) => (applied.push(text), res.end(text))));
+      closers.push(up);
+      const port = await makeGate(await listen(up));
+      const head = `POST /orders/1 HTTP/1.1\r\nhost: gate\r\nauthorization: Bearer ${token}\r\ntransfer-encoding: chunked\r\n\r\n`;
+      const c = await RawConnection.open({ host: '127.0.0.1', port, tls: false }, 10_000);
+      try {
+        const out = await c.exchange(Buffer.from(head + first + '1\r\nx\r\n'.repeat(20_000)), 'POST', 30_000);
+        assert.equal(out.kind === 'answer' ? out.status : out.kind, 413);
+        assert.match(out.kind === 'answer' ? out.body.toString() : '', /RequestBodyTooFragmented.*larger chunks/);
+      } finally {
+        c.close();
+      }
+      assert.deepEqual(applied, []);
     });
 });

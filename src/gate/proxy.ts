@@ -12,9 +12,9 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { checkRequest, sendRefusal, type GateCheckOptions } from './middleware.js';
-import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
+import { guarded, guardListener, refuse, type ListenerLimits } from '../kernel/http/guard.js';
 import { createLogger, type Logger } from '../kernel/log.js';
-import { expectsContinue, readBody, REPLAYABLE_BODY_BYTES, type GateBody } from './request-body.js';
+import { expectsContinue, readBody, REPLAYABLE_BODY_BYTES, watchPieces, type GateBody } from './request-body.js';
 
 type StreamedBody = Extract<GateBody, { kind: 'stream' }>;
 
@@ -129,6 +129,12 @@ function sendAfterContinue(out: ClientRequest, body: StreamedBody, req: Incoming
     if (body.head.length === 0 && expectsContinue(req)) res.writeContinue();
     for (const chunk of body.head) out.write(chunk);
     body.rest.pipe(out);
+    watchPieces(body.rest, body.head, (pieces, bytes) => {
+      body.rest.unpipe(out);
+      out.destroy();
+      if (res.headersSent) res.destroy();
+      else tooFragmentedAnswer(res, pieces, bytes);
+    });
   };
   const timer = setTimeout(start, CONTINUE_WAIT_MS);
   out.on('continue', start).on('close', () => clearTimeout(timer));
@@ -139,6 +145,17 @@ function sendAfterContinue(out: ClientRequest, body: StreamedBody, req: Incoming
     clearTimeout(timer);
     up.on('end', () => out.destroy());
   });
+}
+
+/** 413 for a body in too many tiny pieces (kernel/http/body.ts `tooFragmented`); the guard then closes the connection. */
+function tooFragmentedAnswer(res: ServerResponse, pieces: number, bytes: number): void {
+  refuse(
+    res,
+    'arm',
+    413,
+    'RequestBodyTooFragmented',
+    `The request body arrived in ${pieces} pieces for ${bytes} bytes, more than the gate forwards; send it with Content-Length or in larger chunks.`,
+  );
 }
 
 /** Sends `target` (the normalized path and query that were authorized, never req.url) upstream. */
@@ -156,6 +173,7 @@ async function forward(
   });
   const body = await readBody(req, res, REPLAYABLE_BODY_BYTES);
   if (!body) return; // the client went away
+  if (body.kind === 'fragmented') return tooFragmentedAnswer(res, body.pieces, body.bytes);
   const path = `${upstream.pathname.replace(/\/$/, '')}${target}`;
   send({ upstream, method: req.method ?? 'GET', path, headers, body }, res, true, req);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tooFragmented } from '../kernel/http/body.js';
 
 /**
  * Request bodies up to this size are read whole before they are sent upstream: they go out in one
@@ -13,7 +14,32 @@ export const REPLAYABLE_BODY_BYTES = 64 * 1024;
  * or what was read of it so far (`head`) followed by the rest of the client's stream.
  */
 export type GateBody =
-  { kind: 'none' } | { kind: 'whole'; bytes: Buffer } | { kind: 'stream'; head: Buffer[]; rest: IncomingMessage };
+  | { kind: 'none' }
+  | { kind: 'whole'; bytes: Buffer }
+  | { kind: 'stream'; head: Buffer[]; rest: IncomingMessage }
+  /** Refused: in too many tiny pieces (kernel/http/body.ts `tooFragmented`). */
+  | { kind: 'fragmented'; pieces: number; bytes: number };
+
+/**
+ * Counts a streamed body's pieces as they pass, from those read before, and calls `refuse` once
+ * they are too many for its bytes: the gate parses and forwards each piece on its own, so a
+ * stream of 1-byte chunks would cost it (and the upstream) a write per byte.
+ */
+export function watchPieces(
+  rest: IncomingMessage,
+  head: readonly Buffer[],
+  refuse: (pieces: number, bytes: number) => void,
+): void {
+  let pieces = head.length;
+  let bytes = head.reduce((n, c) => n + c.length, 0);
+  const onData = (c: Buffer): void => {
+    bytes += c.length;
+    if (!tooFragmented(++pieces, bytes)) return;
+    rest.off('data', onData);
+    refuse(pieces, bytes);
+  };
+  rest.on('data', onData);
+}
 
 /** Whether the client asked to be told before it sends the body (RFC 9110 §10.1.1; ignored for HTTP/1.0). */
 export function expectsContinue(req: IncomingMessage): boolean {
@@ -41,6 +67,7 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
     const onData = (c: Buffer): void => {
       chunks.push(c);
       size += c.length;
+      if (tooFragmented(chunks.length, size)) return done({ kind: 'fragmented', pieces: chunks.length, bytes: size });
       if (size <= limit) return;
       req.pause();
       done({ kind: 'stream', head: chunks, rest: req });

@@ -25,7 +25,7 @@ function check(r: SessionResult): void {
       .slice(0, 5)
       .map((f) => `${f.surface}: ${f.what}: ${f.request.slice(0, 500)}`)
       .join('\n');
-  assert.deepEqual(r.died, [], 'no process exits');
+  assert.deepEqual(r.died, [], `no process exits:\n${r.deaths.join('\n')}`);
   assert.equal(rep.stoppedBecause, undefined);
   assert.equal(rep.sent, REQUESTS, 'every request was sent');
   assert.equal(rep.serverErrors.length, 0, `5xx other than 503:\n${show(rep.serverErrors)}`);

@@ -45,7 +45,14 @@ try {
     writeFileSync(
       values.findings,
       JSON.stringify(
-        { seed, serverErrors: r.serverErrors, hangs: r.hangs, dropped: r.dropped, errorLogs: result.errorLogs },
+        {
+          seed,
+          serverErrors: r.serverErrors,
+          hangs: r.hangs,
+          dropped: r.dropped,
+          deaths: result.deaths,
+          errorLogs: result.errorLogs,
+        },
         null,
         2,
       ),

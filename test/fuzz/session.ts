@@ -23,6 +23,8 @@ export interface SessionResult {
   rss: Record<string, { before: number | undefined; after: number | undefined }>;
   /** Children that exited during the run. */
   died: string[];
+  /** For each process that died: how, and what it last said (Child.death). */
+  deaths: string[];
   /** Error-level log lines each child wrote (count, first few). */
   errorLogs: Record<string, { count: number; first: string[] }>;
   /** Liveness after the run: a real request on each surface still answered correctly. */
@@ -103,6 +105,7 @@ export async function fuzzSession(o: SessionOptions): Promise<SessionResult> {
     });
     const rss = Object.fromEntries(t.children.map((c) => [c.name, { before: before[c.name], after: c.rss() }]));
     const died = dead();
+    const deaths = t.children.filter((c) => !c.alive).map((c) => c.death());
     const h = died.length ? {} : await health(t);
     const auditVerify = died.includes('openmi serve')
       ? { code: -1, output: 'server died' }
@@ -113,6 +116,7 @@ export async function fuzzSession(o: SessionOptions): Promise<SessionResult> {
       report,
       rss,
       died,
+      deaths,
       errorLogs,
       health: h,
       auditVerify,
@@ -136,7 +140,7 @@ export function summary(store: string, s: SessionResult): string {
       Object.entries(r.deliberate503)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || 0
-    }; hangs: ${r.hangs.length}; dropped well-formed: ${r.dropped.length}; processes died: ${s.died.length ? s.died.join(', ') : 'none'}`,
+    }; hangs: ${r.hangs.length}; dropped well-formed: ${r.dropped.length}; processes died: ${s.died.length ? s.deaths.join('\n') : 'none'}`,
     `  statuses: ${Object.entries(r.byStatus)
       .map(([k, v]) => `${k}×${v}`)
       .join(' ')}`,

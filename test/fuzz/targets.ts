@@ -16,6 +16,10 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 export class Child {
   readonly errors: string[] = [];
   errorCount = 0;
+  /** The last lines it wrote that are not JSON log lines: where Node prints a crash's stack. */
+  readonly rawTail: string[] = [];
+  /** How it ended, once it has. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private out = '';
 
   constructor(
@@ -31,11 +35,22 @@ export class Child {
         if (/"level":(50|60)/.test(line)) {
           this.errorCount++;
           if (this.errors.length < 5) this.errors.push(line.slice(0, 2000));
+        } else if (!line.startsWith('{')) {
+          this.rawTail.push(line.slice(0, 500));
+          if (this.rawTail.length > 30) this.rawTail.shift();
         }
       }
     };
     proc.stdout?.on('data', take);
     proc.stderr?.on('data', take);
+    proc.once('exit', (code, signal) => (this.exit = { code, signal }));
+  }
+
+  /** Why it is gone, for a report: exit code or signal, its fatal log line, and its last raw output. */
+  death(): string {
+    const how = this.exit?.signal ? `signal ${this.exit.signal}` : `exit code ${this.exit?.code ?? '?'}`;
+    const fatal = this.errors.filter((l) => /"level":60/.test(l)).pop();
+    return `${this.name} (${how})${fatal ? `: ${fatal}` : ''}${this.rawTail.length ? `\n${this.rawTail.join('\n')}` : ''}`;
   }
 
   get alive(): boolean {

@@ -150,6 +150,53 @@ function onClientError(o: GuardOptions) {
   };
 }
 
+/**
+ * For a request that declared a body: an answer whose head goes out before that body has been read
+ * to its end says `Connection: close`, and Node closes the connection once the answer is out.
+ *
+ * Why: to keep such a connection, Node reads and parses the rest of the body, whatever its length,
+ * and a chunked body costs ~2 µs a chunk: 20 MB of 1-byte chunks behind an early 401 or 413 kept a
+ * core busy for seconds after the answer (docs/security.md, "Bodies in tiny chunks"). Announcing
+ * the close matters: a connection closed under a keep-alive answer is one a client's pool reuses,
+ * and its next request fails with "socket hang up" (Node's client did, in the ARM suite). Node's
+ * `_implicitHeader` goes through `writeHead`, so every answer passes here.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    if (!req.complete) {
+      res.shouldKeepAlive = false;
+      lingerOnClose(req.socket);
+    }
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+}
+
+/** How long a socket closed under an unread body still reads (and drops) before it is cut. */
+export const UNREAD_LINGER_MS = 500;
+
+/**
+ * Node ends a `Connection: close` answer's socket with `destroySoon`: destroyed as soon as the
+ * answer is written. With the client's unread body bytes still queued, that close is a TCP reset,
+ * which can reach the client before it has read the answer: the fuzz suite's raw client lost 413s
+ * so. Here the answer and a FIN go first, and the socket is cut UNREAD_LINGER_MS later (Go's
+ * net/http waits as long): it keeps reading meanwhile, so a client that closes is seen at once and
+ * stops counting against its address's connections, and what it still sends costs at most that
+ * long.
+ */
+function lingerOnClose(socket: Socket): void {
+  (socket as Socket & { destroySoon: () => void }).destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), UNREAD_LINGER_MS).unref();
+  };
+}
+
+/** Whether the request declared a body (Node refuses a malformed Content-Length before this). */
+const declaresBody = (req: IncomingMessage): boolean => {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+};
+
 /** Counts open connections per client address; marks (or, far past the bound, cuts) the excess. */
 class ConnectionCounter {
   private readonly open = new Map<string, number>();
@@ -180,7 +227,8 @@ class ConnectionCounter {
 
 /**
  * Hardens a listener: malformed HTTP is answered, not fatal; connections per client address are
- * bounded. Returns `admit`, which every request passes first: it answers 429 (too many
+ * bounded; a connection whose request body was left unread is closed after the answer
+ * (`closeIfBodyUnread`). Returns `admit`, which every request passes first: it answers 429 (too many
  * connections) or 414 (target too long) itself and returns false, or returns true.
  */
 export function guardListener(
@@ -192,6 +240,7 @@ export function guardListener(
   server.on('connection', counter.onConnection);
   const s = o.limits.settings;
   return (req, res) => {
+    if (declaresBody(req)) closeIfBodyUnread(req, res);
     if (counter.isOver(req.socket)) {
       const message = `This client address has more than ${o.limits.maxConnectionsPerClient} open connections${s ? ` (${s.connections})` : ''}; reuse connections or close idle ones.`;
       refuse(res, o.envelope, 429, o.envelope === 'arm' ? 'TooManyConnections' : 'too_many_connections', message, {

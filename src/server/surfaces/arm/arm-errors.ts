@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../../kernel/http/context.js';
 import { sendJson } from '../../../kernel/http/context.js';
 import { isDomainError, type DomainErrorKind } from '../../../kernel/errors.js';
-import { BodyTooLargeError } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal } from '../../../kernel/http/body.js';
 import { headerText } from '../../../kernel/http/header-text.js';
 import type { FixedStatusCode } from '../../../kernel/http/error-table.js';
 import type { DomainErrorCode } from '../../../kernel/error-codes.js';
@@ -55,7 +55,7 @@ export function toArmError(err: unknown): ArmFailure {
   if (err instanceof BodyTooLargeError) {
     return new ArmError(
       'RequestEntityTooLarge',
-      `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`,
+      bodyRefusal(err, `The request body is larger than the limit of ${err.limit} bytes. Send a smaller body.`),
     );
   }
   if (isDomainError(err)) {

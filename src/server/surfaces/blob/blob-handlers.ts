@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../kernel/clock.js';
 import type { RequestContext } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { isDomainError } from '../../../kernel/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { BlobRecord } from '../../../store/storage.js';
@@ -48,7 +48,10 @@ async function body(t: Target): Promise<Buffer> {
     if (e instanceof BodyTooLargeError)
       throw new StorageError(
         'RequestBodyTooLarge',
-        `The request body is too large and exceeds the maximum permissible limit (${MAX_BLOB_BYTES} bytes, ADR 0007).`,
+        bodyRefusal(
+          e,
+          `The request body is too large and exceeds the maximum permissible limit (${MAX_BLOB_BYTES} bytes, ADR 0007).`,
+        ),
       );
     throw e;
   }

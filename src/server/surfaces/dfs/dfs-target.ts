@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { MAX_BLOB_BYTES } from '../blob/blob-handlers.js';
 import { versionOf } from '../blob/blob-errors.js';
 import type { BlobRecord } from '../../../store/storage.js';
@@ -43,7 +43,11 @@ export async function dfsBody(t: DfsTarget): Promise<Buffer> {
     return await readBody(t.ctx.req, MAX_BLOB_BYTES);
   } catch (e) {
     if (e instanceof BodyTooLargeError)
-      throw new DfsError(413, 'RequestBodyTooLarge', `The request body exceeds ${MAX_BLOB_BYTES} bytes (ADR 0007).`);
+      throw new DfsError(
+        413,
+        'RequestBodyTooLarge',
+        bodyRefusal(e, `The request body exceeds ${MAX_BLOB_BYTES} bytes (ADR 0007).`),
+      );
     throw e;
   }
 }

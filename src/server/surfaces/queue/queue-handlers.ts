@@ -1,7 +1,7 @@
 import type { Clock } from '../../../kernel/clock.js';
 import type { Random } from '../../../kernel/ids.js';
 import type { RequestContext } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { isDomainError } from '../../../kernel/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { QueueMessageRecord } from '../../../store/queues.js';
@@ -137,7 +137,7 @@ export class QueueHandlers {
       if (e instanceof BodyTooLargeError)
         throw new StorageError(
           'RequestBodyTooLarge',
-          'The request body is too large and exceeds the maximum permissible limit.',
+          bodyRefusal(e, 'The request body is too large and exceeds the maximum permissible limit.'),
         );
       throw e;
     }

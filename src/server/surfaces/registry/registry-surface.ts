@@ -1,6 +1,6 @@
 import type { RequestContext, Surface } from '../../../kernel/http/context.js';
 import { sendJson } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { isDomainError } from '../../../kernel/errors.js';
 import type { RegistryTokenService } from '../../registries/registry-tokens.js';
 
@@ -87,7 +87,7 @@ export class RegistrySurface implements Surface {
       return body;
     } catch (e) {
       if (e instanceof BodyTooLargeError)
-        throw new RegistryRequestError(400, `The form is larger than ${MAX_FORM_BYTES} bytes.`);
+        throw new RegistryRequestError(400, bodyRefusal(e, `The form is larger than ${MAX_FORM_BYTES} bytes.`));
       throw e;
     }
   }

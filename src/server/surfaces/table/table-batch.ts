@@ -1,7 +1,7 @@
 import type { Clock } from '../../../kernel/clock.js';
 import type { Random } from '../../../kernel/ids.js';
 import type { RequestContext } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { pathSegments, splitTarget } from '../../../kernel/http/path.js';
 import type { Store } from '../../../store/store.js';
 import type { EntityKey, EntityRecord, TableRepo } from '../../../store/tables.js';
@@ -92,7 +92,7 @@ export class TableBatch {
       return (await readBody(ctx.req, MAX_BATCH_BYTES)).toString('utf8');
     } catch (e) {
       if (e instanceof BodyTooLargeError)
-        throw new StorageError('RequestBodyTooLarge', 'The batch request body exceeds 4 MiB.');
+        throw new StorageError('RequestBodyTooLarge', bodyRefusal(e, 'The batch request body exceeds 4 MiB.'));
       throw e;
     }
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../kernel/clock.js';
 import type { Random } from '../../../kernel/ids.js';
 import type { RequestContext } from '../../../kernel/http/context.js';
-import { BodyTooLargeError, readBody } from '../../../kernel/http/body.js';
+import { BodyTooLargeError, bodyRefusal, readBody } from '../../../kernel/http/body.js';
 import { isDomainError } from '../../../kernel/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { EntityKey, EntityRecord } from '../../../store/tables.js';
@@ -65,7 +65,8 @@ export class TableHandlers {
     try {
       raw = await readBody(t.ctx.req, MAX_BODY_BYTES);
     } catch (e) {
-      if (e instanceof BodyTooLargeError) throw new StorageError('RequestBodyTooLarge', 'The entity exceeds 1 MiB.');
+      if (e instanceof BodyTooLargeError)
+        throw new StorageError('RequestBodyTooLarge', bodyRefusal(e, 'The entity exceeds 1 MiB.'));
       throw e;
     }
     try {
