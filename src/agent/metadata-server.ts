@@ -3,7 +3,7 @@ import type { Clock } from '../kernel/clock.js';
 import { splitTarget } from '../kernel/http/path.js';
 import { systemRandom, type Random } from '../kernel/ids.js';
 import type { Logger } from '../kernel/log.js';
-import { guarded, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
+import { guarded, GuardedResponse, guardListener, type ListenerLimits } from '../kernel/http/guard.js';
 import { logText } from '../kernel/http/header-text.js';
 import { ImdsFastPath, IMDS_TOKEN_PATH } from './imds-fast-path.js';
 import { METRICS_PATH, metricsRoute } from './agent-metrics.js';
@@ -195,7 +195,11 @@ export function createMetadataServer(opts: MetadataServerOptions): Server {
   const handle = metadataHandler(opts, deps, appServicePath);
   const limits = opts.limits ?? METADATA_LIMITS;
   // A request without Host is refused by the guard with a JSON body, not by Node's bare 400.
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, requireHostHeader: false });
+  const server = createServer({
+    maxHeaderSize: limits.maxHeaderBytes,
+    requireHostHeader: false,
+    ServerResponse: GuardedResponse,
+  });
   const admit = guardListener(server, { log: opts.log, limits, envelope: 'oauth' });
   // The boundary answers 500 to anything the routes' own error handling let through (docs/security.md, finding 1).
   server.on(

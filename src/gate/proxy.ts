@@ -12,7 +12,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { DataPlaneCaller } from '../server/surfaces/data-plane-auth/data-plane-auth.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { checkRequest, sendRefusal, type GateCheckOptions } from './middleware.js';
-import { guarded, guardListener, refuse, type ListenerLimits } from '../kernel/http/guard.js';
+import { guarded, GuardedResponse, guardListener, refuse, type ListenerLimits } from '../kernel/http/guard.js';
 import { createLogger, type Logger } from '../kernel/log.js';
 import { expectsContinue, readBody, REPLAYABLE_BODY_BYTES, watchPieces, type GateBody } from './request-body.js';
 
@@ -190,7 +190,7 @@ export function createGate(o: GateCheckOptions & { upstream: string; log?: Logge
   const upstream = new URL(o.upstream);
   const log = o.log ?? createLogger('warn');
   const limits = o.limits ?? GATE_LIMITS;
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, ServerResponse: GuardedResponse });
   const admit = guardListener(server, { log, limits, envelope: 'arm' });
   // No request ends the gate: what the check or the forwarding throws is answered 500 by the boundary (docs/security.md, finding 1).
   const onRequest = guarded(log, 'arm', async (req, res) => {

@@ -1,4 +1,4 @@
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -152,22 +152,38 @@ function onClientError(o: GuardOptions) {
 
 /**
  * For a request that declared a body: an answer whose head goes out before that body has been read
- * to its end says `Connection: close`, and Node closes the connection once the answer is out.
+ * to its end says `Connection: close`, and the connection is closed once the answer is out.
  *
  * Why: to keep such a connection, Node reads and parses the rest of the body, whatever its length,
  * and a chunked body costs ~2 µs a chunk: 20 MB of 1-byte chunks behind an early 401 or 413 kept a
  * core busy for seconds after the answer (docs/security.md, "Bodies in tiny chunks"). Announcing
  * the close matters: a connection closed under a keep-alive answer is one a client's pool reuses,
- * and its next request fails with "socket hang up" (Node's client did, in the ARM suite). Node's
- * `_implicitHeader` goes through `writeHead`, so every answer passes here.
+ * and its next request fails with "socket hang up" (Node's client did, in the ARM suite).
  */
-function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+function closeIfBodyUnread(res: ServerResponse): void {
+  const req = res.req;
+  if (req.complete || !declaresBody(req)) return;
+  res.shouldKeepAlive = false;
+  lingerOnClose(req.socket);
+}
+
+/**
+ * The listeners' response class (`createServer({ ServerResponse: GuardedResponse })`): every
+ * answer's head passes `closeIfBodyUnread` (Node's `_implicitHeader` calls `writeHead` too). A
+ * class, not a `writeHead` set on each response: an own property gave every response a second
+ * shape, and Node's HTTP code cost 6% more CPU per token (bench/thread-cpu.ts A/B).
+ */
+export class GuardedResponse extends ServerResponse {}
+GuardedResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+  closeIfBodyUnread(this);
+  return ServerResponse.prototype.writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
+} as ServerResponse['writeHead'];
+
+/** `closeIfBodyUnread` for one response of a listener created without GuardedResponse. */
+function closeUnreadPerResponse(res: ServerResponse): void {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((...args: unknown[]) => {
-    if (!req.complete) {
-      res.shouldKeepAlive = false;
-      lingerOnClose(req.socket);
-    }
+    closeIfBodyUnread(res);
     return writeHead(...args);
   }) as ServerResponse['writeHead'];
 }
@@ -240,7 +256,8 @@ export function guardListener(
   server.on('connection', counter.onConnection);
   const s = o.limits.settings;
   return (req, res) => {
-    if (declaresBody(req)) closeIfBodyUnread(req, res);
+    // A listener made without GuardedResponse still closes under an unread body, on this slower path.
+    if (!(res instanceof GuardedResponse)) closeUnreadPerResponse(res);
     if (counter.isOver(req.socket)) {
       const message = `This client address has more than ${o.limits.maxConnectionsPerClient} open connections${s ? ` (${s.connections})` : ''}; reuse connections or close idle ones.`;
       refuse(res, o.envelope, 429, o.envelope === 'arm' ? 'TooManyConnections' : 'too_many_connections', message, {

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogger, type Logger } from '../log.js';
 import type { RequestContext, Surface } from './context.js';
-import { guarded, guardListener, lastResort, type ListenerLimits } from './guard.js';
+import { guarded, GuardedResponse, guardListener, lastResort, type ListenerLimits } from './guard.js';
 import { logText } from './header-text.js';
 import { pathSegments, splitTarget } from './path.js';
 
@@ -136,7 +136,12 @@ async function serve(opts: ListenerOptions, access: Logger, req: IncomingMessage
  * connections and anything a surface fails to handle are answered here (docs/security.md, finding 1).
  */
 export function createListener(opts: ListenerOptions): Server {
-  const server = createHttpsServer({ cert: opts.cert, key: opts.key, maxHeaderSize: opts.limits.maxHeaderBytes });
+  const server = createHttpsServer({
+    cert: opts.cert,
+    key: opts.key,
+    maxHeaderSize: opts.limits.maxHeaderBytes,
+    ServerResponse: GuardedResponse,
+  });
   const admit = guardListener(server, { log: opts.log, limits: opts.limits, envelope: 'arm' });
   const access = accessLogger(opts.log);
   server.on(
